@@ -1,0 +1,1 @@
+"""Headway's product core: models, services, access rules and solvers. No Streamlit here."""

@@ -1,0 +1,99 @@
+"""Who may see or change whose data. Every service asks here; pages only hide what is refused.
+
+General rule: an agent sees their own records, a team lead the people of the teams they lead,
+managers and admins everyone. Organisation set-up (people, teams, departments, passwords of
+others) is for admins. Later features add relations (a mentor, a department host) and narrower
+privacy rules (private check-in notes, coaches' private remarks) here, next to the general rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, or_, true
+from sqlmodel import Session, col, select
+
+from core.errors import AccessDenied, NotFound
+from core.models import Person, Role, Team
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person acting, with what access decisions need to know about them."""
+
+    id: int
+    name: str
+    role: Role
+    team_id: int | None
+    led_team_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def sees_everyone(self) -> bool:
+        return self.role in (Role.MANAGER, Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+def load_actor(session: Session, person_id: int) -> Actor:
+    person = session.get(Person, person_id)
+    if person is None or not person.active:
+        raise NotFound("That account does not exist or has been deactivated.")
+    assert person.id is not None
+    led = session.exec(select(Team.id).where(Team.lead_id == person.id)).all()
+    role = Role(person.role)
+    return Actor(
+        id=person.id,
+        name=person.name,
+        role=role,
+        team_id=person.team_id,
+        led_team_ids=frozenset(t for t in led if t is not None)
+        if role is Role.TEAM_LEAD
+        else frozenset(),
+    )
+
+
+def can_view_person(actor: Actor, *, person_id: int, team_id: int | None) -> bool:
+    """May `actor` see this person's records (profile, scores, development history)?"""
+    if actor.sees_everyone or actor.id == person_id:
+        return True
+    return actor.role is Role.TEAM_LEAD and team_id is not None and team_id in actor.led_team_ids
+
+
+def require_view_person(actor: Actor, person: Person) -> None:
+    assert person.id is not None
+    if not can_view_person(actor, person_id=person.id, team_id=person.team_id):
+        raise AccessDenied("You can only see your own records" + _scope_hint(actor) + ".")
+
+
+def visible_people(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause on Person selecting exactly the people `actor` may see."""
+    if actor.sees_everyone:
+        return true()
+    clauses = [col(Person.id) == actor.id]
+    if actor.role is Role.TEAM_LEAD and actor.led_team_ids:
+        clauses.append(col(Person.team_id).in_(sorted(actor.led_team_ids)))
+    return or_(*clauses)
+
+
+def can_view_team(actor: Actor, team_id: int) -> bool:
+    return actor.sees_everyone or team_id in actor.led_team_ids
+
+
+def require_view_team(actor: Actor, team_id: int) -> None:
+    if not can_view_team(actor, team_id):
+        raise AccessDenied("You can only see the teams you lead.")
+
+
+def require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise AccessDenied(
+            "Only an admin can change the organisation's people, teams and departments."
+        )
+
+
+def _scope_hint(actor: Actor) -> str:
+    if actor.role is Role.TEAM_LEAD:
+        return " and those of the teams you lead"
+    return ""

@@ -1,0 +1,120 @@
+"""The `headway` command line (see shared/spec/CLI.md): a thin shell over core services.
+
+Exit codes: 0 success, 1 bad input, 2 infeasible, 3 time limit without a solution.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+
+from core.errors import DomainError, InvalidInput
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_TIMEOUT = 0, 1, 2, 3
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _engine(url: str | None):  # type: ignore[no-untyped-def]
+    from core.db import make_engine
+
+    return make_engine(url)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from core.db import migrate
+
+    migrate(_engine(args.database))
+    print("database is at the latest schema")
+    return EXIT_OK
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from sqlmodel import func, select
+
+    from core.clock import today
+    from core.db import migrate, session_scope
+    from core.models import Person
+    from seed.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+
+    engine = _engine(args.database)
+    migrate(engine)
+    with session_scope(engine) as session:
+        if args.if_empty and session.exec(select(func.count()).select_from(Person)).one() > 0:
+            print("database already has an organisation; not seeding")
+            _print_logins(DEMO_LOGINS, DEMO_PASSWORD)
+            return EXIT_OK
+        started = time.perf_counter()
+        summary = seed_demo(
+            session,
+            agents=args.agents,
+            years=args.years,
+            random_seed=args.random_seed,
+            today=args.today or today(),
+        )
+    print(
+        f"seeded {summary.teams} teams, {summary.people} people ({summary.agents} agents), "
+        f"{summary.departments} departments, {summary.observations} observations "
+        f"in {time.perf_counter() - started:.1f} s"
+    )
+    _print_logins(DEMO_LOGINS, DEMO_PASSWORD)
+    return EXIT_OK
+
+
+def _print_logins(logins: Sequence[tuple[str, object, str]], password: str) -> None:
+    print(f"demo logins (password: {password}):")
+    for email, _role, what in logins:
+        print(f"  {email:<22} {what}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="headway", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(
+        name: str, func: Callable[[argparse.Namespace], int], help_: str
+    ) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("migrate", cmd_migrate, "create or upgrade the database schema")
+    p.add_argument("--database", help="SQLAlchemy URL (default: DATABASE_URL)")
+
+    p = add("seed", cmd_seed, "create the demo organisation")
+    p.add_argument("--agents", type=int, default=120)
+    p.add_argument("--years", type=int, default=2)
+    p.add_argument("--database")
+    p.add_argument("--random-seed", type=int, default=7)
+    p.add_argument("--today", type=_date)
+    p.add_argument("--if-empty", action="store_true", help="do nothing if people exist already")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "database", None):
+        os.environ["DATABASE_URL"] = args.database
+        from core.config import get_settings
+
+        get_settings.cache_clear()
+    try:
+        return int(args.func(args))
+    except InvalidInput as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except DomainError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT

@@ -1,0 +1,30 @@
+"""The one source of "today" and "now" in Headway: honours HEADWAY_TODAY and HEADWAY_TIMEZONE."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.config import get_settings
+
+
+def today() -> dt.date:
+    settings = get_settings()
+    if settings.today is not None:
+        return settings.today
+    return dt.datetime.now(settings.tz).date()
+
+
+def now() -> dt.datetime:
+    """Aware current time in the organisation's zone (the date follows HEADWAY_TODAY if pinned)."""
+    settings = get_settings()
+    current = dt.datetime.now(settings.tz)
+    if settings.today is not None:
+        current = current.replace(
+            year=settings.today.year, month=settings.today.month, day=settings.today.day
+        )
+    return current
+
+
+def utcnow() -> dt.datetime:
+    """Aware UTC timestamp for audit columns and sessions (wall clock, not HEADWAY_TODAY)."""
+    return dt.datetime.now(dt.UTC)

@@ -1,0 +1,46 @@
+"""Settings read from the environment (see the settings table of the CLI contract)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(default="sqlite:///data/headway.db", alias="DATABASE_URL")
+    timezone: str = Field(default="UTC", alias="HEADWAY_TIMEZONE")
+    today: dt.date | None = Field(default=None, alias="HEADWAY_TODAY")
+    scheduler: Literal["embedded", "worker"] = Field(default="embedded", alias="HEADWAY_SCHEDULER")
+    secret: str = Field(default="headway-development-secret-change-me", alias="HEADWAY_SECRET")
+    session_hours: int = Field(default=12, alias="HEADWAY_SESSION_HOURS")
+    idle_minutes: int = Field(default=30, alias="HEADWAY_IDLE_MINUTES")
+
+    @field_validator("today", mode="before")
+    @classmethod
+    def _empty_today_is_none(cls, value: object) -> object:
+        return None if value in ("", None) else value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"HEADWAY_TIMEZONE {value!r} is not an IANA time zone") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,105 @@
+"""CSV reading with line numbers (BOM, CRLF, quoted newlines) and CSV-injection-safe writing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from core.errors import InvalidInput
+
+MAX_FIELD = 10_000
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    line: int  # physical line on which the row starts; the header is line 1
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    rows: list[CsvRow]
+    ignored_columns: list[str]
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 text with any byte-order mark removed; a bad byte is reported by its line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InvalidInput(
+            f"line {line}: the file is not UTF-8 text (save it as CSV UTF-8 and try again)",
+            [f"line {line}: not UTF-8 text"],
+        ) from exc
+
+
+def read_csv(data: bytes, *, required: Sequence[str], optional: Sequence[str] = ()) -> CsvTable:
+    """Parse `data`; raise InvalidInput naming line 1 for a missing column or an empty file."""
+    text = decode(data)
+    if not text.strip():
+        raise InvalidInput("line 1: the file is empty", ["line 1: the file is empty"])
+    csv.field_size_limit(1_000_000)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    try:
+        header = [h.strip() for h in next(reader)]
+    except csv.Error as exc:
+        raise InvalidInput(f"line 1: {exc}", [f"line 1: {exc}"]) from exc
+    missing = [c for c in required if c not in header]
+    if missing:
+        message = "line 1: missing required column(s) " + ", ".join(missing)
+        raise InvalidInput(message, [message])
+    duplicated = sorted({h for h in header if header.count(h) > 1 and h in (*required, *optional)})
+    if duplicated:
+        message = "line 1: column(s) named twice: " + ", ".join(duplicated)
+        raise InvalidInput(message, [message])
+    known = set(required) | set(optional)
+    ignored = [h for h in header if h not in known]
+    rows: list[CsvRow] = []
+    problems: list[str] = []
+    start = reader.line_num + 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(f"line {start}: {exc}")
+            break
+        line, start = start, reader.line_num + 1
+        if not any(v.strip() for v in record):
+            continue
+        if len(record) != len(header):
+            problems.append(
+                f"line {line}: has {len(record)} fields but the header has {len(header)}"
+            )
+            continue
+        if any(len(v) > MAX_FIELD for v in record):
+            problems.append(f"line {line}: a field is longer than {MAX_FIELD} characters")
+            continue
+        rows.append(
+            CsvRow(line, {h: v.strip() for h, v in zip(header, record, strict=True) if h in known})
+        )
+    if problems:
+        raise InvalidInput(f"{len(problems)} row(s) cannot be read", problems)
+    return CsvTable(rows=rows, ignored_columns=ignored)
+
+
+def escape_cell(value: object) -> object:
+    """OWASP CSV-injection rule: text starting with = + - @ tab or CR is prefixed with '."""
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """CSV bytes (UTF-8 with BOM so spreadsheets read accents) with every text cell escaped."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([escape_cell(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

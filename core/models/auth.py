@@ -1,0 +1,21 @@
+"""Server-side login sessions: the cookie holds a signed token whose hash is stored here."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Field, SQLModel
+
+from core.clock import utcnow
+
+
+class AuthSession(SQLModel, table=True):
+    __tablename__ = "auth_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime
+    last_seen_at: dt.datetime = Field(default_factory=utcnow)
+    revoked_at: dt.datetime | None = None

@@ -1,0 +1,60 @@
+"""The organisation: people, teams and the departments agents visit as ambassadors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from core.clock import utcnow
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    TEAM_LEAD = "team_lead"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return {"agent": "Agent", "team_lead": "Team lead", "manager": "Manager", "admin": "Admin"}[
+            self.value
+        ]
+
+
+class Team(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+    site: str = Field(default="", max_length=80)
+    # The lead is a Person whose role is team_lead; the reference is checked in core.org
+    # (a database-level foreign key would make team and person depend on each other).
+    lead_id: int | None = Field(default=None, index=True)
+    min_staffed: int = Field(default=0, ge=0)
+    version: int = Field(default=1)
+
+
+class Person(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    email: str = Field(max_length=254, unique=True)
+    role: str = Field(default=Role.AGENT.value, max_length=20)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    hire_date: dt.date | None = None
+    active: bool = Field(default=True)
+    password_hash: str | None = Field(default=None, max_length=255)
+    must_change_password: bool = Field(default=False)
+    failed_logins: int = Field(default=0)
+    locked_until: dt.datetime | None = None
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1)
+
+
+class Department(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80, unique=True)
+    host_contact_name: str = Field(default="", max_length=120)
+    host_contact_email: str = Field(default="", max_length=254)
+    description: str = Field(default="", max_length=2000)
+    active: bool = Field(default=True)
+    version: int = Field(default=1)

@@ -1,0 +1,36 @@
+"""Alembic environment: runs against the engine handed over by core.db.migrate, or DATABASE_URL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import core.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from core.db import make_engine
+
+target_metadata = SQLModel.metadata
+
+
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    # APScheduler owns its job-store table.
+    return not (type_ == "table" and name == "apscheduler_jobs")
+
+
+def run_migrations() -> None:
+    engine = context.config.attributes.get("engine") or make_engine()
+    with engine.begin() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            include_object=include_object,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        context.run_migrations()
+
+
+run_migrations()

@@ -1,0 +1,16 @@
+"""My account: who I am in Headway, and changing my password."""
+
+import streamlit as st
+
+from core.org import get_person
+from ui.login import render_password_change
+from ui.state import actor, db
+
+me = actor()
+st.title("My account")
+with db() as session:
+    profile = get_person(session, actor=me, person_id=me.id)
+st.markdown(f"**{profile.name}** · {profile.email}")
+st.caption(f"{profile.role.label}" + (f" · {profile.team_name}" if profile.team_name else ""))
+st.subheader("Change my password")
+render_password_change(forced=False)

@@ -1,0 +1,156 @@
+"""People (admin): find, add, edit, deactivate, set one-time passwords, import from CSV."""
+
+import streamlit as st
+
+from core.auth import set_one_time_password
+from core.errors import DomainError
+from core.models import Role
+from core.org import (
+    PersonInput,
+    create_person,
+    import_people,
+    list_people,
+    list_teams,
+    set_person_active,
+    update_person,
+)
+from ui.state import actor, db
+from ui.widgets import show_error
+
+me = actor()
+st.title("People")
+with db() as session:
+    teams = {t.id: t.name for t in list_teams(session)}
+team_options = [None, *teams]
+
+
+def person_form(
+    key: str,
+    *,
+    name: str = "",
+    email: str = "",
+    role: Role = Role.AGENT,
+    team_id: int | None = None,
+    hire_date=None,
+) -> PersonInput | None:
+    with st.form(key, clear_on_submit=key == "people_new"):
+        c1, c2 = st.columns(2)
+        name = c1.text_input("Name", value=name, max_chars=120)
+        email = c2.text_input("Email", value=email, max_chars=254)
+        c3, c4, c5 = st.columns(3)
+        role = c3.selectbox(
+            "Role", list(Role), index=list(Role).index(role), format_func=lambda r: r.label
+        )
+        team_id = c4.selectbox(
+            "Team",
+            team_options,
+            index=team_options.index(team_id),
+            format_func=lambda t: "— none —" if t is None else teams[t],
+        )
+        hire_date = c5.date_input("Hire date", value=hire_date, format="YYYY-MM-DD")
+        if st.form_submit_button("Save", type="primary"):
+            return PersonInput(name, email, role, team_id, hire_date)
+    return None
+
+
+search = st.text_input("Find a person", placeholder="name or email", key="people_search")
+show_inactive = st.toggle("Show deactivated people", key="people_inactive")
+with db() as session:
+    people = list_people(session, actor=me, include_inactive=show_inactive, search=search)
+st.caption(f"{len(people)} people")
+st.dataframe(
+    [
+        {
+            "Name": p.name,
+            "Email": p.email,
+            "Role": p.role.label,
+            "Team": p.team_name,
+            "Hire date": p.hire_date,
+            "Active": p.active,
+        }
+        for p in people[:500]
+    ],
+    hide_index=True,
+)
+
+add, edit, bulk = st.tabs(["Add a person", "Edit a person", "Import from CSV"])
+with add:
+    data = person_form("people_new")
+    if data is not None:
+        try:
+            with db() as session:
+                created = create_person(session, actor=me, data=data)
+            st.success(f"Added {created.name}. Set a one-time password under “Edit a person”.")
+        except DomainError as exc:
+            show_error(exc)
+
+with edit:
+    if not people:
+        st.info("No one matches the search.")
+    else:
+        chosen = st.selectbox(
+            "Person", people, format_func=lambda p: f"{p.name} <{p.email}>", key="people_pick"
+        )
+        data = person_form(
+            f"people_edit_{chosen.id}",
+            name=chosen.name,
+            email=chosen.email,
+            role=chosen.role,
+            team_id=chosen.team_id,
+            hire_date=chosen.hire_date,
+        )
+        if data is not None:
+            try:
+                with db() as session:
+                    update_person(
+                        session,
+                        actor=me,
+                        person_id=chosen.id,
+                        data=data,
+                        expected_version=chosen.version,
+                    )
+                st.success("Saved.")
+            except DomainError as exc:
+                show_error(exc)
+        c1, c2 = st.columns(2)
+        if c1.button("Set a one-time password", key="people_otp"):
+            try:
+                with db() as session:
+                    password = set_one_time_password(session, actor=me, person_id=chosen.id)
+                st.info(
+                    f"One-time password for {chosen.name}: `{password}` — they must change it at "
+                    "their next login. It is shown only now."
+                )
+            except DomainError as exc:
+                show_error(exc)
+        label = "Deactivate" if chosen.active else "Reactivate"
+        confirm = c2.checkbox(
+            f"Yes, {label.lower()} {chosen.name}", key=f"people_confirm_{chosen.id}"
+        )
+        if c2.button(label, disabled=not confirm, key="people_toggle"):
+            try:
+                with db() as session:
+                    set_person_active(
+                        session, actor=me, person_id=chosen.id, active=not chosen.active
+                    )
+                st.success(f"{chosen.name} is now {'inactive' if chosen.active else 'active'}.")
+                st.rerun()
+            except DomainError as exc:
+                show_error(exc)
+
+with bulk:
+    st.caption(
+        "Columns: name, email, role (agent, team_lead, manager, admin), team (its name), "
+        "hire_date (optional, YYYY-MM-DD). Every line is checked first: nothing is added "
+        "unless all lines are valid."
+    )
+    upload = st.file_uploader("People CSV", type=["csv"], key="people_csv")
+    if upload is not None and st.button("Import", type="primary", key="people_import"):
+        try:
+            with db() as session:
+                result = import_people(session, actor=me, data=upload.getvalue())
+            st.success(f"Added {result.added} people.")
+            if result.ignored_columns:
+                st.warning("Ignored columns: " + ", ".join(result.ignored_columns))
+        except DomainError as exc:
+            show_error(exc)

@@ -1,0 +1,43 @@
+"""My day: what matters today for the logged-in agent, lead or manager."""
+
+import streamlit as st
+
+from core.clock import today
+from core.home import organisation_glance, person_changes, team_glance, weekly_trend
+from core.models import Role
+from ui.state import actor, db
+from ui.widgets import glance_frame, metric_cards, team_bar_figure, trend_figure
+
+me = actor()
+day = today()
+st.title(f"My day · {day:%A %d %B %Y}")
+
+with db() as session:
+    if me.role is Role.AGENT:
+        st.subheader("My quality, last four weeks")
+        metric_cards(person_changes(session, actor=me, person_id=me.id, today=day))
+        trend = weekly_trend(session, actor=me, person_id=me.id, metric="qa_score", today=day)
+        if trend:
+            st.plotly_chart(trend_figure(trend, "qa_score"))
+        st.subheader("Coming up")
+        st.info(
+            "Nothing scheduled for you yet. Your PD days, ambassador rotation and coaching "
+            "follow-ups will appear here as your team lead plans them."
+        )
+    elif me.role is Role.TEAM_LEAD:
+        if not me.led_team_ids:
+            st.info("You do not lead a team yet. Ask an admin to make you the lead of your team.")
+        for team_id in sorted(me.led_team_ids):
+            rows = team_glance(session, actor=me, team_id=team_id, today=day)
+            st.subheader(f"My team at a glance ({len(rows)} agents, last four weeks)")
+            if rows:
+                st.dataframe(glance_frame(rows, "Agent", with_agents=False), hide_index=True)
+            else:
+                st.info("Your team has no active agents yet.")
+    else:
+        rows = organisation_glance(session, actor=me, today=day)
+        st.subheader(f"The organisation at a glance ({len(rows)} teams)")
+        if rows:
+            st.plotly_chart(team_bar_figure(rows, "qa_score"))
+        else:
+            st.info("No teams yet. An admin can create them on the Teams page.")

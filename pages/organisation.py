@@ -1,0 +1,27 @@
+"""Teams overview (manager, admin): every team's size and recent quality."""
+
+import streamlit as st
+
+from core.clock import today
+from core.csvio import write_csv
+from core.home import organisation_glance
+from ui.state import actor, db
+from ui.widgets import glance_frame, team_bar_figure
+
+me = actor()
+st.title("Teams overview")
+with db() as session:
+    rows = organisation_glance(session, actor=me, today=today())
+if not rows:
+    st.info("No teams yet. An admin can create them on the Teams page.")
+    st.stop()
+frame = glance_frame(rows, "Team", with_agents=True)
+left, right = st.columns([3, 2])
+left.dataframe(frame, hide_index=True)
+right.plotly_chart(team_bar_figure(rows, "csat"))
+st.download_button(
+    "Download as CSV",
+    write_csv(list(frame.columns), frame.itertuples(index=False)),
+    file_name="teams-overview.csv",
+    mime="text/csv",
+)

@@ -1,0 +1,37 @@
+"""Team at a glance (team lead): every agent's recent quality, with a CSV export."""
+
+import streamlit as st
+
+from core.clock import today
+from core.csvio import write_csv
+from core.home import team_glance
+from core.org import list_teams
+from ui.state import actor, db
+from ui.widgets import glance_frame
+
+me = actor()
+st.title("Team at a glance")
+with db() as session:
+    teams = {t.id: t for t in list_teams(session) if t.id in me.led_team_ids}
+    if not teams:
+        st.info("You do not lead a team yet. Ask an admin to make you the lead of your team.")
+        st.stop()
+    team_id = st.selectbox(
+        "Team", list(teams), format_func=lambda i: teams[i].name, key="team_pick"
+    )
+    rows = team_glance(session, actor=me, team_id=team_id, today=today())
+team = teams[team_id]
+st.caption(
+    f"{team.site} · staffing floor {team.min_staffed} agents on the phones · last four weeks"
+)
+if not rows:
+    st.info("This team has no active agents yet.")
+    st.stop()
+frame = glance_frame(rows, "Agent", with_agents=False)
+st.dataframe(frame, hide_index=True)
+st.download_button(
+    "Download as CSV",
+    write_csv(list(frame.columns), frame.itertuples(index=False)),
+    file_name=f"{team.name}-at-a-glance.csv",
+    mime="text/csv",
+)

@@ -1,0 +1,1 @@
+"""Deterministic demo organisation for Headway (Faker + a seeded random generator)."""

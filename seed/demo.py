@@ -1,0 +1,217 @@
+"""The demo organisation: teams, people, departments and two years of quality history.
+
+Deterministic for a given random seed and "today". Only the five demo logins get a password
+(argon2 costs ~0.1 s a hash), everyone else can be given one by an admin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+from faker import Faker
+from sqlmodel import Session, func, select
+
+from core.auth import hash_password
+from core.errors import InvalidInput
+from core.models import Department, Person, Role, Team
+from core.observations import ObservationRow, bulk_insert_observations
+
+DEMO_PASSWORD = "headway-demo"
+DEMO_LOGINS: tuple[tuple[str, Role, str], ...] = (
+    ("admin@example.com", Role.ADMIN, "admin"),
+    ("manager@example.com", Role.MANAGER, "manager"),
+    ("lead@example.com", Role.TEAM_LEAD, "team lead of the first team"),
+    ("agent@example.com", Role.AGENT, "agent in the lead's team"),
+    ("agent2@example.com", Role.AGENT, "agent in another team"),
+)
+QUEUES = (
+    "Billing Care",
+    "Onboarding",
+    "Tech Support",
+    "Retention",
+    "Orders & Delivery",
+    "Accounts",
+    "Payments",
+    "Returns",
+    "Premium Care",
+    "Social Care",
+    "Small Business",
+    "Connectivity",
+)
+SITES = ("Leeds", "Cebu", "Austin", "Cape Town")
+DEPARTMENTS = (
+    ("Sales", "Pre-sales questions, upgrades and the promises made before a customer signs."),
+    ("Product", "Roadmap, discovery interviews and the feedback loop from support to product."),
+    ("Engineering", "Bug triage, incident reviews and the tools agents use every day."),
+    ("Billing", "Invoices, payment failures and refunds: the policies behind billing contacts."),
+    ("Marketing", "Campaigns and launches that change what customers ask support about."),
+    ("Quality & Training", "Scorecards, calibration and onboarding of new agents."),
+    ("Workforce Management", "Forecasts, schedules and the staffing floors behind PD days."),
+    ("Customer Success", "Proactive outreach to key accounts and renewal risk."),
+)
+WEEKLY_METRICS = ("csat", "fcr", "repeat_contact_rate", "aht_seconds", "ces")
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    teams: int
+    agents: int
+    people: int
+    departments: int
+    observations: int
+
+
+def seed_demo(
+    session: Session, *, agents: int = 120, years: int = 2, random_seed: int = 7, today: dt.date
+) -> SeedSummary:
+    """Fill an empty, migrated database with the demo organisation."""
+    if agents < 2:
+        raise InvalidInput("The demo organisation needs at least 2 agents.")
+    if years < 1:
+        raise InvalidInput("The demo history needs at least 1 year.")
+    if session.exec(select(func.count()).select_from(Person)).one() > 0:
+        raise InvalidInput("This database already has people; seed only an empty database.")
+    fake = Faker(["en_GB", "en_US", "en_PH"])
+    fake.seed_instance(random_seed)
+    rng = np.random.default_rng(random_seed)
+
+    team_sizes = _team_sizes(agents, rng)
+    teams = [
+        Team(
+            name=f"{QUEUES[i % len(QUEUES)]} {i // len(QUEUES) + 1}",
+            site=SITES[i % len(SITES)],
+            min_staffed=int(size * 0.85) - 1 if size > 4 else 1,
+        )
+        for i, size in enumerate(team_sizes)
+    ]
+    session.add_all(teams)
+    session.flush()
+
+    demo_hash = hash_password(DEMO_PASSWORD)
+    emails: set[str] = set()
+
+    def person(name: str, role: Role, team: Team | None, email: str | None = None) -> Person:
+        if email is None:
+            base = ".".join(name.lower().replace("'", "").split()[:2])
+            email, n = f"{base}@example.com", 2
+            while email in emails:
+                email, n = f"{base}{n}@example.com", n + 1
+        emails.add(email)
+        years_in = float(rng.uniform(years + 0.1, years + 6))
+        return Person(
+            name=name,
+            email=email,
+            role=role.value,
+            team_id=team.id if team else None,
+            hire_date=today - dt.timedelta(days=int(years_in * 365)),
+            password_hash=demo_hash if email in _demo_emails() else None,
+        )
+
+    staff = [
+        person("Ada Admin", Role.ADMIN, None, "admin@example.com"),
+        person("Morgan Manager", Role.MANAGER, None, "manager@example.com"),
+        *[person(fake.name(), Role.MANAGER, None) for _ in range(max(1, len(teams) // 12))],
+    ]
+    leads = [
+        person("Lee Lead", Role.TEAM_LEAD, teams[0], "lead@example.com"),
+        *[person(fake.name(), Role.TEAM_LEAD, t) for t in teams[1:]],
+    ]
+    agent_people: list[Person] = []
+    for index, (team, size) in enumerate(zip(teams, team_sizes, strict=True)):
+        for slot in range(size):
+            fixed = (
+                "agent@example.com"
+                if (index, slot) == (0, 0)
+                else "agent2@example.com"
+                if (index, slot) == (1, 0)
+                else None
+            )
+            name = {"agent@example.com": "Alex Agent", "agent2@example.com": "Sam Second"}.get(
+                fixed or "", ""
+            ) or fake.name()
+            agent_people.append(person(name, Role.AGENT, team, fixed))
+    session.add_all([*staff, *leads, *agent_people])
+    session.flush()
+    for team, lead in zip(teams, leads, strict=True):
+        team.lead_id = lead.id
+    session.add_all(teams)
+    session.add_all(
+        Department(
+            name=name,
+            description=description,
+            host_contact_name=(host := fake.name()),
+            host_contact_email=".".join(host.lower().split()[:2]) + "@example.com",
+        )
+        for name, description in DEPARTMENTS
+    )
+    session.flush()
+
+    agent_ids = [p.id for p in agent_people if p.id is not None]
+    count = bulk_insert_observations(session, _history(agent_ids, years, today, rng))
+    return SeedSummary(
+        teams=len(teams),
+        agents=len(agent_people),
+        people=len(staff) + len(leads) + len(agent_people),
+        departments=len(DEPARTMENTS),
+        observations=count,
+    )
+
+
+def _demo_emails() -> set[str]:
+    return {email for email, _, _ in DEMO_LOGINS}
+
+
+def _team_sizes(agents: int, rng: np.random.Generator) -> list[int]:
+    """Teams of 10-20 agents (a real floor team), at least two teams for the demo logins."""
+    n_teams = max(2, round(agents / 15))
+    base = np.full(n_teams, agents // n_teams)
+    base[: agents - base.sum()] += 1
+    return [int(s) for s in base]
+
+
+def _history(
+    agent_ids: list[int], years: int, today: dt.date, rng: np.random.Generator
+) -> Iterator[ObservationRow]:
+    """Weekly aggregates of the five operational metrics, and 1-3 QA evaluations a week.
+
+    Each agent has a baseline, a slow learning curve and noise; a mild seasonal dip around
+    the winter peak hits everyone. Values are clipped to each metric's valid range.
+    """
+    weeks = years * 52
+    week_ends = [today - dt.timedelta(days=7 * k) for k in range(weeks - 1, -1, -1)]
+    n = len(agent_ids)
+    t = np.linspace(0.0, 1.0, weeks)
+    season = np.array([np.cos(2 * np.pi * (d.timetuple().tm_yday - 355) / 365) for d in week_ends])
+    skill = rng.normal(0.0, 1.0, n)
+    growth = rng.normal(0.4, 0.5, n)
+    level = skill[:, None] + growth[:, None] * t[None, :] - 0.35 * season[None, :]
+    noise = rng.normal(0.0, 1.0, (len(WEEKLY_METRICS), n, weeks))
+    values = {
+        "csat": np.clip(4.2 + 0.18 * level + 0.15 * noise[0], 1, 5).round(2),
+        "fcr": np.clip(0.72 + 0.05 * level + 0.04 * noise[1], 0, 1).round(3),
+        "repeat_contact_rate": np.clip(0.14 - 0.025 * level + 0.02 * noise[2], 0, 1).round(3),
+        "aht_seconds": np.clip(420 - 25 * level + 30 * noise[3], 60, 3600).round(0),
+        "ces": np.clip(5.6 + 0.3 * level + 0.25 * noise[4], 1, 7).round(2),
+    }
+    qa_count = rng.integers(1, 4, (n, weeks))
+    qa_offsets = rng.integers(0, 5, (n, weeks, 3))
+    qa_values = np.clip(84 + 4 * level[:, :, None] + rng.normal(0, 6, (n, weeks, 3)), 0, 100).round(
+        1
+    )
+    for a, agent in enumerate(agent_ids):
+        for w, end in enumerate(week_ends):
+            for metric in WEEKLY_METRICS:
+                yield (agent, end, metric, float(values[metric][a, w]), "seed", f"seed-week-{end}")
+            for q in range(int(qa_count[a, w])):
+                day = end - dt.timedelta(days=int(qa_offsets[a, w, q]))
+                yield (
+                    agent,
+                    day,
+                    "qa_score",
+                    float(qa_values[a, w, q]),
+                    "seed",
+                    f"seed-qa-{w}-{q}",
+                )

@@ -1,0 +1,45 @@
+"""Headway: page config, login gate, navigation by role."""
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+if get_script_run_ctx(suppress_warning=True) is None:
+    # Imported by `streamlit run` as an ASGI app: serve the pages plus Headway's cookie routes.
+    from ui.server import build_routes
+
+    app = st.App(__file__, routes=build_routes())
+else:
+    from ui.login import render_password_change
+    from ui.navigation import login_page, pages_for
+    from ui.state import (
+        NEXT_PAGE_KEY,
+        current_login,
+        logout,
+        render_cookie_clear,
+        render_cookie_sync,
+    )
+
+    st.set_page_config(page_title="Headway", page_icon=":material/trending_up:", layout="wide")
+    render_cookie_clear()
+    login = current_login()
+    if login is None:
+        # Every page is registered (hidden) so a deep link is remembered and served after login.
+        page = st.navigation(pages_for(None), position="hidden")
+        if page.url_path not in ("", "login"):  # the default (login) page has an empty url path
+            st.session_state[NEXT_PAGE_KEY] = page.url_path
+            st.switch_page(login_page())
+        page.run()
+    else:
+        page = st.navigation(pages_for(login.actor.role))
+        render_cookie_sync()
+        with st.sidebar:
+            st.caption(f"Signed in as **{login.actor.name}** · {login.actor.role.label}")
+            if st.button("Log out", icon=":material/logout:"):
+                logout()
+                st.rerun()
+        if login.must_change_password:
+            st.title("Choose a new password")
+            if render_password_change(forced=True):
+                st.rerun()
+        else:
+            page.run()

@@ -1,0 +1,77 @@
+"""AppTest fixtures: one seeded SQLite demo database per module, and logged-in app runs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+from streamlit.testing.v1 import AppTest
+
+from core.auth import open_session
+from core.config import get_settings
+from core.db import make_engine, migrate
+from core.models import Person
+from seed.demo import seed_demo
+from tests.conftest import ROOT, TODAY
+
+APP = str(ROOT / "streamlit_app.py")
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path: Path = tmp_path_factory.mktemp("appdb") / "demo.db"
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    migrate(engine)
+    with Session(engine) as session:
+        seed_demo(session, agents=30, years=1, random_seed=5, today=TODAY)
+        session.commit()
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app_as(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., AppTest]]:
+    """app_as("agent@example.com", page="pages/x.py") → a run AppTest logged in as that person."""
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    get_settings.cache_clear()
+    engine = make_engine(demo_url)
+
+    def run(email: str | None, page: str | None = None, **query: str) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=30)
+        if email is not None:
+            with Session(engine) as session:
+                person = session.exec(select(Person).where(Person.email == email)).one()
+                assert person.id is not None
+                at.session_state["auth_token"] = open_session(session, person_id=person.id)
+                session.commit()
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.run()
+        if page is not None:
+            at.switch_page(page).run()
+        return at
+
+    yield run
+    engine.dispose()
+
+
+def texts(at: AppTest) -> str:
+    """Everything a person reads on the page (titles, headers, text, captions, alerts)."""
+    parts: list[str] = []
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+    ):
+        parts.extend(str(e.value) for e in getattr(at, kind))
+    parts.extend(str(m.label) for m in at.metric)
+    return "\n".join(parts)

@@ -1,0 +1,178 @@
+"""Shared fixtures: a fresh database per test on SQLite and on PostgreSQL, and builders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from faker import Faker
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from core.access import Actor, load_actor
+from core.auth import hash_password
+from core.config import get_settings
+from core.db import make_engine, migrate
+from core.models import Person, Role, Team
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+TODAY = dt.date(2026, 11, 23)
+PASSWORD = "correct-horse-battery"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Outside CI a missing server or browser skips the test; in CI it is a failure."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI must provide it)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("HEADWAY_TODAY", TODAY.isoformat())
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+# ------------------------------------------------------------------ PostgreSQL server
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    url = os.environ.get("HEADWAY_TEST_DATABASE_URL")
+    if url:
+        yield url
+        return
+    if not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")) or os.geteuid() != 0:
+        skip_or_fail("PostgreSQL is not installed here (apt-get install postgresql)")
+    directory = tempfile.mkdtemp(prefix="headway-pg-")
+    result = subprocess.run(
+        [str(ROOT / ".ci" / "pg-start"), directory, "55433"], capture_output=True, text=True
+    )
+    if result.returncode != 0:
+        skip_or_fail(f"could not start PostgreSQL: {result.stderr.strip()}")
+    try:
+        yield result.stdout.strip().splitlines()[-1]
+    finally:
+        subprocess.run([str(ROOT / ".ci" / "pg-stop"), directory], check=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_engine(postgres_url: str) -> Iterator[Engine]:
+    engine = make_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated, empty database of each kind, fresh for each test."""
+    if request.param == "sqlite":
+        path = tmp_path / "test.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        engine = make_engine(f"sqlite:///{path}")
+        yield engine
+        engine.dispose()
+    else:
+        yield request.getfixturevalue("postgres_engine")
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session whose commits stay inside one outer transaction, rolled back after the test."""
+    connection = engine.connect()
+    outer = connection.begin()
+    session = Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()
+
+
+# ------------------------------------------------------------------ builders
+
+fake = Faker()
+Faker.seed(1)
+
+
+def make_team(session: Session, *, name: str | None = None, min_staffed: int = 2) -> Team:
+    team = Team(
+        name=name or f"{fake.unique.word().title()} Team", site="Leeds", min_staffed=min_staffed
+    )
+    session.add(team)
+    session.flush()
+    return team
+
+
+def make_person(
+    session: Session,
+    *,
+    role: Role = Role.AGENT,
+    team: Team | None = None,
+    email: str | None = None,
+    password: str | None = None,
+    leads: bool = False,
+) -> Person:
+    person = Person(
+        name=fake.name(),
+        email=email or fake.unique.email(),
+        role=role.value,
+        team_id=team.id if team else None,
+        hire_date=TODAY - dt.timedelta(days=900),
+        password_hash=hash_password(password) if password else None,
+    )
+    session.add(person)
+    session.flush()
+    if leads and team is not None:
+        team.lead_id = person.id
+        session.add(team)
+        session.flush()
+    return person
+
+
+def actor_of(session: Session, person: Person) -> Actor:
+    assert person.id is not None
+    return load_actor(session, person.id)
+
+
+@pytest.fixture
+def org(session: Session) -> dict[str, Person | Team]:
+    """Two teams, each with a lead and two agents, plus a manager and an admin."""
+    red, blue = make_team(session, name="Red"), make_team(session, name="Blue")
+    return {
+        "red": red,
+        "blue": blue,
+        "red_lead": make_person(session, role=Role.TEAM_LEAD, team=red, leads=True),
+        "blue_lead": make_person(session, role=Role.TEAM_LEAD, team=blue, leads=True),
+        "red_agent": make_person(session, team=red),
+        "red_agent2": make_person(session, team=red),
+        "blue_agent": make_person(session, team=blue),
+        "manager": make_person(session, role=Role.MANAGER),
+        "admin": make_person(session, role=Role.ADMIN),
+    }

@@ -1,0 +1,109 @@
+"""The demo seed and the command line around it."""
+
+import datetime as dt
+
+import pytest
+from sqlmodel import Session, func, select
+
+from core.auth import authenticate
+from core.cli import main
+from core.models import Observation, Person, Role, Team
+from seed.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
+from tests.conftest import TODAY
+
+
+def test_the_seed_creates_the_five_demo_logins_with_history_ending_today(session: Session) -> None:
+    summary = seed_demo(session, agents=30, years=1, random_seed=3, today=TODAY)
+    assert summary.agents == 30 and summary.teams == 2
+    for email, role, _ in DEMO_LOGINS:
+        login = authenticate(session, email=email, password=DEMO_PASSWORD)
+        assert login.actor.role is role
+    lead = session.exec(select(Person).where(Person.email == "lead@example.com")).one()
+    agent = session.exec(select(Person).where(Person.email == "agent@example.com")).one()
+    agent2 = session.exec(select(Person).where(Person.email == "agent2@example.com")).one()
+    assert session.exec(select(Team.lead_id).where(Team.id == agent.team_id)).one() == lead.id
+    assert agent2.team_id != agent.team_id
+    last = session.exec(select(func.max(Observation.date))).one()
+    first = session.exec(select(func.min(Observation.date))).one()
+    assert last == TODAY and (TODAY - first).days >= 360
+    refs = session.exec(select(Observation.reference).limit(50)).all()
+    assert all(r.startswith("seed-") for r in refs)
+    metrics = set(session.exec(select(Observation.metric).distinct()).all())
+    assert metrics == {"qa_score", "csat", "fcr", "repeat_contact_rate", "aht_seconds", "ces"}
+    no_password = session.exec(
+        select(func.count()).select_from(Person).where(Person.password_hash.is_not(None))  # type: ignore[union-attr]
+    ).one()
+    assert no_password == 5
+    assert (
+        session.exec(
+            select(func.count()).select_from(Person).where(Person.role == Role.TEAM_LEAD.value)
+        ).one()
+        == 2
+    )
+
+
+def test_the_seed_is_deterministic_for_a_seed_and_a_day(tmp_path) -> None:
+    def names(url: str) -> list[tuple[str, str]]:
+        from core.db import make_engine
+
+        other = make_engine(url)
+        with Session(other) as s:
+            return [(p.name, p.email) for p in s.exec(select(Person).order_by(Person.id)).all()]
+
+    urls = [f"sqlite:///{tmp_path}/a.db", f"sqlite:///{tmp_path}/b.db"]
+    for url in urls:
+        assert (
+            main(
+                [
+                    "seed",
+                    "--database",
+                    url,
+                    "--agents",
+                    "20",
+                    "--years",
+                    "1",
+                    "--today",
+                    "2026-01-05",
+                    "--random-seed",
+                    "9",
+                ]
+            )
+            == 0
+        )
+    assert names(urls[0]) == names(urls[1])
+
+
+def test_seeding_twice_is_refused_unless_asked_to_skip(
+    tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path}/c.db"
+    assert main(["seed", "--database", url, "--agents", "10", "--years", "1"]) == 0
+    assert main(["seed", "--database", url, "--agents", "10", "--years", "1"]) == 1
+    assert "already has people" in capsys.readouterr().err
+    assert main(["seed", "--database", url, "--if-empty"]) == 0
+    assert "agent2@example.com" in capsys.readouterr().out
+
+
+def test_an_unreachable_database_gets_one_clear_sentence(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = main(
+        ["migrate", "--database", "postgresql+psycopg://someone:secret@127.0.0.1:1/nowhere"]
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith(
+        "error: Cannot reach the database at postgresql+psycopg://someone:***@127.0.0.1:1/nowhere"
+    )
+    assert "secret" not in err
+
+
+def test_a_malformed_database_url_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["migrate", "--database", "not a url"]) == 1
+    assert "is not a database URL" in capsys.readouterr().err
+
+
+def test_history_dates_are_dates(session: Session) -> None:
+    seed_demo(session, agents=4, years=1, random_seed=1, today=TODAY)
+    day = session.exec(select(Observation.date).limit(1)).one()
+    assert isinstance(day, dt.date)

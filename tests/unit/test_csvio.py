@@ -1,0 +1,50 @@
+"""CSV reading keeps physical line numbers; CSV writing neutralises formulas."""
+
+import csv
+import io
+
+import pytest
+
+from core.csvio import escape_cell, read_csv, write_csv
+from core.errors import InvalidInput
+
+
+def test_rows_carry_the_physical_line_they_start_on_despite_quoted_newlines_bom_and_crlf() -> None:
+    data = '\ufeffname,note\r\nAna,"two\r\nlines"\r\nBo,plain\r\n'.encode()
+    table = read_csv(data, required=["name"], optional=["note"])
+    assert [(r.line, r.values["name"]) for r in table.rows] == [(2, "Ana"), (4, "Bo")]
+    assert table.rows[0].values["note"] == "two\r\nlines"
+
+
+def test_unknown_columns_are_reported_as_ignored() -> None:
+    table = read_csv(b"extra,name\nx,Ana\n", required=["name"])
+    assert table.ignored_columns == ["extra"]
+
+
+def test_a_missing_column_and_an_empty_file_are_line_1_errors() -> None:
+    with pytest.raises(InvalidInput, match="line 1: missing required column"):
+        read_csv(b"name\nAna\n", required=["name", "email"])
+    with pytest.raises(InvalidInput, match="line 1: the file is empty"):
+        read_csv(b"", required=["name"])
+
+
+def test_a_non_utf8_file_names_the_line_of_the_bad_byte() -> None:
+    with pytest.raises(InvalidInput, match="line 3: the file is not UTF-8"):
+        read_csv("name\nAna\nJos\u00e9\n".encode("latin-1"), required=["name"])
+
+
+def test_a_row_with_the_wrong_number_of_fields_is_named() -> None:
+    with pytest.raises(InvalidInput) as error:
+        read_csv(b"a,b\n1,2\n1,2,3\n", required=["a", "b"])
+    assert error.value.problems == ["line 3: has 3 fields but the header has 2"]
+
+
+@pytest.mark.parametrize("text", ["=cmd()", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_like_text_is_prefixed_with_a_quote(text: str) -> None:
+    assert escape_cell(text) == "'" + text
+
+
+def test_numbers_and_plain_text_are_left_alone_and_the_export_round_trips() -> None:
+    assert escape_cell(-3) == -3 and escape_cell("Ana") == "Ana"
+    data = write_csv(["who", "score"], [["=HYPERLINK()", 5]]).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(data))) == [["who", "score"], ["'=HYPERLINK()", "5"]]

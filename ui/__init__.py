@@ -1,0 +1,1 @@
+"""Streamlit-only helpers: the cached engine, the login state, shared widgets and figures."""

@@ -1,0 +1,60 @@
+"""The login form and the forced password change that follows a one-time password."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.auth import authenticate, change_own_password
+from core.errors import DomainError
+from ui.navigation import page_file
+from ui.state import NEXT_PAGE_KEY, db, start_login
+
+
+def render_login() -> None:
+    st.title("Headway")
+    st.caption("Team development and coaching for contact centres. Log in to continue.")
+    with st.form("login_form"):
+        email = st.text_input("Email", autocomplete="username")
+        password = st.text_input("Password", type="password", autocomplete="current-password")
+        submitted = st.form_submit_button("Log in", type="primary")
+    if submitted:
+        try:
+            with db() as session:
+                login = authenticate(session, email=email, password=password)
+        except DomainError as exc:
+            st.error(str(exc))
+            return
+        start_login(login)
+        st.switch_page(page_file(st.session_state.pop(NEXT_PAGE_KEY, "home")))
+
+
+def render_password_change(*, forced: bool) -> bool:
+    """A change-password form; returns True once the password was changed."""
+    from ui.state import actor
+
+    if forced:
+        st.warning("Your password was set by an admin. Choose your own password to continue.")
+    with st.form("password_form", clear_on_submit=True):
+        current = st.text_input(
+            "Current password", type="password", autocomplete="current-password"
+        )
+        new = st.text_input(
+            "New password (at least 10 characters)", type="password", autocomplete="new-password"
+        )
+        repeat = st.text_input(
+            "Repeat the new password", type="password", autocomplete="new-password"
+        )
+        submitted = st.form_submit_button("Change password", type="primary")
+    if not submitted:
+        return False
+    if new != repeat:
+        st.error("The two new passwords differ.")
+        return False
+    try:
+        with db() as session:
+            change_own_password(session, actor=actor(), current_password=current, new_password=new)
+    except DomainError as exc:
+        st.error(str(exc))
+        return False
+    st.success("Your password was changed.")
+    return True

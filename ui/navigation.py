@@ -1,0 +1,92 @@
+"""Which pages each role sees, grouped in navigation sections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from core.models import Role
+
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+
+# (section, file, title, icon, url path, roles)
+PAGE_TABLE: tuple[tuple[str, str, str, str, str, frozenset[Role]], ...] = (
+    ("Me", "home.py", "My day", ":material/today:", "home", frozenset(Role)),
+    ("Me", "account.py", "My account", ":material/key:", "account", frozenset(Role)),
+    (
+        "My team",
+        "team.py",
+        "Team at a glance",
+        ":material/groups:",
+        "team",
+        frozenset({Role.TEAM_LEAD}),
+    ),
+    (
+        "Organisation",
+        "organisation.py",
+        "Teams overview",
+        ":material/domain:",
+        "organisation",
+        frozenset({Role.MANAGER, Role.ADMIN}),
+    ),
+    (
+        "Administration",
+        "admin_people.py",
+        "People",
+        ":material/badge:",
+        "people",
+        frozenset({Role.ADMIN}),
+    ),
+    (
+        "Administration",
+        "admin_teams.py",
+        "Teams",
+        ":material/diversity_3:",
+        "teams",
+        frozenset({Role.ADMIN}),
+    ),
+    (
+        "Administration",
+        "admin_departments.py",
+        "Departments",
+        ":material/apartment:",
+        "departments",
+        frozenset({Role.ADMIN}),
+    ),
+)
+
+
+LOGIN_PAGE = "login.py"
+
+
+def pages_for(role: Role | None) -> dict[str, list[st.Page]]:
+    """The navigation of `role`.
+
+    Logged out (None): the login page first and default, then every other page, so that a deep
+    link resolves to its page; the app remembers it and shows the login page instead.
+    """
+    sections: dict[str, list[st.Page]] = {"Headway": [login_page()]} if role is None else {}
+    for section, file, title, icon, url_path, roles in PAGE_TABLE:
+        if role is None or role in roles:
+            page = st.Page(
+                PAGES_DIR / file,
+                title=title,
+                icon=icon,
+                url_path=url_path,
+                default=role is not None and file == "home.py",
+            )
+            sections.setdefault(section, []).append(page)
+    return sections
+
+
+def login_page() -> st.Page:
+    return st.Page(PAGES_DIR / LOGIN_PAGE, title="Log in", url_path="login", default=True)
+
+
+def page_file(url_path: str) -> str:
+    """The script path (for st.switch_page) of the page served at `url_path`."""
+    for _, file, _, _, path, _ in PAGE_TABLE:
+        if path == url_path:
+            return str(PAGES_DIR / file)
+    return str(PAGES_DIR / "home.py")

@@ -1,0 +1,62 @@
+"""HTTP routes beside the Streamlit app: set and clear the HttpOnly session cookie.
+
+Streamlit scripts cannot set cookies, so after a login the page posts the fresh token here; the
+route checks it against the database before signing it into the cookie.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy.engine import Engine
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from core.auth import COOKIE_NAME, resume_session, revoke_session, sign_token, unsign_token
+from core.config import get_settings
+from core.db import make_engine, session_scope
+
+
+@lru_cache(maxsize=1)
+def _engine() -> Engine:
+    return make_engine(get_settings().database_url)
+
+
+async def set_session_cookie(request: Request) -> Response:
+    try:
+        token = str((await request.json())["token"])
+    except (ValueError, KeyError, TypeError):
+        return Response("expected JSON {token}", status_code=400)
+    with session_scope(_engine()) as session:
+        if resume_session(session, token=token) is None:
+            return Response("unknown or expired session", status_code=401)
+    response = Response(status_code=204)
+    response.set_cookie(
+        COOKIE_NAME,
+        sign_token(token),
+        max_age=get_settings().session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+    return response
+
+
+async def clear_session_cookie(request: Request) -> Response:
+    value = request.cookies.get(COOKIE_NAME)
+    token = unsign_token(value) if value else None
+    if token is not None:
+        with session_scope(_engine()) as session:
+            revoke_session(session, token=token)
+    response = Response(status_code=204)
+    response.delete_cookie(COOKIE_NAME, path="/")
+    return response
+
+
+def build_routes() -> list[BaseRoute]:
+    return [
+        Route("/auth/session", set_session_cookie, methods=["POST"]),
+        Route("/auth/logout", clear_session_cookie, methods=["POST"]),
+    ]

@@ -1,0 +1,109 @@
+"""Shared widgets and figure builders for the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from core.home import GLANCE_METRICS, GlanceRow, MetricChange
+from core.models import METRICS
+
+
+def format_metric(metric: str, value: float | None) -> str:
+    if value is None:
+        return "–"
+    if metric in ("fcr", "repeat_contact_rate"):
+        return f"{value:.0%}"
+    if metric == "aht_seconds":
+        return f"{int(value) // 60}:{int(value) % 60:02d}"
+    if metric == "qa_score":
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def metric_cards(changes: Sequence[MetricChange]) -> None:
+    shown = [c for c in changes if c.current is not None]
+    if not shown:
+        st.info(
+            "No quality data for the last four weeks yet. Scores appear here once they are imported."
+        )
+        return
+    for column, change in zip(st.columns(len(shown)), shown, strict=True):
+        delta = None
+        if change.delta is not None:
+            delta = format_metric(change.metric, abs(change.delta))
+            delta = ("+" if change.delta >= 0 else "-") + delta
+        column.metric(
+            change.label,
+            format_metric(change.metric, change.current),
+            delta=delta,
+            delta_color="normal" if METRICS[change.metric].higher_is_better else "inverse",
+            help=f"Mean of {change.count} observations in the last 4 weeks, against the 4 weeks before.",
+            border=True,
+        )
+
+
+def glance_frame(rows: Sequence[GlanceRow], name_label: str, with_agents: bool) -> pd.DataFrame:
+    data = []
+    for row in rows:
+        record: dict[str, object] = {name_label: row.name}
+        if with_agents:
+            record["Agents"] = row.agents
+        for metric in GLANCE_METRICS:
+            record[METRICS[metric].label] = format_metric(metric, row.values.get(metric))
+        data.append(record)
+    return pd.DataFrame(data)
+
+
+def trend_figure(points: Sequence[tuple[dt.date, float, int]], metric: str) -> go.Figure:
+    info = METRICS[metric]
+    figure = go.Figure(
+        go.Scatter(
+            x=[p[0] for p in points],
+            y=[p[1] for p in points],
+            mode="lines+markers",
+            name=info.label,
+            customdata=[p[2] for p in points],
+            hovertemplate="Week of %{x|%d %b %Y}<br>%{y:.1f} (%{customdata} scores)<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        height=300,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        title=f"{info.label}, weekly mean",
+        yaxis_title=info.unit,
+    )
+    return figure
+
+
+def team_bar_figure(rows: Sequence[GlanceRow], metric: str) -> go.Figure:
+    info = METRICS[metric]
+    ranked = sorted(
+        (r for r in rows if r.values.get(metric) is not None), key=lambda r: r.values[metric] or 0
+    )
+    figure = go.Figure(
+        go.Bar(
+            x=[r.values[metric] for r in ranked],
+            y=[r.name for r in ranked],
+            orientation="h",
+            hovertemplate="%{y}: %{x:.1f}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        height=max(260, 22 * len(ranked)),
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        title=f"{info.label} by team, last 4 weeks",
+    )
+    return figure
+
+
+def show_error(exc: Exception) -> None:
+    """A domain error as one sentence, with its per-line problems in a table if it has any."""
+    st.error(str(exc))
+    problems = getattr(exc, "problems", None)
+    if problems:
+        st.dataframe(pd.DataFrame({"Problem": problems}), hide_index=True)
