@@ -30,10 +30,10 @@ else:
             st.switch_page(login_page())
         page.run()
     else:
-        page = st.navigation(pages_for(login.actor.role))
+        page = st.navigation(pages_for(login.actor.role), position="top")
         render_cookie_sync()
         with st.sidebar:
-            st.caption(f"Signed in as **{login.actor.name}** · {login.actor.role.label}")
+            st.markdown(f"Signed in as **{login.actor.name}** · {login.actor.role.label}")
             if st.button("Log out", icon=":material/logout:"):
                 logout()
                 st.rerun()

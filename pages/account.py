@@ -11,6 +11,6 @@ st.title("My account")
 with db() as session:
     profile = get_person(session, actor=me, person_id=me.id)
 st.markdown(f"**{profile.name}** · {profile.email}")
-st.caption(f"{profile.role.label}" + (f" · {profile.team_name}" if profile.team_name else ""))
+st.markdown(f"{profile.role.label}" + (f" · {profile.team_name}" if profile.team_name else ""))
 st.subheader("Change my password")
 render_password_change(forced=False)

@@ -57,7 +57,7 @@ search = st.text_input("Find a person", placeholder="name or email", key="people
 show_inactive = st.toggle("Show deactivated people", key="people_inactive")
 with db() as session:
     people = list_people(session, actor=me, include_inactive=show_inactive, search=search)
-st.caption(f"{len(people)} people")
+st.markdown(f"{len(people)} people")
 st.dataframe(
     [
         {
@@ -139,7 +139,7 @@ with edit:
                 show_error(exc)
 
 with bulk:
-    st.caption(
+    st.markdown(
         "Columns: name, email, role (agent, team_lead, manager, admin), team (its name), "
         "hire_date (optional, YYYY-MM-DD). Every line is checked first: nothing is added "
         "unless all lines are valid."

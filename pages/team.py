@@ -21,7 +21,7 @@ with db() as session:
     )
     rows = team_glance(session, actor=me, team_id=team_id, today=today())
 team = teams[team_id]
-st.caption(
+st.markdown(
     f"{team.site} · staffing floor {team.min_staffed} agents on the phones · last four weeks"
 )
 if not rows:

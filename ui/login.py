@@ -12,7 +12,7 @@ from ui.state import NEXT_PAGE_KEY, db, start_login
 
 def render_login() -> None:
     st.title("Headway")
-    st.caption("Team development and coaching for contact centres. Log in to continue.")
+    st.markdown("Team development and coaching for contact centres. Log in to continue.")
     with st.form("login_form"):
         email = st.text_input("Email", autocomplete="username")
         password = st.text_input("Password", type="password", autocomplete="current-password")

@@ -93,6 +93,9 @@ def team_bar_figure(rows: Sequence[GlanceRow], metric: str) -> go.Figure:
             hovertemplate="%{y}: %{x:.1f}<extra></extra>",
         )
     )
+    values = [r.values[metric] or 0 for r in ranked]
+    if values:  # start the axis near the data so differences between teams are visible
+        figure.update_xaxes(range=[max(info.low, min(values) * 0.95), max(values) * 1.01])
     figure.update_layout(
         height=max(260, 22 * len(ranked)),
         margin={"l": 10, "r": 10, "t": 30, "b": 10},

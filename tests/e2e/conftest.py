@@ -1,0 +1,165 @@
+"""Browser fixtures: the real app served by `streamlit run` on a seeded database, and Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, TODAY, skip_or_fail
+
+AXE = ROOT / ".cache" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app, served on a fresh demo database, as a user's browser reaches it."""
+    folder = tmp_path_factory.mktemp("e2e")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'demo.db'}",
+        "HEADWAY_TODAY": TODAY.isoformat(),
+    }
+    bin_dir = Path(sys.executable).parent
+    subprocess.run(
+        [str(bin_dir / "headway"), "seed", "--agents", "30", "--years", "1"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    port = _free_port()
+    log = (folder / "server.log").open("w")
+    server = subprocess.Popen(
+        [
+            str(bin_dir / "streamlit"),
+            "run",
+            str(ROOT / "streamlit_app.py"),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            pytest.fail("the app did not start: " + (folder / "server.log").read_text()[-2000:])
+        time.sleep(0.3)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        skip_or_fail("Chromium is not installed here (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+def settle(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_selector("[data-testid='stApp']")
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "document.querySelectorAll('[data-testid=\"stStatusWidget\"]').length === 0", timeout=30_000
+    )
+    page.wait_for_timeout(300)
+
+
+def log_in(page, email: str, password: str = "headway-demo") -> None:  # type: ignore[no-untyped-def]
+    page.get_by_role("textbox", name="Email").fill(email)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_selector("[data-testid='stTopNav'], [data-testid='stAlert']")
+    settle(page)
+
+
+def nav_labels(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """The page titles of the top navigation, section by section, in order (icons left out)."""
+    titles: list[str] = []
+    sections = page.locator("[data-testid='stTopNavSection']")
+    for index in range(sections.count()):
+        sections.nth(index).click()
+        menu = page.locator("[data-testid='stTopNavPopover']")
+        menu.wait_for()
+        links = menu.locator("[data-testid='stTopNavDropdownLink']").all_inner_texts()
+        titles.extend(text.strip().splitlines()[-1].strip() for text in links)
+        page.keyboard.press("Escape")
+        menu.wait_for(state="detached")
+    return titles
+
+
+@pytest.fixture
+def axe_check() -> Callable[[object], list[str]]:
+    """Run axe-core in the page; return the serious and critical violations."""
+    if not AXE.exists():
+        skip_or_fail("axe-core is not installed (make test installs it with npm)")
+
+    def run(page) -> list[str]:  # type: ignore[no-untyped-def]
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            "async () => (await axe.run(document)).violations"
+            ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))"
+        )
+        return [
+            f"{v['id']} ({v['impact']}): {v['nodes'][:3]}"
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    return run

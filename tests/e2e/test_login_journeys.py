@@ -1,0 +1,73 @@
+"""Logging in as each demo user in a real browser (headless Chromium)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import log_in, nav_labels, settle
+from ui.navigation import PAGE_TABLE
+from core.models import Role
+
+pytestmark = pytest.mark.browser
+
+DEMO_USERS = {
+    "admin@example.com": Role.ADMIN,
+    "manager@example.com": Role.MANAGER,
+    "lead@example.com": Role.TEAM_LEAD,
+    "agent@example.com": Role.AGENT,
+    "agent2@example.com": Role.AGENT,
+}
+
+
+@pytest.mark.parametrize("email", DEMO_USERS)
+def test_each_demo_user_sees_exactly_their_roles_navigation_and_an_accessible_home(
+    page, app_url: str, axe_check, email: str
+) -> None:
+    page.goto(app_url)
+    settle(page)
+    log_in(page, email)
+    expected = [title for _, _, title, _, _, roles in PAGE_TABLE if DEMO_USERS[email] in roles]
+    assert nav_labels(page) == expected
+    assert page.locator("h1").first.inner_text().startswith("My day")
+    violations = axe_check(page)
+    assert violations == [], "\n".join(violations)
+
+
+def test_a_reload_keeps_the_user_logged_in_and_logout_ends_it(page, app_url: str) -> None:
+    page.goto(app_url)
+    settle(page)
+    log_in(page, "manager@example.com")
+    page.wait_for_timeout(500)  # the cookie is stored by a request the page sends after login
+    page.reload()
+    settle(page)
+    assert "Teams overview" in nav_labels(page)
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("button", name="Log in").wait_for()
+    page.wait_for_timeout(500)
+    assert all(c["name"] != "headway_session" for c in page.context.cookies())
+    page.reload()
+    settle(page)
+    page.get_by_role("button", name="Log in").wait_for()
+    assert nav_labels(page) == []
+
+
+def test_a_deep_link_opened_while_logged_out_lands_on_its_page_after_login(
+    page, app_url: str
+) -> None:
+    page.goto(f"{app_url}/team")
+    settle(page)
+    page.get_by_role("button", name="Log in").wait_for()
+    log_in(page, "lead@example.com")
+    assert page.locator("h1").first.inner_text().startswith("Team at a glance")
+    assert page.url.endswith("/team")
+
+
+def test_a_wrong_password_shows_an_error_and_does_not_log_in(page, app_url: str, axe_check) -> None:
+    page.goto(app_url)
+    settle(page)
+    log_in(page, "agent@example.com", "wrong-password")
+    assert "do not match an active account" in page.locator("[data-testid='stAlert']").inner_text()
+    assert nav_labels(page) == []
+    assert all(c["name"] != "headway_session" for c in page.context.cookies())
+    violations = axe_check(page)
+    assert violations == [], "\n".join(violations)
