@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import sys
 import time
@@ -76,6 +77,78 @@ def _print_logins(logins: Sequence[tuple[str, object, str]], password: str) -> N
         print(f"  {email:<22} {what}")
 
 
+def _read_json(path: str) -> object:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{path} is not UTF-8 text") from exc
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"{path} is not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from exc
+
+
+def _write_json(path: str, data: object) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+
+
+_STATUS_EXIT = {
+    "optimal": EXIT_OK,
+    "feasible": EXIT_OK,
+    "infeasible": EXIT_INFEASIBLE,
+    "unknown": EXIT_TIMEOUT,
+}
+
+
+def cmd_plan_pd(args: argparse.Namespace) -> int:
+    from core.scheduling.pd_days import plan_pd_days, read_pd_problem
+
+    problem = read_pd_problem(_read_json(args.input))
+    plan = plan_pd_days(problem, time_limit=args.time_limit)
+    _write_json(args.output, plan.to_json())
+    for conflict in plan.conflicts:
+        print(f"team {conflict.team}: {conflict.reason}", file=sys.stderr)
+    if plan.status == "unknown":
+        print(f"no plan found within the time limit of {args.time_limit:g} s", file=sys.stderr)
+    print(
+        f"{plan.status}: {len(plan.assignments)} PD days, preferred honoured "
+        f"{plan.preferred_honoured}, previous kept {plan.previous_kept}, spread cost "
+        f"{plan.spread_cost} ({plan.solve_seconds:.2f} s)"
+    )
+    return _STATUS_EXIT[plan.status]
+
+
+def cmd_assign_rotations(args: argparse.Namespace) -> int:
+    from core.scheduling.rotations import assign_rotations, read_rotation_problem
+
+    problem = read_rotation_problem(_read_json(args.input))
+    plan = assign_rotations(problem)
+    _write_json(args.output, plan.to_json())
+    if plan.status == "infeasible":
+        for agent, reason in plan.unassigned:
+            print(f"agent {agent}: {reason}", file=sys.stderr)
+    print(
+        f"{plan.status}: {len(plan.assignments)} assigned, {len(plan.unassigned)} unassigned, "
+        f"interest score {plan.interest_score} ({plan.solve_seconds:.2f} s)"
+    )
+    return _STATUS_EXIT[plan.status]
+
+
+def _positive(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from exc
+    if number <= 0:
+        raise argparse.ArgumentTypeError("the time limit must be more than 0 seconds")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="headway", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -97,6 +170,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--random-seed", type=int, default=7)
     p.add_argument("--today", type=_date)
     p.add_argument("--if-empty", action="store_true", help="do nothing if people exist already")
+
+    p = add("plan-pd", cmd_plan_pd, "schedule PD days (JSON in, JSON out)")
+    p.add_argument("--input", required=True)
+    p.add_argument("--output", required=True)
+    p.add_argument("--time-limit", type=_positive, default=60.0)
+
+    p = add(
+        "assign-rotations", cmd_assign_rotations, "assign ambassador rotations (JSON in, JSON out)"
+    )
+    p.add_argument("--input", required=True)
+    p.add_argument("--output", required=True)
+    p.add_argument("--time-limit", type=_positive, default=60.0)
     return parser
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from core.models import Role
 from tests.e2e.conftest import log_in, nav_labels, settle
 from ui.navigation import PAGE_TABLE
-from core.models import Role
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,1 @@
+"""Pure schedulers: plain dataclasses in, plans out (no database, no Streamlit)."""
