@@ -15,7 +15,7 @@ a second for 10,000 agents. Pins are placed first and take their room out of the
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,13 +166,9 @@ def assign_rotations(problem: RotationProblem) -> RotationPlan:
     free = [a for a in problem.agents if a.pinned is None]
     assignments.update(_max_flow_min_cost(problem, free, room, team_room))
     plan = [(a.id, assignments[a.id]) for a in problem.agents if a.id in assignments]
-    used = defaultdict(int)
-    used_team = defaultdict(int)
-    for agent_id, dept in plan:
-        used[dept] += 1
     by_id = {a.id: a for a in problem.agents}
-    for agent_id, dept in plan:
-        used_team[(by_id[agent_id].team, dept)] += 1
+    used = Counter(dept for _, dept in plan)
+    used_team = Counter((by_id[agent_id].team, dept) for agent_id, dept in plan)
     unassigned = [
         (a.id, unassigned_reason(problem, a, used, used_team))
         for a in problem.agents

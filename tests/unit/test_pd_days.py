@@ -164,7 +164,9 @@ def brute_force(problem: dict[str, Any]) -> tuple[int, int, int] | None:
     options = [list(itertools.combinations(iso_days, k)) for _ in problem["agents"]]
     best = None
     for combo in itertools.product(*options):
-        assignments = [(a["id"], d) for a, days in zip(problem["agents"], combo) for d in days]
+        assignments = [
+            (a["id"], d) for a, days in zip(problem["agents"], combo, strict=True) for d in days
+        ]
         plan = {"assignments": [{"agent": a, "date": d.isoformat()} for a, d in assignments]}
         if pd_violations(problem, plan):
             continue

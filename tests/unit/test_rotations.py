@@ -61,9 +61,11 @@ def tiny_problems(draw: st.DrawFn) -> dict[str, Any]:
 def brute_force(problem: dict[str, Any]) -> tuple[int, int]:
     best = (0, 0)
     for choice in itertools.product([None, *DEPTS], repeat=len(problem["agents"])):
-        assignments = [(a["id"], d) for a, d in zip(problem["agents"], choice) if d]
+        assignments = [(a["id"], d) for a, d in zip(problem["agents"], choice, strict=True) if d]
         unassigned = [
-            {"agent": a["id"], "reason": ""} for a, d in zip(problem["agents"], choice) if not d
+            {"agent": a["id"], "reason": ""}
+            for a, d in zip(problem["agents"], choice, strict=True)
+            if not d
         ]
         plan = {
             "assignments": [{"agent": a, "department": d} for a, d in assignments],

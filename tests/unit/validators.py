@@ -46,7 +46,7 @@ def pd_violations(problem: dict[str, Any], plan: dict[str, Any]) -> list[str]:
         for pin in agent.get("pinned", []):
             if _d(pin) not in mine:
                 problems.append(f"{agent_id} lost the pin {pin}")
-        for a, b in zip(mine, mine[1:]):
+        for a, b in zip(mine, mine[1:], strict=False):
             if (b - a).days < gap:
                 problems.append(f"{agent_id} has PD days {a} and {b} closer than {gap}")
     for team_id, team in teams.items():
