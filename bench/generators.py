@@ -108,3 +108,16 @@ def rotation_instance(agents: int, *, seed: int = 1, departments: int = 15) -> d
         "max_per_team_per_department": 4,
         "agents": people,
     }
+
+
+def metrics_csv(emails: list[str], rows: int, *, seed: int = 1, today: str = "2026-11-23") -> bytes:
+    """A metrics import file of `rows` new observations for the given agents."""
+    rng = random.Random(seed)
+    end = dt.date.fromisoformat(today)
+    lines = ["agent_email,date,metric,value,source,reference"]
+    for n in range(rows):
+        day = end - dt.timedelta(days=rng.randint(0, 700))
+        lines.append(
+            f"{rng.choice(emails)},{day.isoformat()},csat,{rng.uniform(1, 5):.2f},survey,bench-{n}"
+        )
+    return ("\n".join(lines) + "\n").encode()

@@ -139,6 +139,23 @@ def cmd_assign_rotations(args: argparse.Namespace) -> int:
     return _STATUS_EXIT[plan.status]
 
 
+def cmd_import_metrics(args: argparse.Namespace) -> int:
+    from core.db import make_engine, session_scope
+    from core.imports import import_metrics
+
+    try:
+        with open(args.file, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {args.file}: {exc.strerror or exc}") from exc
+    with session_scope(make_engine(args.database)) as session:
+        result = import_metrics(session, data=data)
+    if result.ignored_columns:
+        print("warning: ignored column(s): " + ", ".join(result.ignored_columns), file=sys.stderr)
+    print(f"added {result.added}, already present {result.already_present}")
+    return EXIT_OK
+
+
 def _positive(value: str) -> float:
     try:
         number = float(value)
@@ -182,6 +199,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input", required=True)
     p.add_argument("--output", required=True)
     p.add_argument("--time-limit", type=_positive, default=60.0)
+
+    p = add("import", lambda a: a.import_func(a), "import data from a file")
+    kinds = p.add_subparsers(dest="kind", required=True)
+    m = kinds.add_parser("metrics", help="quality and performance observations from a CSV")
+    m.add_argument("file")
+    m.add_argument("--database")
+    m.set_defaults(import_func=cmd_import_metrics)
     return parser
 
 
@@ -196,7 +220,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except InvalidInput as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        if not exc.problems or len(exc.problems) > 1:
+            print(f"error: {exc}", file=sys.stderr)
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -31,10 +31,8 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InvalidInput(
-            f"line {line}: the file is not UTF-8 text (save it as CSV UTF-8 and try again)",
-            [f"line {line}: not UTF-8 text"],
-        ) from exc
+        message = f"line {line}: the file is not UTF-8 text (save it as CSV UTF-8 and try again)"
+        raise InvalidInput(message, [message]) from exc
 
 
 def read_csv(data: bytes, *, required: Sequence[str], optional: Sequence[str] = ()) -> CsvTable:

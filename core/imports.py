@@ -1,0 +1,179 @@
+"""Metric imports (contract: `headway import metrics`): validate every row, then write all or none.
+
+The same functions serve the CLI and the upload page: `check_metrics_csv` previews (rows and
+line-numbered problems, nothing written), `import_metrics` writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, func, select
+
+from core.access import Actor
+from core.clock import today
+from core.csvio import read_csv
+from core.errors import AccessDenied, InvalidInput
+from core.models import METRICS, Observation, Person, Role
+from core.observations import ObservationRow, bulk_insert_observations
+
+REQUIRED = ("agent_email", "date", "metric", "value")
+OPTIONAL = ("source", "reference")
+DEFAULT_SOURCE = "import"
+
+
+@dataclass
+class MetricsCheck:
+    new_rows: list[ObservationRow] = field(default_factory=list)
+    already_present: int = 0
+    problems: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    new_lines: list[int] = field(default_factory=list)
+
+
+def _parse_value(text: str, metric: str | None) -> tuple[float | None, str | None]:
+    if text == "":
+        return None, "value missing"
+    try:
+        value = float(text)
+    except ValueError:
+        return None, f"value {text[:40]!r} is not a number"
+    if not math.isfinite(value):
+        return None, f"value {text[:40]!r} is not a number"
+    if metric in METRICS and not METRICS[metric].in_range(value):
+        info = METRICS[metric]
+        return None, f"{metric} {text[:40]} is out of range ({info.range_text})"
+    return value, None
+
+
+def check_metrics_csv(session: Session, *, data: bytes, actor: Actor | None = None) -> MetricsCheck:
+    """Every problem of the file by line, and the rows it would add. Writes nothing.
+
+    `actor` None is the operator at the command line; a person may import only the scores of
+    people they may see (leads their team, managers and admins everyone); agents may not import.
+    """
+    if actor is not None and actor.role is Role.AGENT:
+        raise AccessDenied("Agents cannot import metrics; ask your team lead.")
+    try:
+        table = read_csv(data, required=REQUIRED, optional=OPTIONAL)
+    except InvalidInput as exc:
+        return MetricsCheck(problems=exc.problems or [str(exc)])
+    check = MetricsCheck(ignored_columns=table.ignored_columns)
+    people = _people_by_email(session, actor)
+    latest = today()
+    parsed: list[tuple[int, int, dt.date, str, float, str, str]] = []
+    first_line: dict[tuple[int, dt.date, str, str], int] = {}
+    for row in table.rows:
+        v = row.values
+        reasons: list[str] = []
+        email = v["agent_email"].lower()
+        person_id = people.get(email)
+        if person_id is None:
+            reasons.append(
+                f"unknown agent {v['agent_email'][:80]!r}" if email else "agent_email missing"
+            )
+        day: dt.date | None = None
+        try:
+            day = dt.date.fromisoformat(v["date"]) if len(v["date"]) == 10 else None
+        except ValueError:
+            day = None
+        if day is None:
+            reasons.append(f"bad date {v['date'][:40]!r} (expected YYYY-MM-DD)")
+        elif day > latest:
+            reasons.append(f"date {day.isoformat()} is after today ({latest.isoformat()})")
+        metric = v["metric"]
+        if metric not in METRICS:
+            reasons.append(f"unknown metric {metric[:40]!r} (one of {', '.join(METRICS)})")
+        value, problem = _parse_value(v["value"], metric)
+        if problem:
+            reasons.append(problem)
+        reference = v.get("reference", "")
+        if not reasons:
+            assert person_id is not None and day is not None and value is not None
+            key = (person_id, day, metric, reference)
+            if key in first_line:
+                reasons.append(f"duplicate of line {first_line[key]}")
+            else:
+                first_line[key] = row.line
+                parsed.append(
+                    (
+                        row.line,
+                        person_id,
+                        day,
+                        metric,
+                        value,
+                        v.get("source") or DEFAULT_SOURCE,
+                        reference,
+                    )
+                )
+        if reasons:
+            check.problems.append(f"line {row.line}: " + "; ".join(reasons))
+    stored = _stored_values(session, parsed)
+    for line, person_id, day, metric, value, source, reference in parsed:
+        existing = stored.get((person_id, day, metric, reference))
+        if existing is None:
+            check.new_rows.append((person_id, day, metric, value, source, reference))
+            check.new_lines.append(line)
+        elif existing == value:
+            check.already_present += 1
+        else:
+            check.problems.append(
+                f"line {line}: a stored {metric} for this agent on {day.isoformat()} with reference "
+                f"{reference!r} has the value {existing:g}, not {value:g}"
+            )
+    check.problems.sort(key=lambda p: int(p.split(":", 1)[0].removeprefix("line ")))
+    return check
+
+
+def _people_by_email(session: Session, actor: Actor | None) -> dict[str, int]:
+    from core.access import visible_people
+
+    query = select(func.lower(Person.email), Person.id)
+    if actor is not None:
+        query = query.where(visible_people(actor))
+    return {email: pid for email, pid in session.exec(query).all() if pid is not None}
+
+
+def _stored_values(
+    session: Session, parsed: list[tuple[int, int, dt.date, str, float, str, str]]
+) -> dict[tuple[int, dt.date, str, str], float]:
+    """Stored values for the keys of the file, read in one pass over its date range."""
+    if not parsed:
+        return {}
+    wanted = {(p, d, m, r) for _, p, d, m, _, _, r in parsed}
+    first, last = min(d for _, _, d, *_ in parsed), max(d for _, _, d, *_ in parsed)
+    metrics = sorted({metric for _, _, _, metric, _, _, _ in parsed})
+    rows = session.exec(
+        select(
+            Observation.person_id,
+            Observation.date,
+            Observation.metric,
+            Observation.reference,
+            Observation.value,
+        ).where(
+            Observation.date >= first,
+            Observation.date <= last,
+            col(Observation.metric).in_(metrics),
+        )
+    ).all()
+    return {(p, d, m, r): v for p, d, m, r, v in rows if (p, d, m, r) in wanted}
+
+
+@dataclass(frozen=True)
+class MetricsImport:
+    added: int
+    already_present: int
+    ignored_columns: list[str]
+
+
+def import_metrics(session: Session, *, data: bytes, actor: Actor | None = None) -> MetricsImport:
+    """Write the file's new rows if every row is valid; otherwise raise with every problem."""
+    check = check_metrics_csv(session, data=data, actor=actor)
+    if check.problems:
+        raise InvalidInput(
+            f"Nothing was imported: {len(check.problems)} line(s) need fixing.", check.problems
+        )
+    added = bulk_insert_observations(session, check.new_rows)
+    return MetricsImport(added, check.already_present, check.ignored_columns)

@@ -1,0 +1,162 @@
+"""`headway import metrics` and its service: all-or-nothing, line-numbered, idempotent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, func, select
+
+from core.cli import main
+from core.errors import AccessDenied, InvalidInput
+from core.imports import check_metrics_csv, import_metrics
+from core.models import Observation, Role
+from tests.conftest import actor_of, make_person, make_team
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "examples"
+HEADER = "agent_email,date,metric,value,source,reference\n"
+
+
+@pytest.fixture
+def agents(session: Session) -> None:
+    team = make_team(session)
+    make_person(session, team=team, email="agent@example.com")
+    make_person(session, team=make_team(session), email="agent2@example.com")
+
+
+def count(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(Observation)).one()
+
+
+def test_a_good_file_adds_its_rows_and_a_second_run_adds_none(
+    session: Session, agents: None
+) -> None:
+    data = (
+        (EXAMPLES / "metrics_good.csv").read_bytes()
+        if EXAMPLES.exists()
+        else (HEADER + "agent@example.com,2026-10-01,qa_score,87.5,maestroqa,EV-1001\n").encode()
+    )
+    first = import_metrics(session, data=data)
+    second = import_metrics(session, data=data)
+    assert first.added > 0 and first.already_present == 0
+    assert (second.added, second.already_present) == (0, first.added)
+    assert count(session) == first.added
+
+
+def test_a_bad_file_writes_nothing_and_names_each_bad_line(session: Session, agents: None) -> None:
+    data = (
+        HEADER
+        + "agent@example.com,2026-10-01,qa_score,87.5,maestroqa,EV-1001\n"
+        + "nobody@example.com,2026-10-01,csat,4.6,survey,\n"
+        + "agent@example.com,2026-13-45,fcr,0.78,telephony,\n"
+        + "agent@example.com,2026-10-02,happiness,3,telephony,\n"
+        + "agent2@example.com,2026-10-02,qa_score,140,maestroqa,EV-1002\n"
+        + "AGENT@example.com,2026-10-01,qa_score,87.5,maestroqa,EV-1001\n"
+        + "agent@example.com,2026-12-01,csat,4,survey,\n"
+        + "agent@example.com,2026-10-03,csat,,survey,\n"
+        + "agent@example.com,2026-10-03,aht_seconds,1e308,t,\n"
+        + "agent@example.com,2026-10-03,fcr,lots,t,\n"
+    ).encode()
+    with pytest.raises(InvalidInput) as error:
+        import_metrics(session, data=data)
+    lines = [p.split(":")[0] for p in error.value.problems]
+    assert lines == [f"line {n}" for n in range(3, 12)]
+    problems = "\n".join(error.value.problems)
+    for expected in (
+        "line 3: unknown agent",
+        "line 4: bad date",
+        "line 5: unknown metric",
+        "line 6: qa_score 140 is out of range",
+        "line 7: duplicate of line 2",
+        "line 8: date 2026-12-01 is after today",
+        "line 9: value missing",
+        "line 10: aht_seconds 1e308 is out of range",
+        "line 11: value 'lots' is not a number",
+    ):
+        assert expected in problems
+    assert count(session) == 0
+
+
+def test_bom_crlf_quoted_newlines_any_column_order_and_extra_columns_are_accepted(
+    session: Session, agents: None
+) -> None:
+    data = (
+        "\ufeffvalue,comment,metric,agent_email,reference,date\r\n"
+        '4.5,"a note, with ""quotes""\r\nand a new line",csat,agent@example.com,=cmd(),2026-10-01\r\n'
+        "0.8,,fcr,Agent2@Example.com,,2026-10-02\r\n"
+    ).encode()
+    result = import_metrics(session, data=data)
+    assert result.added == 2 and result.ignored_columns == ["comment"]
+    references = set(session.exec(select(Observation.reference)).all())
+    assert references == {"=cmd()", ""}
+
+
+def test_a_stored_row_with_another_value_is_a_conflict(session: Session, agents: None) -> None:
+    import_metrics(session, data=(HEADER + "agent@example.com,2026-10-01,csat,4.5,s,R1\n").encode())
+    check = check_metrics_csv(
+        session, data=(HEADER + "agent@example.com,2026-10-01,csat,4.0,s,R1\n").encode()
+    )
+    assert check.problems == [
+        "line 2: a stored csat for this agent on 2026-10-01 with reference 'R1' has the value 4.5, not 4"
+    ]
+
+
+@pytest.mark.parametrize(
+    "data,problem",
+    [
+        (b"", "line 1: the file is empty"),
+        (
+            b"agent_email,date,value\nagent@example.com,2026-10-01,3\n",
+            "line 1: missing required column(s) metric",
+        ),
+        (
+            "agent_email,date,metric,value\nJos\u00e9@example.com,2026-10-01,csat,4\n".encode(
+                "latin-1"
+            ),
+            "line 2: the file is not UTF-8",
+        ),
+    ],
+)
+def test_hostile_files_get_a_line_numbered_error(
+    session: Session, agents: None, data: bytes, problem: str
+) -> None:
+    with pytest.raises(InvalidInput) as error:
+        import_metrics(session, data=data)
+    assert any(p.startswith(problem) for p in [str(error.value), *error.value.problems])
+
+
+def test_a_header_without_rows_adds_nothing(session: Session, agents: None) -> None:
+    assert import_metrics(session, data=HEADER.encode()).added == 0
+
+
+def test_a_lead_imports_only_for_their_team_and_an_agent_not_at_all(session: Session) -> None:
+    red, blue = make_team(session, name="Red"), make_team(session, name="Blue")
+    lead = make_person(session, role=Role.TEAM_LEAD, team=red, leads=True)
+    make_person(session, team=red, email="mine@example.com")
+    stranger = make_person(session, team=blue, email="other@example.com")
+    data = (
+        HEADER + "mine@example.com,2026-10-01,csat,4,s,\nother@example.com,2026-10-01,csat,4,s,\n"
+    ).encode()
+    check = check_metrics_csv(session, data=data, actor=actor_of(session, lead))
+    assert check.problems == ["line 3: unknown agent 'other@example.com'"]
+    with pytest.raises(AccessDenied):
+        check_metrics_csv(session, data=data, actor=actor_of(session, stranger))
+
+
+def test_the_command_prints_the_summary_last_and_warns_about_ignored_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path}/demo.db"
+    assert main(["seed", "--database", url, "--agents", "4", "--years", "1"]) == 0
+    capsys.readouterr()
+    csv_file = tmp_path / "m.csv"
+    csv_file.write_text(
+        "agent_email,date,metric,value,extra\nagent@example.com,2026-10-01,csat,4.2,x\n"
+    )
+    assert main(["import", "metrics", str(csv_file), "--database", url]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip().splitlines()[-1] == "added 1, already present 0"
+    assert captured.err.count("extra") == 1
+    csv_file.write_text("agent_email,date,metric,value\nagent@example.com,2026-10-01,csat,9\n")
+    assert main(["import", "metrics", str(csv_file), "--database", url]) == 1
+    assert "line 2: csat 9 is out of range" in capsys.readouterr().err
