@@ -156,6 +156,71 @@ def cmd_import_metrics(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_bytes(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def _prefixed(path: str, error: InvalidInput) -> InvalidInput:
+    return InvalidInput(f"{path}: {error}", [f"{path}: {p}" for p in error.problems])
+
+
+def cmd_coaching_effect(args: argparse.Namespace) -> int:
+    from core.growth import coaching_effects, read_notes_csv, read_observations_csv
+
+    try:
+        observations = read_observations_csv(_read_bytes(args.observations))
+    except InvalidInput as exc:
+        raise _prefixed(args.observations, exc) from exc
+    try:
+        notes = read_notes_csv(_read_bytes(args.notes))
+    except InvalidInput as exc:
+        raise _prefixed(args.notes, exc) from exc
+    effects = coaching_effects(observations, notes, window=args.window)
+    _write_json(args.output, {"window": args.window, "notes": [e.to_json() for e in effects]})
+    verdicts: dict[str, int] = {}
+    for effect in effects:
+        verdicts[effect.verdict] = verdicts.get(effect.verdict, 0) + 1
+    print(f"{len(effects)} notes: " + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())))
+    return EXIT_OK
+
+
+def cmd_trend_flags(args: argparse.Namespace) -> int:
+    from core.growth import read_observations_csv, trend_flags
+    from core.models import METRICS
+
+    if args.metric not in METRICS:
+        raise InvalidInput(f"--metric {args.metric!r} is not one of {', '.join(METRICS)}")
+    try:
+        observations = read_observations_csv(_read_bytes(args.observations))
+    except InvalidInput as exc:
+        raise _prefixed(args.observations, exc) from exc
+    flags = trend_flags(observations, metric=args.metric, as_of=args.as_of, window=args.window)
+    _write_json(
+        args.output,
+        {
+            "metric": args.metric,
+            "as_of": args.as_of.isoformat(),
+            "flagged": [f.to_json() for f in flags],
+        },
+    )
+    print(f"{len(flags)} agent(s) flagged: {args.metric} getting worse over {args.window} days")
+    return EXIT_OK
+
+
+def _days(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of days") from exc
+    if number < 1:
+        raise argparse.ArgumentTypeError("the window must be at least 1 day")
+    return number
+
+
 def _positive(value: str) -> float:
     try:
         number = float(value)
@@ -199,6 +264,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input", required=True)
     p.add_argument("--output", required=True)
     p.add_argument("--time-limit", type=_positive, default=60.0)
+
+    p = add("coaching-effect", cmd_coaching_effect, "estimate each coaching note's effect (files)")
+    p.add_argument("--observations", required=True)
+    p.add_argument("--notes", required=True)
+    p.add_argument("--output", required=True)
+    p.add_argument("--window", type=_days, default=30)
+
+    p = add("trend-flags", cmd_trend_flags, "agents whose metric is getting worse (files)")
+    p.add_argument("--observations", required=True)
+    p.add_argument("--metric", required=True)
+    p.add_argument("--as-of", required=True, type=_date)
+    p.add_argument("--output", required=True)
+    p.add_argument("--window", type=_days, default=60)
 
     p = add("import", lambda a: a.import_func(a), "import data from a file")
     kinds = p.add_subparsers(dest="kind", required=True)
