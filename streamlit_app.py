@@ -5,8 +5,14 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 if get_script_run_ctx(suppress_warning=True) is None:
     # Imported by `streamlit run` as an ASGI app: serve the pages plus Headway's cookie routes.
+    from streamlit.runtime.pages_manager import PagesManager
+
     from ui.server import build_routes
 
+    # Our page scripts live in pages/, which Streamlit would otherwise treat as a legacy
+    # multipage folder until the first st.navigation call: a first visitor's deep link would
+    # then run a page script on its own, without the login gate. Navigation is ours from the start.
+    PagesManager.uses_pages_directory = False
     app = st.App(__file__, routes=build_routes())
 else:
     from ui.login import render_password_change

@@ -64,7 +64,8 @@ def cmd_seed(args: argparse.Namespace) -> int:
         )
     print(
         f"seeded {summary.teams} teams, {summary.people} people ({summary.agents} agents), "
-        f"{summary.departments} departments, {summary.observations} observations "
+        f"{summary.departments} departments, {summary.observations} observations, "
+        f"{summary.pd_days} PD days "
         f"in {time.perf_counter() - started:.1f} s"
     )
     _print_logins(DEMO_LOGINS, DEMO_PASSWORD)

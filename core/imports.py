@@ -177,3 +177,49 @@ def import_metrics(session: Session, *, data: bytes, actor: Actor | None = None)
         )
     added = bulk_insert_observations(session, check.new_rows)
     return MetricsImport(added, check.already_present, check.ignored_columns)
+
+
+LEAVE_COLUMNS = ("agent_email", "start", "end")
+LEAVE_OPTIONAL = ("kind",)
+
+
+def import_leave(session: Session, *, data: bytes, actor: Actor) -> int:
+    """Add leave from a CSV (agent_email,start,end[,kind]): all rows or none; returns the count."""
+    from core.models import Leave, LeaveKind
+
+    if actor.role is Role.AGENT:
+        raise AccessDenied("Agents cannot import leave; ask your team lead.")
+    table = read_csv(data, required=LEAVE_COLUMNS, optional=LEAVE_OPTIONAL)
+    people = _people_by_email(session, actor)
+    kinds = {k.value: k for k in LeaveKind}
+    rows: list[Leave] = []
+    problems: list[str] = []
+    for row in table.rows:
+        v = row.values
+        reasons = []
+        person_id = people.get(v["agent_email"].lower())
+        if person_id is None:
+            reasons.append(f"unknown agent {v['agent_email'][:80]!r}")
+        days = []
+        for column in ("start", "end"):
+            try:
+                days.append(dt.date.fromisoformat(v[column]) if len(v[column]) == 10 else None)
+            except ValueError:
+                days.append(None)
+            if days[-1] is None:
+                reasons.append(f"bad {column} date {v[column][:40]!r} (expected YYYY-MM-DD)")
+        start, end = days
+        if start and end and end < start:
+            reasons.append(f"ends ({end}) before it starts ({start})")
+        kind = (v.get("kind") or LeaveKind.ANNUAL.value).strip().lower()
+        if kind not in kinds:
+            reasons.append(f"unknown kind {kind[:40]!r} ({', '.join(kinds)})")
+        if reasons:
+            problems.append(f"line {row.line}: " + "; ".join(reasons))
+        else:
+            assert person_id is not None and start is not None and end is not None
+            rows.append(Leave(person_id=person_id, start=start, end=end, kind=kind))
+    if problems:
+        raise InvalidInput(f"Nothing was imported: {len(problems)} line(s) need fixing.", problems)
+    session.add_all(rows)
+    return len(rows)

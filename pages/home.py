@@ -5,6 +5,7 @@ import streamlit as st
 from core.clock import today
 from core.home import organisation_glance, person_changes, team_glance, weekly_trend
 from core.models import Role
+from core.pd_planning import my_pd_days
 from ui.state import actor, db
 from ui.widgets import glance_frame, metric_cards, team_bar_figure, trend_figure
 
@@ -20,10 +21,14 @@ with db() as session:
         if trend:
             st.plotly_chart(trend_figure(trend, "qa_score"))
         st.subheader("Coming up")
-        st.info(
-            "Nothing scheduled for you yet. Your PD days, ambassador rotation and coaching "
-            "follow-ups will appear here as your team lead plans them."
-        )
+        upcoming = [d for d in my_pd_days(session, actor=me) if d.date >= day]
+        for pd_day in upcoming[:3]:
+            goal = f" — {pd_day.goal}" if pd_day.goal else " — set your goal on My PD days"
+            st.markdown(f"**PD day** {pd_day.date:%A %d %B}{goal}")
+        if not upcoming:
+            st.info(
+                "Nothing scheduled for you yet. Your PD days appear here once your team lead publishes them."
+            )
     elif me.role is Role.TEAM_LEAD:
         if not me.led_team_ids:
             st.info("You do not lead a team yet. Ask an admin to make you the lead of your team.")

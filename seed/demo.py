@@ -18,6 +18,7 @@ from core.auth import hash_password
 from core.errors import InvalidInput
 from core.models import Department, Person, Role, Team
 from core.observations import ObservationRow, bulk_insert_observations
+from core.seasons import quarter_of
 
 DEMO_PASSWORD = "headway-demo"
 DEMO_LOGINS: tuple[tuple[str, Role, str], ...] = (
@@ -62,6 +63,7 @@ class SeedSummary:
     people: int
     departments: int
     observations: int
+    pd_days: int = 0
 
 
 def seed_demo(
@@ -151,12 +153,15 @@ def seed_demo(
 
     agent_ids = [p.id for p in agent_people if p.id is not None]
     count = bulk_insert_observations(session, _history(agent_ids, years, today, rng))
+    manager = next(p for p in staff if p.email == "manager@example.com")
+    pd_days = _seed_pd_days(session, teams, agent_people, manager, today, rng)
     return SeedSummary(
         teams=len(teams),
         agents=len(agent_people),
         people=len(staff) + len(leads) + len(agent_people),
         departments=len(DEPARTMENTS),
         observations=count,
+        pd_days=pd_days,
     )
 
 
@@ -215,3 +220,87 @@ def _history(
                     "seed",
                     f"seed-qa-{w}-{q}",
                 )
+
+
+GOALS = (
+    "Shadow the billing team to understand refund escalations",
+    "Practise de-escalation calls with a peer",
+    "Learn the new order-tracking tool before the release",
+    "Write a knowledge-base article on the top repeat contact",
+    "Try a shorter opening on chat and compare CSAT",
+    "Build a quick-reference card for the returns policy",
+)
+BLACKOUT_REASONS = ("Peak trading day", "Product release", "Month-end billing run")
+
+
+def _seed_pd_days(
+    session: Session,
+    teams: list[Team],
+    agents: list[Person],
+    manager: Person,
+    today: dt.date,
+    rng: np.random.Generator,
+) -> int:
+    """Leave, blackout dates, peak floors and requests, then a published plan for this quarter."""
+    from core.access import load_actor
+    from core.models import (
+        Blackout,
+        Leave,
+        LeaveKind,
+        PdDay,
+        PdPurpose,
+        PdRequest,
+        PdStatus,
+        StaffingOverride,
+    )
+    from core.pd_planning import PlanSettings, plan_period, publish
+
+    start, end = quarter_of(today)
+    weekdays = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    weekdays = [d for d in weekdays if d.weekday() < 5]
+    for day, reason in zip(
+        sorted(rng.choice(weekdays, 3, replace=False)), BLACKOUT_REASONS, strict=True
+    ):
+        session.add(Blackout(date=day, reason=reason))
+    for team in teams:
+        for day in rng.choice(weekdays, 2, replace=False):
+            session.add(
+                StaffingOverride(team_id=team.id, date=day, min_staffed=team.min_staffed + 1)
+            )
+    kinds = [k.value for k in LeaveKind]
+    for person in agents:
+        for _ in range(int(rng.integers(0, 4))):
+            first = weekdays[int(rng.integers(0, len(weekdays)))]
+            length = int(rng.choice([0, 0, 0, 1, 4]))
+            kind = kinds[int(rng.choice(4, p=[0.7, 0.15, 0.1, 0.05]))]
+            session.add(
+                Leave(
+                    person_id=person.id,
+                    start=first,
+                    end=first + dt.timedelta(days=length),
+                    kind=kind,
+                )
+            )
+        future = [d for d in weekdays if d > today]
+        if future and rng.random() < 0.3:
+            session.add(
+                PdRequest(person_id=person.id, date=future[int(rng.integers(0, len(future)))])
+            )
+    session.flush()
+    assert manager.id is not None
+    actor = load_actor(session, manager.id)
+    settings = PlanSettings(start, end, tuple(t.id for t in teams if t.id is not None), 2, 14)
+    outcome = plan_period(session, actor=actor, settings=settings, time_limit=60)
+    if outcome.status not in ("optimal", "feasible"):
+        return 0
+    publish(session, actor=actor, settings=settings)
+    purposes = list(PdPurpose)
+    days = session.exec(select(PdDay).where(PdDay.date >= start, PdDay.date <= end)).all()
+    for day in days:
+        if day.date < today:
+            day.status = PdStatus.COMPLETED.value
+        if day.date < today or rng.random() < 0.6:
+            day.purpose = purposes[int(rng.integers(0, len(purposes)))].value
+            day.goal = GOALS[int(rng.integers(0, len(GOALS)))]
+        session.add(day)
+    return len(days)

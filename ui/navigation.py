@@ -13,7 +13,23 @@ PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 # (section, file, title, icon, url path, roles)
 PAGE_TABLE: tuple[tuple[str, str, str, str, str, frozenset[Role]], ...] = (
     ("Me", "home.py", "My day", ":material/today:", "home", frozenset(Role)),
+    (
+        "Me",
+        "my_pd_days.py",
+        "My PD days",
+        ":material/event:",
+        "my_pd_days",
+        frozenset({Role.AGENT}),
+    ),
     ("Me", "account.py", "My account", ":material/key:", "account", frozenset(Role)),
+    (
+        "Development",
+        "pd_planner.py",
+        "PD day planner",
+        ":material/event_available:",
+        "pd_planner",
+        frozenset({Role.TEAM_LEAD, Role.MANAGER}),
+    ),
     (
         "My team",
         "team.py",

@@ -3,10 +3,30 @@
 from core.models.auth import AuthSession
 from core.models.metrics import METRICS, Metric, Observation
 from core.models.org import Department, Person, Role, Team
+from core.models.pd import (
+    Blackout,
+    Leave,
+    LeaveKind,
+    PdDay,
+    PdPurpose,
+    PdRequest,
+    PdStatus,
+    PlanRun,
+    StaffingOverride,
+)
 
 __all__ = [
     "METRICS",
     "AuthSession",
+    "Blackout",
+    "Leave",
+    "LeaveKind",
+    "PdDay",
+    "PdPurpose",
+    "PdRequest",
+    "PdStatus",
+    "PlanRun",
+    "StaffingOverride",
     "Department",
     "Metric",
     "Observation",

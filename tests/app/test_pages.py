@@ -16,6 +16,8 @@ ROLES = {
 PAGES = {
     "home": "pages/home.py",
     "account": "pages/account.py",
+    "my_pd_days": "pages/my_pd_days.py",
+    "pd_planner": "pages/pd_planner.py",
     "team": "pages/team.py",
     "organisation": "pages/organisation.py",
     "people": "pages/admin_people.py",
@@ -24,12 +26,14 @@ PAGES = {
 }
 ALLOWED = {
     "admin": {"home", "account", "organisation", "people", "teams", "departments"},
-    "manager": {"home", "account", "organisation"},
-    "lead": {"home", "account", "team"},
-    "agent": {"home", "account"},
+    "manager": {"home", "account", "organisation", "pd_planner"},
+    "lead": {"home", "account", "team", "pd_planner"},
+    "agent": {"home", "account", "my_pd_days"},
 }
 TITLE = {
     "account": "My account",
+    "my_pd_days": "My PD days",
+    "pd_planner": "PD day planner",
     "team": "Team at a glance",
     "organisation": "Teams overview",
     "people": "People",
@@ -124,3 +128,32 @@ def test_an_admin_adds_a_department(app_as) -> None:
 def test_the_account_page_shows_who_i_am(app_as) -> None:
     at = app_as("agent2@example.com", PAGES["account"])
     assert "agent2@example.com" in texts(at)
+
+
+def test_a_lead_plans_next_quarter_reviews_and_publishes_and_the_agent_sees_the_day(app_as) -> None:
+    import datetime as dt
+
+    at = app_as("lead@example.com", PAGES["pd_planner"])
+    assert at.date_input(key="pd_period").value == (dt.date(2027, 1, 1), dt.date(2027, 3, 31))
+    assert any("No PD days in this period yet" in i.value for i in at.info)
+    at.button[0].click().run()  # Plan PD days
+    assert not at.exception
+    assert any(h.value.startswith("Review: 30 draft") for h in at.subheader), [
+        h.value for h in at.subheader
+    ]
+    at.checkbox(key="pd_publish_confirm").check().run()
+    at.button(key="pd_publish").click().run()
+    assert any(h.value.startswith("Review: 0 draft and 30 published") for h in at.subheader)
+    agent = app_as("agent@example.com", PAGES["my_pd_days"])
+    upcoming = [m.value for m in agent.markdown if m.value.startswith("**") and "2027" in m.value]
+    assert len(upcoming) == 2
+
+
+def test_an_agent_requests_a_date_and_sees_it_listed(app_as) -> None:
+    import datetime as dt
+
+    at = app_as("agent2@example.com", PAGES["my_pd_days"])
+    at.date_input[0 if len(at.date_input) == 1 else -1].set_value(dt.date(2027, 2, 10))
+    at.button(key="FormSubmitter:my_pd_request-Request this date").click().run()
+    assert any("Requested" in s.value for s in at.success)
+    assert any("Wed 10 Feb" in m.value for m in at.markdown)

@@ -1,0 +1,111 @@
+"""PD days and what constrains them: leave, blackout dates, staffing floors, requests, plan runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from core.clock import utcnow
+
+
+class PdStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class PdPurpose(StrEnum):
+    HONE = "hone skills"
+    PRACTISE = "practise"
+    STAY_CURRENT = "stay current"
+    EXPERIMENT = "experiment"
+    CREATE = "create"
+    LEARN = "learn"
+    SHARE = "share"
+
+
+class LeaveKind(StrEnum):
+    ANNUAL = "annual leave"
+    SICK = "sick"
+    TRAINING = "training"
+    OTHER = "other"
+
+
+class Leave(SQLModel, table=True):
+    __table_args__ = (Index("ix_leave_person_dates", "person_id", "start", "end"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    start: dt.date
+    end: dt.date
+    kind: str = Field(default=LeaveKind.ANNUAL.value, max_length=40)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Blackout(SQLModel, table=True):
+    """A day with no PD days: organisation-wide (team_id None) or for one team."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    date: dt.date = Field(index=True)
+    team_id: int | None = Field(default=None, foreign_key="team.id")
+    reason: str = Field(default="", max_length=200)
+
+
+class StaffingOverride(SQLModel, table=True):
+    """A team's floor on one date (e.g. a forecast peak), replacing its default floor."""
+
+    __tablename__ = "staffing_override"
+    __table_args__ = (UniqueConstraint("team_id", "date", name="uq_staffing_override"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id")
+    date: dt.date
+    min_staffed: int = Field(ge=0)
+
+
+class PdDay(SQLModel, table=True):
+    __tablename__ = "pd_day"
+    __table_args__ = (
+        Index("ix_pd_day_person_date", "person_id", "date"),
+        Index("ix_pd_day_date", "date"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    date: dt.date
+    status: str = Field(default=PdStatus.DRAFT.value, max_length=20)
+    purpose: str = Field(default="", max_length=40)
+    goal: str = Field(default="", max_length=1000)
+    plan_run_id: int | None = Field(default=None, foreign_key="plan_run.id")
+    version: int = Field(default=1)
+    updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class PdRequest(SQLModel, table=True):
+    """A date an agent would like as a PD day: a `preferred` date in the next plan."""
+
+    __tablename__ = "pd_request"
+    __table_args__ = (UniqueConstraint("person_id", "date", name="uq_pd_request"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    date: dt.date
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class PlanRun(SQLModel, table=True):
+    __tablename__ = "plan_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    start: dt.date
+    end: dt.date
+    team_ids: str = Field(default="", max_length=4000)  # comma-separated
+    parameters: str = Field(default="{}", max_length=4000)  # JSON
+    status: str = Field(max_length=20)
+    result: str = Field(default="{}")  # JSON summary
+    run_by_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: dt.datetime = Field(default_factory=utcnow)

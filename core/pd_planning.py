@@ -1,0 +1,612 @@
+"""PD-day planning on the organisation's data: build the planner's problem from leave, blackout
+dates, floors, requests and existing days; store drafts; move, publish, export.
+
+Published days are pinned when re-planning; drafts are passed as `previous` so that a re-plan
+moves as few of them as it can. A published day that new leave or a new blackout has made
+impossible is named (with what to do) instead of being silently dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, delete, select
+
+from core.access import Actor, require_view_person, require_view_team
+from core.clock import today, utcnow
+from core.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
+from core.models import (
+    Blackout,
+    Leave,
+    PdDay,
+    PdPurpose,
+    PdRequest,
+    PdStatus,
+    Person,
+    PlanRun,
+    Role,
+    StaffingOverride,
+    Team,
+)
+from core.scheduling.pd_days import Conflict, PdAgent, PdProblem, PdTeam, plan_pd_days
+
+ACTIVE = (PdStatus.DRAFT.value, PdStatus.PUBLISHED.value, PdStatus.COMPLETED.value)
+FIXED = (PdStatus.PUBLISHED.value, PdStatus.COMPLETED.value)
+DEFAULT_GAP = 14
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    start: dt.date
+    end: dt.date
+    team_ids: tuple[int, ...]
+    pd_days_per_agent: int = 2
+    min_gap_days: int = DEFAULT_GAP
+
+    def check(self) -> None:
+        if self.end < self.start:
+            raise InvalidInput(f"The period ends ({self.end}) before it starts ({self.start}).")
+        if (self.end - self.start).days > 366:
+            raise InvalidInput("Plan at most a year at a time.")
+        if not self.team_ids:
+            raise InvalidInput("Choose at least one team to plan.")
+        if not 1 <= self.pd_days_per_agent <= 20:
+            raise InvalidInput("Give each agent between 1 and 20 PD days.")
+        if not 0 <= self.min_gap_days <= 180:
+            raise InvalidInput("The gap between PD days must be 0 to 180 days.")
+
+
+@dataclass(frozen=True)
+class StalePublished:
+    pd_day_id: int
+    person_name: str
+    date: dt.date
+    reason: str
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    status: str  # optimal, feasible, infeasible, unknown, blocked (stale published days)
+    conflicts: list[Conflict]
+    stale: list[StalePublished]
+    drafts: int
+    pinned: int
+    preferred_honoured: int | None
+    previous_kept: int | None
+    solve_seconds: float
+    plan_run_id: int | None
+
+
+@dataclass(frozen=True)
+class PdDayRead:
+    id: int
+    person_id: int
+    person_name: str
+    team_id: int | None
+    team_name: str
+    date: dt.date
+    status: PdStatus
+    purpose: str
+    goal: str
+    version: int
+
+
+@dataclass
+class _Context:
+    """Everything the planner needs about some teams and a period, read once."""
+
+    teams: dict[int, Team]
+    agents: list[Person]
+    leave: dict[int, set[dt.date]]
+    org_blackout: set[dt.date]
+    team_blackout: dict[int, set[dt.date]]
+    floors: dict[int, dict[dt.date, int]]
+    days: list[PdDay]
+    requests: dict[int, set[dt.date]]
+
+
+def _require_planner(actor: Actor, team_ids: Iterable[int]) -> None:
+    if actor.role not in (Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN):
+        raise AccessDenied("Only team leads and managers plan PD days.")
+    for team_id in team_ids:
+        require_view_team(actor, team_id)
+
+
+def _dates(start: dt.date, end: dt.date) -> list[dt.date]:
+    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def _load(session: Session, settings: PlanSettings) -> _Context:
+    teams = {
+        t.id: t
+        for t in session.exec(select(Team).where(col(Team.id).in_(settings.team_ids))).all()
+        if t.id
+    }
+    missing = set(settings.team_ids) - set(teams)
+    if missing:
+        raise NotFound(f"There is no team with id {sorted(missing)[0]}.")
+    agents = list(
+        session.exec(
+            select(Person)
+            .where(col(Person.team_id).in_(settings.team_ids), Person.role == Role.AGENT.value)
+            .where(col(Person.active).is_(True))
+            .order_by(col(Person.name))
+        ).all()
+    )
+    ids = [a.id for a in agents if a.id is not None]
+    leave: dict[int, set[dt.date]] = defaultdict(set)
+    for row in session.exec(
+        select(Leave).where(
+            col(Leave.person_id).in_(ids), Leave.start <= settings.end, Leave.end >= settings.start
+        )
+    ).all():
+        leave[row.person_id].update(
+            _dates(max(row.start, settings.start), min(row.end, settings.end))
+        )
+    org_blackout: set[dt.date] = set()
+    team_blackout: dict[int, set[dt.date]] = defaultdict(set)
+    for b in session.exec(
+        select(Blackout).where(Blackout.date >= settings.start, Blackout.date <= settings.end)
+    ).all():
+        if b.team_id is None:
+            org_blackout.add(b.date)
+        else:
+            team_blackout[b.team_id].add(b.date)
+    floors: dict[int, dict[dt.date, int]] = defaultdict(dict)
+    for o in session.exec(
+        select(StaffingOverride).where(
+            col(StaffingOverride.team_id).in_(settings.team_ids),
+            StaffingOverride.date >= settings.start,
+            StaffingOverride.date <= settings.end,
+        )
+    ).all():
+        floors[o.team_id][o.date] = o.min_staffed
+    days = list(
+        session.exec(
+            select(PdDay)
+            .where(
+                col(PdDay.person_id).in_(ids),
+                PdDay.date >= settings.start,
+                PdDay.date <= settings.end,
+            )
+            .where(col(PdDay.status).in_(ACTIVE))
+        ).all()
+    )
+    requests: dict[int, set[dt.date]] = defaultdict(set)
+    for r in session.exec(
+        select(PdRequest).where(
+            col(PdRequest.person_id).in_(ids),
+            PdRequest.date >= settings.start,
+            PdRequest.date <= settings.end,
+        )
+    ).all():
+        requests[r.person_id].add(r.date)
+    return _Context(teams, agents, leave, org_blackout, team_blackout, floors, days, requests)
+
+
+def _agent_key(person: Person) -> str:
+    return f"{person.name} (#{person.id})"
+
+
+def _problem(settings: PlanSettings, ctx: _Context) -> tuple[PdProblem, dict[str, Person]]:
+    teams = tuple(
+        PdTeam(
+            id=team.name,
+            min_staffed=team.min_staffed,
+            min_staffed_by_date=dict(ctx.floors.get(team_id, {})),
+            blackout_dates=frozenset(ctx.team_blackout.get(team_id, set())),
+        )
+        for team_id, team in ctx.teams.items()
+    )
+    by_person: dict[int, list[PdDay]] = defaultdict(list)
+    for day in ctx.days:
+        by_person[day.person_id].append(day)
+    keys: dict[str, Person] = {}
+    agents = []
+    for person in ctx.agents:
+        assert person.id is not None and person.team_id is not None
+        key = _agent_key(person)
+        keys[key] = person
+        mine = by_person.get(person.id, [])
+        agents.append(
+            PdAgent(
+                id=key,
+                team=ctx.teams[person.team_id].name,
+                unavailable=frozenset(ctx.leave.get(person.id, set())),
+                pinned=tuple(sorted(d.date for d in mine if d.status in FIXED)),
+                previous=frozenset(d.date for d in mine if d.status == PdStatus.DRAFT.value),
+                preferred=frozenset(ctx.requests.get(person.id, set())),
+            )
+        )
+    problem = PdProblem(
+        start=settings.start,
+        end=settings.end,
+        pd_days_per_agent=settings.pd_days_per_agent,
+        teams=teams,
+        agents=tuple(agents),
+        min_gap_days=settings.min_gap_days,
+        blackout_dates=frozenset(ctx.org_blackout),
+    )
+    return problem, keys
+
+
+def stale_published_days(settings: PlanSettings, ctx: _Context) -> list[StalePublished]:
+    """Published days the planner could not keep: name each, with the reason."""
+    stale = []
+    names = {p.id: p for p in ctx.agents}
+    fixed = sorted((d for d in ctx.days if d.status in FIXED), key=lambda d: (d.person_id, d.date))
+    per_person: dict[int, list[PdDay]] = defaultdict(list)
+    for day in fixed:
+        person = names.get(day.person_id)
+        if person is None or person.team_id is None or day.id is None:
+            continue
+        team = ctx.teams[person.team_id]
+        reason = None
+        if day.date in ctx.leave.get(day.person_id, set()):
+            reason = "falls on their leave"
+        elif day.date in ctx.org_blackout:
+            reason = "is now an organisation-wide blackout date"
+        elif day.date in ctx.team_blackout.get(person.team_id, set()):
+            reason = f"is now a blackout date of {team.name}"
+        elif day.date.weekday() >= 5:
+            reason = "is on a weekend"
+        else:
+            earlier = per_person[day.person_id]
+            if earlier and (day.date - earlier[-1].date).days < settings.min_gap_days:
+                reason = f"is closer than {settings.min_gap_days} days to their PD day on {earlier[-1].date}"
+            elif len(earlier) >= settings.pd_days_per_agent:
+                reason = f"is more than the {settings.pd_days_per_agent} PD days each agent gets"
+        if reason:
+            stale.append(
+                StalePublished(
+                    day.id,
+                    person.name,
+                    day.date,
+                    f"{person.name}'s published PD day on {day.date:%a %d %b} {reason}",
+                )
+            )
+        else:
+            per_person[day.person_id].append(day)
+    return stale
+
+
+def plan_period(
+    session: Session, *, actor: Actor, settings: PlanSettings, time_limit: float = 30.0
+) -> PlanOutcome:
+    """Run the planner for some teams and a period; on success the drafts are replaced."""
+    settings.check()
+    _require_planner(actor, settings.team_ids)
+    ctx = _load(session, settings)
+    if not ctx.agents:
+        raise InvalidInput("The chosen teams have no active agents to plan for.")
+    stale = stale_published_days(settings, ctx)
+    run = PlanRun(
+        start=settings.start,
+        end=settings.end,
+        team_ids=",".join(map(str, settings.team_ids)),
+        parameters=json.dumps(
+            {"pd_days_per_agent": settings.pd_days_per_agent, "min_gap_days": settings.min_gap_days}
+        ),
+        status="blocked",
+        run_by_id=actor.id,
+    )
+    if stale:
+        run.result = json.dumps({"stale": [s.reason for s in stale]})
+        session.add(run)
+        session.flush()
+        return PlanOutcome("blocked", [], stale, 0, 0, None, None, 0.0, run.id)
+    problem, keys = _problem(settings, ctx)
+    plan = plan_pd_days(problem, time_limit=time_limit)
+    run.status = plan.status
+    run.result = json.dumps(plan.to_json() | {"assignments": len(plan.assignments)})
+    session.add(run)
+    session.flush()
+    pinned = sum(len(a.pinned) for a in problem.agents)
+    if plan.status not in ("optimal", "feasible"):
+        return PlanOutcome(
+            plan.status, plan.conflicts, [], 0, pinned, None, None, plan.solve_seconds, run.id
+        )
+    ids = [p.id for p in ctx.agents]
+    session.exec(  # type: ignore[call-overload]
+        delete(PdDay).where(
+            col(PdDay.person_id).in_(ids),
+            PdDay.date >= settings.start,
+            PdDay.date <= settings.end,
+            PdDay.status == PdStatus.DRAFT.value,
+        )
+    )
+    fixed = {(d.person_id, d.date) for d in ctx.days if d.status in FIXED}
+    drafts = [
+        PdDay(person_id=keys[key].id, date=day, plan_run_id=run.id)
+        for key, day in plan.assignments
+        if (keys[key].id, day) not in fixed
+    ]
+    session.add_all(drafts)
+    session.flush()
+    return PlanOutcome(
+        plan.status,
+        [],
+        [],
+        len(drafts),
+        pinned,
+        plan.preferred_honoured,
+        plan.previous_kept,
+        plan.solve_seconds,
+        run.id,
+    )
+
+
+def _read(day: PdDay, people: dict[int, Person], teams: dict[int, Team]) -> PdDayRead:
+    person = people[day.person_id]
+    assert day.id is not None
+    team = teams.get(person.team_id) if person.team_id else None
+    return PdDayRead(
+        day.id,
+        day.person_id,
+        person.name,
+        person.team_id,
+        team.name if team else "",
+        day.date,
+        PdStatus(day.status),
+        day.purpose,
+        day.goal,
+        day.version,
+    )
+
+
+def list_team_days(session: Session, *, actor: Actor, settings: PlanSettings) -> list[PdDayRead]:
+    """Draft, published and completed days of the teams in the period, by date."""
+    _require_planner(actor, settings.team_ids)
+    rows = session.exec(
+        select(PdDay, Person)
+        .join(Person, col(Person.id) == PdDay.person_id)
+        .where(
+            col(Person.team_id).in_(settings.team_ids),
+            PdDay.date >= settings.start,
+            PdDay.date <= settings.end,
+        )
+        .where(col(PdDay.status).in_(ACTIVE))
+        .order_by(col(PdDay.date), col(Person.name))
+    ).all()
+    teams = {t.id: t for t in session.exec(select(Team)).all() if t.id}
+    people = {p.id: p for _, p in rows if p.id}
+    return [_read(day, people, teams) for day, _ in rows]
+
+
+def my_pd_days(session: Session, *, actor: Actor) -> list[PdDayRead]:
+    """The actor's own published and completed PD days (drafts are the lead's until published)."""
+    rows = session.exec(
+        select(PdDay)
+        .where(PdDay.person_id == actor.id, col(PdDay.status).in_(FIXED))
+        .order_by(col(PdDay.date))
+    ).all()
+    me = session.get(Person, actor.id)
+    assert me is not None and me.id is not None
+    teams = {t.id: t for t in session.exec(select(Team)).all() if t.id}
+    return [_read(d, {me.id: me}, teams) for d in rows]
+
+
+def publish(session: Session, *, actor: Actor, settings: PlanSettings) -> int:
+    """Publish every draft of the teams in the period; returns how many were published."""
+    _require_planner(actor, settings.team_ids)
+    drafts = session.exec(
+        select(PdDay)
+        .join(Person, col(Person.id) == PdDay.person_id)
+        .where(
+            col(Person.team_id).in_(settings.team_ids),
+            PdDay.date >= settings.start,
+            PdDay.date <= settings.end,
+        )
+        .where(PdDay.status == PdStatus.DRAFT.value)
+    ).all()
+    for day in drafts:
+        day.status = PdStatus.PUBLISHED.value
+        day.version += 1
+        day.updated_at = utcnow()
+        session.add(day)
+    return len(drafts)
+
+
+def _day_for_planner(
+    session: Session, actor: Actor, pd_day_id: int, expected_version: int | None
+) -> tuple[PdDay, Person]:
+    day = session.get(PdDay, pd_day_id)
+    if day is None:
+        raise NotFound(f"There is no PD day with id {pd_day_id}.")
+    person = session.get(Person, day.person_id)
+    assert person is not None and person.team_id is not None
+    _require_planner(actor, [person.team_id])
+    if expected_version is not None and day.version != expected_version:
+        raise StaleEdit(
+            "This PD day was changed by someone else since you opened it; reload and try again."
+        )
+    return day, person
+
+
+def unpublish(session: Session, *, actor: Actor, pd_day_id: int) -> None:
+    """Take a published day back to draft (e.g. when new leave makes it impossible)."""
+    day, _ = _day_for_planner(session, actor, pd_day_id, None)
+    if day.status != PdStatus.PUBLISHED.value:
+        raise InvalidInput("Only a published PD day can be unpublished.")
+    day.status = PdStatus.DRAFT.value
+    day.version += 1
+    session.add(day)
+
+
+def _gap_for(session: Session, day: PdDay) -> int:
+    run = session.get(PlanRun, day.plan_run_id) if day.plan_run_id else None
+    return int(json.loads(run.parameters).get("min_gap_days", DEFAULT_GAP)) if run else DEFAULT_GAP
+
+
+def check_move(session: Session, *, actor: Actor, pd_day_id: int, new_date: dt.date) -> list[str]:
+    """Every rule a move of this PD day to `new_date` would break (empty: the move is fine)."""
+    day, person = _day_for_planner(session, actor, pd_day_id, None)
+    assert person.team_id is not None
+    team = session.get(Team, person.team_id)
+    assert team is not None
+    gap = _gap_for(session, day)
+    problems = []
+    if new_date.weekday() >= 5:
+        problems.append(f"{new_date:%A %d %b} is not a working day.")
+    blackout = session.exec(
+        select(Blackout).where(
+            Blackout.date == new_date,
+            (col(Blackout.team_id).is_(None)) | (Blackout.team_id == team.id),
+        )
+    ).first()
+    if blackout is not None:
+        problems.append(
+            f"{new_date:%d %b} is a blackout date"
+            + (f" ({blackout.reason})." if blackout.reason else ".")
+        )
+    on_leave = session.exec(
+        select(Leave).where(Leave.start <= new_date, Leave.end >= new_date)
+    ).all()
+    away = {leave.person_id for leave in on_leave}
+    if person.id in away:
+        problems.append(f"{person.name} is on leave on {new_date:%d %b}.")
+    others = session.exec(
+        select(PdDay).where(
+            PdDay.person_id == person.id, PdDay.id != day.id, col(PdDay.status).in_(ACTIVE)
+        )
+    ).all()
+    for other in others:
+        if abs((other.date - new_date).days) < gap:
+            problems.append(
+                f"{person.name} has another PD day on {other.date:%d %b}, closer than {gap} days."
+            )
+    team_agents = session.exec(
+        select(Person.id).where(
+            Person.team_id == team.id, Person.role == Role.AGENT.value, col(Person.active).is_(True)
+        )
+    ).all()
+    on_pd = session.exec(
+        select(PdDay.person_id).where(
+            PdDay.date == new_date,
+            col(PdDay.person_id).in_(team_agents),
+            col(PdDay.status).in_(ACTIVE),
+            PdDay.id != day.id,
+        )
+    ).all()
+    override = session.exec(
+        select(StaffingOverride).where(
+            StaffingOverride.team_id == team.id, StaffingOverride.date == new_date
+        )
+    ).first()
+    floor = override.min_staffed if override else team.min_staffed
+    working = len([a for a in team_agents if a not in away]) - len(set(on_pd)) - 1
+    if working < floor:
+        problems.append(
+            f"{team.name} would have {working} agents on the phones on {new_date:%d %b}, under its floor of {floor}."
+        )
+    return problems
+
+
+def move(
+    session: Session, *, actor: Actor, pd_day_id: int, new_date: dt.date, expected_version: int
+) -> None:
+    day, _ = _day_for_planner(session, actor, pd_day_id, expected_version)
+    problems = check_move(session, actor=actor, pd_day_id=pd_day_id, new_date=new_date)
+    if problems:
+        raise InvalidInput("This move breaks a rule: " + " ".join(problems), problems)
+    day.date = new_date
+    day.version += 1
+    day.updated_at = utcnow()
+    session.add(day)
+
+
+def set_goal(
+    session: Session, *, actor: Actor, pd_day_id: int, purpose: PdPurpose, goal: str
+) -> None:
+    """An agent chooses the purpose of their own PD day and says what they want from it."""
+    day = session.get(PdDay, pd_day_id)
+    if day is None or day.person_id != actor.id:
+        raise AccessDenied("You can only set the goal of your own PD days.")
+    if len(goal) > 1000:
+        raise InvalidInput("A goal can have at most 1,000 characters.")
+    day.purpose = purpose.value
+    day.goal = goal.strip()
+    day.version += 1
+    session.add(day)
+
+
+def request_dates(session: Session, *, actor: Actor, dates: Iterable[dt.date]) -> int:
+    """Dates an agent would like: they become `preferred` in the next plan."""
+    if actor.role is not Role.AGENT:
+        raise AccessDenied("Only agents request PD dates for themselves.")
+    wanted = sorted(set(dates))
+    if any(d <= today() for d in wanted):
+        raise InvalidInput("Request dates after today.")
+    if any(d.weekday() >= 5 for d in wanted):
+        raise InvalidInput("PD days are on working days (Monday to Friday).")
+    existing = set(
+        session.exec(select(PdRequest.date).where(PdRequest.person_id == actor.id)).all()
+    )
+    new = [PdRequest(person_id=actor.id, date=d) for d in wanted if d not in existing]
+    session.add_all(new)
+    return len(new)
+
+
+def my_requests(session: Session, *, actor: Actor) -> list[dt.date]:
+    return list(
+        session.exec(
+            select(PdRequest.date)
+            .where(PdRequest.person_id == actor.id, PdRequest.date > today())
+            .order_by(col(PdRequest.date))
+        ).all()
+    )
+
+
+@dataclass(frozen=True)
+class CoverageCell:
+    team: str
+    date: dt.date
+    margin: int | None  # agents on the phones minus the floor; None on a blackout or weekend
+    on_leave: int
+    on_pd: int
+    floor: int
+
+
+def coverage(session: Session, *, actor: Actor, settings: PlanSettings) -> list[CoverageCell]:
+    """Team × working day: who is on the phones against the floor, with leave and PD days."""
+    _require_planner(actor, settings.team_ids)
+    ctx = _load(session, settings)
+    members: dict[int, list[int]] = defaultdict(list)
+    for person in ctx.agents:
+        assert person.id is not None and person.team_id is not None
+        members[person.team_id].append(person.id)
+    pd_count: dict[tuple[int, dt.date], int] = defaultdict(int)
+    team_of = {p.id: p.team_id for p in ctx.agents}
+    for day in ctx.days:
+        pd_count[(team_of[day.person_id], day.date)] += 1
+    cells = []
+    for team_id, team in sorted(ctx.teams.items(), key=lambda t: t[1].name):
+        for day in _dates(settings.start, settings.end):
+            if day.weekday() >= 5:
+                continue
+            leave = sum(1 for p in members[team_id] if day in ctx.leave.get(p, set()))
+            floor = ctx.floors.get(team_id, {}).get(day, team.min_staffed)
+            blocked = day in ctx.org_blackout or day in ctx.team_blackout.get(team_id, set())
+            pd = pd_count[(team_id, day)]
+            margin = None if blocked else len(members[team_id]) - leave - pd - floor
+            cells.append(CoverageCell(team.name, day, margin, leave, pd, floor))
+    return cells
+
+
+def personal_days(session: Session, *, actor: Actor, person_id: int) -> list[PdDayRead]:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"There is no person with id {person_id}.")
+    require_view_person(actor, person)
+    rows = session.exec(
+        select(PdDay)
+        .where(PdDay.person_id == person_id, col(PdDay.status).in_(ACTIVE))
+        .order_by(col(PdDay.date))
+    ).all()
+    teams = {t.id: t for t in session.exec(select(Team)).all() if t.id}
+    assert person.id is not None
+    return [_read(d, {person.id: person}, teams) for d in rows]

@@ -1,0 +1,91 @@
+"""My PD days (agent): upcoming and past days, my goal for each, dates I would like, my calendar."""
+
+import datetime as dt
+
+import streamlit as st
+
+from core.clock import today
+from core.errors import DomainError
+from core.exports import pd_days_ics
+from core.models import PdPurpose
+from core.pd_planning import my_pd_days, my_requests, request_dates, set_goal
+from ui.state import actor, db
+from ui.widgets import show_error
+
+me = actor()
+day = today()
+st.title("My PD days")
+st.markdown(
+    "A PD day is your day off the phones to hone skills, practise, stay current, experiment, "
+    "create, learn — and share what you learned with the team."
+)
+with db() as session:
+    days = my_pd_days(session, actor=me)
+upcoming = [d for d in days if d.date >= day]
+past = [d for d in days if d.date < day]
+
+st.subheader("Coming up")
+if not upcoming:
+    st.info(
+        "No PD day is published for you yet. Request the dates you would like below; your team lead plans them."
+    )
+for pd_day in upcoming:
+    with st.container(border=True):
+        st.markdown(f"**{pd_day.date:%A %d %B %Y}**")
+        purposes = list(PdPurpose)
+        current = PdPurpose(pd_day.purpose) if pd_day.purpose else PdPurpose.LEARN
+        with st.form(f"my_pd_goal_{pd_day.id}"):
+            purpose = st.selectbox(
+                "Purpose",
+                purposes,
+                index=purposes.index(current),
+                format_func=lambda p: p.value.capitalize(),
+            )
+            goal = st.text_area(
+                "My goal for the day",
+                value=pd_day.goal,
+                max_chars=1000,
+                placeholder="What do you want to come back with?",
+            )
+            if st.form_submit_button("Save my goal"):
+                try:
+                    with db() as session:
+                        set_goal(session, actor=me, pd_day_id=pd_day.id, purpose=purpose, goal=goal)
+                    st.success("Saved.")
+                except DomainError as exc:
+                    show_error(exc)
+
+if past:
+    st.subheader("Past PD days")
+    st.dataframe(
+        [
+            {"Date": f"{d.date:%a %d %b %Y}", "Purpose": d.purpose, "Goal": d.goal}
+            for d in reversed(past)
+        ],
+        hide_index=True,
+    )
+if days:
+    st.download_button(
+        "Add my PD days to my calendar (.ics)",
+        pd_days_ics(days, name="My PD days"),
+        "my-pd-days.ics",
+        "text/calendar",
+    )
+
+st.subheader("Dates I would like")
+st.markdown("Requested dates become your preferred dates the next time your team lead plans.")
+with st.form("my_pd_request", clear_on_submit=True):
+    wish = st.date_input(
+        "A date I would like", value=None, min_value=day + dt.timedelta(days=1), format="YYYY-MM-DD"
+    )
+    if st.form_submit_button("Request this date") and wish is not None:
+        try:
+            with db() as session:
+                added = request_dates(session, actor=me, dates=[wish])
+            st.success("Requested." if added else "You had already requested that date.")
+        except DomainError as exc:
+            show_error(exc)
+with db() as session:
+    requested = my_requests(session, actor=me)
+if requested:
+    st.markdown("Requested so far: " + ", ".join(f"{d:%a %d %b}" for d in requested))
