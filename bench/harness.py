@@ -31,7 +31,14 @@ def measure(scenario: Scenario) -> dict[str, object]:
         started = time.perf_counter()
         scenario.run()
         times.append(time.perf_counter() - started)
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The PD planner solves teams in worker processes: count the largest process, too.
+    peak_mb = (
+        max(
+            resource.getrusage(who).ru_maxrss
+            for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        )
+        / 1024
+    )
     return {
         "name": scenario.name,
         "size": scenario.size,

@@ -79,6 +79,86 @@ def _render(state: dict[str, object]) -> None:
         raise RuntimeError(at.exception[0].message)
 
 
+def _plan_pd(agents: int) -> Scenario:
+    from bench.generators import pd_instance
+
+    problems = [pd_instance(agents, seed=seed) for seed in (1, 2, 3)]
+    index = {"next": 0}
+
+    def run() -> None:
+        from core.scheduling.pd_days import plan_pd_days, read_pd_problem
+
+        problem = problems[index["next"] % len(problems)]
+        index["next"] += 1
+        plan = plan_pd_days(read_pd_problem(problem), time_limit=60)
+        if plan.status != "optimal":
+            raise RuntimeError(f"plan-pd ended {plan.status}")
+
+    target = "optimal in ≤ 2 s" if agents <= 500 else "optimal in ≤ 10 s, ≤ 500 MB"
+    return Scenario(
+        f"plan-pd {agents} agents", f"{agents} agents, 13 weeks", run, repeat=3, note=target
+    )
+
+
+def _assign(agents: int) -> Scenario:
+    from bench.generators import rotation_instance
+
+    problem = rotation_instance(agents)
+
+    def run() -> None:
+        from core.scheduling.rotations import assign_rotations, read_rotation_problem
+
+        if assign_rotations(read_rotation_problem(problem)).status != "optimal":
+            raise RuntimeError("assign-rotations did not prove optimality")
+
+    target = "optimal in ≤ 1 s" if agents <= 2000 else "optimal in ≤ 5 s"
+    return Scenario(
+        f"assign-rotations {agents} agents",
+        f"{agents} agents, 15 depts",
+        run,
+        repeat=5,
+        note=target,
+    )
+
+
+def _import_metrics() -> Scenario:
+    import shutil
+    import sqlite3
+
+    from bench.generators import metrics_csv
+
+    state: dict[str, object] = {}
+
+    def setup() -> None:
+        source = ensure_big_database()
+        copy = BIG_DB.with_name("bench-import.db")
+        shutil.copy(BIG_DB, copy)
+        emails = [
+            r[0]
+            for r in sqlite3.connect(copy).execute("select email from person where role='agent'")
+        ]
+        state["url"] = f"sqlite:///{copy}"
+        state["csv"] = BIG_DB.with_name("bench-1m.csv")
+        Path(str(state["csv"])).write_bytes(metrics_csv(emails, 1_000_000))
+        del source
+
+    def run() -> None:
+        from core.cli import main
+
+        os.environ["HEADWAY_TODAY"] = TODAY
+        if main(["import", "metrics", str(state["csv"]), "--database", str(state["url"])]) != 0:
+            raise RuntimeError("import failed")
+
+    return Scenario(
+        "import metrics 1,000,000 rows",
+        "2,000-agent demo db (SQLite)",
+        run,
+        repeat=1,
+        setup=setup,
+        note="≤ 60 s",
+    )
+
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
@@ -92,5 +172,10 @@ SCENARIOS: dict[str, Scenario] = {
                 "admin@example.com",
             )
         ),
+        _plan_pd(500),
+        _plan_pd(2000),
+        _assign(2000),
+        _assign(10000),
+        _import_metrics(),
     )
 }

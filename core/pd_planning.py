@@ -610,3 +610,41 @@ def personal_days(session: Session, *, actor: Actor, person_id: int) -> list[PdD
     teams = {t.id: t for t in session.exec(select(Team)).all() if t.id}
     assert person.id is not None
     return [_read(d, {person.id: person}, teams) for d in rows]
+
+
+def add_blackout(
+    session: Session, *, actor: Actor, date: dt.date, team_id: int | None, reason: str
+) -> None:
+    """A day without PD days: for one team (its planners) or organisation-wide (managers)."""
+    if team_id is None:
+        if not actor.sees_everyone:
+            raise AccessDenied("Only managers set organisation-wide blackout dates.")
+    else:
+        _require_planner(actor, [team_id])
+    if len(reason) > 200:
+        raise InvalidInput("A reason can have at most 200 characters.")
+    clash = session.exec(
+        select(Blackout).where(
+            Blackout.date == date,
+            Blackout.team_id == team_id if team_id else col(Blackout.team_id).is_(None),
+        )
+    ).first()
+    if clash is not None:
+        raise InvalidInput(f"{date:%d %b %Y} is already a blackout date.")
+    session.add(Blackout(date=date, team_id=team_id, reason=reason.strip()))
+
+
+def set_floor(
+    session: Session, *, actor: Actor, team_id: int, date: dt.date, min_staffed: int
+) -> None:
+    """The team's floor on one date (a forecast peak), replacing its default floor that day."""
+    _require_planner(actor, [team_id])
+    if min_staffed < 0:
+        raise InvalidInput("A floor cannot be negative.")
+    row = session.exec(
+        select(StaffingOverride).where(
+            StaffingOverride.team_id == team_id, StaffingOverride.date == date
+        )
+    ).first() or StaffingOverride(team_id=team_id, date=date, min_staffed=min_staffed)
+    row.min_staffed = min_staffed
+    session.add(row)

@@ -20,6 +20,7 @@ from core.pd_planning import (
 )
 from core.seasons import quarter_of
 from ui.pd import by_agent_frame, by_day_frame, coverage_figure
+from ui.pd_settings import render_planning_inputs
 from ui.state import actor, db
 from ui.widgets import show_error
 
@@ -61,6 +62,7 @@ with db() as session:
         show_error(exc)
         st.stop()
 st.plotly_chart(coverage_figure(cells))
+render_planning_inputs(me, {t: teams[t] for t in chosen}, settings.start)
 
 if st.button("Plan PD days", type="primary", icon=":material/auto_awesome:"):
     with st.status("Planning PD days for every agent…", expanded=True) as status:

@@ -244,3 +244,25 @@ def test_a_leave_csv_is_imported_all_or_nothing(session: Session, team_setup: di
         "line 3: unknown agent 'zz@example.com'; bad start date"
     )
     assert len(session.exec(select(Leave)).all()) == 2
+
+
+def test_leads_add_team_blackouts_and_peak_floors_and_only_managers_organisation_wide(
+    session: Session, team_setup: dict
+) -> None:
+    from core.models import StaffingOverride
+    from core.pd_planning import add_blackout, set_floor
+
+    lead, team = team_setup["lead"], team_setup["team"]
+    add_blackout(session, actor=lead, date=dt.date(2027, 1, 6), team_id=team.id, reason="Release")
+    with pytest.raises(InvalidInput, match="already a blackout"):
+        add_blackout(session, actor=lead, date=dt.date(2027, 1, 6), team_id=team.id, reason="")
+    with pytest.raises(AccessDenied):
+        add_blackout(session, actor=lead, date=dt.date(2027, 1, 7), team_id=None, reason="")
+    set_floor(session, actor=lead, team_id=team.id, date=dt.date(2027, 1, 8), min_staffed=4)
+    set_floor(
+        session, actor=lead, team_id=team.id, date=dt.date(2027, 1, 8), min_staffed=5
+    )  # all 5 on the phones
+    assert [o.min_staffed for o in session.exec(select(StaffingOverride)).all()] == [5]
+    plan_period(session, actor=lead, settings=team_setup["settings"])
+    dates = {d.date for d in session.exec(select(PdDay)).all()}
+    assert dt.date(2027, 1, 6) not in dates and dt.date(2027, 1, 8) not in dates

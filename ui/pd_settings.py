@@ -1,0 +1,62 @@
+"""The planner's side panel: leave import, blackout dates and peak-day floors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import streamlit as st
+
+from core.access import Actor
+from core.errors import DomainError
+from core.imports import import_leave
+from core.pd_planning import add_blackout, set_floor
+from ui.state import db
+from ui.widgets import show_error
+
+
+def render_planning_inputs(me: Actor, teams: Mapping[int, str], default_day: dt.date) -> None:
+    """Expanders that change what the planner must respect; each change reruns the page."""
+    with st.expander("Import leave from CSV"):
+        st.markdown(
+            "Columns: agent_email, start, end, kind (annual leave, sick, training, other). "
+            "Nothing is added unless every line is valid."
+        )
+        upload = st.file_uploader("Leave CSV", type=["csv"], key="pd_leave_csv")
+        if upload is not None and st.button("Import leave", key="pd_leave_import"):
+            try:
+                with db() as session:
+                    added = import_leave(session, data=upload.getvalue(), actor=me)
+                st.success(f"Added {added} leave record(s). Re-plan to take them into account.")
+            except DomainError as exc:
+                show_error(exc)
+    with (
+        st.expander("Blackout dates and peak-day floors"),
+        st.form("pd_constraints", clear_on_submit=True),
+    ):
+        c1, c2, c3 = st.columns(3)
+        day = c1.date_input("Date", value=default_day, format="YYYY-MM-DD")
+        scope = c2.selectbox(
+            "For",
+            [None, *teams],
+            format_func=lambda t: "Whole organisation" if t is None else teams[t],
+        )
+        floor = c3.number_input("Peak floor (agents on the phones)", min_value=0, value=0, step=1)
+        reason = st.text_input(
+            "Reason (for a blackout)", max_chars=200, placeholder="e.g. product release"
+        )
+        b1, b2 = st.columns(2)
+        blackout = b1.form_submit_button("Add blackout date")
+        peak = b2.form_submit_button("Set the team's floor on this date")
+    if blackout or peak:
+        try:
+            with db() as session:
+                if blackout:
+                    add_blackout(session, actor=me, date=day, team_id=scope, reason=reason)
+                elif scope is None:
+                    raise DomainError("Choose a team to set its floor on a date.")
+                else:
+                    set_floor(session, actor=me, team_id=scope, date=day, min_staffed=int(floor))
+            st.success("Saved: the coverage chart shows it, and the next plan respects it.")
+        except DomainError as exc:
+            show_error(exc)
