@@ -64,7 +64,7 @@ with db() as session:
 st.plotly_chart(coverage_figure(cells))
 render_planning_inputs(me, {t: teams[t] for t in chosen}, settings.start)
 
-if st.button("Plan PD days", type="primary", icon=":material/auto_awesome:"):
+if st.button("Plan PD days", type="primary", icon=":material/auto_awesome:", key="pd_plan"):
     with st.status("Planning PD days for every agent…", expanded=True) as status:
         st.write(
             f"{len(chosen)} team(s), {settings.start:%d %b} to {settings.end:%d %b %Y}; published days stay put."

@@ -136,7 +136,7 @@ def test_a_lead_plans_next_quarter_reviews_and_publishes_and_the_agent_sees_the_
     at = app_as("lead@example.com", PAGES["pd_planner"])
     assert at.date_input(key="pd_period").value == (dt.date(2027, 1, 1), dt.date(2027, 3, 31))
     assert any("No PD days in this period yet" in i.value for i in at.info)
-    at.button[0].click().run()  # Plan PD days
+    at.button(key="pd_plan").click().run()
     assert not at.exception
     assert any(h.value.startswith("Review: 30 draft") for h in at.subheader), [
         h.value for h in at.subheader
