@@ -21,6 +21,14 @@ PAGE_TABLE: tuple[tuple[str, str, str, str, str, frozenset[Role]], ...] = (
         "my_pd_days",
         frozenset({Role.AGENT}),
     ),
+    (
+        "Me",
+        "my_rotation.py",
+        "My rotation",
+        ":material/handshake:",
+        "my_rotation",
+        frozenset({Role.AGENT}),
+    ),
     ("Me", "account.py", "My account", ":material/key:", "account", frozenset(Role)),
     (
         "Development",
@@ -29,6 +37,22 @@ PAGE_TABLE: tuple[tuple[str, str, str, str, str, frozenset[Role]], ...] = (
         ":material/event_available:",
         "pd_planner",
         frozenset({Role.TEAM_LEAD, Role.MANAGER}),
+    ),
+    (
+        "Development",
+        "rotation_planner.py",
+        "Rotation planner",
+        ":material/swap_horiz:",
+        "rotation_planner",
+        frozenset({Role.TEAM_LEAD, Role.MANAGER}),
+    ),
+    (
+        "Development",
+        "programme.py",
+        "Ambassador programme",
+        ":material/hub:",
+        "programme",
+        frozenset({Role.MANAGER}),
     ),
     (
         "My team",

@@ -14,8 +14,26 @@ from core.models.pd import (
     PlanRun,
     StaffingOverride,
 )
+from core.models.rotation import (
+    AmbassadorProject,
+    Assignment,
+    AssignmentStatus,
+    CareerMove,
+    DepartmentHosting,
+    Interest,
+    ProjectStatus,
+    Term,
+)
 
 __all__ = [
+    "AmbassadorProject",
+    "Assignment",
+    "AssignmentStatus",
+    "CareerMove",
+    "DepartmentHosting",
+    "Interest",
+    "ProjectStatus",
+    "Term",
     "METRICS",
     "AuthSession",
     "Blackout",

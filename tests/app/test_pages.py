@@ -18,6 +18,9 @@ PAGES = {
     "account": "pages/account.py",
     "my_pd_days": "pages/my_pd_days.py",
     "pd_planner": "pages/pd_planner.py",
+    "my_rotation": "pages/my_rotation.py",
+    "rotation_planner": "pages/rotation_planner.py",
+    "programme": "pages/programme.py",
     "team": "pages/team.py",
     "organisation": "pages/organisation.py",
     "people": "pages/admin_people.py",
@@ -26,14 +29,17 @@ PAGES = {
 }
 ALLOWED = {
     "admin": {"home", "account", "organisation", "people", "teams", "departments"},
-    "manager": {"home", "account", "organisation", "pd_planner"},
-    "lead": {"home", "account", "team", "pd_planner"},
-    "agent": {"home", "account", "my_pd_days"},
+    "manager": {"home", "account", "organisation", "pd_planner", "rotation_planner", "programme"},
+    "lead": {"home", "account", "team", "pd_planner", "rotation_planner"},
+    "agent": {"home", "account", "my_pd_days", "my_rotation"},
 }
 TITLE = {
     "account": "My account",
     "my_pd_days": "My PD days",
     "pd_planner": "PD day planner",
+    "my_rotation": "My rotation",
+    "rotation_planner": "Rotation planner",
+    "programme": "Ambassador programme",
     "team": "Team at a glance",
     "organisation": "Teams overview",
     "people": "People",
@@ -157,3 +163,20 @@ def test_an_agent_requests_a_date_and_sees_it_listed(app_as) -> None:
     at.button(key="FormSubmitter:my_pd_request-Request this date").click().run()
     assert any("Requested" in s.value for s in at.success)
     assert any("Wed 10 Feb" in m.value for m in at.markdown)
+
+
+def test_an_agent_ranks_interests_and_sees_past_rotations_with_projects(app_as) -> None:
+    at = app_as("agent@example.com", PAGES["my_rotation"])
+    assert not at.exception
+    shown = texts(at)
+    assert "2026-Q2" in shown and "2026-Q4" in shown
+    at.multiselect[0].set_value(["Product", "Billing"])
+    at.button(key="FormSubmitter:rot_interests-Save my interests").click().run()
+    assert any("Saved" in s.value for s in at.success)
+
+
+def test_a_manager_sees_the_programme_overview(app_as) -> None:
+    at = app_as("manager@example.com", PAGES["programme"])
+    assert not at.exception
+    assert len(at.get("plotly_chart")) >= 2
+    assert "Career moves" in texts(at)

@@ -1,0 +1,88 @@
+"""My rotation (agent): my interests, my current and past rotations, goals and projects."""
+
+import streamlit as st
+
+from core.errors import DomainError
+from core.models import ProjectStatus
+from core.org import list_departments
+from core.rotation_program import (
+    interests_of,
+    my_rotations,
+    projects,
+    rotation_ics,
+    save_project,
+    set_interests,
+)
+from ui.state import actor, db
+from ui.widgets import show_error
+
+me = actor()
+st.title("My rotation")
+st.markdown(
+    "As a customer ambassador you represent support inside another department for a term, "
+    "a few hours a week, looking for ways to make the customer's experience better."
+)
+with db() as session:
+    departments = {d.id: d.name for d in list_departments(session)}
+    ranked = [name for _, name in interests_of(session, actor=me, person_id=me.id)]
+    rotations = my_rotations(session, actor=me)
+
+st.subheader("Where I would like to go")
+with st.form("rot_interests"):
+    choice = st.multiselect(
+        "Departments, most wanted first",
+        list(departments.values()),
+        default=[n for n in ranked if n in departments.values()],
+        max_selections=5,
+    )
+    if st.form_submit_button("Save my interests"):
+        ids = {v: k for k, v in departments.items()}
+        try:
+            with db() as session:
+                set_interests(session, actor=me, department_ids=[ids[n] for n in choice])
+            st.success("Saved: your first choice counts most when your lead assigns the next term.")
+        except DomainError as exc:
+            show_error(exc)
+
+if not rotations:
+    st.info(
+        "No rotation is published for you yet. Rank your interests above; your team lead assigns each term."
+    )
+for rotation in rotations:
+    with st.container(border=True):
+        st.markdown(f"**{rotation.term}: {rotation.department}** · {rotation.status.value}")
+        with db() as session:
+            mine = projects(session, actor=me, assignment_id=rotation.id)
+            ics = rotation_ics(session, actor=me, assignment_id=rotation.id)
+        if rotation.host_feedback:
+            st.markdown(f"Host feedback: {rotation.host_feedback}")
+        for project in mine:
+            st.markdown(
+                f"- {project.title} ({project.status.value})"
+                + (f": {project.impact}" if project.impact else "")
+            )
+        st.download_button(
+            "Weekly sessions (.ics)",
+            ics,
+            f"rotation-{rotation.term}.ics",
+            "text/calendar",
+            key=f"rot_ics_{rotation.id}",
+        )
+        with st.form(f"rot_project_{rotation.id}", clear_on_submit=True):
+            title = st.text_input("A goal or project", max_chars=200)
+            status = st.selectbox("Status", list(ProjectStatus), format_func=lambda s: s.value)
+            impact = st.text_area("Impact so far", max_chars=2000)
+            if st.form_submit_button("Log it"):
+                try:
+                    with db() as session:
+                        save_project(
+                            session,
+                            actor=me,
+                            assignment_id=rotation.id,
+                            title=title,
+                            status=status,
+                            impact=impact,
+                        )
+                    st.rerun()
+                except DomainError as exc:
+                    show_error(exc)

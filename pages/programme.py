@@ -1,0 +1,91 @@
+"""Ambassador programme (manager): departments this term, interest met, projects, career moves."""
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from core.csvio import write_csv
+from core.errors import DomainError
+from core.rotation_program import current_term, list_terms, open_next_term, programme
+from ui.state import actor, db
+from ui.widgets import show_error
+
+me = actor()
+st.title("Ambassador programme")
+with db() as session:
+    terms = list_terms(session)
+    default = current_term(session)
+with st.expander("Open a new term"), st.form("prog_new_term", clear_on_submit=True):
+    c1, c2, c3, c4, c5 = st.columns(5)
+    name = c1.text_input("Name", placeholder="2027-Q2", max_chars=40)
+    start = c2.date_input("Start", value=None, format="YYYY-MM-DD")
+    end = c3.date_input("End", value=None, format="YYYY-MM-DD")
+    hours = c4.number_input("Hours a week", 0.5, 20.0, 4.0, step=0.5)
+    limit = c5.number_input("Max per team and department", 1, 50, 4)
+    if st.form_submit_button("Open term") and start and end:
+        try:
+            with db() as session:
+                open_next_term(
+                    session,
+                    actor=me,
+                    name=name,
+                    start=start,
+                    end=end,
+                    hours_per_week=hours,
+                    max_per_team=int(limit),
+                )
+            st.success(
+                f"Opened {name}: departments host as in the latest term. Team leads can now assign it."
+            )
+        except DomainError as exc:
+            show_error(exc)
+if not terms:
+    st.info("No rotation term yet. Open one above to start the programme.")
+    st.stop()
+term = st.selectbox(
+    "Term",
+    terms,
+    index=terms.index(default) if default in terms else 0,
+    format_func=lambda t: t.name,
+    key="prog_term",
+)
+with db() as session:
+    overview = programme(session, actor=me, term_id=term.id)
+
+left, right = st.columns(2)
+hosting = pd.DataFrame(overview.by_department, columns=["Department", "Ambassadors", "Capacity"])
+left.plotly_chart(
+    px.bar(
+        hosting, x="Ambassadors", y="Department", orientation="h", title="Ambassadors by department"
+    )
+)
+met = pd.DataFrame(list(overview.interest_met.items()), columns=["Interest met", "Share"])
+right.plotly_chart(
+    px.bar(
+        met,
+        x="Interest met",
+        y="Share",
+        title="Interest met (share of placed agents)",
+        range_y=[0, 1],
+    )
+)
+st.subheader("Projects by department and status")
+projects = pd.DataFrame(overview.projects, columns=["Department", "Status", "Projects"])
+if projects.empty:
+    st.info("No projects logged yet: ambassadors log them on My rotation.")
+else:
+    st.plotly_chart(px.bar(projects, x="Projects", y="Department", color="Status", orientation="h"))
+    st.download_button(
+        "Download projects (CSV)",
+        write_csv(list(projects.columns), projects.itertuples(index=False)),
+        "ambassador-projects.csv",
+        "text/csv",
+    )
+st.subheader("Career moves")
+moves = pd.DataFrame(
+    overview.moves, columns=["Person", "Department", "Date", "After a rotation there"]
+)
+if moves.empty:
+    st.info("No career moves recorded yet.")
+else:
+    st.dataframe(moves, hide_index=True)

@@ -1,0 +1,129 @@
+"""Rotation planner (team lead, manager): capacities, run, review, override, publish."""
+
+import streamlit as st
+
+from core.errors import DomainError
+from core.org import list_teams
+from core.rotation_program import (
+    hosting,
+    list_assignments,
+    list_terms,
+    override,
+    publish_rotations,
+    run_rotations,
+    set_hosting,
+)
+from ui.rotations import assignment_frame, sankey_figure
+from ui.state import actor, db
+from ui.widgets import show_error
+
+me = actor()
+st.title("Rotation planner")
+with db() as session:
+    terms = list_terms(session)
+    default = terms[0] if terms else None  # the newest term: leads plan ahead
+    teams = {
+        t.id: t.name for t in list_teams(session) if me.sees_everyone or t.id in me.led_team_ids
+    }
+if not terms or not teams:
+    st.info(
+        "There is no rotation term or team to plan yet. A manager opens terms; an admin creates teams."
+    )
+    st.stop()
+c1, c2 = st.columns([1, 3])
+term = c1.selectbox(
+    "Term",
+    terms,
+    index=terms.index(default) if default in terms else 0,
+    format_func=lambda t: f"{t.name} ({t.start:%d %b} – {t.end:%d %b %Y})",
+    key="rot_term",
+)
+chosen = c2.multiselect(
+    "Teams",
+    list(teams),
+    default=list(teams) if not me.sees_everyone else list(teams)[:1],
+    format_func=teams.get,
+    key="rot_teams",
+)
+st.markdown(
+    f"{term.hours_per_week:g} hours a week · at most {term.max_per_team or 'any number of'} agents of one team per department"
+)
+
+with st.expander("Departments' capacity this term"), db() as session:
+    for h in hosting(session, term_id=term.id):
+        new = st.number_input(
+            f"{h.department} (host: {h.host or 'none yet'})",
+            0,
+            500,
+            h.capacity,
+            key=f"rot_cap_{term.id}_{h.department_id}",
+        )
+        if new != h.capacity:
+            set_hosting(
+                session, actor=me, term_id=term.id, department_id=h.department_id, capacity=int(new)
+            )
+
+if st.button(
+    "Assign rotations",
+    type="primary",
+    icon=":material/auto_awesome:",
+    key="rot_run",
+    disabled=not chosen,
+):
+    with st.status("Matching agents to departments…") as status, db() as session:
+        try:
+            outcome = run_rotations(session, actor=me, term_id=term.id, team_ids=chosen)
+            status.update(
+                label=f"{outcome.assigned} agents placed, interest score {outcome.interest_score} "
+                f"({outcome.solve_seconds:.2f} s)",
+                state="complete",
+            )
+        except DomainError as exc:
+            status.update(label="The assignment could not run", state="error")
+            show_error(exc)
+            st.stop()
+    if outcome.unassigned:
+        st.warning(f"{len(outcome.unassigned)} agent(s) could not be placed:")
+        st.dataframe([{"Agent": a, "Why": r} for a, r in outcome.unassigned], hide_index=True)
+
+with db() as session:
+    rows = list_assignments(session, actor=me, term_id=term.id, team_ids=chosen) if chosen else []
+    departments = hosting(session, term_id=term.id)
+proposed = [r for r in rows if r.status.value == "proposed"]
+st.subheader(f"Review: {len(proposed)} proposed, {len(rows) - len(proposed)} published")
+if not rows:
+    st.info("No assignments for these teams this term yet: press “Assign rotations”.")
+    st.stop()
+st.plotly_chart(sankey_figure(rows))
+st.dataframe(assignment_frame(rows), hide_index=True)
+
+with st.expander("Change one agent's department"):
+    pick = st.selectbox(
+        "Agent", rows, format_func=lambda r: f"{r.person_name} → {r.department}", key="rot_pick"
+    )
+    names = {h.department_id: h.department for h in departments}
+    target = st.selectbox("New department", list(names), format_func=names.get, key="rot_target")
+    if st.button("Change", key="rot_change"):
+        try:
+            with db() as session:
+                override(
+                    session,
+                    actor=me,
+                    assignment_id=pick.id,
+                    department_id=target,
+                    expected_version=pick.version,
+                )
+            st.rerun()
+        except DomainError as exc:
+            show_error(exc)
+
+confirm = st.checkbox(
+    f"Publish {len(proposed)} proposed rotation(s) to the agents",
+    key="rot_confirm",
+    disabled=not proposed,
+)
+if st.button("Publish", type="primary", disabled=not (proposed and confirm), key="rot_publish"):
+    with db() as session:
+        count = publish_rotations(session, actor=me, term_id=term.id, team_ids=chosen)
+    st.toast(f"Published {count} rotations.")
+    st.rerun()
