@@ -97,3 +97,14 @@ def _scope_hint(actor: Actor) -> str:
     if actor.role is Role.TEAM_LEAD:
         return " and those of the teams you lead"
     return ""
+
+
+def is_coach_of(actor: Actor, *, team_id: int | None) -> bool:
+    """Coaches of an agent are the lead of the agent's team and the managers.
+
+    Narrower than the general rule on purpose: admins see everyone's records but are not
+    coaches, so they never read coaches' private remarks.
+    """
+    if actor.role is Role.MANAGER:
+        return True
+    return actor.role is Role.TEAM_LEAD and team_id is not None and team_id in actor.led_team_ids

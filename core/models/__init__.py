@@ -14,6 +14,14 @@ from core.models.pd import (
     PlanRun,
     StaffingOverride,
 )
+from core.models.quality import (
+    CoachingNote,
+    CoachingNoteVersion,
+    Evaluation,
+    FollowUp,
+    PrivateRemark,
+    Scorecard,
+)
 from core.models.rotation import (
     AmbassadorProject,
     Assignment,
@@ -26,6 +34,12 @@ from core.models.rotation import (
 )
 
 __all__ = [
+    "CoachingNote",
+    "CoachingNoteVersion",
+    "Evaluation",
+    "FollowUp",
+    "PrivateRemark",
+    "Scorecard",
     "AmbassadorProject",
     "Assignment",
     "AssignmentStatus",

@@ -21,6 +21,10 @@ PAGES = {
     "my_rotation": "pages/my_rotation.py",
     "rotation_planner": "pages/rotation_planner.py",
     "programme": "pages/programme.py",
+    "growth": "pages/growth.py",
+    "coaching": "pages/coaching.py",
+    "evaluations": "pages/evaluations.py",
+    "import_metrics": "pages/import_metrics.py",
     "team": "pages/team.py",
     "organisation": "pages/organisation.py",
     "people": "pages/admin_people.py",
@@ -28,10 +32,39 @@ PAGES = {
     "departments": "pages/admin_departments.py",
 }
 ALLOWED = {
-    "admin": {"home", "account", "organisation", "people", "teams", "departments"},
-    "manager": {"home", "account", "organisation", "pd_planner", "rotation_planner", "programme"},
-    "lead": {"home", "account", "team", "pd_planner", "rotation_planner"},
-    "agent": {"home", "account", "my_pd_days", "my_rotation"},
+    "admin": {
+        "home",
+        "account",
+        "organisation",
+        "people",
+        "teams",
+        "departments",
+        "import_metrics",
+    },
+    "manager": {
+        "home",
+        "account",
+        "organisation",
+        "pd_planner",
+        "rotation_planner",
+        "programme",
+        "growth",
+        "coaching",
+        "evaluations",
+        "import_metrics",
+    },
+    "lead": {
+        "home",
+        "account",
+        "team",
+        "pd_planner",
+        "rotation_planner",
+        "growth",
+        "coaching",
+        "evaluations",
+        "import_metrics",
+    },
+    "agent": {"home", "account", "my_pd_days", "my_rotation", "growth"},
 }
 TITLE = {
     "account": "My account",
@@ -40,6 +73,10 @@ TITLE = {
     "my_rotation": "My rotation",
     "rotation_planner": "Rotation planner",
     "programme": "Ambassador programme",
+    "growth": "Growth",
+    "coaching": "Coaching",
+    "evaluations": "QA evaluations",
+    "import_metrics": "Import metrics",
     "team": "Team at a glance",
     "organisation": "Teams overview",
     "people": "People",
@@ -180,3 +217,36 @@ def test_a_manager_sees_the_programme_overview(app_as) -> None:
     assert not at.exception
     assert len(at.get("plotly_chart")) >= 2
     assert "Career moves" in texts(at)
+
+
+def _person_id(email: str) -> int:
+    import os
+
+    from sqlmodel import Session, select
+
+    from core.db import make_engine
+    from core.models import Person
+
+    with Session(make_engine(os.environ["DATABASE_URL"])) as session:
+        return session.exec(select(Person.id).where(Person.email == email)).one()
+
+
+def test_an_agent_editing_the_url_cannot_see_another_agents_growth(app_as) -> None:
+    other = _person_id("agent2@example.com")
+    at = app_as("agent@example.com", PAGES["growth"], agent=str(other))
+    assert any("You can only see your own records" in e.value for e in at.error)
+    assert not at.get("plotly_chart")
+
+
+def test_a_lead_writes_a_note_and_it_shows_on_the_agents_growth_page(app_as) -> None:
+    at = app_as("lead@example.com", PAGES["coaching"])
+    assert not at.exception
+    agent_id = _person_id("agent@example.com")
+    at.selectbox(key="coach_agent").set_value(agent_id).run()
+    form = f"coach_new_{agent_id}"
+    at.selectbox[2].set_value("fcr")
+    at.text_area[1].input("Ask what else is open before closing")
+    at.button(key=f"FormSubmitter:{form}-Save note").click().run()
+    assert any("Saved" in s.value for s in at.success), [e.value for e in at.error]
+    agent = app_as("agent@example.com", PAGES["growth"])
+    assert any("First-contact resolution" in e.label for e in agent.expander)

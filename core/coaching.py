@@ -1,0 +1,378 @@
+"""Coaching notes on an agent's quality trend: focus, what to try, agreed actions, a follow-up
+date ("I'll check back in on …"), follow-ups recorded later, acknowledgement by the agent,
+coaches' private remarks, versioned edits with optimistic locking, and the lead's queue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, func, select
+
+from core.access import Actor, is_coach_of, require_view_person
+from core.clock import today, utcnow
+from core.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
+from core.models import (
+    METRICS,
+    CoachingNote,
+    CoachingNoteVersion,
+    Evaluation,
+    FollowUp,
+    Person,
+    PrivateRemark,
+    Role,
+)
+
+EDITABLE = ("focus_metric", "focus_section", "went_well", "to_try", "actions", "follow_up_date")
+MAX_TEXT = 4000
+
+
+@dataclass(frozen=True)
+class NoteInput:
+    focus_metric: str = ""
+    focus_section: str = ""
+    went_well: str = ""
+    to_try: str = ""
+    actions: str = ""
+    follow_up_date: dt.date | None = None
+    evaluation_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class FollowUpRead:
+    date: dt.date
+    outcome: str
+    next_step: str
+    next_date: dt.date | None
+    closes: bool
+    by: str
+
+
+@dataclass(frozen=True)
+class NoteRead:
+    id: int
+    agent_id: int
+    agent_name: str
+    coach: str
+    date: dt.date
+    focus_metric: str
+    focus_section: str
+    went_well: str
+    to_try: str
+    actions: str
+    follow_up_date: dt.date | None
+    open: bool
+    acknowledged: bool
+    version: int
+    follow_ups: tuple[FollowUpRead, ...]
+    remarks: tuple[str, ...] | None  # None: not shown to this reader (the agent, an admin)
+    evaluation_ids: tuple[int, ...]
+
+    @property
+    def overdue(self) -> bool:
+        return self.open and self.follow_up_date is not None and self.follow_up_date < today()
+
+
+def _agent(session: Session, agent_id: int) -> Person:
+    agent = session.get(Person, agent_id)
+    if agent is None or agent.role != Role.AGENT.value:
+        raise NotFound(f"There is no agent with id {agent_id}.")
+    return agent
+
+
+def _require_coach(actor: Actor, agent: Person) -> None:
+    if not is_coach_of(actor, team_id=agent.team_id):
+        raise AccessDenied(f"Only {agent.name}'s team lead or a manager coaches them.")
+
+
+def _clean(data: NoteInput, note_date: dt.date) -> NoteInput:
+    if data.focus_metric and data.focus_metric not in METRICS:
+        raise InvalidInput(f"Unknown focus metric {data.focus_metric!r}.")
+    if not (data.focus_metric or data.focus_section.strip()):
+        raise InvalidInput("Choose a focus: a metric, a scorecard section, or both.")
+    if not (data.to_try.strip() or data.actions.strip()):
+        raise InvalidInput(
+            "Say what to try or the agreed actions: a note without them is a “good luck” call."
+        )
+    for name in ("focus_section", "went_well", "to_try", "actions"):
+        if len(getattr(data, name)) > MAX_TEXT:
+            raise InvalidInput(
+                f"“{name.replace('_', ' ')}” can have at most {MAX_TEXT} characters."
+            )
+    if data.follow_up_date is not None and data.follow_up_date < note_date:
+        raise InvalidInput(
+            f"The follow-up date {data.follow_up_date} is before the note's date {note_date}."
+        )
+    return NoteInput(
+        data.focus_metric,
+        data.focus_section.strip(),
+        data.went_well.strip(),
+        data.to_try.strip(),
+        data.actions.strip(),
+        data.follow_up_date,
+        data.evaluation_ids,
+    )
+
+
+def write_note(
+    session: Session, *, actor: Actor, agent_id: int, data: NoteInput, date: dt.date | None = None
+) -> int:
+    agent = _agent(session, agent_id)
+    _require_coach(actor, agent)
+    date = date or today()
+    if date > today():
+        raise InvalidInput(f"The note's date {date} is in the future.")
+    clean = _clean(data, date)
+    note = CoachingNote(
+        agent_id=agent_id,
+        coach_id=actor.id,
+        date=date,
+        evaluation_ids=",".join(map(str, clean.evaluation_ids)),
+        **{k: getattr(clean, k) for k in EDITABLE},
+    )
+    session.add(note)
+    session.flush()
+    assert note.id is not None
+    return note.id
+
+
+def _note_for_coach(session: Session, actor: Actor, note_id: int) -> tuple[CoachingNote, Person]:
+    note = session.get(CoachingNote, note_id)
+    if note is None:
+        raise NotFound(f"There is no coaching note with id {note_id}.")
+    agent = _agent(session, note.agent_id)
+    _require_coach(actor, agent)
+    return note, agent
+
+
+def edit_note(
+    session: Session, *, actor: Actor, note_id: int, data: NoteInput, expected_version: int
+) -> None:
+    """Save an edit, keeping the previous text as a version; refuse if someone saved meanwhile."""
+    note, _ = _note_for_coach(session, actor, note_id)
+    if note.version != expected_version:
+        editor = session.exec(
+            select(Person.name)
+            .join(CoachingNoteVersion, col(CoachingNoteVersion.edited_by_id) == Person.id)
+            .where(CoachingNoteVersion.note_id == note_id)
+            .order_by(col(CoachingNoteVersion.version).desc())
+        ).first()
+        raise StaleEdit(
+            f"This note changed since you opened it (now version {note.version}"
+            + (f", last edited by {editor}" if editor else "")
+            + "). Reload it to see the change, then make yours again: nothing was overwritten."
+        )
+    clean = _clean(data, note.date)
+    snapshot = {
+        k: (v.isoformat() if isinstance(v := getattr(note, k), dt.date) else v) for k in EDITABLE
+    }
+    session.add(
+        CoachingNoteVersion(
+            note_id=note_id,
+            version=note.version,
+            snapshot=json.dumps(snapshot),
+            edited_by_id=actor.id,
+        )
+    )
+    for key in EDITABLE:
+        setattr(note, key, getattr(clean, key))
+    note.evaluation_ids = ",".join(map(str, clean.evaluation_ids))
+    note.version += 1
+    note.updated_at = utcnow()
+    session.add(note)
+
+
+def note_versions(
+    session: Session, *, actor: Actor, note_id: int
+) -> list[tuple[int, str, dict[str, object]]]:
+    _note_for_coach(session, actor, note_id)
+    rows = session.exec(
+        select(CoachingNoteVersion, Person.name)
+        .join(Person, col(Person.id) == CoachingNoteVersion.edited_by_id)
+        .where(CoachingNoteVersion.note_id == note_id)
+        .order_by(col(CoachingNoteVersion.version))
+    ).all()
+    return [(v.version, str(name), json.loads(v.snapshot)) for v, name in rows]
+
+
+def add_follow_up(
+    session: Session,
+    *,
+    actor: Actor,
+    note_id: int,
+    outcome: str,
+    next_step: str = "",
+    next_date: dt.date | None = None,
+    closes: bool = False,
+    date: dt.date | None = None,
+) -> None:
+    """Record the check-in; the note stays open until a follow-up closes it."""
+    note, _ = _note_for_coach(session, actor, note_id)
+    if note.closed:
+        raise InvalidInput("This note is closed: write a new note for a new focus.")
+    if not outcome.strip():
+        raise InvalidInput("Say how it went: the outcome of the check-in.")
+    if len(outcome) > MAX_TEXT or len(next_step) > MAX_TEXT:
+        raise InvalidInput(f"Follow-up texts can have at most {MAX_TEXT} characters.")
+    date = date or today()
+    if not closes and next_date is None:
+        raise InvalidInput("Set the next check-in date, or close the note.")
+    if next_date is not None and next_date < date:
+        raise InvalidInput("The next check-in cannot be before this one.")
+    session.add(
+        FollowUp(
+            note_id=note_id,
+            date=date,
+            outcome=outcome.strip(),
+            next_step=next_step.strip(),
+            next_date=next_date,
+            closes=closes,
+            by_id=actor.id,
+        )
+    )
+    note.follow_up_date = None if closes else next_date
+    note.closed = closes
+    note.version += 1
+    session.add(note)
+
+
+def add_private_remark(session: Session, *, actor: Actor, note_id: int, text: str) -> None:
+    _note_for_coach(session, actor, note_id)
+    if not text.strip() or len(text) > MAX_TEXT:
+        raise InvalidInput(f"A remark needs some text (at most {MAX_TEXT} characters).")
+    session.add(PrivateRemark(note_id=note_id, author_id=actor.id, text=text.strip()))
+
+
+def acknowledge(session: Session, *, actor: Actor, note_id: int) -> None:
+    note = session.get(CoachingNote, note_id)
+    if note is None or note.agent_id != actor.id:
+        raise AccessDenied("You can only acknowledge coaching notes about you.")
+    if note.acknowledged_at is None:
+        note.acknowledged_at = utcnow()
+        session.add(note)
+
+
+def notes_about(
+    session: Session, *, actor: Actor, agent_id: int, include_closed: bool = True
+) -> list[NoteRead]:
+    """The notes about an agent, newest first; private remarks only for the agent's coaches."""
+    agent = _agent(session, agent_id)
+    require_view_person(actor, agent)
+    coach = is_coach_of(actor, team_id=agent.team_id)
+    query = (
+        select(CoachingNote, Person.name)
+        .join(Person, col(Person.id) == CoachingNote.coach_id)
+        .where(CoachingNote.agent_id == agent_id)
+        .order_by(col(CoachingNote.date).desc(), col(CoachingNote.id).desc())
+    )
+    if not include_closed:
+        query = query.where(col(CoachingNote.closed).is_(False))
+    rows = session.exec(query).all()
+    ids = [n.id for n, _ in rows]
+    follow_ups: dict[int, list[FollowUpRead]] = {}
+    for f, name in session.exec(
+        select(FollowUp, Person.name)
+        .join(Person, col(Person.id) == FollowUp.by_id)
+        .where(col(FollowUp.note_id).in_(ids))
+        .order_by(col(FollowUp.date))
+    ).all():
+        follow_ups.setdefault(f.note_id, []).append(
+            FollowUpRead(f.date, f.outcome, f.next_step, f.next_date, f.closes, str(name))
+        )
+    remarks: dict[int, list[str]] = {}
+    if coach:
+        for r, name in session.exec(
+            select(PrivateRemark, Person.name)
+            .join(Person, col(Person.id) == PrivateRemark.author_id)
+            .where(col(PrivateRemark.note_id).in_(ids))
+        ).all():
+            remarks.setdefault(r.note_id, []).append(f"{name}: {r.text}")
+    return [
+        NoteRead(
+            n.id or 0,
+            agent_id,
+            agent.name,
+            str(coach_name),
+            n.date,
+            n.focus_metric,
+            n.focus_section,
+            n.went_well,
+            n.to_try,
+            n.actions,
+            n.follow_up_date,
+            not n.closed,
+            n.acknowledged_at is not None,
+            n.version,
+            tuple(follow_ups.get(n.id or 0, [])),
+            tuple(remarks.get(n.id or 0, [])) if coach else None,
+            tuple(int(x) for x in n.evaluation_ids.split(",") if x),
+        )
+        for n, coach_name in rows
+    ]
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    agent_id: int
+    agent: str
+    last_coached: dt.date | None
+    open_notes: int
+    due_today: int
+    overdue: int
+    next_follow_up: dt.date | None
+    latest_evaluation: dt.date | None
+    latest_score: float | None
+
+
+def coaching_queue(session: Session, *, actor: Actor, team_id: int) -> list[QueueRow]:
+    """The page a lead opens every morning: who is due a check-in, who has not been coached."""
+    if not is_coach_of(actor, team_id=team_id):
+        raise AccessDenied("Only the team's lead or a manager sees its coaching queue.")
+    agents = session.exec(
+        select(Person)
+        .where(
+            Person.team_id == team_id, Person.role == Role.AGENT.value, col(Person.active).is_(True)
+        )
+        .order_by(col(Person.name))
+    ).all()
+    ids = [a.id for a in agents]
+    last = dict(
+        session.exec(
+            select(CoachingNote.agent_id, func.max(CoachingNote.date))
+            .where(col(CoachingNote.agent_id).in_(ids))
+            .group_by(col(CoachingNote.agent_id))
+        ).all()
+    )
+    open_notes: dict[int, list[CoachingNote]] = {}
+    for n in session.exec(
+        select(CoachingNote).where(
+            col(CoachingNote.agent_id).in_(ids), col(CoachingNote.closed).is_(False)
+        )
+    ).all():
+        open_notes.setdefault(n.agent_id, []).append(n)
+    latest: dict[int, tuple[dt.date, float]] = {}
+    for e in session.exec(
+        select(Evaluation).where(col(Evaluation.agent_id).in_(ids)).order_by(col(Evaluation.date))
+    ).all():
+        latest[e.agent_id] = (e.date, e.score)
+    day = today()
+    rows = []
+    for a in agents:
+        assert a.id is not None
+        mine = open_notes.get(a.id, [])
+        dates = [n.follow_up_date for n in mine if n.follow_up_date]
+        rows.append(
+            QueueRow(
+                a.id,
+                a.name,
+                last.get(a.id),
+                len(mine),
+                sum(d == day for d in dates),
+                sum(d < day for d in dates),
+                min(dates) if dates else None,
+                latest.get(a.id, (None, None))[0],
+                latest.get(a.id, (None, None))[1],
+            )
+        )
+    return sorted(rows, key=lambda r: (-r.overdue, -r.due_today, r.last_coached or dt.date.min))

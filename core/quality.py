@@ -1,0 +1,317 @@
+"""QA scorecards (weighted sections, yes/no/n.a. or 1-5 questions, critical items) and
+evaluations, each of which produces a `qa_score` observation on the agent's trend."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, func, select
+
+from core.access import Actor, is_coach_of, require_view_person
+from core.clock import today
+from core.errors import AccessDenied, InvalidInput, NotFound
+from core.models import Evaluation, Observation, Person, Role, Scorecard
+
+Answer = str | int  # "yes" | "no" | "na" | 1..5
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    kind: str  # "yes_no" or "scale"
+    critical: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    weight: float
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class ScorecardRead:
+    id: int
+    family: str
+    version: int
+    sections: tuple[Section, ...]
+    active: bool
+
+
+def parse_definition(data: Any) -> tuple[Section, ...]:
+    """Validate a form definition; raise InvalidInput naming the faulty section or question."""
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("sections"), list)
+        or not data["sections"]
+    ):
+        raise InvalidInput("A scorecard needs at least one section.")
+    sections = []
+    for i, s in enumerate(data["sections"], start=1):
+        title = str(s.get("title", "")).strip()
+        weight = s.get("weight", 1)
+        if not title:
+            raise InvalidInput(f"Section {i} needs a title.")
+        if not isinstance(weight, int | float) or isinstance(weight, bool) or weight <= 0:
+            raise InvalidInput(f"Section {i} ({title}) needs a weight above 0.")
+        questions = []
+        for j, q in enumerate(s.get("questions") or [], start=1):
+            text, kind = str(q.get("text", "")).strip(), q.get("kind", "yes_no")
+            if not text:
+                raise InvalidInput(f"Question {j} of section {title} needs a text.")
+            if kind not in ("yes_no", "scale"):
+                raise InvalidInput(
+                    f"Question {j} of section {title}: kind must be yes_no or scale."
+                )
+            questions.append(Question(text, kind, bool(q.get("critical", False))))
+        if not questions:
+            raise InvalidInput(f"Section {title} needs at least one question.")
+        sections.append(Section(title, float(weight), tuple(questions)))
+    return tuple(sections)
+
+
+def _definition_json(sections: tuple[Section, ...]) -> str:
+    return json.dumps(
+        {
+            "sections": [
+                {
+                    "title": s.title,
+                    "weight": s.weight,
+                    "questions": [q.__dict__ for q in s.questions],
+                }
+                for s in sections
+            ]
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Score:
+    score: float
+    critical_failed: bool
+    sections: tuple[float | None, ...]
+
+
+def score_answers(sections: tuple[Section, ...], answers: list[list[Answer]]) -> Score:
+    """Weighted score in percent. yes = 1, no = 0, a 1-5 scale maps to 0-1, n.a. is left out;
+    a section with no applicable question is left out of the weights. A failed critical
+    question ("no", or 1 on a scale) zeroes the whole evaluation (auto-fail)."""
+    if len(answers) != len(sections) or any(
+        len(a) != len(s.questions) for a, s in zip(answers, sections, strict=False)
+    ):
+        raise InvalidInput("Answer every question of the scorecard (n.a. where it does not apply).")
+    section_scores: list[float | None] = []
+    critical_failed = False
+    for section, given in zip(sections, answers, strict=True):
+        points = []
+        for question, answer in zip(section.questions, given, strict=True):
+            if question.kind == "yes_no":
+                if answer not in ("yes", "no", "na"):
+                    raise InvalidInput(f"“{question.text}” takes yes, no or n.a.")
+                if answer == "na":
+                    continue
+                value = 1.0 if answer == "yes" else 0.0
+            else:
+                if answer == "na":
+                    continue
+                if not isinstance(answer, int) or isinstance(answer, bool) or not 1 <= answer <= 5:
+                    raise InvalidInput(f"“{question.text}” takes a score from 1 to 5.")
+                value = (answer - 1) / 4
+            if question.critical and value == 0.0:
+                critical_failed = True
+            points.append(value)
+        section_scores.append(sum(points) / len(points) if points else None)
+    weighted = [
+        (s.weight, v) for s, v in zip(sections, section_scores, strict=True) if v is not None
+    ]
+    total = sum(w * v for w, v in weighted) / sum(w for w, _ in weighted) * 100 if weighted else 0.0
+    return Score(
+        0.0 if critical_failed else round(total, 2), critical_failed, tuple(section_scores)
+    )
+
+
+def _read(card: Scorecard) -> ScorecardRead:
+    assert card.id is not None
+    return ScorecardRead(
+        card.id,
+        card.family,
+        card.version,
+        parse_definition(json.loads(card.definition)),
+        card.active,
+    )
+
+
+def _require_coach_role(actor: Actor) -> None:
+    if actor.role not in (Role.TEAM_LEAD, Role.MANAGER):
+        raise AccessDenied("Only team leads and managers manage scorecards and evaluate.")
+
+
+def save_scorecard(
+    session: Session, *, actor: Actor, family: str, definition: Any
+) -> ScorecardRead:
+    """A new form, or a new version of an existing one (earlier versions stay for old evaluations)."""
+    _require_coach_role(actor)
+    family = family.strip()
+    if not family or len(family) > 80:
+        raise InvalidInput("A scorecard needs a name of at most 80 characters.")
+    sections = parse_definition(definition)
+    latest = (
+        session.exec(select(func.max(Scorecard.version)).where(Scorecard.family == family)).one()
+        or 0
+    )
+    for older in session.exec(select(Scorecard).where(Scorecard.family == family)).all():
+        older.active = False
+        session.add(older)
+    card = Scorecard(
+        family=family,
+        version=latest + 1,
+        definition=_definition_json(sections),
+        created_by_id=actor.id,
+    )
+    session.add(card)
+    session.flush()
+    return _read(card)
+
+
+def list_scorecards(session: Session, *, active_only: bool = True) -> list[ScorecardRead]:
+    query = select(Scorecard).order_by(col(Scorecard.family), col(Scorecard.version))
+    if active_only:
+        query = query.where(col(Scorecard.active).is_(True))
+    return [_read(c) for c in session.exec(query).all()]
+
+
+@dataclass(frozen=True)
+class EvaluationRead:
+    id: int
+    agent_id: int
+    evaluator: str
+    scorecard: str
+    version: int
+    date: dt.date
+    channel: str
+    interaction_ref: str
+    score: float
+    critical_failed: bool
+    comments: str
+    sections: tuple[Section, ...]
+    answers: list[list[Answer]]
+
+
+def record_evaluation(
+    session: Session,
+    *,
+    actor: Actor,
+    agent_id: int,
+    scorecard_id: int,
+    answers: list[list[Answer]],
+    date: dt.date,
+    interaction_ref: str = "",
+    channel: str = "phone",
+    comments: str = "",
+) -> EvaluationRead:
+    """Score an interaction with the form version it used; adds a qa_score observation."""
+    agent = session.get(Person, agent_id)
+    if agent is None:
+        raise NotFound(f"There is no person with id {agent_id}.")
+    if not is_coach_of(actor, team_id=agent.team_id):
+        raise AccessDenied("Only the agent's team lead or a manager evaluates them.")
+    if date > today():
+        raise InvalidInput(f"The evaluation date {date} is in the future.")
+    card = session.get(Scorecard, scorecard_id)
+    if card is None:
+        raise NotFound("That scorecard does not exist.")
+    result = score_answers(parse_definition(json.loads(card.definition)), answers)
+    evaluation = Evaluation(
+        agent_id=agent_id,
+        evaluator_id=actor.id,
+        scorecard_id=scorecard_id,
+        interaction_ref=interaction_ref.strip()[:120],
+        channel=channel,
+        date=date,
+        answers=json.dumps(answers),
+        comments=comments.strip()[:4000],
+        score=result.score,
+        critical_failed=result.critical_failed,
+    )
+    session.add(evaluation)
+    session.flush()
+    session.add(
+        Observation(
+            person_id=agent_id,
+            date=date,
+            metric="qa_score",
+            value=result.score,
+            source="evaluation",
+            reference=f"evaluation-{evaluation.id}",
+        )
+    )
+    return list_evaluations(session, actor=actor, agent_id=agent_id, evaluation_id=evaluation.id)[0]
+
+
+def list_evaluations(
+    session: Session, *, actor: Actor, agent_id: int, evaluation_id: int | None = None
+) -> list[EvaluationRead]:
+    agent = session.get(Person, agent_id)
+    if agent is None:
+        raise NotFound(f"There is no person with id {agent_id}.")
+    require_view_person(actor, agent)
+    query = (
+        select(Evaluation, Scorecard, Person)
+        .join(Scorecard, col(Scorecard.id) == Evaluation.scorecard_id)
+        .join(Person, col(Person.id) == Evaluation.evaluator_id)
+        .where(Evaluation.agent_id == agent_id)
+        .order_by(col(Evaluation.date).desc(), col(Evaluation.id).desc())
+    )
+    if evaluation_id is not None:
+        query = query.where(Evaluation.id == evaluation_id)
+    return [
+        EvaluationRead(
+            e.id or 0,
+            e.agent_id,
+            evaluator.name,
+            card.family,
+            card.version,
+            e.date,
+            e.channel,
+            e.interaction_ref,
+            e.score,
+            e.critical_failed,
+            e.comments,
+            parse_definition(json.loads(card.definition)),
+            json.loads(e.answers),
+        )
+        for e, card, evaluator in session.exec(query.limit(200)).all()
+    ]
+
+
+DEFAULT_FORM = {
+    "sections": [
+        {
+            "title": "Opening and empathy",
+            "weight": 2,
+            "questions": [
+                {"text": "Greeted the customer and used their name", "kind": "yes_no"},
+                {"text": "Acknowledged the customer's situation", "kind": "scale"},
+            ],
+        },
+        {
+            "title": "Resolution",
+            "weight": 3,
+            "questions": [
+                {"text": "Resolved the issue or set a clear next step", "kind": "scale"},
+                {"text": "Gave correct information", "kind": "yes_no", "critical": True},
+            ],
+        },
+        {
+            "title": "Compliance",
+            "weight": 1,
+            "questions": [
+                {"text": "Verified the customer's identity", "kind": "yes_no", "critical": True},
+                {"text": "Offered to check back in (no “good luck”)", "kind": "yes_no"},
+            ],
+        },
+    ]
+}

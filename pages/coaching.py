@@ -1,0 +1,148 @@
+"""Coaching (team lead, manager): the morning queue, new notes, follow-ups and private remarks."""
+
+import datetime as dt
+
+import streamlit as st
+
+from core.clock import today
+from core.coaching import (
+    NoteInput,
+    add_follow_up,
+    add_private_remark,
+    coaching_queue,
+    edit_note,
+    notes_about,
+    write_note,
+)
+from core.errors import DomainError
+from core.models import METRICS
+from core.org import list_teams
+from ui.coaching import queue_frame
+from ui.state import actor, db
+from ui.widgets import show_error
+
+me = actor()
+st.title("Coaching")
+with db() as session:
+    teams = {
+        t.id: t.name
+        for t in list_teams(session)
+        if me.role.value == "manager" or t.id in me.led_team_ids
+    }
+if not teams:
+    st.info("You do not coach a team yet.")
+    st.stop()
+team_id = st.selectbox("Team", list(teams), format_func=teams.get, key="coach_team")
+with db() as session:
+    queue = coaching_queue(session, actor=me, team_id=team_id)
+st.subheader("Today's queue")
+st.dataframe(queue_frame(queue), hide_index=True)
+if not queue:
+    st.stop()
+names = {r.agent_id: r.agent for r in queue}
+agent_id = st.selectbox("Agent", list(names), format_func=names.get, key="coach_agent")
+st.page_link(
+    "pages/growth.py",
+    label=f"See {names[agent_id]}'s growth chart",
+    query_params={"agent": str(agent_id)},
+)
+
+
+def note_form(key: str, note=None) -> NoteInput | None:
+    with st.form(key, clear_on_submit=note is None):
+        options = ["", *METRICS]
+        c1, c2 = st.columns(2)
+        metric = c1.selectbox(
+            "Focus metric",
+            options,
+            index=options.index(note.focus_metric) if note else 0,
+            format_func=lambda m: METRICS[m].label if m else "— none —",
+        )
+        section = c2.text_input(
+            "Focus scorecard section", value=note.focus_section if note else "", max_chars=120
+        )
+        well = st.text_area("What went well", value=note.went_well if note else "", max_chars=4000)
+        try_ = st.text_area("What to try", value=note.to_try if note else "", max_chars=4000)
+        actions = st.text_area("Agreed actions", value=note.actions if note else "", max_chars=4000)
+        follow = st.date_input(
+            "I'll check back in on",
+            # "Try this — I'll check back in with you tomorrow": tomorrow unless the coach changes it.
+            value=note.follow_up_date if note else today() + dt.timedelta(days=1),
+            format="YYYY-MM-DD",
+        )
+        if st.form_submit_button("Save note", type="primary"):
+            return NoteInput(metric, section, well, try_, actions, follow)
+    return None
+
+
+with st.expander("Write a coaching note", expanded=True):
+    data = note_form(f"coach_new_{agent_id}")
+    if data is not None:
+        try:
+            with db() as session:
+                write_note(session, actor=me, agent_id=agent_id, data=data)
+            st.success("Saved. It appears on the agent's growth chart and in their notes.")
+        except DomainError as exc:
+            show_error(exc)
+
+with db() as session:
+    notes = notes_about(session, actor=me, agent_id=agent_id, include_closed=False)
+st.subheader(f"Open notes ({len(notes)})")
+for note in notes:
+    label = METRICS[note.focus_metric].label if note.focus_metric else note.focus_section
+    due = (
+        f" · check-in {note.follow_up_date:%d %b}" + (" (overdue)" if note.overdue else "")
+        if note.follow_up_date
+        else ""
+    )
+    with st.expander(f"{note.date:%d %b} · {label}{due}"):
+        edit, follow, remark = st.tabs(["Edit", "Record the check-in", "Private remark"])
+        with edit:
+            changed = note_form(f"coach_edit_{note.id}_{note.version}", note)
+            if changed is not None:
+                try:
+                    with db() as session:
+                        edit_note(
+                            session,
+                            actor=me,
+                            note_id=note.id,
+                            data=changed,
+                            expected_version=note.version,
+                        )
+                    st.rerun()
+                except DomainError as exc:
+                    show_error(exc)
+        with follow, st.form(f"coach_follow_{note.id}", clear_on_submit=True):
+            outcome = st.text_area("How did it go?", max_chars=4000)
+            step = st.text_input("Next step", max_chars=4000)
+            nxt = st.date_input("Next check-in", value=None, min_value=today(), format="YYYY-MM-DD")
+            closes = st.checkbox("Close this note (the goal is reached)")
+            if st.form_submit_button("Record check-in"):
+                try:
+                    with db() as session:
+                        add_follow_up(
+                            session,
+                            actor=me,
+                            note_id=note.id,
+                            outcome=outcome,
+                            next_step=step,
+                            next_date=nxt,
+                            closes=closes,
+                        )
+                    st.rerun()
+                except DomainError as exc:
+                    show_error(exc)
+        with remark:
+            for text in note.remarks or ():
+                st.text(text)
+            with st.form(f"coach_remark_{note.id}", clear_on_submit=True):
+                text = st.text_area(
+                    "Visible to the agent's other coaches, never to the agent", max_chars=4000
+                )
+                if st.form_submit_button("Add remark"):
+                    try:
+                        with db() as session:
+                            add_private_remark(session, actor=me, note_id=note.id, text=text)
+                        st.rerun()
+                    except DomainError as exc:
+                        show_error(exc)

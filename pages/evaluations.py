@@ -1,0 +1,107 @@
+"""QA evaluations (team lead, manager): score an interaction on a scorecard; manage forms."""
+
+import json
+
+import streamlit as st
+
+from core.clock import today
+from core.errors import DomainError
+from core.models import Role
+from core.org import list_people
+from core.quality import DEFAULT_FORM, list_scorecards, record_evaluation, save_scorecard
+from ui.state import actor, db
+from ui.widgets import show_error
+
+me = actor()
+st.title("QA evaluations")
+with db() as session:
+    cards = list_scorecards(session)
+    agents = [p for p in list_people(session, actor=me) if p.role is Role.AGENT]
+
+evaluate, forms = st.tabs(["Evaluate an interaction", "Scorecards"])
+with evaluate:
+    if not cards or not agents:
+        st.info("Create a scorecard first (Scorecards tab), and make sure your team has agents.")
+    else:
+        card = st.selectbox(
+            "Scorecard",
+            cards,
+            format_func=lambda c: f"{c.family} (version {c.version})",
+            key="eval_card",
+        )
+        with st.form(f"eval_form_{card.id}", clear_on_submit=True):
+            c1, c2, c3, c4 = st.columns(4)
+            agent = c1.selectbox("Agent", agents, format_func=lambda p: p.name)
+            day = c2.date_input("Date", value=today(), max_value=today(), format="YYYY-MM-DD")
+            channel = c3.selectbox("Channel", ["phone", "chat", "email", "social"])
+            ref = c4.text_input("Interaction reference", max_chars=120)
+            answers = []
+            for s_index, section in enumerate(card.sections):
+                st.markdown(f"**{section.title}** · weight {section.weight:g}")
+                row = []
+                for q_index, question in enumerate(section.questions):
+                    label = question.text + (" (critical)" if question.critical else "")
+                    options = (
+                        ["yes", "no", "na"] if question.kind == "yes_no" else [1, 2, 3, 4, 5, "na"]
+                    )
+                    row.append(
+                        st.radio(
+                            label,
+                            options,
+                            horizontal=True,
+                            key=f"eval_{card.id}_{s_index}_{q_index}",
+                        )
+                    )
+                answers.append(row)
+            comments = st.text_area("Comments for the agent", max_chars=4000)
+            if st.form_submit_button("Save evaluation", type="primary"):
+                try:
+                    with db() as session:
+                        result = record_evaluation(
+                            session,
+                            actor=me,
+                            agent_id=agent.id,
+                            scorecard_id=card.id,
+                            answers=answers,
+                            date=day,
+                            interaction_ref=ref,
+                            channel=channel,
+                            comments=comments,
+                        )
+                    st.success(
+                        f"Saved: {result.score:.0f}%"
+                        + (" (a critical item failed)" if result.critical_failed else "")
+                    )
+                except DomainError as exc:
+                    show_error(exc)
+
+with forms:
+    st.markdown(
+        "A form has weighted sections of questions (kind `yes_no` or `scale` for 1–5; `critical` items "
+        "zero the evaluation when failed). Saving under an existing name makes a new version; "
+        "earlier evaluations keep the version they used."
+    )
+    for c in cards:
+        st.markdown(
+            f"- **{c.family}** version {c.version}: "
+            + ", ".join(f"{s.title} ({s.weight:g})" for s in c.sections)
+        )
+    with st.form("eval_new_form"):
+        name = st.text_input(
+            "Scorecard name", value=cards[0].family if cards else "Voice quality", max_chars=80
+        )
+        definition = st.text_area(
+            "Definition (JSON)", value=json.dumps(DEFAULT_FORM, indent=2), height=300
+        )
+        if st.form_submit_button("Save scorecard"):
+            try:
+                parsed = json.loads(definition)
+                with db() as session:
+                    saved = save_scorecard(session, actor=me, family=name, definition=parsed)
+                st.success(f"Saved {saved.family} version {saved.version}.")
+            except json.JSONDecodeError as exc:
+                st.error(
+                    f"The definition is not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
+                )
+            except DomainError as exc:
+                show_error(exc)

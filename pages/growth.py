@@ -1,0 +1,120 @@
+"""Growth: an agent's quality trend with coaching notes, PD days and rotations; their notes and
+evaluations. Agents see their own; leads their team; managers everyone (enforced in core)."""
+
+import datetime as dt
+
+import streamlit as st
+
+from core.clock import today
+from core.coaching import acknowledge
+from core.errors import AccessDenied, DomainError
+from core.growth_view import growth_data
+from core.models import METRICS, Role
+from core.org import list_people
+from core.quality import list_evaluations
+from ui.growth import metric_figure, speed_quality_figure
+from ui.state import actor, db
+from ui.widgets import show_error
+
+me = actor()
+st.title("Growth")
+with db() as session:
+    people = [p for p in list_people(session, actor=me) if p.role is Role.AGENT]
+requested = st.query_params.get("agent")
+agent_id = (
+    int(requested)
+    if requested and requested.isdigit()
+    else (me.id if me.role is Role.AGENT else None)
+)
+if me.role is not Role.AGENT:
+    ids = [p.id for p in people]
+    if not ids:
+        st.info("No agents to show yet.")
+        st.stop()
+    names = {p.id: f"{p.name} · {p.team_name}" for p in people}
+    agent_id = st.selectbox(
+        "Agent",
+        ids,
+        index=ids.index(agent_id) if agent_id in ids else 0,
+        format_func=names.get,
+        key="growth_agent",
+    )
+    st.query_params["agent"] = str(agent_id)
+c1, c2 = st.columns([1, 2])
+months = c1.select_slider(
+    "Period", [3, 6, 12, 24], value=6, format_func=lambda m: f"last {m} months", key="growth_months"
+)
+metric = (
+    c2.segmented_control(
+        "Metric",
+        list(METRICS),
+        default="qa_score",
+        format_func=lambda m: METRICS[m].label,
+        key="growth_metric",
+    )
+    or "qa_score"
+)
+end = today()
+try:
+    with db() as session:
+        data = growth_data(
+            session,
+            actor=me,
+            agent_id=agent_id,
+            start=end - dt.timedelta(days=30 * months),
+            end=end,
+        )
+        evaluations = list_evaluations(session, actor=me, agent_id=agent_id)
+except AccessDenied as exc:
+    st.error(str(exc))
+    st.stop()
+st.subheader(data.agent_name)
+st.plotly_chart(metric_figure(data, metric))
+st.plotly_chart(speed_quality_figure(data))
+
+st.subheader("Coaching notes")
+if not data.notes:
+    st.info("No coaching notes in this period.")
+for note in data.notes:
+    focus = METRICS[note.focus_metric].label if note.focus_metric else note.focus_section
+    with st.expander(
+        f"{note.date:%d %b %Y} · {focus} · {'open' if note.open else 'closed'} · by {note.coach}"
+    ):
+        st.text(
+            f"What went well: {note.went_well}\nWhat to try: {note.to_try}\nAgreed actions: {note.actions}"
+        )
+        if note.follow_up_date:
+            st.markdown(f"Check-in planned on **{note.follow_up_date:%A %d %B}**")
+        for f in note.follow_ups:
+            st.text(
+                f"{f.date:%d %b} check-in by {f.by}: {f.outcome}"
+                + (f" — next: {f.next_step}" if f.next_step else "")
+            )
+        if note.remarks:
+            st.warning("Private remarks (coaches only):\n\n" + "\n\n".join(note.remarks))
+        if (
+            me.id == note.agent_id
+            and not note.acknowledged
+            and st.button("I have read this note", key=f"ack_{note.id}")
+        ):
+            try:
+                with db() as session:
+                    acknowledge(session, actor=me, note_id=note.id)
+                st.rerun()
+            except DomainError as exc:
+                show_error(exc)
+
+st.subheader("Evaluations")
+if not evaluations:
+    st.info("No QA evaluations yet.")
+for e in evaluations[:20]:
+    with st.expander(
+        f"{e.date:%d %b %Y} · {e.scorecard} v{e.version} · {e.score:.0f}%"
+        + (" · critical item failed" if e.critical_failed else "")
+    ):
+        for section, answers in zip(e.sections, e.answers, strict=False):
+            st.markdown(f"**{section.title}** (weight {section.weight:g})")
+            for question, answer in zip(section.questions, answers, strict=False):
+                st.text(f"{question.text}{' (critical)' if question.critical else ''}: {answer}")
+        if e.comments:
+            st.text(f"Comments: {e.comments}")

@@ -1,0 +1,63 @@
+"""Browser journeys for coaching: note → marker on the agent's chart → acknowledgement; and an
+agent who edits the URL cannot reach another agent's growth page."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import log_in, settle
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_note_with_a_follow_up_reaches_the_agents_chart_and_is_acknowledged(
+    page, app_url: str, axe_check
+) -> None:
+    page.goto(f"{app_url}/coaching")
+    settle(page)
+    log_in(page, "lead@example.com")
+    page.get_by_role("heading", name="Today's queue").wait_for()
+    agent_box = page.get_by_label("Agent", exact=True)
+    agent_box.click()
+    page.get_by_role("option", name="Alex Agent").click()
+    settle(page)
+    page.get_by_label("What to try").first.fill(
+        "Offer to check back in tomorrow instead of ending with good luck"
+    )
+    page.get_by_label("Agreed actions").first.fill("Five calls this week")
+    page.get_by_label("Focus scorecard section").first.fill("Resolution")
+    page.get_by_role("button", name="Save note").first.click()
+    page.get_by_text("Saved. It appears on the agent's growth chart").wait_for()
+    violations = axe_check(page)
+    assert violations == [], "\n".join(violations)
+
+    agent = page.context.browser.new_context().new_page()
+    agent.goto(f"{app_url}/growth")
+    settle(agent)
+    log_in(agent, "agent@example.com")
+    agent.locator(".js-plotly-plot").first.wait_for()
+    markers = agent.locator(".js-plotly-plot").first.evaluate(
+        "el => el.data.filter(t => t.name === 'coaching note').map(t => t.x.length)"
+    )
+    assert markers and markers[0] >= 1
+    agent.get_by_text("23 Nov 2026 · Resolution · open").first.click()
+    agent.get_by_text("Check-in planned on Tuesday 24 November").first.wait_for()
+    agent.get_by_role("button", name="I have read this note").first.click()
+    settle(agent)
+    agent.context.close()
+
+
+def test_an_agent_cannot_reach_another_agents_page_by_editing_the_url(page, app_url: str) -> None:
+    page.goto(f"{app_url}/growth")
+    settle(page)
+    log_in(page, "agent@example.com")
+    page.locator(".js-plotly-plot").first.wait_for()
+    for other in range(1, 40):
+        page.goto(f"{app_url}/growth?agent={other}")
+        settle(page)
+        heading = page.locator("h3").first.inner_text() if page.locator("h3").count() else ""
+        if page.get_by_text("You can only see your own records").count():
+            assert page.locator(".js-plotly-plot").count() == 0
+            return
+        assert heading in ("Alex Agent", ""), f"agent {other}: the page showed {heading}"
+    pytest.fail("no other agent's id was tried")

@@ -1,0 +1,214 @@
+"""Coaching notes and evaluations: access matrix, private remarks, follow-ups, optimistic locking."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import Session, select
+
+from core.coaching import (
+    NoteInput,
+    acknowledge,
+    add_follow_up,
+    add_private_remark,
+    coaching_queue,
+    edit_note,
+    note_versions,
+    notes_about,
+    write_note,
+)
+from core.errors import AccessDenied, InvalidInput, StaleEdit
+from core.growth_view import growth_data
+from core.models import Observation
+from core.quality import DEFAULT_FORM, list_evaluations, record_evaluation, save_scorecard
+from tests.conftest import TODAY, actor_of
+
+NOTE = NoteInput(
+    focus_metric="fcr",
+    to_try="Ask what else is open before closing",
+    actions="Five calls this week",
+    follow_up_date=TODAY + dt.timedelta(days=1),
+)
+
+
+def test_the_lead_and_managers_coach_an_agent_and_no_one_else_does(
+    session: Session, org: dict
+) -> None:
+    agent = org["red_agent"]
+    for coach in ("red_lead", "manager"):
+        write_note(session, actor=actor_of(session, org[coach]), agent_id=agent.id, data=NOTE)
+    for outsider in ("blue_lead", "admin", "red_agent2", "red_agent"):
+        with pytest.raises(AccessDenied):
+            write_note(
+                session, actor=actor_of(session, org[outsider]), agent_id=agent.id, data=NOTE
+            )
+
+
+@pytest.mark.parametrize(
+    "reader,sees,sees_remarks",
+    [
+        ("red_agent", True, False),
+        ("red_lead", True, True),
+        ("manager", True, True),
+        ("admin", True, False),
+        ("red_agent2", False, False),
+        ("blue_lead", False, False),
+        ("blue_agent", False, False),
+    ],
+)
+def test_who_reads_notes_and_private_remarks(
+    session: Session, org: dict, reader: str, sees: bool, sees_remarks: bool
+) -> None:
+    agent = org["red_agent"]
+    lead = actor_of(session, org["red_lead"])
+    note_id = write_note(session, actor=lead, agent_id=agent.id, data=NOTE)
+    add_private_remark(session, actor=lead, note_id=note_id, text="Struggling at home; go gently")
+    who = actor_of(session, org[reader])
+    if not sees:
+        with pytest.raises(AccessDenied):
+            notes_about(session, actor=who, agent_id=agent.id)
+        return
+    [note] = notes_about(session, actor=who, agent_id=agent.id)
+    if sees_remarks:
+        assert note.remarks and "go gently" in note.remarks[0]
+    else:
+        assert note.remarks is None
+
+
+def test_a_note_stays_open_until_a_follow_up_closes_it(session: Session, org: dict) -> None:
+    lead = actor_of(session, org["red_lead"])
+    note_id = write_note(session, actor=lead, agent_id=org["red_agent"].id, data=NOTE)
+    with pytest.raises(InvalidInput, match="next check-in date, or close"):
+        add_follow_up(session, actor=lead, note_id=note_id, outcome="Better")
+    add_follow_up(
+        session,
+        actor=lead,
+        note_id=note_id,
+        outcome="Better",
+        next_date=TODAY + dt.timedelta(days=3),
+    )
+    [note] = notes_about(session, actor=lead, agent_id=org["red_agent"].id)
+    assert note.open and note.follow_up_date == TODAY + dt.timedelta(days=3)
+    add_follow_up(session, actor=lead, note_id=note_id, outcome="Goal reached", closes=True)
+    [note] = notes_about(session, actor=lead, agent_id=org["red_agent"].id)
+    assert not note.open and len(note.follow_ups) == 2
+
+
+def test_two_editors_never_overwrite_each_other_silently(session: Session, org: dict) -> None:
+    lead, manager = actor_of(session, org["red_lead"]), actor_of(session, org["manager"])
+    note_id = write_note(session, actor=lead, agent_id=org["red_agent"].id, data=NOTE)
+    opened = 1
+    edit_note(
+        session,
+        actor=lead,
+        note_id=note_id,
+        data=NoteInput("fcr", "", "", "Lead's change", "a"),
+        expected_version=opened,
+    )
+    with pytest.raises(StaleEdit, match="changed since you opened it.*nothing was overwritten"):
+        edit_note(
+            session,
+            actor=manager,
+            note_id=note_id,
+            data=NoteInput("fcr", "", "", "Manager's change", "a"),
+            expected_version=opened,
+        )
+    [note] = notes_about(session, actor=lead, agent_id=org["red_agent"].id)
+    assert note.to_try == "Lead's change" and note.version == 2
+    assert note_versions(session, actor=lead, note_id=note_id)[0][2]["to_try"] == NOTE.to_try
+
+
+def test_a_good_luck_note_without_anything_to_try_is_refused(session: Session, org: dict) -> None:
+    with pytest.raises(InvalidInput, match="good luck"):
+        write_note(
+            session,
+            actor=actor_of(session, org["red_lead"]),
+            agent_id=org["red_agent"].id,
+            data=NoteInput(focus_metric="csat"),
+        )
+
+
+def test_only_the_agent_acknowledges_and_the_queue_shows_due_check_ins(
+    session: Session, org: dict
+) -> None:
+    lead = actor_of(session, org["red_lead"])
+    note_id = write_note(
+        session,
+        actor=lead,
+        agent_id=org["red_agent"].id,
+        data=NoteInput("csat", "", "", "Summarise next steps", "", TODAY),
+        date=TODAY - dt.timedelta(days=2),
+    )
+    with pytest.raises(AccessDenied):
+        acknowledge(session, actor=actor_of(session, org["red_agent2"]), note_id=note_id)
+    acknowledge(session, actor=actor_of(session, org["red_agent"]), note_id=note_id)
+    queue = coaching_queue(session, actor=lead, team_id=org["red"].id)
+    assert queue[0].agent_id == org["red_agent"].id and queue[0].due_today == 1
+    with pytest.raises(AccessDenied):
+        coaching_queue(session, actor=actor_of(session, org["blue_lead"]), team_id=org["red"].id)
+
+
+def test_an_evaluation_keeps_its_form_version_and_adds_a_qa_score(
+    session: Session, org: dict
+) -> None:
+    lead = actor_of(session, org["red_lead"])
+    v1 = save_scorecard(session, actor=lead, family="Voice", definition=DEFAULT_FORM)
+    result = record_evaluation(
+        session,
+        actor=lead,
+        agent_id=org["red_agent"].id,
+        scorecard_id=v1.id,
+        answers=[["yes", 5], [5, "yes"], ["yes", "yes"]],
+        date=TODAY,
+    )
+    v2 = save_scorecard(session, actor=lead, family="Voice", definition=DEFAULT_FORM)
+    assert v2.version == 2 and result.version == 1 and result.score == 100
+    stored = session.exec(
+        select(Observation).where(Observation.person_id == org["red_agent"].id)
+    ).one()
+    assert (stored.metric, stored.value, stored.reference) == (
+        "qa_score",
+        100,
+        f"evaluation-{result.id}",
+    )
+    assert (
+        list_evaluations(
+            session, actor=actor_of(session, org["red_agent"]), agent_id=org["red_agent"].id
+        )[0].version
+        == 1
+    )
+    with pytest.raises(AccessDenied):
+        list_evaluations(
+            session, actor=actor_of(session, org["red_agent2"]), agent_id=org["red_agent"].id
+        )
+    with pytest.raises(AccessDenied):
+        record_evaluation(
+            session,
+            actor=actor_of(session, org["blue_lead"]),
+            agent_id=org["red_agent"].id,
+            scorecard_id=v2.id,
+            answers=[["yes", 5], [5, "yes"], ["yes", "yes"]],
+            date=TODAY,
+        )
+
+
+def test_the_growth_data_follows_the_access_rule(session: Session, org: dict) -> None:
+    lead = actor_of(session, org["red_lead"])
+    write_note(session, actor=lead, agent_id=org["red_agent"].id, data=NOTE)
+    data = growth_data(
+        session,
+        actor=actor_of(session, org["red_agent"]),
+        agent_id=org["red_agent"].id,
+        start=TODAY - dt.timedelta(days=30),
+        end=TODAY,
+    )
+    assert len(data.notes) == 1 and data.notes[0].remarks is None
+    with pytest.raises(AccessDenied):
+        growth_data(
+            session,
+            actor=actor_of(session, org["red_agent2"]),
+            agent_id=org["red_agent"].id,
+            start=TODAY - dt.timedelta(days=30),
+            end=TODAY,
+        )

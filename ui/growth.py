@@ -1,0 +1,121 @@
+"""Plotly figures of the agent growth page."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from core.growth_view import TARGETS, GrowthData
+from core.models import METRICS
+
+
+def metric_figure(data: GrowthData, metric: str) -> go.Figure:
+    info = METRICS[metric]
+    points = pd.DataFrame(data.series.get(metric, []), columns=["date", "value"])
+    figure = go.Figure()
+    low, high = TARGETS[metric]
+    figure.add_hrect(
+        y0=low,
+        y1=high,
+        fillcolor="#2ca02c",
+        opacity=0.08,
+        line_width=0,
+        annotation_text="target",
+        annotation_position="top left",
+    )
+    for start, end, department in data.rotations:
+        figure.add_vrect(
+            x0=start,
+            x1=end,
+            fillcolor="#9467bd",
+            opacity=0.07,
+            line_width=0,
+            annotation_text=f"rotation: {department}",
+            annotation_position="bottom left",
+        )
+    for day in data.pd_days:
+        figure.add_vrect(
+            x0=day, x1=day + pd.Timedelta(days=1), fillcolor="#ff7f0e", opacity=0.25, line_width=0
+        )
+    if not points.empty:
+        figure.add_trace(
+            go.Scatter(
+                x=points["date"],
+                y=points["value"],
+                mode="markers",
+                name=info.label,
+                marker={"size": 5, "opacity": 0.45},
+            )
+        )
+        rolling = points.set_index(pd.to_datetime(points["date"]))["value"].rolling("28D").mean()
+        figure.add_trace(
+            go.Scatter(
+                x=rolling.index,
+                y=rolling.values,
+                mode="lines",
+                name="28-day mean",
+                line={"width": 3},
+            )
+        )
+    notes = [n for n in data.notes if not n.focus_metric or n.focus_metric == metric]
+    if notes:
+        y = points["value"].max() if not points.empty else high
+        figure.add_trace(
+            go.Scatter(
+                x=[n.date for n in notes],
+                y=[y] * len(notes),
+                mode="markers",
+                name="coaching note",
+                marker={"symbol": "star", "size": 14, "color": "#d62728"},
+                customdata=[
+                    [
+                        n.focus_metric and METRICS[n.focus_metric].label or n.focus_section,
+                        n.to_try or n.actions,
+                        n.coach,
+                    ]
+                    for n in notes
+                ],
+                hovertemplate="%{x|%d %b %Y} · coached by %{customdata[2]}<br>Focus: %{customdata[0]}<br>Try: %{customdata[1]}<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        height=380,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        title=f"{info.label} ({info.unit})",
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return figure
+
+
+def speed_quality_figure(data: GrowthData) -> go.Figure:
+    """Handle time against repeat contacts, week by week: rushing shortens calls and brings customers back."""
+
+    def weekly(metric: str) -> pd.Series:
+        frame = pd.DataFrame(data.series.get(metric, []), columns=["date", "value"])
+        if frame.empty:
+            return pd.Series(dtype=float)
+        return frame.set_index(pd.to_datetime(frame["date"]))["value"].resample("W").mean()
+
+    aht, repeat = weekly("aht_seconds"), weekly("repeat_contact_rate")
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(x=aht.index, y=aht.values / 60, name="Average handle time (min)", mode="lines")
+    )
+    figure.add_trace(
+        go.Scatter(
+            x=repeat.index,
+            y=repeat.values * 100,
+            name="Repeat contacts (%)",
+            mode="lines",
+            yaxis="y2",
+        )
+    )
+    figure.update_layout(
+        height=320,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        title="Quality beside speed",
+        yaxis={"title": "minutes"},
+        yaxis2={"title": "% repeat", "overlaying": "y", "side": "right"},
+        legend={"orientation": "h", "y": -0.2},
+    )
+    return figure
