@@ -503,7 +503,7 @@ def _seed_coaching(
     )
     notes = []
     for person in agents:
-        for k in range(int(rng.integers(0, 4))):
+        for _ in range(int(rng.integers(0, 4))):
             metric, section, to_try = TO_TRY[int(rng.integers(0, len(TO_TRY)))]
             day = today - dt.timedelta(days=int(rng.integers(1, 300)))
             recent = (today - day).days < 21
