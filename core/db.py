@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session, create_engine, text
 
+import core.data_version  # noqa: F401  (registers the write stamp on every session)
 from core.config import get_settings
 from core.errors import DatabaseUnavailable
 

@@ -4,7 +4,7 @@
   minus the mean in d-W..d-1, with a 95 % Welch interval; the season-adjusted effect subtracts
   the mean change of control agents (no note on that metric within d-W..d+W-1) over the same
   windows, and its interval adds both uncertainties.
-* Worsening-trend flags: a Theil–Sen slope over the window with a one-sided Kendall trend test
+* Worsening-trend flags: a Theil–Sen slope over the window with a one-sided Mann–Kendall test
   (robust to one bad day), flagged only when the trend is worse in the metric's own direction.
 """
 
@@ -62,44 +62,52 @@ class NoteEffect:
         }
 
 
-class _Series:
-    """One agent's observations of one metric: sorted day numbers and prefix sums for O(log n)
-    window means and variances."""
+class _DayGrid:
+    """Observations of one metric on a dense agent × day grid of prefix sums, so that any
+    window's count, mean and variance is O(1) per agent and vectorised across agents."""
 
-    def __init__(self, days: np.ndarray, values: np.ndarray) -> None:
-        order = np.argsort(days, kind="stable")
-        self.days = days[order]
-        v = values[order].astype(float)
-        self.s1 = np.concatenate([[0.0], np.cumsum(v)])
-        self.s2 = np.concatenate([[0.0], np.cumsum(v * v)])
+    def __init__(
+        self, observations: pd.DataFrame, metric: str, first_day: int, last_day: int
+    ) -> None:
+        rows = observations[observations["metric"] == metric]
+        codes, uniques = pd.factorize(rows["agent"].astype(str))
+        self.agents = [str(a) for a in uniques]
+        self.index = {a: i for i, a in enumerate(self.agents)}
+        self.first = first_day
+        width = last_day - first_day + 2
+        days = _day_numbers(rows["date"]) - first_day
+        keep = (days >= 0) & (days < width - 1)
+        agent_idx = codes.astype(np.int64)[keep]
+        days = days[keep]
+        values = rows["value"].to_numpy(dtype=float)[keep]
+        shape = (len(self.agents), width)
+        count, total, squares = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+        np.add.at(count, (agent_idx, days + 1), 1.0)
+        np.add.at(total, (agent_idx, days + 1), values)
+        np.add.at(squares, (agent_idx, days + 1), values * values)
+        self.c, self.s1, self.s2 = (
+            count.cumsum(axis=1),
+            total.cumsum(axis=1),
+            squares.cumsum(axis=1),
+        )
 
-    def window(self, first: int, last: int) -> tuple[int, float, float]:
-        """(count, mean, sample variance) of the values on days first..last inclusive."""
-        i = int(np.searchsorted(self.days, first, side="left"))
-        j = int(np.searchsorted(self.days, last, side="right"))
-        n = j - i
-        if n == 0:
-            return 0, math.nan, math.nan
-        total, squares = self.s1[j] - self.s1[i], self.s2[j] - self.s2[i]
-        mean = total / n
-        var = max(0.0, (squares - n * mean * mean) / (n - 1)) if n > 1 else math.nan
+    def window(self, first: int, last: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per agent: count, mean and sample variance over days first..last inclusive."""
+        lo = min(max(first - self.first, 0), self.c.shape[1] - 1)
+        hi = min(max(last - self.first + 1, 0), self.c.shape[1] - 1)
+        n = self.c[:, hi] - self.c[:, lo]
+        total = self.s1[:, hi] - self.s1[:, lo]
+        squares = self.s2[:, hi] - self.s2[:, lo]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = total / n
+            var = np.maximum(0.0, (squares - n * mean * mean) / (n - 1))
         return n, mean, var
 
 
 def _day_numbers(dates: pd.Series) -> np.ndarray:
+    if dates.dtype == object and len(dates) and isinstance(dates.iloc[0], str):
+        dates = pd.to_datetime(dates, format="%Y-%m-%d")
     return pd.to_datetime(dates).values.astype("datetime64[D]").astype(np.int64)
-
-
-def _series_by_agent(observations: pd.DataFrame, metric: str) -> dict[str, _Series]:
-    rows = observations[observations["metric"] == metric]
-    days = _day_numbers(rows["date"])
-    values = rows["value"].to_numpy(dtype=float)
-    agents = rows["agent"].to_numpy()
-    out: dict[str, _Series] = {}
-    for agent in pd.unique(agents):
-        mask = agents == agent
-        out[str(agent)] = _Series(days[mask], values[mask])
-    return out
 
 
 def _welch(
@@ -113,56 +121,75 @@ def _welch(
 
 
 def coaching_effects(
-    observations: pd.DataFrame, notes: pd.DataFrame, *, window: int = 30
+    observations: pd.DataFrame,
+    notes: pd.DataFrame,
+    *,
+    window: int = 30,
+    team_of: dict[str, str] | None = None,
 ) -> list[NoteEffect]:
     """One estimate per note (see the module docstring). Frames: agent,date,metric,value and
-    note,agent,date,metric."""
-    results: list[NoteEffect] = []
-    note_days = _day_numbers(notes["date"]) if len(notes) else np.array([], dtype=np.int64)
-    for metric in pd.unique(notes["metric"]) if len(notes) else []:
-        series = _series_by_agent(observations, str(metric))
-        same_metric = notes["metric"].to_numpy() == metric
-        m_agents = notes["agent"].to_numpy()[same_metric]
-        m_days = note_days[same_metric]
-        for (_, note), d in zip(notes[same_metric].iterrows(), m_days, strict=True):
-            results.append(_one_effect(note, int(d), str(metric), series, m_agents, m_days, window))
-    order = {str(n): i for i, n in enumerate(notes["note"])} if len(notes) else {}
-    return sorted(results, key=lambda r: order[r.note])
+    note,agent,date,metric. With `team_of`, control agents come from the coached agent's own
+    team when it has at least MIN_CONTROLS of them (the team's own drift), else from everyone."""
+    if not len(notes):
+        return []
+    note_days = _day_numbers(notes["date"])
+    obs_days = _day_numbers(observations["date"]) if len(observations) else note_days
+    first = int(min(obs_days.min(), note_days.min()) - window)
+    last = int(max(obs_days.max(), note_days.max()) + window)
+    results: dict[str, NoteEffect] = {}
+    for metric in pd.unique(notes["metric"]):
+        grid = _DayGrid(observations, str(metric), first, last)
+        same = (notes["metric"] == metric).to_numpy()
+        m_agents = notes["agent"].astype(str).to_numpy()[same]
+        m_ids = notes["note"].astype(str).to_numpy()[same]
+        m_days = note_days[same]
+        m_rows = np.array([grid.index.get(a, -1) for a in m_agents], dtype=np.int64)
+        teams = np.array([(team_of or {}).get(a, "") for a in grid.agents])
+        for note_id, agent, d in zip(m_ids, m_agents, m_days, strict=True):
+            effect = _one_effect(
+                note_id, agent, int(d), str(metric), grid, m_rows, m_days, window, teams, team_of
+            )
+            results[effect.note] = effect
+    return [results[str(n)] for n in notes["note"]]
+
+
+MIN_CONTROLS = 5
 
 
 def _one_effect(
-    note: pd.Series,
+    note_id: str,
+    agent: str,
     d: int,
     metric: str,
-    series: dict[str, _Series],
-    note_agents: np.ndarray,
+    grid: _DayGrid,
+    note_rows: np.ndarray,
     note_days: np.ndarray,
     window: int,
+    teams: np.ndarray,
+    team_of: dict[str, str] | None,
 ) -> NoteEffect:
-    agent = str(note["agent"])
-    own = series.get(agent)
-    before = own.window(d - window, d - 1) if own else (0, math.nan, math.nan)
-    after = own.window(d, d + window - 1) if own else (0, math.nan, math.nan)
-    base = NoteEffect(str(note["note"]), agent, metric, before[0], after[0])
-    if before[0] < MIN_OBSERVATIONS or after[0] < MIN_OBSERVATIONS:
+    nb, mb, vb = grid.window(d - window, d - 1)
+    na, ma, va = grid.window(d, d + window - 1)
+    row = grid.index.get(agent)
+    before_n = int(nb[row]) if row is not None else 0
+    after_n = int(na[row]) if row is not None else 0
+    base = NoteEffect(note_id, agent, metric, before_n, after_n)
+    if before_n < MIN_OBSERVATIONS or after_n < MIN_OBSERVATIONS:
         return base
-    effect, se2, df = _welch(*before, *after)
-    t = float(stats.t.ppf(0.975, df))
-    half = t * math.sqrt(se2)
-    # Control agents: no note on this metric within d-W .. d+W-1.
-    busy = {
-        str(a)
-        for a, nd in zip(note_agents, note_days, strict=True)
-        if d - window <= nd <= d + window - 1
-    }
-    changes = []
-    for other, s in series.items():
-        if other in busy:
-            continue
-        nb, mb, _ = s.window(d - window, d - 1)
-        na, ma, _ = s.window(d, d + window - 1)
-        if nb and na:
-            changes.append(ma - mb)
+    assert row is not None
+    effect, se2, df = _welch(
+        before_n, float(mb[row]), float(vb[row]), after_n, float(ma[row]), float(va[row])
+    )
+    half = float(stats.t.ppf(0.975, df)) * math.sqrt(se2)
+    # Control agents: no note on this metric within d-W .. d+W-1, observed in both windows.
+    busy = note_rows[(note_days >= d - window) & (note_days <= d + window - 1)]
+    control = (nb > 0) & (na > 0)
+    control[busy[busy >= 0]] = False
+    if team_of is not None:
+        own_team = control & (teams == team_of.get(agent, ""))
+        if own_team.sum() >= MIN_CONTROLS:
+            control = own_team
+    changes = (ma - mb)[control]
     if len(changes) >= 2:
         drift = float(np.mean(changes))
         drift_se2 = float(np.var(changes, ddof=1)) / len(changes)
@@ -187,8 +214,8 @@ def _one_effect(
         base.note,
         agent,
         metric,
-        before[0],
-        after[0],
+        before_n,
+        after_n,
         effect,
         effect - half,
         effect + half,
@@ -197,6 +224,38 @@ def _one_effect(
         high,
         verdict,
     )
+
+
+@dataclass(frozen=True)
+class GroupEffect:
+    group: str
+    notes: int
+    mean: float
+    low: float
+    high: float
+
+
+def aggregate_effects(
+    effects: list[NoteEffect], groups: dict[str, str], *, min_notes: int = 3
+) -> list[GroupEffect]:
+    """Mean season-adjusted effect per group (focus area, coach, team) with a 95 % t interval
+    over its notes; groups with fewer than `min_notes` estimable notes are left out."""
+    by_group: dict[str, list[float]] = {}
+    for e in effects:
+        if e.adjusted_effect is not None and e.note in groups:
+            by_group.setdefault(groups[e.note], []).append(e.adjusted_effect)
+    out = []
+    for group, values in sorted(by_group.items()):
+        if len(values) < min_notes:
+            continue
+        mean = float(np.mean(values))
+        half = (
+            float(stats.t.ppf(0.975, len(values) - 1))
+            * float(np.std(values, ddof=1))
+            / math.sqrt(len(values))
+        )
+        out.append(GroupEffect(group, len(values), mean, mean - half, mean + half))
+    return out
 
 
 def read_observations_csv(data: bytes) -> pd.DataFrame:
@@ -255,6 +314,22 @@ def _read_frame(data: bytes, columns: tuple[str, ...], numeric: str | None) -> p
     return pd.DataFrame.from_records(records, columns=list(columns))
 
 
+def mann_kendall_p(x: np.ndarray, y: np.ndarray, *, worse_is_down: bool) -> float:
+    """One-sided p-value of the Mann–Kendall trend test (normal approximation with the tie
+    correction and continuity correction) that y moves in the worse direction as x grows."""
+    order = np.argsort(x, kind="stable")
+    y = y[order]
+    n = len(y)
+    s = float(np.sign(y[None, :] - y[:, None])[np.triu_indices(n, 1)].sum())
+    _, ties = np.unique(y, return_counts=True)
+    var = (n * (n - 1) * (2 * n + 5) - float((ties * (ties - 1) * (2 * ties + 5)).sum())) / 18
+    if var <= 0:
+        return 1.0
+    s = -s if worse_is_down else s  # test statistic positive when getting worse
+    z = (s - 1) / math.sqrt(var) if s > 0 else (s + 1) / math.sqrt(var) if s < 0 else 0.0
+    return float(stats.norm.sf(z))
+
+
 @dataclass(frozen=True)
 class TrendFlag:
     agent: str
@@ -277,20 +352,22 @@ def trend_flags(
     """Agents whose `metric` is getting worse over as_of-W+1 .. as_of, most severe first."""
     info = METRICS[metric]
     first = as_of - dt.timedelta(days=window - 1)
-    rows = observations[observations["metric"] == metric].copy()
-    rows["day"] = pd.to_datetime(rows["date"]).dt.date
-    rows = rows[(rows["day"] >= first) & (rows["day"] <= as_of)]
+    rows = observations[observations["metric"] == metric]
+    days = _day_numbers(rows["date"]) - int(np.datetime64(first, "D").astype(np.int64))
+    keep = (days >= 0) & (days < window)
+    agents = rows["agent"].astype(str).to_numpy()[keep]
+    x_all, y_all = days[keep].astype(float), rows["value"].to_numpy(dtype=float)[keep]
+    order = np.lexsort((x_all, agents))
+    agents, x_all, y_all = agents[order], x_all[order], y_all[order]
+    names, starts = np.unique(agents, return_index=True)
     flags: list[TrendFlag] = []
-    for agent, group in rows.groupby("agent", sort=True):
-        if len(group) < MIN_TREND_OBSERVATIONS:
+    for agent, x, y in zip(
+        names, np.split(x_all, starts[1:]), np.split(y_all, starts[1:]), strict=True
+    ):
+        if len(y) < MIN_TREND_OBSERVATIONS or np.ptp(x) == 0:
             continue
-        x = np.array([(d - first).days for d in group["day"]], dtype=float)
-        y = group["value"].to_numpy(dtype=float)
-        if np.ptp(x) == 0:
-            continue
-        worse = "less" if info.higher_is_better else "greater"
-        test = stats.kendalltau(x, y, alternative=worse)
-        if not (test.pvalue < TREND_ALPHA):
+        p_value = mann_kendall_p(x, y, worse_is_down=info.higher_is_better)
+        if not (p_value < TREND_ALPHA):
             continue
         slope = float(stats.theilslopes(y, x).slope) * 30
         direction = "fell" if slope < 0 else "rose"
@@ -298,11 +375,11 @@ def trend_flags(
             TrendFlag(
                 str(agent),
                 slope,
-                len(group),
-                float(test.pvalue),
-                f"{info.label} {direction} by {abs(slope):.3g} per 30 days over {len(group)} "
-                f"observations from {first.isoformat()} to {as_of.isoformat()} (Theil–Sen slope; "
-                f"Kendall trend test, one-sided p = {test.pvalue:.2g})",
+                len(y),
+                p_value,
+                f"{info.label} {direction} by {abs(slope):.3g} per 30 days over {len(y)} observations "
+                f"from {first.isoformat()} to {as_of.isoformat()} (Theil–Sen slope; Mann–Kendall trend "
+                f"test, one-sided p = {p_value:.2g})",
             )
         )
     return sorted(flags, key=lambda f: f.p_value)

@@ -22,6 +22,9 @@ def bulk_insert_observations(session: Session, rows: Iterable[ObservationRow]) -
     PostgreSQL gets COPY, SQLite a prepared executemany: an ORM insert per row is 20-50x slower,
     which matters for a two-year seed of 2,000 agents or a million-row import.
     """
+    from core.data_version import bump
+
+    bump(session)
     connection = session.connection()
     created = utcnow()
     count = 0

@@ -44,15 +44,8 @@ c1, c2 = st.columns([1, 2])
 months = c1.select_slider(
     "Period", [3, 6, 12, 24], value=6, format_func=lambda m: f"last {m} months", key="growth_months"
 )
-metric = (
-    c2.segmented_control(
-        "Metric",
-        list(METRICS),
-        default="qa_score",
-        format_func=lambda m: METRICS[m].label,
-        key="growth_metric",
-    )
-    or "qa_score"
+metric = c2.selectbox(
+    "Metric", list(METRICS), format_func=lambda m: METRICS[m].label, key="growth_metric"
 )
 end = today()
 try:

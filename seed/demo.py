@@ -203,9 +203,9 @@ def _history(
         "aht_seconds": np.clip(420 - 25 * level + 30 * noise[3], 60, 3600).round(0),
         "ces": np.clip(5.6 + 0.3 * level + 0.25 * noise[4], 1, 7).round(2),
     }
-    qa_count = rng.integers(1, 4, (n, weeks))
-    qa_offsets = rng.integers(0, 5, (n, weeks, 3))
-    qa_values = np.clip(84 + 4 * level[:, :, None] + rng.normal(0, 6, (n, weeks, 3)), 0, 100).round(
+    qa_count = rng.integers(2, 5, (n, weeks))
+    qa_offsets = rng.integers(0, 5, (n, weeks, 4))
+    qa_values = np.clip(84 + 4 * level[:, :, None] + rng.normal(0, 6, (n, weeks, 4)), 0, 100).round(
         1
     )
     for a, agent in enumerate(agent_ids):
@@ -504,7 +504,9 @@ def _seed_coaching(
     notes = []
     for person in agents:
         for _ in range(int(rng.integers(0, 4))):
-            metric, section, to_try = TO_TRY[int(rng.integers(0, len(TO_TRY)))]
+            metric, section, to_try = TO_TRY[
+                0 if rng.random() < 0.5 else int(rng.integers(1, len(TO_TRY)))
+            ]
             day = today - dt.timedelta(days=int(rng.integers(1, 300)))
             recent = (today - day).days < 21
             follow = day + dt.timedelta(days=int(rng.integers(1, 10)))
@@ -524,6 +526,7 @@ def _seed_coaching(
             )
     session.add_all(notes)
     session.flush()
+    _plant_coaching_effects(session, notes, rng)
     session.add_all(
         FollowUp(
             note_id=n.id,
@@ -536,3 +539,36 @@ def _seed_coaching(
         for n in notes
         if n.closed
     )
+
+
+PLANTED_QA_EFFECTS = (
+    0.0,
+    3.0,
+    6.0,
+)  # points: some coaching does nothing, some helps a little, some more
+
+
+def _plant_coaching_effects(session: Session, notes: list, rng: np.random.Generator) -> None:
+    """Known effects for the growth pages to find: after a QA-focused note, the agent's QA
+    scores for 60 days move by 0, 3 or 6 points (noise and the season are already there)."""
+    from sqlalchemy import text
+
+    statement = text(
+        "UPDATE observation SET value = MIN(100, value + :lift) WHERE person_id = :person "
+        "AND metric = 'qa_score' AND date >= :first AND date <= :last"
+        if session.get_bind().dialect.name == "sqlite"
+        else "UPDATE observation SET value = LEAST(100, value + :lift) WHERE person_id = :person "
+        "AND metric = 'qa_score' AND date >= :first AND date <= :last"
+    )
+    params = [
+        {
+            "lift": lift,
+            "person": n.agent_id,
+            "first": n.date,
+            "last": n.date + dt.timedelta(days=59),
+        }
+        for n in notes
+        if n.focus_metric == "qa_score" and (lift := float(rng.choice(PLANTED_QA_EFFECTS))) > 0
+    ]
+    if params:
+        session.execute(statement, params)

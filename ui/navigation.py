@@ -56,6 +56,14 @@ PAGE_TABLE: tuple[tuple[str, str, str, str, str, frozenset[Role]], ...] = (
     ),
     (
         "Quality",
+        "team_growth.py",
+        "Team growth",
+        ":material/insights:",
+        "team_growth",
+        frozenset({Role.TEAM_LEAD, Role.MANAGER}),
+    ),
+    (
+        "Quality",
         "import_metrics.py",
         "Import metrics",
         ":material/upload_file:",

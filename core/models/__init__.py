@@ -32,8 +32,10 @@ from core.models.rotation import (
     ProjectStatus,
     Term,
 )
+from core.models.stamp import DataVersion
 
 __all__ = [
+    "DataVersion",
     "CoachingNote",
     "CoachingNoteVersion",
     "Evaluation",

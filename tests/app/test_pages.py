@@ -25,6 +25,7 @@ PAGES = {
     "coaching": "pages/coaching.py",
     "evaluations": "pages/evaluations.py",
     "import_metrics": "pages/import_metrics.py",
+    "team_growth": "pages/team_growth.py",
     "team": "pages/team.py",
     "organisation": "pages/organisation.py",
     "people": "pages/admin_people.py",
@@ -52,6 +53,7 @@ ALLOWED = {
         "coaching",
         "evaluations",
         "import_metrics",
+        "team_growth",
     },
     "lead": {
         "home",
@@ -63,6 +65,7 @@ ALLOWED = {
         "coaching",
         "evaluations",
         "import_metrics",
+        "team_growth",
     },
     "agent": {"home", "account", "my_pd_days", "my_rotation", "growth"},
 }
@@ -77,6 +80,7 @@ TITLE = {
     "coaching": "Coaching",
     "evaluations": "QA evaluations",
     "import_metrics": "Import metrics",
+    "team_growth": "Team growth",
     "team": "Team at a glance",
     "organisation": "Teams overview",
     "people": "People",
@@ -250,3 +254,11 @@ def test_a_lead_writes_a_note_and_it_shows_on_the_agents_growth_page(app_as) -> 
     assert any("Saved" in s.value for s in at.success), [e.value for e in at.error]
     agent = app_as("agent@example.com", PAGES["growth"])
     assert any("First-contact resolution" in e.label for e in agent.expander)
+
+
+def test_a_manager_reads_team_growth_tabs_without_errors(app_as) -> None:
+    at = app_as("manager@example.com", PAGES["team_growth"])
+    assert not at.exception, at.exception
+    assert [t.label for t in at.tabs] == ["Trends", "Needs a check-in", "Coaching", "Development"]
+    assert at.get("plotly_chart")
+    assert any(s.value == "What coaching changed" for s in at.subheader)

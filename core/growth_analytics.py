@@ -1,0 +1,363 @@
+"""Team and organisation growth: trends, distributions, who needs a check-in, coaching
+coverage and effect, development activity. Aggregation happens in SQL; the statistics are the
+plain functions of core.growth. Leads see the teams they lead, managers every team."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlmodel import Session, col, func, select
+
+from core.access import Actor, require_view_team
+from core.clock import today
+from core.errors import AccessDenied
+from core.growth import NoteEffect, TrendFlag, aggregate_effects, coaching_effects, trend_flags
+from core.models import (
+    METRICS,
+    Assignment,
+    CoachingNote,
+    Observation,
+    PdDay,
+    Person,
+    Role,
+    Team,
+    Term,
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    start: dt.date
+    end: dt.date
+    team_ids: tuple[int, ...]
+    metric: str
+
+
+def visible_teams(session: Session, *, actor: Actor) -> dict[int, str]:
+    if actor.role not in (Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN):
+        raise AccessDenied("Team growth is for team leads and managers.")
+    teams = session.exec(select(Team).order_by(col(Team.name))).all()
+    return {
+        t.id: t.name
+        for t in teams
+        if t.id is not None and (actor.sees_everyone or t.id in actor.led_team_ids)
+    }
+
+
+def _check(actor: Actor, scope: Scope) -> None:
+    if actor.role not in (Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN):
+        raise AccessDenied("Team growth is for team leads and managers.")
+    for team_id in scope.team_ids:
+        require_view_team(actor, team_id)
+
+
+def _agents(session: Session, scope: Scope) -> pd.DataFrame:
+    rows = session.exec(
+        select(Person.id, Person.name, Team.name)
+        .join(Team, col(Team.id) == Person.team_id)
+        .where(
+            col(Person.team_id).in_(scope.team_ids),
+            Person.role == Role.AGENT.value,
+            col(Person.active).is_(True),
+        )
+    ).all()
+    return pd.DataFrame(rows, columns=["agent_id", "agent", "team"])
+
+
+def coverage(session: Session, *, actor: Actor, scope: Scope) -> pd.DataFrame:
+    """Per agent: days since the last coaching note, open notes and overdue follow-ups."""
+    _check(actor, scope)
+    agents = _agents(session, scope)
+    ids = agents["agent_id"].tolist()
+    last = dict(
+        session.exec(
+            select(CoachingNote.agent_id, func.max(CoachingNote.date))
+            .where(col(CoachingNote.agent_id).in_(ids))
+            .group_by(col(CoachingNote.agent_id))
+        ).all()
+    )
+    day = today()
+    open_rows = session.exec(
+        select(CoachingNote.agent_id, CoachingNote.follow_up_date).where(
+            col(CoachingNote.agent_id).in_(ids), col(CoachingNote.closed).is_(False)
+        )
+    ).all()
+    open_n: dict[int, int] = {}
+    overdue: dict[int, int] = {}
+    for agent_id, follow in open_rows:
+        open_n[agent_id] = open_n.get(agent_id, 0) + 1
+        if follow is not None and follow < day:
+            overdue[agent_id] = overdue.get(agent_id, 0) + 1
+    agents["days_since_coaching"] = [(day - last[i]).days if i in last else None for i in ids]
+    agents["open_notes"] = [open_n.get(i, 0) for i in ids]
+    agents["overdue_follow_ups"] = [overdue.get(i, 0) for i in ids]
+    return agents.sort_values(
+        ["overdue_follow_ups", "days_since_coaching"], ascending=[False, False], na_position="first"
+    )
+
+
+@dataclass(frozen=True)
+class EffectTables:
+    notes: pd.DataFrame
+    by_focus: pd.DataFrame
+    by_coach: pd.DataFrame
+    by_team: pd.DataFrame
+
+
+def coaching_effect_tables(
+    session: Session, *, actor: Actor, scope: Scope, window: int = 30, every_focus: bool = False
+) -> EffectTables:
+    """The effect of each coaching note in the period on its focus metric, season-adjusted
+    against the team's own uncoached agents, averaged by focus area (in each metric's own
+    units) and, for the scope's metric, by coach and by team."""
+    _check(actor, scope)
+    agents = _agents(session, scope)
+    ids = agents["agent_id"].tolist()
+    note_rows = session.exec(
+        select(
+            CoachingNote.id,
+            CoachingNote.agent_id,
+            CoachingNote.date,
+            CoachingNote.focus_metric,
+            Person.name,
+        )
+        .join(Person, col(Person.id) == CoachingNote.coach_id)
+        .where(col(CoachingNote.agent_id).in_(ids), CoachingNote.focus_metric != "")
+        .where(CoachingNote.date >= scope.start, CoachingNote.date <= scope.end)
+    ).all()
+    notes = pd.DataFrame(note_rows, columns=["note", "agent", "date", "metric", "coach"])
+    if not every_focus:  # the page's metric only, unless every focus area is asked for
+        notes = notes[notes["metric"] == scope.metric]
+    empty = pd.DataFrame()
+    if notes.empty:
+        return EffectTables(empty, empty, empty, empty)
+    metrics = sorted(set(notes["metric"]))
+    observations = _frame(
+        session,
+        select(
+            col(Observation.person_id).label("agent"),
+            Observation.date,
+            Observation.metric,
+            Observation.value,
+        )
+        .join(Person, col(Person.id) == Observation.person_id)
+        .where(col(Person.team_id).in_(scope.team_ids), col(Observation.metric).in_(metrics))
+        .where(
+            Observation.date >= scope.start - dt.timedelta(days=window),
+            Observation.date <= scope.end + dt.timedelta(days=window),
+        ),
+    )
+    notes["note"] = notes["note"].astype(str)
+    notes["agent"] = notes["agent"].astype(str)
+    team_of = {str(a): t for a, t in zip(agents["agent_id"], agents["team"], strict=True)}
+    effects = coaching_effects(
+        observations, notes[["note", "agent", "date", "metric"]], window=window, team_of=team_of
+    )
+    names = {str(a): n for a, n in zip(agents["agent_id"], agents["agent"], strict=True)}
+    table = _effect_frame(effects, notes, names, team_of)
+    focus = {str(n): METRICS[m].label for n, m in zip(notes["note"], notes["metric"], strict=True)}
+    # Coaches and teams are compared on the page's metric only: effects in different units
+    # (points, seconds, shares) cannot be averaged together.
+    on_metric = notes[notes["metric"] == scope.metric]
+    coach = {str(n): c for n, c in zip(on_metric["note"], on_metric["coach"], strict=True)}
+    team = {
+        str(n): team_of[str(a)] for n, a in zip(on_metric["note"], on_metric["agent"], strict=True)
+    }
+    return EffectTables(
+        table,
+        _groups(effects, focus, "focus area"),
+        _groups(effects, coach, "coach"),
+        _groups(effects, team, "team"),
+    )
+
+
+def _frame(session: Session, query: Any) -> pd.DataFrame:
+    """A query's rows as a data frame, fetched through the driver: result-row objects cost more
+    than the query itself for the hundreds of thousands of rows a page can need."""
+    connection = session.connection()
+    # Literal binds: the values are team ids, dates and metric names checked above, and the
+    # driver then gets one plain statement (IN lists need no expanding parameters).
+    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute(sql)
+    columns = [d[0] for d in cursor.description]
+    frame = pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+    cursor.close()
+    return frame
+
+
+def _effect_frame(
+    effects: list[NoteEffect], notes: pd.DataFrame, names: dict[str, str], team_of: dict[str, str]
+) -> pd.DataFrame:
+    dates = dict(zip(notes["note"], notes["date"], strict=True))
+    coaches = dict(zip(notes["note"], notes["coach"], strict=True))
+    return pd.DataFrame(
+        [
+            {
+                "date": dates[e.note],
+                "agent": names.get(e.agent, e.agent),
+                "team": team_of.get(e.agent, ""),
+                "coach": coaches[e.note],
+                "metric": METRICS[e.metric].label,
+                "before n": e.before_n,
+                "after n": e.after_n,
+                "change": e.effect,
+                "season-adjusted": e.adjusted_effect,
+                "low": e.adjusted_low,
+                "high": e.adjusted_high,
+                "verdict": e.verdict,
+            }
+            for e in effects
+        ]
+    )
+
+
+def _groups(effects: list[NoteEffect], groups: dict[str, str], label: str) -> pd.DataFrame:
+    rows = aggregate_effects(effects, groups)
+    return pd.DataFrame(
+        [
+            {label: g.group, "notes": g.notes, "mean effect": g.mean, "low": g.low, "high": g.high}
+            for g in rows
+        ]
+    )
+
+
+@dataclass(frozen=True)
+class GrowthBundle:
+    trends: pd.DataFrame
+    means: pd.DataFrame
+    coverage: pd.DataFrame
+    effects: EffectTables
+    flags: list[tuple[int, str, str, TrendFlag]]
+    activity: pd.DataFrame
+
+
+def team_growth(
+    session: Session, *, actor: Actor, scope: Scope, window: int = 30, flag_window: int = 60
+) -> GrowthBundle:
+    """Every table of the team-growth page from one read of the metric's observations (the
+    trends, distributions, flags and coaching effects all need the same rows)."""
+    _check(actor, scope)
+    agents = _agents(session, scope)
+    first = min(scope.start - dt.timedelta(days=window), scope.end - dt.timedelta(days=flag_window))
+    obs = _frame(
+        session,
+        select(col(Observation.person_id).label("agent"), Observation.date, Observation.value)
+        .join(Person, col(Person.id) == Observation.person_id)
+        .where(col(Person.team_id).in_(scope.team_ids), Observation.metric == scope.metric)
+        .where(Observation.date >= first, Observation.date <= scope.end),
+    )
+    obs["metric"] = scope.metric
+    obs["day"] = (
+        pd.to_datetime(obs["date"], format="%Y-%m-%d")
+        if len(obs) and isinstance(obs["date"].iloc[0], str)
+        else pd.to_datetime(obs["date"])
+    )
+    team_of = dict(zip(agents["agent_id"], agents["team"], strict=True))
+    in_period = obs[obs["day"] >= pd.Timestamp(scope.start)]
+    weekly = in_period.assign(
+        team=in_period["agent"].map(team_of),
+        week=in_period["day"].dt.to_period("W-SUN").dt.start_time.dt.date,
+    )
+    trends = weekly.groupby(["team", "week"], as_index=False).agg(
+        mean=("value", "mean"), n=("value", "size")
+    )
+    recent = obs[obs["day"] >= pd.Timestamp(scope.end - dt.timedelta(days=29))]
+    means = agents.merge(
+        recent.groupby("agent", as_index=False)
+        .agg(mean=("value", "mean"), n=("value", "size"))
+        .rename(columns={"agent": "agent_id"}),
+        on="agent_id",
+        how="inner",
+    )
+    flags_raw = (
+        trend_flags(
+            obs[["agent", "date", "metric", "value"]],
+            metric=scope.metric,
+            as_of=scope.end,
+            window=flag_window,
+        )
+        if len(obs)
+        else []
+    )
+    who = {
+        int(a): (n, t)
+        for a, n, t in zip(agents["agent_id"], agents["team"], agents["agent"], strict=True)
+    }
+    flags = [
+        (int(f.agent), who[int(f.agent)][1], who[int(f.agent)][0], f)
+        for f in flags_raw
+        if int(f.agent) in who
+    ]
+    effects = _effects_from(
+        session, scope, agents, obs[["agent", "date", "metric", "value"]], window
+    )
+    activity = _activity_from(session, scope, means.copy())
+    return GrowthBundle(
+        trends, means, coverage(session, actor=actor, scope=scope), effects, flags, activity
+    )
+
+
+def _effects_from(
+    session: Session, scope: Scope, agents: pd.DataFrame, observations: pd.DataFrame, window: int
+) -> EffectTables:
+    ids = agents["agent_id"].tolist()
+    note_rows = session.exec(
+        select(
+            CoachingNote.id,
+            CoachingNote.agent_id,
+            CoachingNote.date,
+            CoachingNote.focus_metric,
+            Person.name,
+        )
+        .join(Person, col(Person.id) == CoachingNote.coach_id)
+        .where(col(CoachingNote.agent_id).in_(ids), CoachingNote.focus_metric == scope.metric)
+        .where(CoachingNote.date >= scope.start, CoachingNote.date <= scope.end)
+    ).all()
+    notes = pd.DataFrame(note_rows, columns=["note", "agent", "date", "metric", "coach"])
+    if notes.empty:
+        empty = pd.DataFrame()
+        return EffectTables(empty, empty, empty, empty)
+    notes["note"], notes["agent"] = notes["note"].astype(str), notes["agent"].astype(str)
+    observations = observations.assign(agent=observations["agent"].astype(str))
+    team_of = {str(a): t for a, t in zip(agents["agent_id"], agents["team"], strict=True)}
+    effects = coaching_effects(
+        observations, notes[["note", "agent", "date", "metric"]], window=window, team_of=team_of
+    )
+    names = {str(a): n for a, n in zip(agents["agent_id"], agents["agent"], strict=True)}
+    coach = {str(n): c for n, c in zip(notes["note"], notes["coach"], strict=True)}
+    team = {str(n): team_of[str(a)] for n, a in zip(notes["note"], notes["agent"], strict=True)}
+    focus = {str(n): METRICS[scope.metric].label for n in notes["note"]}
+    return EffectTables(
+        _effect_frame(effects, notes, names, team_of),
+        _groups(effects, focus, "focus area"),
+        _groups(effects, coach, "coach"),
+        _groups(effects, team, "team"),
+    )
+
+
+def _activity_from(session: Session, scope: Scope, means: pd.DataFrame) -> pd.DataFrame:
+    ids = means["agent_id"].tolist()
+    pd_days = dict(
+        session.exec(
+            select(PdDay.person_id, func.count())
+            .where(col(PdDay.person_id).in_(ids), PdDay.status == "completed")
+            .where(PdDay.date >= scope.start, PdDay.date <= scope.end)
+            .group_by(col(PdDay.person_id))
+        ).all()
+    )
+    rotations = dict(
+        session.exec(
+            select(Assignment.person_id, func.count())
+            .join(Term, col(Term.id) == Assignment.term_id)
+            .where(col(Assignment.person_id).in_(ids), Assignment.status != "proposed")
+            .where(Term.start <= scope.end, Term.end >= scope.start)
+            .group_by(col(Assignment.person_id))
+        ).all()
+    )
+    means["pd_days_taken"] = [pd_days.get(i, 0) for i in ids]
+    means["rotations"] = [rotations.get(i, 0) for i in ids]
+    return means
