@@ -115,26 +115,9 @@ def coaching_effect_tables(
     units) and, for the scope's metric, by coach and by team."""
     _check(actor, scope)
     agents = _agents(session, scope)
-    ids = agents["agent_id"].tolist()
-    note_rows = session.exec(
-        select(
-            CoachingNote.id,
-            CoachingNote.agent_id,
-            CoachingNote.date,
-            CoachingNote.focus_metric,
-            Person.name,
-        )
-        .join(Person, col(Person.id) == CoachingNote.coach_id)
-        .where(col(CoachingNote.agent_id).in_(ids), CoachingNote.focus_metric != "")
-        .where(CoachingNote.date >= scope.start, CoachingNote.date <= scope.end)
-    ).all()
-    notes = pd.DataFrame(note_rows, columns=["note", "agent", "date", "metric", "coach"])
-    if not every_focus:  # the page's metric only, unless every focus area is asked for
-        notes = notes[notes["metric"] == scope.metric]
-    empty = pd.DataFrame()
+    notes = _notes(session, agents, scope, every_focus=every_focus)
     if notes.empty:
-        return EffectTables(empty, empty, empty, empty)
-    metrics = sorted(set(notes["metric"]))
+        return _no_effects()
     observations = _frame(
         session,
         select(
@@ -144,30 +127,68 @@ def coaching_effect_tables(
             Observation.value,
         )
         .join(Person, col(Person.id) == Observation.person_id)
-        .where(col(Person.team_id).in_(scope.team_ids), col(Observation.metric).in_(metrics))
+        .where(
+            col(Person.team_id).in_(scope.team_ids),
+            col(Observation.metric).in_(sorted(set(notes["metric"]))),
+        )
         .where(
             Observation.date >= scope.start - dt.timedelta(days=window),
             Observation.date <= scope.end + dt.timedelta(days=window),
         ),
     )
-    notes["note"] = notes["note"].astype(str)
-    notes["agent"] = notes["agent"].astype(str)
+    return _effect_tables(notes, observations, agents, scope, window)
+
+
+def _no_effects() -> EffectTables:
+    empty = pd.DataFrame()
+    return EffectTables(empty, empty, empty, empty)
+
+
+def _notes(
+    session: Session, agents: pd.DataFrame, scope: Scope, *, every_focus: bool
+) -> pd.DataFrame:
+    """Coaching notes of the scope's agents in the period: on the scope's metric, or on any."""
+    query = (
+        select(
+            CoachingNote.id,
+            CoachingNote.agent_id,
+            CoachingNote.date,
+            CoachingNote.focus_metric,
+            Person.name,
+        )
+        .join(Person, col(Person.id) == CoachingNote.coach_id)
+        .where(col(CoachingNote.agent_id).in_(agents["agent_id"].tolist()))
+        .where(CoachingNote.date >= scope.start, CoachingNote.date <= scope.end)
+    )
+    query = (
+        query.where(CoachingNote.focus_metric != "")
+        if every_focus
+        else query.where(CoachingNote.focus_metric == scope.metric)
+    )
+    notes = pd.DataFrame(
+        session.exec(query).all(), columns=["note", "agent", "date", "metric", "coach"]
+    )
+    notes["note"], notes["agent"] = notes["note"].astype(str), notes["agent"].astype(str)
+    return notes
+
+
+def _effect_tables(
+    notes: pd.DataFrame, observations: pd.DataFrame, agents: pd.DataFrame, scope: Scope, window: int
+) -> EffectTables:
+    observations = observations.assign(agent=observations["agent"].astype(str))
     team_of = {str(a): t for a, t in zip(agents["agent_id"], agents["team"], strict=True)}
     effects = coaching_effects(
         observations, notes[["note", "agent", "date", "metric"]], window=window, team_of=team_of
     )
     names = {str(a): n for a, n in zip(agents["agent_id"], agents["agent"], strict=True)}
-    table = _effect_frame(effects, notes, names, team_of)
-    focus = {str(n): METRICS[m].label for n, m in zip(notes["note"], notes["metric"], strict=True)}
+    focus = {n: METRICS[m].label for n, m in zip(notes["note"], notes["metric"], strict=True)}
     # Coaches and teams are compared on the page's metric only: effects in different units
     # (points, seconds, shares) cannot be averaged together.
     on_metric = notes[notes["metric"] == scope.metric]
-    coach = {str(n): c for n, c in zip(on_metric["note"], on_metric["coach"], strict=True)}
-    team = {
-        str(n): team_of[str(a)] for n, a in zip(on_metric["note"], on_metric["agent"], strict=True)
-    }
+    coach = dict(zip(on_metric["note"], on_metric["coach"], strict=True))
+    team = {n: team_of[a] for n, a in zip(on_metric["note"], on_metric["agent"], strict=True)}
     return EffectTables(
-        table,
+        _effect_frame(effects, notes, names, team_of),
         _groups(effects, focus, "focus area"),
         _groups(effects, coach, "coach"),
         _groups(effects, team, "team"),
@@ -304,38 +325,9 @@ def team_growth(
 def _effects_from(
     session: Session, scope: Scope, agents: pd.DataFrame, observations: pd.DataFrame, window: int
 ) -> EffectTables:
-    ids = agents["agent_id"].tolist()
-    note_rows = session.exec(
-        select(
-            CoachingNote.id,
-            CoachingNote.agent_id,
-            CoachingNote.date,
-            CoachingNote.focus_metric,
-            Person.name,
-        )
-        .join(Person, col(Person.id) == CoachingNote.coach_id)
-        .where(col(CoachingNote.agent_id).in_(ids), CoachingNote.focus_metric == scope.metric)
-        .where(CoachingNote.date >= scope.start, CoachingNote.date <= scope.end)
-    ).all()
-    notes = pd.DataFrame(note_rows, columns=["note", "agent", "date", "metric", "coach"])
-    if notes.empty:
-        empty = pd.DataFrame()
-        return EffectTables(empty, empty, empty, empty)
-    notes["note"], notes["agent"] = notes["note"].astype(str), notes["agent"].astype(str)
-    observations = observations.assign(agent=observations["agent"].astype(str))
-    team_of = {str(a): t for a, t in zip(agents["agent_id"], agents["team"], strict=True)}
-    effects = coaching_effects(
-        observations, notes[["note", "agent", "date", "metric"]], window=window, team_of=team_of
-    )
-    names = {str(a): n for a, n in zip(agents["agent_id"], agents["agent"], strict=True)}
-    coach = {str(n): c for n, c in zip(notes["note"], notes["coach"], strict=True)}
-    team = {str(n): team_of[str(a)] for n, a in zip(notes["note"], notes["agent"], strict=True)}
-    focus = {str(n): METRICS[scope.metric].label for n in notes["note"]}
-    return EffectTables(
-        _effect_frame(effects, notes, names, team_of),
-        _groups(effects, focus, "focus area"),
-        _groups(effects, coach, "coach"),
-        _groups(effects, team, "team"),
+    notes = _notes(session, agents, scope, every_focus=False)
+    return (
+        _no_effects() if notes.empty else _effect_tables(notes, observations, agents, scope, window)
     )
 
 
