@@ -1,6 +1,15 @@
 """SQLModel tables, one module per area. Importing this package registers every table."""
 
 from core.models.auth import AuthSession
+from core.models.learning import (
+    Kudos,
+    LearningShare,
+    MindAnswer,
+    MindCheck,
+    Pledge,
+    PledgeStatus,
+    Visibility,
+)
 from core.models.metrics import METRICS, Metric, Observation
 from core.models.org import Department, Person, Role, Team
 from core.models.pd import (
@@ -35,6 +44,13 @@ from core.models.rotation import (
 from core.models.stamp import DataVersion
 
 __all__ = [
+    "Kudos",
+    "LearningShare",
+    "MindAnswer",
+    "MindCheck",
+    "Pledge",
+    "PledgeStatus",
+    "Visibility",
     "DataVersion",
     "CoachingNote",
     "CoachingNoteVersion",
