@@ -203,6 +203,96 @@ def _org_growth(cached: bool) -> Scenario:
     )
 
 
+def _feed_search(url_env: str | None) -> Scenario:
+    """The learning feed's first page for a two-word search over 100,000 shares."""
+    state: dict[str, object] = {}
+    label = "PostgreSQL" if url_env else "SQLite"
+
+    def setup() -> None:
+        import random
+
+        from sqlmodel import Session, select
+
+        from core.access import load_actor
+        from core.db import make_engine, migrate
+        from core.models import LearningShare, Person
+
+        url = (
+            os.environ.get(url_env or "", "")
+            if url_env
+            else f"sqlite:///{BIG_DB.with_name('bench-shares.db')}"
+        )
+        if not url:
+            raise RuntimeError(f"set {url_env} to a PostgreSQL URL to run this scenario")
+        os.environ["HEADWAY_TODAY"] = TODAY
+        engine = make_engine(url)
+        migrate(engine)
+        with Session(engine) as session:
+            if session.exec(select(Person)).first() is None:
+                import datetime as dt
+
+                from seed.demo import seed_demo
+
+                seed_demo(session, agents=200, years=1, today=dt.date.fromisoformat(TODAY))
+                session.commit()
+            count = session.exec(select(LearningShare.id)).all()
+            authors = session.exec(select(Person.id).where(Person.role == "agent")).all()
+            from faker import Faker
+
+            fake = Faker()
+            fake.seed_instance(5)
+            vocabulary = fake.words(nb=900, unique=True)
+            topics = [("refund", "escalation")] + [
+                tuple(fake.words(nb=2, unique=True)) for _ in range(39)
+            ]
+            rng = random.Random(5)
+            missing = 100_000 - len(count)
+
+            def text(n: int, topic: tuple[str, ...]) -> str:
+                return " ".join([*rng.choices(vocabulary, k=n), *topic])
+
+            rows = []
+            for _ in range(max(0, missing)):
+                topic = rng.choice(topics)  # one topic in 40: a share is about something
+                rows.append(
+                    {
+                        "author_id": rng.choice(authors),
+                        "title": text(3, topic[:1]),
+                        "learned": text(25, topic),
+                        "worked": text(12, ()),
+                        "didnt_work": "",
+                        "next_time": text(10, ()),
+                        "tags": "bench",
+                        "visibility": "organisation",
+                    }
+                )
+            if rows:
+                session.execute(LearningShare.__table__.insert(), rows)  # type: ignore[attr-defined]
+                session.commit()
+            manager = session.exec(
+                select(Person.id).where(Person.email == "manager@example.com")
+            ).one()
+            state["engine"], state["actor"] = engine, load_actor(session, manager)
+
+    def run() -> None:
+        from sqlmodel import Session
+
+        from core.learning import search_shares
+
+        with Session(state["engine"]) as session:  # type: ignore[arg-type]
+            feed = search_shares(session, actor=state["actor"], words="refund escalations")  # type: ignore[arg-type]
+            assert feed.shares
+
+    return Scenario(
+        f"feed search, 100,000 shares ({label})",
+        "first page, 2 words",
+        run,
+        repeat=7,
+        setup=setup,
+        note="≤ 100 ms",
+    )
+
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
@@ -224,6 +314,8 @@ SCENARIOS: dict[str, Scenario] = {
         _home_as("lead@example.com", "pages/coaching.py"),
         _org_growth(cached=False),
         _org_growth(cached=True),
+        _feed_search(None),
+        _feed_search("HEADWAY_BENCH_PG_URL"),
         _plan_pd(500),
         _plan_pd(2000),
         _assign(2000),

@@ -17,9 +17,13 @@ def include_object(
     obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
 ) -> bool:
     # APScheduler owns its job-store table; full-text search objects are made by hand per dialect.
-    if type_ == "table" and (name == "apscheduler_jobs" or (name or "").startswith("learning_share_fts")):
+    if type_ == "table" and (
+        name == "apscheduler_jobs" or (name or "").startswith("learning_share_fts")
+    ):
         return False
-    return not (type_ == "column" and name == "search") and not (type_ == "index" and name == "ix_learning_share_search")
+    return not (type_ == "column" and name == "search") and not (
+        type_ == "index" and name == "ix_learning_share_search"
+    )
 
 
 def run_migrations() -> None:

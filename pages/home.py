@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.clock import today
 from core.home import organisation_glance, person_changes, team_glance, weekly_trend
+from core.learning import most_helpful, pd_day_to_share
 from core.models import Role
 from core.pd_planning import my_pd_days
 from ui.state import actor, db
@@ -25,6 +26,15 @@ with db() as session:
         for pd_day in upcoming[:3]:
             goal = f" — {pd_day.goal}" if pd_day.goal else " — set your goal on My PD days"
             st.markdown(f"**PD day** {pd_day.date:%A %d %B}{goal}")
+        to_share = pd_day_to_share(session, actor=me)
+        if to_share is not None:
+            st.info(
+                f"How was your PD day on {to_share.date:%A %d %B}? Share what you learned, what worked, "
+                "what didn't and what you'll try next time."
+            )
+            st.page_link(
+                "pages/learning.py", label="Share what I learned", icon=":material/lightbulb:"
+            )
         if not upcoming:
             st.info(
                 "Nothing scheduled for you yet. Your PD days appear here once your team lead publishes them."
@@ -39,6 +49,13 @@ with db() as session:
                 st.dataframe(glance_frame(rows, "Agent", with_agents=False), hide_index=True)
             else:
                 st.info("Your team has no active agents yet.")
+            helpful = most_helpful(session, actor=me, team_id=team_id)
+            st.subheader("Most helpful learning shares this month")
+            if helpful:
+                for title, author, count in helpful:
+                    st.text(f"{title} — {author} ({count} found it helpful)")
+            else:
+                st.info("No kudos yet this month. Point your team to Learning shares.")
     else:
         rows = organisation_glance(session, actor=me, today=day)
         st.subheader(f"The organisation at a glance ({len(rows)} teams)")

@@ -7,6 +7,7 @@ import streamlit as st
 from core.clock import today
 from core.errors import DomainError
 from core.exports import pd_days_ics
+from core.learning import last_next_time
 from core.models import PdPurpose
 from core.pd_planning import my_pd_days, my_requests, request_dates, set_goal
 from ui.state import actor, db
@@ -21,9 +22,13 @@ st.markdown(
 )
 with db() as session:
     days = my_pd_days(session, actor=me)
+    next_time = last_next_time(session, actor=me)
 upcoming = [d for d in days if d.date >= day]
 past = [d for d in days if d.date < day]
 
+if next_time:
+    st.info("What you said you'd do next time, in your last learning share:")
+    st.text(next_time)
 st.subheader("Coming up")
 if not upcoming:
     st.info(

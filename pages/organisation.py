@@ -5,6 +5,7 @@ import streamlit as st
 from core.clock import today
 from core.csvio import write_csv
 from core.home import organisation_glance
+from core.pledges import participation
 from ui.state import actor, db
 from ui.widgets import glance_frame, team_bar_figure
 
@@ -24,4 +25,23 @@ st.download_button(
     write_csv(list(frame.columns), frame.itertuples(index=False)),
     file_name="teams-overview.csv",
     mime="text/csv",
+)
+st.subheader("Promise of positivity: participation by team")
+with db() as session:
+    rows = participation(
+        session, actor=me, team_ids=[r.id for r in rows], names={r.id: r.name for r in rows}
+    )
+st.dataframe(
+    [
+        {
+            "Team": p.team,
+            "Agents": p.agents,
+            "Active pledges": p.with_live_pledge,
+            "Mind-check rate (30 days)": None
+            if p.check_in_rate is None
+            else round(100 * p.check_in_rate),
+        }
+        for p in rows
+    ],
+    hide_index=True,
 )

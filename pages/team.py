@@ -6,6 +6,7 @@ from core.clock import today
 from core.csvio import write_csv
 from core.home import team_glance
 from core.org import list_teams
+from core.pledges import participation
 from ui.state import actor, db
 from ui.widgets import glance_frame
 
@@ -34,4 +35,13 @@ st.download_button(
     write_csv(list(frame.columns), frame.itertuples(index=False)),
     file_name=f"{team.name}-at-a-glance.csv",
     mime="text/csv",
+)
+
+st.subheader("Promise of positivity")
+with db() as session:
+    [row] = participation(session, actor=me, team_ids=[team_id], names={team_id: team.name})
+rate = "–" if row.check_in_rate is None else f"{row.check_in_rate:.0%}"
+st.markdown(
+    f"{row.with_live_pledge} of {row.agents} agents have an active pledge · mind-check rate over the last "
+    f"30 days: {rate} (check-in notes stay private to each agent and their mentor)"
 )

@@ -37,7 +37,16 @@ PAGE_TABLE: tuple[tuple[str, str, str, str, str, frozenset[Role]], ...] = (
         "growth",
         frozenset({Role.AGENT, Role.TEAM_LEAD, Role.MANAGER}),
     ),
+    ("Me", "pledge.py", "My pledge", ":material/volunteer_activism:", "pledge", frozenset(Role)),
     ("Me", "account.py", "My account", ":material/key:", "account", frozenset(Role)),
+    (
+        "Development",
+        "learning.py",
+        "Learning shares",
+        ":material/lightbulb:",
+        "learning",
+        frozenset(Role),
+    ),
     (
         "Quality",
         "coaching.py",

@@ -26,6 +26,8 @@ PAGES = {
     "evaluations": "pages/evaluations.py",
     "import_metrics": "pages/import_metrics.py",
     "team_growth": "pages/team_growth.py",
+    "learning": "pages/learning.py",
+    "pledge": "pages/pledge.py",
     "team": "pages/team.py",
     "organisation": "pages/organisation.py",
     "people": "pages/admin_people.py",
@@ -33,41 +35,12 @@ PAGES = {
     "departments": "pages/admin_departments.py",
 }
 ALLOWED = {
-    "admin": {
-        "home",
-        "account",
-        "organisation",
-        "people",
-        "teams",
-        "departments",
-        "import_metrics",
-    },
-    "manager": {
-        "home",
-        "account",
-        "organisation",
-        "pd_planner",
-        "rotation_planner",
-        "programme",
-        "growth",
-        "coaching",
-        "evaluations",
-        "import_metrics",
-        "team_growth",
-    },
-    "lead": {
-        "home",
-        "account",
-        "team",
-        "pd_planner",
-        "rotation_planner",
-        "growth",
-        "coaching",
-        "evaluations",
-        "import_metrics",
-        "team_growth",
-    },
-    "agent": {"home", "account", "my_pd_days", "my_rotation", "growth"},
+    "admin": {"home", "account", "organisation", "people", "teams", "departments", "import_metrics", "learning", "pledge"},
+    "manager": {"home", "account", "organisation", "pd_planner", "rotation_planner", "programme", "growth",
+                "coaching", "evaluations", "import_metrics", "team_growth", "learning", "pledge"},
+    "lead": {"home", "account", "team", "pd_planner", "rotation_planner", "growth", "coaching", "evaluations",
+             "import_metrics", "team_growth", "learning", "pledge"},
+    "agent": {"home", "account", "my_pd_days", "my_rotation", "growth", "learning", "pledge"},
 }
 TITLE = {
     "account": "My account",
@@ -81,6 +54,8 @@ TITLE = {
     "evaluations": "QA evaluations",
     "import_metrics": "Import metrics",
     "team_growth": "Team growth",
+    "learning": "Learning shares",
+    "pledge": "Promise of positivity",
     "team": "Team at a glance",
     "organisation": "Teams overview",
     "people": "People",
@@ -262,3 +237,21 @@ def test_a_manager_reads_team_growth_tabs_without_errors(app_as) -> None:
     assert [t.label for t in at.tabs] == ["Trends", "Needs a check-in", "Coaching", "Development"]
     assert at.get("plotly_chart")
     assert any(s.value == "What coaching changed" for s in at.subheader)
+
+
+def test_an_agent_writes_a_share_that_shows_as_text(app_as) -> None:
+    at = app_as("agent2@example.com", PAGES["learning"])
+    form = [t for t in at.text_input if t.label == "Title"][0]
+    form.input("Script test")
+    [a for a in at.text_area if a.label == "What I learned"][0].input("<script>alert(1)</script> **bold**")
+    at.button(key="FormSubmitter:learn_new-Share").click().run()
+    assert any("Shared" in s.value for s in at.success)
+    assert any("<script>alert(1)</script> **bold**" in t.value for t in at.text)
+
+
+def test_an_agent_drafts_a_pledge_and_signs_it(app_as) -> None:
+    at = app_as("agent@example.com", PAGES["pledge"])
+    at.button(key="FormSubmitter:pledge_new-Save draft").click().run()
+    assert any(h.value.startswith("My pledge · draft") for h in at.subheader)
+    at.button(key="pledge_sign").click().run()
+    assert any(h.value.startswith("My pledge · awaiting mentor") for h in at.subheader)

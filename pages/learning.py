@@ -1,0 +1,140 @@
+"""Learning shares (everyone): the feed with search and filters, kudos, and writing a share."""
+
+import streamlit as st
+
+from core.errors import DomainError
+from core.learning import (
+    COUNT_CAP,
+    ShareInput,
+    delete_share,
+    hide_share,
+    pd_day_to_share,
+    search_shares,
+    toggle_kudos,
+    write_share,
+)
+from core.models import Role, Visibility
+from core.org import list_teams
+from ui.state import actor, db
+from ui.widgets import show_error
+
+me = actor()
+st.title("Learning shares")
+st.markdown(
+    "What we learned, what worked, where we failed, and what we'll try next time — shared so it "
+    "doesn't stay in one head."
+)
+with db() as session:
+    teams = {t.id: t.name for t in list_teams(session)}
+    to_share = pd_day_to_share(session, actor=me)
+
+with st.expander("Share what I learned", expanded=to_share is not None):
+    if to_share is not None:
+        st.info(
+            f"How was your PD day on {to_share.date:%A %d %B}? This share will be linked to it."
+        )
+    with st.form("learn_new", clear_on_submit=True):
+        title = st.text_input("Title", max_chars=120)
+        learned = st.text_area("What I learned", max_chars=4000)
+        worked = st.text_area("What worked", max_chars=4000)
+        failed = st.text_area("What didn't work", max_chars=4000)
+        nxt = st.text_area("What I'll do next time", max_chars=4000)
+        tags = st.text_input("Skills or tags (comma-separated)", max_chars=500)
+        visibility = st.radio(
+            "Who can read it",
+            list(Visibility),
+            format_func=lambda v: "My team" if v is Visibility.TEAM else "Everyone",
+            horizontal=True,
+        )
+        if st.form_submit_button("Share", type="primary"):
+            try:
+                with db() as session:
+                    write_share(
+                        session,
+                        actor=me,
+                        data=ShareInput(
+                            title,
+                            learned,
+                            worked,
+                            failed,
+                            nxt,
+                            tuple(tags.split(",")),
+                            visibility,
+                            to_share.id if to_share else None,
+                        ),
+                    )
+                st.success("Shared. Thank you!")
+            except DomainError as exc:
+                show_error(exc)
+
+c1, c2, c3 = st.columns([3, 2, 2])
+words = c1.text_input("Search", placeholder="e.g. refund escalation", key="learn_words")
+team = c2.selectbox(
+    "Team",
+    [None, *teams],
+    format_func=lambda t: "All teams" if t is None else teams[t],
+    key="learn_team",
+)
+linked = c3.selectbox(
+    "Linked to",
+    ["", "pd day", "rotation"],
+    format_func=lambda v: v or "anything",
+    key="learn_linked",
+)
+page = st.session_state.get("learn_page", 1)
+with db() as session:
+    feed = search_shares(session, actor=me, words=words, team_id=team, linked=linked, page=page)
+st.markdown(f"{feed.total:,} share(s)" if feed.total <= COUNT_CAP else f"More than {COUNT_CAP:,} shares")
+if not feed.shares:
+    st.info(
+        "Nothing here yet. Be the first to share what you learned on your last PD day or rotation."
+    )
+for s in feed.shares:
+    with st.container(border=True):
+        st.markdown(f"**{s.title}**")
+        st.text(
+            f"{s.author} · {s.created_at:%d %b %Y}"
+            + (" · edited" if s.edited_at else "")
+            + (f" · {', '.join(s.tags)}" if s.tags else "")
+        )
+        if s.hidden_reason:
+            st.warning(f"Hidden by a lead: {s.hidden_reason}")
+        for label, body in (
+            ("Learned", s.learned),
+            ("Worked", s.worked),
+            ("Didn't work", s.didnt_work),
+            ("Next time", s.next_time),
+        ):
+            if body:
+                st.text(
+                    f"{label}: {body}"
+                )  # st.text: user text is shown as text, never as Markdown or HTML
+        b1, b2, b3 = st.columns(3)
+        if s.author_id != me.id and b1.button(
+            f"{'Helpful ✓' if s.mine_kudos else 'Helpful'} ({s.kudos})", key=f"kudos_{s.id}"
+        ):
+            with db() as session:
+                toggle_kudos(session, actor=me, share_id=s.id)
+            st.rerun()
+        if s.author_id == me.id:
+            b1.markdown(f"{s.kudos} found this helpful")
+            if b2.checkbox("Delete this share", key=f"del_ok_{s.id}") and b2.button(
+                "Yes, delete", key=f"del_{s.id}"
+            ):
+                with db() as session:
+                    delete_share(session, actor=me, share_id=s.id)
+                st.rerun()
+        if me.role in (Role.TEAM_LEAD, Role.MANAGER) and s.author_id != me.id:
+            with b3.popover("Hide" if not s.hidden_reason else "Unhide"):
+                reason = st.text_input(
+                    "Reason the author will see (empty to unhide)", key=f"hide_reason_{s.id}"
+                )
+                if st.button("Save", key=f"hide_{s.id}"):
+                    try:
+                        with db() as session:
+                            hide_share(session, actor=me, share_id=s.id, reason=reason)
+                        st.rerun()
+                    except DomainError as exc:
+                        show_error(exc)
+if feed.pages > 1:
+    st.number_input(f"Page (of {feed.pages})", 1, feed.pages, feed.page, key="learn_page")

@@ -1,0 +1,144 @@
+"""My pledge (agent) and the pledges I mentor: signatures, the daily mind check, streak, heatmap."""
+
+import streamlit as st
+
+from core.clock import today
+from core.errors import DomainError
+from core.models import MindAnswer, PledgeStatus
+from core.org import list_mentors
+from core.pledges import (
+    TEMPLATES,
+    check_in,
+    check_ins,
+    draft_pledge,
+    mentored,
+    my_pledge,
+    retire,
+    sign,
+    streak,
+)
+from ui.pledges import heatmap_figure, printable_pledge
+from ui.state import actor, db
+from ui.widgets import show_error
+
+me = actor()
+day = today()
+st.title("Promise of positivity")
+with db() as session:
+    mine = my_pledge(session, actor=me) if me.role.value == "agent" else None
+    mentoring = mentored(session, actor=me)
+
+if me.role.value == "agent":
+    if mine is None:
+        st.info(
+            "A pledge is your personal promise about how you show up at work, co-signed by a mentor who holds you to it."
+        )
+        with db() as session:
+            mentors = list_mentors(session, actor=me)
+        with st.form("pledge_new"):
+            chosen = st.multiselect(
+                "Commitments (start from these, add your own below)",
+                list(TEMPLATES),
+                default=list(TEMPLATES[:3]),
+            )
+            own = st.text_area("My own commitments (one a line)", max_chars=2000)
+            mentor = st.selectbox("My mentor", mentors, format_func=lambda m: m[1])
+            start = st.date_input("Starting", value=day, format="YYYY-MM-DD")
+            if st.form_submit_button("Save draft", type="primary"):
+                try:
+                    with db() as session:
+                        draft_pledge(
+                            session,
+                            actor=me,
+                            mentor_id=mentor[0],
+                            commitments=chosen + own.splitlines(),
+                            start_date=start,
+                        )
+                    st.rerun()
+                except DomainError as exc:
+                    show_error(exc)
+    else:
+        st.subheader(f"My pledge · {mine.status.value}")
+        for number, text in enumerate(mine.commitments, start=1):
+            st.text(f"{number}. {text}")
+        st.text(f"Mentor: {mine.mentor} · from {mine.start_date:%d %B %Y}")
+        if mine.status is PledgeStatus.DRAFT and st.button(
+            "Sign my pledge", type="primary", key="pledge_sign"
+        ):
+            with db() as session:
+                sign(session, actor=me, pledge_id=mine.id)
+            st.rerun()
+        if mine.status is PledgeStatus.AWAITING_MENTOR:
+            st.info(
+                f"Waiting for {mine.mentor} to co-sign. Your daily mind check starts once they have."
+            )
+        if mine.status in (PledgeStatus.ACTIVE, PledgeStatus.RENEWED):
+            with db() as session:
+                checks = check_ins(session, actor=me, agent_id=me.id)
+            today_check = next((c for c in checks if c.date == day), None)
+            st.subheader("Today's mind check: did I keep my promise yesterday?")
+            with st.form("pledge_check"):
+                options = list(MindAnswer)
+                answer = st.radio(
+                    "Yesterday I…",
+                    options,
+                    index=options.index(today_check.answer) if today_check else 0,
+                    format_func=lambda a: {
+                        "kept": "kept it",
+                        "partly": "partly kept it",
+                        "slipped": "slipped",
+                    }[a.value],
+                    horizontal=True,
+                )
+                which = st.selectbox(
+                    "Which commitment (optional)",
+                    [None, *range(len(mine.commitments))],
+                    format_func=lambda i: "—" if i is None else mine.commitments[i],
+                )
+                note = st.text_area(
+                    "A note for me and my mentor (optional, private)",
+                    value=today_check.note or "" if today_check else "",
+                    max_chars=1000,
+                )
+                if st.form_submit_button(
+                    "Save today's check" if not today_check else "Update today's check",
+                    type="primary",
+                ):
+                    try:
+                        with db() as session:
+                            check_in(session, actor=me, answer=answer, note=note, commitment=which)
+                        st.rerun()
+                    except DomainError as exc:
+                        show_error(exc)
+            st.metric("Streak (working days)", streak(checks, until=day))
+            st.plotly_chart(heatmap_figure(checks, day))
+            st.download_button(
+                "Printable signed pledge", printable_pledge(mine), "my-pledge.html", "text/html"
+            )
+            if st.checkbox("Retire this pledge", key="pledge_retire_ok") and st.button(
+                "Yes, retire it", key="pledge_retire"
+            ):
+                with db() as session:
+                    retire(session, actor=me, pledge_id=mine.id)
+                st.rerun()
+
+st.subheader("Pledges I mentor")
+if not mentoring:
+    st.info("No one has asked you to mentor their pledge yet.")
+for p in mentoring:
+    with st.container(border=True):
+        st.markdown(f"**{p.agent}** · {p.status.value}")
+        for number, text in enumerate(p.commitments, start=1):
+            st.text(f"{number}. {text}")
+        if p.status is PledgeStatus.AWAITING_MENTOR and st.button(
+            "Co-sign", type="primary", key=f"cosign_{p.id}"
+        ):
+            with db() as session:
+                sign(session, actor=me, pledge_id=p.id)
+            st.rerun()
+        if p.status in (PledgeStatus.ACTIVE, PledgeStatus.RENEWED):
+            with db() as session:
+                checks = check_ins(session, actor=me, agent_id=p.agent_id)
+            st.plotly_chart(heatmap_figure(checks, day), key=f"mentee_heat_{p.id}")
+            for c in [c for c in checks if c.note][-5:]:
+                st.text(f"{c.date:%d %b}: {c.answer.value} — {c.note}")
