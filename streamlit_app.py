@@ -15,6 +15,7 @@ if get_script_run_ctx(suppress_warning=True) is None:
     PagesManager.uses_pages_directory = False
     app = st.App(__file__, routes=build_routes())
 else:
+    from core.errors import DomainError
     from ui.login import render_password_change
     from ui.navigation import login_page, pages_for
     from ui.state import (
@@ -27,7 +28,11 @@ else:
 
     st.set_page_config(page_title="Headway", page_icon=":material/trending_up:", layout="wide")
     render_cookie_clear()
-    login = current_login()
+    try:
+        login = current_login()
+    except DomainError as exc:  # e.g. the database cannot be reached: one clear sentence
+        st.error(str(exc))
+        st.stop()
     if login is None:
         # Every page is registered (hidden) so a deep link is remembered and served after login.
         page = st.navigation(pages_for(None), position="hidden")

@@ -19,6 +19,7 @@ from core.models import (
     METRICS,
     Assignment,
     CoachingNote,
+    LearningShare,
     Observation,
     PdDay,
     Person,
@@ -350,6 +351,15 @@ def _activity_from(session: Session, scope: Scope, means: pd.DataFrame) -> pd.Da
             .group_by(col(Assignment.person_id))
         ).all()
     )
+    shares = dict(
+        session.exec(
+            select(LearningShare.author_id, func.count())
+            .where(col(LearningShare.author_id).in_(ids))
+            .where(LearningShare.created_at >= dt.datetime.combine(scope.start, dt.time(), dt.UTC))
+            .group_by(col(LearningShare.author_id))
+        ).all()
+    )
     means["pd_days_taken"] = [pd_days.get(i, 0) for i in ids]
     means["rotations"] = [rotations.get(i, 0) for i in ids]
+    means["learning_shares"] = [shares.get(i, 0) for i in ids]
     return means

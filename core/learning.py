@@ -242,7 +242,9 @@ def search_shares(
     elif linked == "rotation":
         query = query.where(col(LearningShare.assignment_id).is_not(None))
     # Counting stops at COUNT_CAP: "1,000+" reads as well as an exact number and costs far less.
-    total = session.exec(select(func.count()).select_from(query.limit(COUNT_CAP + 1).subquery())).one()
+    total = session.exec(
+        select(func.count()).select_from(query.limit(COUNT_CAP + 1).subquery())
+    ).one()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     rows = session.exec(

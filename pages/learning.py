@@ -7,6 +7,7 @@ from core.learning import (
     COUNT_CAP,
     ShareInput,
     delete_share,
+    edit_share,
     hide_share,
     pd_day_to_share,
     search_shares,
@@ -14,7 +15,7 @@ from core.learning import (
     write_share,
 )
 from core.models import Role, Visibility
-from core.org import list_teams
+from core.org import list_people, list_teams
 from ui.state import actor, db
 from ui.widgets import show_error
 
@@ -81,10 +82,37 @@ linked = c3.selectbox(
     format_func=lambda v: v or "anything",
     key="learn_linked",
 )
+f1, f2, f3 = st.columns(3)
+tag = f1.text_input("Tag", placeholder="e.g. billing", key="learn_tag")
+with db() as session:
+    authors = {p.id: p.name for p in list_people(session, actor=me)}
+author = f2.selectbox(
+    "Author",
+    [None, *authors],
+    format_func=lambda a: "Anyone" if a is None else authors[a],
+    key="learn_author",
+)
+period = f3.date_input("Shared between", value=(), format="YYYY-MM-DD", key="learn_period")
+since, until = (
+    (period[0], period[1]) if isinstance(period, tuple) and len(period) == 2 else (None, None)
+)
 page = st.session_state.get("learn_page", 1)
 with db() as session:
-    feed = search_shares(session, actor=me, words=words, team_id=team, linked=linked, page=page)
-st.markdown(f"{feed.total:,} share(s)" if feed.total <= COUNT_CAP else f"More than {COUNT_CAP:,} shares")
+    feed = search_shares(
+        session,
+        actor=me,
+        words=words,
+        team_id=team,
+        tag=tag,
+        author_id=author,
+        since=since,
+        until=until,
+        linked=linked,
+        page=page,
+    )
+st.markdown(
+    f"{feed.total:,} share(s)" if feed.total <= COUNT_CAP else f"More than {COUNT_CAP:,} shares"
+)
 if not feed.shares:
     st.info(
         "Nothing here yet. Be the first to share what you learned on your last PD day or rotation."
@@ -118,6 +146,31 @@ for s in feed.shares:
             st.rerun()
         if s.author_id == me.id:
             b1.markdown(f"{s.kudos} found this helpful")
+            with b3.popover("Edit"), st.form(f"learn_edit_{s.id}"):
+                fields = {
+                    k: st.text_area(label, value=getattr(s, k), max_chars=4000)
+                    for k, label in (
+                        ("learned", "What I learned"),
+                        ("worked", "What worked"),
+                        ("didnt_work", "What didn't work"),
+                        ("next_time", "Next time"),
+                    )
+                }
+                new_title = st.text_input("Title", value=s.title, max_chars=120)
+                if st.form_submit_button("Save changes"):
+                    try:
+                        with db() as session:
+                            edit_share(
+                                session,
+                                actor=me,
+                                share_id=s.id,
+                                data=ShareInput(
+                                    new_title, tags=s.tags, visibility=s.visibility, **fields
+                                ),
+                            )
+                        st.rerun()
+                    except DomainError as exc:
+                        show_error(exc)
             if b2.checkbox("Delete this share", key=f"del_ok_{s.id}") and b2.button(
                 "Yes, delete", key=f"del_{s.id}"
             ):

@@ -6,7 +6,14 @@ import streamlit as st
 
 from core.csvio import write_csv
 from core.errors import DomainError
-from core.rotation_program import current_term, list_terms, open_next_term, programme
+from core.org import list_departments, list_people
+from core.rotation_program import (
+    current_term,
+    list_terms,
+    open_next_term,
+    programme,
+    record_career_move,
+)
 from ui.state import actor, db
 from ui.widgets import show_error
 
@@ -89,3 +96,25 @@ if moves.empty:
     st.info("No career moves recorded yet.")
 else:
     st.dataframe(moves, hide_index=True)
+with st.expander("Record a career move"), st.form("prog_move", clear_on_submit=True):
+    with db() as session:
+        people = [p for p in list_people(session, actor=me) if p.role.value == "agent"]
+        departments = list_departments(session)
+    person = st.selectbox("Person", people, format_func=lambda p: f"{p.name} · {p.team_name}")
+    department = st.selectbox("Moved into", departments, format_func=lambda d: d.name)
+    when = st.date_input("On", format="YYYY-MM-DD")
+    note = st.text_input("Note", max_chars=500)
+    if st.form_submit_button("Record move") and person and department:
+        try:
+            with db() as session:
+                record_career_move(
+                    session,
+                    actor=me,
+                    person_id=person.id,
+                    department_id=department.id,
+                    date=when,
+                    note=note,
+                )
+            st.success(f"Recorded {person.name}'s move into {department.name}.")
+        except DomainError as exc:
+            show_error(exc)

@@ -11,6 +11,7 @@ from core.rotation_program import (
     override,
     publish_rotations,
     run_rotations,
+    set_host_feedback,
     set_hosting,
 )
 from ui.rotations import assignment_frame, sankey_figure
@@ -114,6 +115,24 @@ with st.expander("Change one agent's department"):
                     expected_version=pick.version,
                 )
             st.rerun()
+        except DomainError as exc:
+            show_error(exc)
+
+with st.expander("Record the host's feedback at the end of the term"):
+    who = st.selectbox(
+        "Ambassador",
+        rows,
+        format_func=lambda r: f"{r.person_name} · {r.department}",
+        key="rot_fb_pick",
+    )
+    note = st.text_area(
+        "What the host said", value=who.host_feedback, max_chars=2000, key=f"rot_fb_{who.id}"
+    )
+    if st.button("Save feedback", key="rot_fb_save"):
+        try:
+            with db() as session:
+                set_host_feedback(session, actor=me, assignment_id=who.id, note=note)
+            st.success("Saved: the ambassador sees it on My rotation.")
         except DomainError as exc:
             show_error(exc)
 

@@ -3,6 +3,7 @@ coverage and effect, development activity; every table exports to CSV."""
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from core.clock import today
@@ -79,6 +80,19 @@ with check_in:
     )
     if not flags:
         st.success("No one's trend is getting worse.")
+    else:
+        flagged = pd.DataFrame(
+            [
+                {
+                    "agent": n,
+                    "team": t,
+                    "slope per 30 days": round(f.slope_per_30_days, 3),
+                    "evidence": f.evidence,
+                }
+                for _, n, t, f in flags
+            ]
+        )
+        export(flagged, "needs a check-in")
     for agent_id, name, team, flag in flags:
         st.page_link(
             "pages/growth.py",
@@ -116,7 +130,7 @@ with coaching:
 with activity:
     act = bundle.activity
     st.markdown(
-        f"Development beside quality: PD days taken and rotations in the period beside each agent's 30-day mean {label}."
+        f"Development beside quality: PD days taken, rotations and learning shares in the period beside each agent's 30-day mean {label}."
     )
     st.dataframe(act.drop(columns=["agent_id"]), hide_index=True)
     export(act.drop(columns=["agent_id"]), "development activity")

@@ -576,16 +576,48 @@ def _plant_coaching_effects(session: Session, notes: list, rng: np.random.Genera
 
 
 TOPICS = (
-    ("Refund escalations", "billing,escalation", "summarise the refund policy before the customer asks", "calming an angry caller with a clear next step"),
-    ("Chat openers", "chat,csat", "a shorter opening line on chat", "customers answered faster and rated us higher"),
-    ("Order tracking tool", "tools,orders", "the new order-lookup shortcut saves a minute a call", "using it on every call this week"),
-    ("Checking back in", "follow-up,fcr", "calling back the next day instead of saying good luck", "customers thanked me for remembering"),
-    ("Knowledge base article", "knowledge,repeat-contacts", "writing up the top repeat contact", "two colleagues used it the same day"),
-    ("Social care rule of three", "social,channels", "move to a private channel after three public replies", "fewer public arguments"),
+    (
+        "Refund escalations",
+        "billing,escalation",
+        "summarise the refund policy before the customer asks",
+        "calming an angry caller with a clear next step",
+    ),
+    (
+        "Chat openers",
+        "chat,csat",
+        "a shorter opening line on chat",
+        "customers answered faster and rated us higher",
+    ),
+    (
+        "Order tracking tool",
+        "tools,orders",
+        "the new order-lookup shortcut saves a minute a call",
+        "using it on every call this week",
+    ),
+    (
+        "Checking back in",
+        "follow-up,fcr",
+        "calling back the next day instead of saying good luck",
+        "customers thanked me for remembering",
+    ),
+    (
+        "Knowledge base article",
+        "knowledge,repeat-contacts",
+        "writing up the top repeat contact",
+        "two colleagues used it the same day",
+    ),
+    (
+        "Social care rule of three",
+        "social,channels",
+        "move to a private channel after three public replies",
+        "fewer public arguments",
+    ),
 )
 
 
-def _seed_learning(session: Session, agents: list[Person], today: dt.date, rng: np.random.Generator, fake: Faker) -> None:
+def _seed_learning(
+    session: Session, agents: list[Person], today: dt.date, rng: np.random.Generator, fake: Faker
+) -> None:
     """Learning shares around real contact-centre topics, kudos, pledges at every status and
     months of mind checks."""
     import json
@@ -594,20 +626,30 @@ def _seed_learning(session: Session, agents: list[Person], today: dt.date, rng: 
     from core.pledges import TEMPLATES
 
     shares = []
-    days = {d.person_id: d for d in session.exec(select(PdDay).where(PdDay.status == "completed")).all()}
+    days = {
+        d.person_id: d for d in session.exec(select(PdDay).where(PdDay.status == "completed")).all()
+    }
     for person in agents:
         for _ in range(int(rng.integers(0, 3))):
             title, tags, learned, worked = TOPICS[int(rng.integers(0, len(TOPICS)))]
             created = today - dt.timedelta(days=int(rng.integers(0, 120)))
             pd_day = days.get(person.id)
-            shares.append(LearningShare(
-                author_id=person.id, title=title, learned=f"I learned to {learned}. {fake.sentence()}",
-                worked=f"What worked: {worked}.", didnt_work=fake.sentence() if rng.random() < 0.5 else "",
-                next_time=f"Next time I will {fake.sentence().lower()}", tags=tags,
-                visibility=(Visibility.ORGANISATION if rng.random() < 0.4 else Visibility.TEAM).value,
-                pd_day_id=pd_day.id if pd_day and rng.random() < 0.5 else None,
-                created_at=dt.datetime.combine(created, dt.time(12), dt.UTC),
-            ))
+            shares.append(
+                LearningShare(
+                    author_id=person.id,
+                    title=title,
+                    learned=f"I learned to {learned}. {fake.sentence()}",
+                    worked=f"What worked: {worked}.",
+                    didnt_work=fake.sentence() if rng.random() < 0.5 else "",
+                    next_time=f"Next time I will {fake.sentence().lower()}",
+                    tags=tags,
+                    visibility=(
+                        Visibility.ORGANISATION if rng.random() < 0.4 else Visibility.TEAM
+                    ).value,
+                    pd_day_id=pd_day.id if pd_day and rng.random() < 0.5 else None,
+                    created_at=dt.datetime.combine(created, dt.time(12), dt.UTC),
+                )
+            )
     session.add_all(shares)
     session.flush()
     kudos = set()
@@ -617,8 +659,14 @@ def _seed_learning(session: Session, agents: list[Person], today: dt.date, rng: 
             if reader != share.author_id:
                 kudos.add((share.id, reader, share.created_at))
     session.add_all(Kudos(share_id=s, person_id=r, created_at=c) for s, r, c in kudos)
-    statuses = [PledgeStatus.DRAFT, PledgeStatus.AWAITING_MENTOR, PledgeStatus.ACTIVE, PledgeStatus.ACTIVE,
-                PledgeStatus.RENEWED, PledgeStatus.RETIRED]
+    statuses = [
+        PledgeStatus.DRAFT,
+        PledgeStatus.AWAITING_MENTOR,
+        PledgeStatus.ACTIVE,
+        PledgeStatus.ACTIVE,
+        PledgeStatus.RENEWED,
+        PledgeStatus.RETIRED,
+    ]
     checks = []
     for index, person in enumerate(agents):
         if person.email == "agent@example.com" or rng.random() > 0.4:
@@ -628,10 +676,15 @@ def _seed_learning(session: Session, agents: list[Person], today: dt.date, rng: 
         start = today - dt.timedelta(days=int(rng.integers(30, 150)))
         signed = status not in (PledgeStatus.DRAFT,)
         pledge = Pledge(
-            agent_id=person.id, mentor_id=mentor.id, commitments=json.dumps(list(TEMPLATES[: int(rng.integers(2, 6))])),
-            start_date=start, status=status.value,
+            agent_id=person.id,
+            mentor_id=mentor.id,
+            commitments=json.dumps(list(TEMPLATES[: int(rng.integers(2, 6))])),
+            start_date=start,
+            status=status.value,
             agent_signed_at=dt.datetime.combine(start, dt.time(9), dt.UTC) if signed else None,
-            mentor_signed_at=dt.datetime.combine(start, dt.time(15), dt.UTC) if signed and status is not PledgeStatus.AWAITING_MENTOR else None,
+            mentor_signed_at=dt.datetime.combine(start, dt.time(15), dt.UTC)
+            if signed and status is not PledgeStatus.AWAITING_MENTOR
+            else None,
         )
         session.add(pledge)
         session.flush()
@@ -641,6 +694,15 @@ def _seed_learning(session: Session, agents: list[Person], today: dt.date, rng: 
                 day = start + dt.timedelta(days=offset + 1)
                 if day.weekday() < 5 and rng.random() < keep:
                     answer = rng.choice(["kept", "kept", "kept", "partly", "slipped"])
-                    checks.append(MindCheck(pledge_id=pledge.id, agent_id=person.id, date=day, answer=str(answer),
-                                            note="Took a breath before replying." if answer != "kept" and rng.random() < 0.3 else ""))
+                    checks.append(
+                        MindCheck(
+                            pledge_id=pledge.id,
+                            agent_id=person.id,
+                            date=day,
+                            answer=str(answer),
+                            note="Took a breath before replying."
+                            if answer != "kept" and rng.random() < 0.3
+                            else "",
+                        )
+                    )
     session.add_all(checks)

@@ -35,11 +35,46 @@ PAGES = {
     "departments": "pages/admin_departments.py",
 }
 ALLOWED = {
-    "admin": {"home", "account", "organisation", "people", "teams", "departments", "import_metrics", "learning", "pledge"},
-    "manager": {"home", "account", "organisation", "pd_planner", "rotation_planner", "programme", "growth",
-                "coaching", "evaluations", "import_metrics", "team_growth", "learning", "pledge"},
-    "lead": {"home", "account", "team", "pd_planner", "rotation_planner", "growth", "coaching", "evaluations",
-             "import_metrics", "team_growth", "learning", "pledge"},
+    "admin": {
+        "home",
+        "account",
+        "organisation",
+        "people",
+        "teams",
+        "departments",
+        "import_metrics",
+        "learning",
+        "pledge",
+    },
+    "manager": {
+        "home",
+        "account",
+        "organisation",
+        "pd_planner",
+        "rotation_planner",
+        "programme",
+        "growth",
+        "coaching",
+        "evaluations",
+        "import_metrics",
+        "team_growth",
+        "learning",
+        "pledge",
+    },
+    "lead": {
+        "home",
+        "account",
+        "team",
+        "pd_planner",
+        "rotation_planner",
+        "growth",
+        "coaching",
+        "evaluations",
+        "import_metrics",
+        "team_growth",
+        "learning",
+        "pledge",
+    },
     "agent": {"home", "account", "my_pd_days", "my_rotation", "growth", "learning", "pledge"},
 }
 TITLE = {
@@ -243,7 +278,9 @@ def test_an_agent_writes_a_share_that_shows_as_text(app_as) -> None:
     at = app_as("agent2@example.com", PAGES["learning"])
     form = [t for t in at.text_input if t.label == "Title"][0]
     form.input("Script test")
-    [a for a in at.text_area if a.label == "What I learned"][0].input("<script>alert(1)</script> **bold**")
+    [a for a in at.text_area if a.label == "What I learned"][0].input(
+        "<script>alert(1)</script> **bold**"
+    )
     at.button(key="FormSubmitter:learn_new-Share").click().run()
     assert any("Shared" in s.value for s in at.success)
     assert any("<script>alert(1)</script> **bold**" in t.value for t in at.text)

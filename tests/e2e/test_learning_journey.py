@@ -25,7 +25,9 @@ def test_a_share_is_found_by_another_agent_and_given_kudos(page, app_url: str, a
     other.goto(f"{app_url}/learning")
     settle(other)
     log_in(other, "agent2@example.com")
-    other.get_by_label("Search").fill("escalate callback")  # stemmed: escalated ~ escalate, callbacks ~ callback
+    other.get_by_label("Search").fill(
+        "escalate callback"
+    )  # stemmed: escalated ~ escalate, callbacks ~ callback
     other.get_by_label("Search").press("Enter")
     other.locator("strong", has_text="Callback scripts").first.wait_for()
     violations = axe_check(other)
