@@ -31,6 +31,14 @@ def ensure_big_database() -> str:
     return url
 
 
+def use_big_database() -> str:
+    """Point this process (settings, the app's engine) at the 2,000-agent database."""
+    url = ensure_big_database()
+    os.environ["DATABASE_URL"] = url
+    os.environ["HEADWAY_TODAY"] = TODAY
+    return url
+
+
 def seed_2000() -> None:
     with tempfile.TemporaryDirectory() as folder:
         _seed(f"sqlite:///{folder}/seed.db", 2000)
@@ -41,9 +49,7 @@ def _home_as(email: str, page: str = "pages/home.py") -> Scenario:
     state: dict[str, object] = {}
 
     def setup() -> None:
-        url = ensure_big_database()
-        os.environ["DATABASE_URL"] = url
-        os.environ["HEADWAY_TODAY"] = TODAY
+        url = use_big_database()
         from sqlmodel import Session, select
         from streamlit.testing.v1 import AppTest
 
@@ -164,9 +170,7 @@ def _org_growth(cached: bool) -> Scenario:
     state: dict[str, object] = {}
 
     def setup() -> None:
-        url = ensure_big_database()
-        os.environ["DATABASE_URL"] = url
-        os.environ["HEADWAY_TODAY"] = TODAY
+        url = use_big_database()
         import datetime as dt
 
         from sqlmodel import Session, select

@@ -160,50 +160,38 @@ def read_pd_problem(data: Any) -> PdProblem:
     blackout = frozenset(r.dates(data.get("blackout_dates"), "blackout_dates"))
 
     teams: list[PdTeam] = []
-    if not isinstance(data.get("teams"), list):
-        r.fail("teams", "must be a list")
-    else:
-        for i, t in enumerate(data["teams"]):
-            path = f"teams[{i}]"
-            if not r.check_keys(t, path, _TEAM, {"id"}):
-                continue
-            by_date: dict[dt.date, int] = {}
-            raw = t.get("min_staffed_by_date", {}) or {}
-            if not isinstance(raw, dict):
-                r.fail(f"{path}.min_staffed_by_date", "must be an object of date: number")
-            else:
-                for key, value in raw.items():
-                    day = r.date(key, f"{path}.min_staffed_by_date")
-                    if day is not None:
-                        by_date[day] = r.integer(value, f"{path}.min_staffed_by_date.{key}")
-            teams.append(
-                PdTeam(
-                    id=r.identifier(t.get("id"), f"{path}.id"),
-                    min_staffed=r.integer(t.get("min_staffed", 0), f"{path}.min_staffed"),
-                    min_staffed_by_date=by_date,
-                    blackout_dates=frozenset(
-                        r.dates(t.get("blackout_dates"), f"{path}.blackout_dates")
-                    ),
-                )
+    for path, t in r.items(data, "teams", _TEAM, {"id"}):
+        by_date: dict[dt.date, int] = {}
+        raw = t.get("min_staffed_by_date", {}) or {}
+        if not isinstance(raw, dict):
+            r.fail(f"{path}.min_staffed_by_date", "must be an object of date: number")
+        else:
+            for key, value in raw.items():
+                day = r.date(key, f"{path}.min_staffed_by_date")
+                if day is not None:
+                    by_date[day] = r.integer(value, f"{path}.min_staffed_by_date.{key}")
+        teams.append(
+            PdTeam(
+                id=r.identifier(t.get("id"), f"{path}.id"),
+                min_staffed=r.integer(t.get("min_staffed", 0), f"{path}.min_staffed"),
+                min_staffed_by_date=by_date,
+                blackout_dates=frozenset(
+                    r.dates(t.get("blackout_dates"), f"{path}.blackout_dates")
+                ),
             )
+        )
     agents: list[PdAgent] = []
-    if not isinstance(data.get("agents"), list):
-        r.fail("agents", "must be a list")
-    else:
-        for i, a in enumerate(data["agents"]):
-            path = f"agents[{i}]"
-            if not r.check_keys(a, path, _AGENT, {"id", "team"}):
-                continue
-            agents.append(
-                PdAgent(
-                    id=r.identifier(a.get("id"), f"{path}.id"),
-                    team=r.identifier(a.get("team"), f"{path}.team"),
-                    unavailable=frozenset(r.dates(a.get("unavailable"), f"{path}.unavailable")),
-                    pinned=tuple(sorted(set(r.dates(a.get("pinned"), f"{path}.pinned")))),
-                    previous=frozenset(r.dates(a.get("previous"), f"{path}.previous")),
-                    preferred=frozenset(r.dates(a.get("preferred"), f"{path}.preferred")),
-                )
+    for path, a in r.items(data, "agents", _AGENT, {"id", "team"}):
+        agents.append(
+            PdAgent(
+                id=r.identifier(a.get("id"), f"{path}.id"),
+                team=r.identifier(a.get("team"), f"{path}.team"),
+                unavailable=frozenset(r.dates(a.get("unavailable"), f"{path}.unavailable")),
+                pinned=tuple(sorted(set(r.dates(a.get("pinned"), f"{path}.pinned")))),
+                previous=frozenset(r.dates(a.get("previous"), f"{path}.previous")),
+                preferred=frozenset(r.dates(a.get("preferred"), f"{path}.preferred")),
             )
+        )
     r.raise_if_any("The PD-day problem")
     assert start is not None and end is not None
     problem = PdProblem(

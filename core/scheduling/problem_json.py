@@ -4,7 +4,7 @@ named by their key path."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from core.errors import InvalidInput
@@ -33,6 +33,19 @@ class Reader:
             if key not in obj:
                 self.fail(f"{path}.{key}" if path else key, "is required")
         return True
+
+    def items(
+        self, data: Any, key: str, allowed: Iterable[str], required: Iterable[str]
+    ) -> Iterator[tuple[str, Any]]:
+        """(key path, object) for each well-formed object of the list `data[key]`."""
+        value = data.get(key)
+        if not isinstance(value, list):
+            self.fail(key, "must be a list")
+            return
+        for i, item in enumerate(value):
+            path = f"{key}[{i}]"
+            if self.check_keys(item, path, allowed, required):
+                yield path, item
 
     def date(self, value: Any, path: str) -> dt.date | None:
         if not isinstance(value, str):

@@ -115,30 +115,24 @@ def read_rotation_problem(data: Any) -> RotationProblem:
     max_per_team = None if limit is None else r.integer(limit, "max_per_team_per_department")
     agents: list[RotationAgent] = []
     seen: set[str] = set()
-    if not isinstance(data.get("agents"), list):
-        r.fail("agents", "must be a list")
-    else:
-        for i, a in enumerate(data["agents"]):
-            path = f"agents[{i}]"
-            if not r.check_keys(a, path, _AGENT, {"id", "team"}):
-                continue
-            agent_id = r.identifier(a.get("id"), f"{path}.id")
-            if agent_id in seen:
-                r.fail("agents", f"agent id {agent_id} is listed twice")
-            seen.add(agent_id)
-            pinned = a.get("pinned")
-            if pinned is not None and not isinstance(pinned, str):
-                r.fail(f"{path}.pinned", "must be a department id or null")
-                pinned = None
-            agents.append(
-                RotationAgent(
-                    id=agent_id,
-                    team=r.identifier(a.get("team"), f"{path}.team"),
-                    interests=tuple(r.strings(a.get("interests"), f"{path}.interests")),
-                    history=frozenset(r.strings(a.get("history"), f"{path}.history")),
-                    pinned=pinned,
-                )
+    for path, a in r.items(data, "agents", _AGENT, {"id", "team"}):
+        agent_id = r.identifier(a.get("id"), f"{path}.id")
+        if agent_id in seen:
+            r.fail("agents", f"agent id {agent_id} is listed twice")
+        seen.add(agent_id)
+        pinned = a.get("pinned")
+        if pinned is not None and not isinstance(pinned, str):
+            r.fail(f"{path}.pinned", "must be a department id or null")
+            pinned = None
+        agents.append(
+            RotationAgent(
+                id=agent_id,
+                team=r.identifier(a.get("team"), f"{path}.team"),
+                interests=tuple(r.strings(a.get("interests"), f"{path}.interests")),
+                history=frozenset(r.strings(a.get("history"), f"{path}.history")),
+                pinned=pinned,
             )
+        )
     r.raise_if_any("The rotation problem")
     for a in agents:
         if a.pinned is not None and a.pinned not in capacities:
