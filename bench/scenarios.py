@@ -28,6 +28,10 @@ def ensure_big_database() -> str:
         partial.unlink(missing_ok=True)
         _seed(f"sqlite:///{partial}", 2000)
         partial.rename(BIG_DB)
+    else:  # built by an earlier version: bring its schema up to date
+        from core.db import make_engine, migrate
+
+        migrate(make_engine(url))
     return url
 
 
