@@ -615,6 +615,19 @@ TOPICS = (
 )
 
 
+DIDNT_WORK = (
+    "Reading the policy word for word made the call longer and the customer more annoyed.",
+    "Trying it on every call at once: I forgot half the time.",
+    "The shortcut fails for orders older than a year.",
+)
+NEXT_TIME = (
+    "Practise it with a peer before trying it live.",
+    "Shadow someone who already does it well.",
+    "Write a one-page guide and share it at the team huddle.",
+    "Ask the customer at the end whether anything is still open.",
+)
+
+
 def _seed_learning(
     session: Session, agents: list[Person], today: dt.date, rng: np.random.Generator, fake: Faker
 ) -> None:
