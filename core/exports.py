@@ -39,7 +39,7 @@ def pd_days_ics(days: Sequence[PdDayRead], *, name: str = "PD days") -> bytes:
         event.add("description", description)
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def pd_days_csv(days: Sequence[PdDayRead]) -> bytes:

@@ -107,7 +107,7 @@ class _DayGrid:
 def _day_numbers(dates: pd.Series) -> np.ndarray:
     if dates.dtype == object and len(dates) and isinstance(dates.iloc[0], str):
         dates = pd.to_datetime(dates, format="%Y-%m-%d")
-    return pd.to_datetime(dates).values.astype("datetime64[D]").astype(np.int64)
+    return np.asarray(pd.to_datetime(dates).values.astype("datetime64[D]"), dtype=np.int64)
 
 
 def _welch(
@@ -304,7 +304,7 @@ def _read_frame(data: bytes, columns: tuple[str, ...], numeric: str | None) -> p
         if reasons:
             problems.append(f"line {row.line}: " + "; ".join(reasons))
         else:
-            record = {c: v[c] for c in columns}
+            record: dict[str, object] = {c: v[c] for c in columns}
             record["date"] = day
             if numeric:
                 record[numeric] = value

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from core.access import Actor, require_view_team
@@ -82,7 +83,7 @@ def coverage(session: Session, *, actor: Actor, scope: Scope) -> pd.DataFrame:
     )
     day = today()
     open_rows = session.exec(
-        select(CoachingNote.agent_id, CoachingNote.follow_up_date).where(
+        select(col(CoachingNote.agent_id), col(CoachingNote.follow_up_date)).where(
             col(CoachingNote.agent_id).in_(ids), col(CoachingNote.closed).is_(False)
         )
     ).all()
@@ -123,9 +124,9 @@ def coaching_effect_tables(
         session,
         select(
             col(Observation.person_id).label("agent"),
-            Observation.date,
-            Observation.metric,
-            Observation.value,
+            col(Observation.date),
+            col(Observation.metric),
+            col(Observation.value),
         )
         .join(Person, col(Person.id) == Observation.person_id)
         .where(
@@ -150,24 +151,24 @@ def _notes(
 ) -> pd.DataFrame:
     """Coaching notes of the scope's agents in the period: on the scope's metric, or on any."""
     query = (
-        select(
-            CoachingNote.id,
-            CoachingNote.agent_id,
-            CoachingNote.date,
-            CoachingNote.focus_metric,
-            Person.name,
+        sa_select(
+            col(CoachingNote.id),
+            col(CoachingNote.agent_id),
+            col(CoachingNote.date),
+            col(CoachingNote.focus_metric),
+            col(Person.name),
         )
         .join(Person, col(Person.id) == CoachingNote.coach_id)
         .where(col(CoachingNote.agent_id).in_(agents["agent_id"].tolist()))
-        .where(CoachingNote.date >= scope.start, CoachingNote.date <= scope.end)
+        .where(col(CoachingNote.date) >= scope.start, col(CoachingNote.date) <= scope.end)
     )
     query = (
-        query.where(CoachingNote.focus_metric != "")
+        query.where(col(CoachingNote.focus_metric) != "")
         if every_focus
-        else query.where(CoachingNote.focus_metric == scope.metric)
+        else query.where(col(CoachingNote.focus_metric) == scope.metric)
     )
     notes = pd.DataFrame(
-        session.exec(query).all(), columns=["note", "agent", "date", "metric", "coach"]
+        session.execute(query).all(), columns=["note", "agent", "date", "metric", "coach"]
     )
     notes["note"], notes["agent"] = notes["note"].astype(str), notes["agent"].astype(str)
     return notes
@@ -267,7 +268,9 @@ def team_growth(
     first = min(scope.start - dt.timedelta(days=window), scope.end - dt.timedelta(days=flag_window))
     obs = _frame(
         session,
-        select(col(Observation.person_id).label("agent"), Observation.date, Observation.value)
+        select(
+            col(Observation.person_id).label("agent"), col(Observation.date), col(Observation.value)
+        )
         .join(Person, col(Person.id) == Observation.person_id)
         .where(col(Person.team_id).in_(scope.team_ids), Observation.metric == scope.metric)
         .where(Observation.date >= first, Observation.date <= scope.end),

@@ -43,7 +43,7 @@ def growth_data(
     require_view_person(actor, person)
     series: dict[str, list[tuple[dt.date, float]]] = {m: [] for m in METRICS}
     for metric, day, value in session.exec(
-        select(Observation.metric, Observation.date, Observation.value)
+        select(col(Observation.metric), col(Observation.date), col(Observation.value))
         .where(
             Observation.person_id == agent_id, Observation.date >= start, Observation.date <= end
         )
@@ -57,7 +57,7 @@ def growth_data(
     )
     pd_days = list(
         session.exec(
-            select(PdDay.date)
+            select(col(PdDay.date))
             .where(PdDay.person_id == agent_id, PdDay.date >= start, PdDay.date <= end)
             .where(col(PdDay.status).in_(("published", "completed")))
         ).all()

@@ -58,7 +58,7 @@ def person_changes(
         raise NotFound(f"There is no person with id {person_id}.")
     require_view_person(actor, person)
     previous_start, current_start, end = _windows(today)
-    is_current = Observation.date >= current_start
+    is_current = col(Observation.date) >= current_start
     rows = session.exec(
         select(Observation.metric, is_current, func.avg(Observation.value), func.count())
         .where(Observation.person_id == person_id)
@@ -88,7 +88,7 @@ def weekly_trend(
     require_view_person(actor, person)
     start = today - dt.timedelta(days=7 * weeks - 1)
     rows = session.exec(
-        select(Observation.date, Observation.value)
+        select(col(Observation.date), col(Observation.value))
         .where(Observation.person_id == person_id, Observation.metric == metric)
         .where(Observation.date >= start, Observation.date <= today)
     ).all()

@@ -10,6 +10,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from core.access import Actor
@@ -145,16 +146,16 @@ def _stored_values(
     wanted = {(p, d, m, r) for _, p, d, m, _, _, r in parsed}
     first, last = min(d for _, _, d, *_ in parsed), max(d for _, _, d, *_ in parsed)
     metrics = sorted({metric for _, _, _, metric, _, _, _ in parsed})
-    rows = session.exec(
-        select(
-            Observation.person_id,
-            Observation.date,
-            Observation.metric,
-            Observation.reference,
-            Observation.value,
+    rows = session.execute(
+        sa_select(
+            col(Observation.person_id),
+            col(Observation.date),
+            col(Observation.metric),
+            col(Observation.reference),
+            col(Observation.value),
         ).where(
-            Observation.date >= first,
-            Observation.date <= last,
+            col(Observation.date) >= first,
+            col(Observation.date) <= last,
             col(Observation.metric).in_(metrics),
         )
     ).all()

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, text, true
 from sqlmodel import Session, col, func, select
@@ -166,14 +168,14 @@ def _visible(actor: Actor) -> ColumnElement[bool]:
         return true()
     teams = sorted({*actor.led_team_ids, *([actor.team_id] if actor.team_id else [])})
     readable = or_(
-        LearningShare.visibility == Visibility.ORGANISATION.value,
+        col(LearningShare.visibility) == Visibility.ORGANISATION.value,
         col(Person.team_id).in_(teams),
     )
     not_hidden = or_(
         col(LearningShare.hidden_reason).is_(None),
         col(Person.team_id).in_(sorted(actor.led_team_ids)),
     )
-    return or_(LearningShare.author_id == actor.id, and_(readable, not_hidden))
+    return or_(col(LearningShare.author_id) == actor.id, and_(readable, not_hidden))
 
 
 def _match(session: Session, words: str) -> ColumnElement[bool] | None:
@@ -255,7 +257,7 @@ def search_shares(
     return Feed(_reads(session, actor, rows), total, page, pages)
 
 
-def _reads(session: Session, actor: Actor, rows: list) -> list[ShareRead]:  # type: ignore[type-arg]
+def _reads(session: Session, actor: Actor, rows: Sequence[Any]) -> list[ShareRead]:
     ids = [s.id for s, _, _ in rows]
     counts = dict(
         session.exec(

@@ -30,10 +30,11 @@ def bulk_insert_observations(session: Session, rows: Iterable[ObservationRow]) -
     count = 0
     if connection.dialect.name == "postgresql":
         raw = connection.connection.driver_connection
+        assert raw is not None
         with (
             raw.cursor() as cursor,
             cursor.copy(f"COPY observation ({_COLUMNS}) FROM STDIN") as copy,
-        ):  # type: ignore[union-attr]
+        ):
             for row in rows:
                 copy.write_row((*row, created))
                 count += 1
@@ -44,10 +45,10 @@ def bulk_insert_observations(session: Session, rows: Iterable[ObservationRow]) -
     for person, day, metric, value, source, reference in rows:
         batch.append((person, day.isoformat(), metric, value, source, reference, stamp))
         if len(batch) >= 50_000:
-            connection.exec_driver_sql(statement, batch)  # type: ignore[arg-type]
+            connection.exec_driver_sql(statement, batch)
             count += len(batch)
             batch = []
     if batch:
-        connection.exec_driver_sql(statement, batch)  # type: ignore[arg-type]
+        connection.exec_driver_sql(statement, batch)
         count += len(batch)
     return count

@@ -31,6 +31,7 @@ from core.models import (
     Role,
     StaffingOverride,
     Team,
+    id_of,
 )
 from core.scheduling.pd_days import Conflict, PdAgent, PdProblem, PdTeam, plan_pd_days
 
@@ -311,17 +312,17 @@ def plan_period(
             plan.status, plan.conflicts, [], 0, pinned, None, None, plan.solve_seconds, run.id
         )
     ids = [p.id for p in ctx.agents]
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         delete(PdDay).where(
             col(PdDay.person_id).in_(ids),
-            PdDay.date >= settings.start,
-            PdDay.date <= settings.end,
-            PdDay.status == PdStatus.DRAFT.value,
+            col(PdDay.date) >= settings.start,
+            col(PdDay.date) <= settings.end,
+            col(PdDay.status) == PdStatus.DRAFT.value,
         )
     )
     fixed = {(d.person_id, d.date) for d in ctx.days if d.status in FIXED}
     drafts = [
-        PdDay(person_id=keys[key].id, date=day, plan_run_id=run.id)
+        PdDay(person_id=id_of(keys[key]), date=day, plan_run_id=run.id)
         for key, day in plan.assignments
         if (keys[key].id, day) not in fixed
     ]
@@ -544,7 +545,7 @@ def request_dates(session: Session, *, actor: Actor, dates: Iterable[dt.date]) -
     if any(d.weekday() >= 5 for d in wanted):
         raise InvalidInput("PD days are on working days (Monday to Friday).")
     existing = set(
-        session.exec(select(PdRequest.date).where(PdRequest.person_id == actor.id)).all()
+        session.exec(select(col(PdRequest.date)).where(PdRequest.person_id == actor.id)).all()
     )
     new = [PdRequest(person_id=actor.id, date=d) for d in wanted if d not in existing]
     session.add_all(new)
@@ -554,7 +555,7 @@ def request_dates(session: Session, *, actor: Actor, dates: Iterable[dt.date]) -
 def my_requests(session: Session, *, actor: Actor) -> list[dt.date]:
     return list(
         session.exec(
-            select(PdRequest.date)
+            select(col(PdRequest.date))
             .where(PdRequest.person_id == actor.id, PdRequest.date > today())
             .order_by(col(PdRequest.date))
         ).all()
@@ -580,9 +581,9 @@ def coverage(session: Session, *, actor: Actor, settings: PlanSettings) -> list[
         assert person.id is not None and person.team_id is not None
         members[person.team_id].append(person.id)
     pd_count: dict[tuple[int, dt.date], int] = defaultdict(int)
-    team_of = {p.id: p.team_id for p in ctx.agents}
-    for day in ctx.days:
-        pd_count[(team_of[day.person_id], day.date)] += 1
+    team_of = {p.id: p.team_id or 0 for p in ctx.agents if p.id is not None}
+    for pd_day in ctx.days:
+        pd_count[(team_of[pd_day.person_id], pd_day.date)] += 1
     cells = []
     for team_id, team in sorted(ctx.teams.items(), key=lambda t: t[1].name):
         for day in _dates(settings.start, settings.end):

@@ -28,6 +28,7 @@ from core.models import (
     Role,
     Team,
     Term,
+    id_of,
 )
 from core.scheduling.rotations import RotationAgent, RotationProblem, assign_rotations
 
@@ -242,7 +243,7 @@ def set_interests(session: Session, *, actor: Actor, department_ids: Sequence[in
     known = {d for d in session.exec(select(Department.id)).all()}
     if not set(department_ids) <= known:
         raise InvalidInput("One of those departments does not exist.")
-    session.exec(delete(Interest).where(Interest.person_id == actor.id))  # type: ignore[call-overload]
+    session.exec(delete(Interest).where(col(Interest.person_id) == actor.id))
     session.add_all(
         Interest(person_id=actor.id, department_id=d, rank=i + 1)
         for i, d in enumerate(department_ids)
@@ -356,10 +357,10 @@ def run_rotations(
         return RotationOutcome(plan.status, 0, unassigned, None, plan.solve_seconds)
     ids = [p.id for p in keys.values()]
     session.exec(
-        delete(Assignment).where(  # type: ignore[call-overload]
-            Assignment.term_id == term_id,
+        delete(Assignment).where(
+            col(Assignment.term_id) == term_id,
             col(Assignment.person_id).in_(ids),
-            Assignment.status == AssignmentStatus.PROPOSED.value,
+            col(Assignment.status) == AssignmentStatus.PROPOSED.value,
         )
     )
     by_key = {a.id: a for a in problem.agents}
@@ -372,7 +373,7 @@ def run_rotations(
         new.append(
             Assignment(
                 term_id=term_id,
-                person_id=keys[key].id,
+                person_id=id_of(keys[key]),
                 department_id=dept_ids[department],
                 interest_rank=rank,
             )
@@ -716,4 +717,4 @@ def rotation_ics(session: Session, *, actor: Actor, assignment_id: int) -> bytes
         f"Representing support in {host.department} ({term.name}); host: {host.host or 'to be confirmed'}.",
     )
     calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())

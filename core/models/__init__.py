@@ -11,7 +11,7 @@ from core.models.learning import (
     Visibility,
 )
 from core.models.metrics import METRICS, Metric, Observation
-from core.models.org import Department, Person, Role, Team
+from core.models.org import Department, Person, Role, Team, id_of
 from core.models.pd import (
     Blackout,
     Leave,
@@ -51,6 +51,7 @@ __all__ = [
     "Pledge",
     "PledgeStatus",
     "Visibility",
+    "id_of",
     "DataVersion",
     "CoachingNote",
     "CoachingNoteVersion",

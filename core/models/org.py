@@ -50,6 +50,12 @@ class Person(SQLModel, table=True):
     version: int = Field(default=1)
 
 
+def id_of(row: Team | Person) -> int:
+    """The id of a row read from the database (SQLModel types it `int | None` before insert)."""
+    assert row.id is not None
+    return row.id
+
+
 class Department(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=80, unique=True)

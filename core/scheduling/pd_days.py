@@ -360,7 +360,7 @@ class _TeamModel:
         """Lexicographic objective as one weighted sum (weights exceed the lower levels' range)."""
         pref = [self.x[(a.id, d)] for a in self.agents for d in a.preferred if (a.id, d) in self.x]
         prev = [self.x[(a.id, d)] for a in self.agents for d in a.previous if (a.id, d) in self.x]
-        spread_terms = []
+        spread_terms: list[cp_model.LinearExpr] = []
         max_spread = 0
         for d in self.days:
             on_pd = self.day_vars(d)
@@ -376,9 +376,11 @@ class _TeamModel:
             max_spread += cap * cap
         w_prev = max_spread + 1
         w_pref = w_prev * (len(prev) + 1)
-        self.model.maximize(w_pref * sum(pref) + w_prev * sum(prev) - sum(spread_terms))
+        self.model.maximize(
+            w_pref * sum(pref) + w_prev * sum(prev) - cp_model.LinearExpr.sum(spread_terms)
+        )
 
-    def solve(self, time_limit: float, workers: int) -> tuple[int, cp_model.CpSolver]:
+    def solve(self, time_limit: float, workers: int) -> tuple[Any, cp_model.CpSolver]:
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = max(0.01, time_limit)
         solver.parameters.num_workers = workers
