@@ -14,7 +14,7 @@ from core.rotation_program import (
     set_interests,
 )
 from ui.state import actor, db
-from ui.widgets import show_error
+from ui.widgets import pick_many, show_error
 
 me = actor()
 st.title("My rotation")
@@ -29,7 +29,7 @@ with db() as session:
 
 st.subheader("Where I would like to go")
 with st.form("rot_interests"):
-    choice = st.multiselect(
+    choice = pick_many(
         "Departments, most wanted first",
         list(departments.values()),
         default=[n for n in ranked if n in departments.values()],

@@ -22,7 +22,7 @@ from core.seasons import quarter_of
 from ui.pd import by_agent_frame, by_day_frame, coverage_figure
 from ui.pd_settings import render_planning_inputs
 from ui.state import actor, db
-from ui.widgets import show_error
+from ui.widgets import pick_many, show_error
 
 me = actor()
 st.title("PD day planner")
@@ -39,9 +39,10 @@ if not teams:
 q_start, q_end = quarter_of(quarter_of(today())[1] + dt.timedelta(days=1))  # plan the next quarter
 c1, c2, c3, c4 = st.columns([2, 3, 1, 1])
 period = c1.date_input("Period", value=(q_start, q_end), format="YYYY-MM-DD", key="pd_period")
-chosen = c2.multiselect(
+chosen = pick_many(
     "Teams",
     list(teams),
+    where=c2,
     default=list(teams)[:1] if me.sees_everyone else list(teams),
     format_func=teams.get,
     key="pd_teams",

@@ -19,7 +19,7 @@ from core.pledges import (
 )
 from ui.pledges import heatmap_figure, printable_pledge
 from ui.state import actor, db
-from ui.widgets import show_error
+from ui.widgets import pick_many, show_error
 
 me = actor()
 day = today()
@@ -36,7 +36,7 @@ if me.role.value == "agent":
         with db() as session:
             mentors = list_mentors(session, actor=me)
         with st.form("pledge_new"):
-            chosen = st.multiselect(
+            chosen = pick_many(
                 "Commitments (start from these, add your own below)",
                 list(TEMPLATES),
                 default=list(TEMPLATES[:3]),

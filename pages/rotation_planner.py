@@ -16,7 +16,7 @@ from core.rotation_program import (
 )
 from ui.rotations import assignment_frame, sankey_figure
 from ui.state import actor, db
-from ui.widgets import show_error
+from ui.widgets import pick_many, show_error
 
 me = actor()
 st.title("Rotation planner")
@@ -39,9 +39,10 @@ term = c1.selectbox(
     format_func=lambda t: f"{t.name} ({t.start:%d %b} – {t.end:%d %b %Y})",
     key="rot_term",
 )
-chosen = c2.multiselect(
+chosen = pick_many(
     "Teams",
     list(teams),
+    where=c2,
     default=list(teams) if not me.sees_everyone else list(teams)[:1],
     format_func=teams.get,
     key="rot_teams",

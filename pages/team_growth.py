@@ -19,6 +19,7 @@ from ui.analytics import (
     trend_figure,
 )
 from ui.state import actor, db
+from ui.widgets import pick_many
 
 me = actor()
 st.title("Team growth")
@@ -32,8 +33,13 @@ months = c1.selectbox(
     "Period", [3, 6, 12], index=1, format_func=lambda m: f"last {m} months", key="tg_months"
 )
 chosen = tuple(
-    c2.multiselect(
-        "Teams", list(teams), default=list(teams)[:6], format_func=teams.get, key="tg_teams"
+    pick_many(
+        "Teams",
+        list(teams),
+        where=c2,
+        default=list(teams)[:6],
+        format_func=teams.get,
+        key="tg_teams",
     )
 )
 metric = c3.selectbox(

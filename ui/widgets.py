@@ -110,3 +110,11 @@ def show_error(exc: Exception) -> None:
     problems = getattr(exc, "problems", None)
     if problems:
         st.dataframe(pd.DataFrame({"Problem": problems}), hide_index=True)
+
+
+def pick_many(
+    label: str, options: Sequence[object], *, where: object = None, **kwargs: object
+) -> list:  # type: ignore[type-arg]
+    """A multi-choice picker (st.multiselect in `where`, e.g. a column) with the app's wording."""
+    kwargs.setdefault("placeholder", "Choose one or more")
+    return list((where or st).multiselect(label, options, **kwargs))  # type: ignore[attr-defined]
