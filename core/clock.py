@@ -14,17 +14,6 @@ def today() -> dt.date:
     return dt.datetime.now(settings.tz).date()
 
 
-def now() -> dt.datetime:
-    """Aware current time in the organisation's zone (the date follows HEADWAY_TODAY if pinned)."""
-    settings = get_settings()
-    current = dt.datetime.now(settings.tz)
-    if settings.today is not None:
-        current = current.replace(
-            year=settings.today.year, month=settings.today.month, day=settings.today.day
-        )
-    return current
-
-
 def utcnow() -> dt.datetime:
     """Aware UTC timestamp for audit columns and sessions (wall clock, not HEADWAY_TODAY)."""
     return dt.datetime.now(dt.UTC)

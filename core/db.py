@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, inspect
+from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session, create_engine, text
@@ -95,7 +95,3 @@ def migrate(engine: Engine) -> None:
 
     check_database(engine)
     command.upgrade(_alembic_config(engine), "head")
-
-
-def is_migrated(engine: Engine) -> bool:
-    return "alembic_version" in inspect(engine).get_table_names()

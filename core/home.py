@@ -28,12 +28,6 @@ class MetricChange:
             return None
         return self.current - self.previous
 
-    @property
-    def better(self) -> bool | None:
-        if self.delta is None or self.delta == 0:
-            return None
-        return (self.delta > 0) == METRICS[self.metric].higher_is_better
-
 
 @dataclass(frozen=True)
 class GlanceRow:

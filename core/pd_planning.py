@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, delete, select
 
-from core.access import Actor, require_view_person, require_view_team
+from core.access import Actor, require_view_team
 from core.clock import today, utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
 from core.models import (
@@ -596,21 +596,6 @@ def coverage(session: Session, *, actor: Actor, settings: PlanSettings) -> list[
             margin = None if blocked else len(members[team_id]) - leave - pd - floor
             cells.append(CoverageCell(team.name, day, margin, leave, pd, floor))
     return cells
-
-
-def personal_days(session: Session, *, actor: Actor, person_id: int) -> list[PdDayRead]:
-    person = session.get(Person, person_id)
-    if person is None:
-        raise NotFound(f"There is no person with id {person_id}.")
-    require_view_person(actor, person)
-    rows = session.exec(
-        select(PdDay)
-        .where(PdDay.person_id == person_id, col(PdDay.status).in_(ACTIVE))
-        .order_by(col(PdDay.date))
-    ).all()
-    teams = {t.id: t for t in session.exec(select(Team)).all() if t.id}
-    assert person.id is not None
-    return [_read(d, {person.id: person}, teams) for d in rows]
 
 
 def add_blackout(

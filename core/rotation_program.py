@@ -310,16 +310,16 @@ def build_problem(
         interests[i.person_id].append((i.rank, i.department_id))
     history: dict[int, set[str]] = defaultdict(set)
     pinned: dict[int, str] = {}
+    all_names = {d.id: d.name for d in session.exec(select(Department)).all()}
+    earlier = set(session.exec(select(Term.id).where(Term.start < term.start)).all())
     for a in session.exec(select(Assignment).where(col(Assignment.person_id).in_(ids))).all():
-        other = session.get(Department, a.department_id)
-        name = other.name if other else str(a.department_id)
+        if a.status not in FIXED:
+            continue
+        name = all_names.get(a.department_id, str(a.department_id))
         if a.term_id == term_id:
-            if a.status in FIXED:
-                pinned[a.person_id] = name
-        elif a.status in FIXED:
-            term_of = session.get(Term, a.term_id)
-            if term_of is not None and term_of.start < term.start:
-                history[a.person_id].add(name)
+            pinned[a.person_id] = name
+        elif a.term_id in earlier:
+            history[a.person_id].add(name)
     keys: dict[str, Person] = {}
     rows = []
     for person in agents:
@@ -484,16 +484,15 @@ def override(
             raise InvalidInput(
                 f"{dept.name} already takes {limit} agents of {person.name}'s team this term."
             )
+    earlier = set(session.exec(select(Term.id).where(Term.start < term.start)).all())
     seen = {
         x.department_id
         for x in session.exec(
             select(Assignment).where(
-                Assignment.person_id == person.id, Assignment.term_id != a.term_id
+                col(Assignment.person_id) == person.id, col(Assignment.term_id).in_(earlier)
             )
         ).all()
         if x.status in FIXED
-        and (t := session.get(Term, x.term_id)) is not None
-        and t.start < term.start
     }
     active = {
         d for d in session.exec(select(Department.id).where(col(Department.active).is_(True))).all()

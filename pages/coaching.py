@@ -11,6 +11,7 @@ from core.coaching import (
     add_private_remark,
     coaching_queue,
     edit_note,
+    note_versions,
     notes_about,
     write_note,
 )
@@ -98,6 +99,12 @@ for note in notes:
     with st.expander(f"{note.date:%d %b} · {label}{due}"):
         edit, follow, remark = st.tabs(["Edit", "Record the check-in", "Private remark"])
         with edit:
+            with db() as session:
+                history = note_versions(session, actor=me, note_id=note.id)
+            for version, editor, snapshot in history:
+                st.text(
+                    f"Version {version}, replaced by {editor}'s edit: try “{snapshot['to_try']}”, actions “{snapshot['actions']}”"
+                )
             changed = note_form(f"coach_edit_{note.id}_{note.version}", note)
             if changed is not None:
                 try:

@@ -11,8 +11,10 @@ from core.pledges import (
     check_in,
     check_ins,
     draft_pledge,
+    edit_commitments,
     mentored,
     my_pledge,
+    renew,
     retire,
     sign,
     streak,
@@ -62,6 +64,20 @@ if me.role.value == "agent":
         for number, text in enumerate(mine.commitments, start=1):
             st.text(f"{number}. {text}")
         st.text(f"Mentor: {mine.mentor} · from {mine.start_date:%d %B %Y}")
+        if mine.status is PledgeStatus.DRAFT:
+            with st.expander("Edit my commitments before signing"), st.form("pledge_edit"):
+                text = st.text_area(
+                    "One commitment a line", value="\n".join(mine.commitments), max_chars=4000
+                )
+                if st.form_submit_button("Save commitments"):
+                    try:
+                        with db() as session:
+                            edit_commitments(
+                                session, actor=me, pledge_id=mine.id, commitments=text.splitlines()
+                            )
+                        st.rerun()
+                    except DomainError as exc:
+                        show_error(exc)
         if mine.status is PledgeStatus.DRAFT and st.button(
             "Sign my pledge", type="primary", key="pledge_sign"
         ):
@@ -115,6 +131,10 @@ if me.role.value == "agent":
             st.download_button(
                 "Printable signed pledge", printable_pledge(mine), "my-pledge.html", "text/html"
             )
+            if st.button("Renew my pledge from today", key="pledge_renew"):
+                with db() as session:
+                    renew(session, actor=me, pledge_id=mine.id)
+                st.rerun()
             if st.checkbox("Retire this pledge", key="pledge_retire_ok") and st.button(
                 "Yes, retire it", key="pledge_retire"
             ):

@@ -157,7 +157,7 @@ def seed_demo(
     pd_days = _seed_pd_days(session, teams, agent_people, manager, today, rng)
     _seed_rotations(session, teams, agent_people, manager, today, rng)
     _seed_coaching(session, teams, agent_people, today, rng)
-    _seed_learning(session, agent_people, today, rng, fake)
+    _seed_learning(session, agent_people, today, rng)
     return SeedSummary(
         teams=len(teams),
         agents=len(agent_people),
@@ -629,7 +629,7 @@ NEXT_TIME = (
 
 
 def _seed_learning(
-    session: Session, agents: list[Person], today: dt.date, rng: np.random.Generator, fake: Faker
+    session: Session, agents: list[Person], today: dt.date, rng: np.random.Generator
 ) -> None:
     """Learning shares around real contact-centre topics, kudos, pledges at every status and
     months of mind checks."""
@@ -651,10 +651,12 @@ def _seed_learning(
                 LearningShare(
                     author_id=person.id,
                     title=title,
-                    learned=f"I learned to {learned}. {fake.sentence()}",
-                    worked=f"What worked: {worked}.",
-                    didnt_work=fake.sentence() if rng.random() < 0.5 else "",
-                    next_time=f"Next time I will {fake.sentence().lower()}",
+                    learned=f"{learned[0].upper()}{learned[1:]}.",
+                    worked=f"{worked[0].upper()}{worked[1:]}.",
+                    didnt_work=DIDNT_WORK[int(rng.integers(0, len(DIDNT_WORK)))]
+                    if rng.random() < 0.6
+                    else "",
+                    next_time=NEXT_TIME[int(rng.integers(0, len(NEXT_TIME)))],
                     tags=tags,
                     visibility=(
                         Visibility.ORGANISATION if rng.random() < 0.4 else Visibility.TEAM

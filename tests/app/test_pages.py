@@ -292,3 +292,32 @@ def test_an_agent_drafts_a_pledge_and_signs_it(app_as) -> None:
     assert any(h.value.startswith("My pledge · draft") for h in at.subheader)
     at.button(key="pledge_sign").click().run()
     assert any(h.value.startswith("My pledge · awaiting mentor") for h in at.subheader)
+
+
+def _agent_without_pledge() -> str:
+    import os
+
+    from sqlmodel import Session, col, select
+
+    from core.db import make_engine
+    from core.models import Person, Pledge
+
+    with Session(make_engine(os.environ["DATABASE_URL"])) as session:
+        pledged = select(Pledge.agent_id)
+        return session.exec(
+            select(Person.email).where(
+                Person.role == "agent",
+                col(Person.id).not_in(pledged),
+                Person.email != "agent@example.com",
+            )
+        ).first()
+
+
+def test_an_agent_edits_a_draft_pledge_before_signing(app_as) -> None:
+    at = app_as(None)  # sets DATABASE_URL for the lookup below
+    at = app_as(_agent_without_pledge(), PAGES["pledge"])
+    at.button(key="FormSubmitter:pledge_new-Save draft").click().run()
+    [box] = [t for t in at.text_area if t.label == "One commitment a line"]
+    box.input("I will listen first\nI will check back in")
+    at.button(key="FormSubmitter:pledge_edit-Save commitments").click().run()
+    assert "1. I will listen first" in [t.value for t in at.text]
