@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from core.errors import DomainError, InvalidInput
 
@@ -232,8 +233,70 @@ def _positive(value: str) -> float:
     return number
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors are bad input: exit 1 (argparse's own 2 means "infeasible" here)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def _moment(value: str) -> dt.datetime:
+    try:
+        return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a moment: give it as YYYY-MM-DDTHH:MM (local time)"
+        ) from exc
+
+
+def cmd_run_due(args: argparse.Namespace) -> int:
+    from core import clock
+    from core.db import check_database, migrate, session_scope
+    from core.mailer import send_pending
+    from core.reminders import run_due
+
+    engine = _engine(args.database)
+    check_database(engine)
+    migrate(engine)
+    at = args.at or clock.now_local()
+    with session_scope(engine) as session:
+        created = run_due(session, at=at)
+    for item in created:
+        print(item.line())
+    print(f"{len(created)} notifications created", flush=True)
+    sent = send_pending(engine)
+    if sent:
+        print(f"{sent} e-mails sent", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    import logging
+    import signal
+    import threading
+
+    from core.db import check_database, migrate
+    from core.scheduler import start_scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    engine = _engine(args.database)
+    check_database(engine)
+    migrate(engine)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    scheduler = start_scheduler(engine)
+    for job in scheduler.get_jobs():
+        print(f"{job.id}: next run {job.next_run_time:%Y-%m-%d %H:%M %Z}", file=sys.stderr)
+    stop.wait()
+    scheduler.shutdown()
+    print("worker stopped", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="headway", description=__doc__)
+    parser = _Parser(prog="headway", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add(
@@ -285,6 +348,16 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("file")
     m.add_argument("--database")
     m.set_defaults(import_func=cmd_import_metrics)
+
+    p = add("worker", cmd_worker, "run the reminder scheduler (for HEADWAY_SCHEDULER=worker)")
+    p.add_argument("--database")
+
+    p = add("jobs", lambda a: a.jobs_func(a), "run scheduled jobs by hand")
+    jobs = p.add_subparsers(dest="job", required=True)
+    j = jobs.add_parser("run-due", help="create the notifications due by a moment")
+    j.add_argument("--at", type=_moment, help="YYYY-MM-DDTHH:MM, local time (default: now)")
+    j.add_argument("--database")
+    j.set_defaults(jobs_func=cmd_run_due)
     return parser
 
 

@@ -23,6 +23,7 @@ from core.models import (
     PrivateRemark,
     Role,
 )
+from core.notifications import notify
 
 EDITABLE = ("focus_metric", "focus_section", "went_well", "to_try", "actions", "follow_up_date")
 MAX_TEXT = 4000
@@ -134,6 +135,20 @@ def write_note(
     session.add(note)
     session.flush()
     assert note.id is not None
+    check_back = (
+        f"\n\n{actor.name} will check back in with you on {clean.follow_up_date:%A %-d %B}."
+        if clean.follow_up_date
+        else ""
+    )
+    notify(
+        session,
+        person_id=agent_id,
+        kind="coaching_note",
+        subject=f"coaching_note:{note.id}",
+        title=f"{actor.name} wrote a coaching note about you",
+        body=f"What to try: {clean.to_try or clean.actions}{check_back}",
+        link="growth",
+    )
     return note.id
 
 

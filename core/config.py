@@ -21,6 +21,10 @@ class Settings(BaseSettings):
     secret: str = Field(default="headway-development-secret-change-me", alias="HEADWAY_SECRET")
     session_hours: int = Field(default=12, alias="HEADWAY_SESSION_HOURS")
     idle_minutes: int = Field(default=30, alias="HEADWAY_IDLE_MINUTES")
+    # E-mail is optional: smtp://user:password@host:587?starttls=1, or smtps://host:465.
+    smtp_url: str = Field(default="", alias="SMTP_URL")
+    mail_from: str = Field(default="Headway <headway@localhost>", alias="HEADWAY_MAIL_FROM")
+    base_url: str = Field(default="http://localhost:8501", alias="HEADWAY_BASE_URL")
 
     @field_validator("today", mode="before")
     @classmethod

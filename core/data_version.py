@@ -24,12 +24,12 @@ def current(session: Session) -> int:
 
 @event.listens_for(OrmSession, "after_flush")
 def _bump_after_writes(session: OrmSession, _context: Any) -> None:
-    from core.models import AuthSession
+    from core.models import AuthSession, Notification, NotificationPreference
 
+    # Sessions and notifications feed no cached query: their writes leave the stamp alone.
+    quiet = (AuthSession, Notification, NotificationPreference)
     changed = [
-        o
-        for o in (*session.new, *session.dirty, *session.deleted)
-        if not isinstance(o, AuthSession)
+        o for o in (*session.new, *session.dirty, *session.deleted) if not isinstance(o, quiet)
     ]
     if changed:
         bump(session)

@@ -366,3 +366,44 @@ def _activity_from(session: Session, scope: Scope, means: pd.DataFrame) -> pd.Da
     means["rotations"] = [rotations.get(i, 0) for i in ids]
     means["learning_shares"] = [shares.get(i, 0) for i in ids]
     return means
+
+
+def falling_agents(
+    session: Session, *, team_ids: list[int], as_of: dt.date, window: int = 60
+) -> dict[int, list[tuple[str, TrendFlag]]]:
+    """Per team, its active agents flagged by a worsening trend in any metric (for the digest
+    its lead and the managers receive; the caller addresses it only to them)."""
+    if not team_ids:
+        return {}
+    who = {
+        a: (n, t)
+        for a, n, t in session.exec(
+            select(Person.id, Person.name, Person.team_id).where(
+                col(Person.team_id).in_(team_ids),
+                Person.role == Role.AGENT.value,
+                col(Person.active).is_(True),
+            )
+        ).all()
+    }
+    obs = _frame(
+        session,
+        select(
+            col(Observation.person_id).label("agent"),
+            col(Observation.date),
+            col(Observation.metric),
+            col(Observation.value),
+        )
+        .join(Person, col(Person.id) == Observation.person_id)
+        .where(col(Person.team_id).in_(team_ids))
+        .where(Observation.date > as_of - dt.timedelta(days=window), Observation.date <= as_of),
+    )
+    found: dict[int, list[tuple[str, TrendFlag]]] = {}
+    for metric in METRICS:
+        rows = obs[obs["metric"] == metric] if len(obs) else obs
+        if rows.empty:
+            continue
+        for flag in trend_flags(rows, metric=metric, as_of=as_of, window=window):
+            if int(flag.agent) in who:
+                name, team = who[int(flag.agent)]
+                found.setdefault(team or 0, []).append((name, flag))
+    return found

@@ -16,6 +16,7 @@ from core.access import Actor, is_coach_of
 from core.clock import today, utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.models import Kudos, LearningShare, PdDay, Person, Role, Visibility
+from core.notifications import notify
 
 FIELDS = {"title": 120, "learned": 4000, "worked": 4000, "didnt_work": 4000, "next_time": 4000}
 PAGE_SIZE = 20
@@ -159,6 +160,17 @@ def hide_share(session: Session, *, actor: Actor, share_id: int, reason: str) ->
     share.hidden_reason = reason.strip() or None
     share.hidden_by_id = actor.id if reason.strip() else None
     session.add(share)
+    if share.hidden_reason:
+        notify(
+            session,
+            person_id=share.author_id,
+            kind="share_hidden",
+            subject=f"learning_share:{share.id}",
+            title=f"Your learning share “{share.title}” was hidden",
+            body=f"{actor.name} hid it from the team: {share.hidden_reason}\n\n"
+            "You can still read and edit it; talk to them if you think it should be back.",
+            link="learning",
+        )
 
 
 def _visible(actor: Actor) -> ColumnElement[bool]:

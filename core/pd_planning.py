@@ -33,6 +33,7 @@ from core.models import (
     Team,
     id_of,
 )
+from core.notifications import active_people, message_to, send
 from core.scheduling.pd_days import Conflict, PdAgent, PdProblem, PdTeam, plan_pd_days
 
 ACTIVE = (PdStatus.DRAFT.value, PdStatus.PUBLISHED.value, PdStatus.COMPLETED.value)
@@ -409,6 +410,24 @@ def publish(session: Session, *, actor: Actor, settings: PlanSettings) -> int:
         day.version += 1
         day.updated_at = utcnow()
         session.add(day)
+    session.flush()
+    people = active_people(session, [d.person_id for d in drafts])
+    send(
+        session,
+        [
+            message_to(
+                people[d.person_id],
+                kind="pd_published",
+                subject=f"pd_day:{d.id}",
+                title=f"Your PD day on {d.date:%A %-d %B} is published",
+                body="Plan it: choose what you will do (hone skills, practise, learn, share…) "
+                "and set a goal on My PD days. Add it to your calendar from there.",
+                link="my_pd_days",
+            )
+            for d in drafts
+            if d.person_id in people
+        ],
+    )
     return len(drafts)
 
 

@@ -14,6 +14,7 @@ from core.access import Actor, require_view_team
 from core.clock import today, utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.models import MindAnswer, MindCheck, Person, Pledge, PledgeStatus, Role
+from core.notifications import notify
 
 TEMPLATES = (
     "I will value relationships over results.",
@@ -130,6 +131,15 @@ def sign(session: Session, *, actor: Actor, pledge_id: int) -> PledgeStatus:
     pledge = _pledge(session, pledge_id)
     if actor.id == pledge.agent_id and pledge.status == PledgeStatus.DRAFT.value:
         pledge.agent_signed_at, pledge.status = utcnow(), PledgeStatus.AWAITING_MENTOR.value
+        notify(
+            session,
+            person_id=pledge.mentor_id,
+            kind="pledge_cosign",
+            subject=f"pledge:{pledge.id}",
+            title=f"{actor.name} asks you to co-sign their positivity pledge",
+            body="Read their commitments and co-sign: you are the one who holds them to it.",
+            link="pledge",
+        )
     elif actor.id == pledge.mentor_id and pledge.status == PledgeStatus.AWAITING_MENTOR.value:
         pledge.mentor_signed_at, pledge.status = utcnow(), PledgeStatus.ACTIVE.value
     elif actor.id == pledge.mentor_id and pledge.status == PledgeStatus.DRAFT.value:
@@ -138,6 +148,28 @@ def sign(session: Session, *, actor: Actor, pledge_id: int) -> PledgeStatus:
         raise AccessDenied("Only the agent, then their mentor, sign this pledge.")
     session.add(pledge)
     return PledgeStatus(pledge.status)
+
+
+def nudge(session: Session, *, actor: Actor, pledge_id: int, message: str = "") -> None:
+    """A mentor's nudge to the agent whose live pledge they co-signed (one a day)."""
+    pledge = _pledge(session, pledge_id)
+    if pledge.mentor_id != actor.id:
+        raise AccessDenied("Only the pledge's mentor can nudge its agent.")
+    if pledge.status not in LIVE:
+        raise InvalidInput("A nudge is for a live pledge: this one is not active.")
+    if len(message) > 500:
+        raise InvalidInput("A nudge can have at most 500 characters.")
+    sent = notify(
+        session,
+        person_id=pledge.agent_id,
+        kind="mentor_nudge",
+        subject=f"pledge:{pledge.id}",
+        title=f"A nudge from {actor.name}, your mentor",
+        body=message.strip() or "Thinking of your pledge today. How is it going?",
+        link="pledge",
+    )
+    if not sent:
+        raise InvalidInput("You have nudged them today already (or they have switched nudges off).")
 
 
 def renew(session: Session, *, actor: Actor, pledge_id: int) -> None:

@@ -30,6 +30,7 @@ from core.models import (
     Term,
     id_of,
 )
+from core.notifications import active_people, message_to, send
 from core.scheduling.rotations import RotationAgent, RotationProblem, assign_rotations
 
 FIXED = (
@@ -531,6 +532,27 @@ def publish_rotations(
         a.status = AssignmentStatus.PUBLISHED.value
         a.version += 1
         session.add(a)
+    session.flush()
+    term = _term(session, term_id)
+    departments = {d.id: d.name for d in session.exec(select(Department)).all()}
+    people = active_people(session, [a.person_id for a in rows])
+    send(
+        session,
+        [
+            message_to(
+                people[a.person_id],
+                kind="rotation_published",
+                subject=f"assignment:{a.id}",
+                title=f"You are a customer ambassador to {departments[a.department_id]} "
+                f"in {term.name}",
+                body=f"From {term.start:%-d %B} to {term.end:%-d %B %Y}, "
+                f"{term.hours_per_week:g} hours a week. Details and the calendar on My rotation.",
+                link="my_rotation",
+            )
+            for a in rows
+            if a.person_id in people
+        ],
+    )
     return len(rows)
 
 

@@ -11,6 +11,7 @@ from core.models.learning import (
     Visibility,
 )
 from core.models.metrics import METRICS, Metric, Observation
+from core.models.notification import EmailState, Notification, NotificationPreference
 from core.models.org import Department, Person, Role, Team, id_of
 from core.models.pd import (
     Blackout,
@@ -44,6 +45,9 @@ from core.models.rotation import (
 from core.models.stamp import DataVersion
 
 __all__ = [
+    "EmailState",
+    "Notification",
+    "NotificationPreference",
     "Kudos",
     "LearningShare",
     "MindAnswer",

@@ -1,0 +1,61 @@
+"""Notifications (reminders, follow-ups, digests, events) and each person's delivery preferences."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from core.clock import utcnow
+
+
+class EmailState(StrEnum):
+    NONE = "none"  # not wanted, or no address
+    PENDING = "pending"
+    SENDING = "sending"  # claimed by one deliverer; no other may send it
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Notification(SQLModel, table=True):
+    """One message to one recipient. Unique per (recipient, kind, subject, due date): a job that
+    runs twice, or two schedulers by mistake, cannot create it twice."""
+
+    __table_args__ = (
+        UniqueConstraint(
+            "recipient_email", "kind", "subject", "due_date", name="uq_notification_once"
+        ),
+        Index("ix_notification_inbox", "person_id", "in_app", "read_at"),
+        Index("ix_notification_email_state", "email_state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # A person (inbox and e-mail), or only an address (a department's host contact).
+    person_id: int | None = Field(default=None, foreign_key="person.id")
+    recipient_email: str = Field(max_length=254)
+    kind: str = Field(max_length=40)
+    subject: str = Field(max_length=120)  # what it is about, e.g. "coaching_note:12"
+    due_date: dt.date
+    title: str = Field(max_length=200)
+    body: str = Field(default="", max_length=8000)
+    link: str = Field(
+        default="", max_length=300
+    )  # page url path with query, e.g. "coaching?agent=3"
+    in_app: bool = Field(default=True)
+    email_state: str = Field(default=EmailState.NONE.value, max_length=10)
+    email_error: str = Field(default="", max_length=500)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    read_at: dt.datetime | None = None
+
+
+class NotificationPreference(SQLModel, table=True):
+    """A person's choice for one kind; no row means the kind's defaults."""
+
+    __tablename__ = "notification_preference"
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    kind: str = Field(max_length=40, primary_key=True)
+    in_app: bool = Field(default=True)
+    email: bool = Field(default=False)

@@ -1,0 +1,575 @@
+"""Reminders, follow-ups and digests: what is due at a moment, one named rule per kind.
+
+Every rule reads the current state and returns the messages due on one day; `run_due` gathers
+the rules whose time has come and stores what is missing (core.notifications.send keeps each
+notification unique). So running a moment twice creates nothing new, and running it later the
+same day picks up what became due since (a follow-up recorded at noon for today).
+
+Schedule, in the organisation's time zone: daily reminders at 07:00 on working days (Monday to
+Friday), the weekly digest at 07:30 on Mondays. A reminder whose natural day is not a working day
+(a follow-up promised for a Saturday) is sent on the working day before it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from core.config import get_settings
+from core.growth_analytics import falling_agents
+from core.models import (
+    Assignment,
+    AssignmentStatus,
+    CoachingNote,
+    Department,
+    LearningShare,
+    MindCheck,
+    PdDay,
+    PdStatus,
+    Person,
+    Pledge,
+    Role,
+    Team,
+    Term,
+)
+from core.notifications import Created, Message, active_people, link_to, message_to, send
+from core.pledges import LIVE
+
+DAILY_AT = dt.time(7, 0)
+DIGEST_AT = dt.time(7, 30)
+WORKING_WEEKDAYS = frozenset({0, 1, 2, 3, 4})
+ESCALATE_AFTER_WORKING_DAYS = 2
+# An escalation that could not be sent for a week (downtime) is left to the Monday digest.
+ESCALATION_LOOKBACK_DAYS = 7
+
+
+def is_working_day(day: dt.date) -> bool:
+    return day.weekday() in WORKING_WEEKDAYS
+
+
+def add_working_days(day: dt.date, n: int) -> dt.date:
+    while n > 0:
+        day += dt.timedelta(days=1)
+        n -= is_working_day(day)
+    return day
+
+
+def days_reminded_on(day: dt.date) -> list[dt.date]:
+    """The natural days whose reminder goes out on working day `day`: it and the non-working
+    days that follow it."""
+    days = [day]
+    while not is_working_day(days[-1] + dt.timedelta(days=1)):
+        days.append(days[-1] + dt.timedelta(days=1))
+    return days
+
+
+def _when(day: dt.date, reference: dt.date) -> str:
+    return "today" if day == reference else f"on {day:%A %-d %B}"
+
+
+# --- coaching follow-ups ------------------------------------------------------------------------
+
+
+def follow_ups_due(session: Session, day: dt.date) -> list[Message]:
+    """A follow-up due today: the coach checks back in; the agent hears their coach will."""
+    notes = session.exec(
+        select(CoachingNote).where(
+            col(CoachingNote.closed).is_(False),
+            col(CoachingNote.follow_up_date).in_(days_reminded_on(day)),
+        )
+    ).all()
+    people = active_people(session, [i for n in notes for i in (n.agent_id, n.coach_id)])
+    messages = []
+    for n in notes:
+        agent, coach = people.get(n.agent_id), people.get(n.coach_id)
+        if agent is None or coach is None or n.follow_up_date is None:
+            continue
+        when = _when(n.follow_up_date, day)
+        promise = n.to_try or n.actions
+        messages.append(
+            message_to(
+                coach,
+                kind="follow_up_due",
+                subject=f"coaching_note:{n.id}",
+                due_date=day,
+                title=f"Check back in with {agent.name} {when}",
+                body=f"On {n.date:%-d %B} you agreed: {promise}",
+                link=link_to("coaching", agent=n.agent_id),
+            )
+        )
+        messages.append(
+            message_to(
+                agent,
+                kind="check_in_today",
+                subject=f"coaching_note:{n.id}",
+                due_date=day,
+                title=f"{coach.name} will check in with you {when}",
+                body=f"What you agreed to try: {promise}",
+                link="growth",
+            )
+        )
+    return messages
+
+
+def escalation_recipients(session: Session, coach: Person) -> list[Person]:
+    """The coach's lead: the lead of the coach's team when that is someone else; for a team lead
+    (who leads their own team) the managers. A manager's own follow-ups escalate to no one."""
+    team = session.get(Team, coach.team_id) if coach.team_id else None
+    if team is not None and team.lead_id not in (None, coach.id):
+        lead = session.get(Person, team.lead_id)
+        return [lead] if lead is not None and lead.active else []
+    if coach.role == Role.TEAM_LEAD.value:
+        return list(
+            session.exec(
+                select(Person).where(
+                    Person.role == Role.MANAGER.value, col(Person.active).is_(True)
+                )
+            ).all()
+        )
+    return []
+
+
+def overdue_escalations(session: Session, day: dt.date) -> list[Message]:
+    """A follow-up still open two working days after its date goes to the coach's lead."""
+    notes = session.exec(
+        select(CoachingNote).where(
+            col(CoachingNote.closed).is_(False),
+            col(CoachingNote.follow_up_date).is_not(None),
+            col(CoachingNote.follow_up_date) < day,
+            col(CoachingNote.follow_up_date)
+            >= day - dt.timedelta(days=ESCALATION_LOOKBACK_DAYS + 4),
+        )
+    ).all()
+    people = active_people(session, [i for n in notes for i in (n.agent_id, n.coach_id)])
+    messages = []
+    for n in notes:
+        assert n.follow_up_date is not None
+        due = add_working_days(n.follow_up_date, ESCALATE_AFTER_WORKING_DAYS)
+        if not (day - dt.timedelta(days=ESCALATION_LOOKBACK_DAYS) <= due <= day):
+            continue
+        agent, coach = people.get(n.agent_id), people.get(n.coach_id)
+        if agent is None or coach is None:
+            continue
+        for lead in escalation_recipients(session, coach):
+            messages.append(
+                message_to(
+                    lead,
+                    kind="follow_up_overdue",
+                    subject=f"coaching_note:{n.id}",
+                    due_date=due,
+                    title=f"Overdue: {coach.name} has not checked back in with {agent.name}",
+                    body=(
+                        f"The follow-up was due on {n.follow_up_date:%A %-d %B} and the note is "
+                        "still open. A word with the coach may help."
+                    ),
+                    link=link_to("coaching", agent=n.agent_id),
+                )
+            )
+    return messages
+
+
+# --- PD days ------------------------------------------------------------------------------------
+
+_LIVE_PD = (PdStatus.PUBLISHED.value, PdStatus.COMPLETED.value)
+
+
+def pd_days_tomorrow(session: Session, day: dt.date) -> list[Message]:
+    """The working day before a PD day: the agent, with their goal."""
+    rows = session.exec(
+        select(PdDay).where(
+            PdDay.date > day,
+            PdDay.date <= add_working_days(day, 1),  # on Friday: the weekend and Monday
+            col(PdDay.status).in_(_LIVE_PD),
+        )
+    ).all()
+    people = active_people(session, [r.person_id for r in rows])
+    messages = []
+    for r in rows:
+        agent = people.get(r.person_id)
+        if agent is None:
+            continue
+        when = "tomorrow" if r.date == day + dt.timedelta(days=1) else f"on {r.date:%A %-d %B}"
+        goal = (
+            f"Your goal: {r.goal}"
+            if r.goal
+            else "You have not set a goal yet: a sentence on My PD days helps you use the day."
+        )
+        purpose = f" You plan to {r.purpose}." if r.purpose else ""
+        messages.append(
+            message_to(
+                agent,
+                kind="pd_day_tomorrow",
+                subject=f"pd_day:{r.id}",
+                due_date=day,
+                title=f"Your PD day is {when}",
+                body=goal + purpose,
+                link="my_pd_days",
+            )
+        )
+    return messages
+
+
+def share_prompts(session: Session, day: dt.date) -> list[Message]:
+    """The working day after a PD day with no learning share yet: a gentle prompt to share."""
+    start = day - dt.timedelta(days=1)
+    while not is_working_day(start):
+        start -= dt.timedelta(days=1)
+    rows = session.exec(
+        select(PdDay)
+        .where(PdDay.date >= start, PdDay.date < day, col(PdDay.status).in_(_LIVE_PD))
+        .where(~select(LearningShare.id).where(LearningShare.pd_day_id == PdDay.id).exists())
+    ).all()
+    people = active_people(session, [r.person_id for r in rows])
+    return [
+        message_to(
+            people[r.person_id],
+            kind="share_prompt",
+            subject=f"pd_day:{r.id}",
+            due_date=day,
+            title="How was your PD day? Share what you learned",
+            body=(
+                f"A few lines about your PD day on {r.date:%A %-d %B}: what you learned, what "
+                "worked, where it failed, and what you will try next time. Your team learns too."
+            ),
+            link="learning",
+        )
+        for r in rows
+        if r.person_id in people
+    ]
+
+
+# --- rotations ----------------------------------------------------------------------------------
+
+_LIVE_ASSIGNMENT = (AssignmentStatus.PUBLISHED.value, AssignmentStatus.ACTIVE.value)
+
+
+def _terms_in_a_week(session: Session, day: dt.date, field: str) -> list[Term]:
+    """Terms whose start (or end) is next week, as seen from working day `day`: the day a week
+    before it, or the working day before that."""
+    natural = [d + dt.timedelta(days=7) for d in days_reminded_on(day)]
+    column = col(getattr(Term, field))
+    return list(session.exec(select(Term).where(column.in_(natural))).all())
+
+
+def term_changes(session: Session, day: dt.date) -> list[Message]:
+    """A rotation term starts / ends next week: each ambassador and each host contact."""
+    messages: list[Message] = []
+    for field, kind, verb in (("start", "term_starts", "starts"), ("end", "term_ends", "ends")):
+        for term in _terms_in_a_week(session, day, field):
+            messages.extend(_term_messages(session, term, kind, verb, day))
+    return messages
+
+
+def _term_messages(
+    session: Session, term: Term, kind: str, verb: str, day: dt.date
+) -> list[Message]:
+    rows = session.exec(
+        select(Assignment).where(
+            Assignment.term_id == term.id, col(Assignment.status).in_(_LIVE_ASSIGNMENT)
+        )
+    ).all()
+    people = active_people(session, [a.person_id for a in rows])
+    departments = {d.id: d for d in session.exec(select(Department)).all()}
+    on = getattr(term, "start" if verb == "starts" else "end")
+    messages = []
+    ambassadors: dict[int, list[str]] = {}
+    for a in rows:
+        agent, dept = people.get(a.person_id), departments[a.department_id]
+        if agent is None:
+            continue
+        ambassadors.setdefault(a.department_id, []).append(agent.name)
+        body = (
+            f"You represent the support team in {dept.name}, {term.hours_per_week:g} hours a week."
+            + (f" Your host is {dept.host_contact_name}." if dept.host_contact_name else "")
+            if verb == "starts"
+            else "Time to wrap up: record your projects and what you learned, and thank your hosts."
+        )
+        messages.append(
+            message_to(
+                agent,
+                kind=kind,
+                subject=f"assignment:{a.id}",
+                due_date=day,
+                title=f"Your ambassador term in {dept.name} {verb} on {on:%A %-d %B}",
+                body=body,
+                link="my_rotation",
+            )
+        )
+    hosts = {
+        p.email.lower(): p
+        for p in session.exec(
+            select(Person).where(
+                col(Person.email).in_([d.host_contact_email.lower() for d in departments.values()])
+            )
+        ).all()
+    }
+    for dept_id, names in ambassadors.items():
+        dept = departments[dept_id]
+        if not dept.host_contact_email:
+            continue
+        address = dept.host_contact_email.lower()
+        messages.append(
+            Message(
+                address,
+                hosts[address].id if address in hosts else None,
+                kind,
+                f"term:{term.id}/department:{dept_id}",
+                day,
+                f"Support ambassadors: term {term.name} {verb} on {on:%A %-d %B}",
+                (
+                    f"{'Joining' if verb == 'starts' else 'Finishing their term with'} "
+                    f"{dept.name}: " + ", ".join(sorted(names)) + "."
+                ),
+                "my_rotation",
+            )
+        )
+    return messages
+
+
+# --- pledges ------------------------------------------------------------------------------------
+
+
+def mind_checks(session: Session, day: dt.date) -> list[Message]:
+    """Each working morning, agents with a live pledge who have not done today's mind check."""
+    rows = session.exec(
+        select(Pledge)
+        .where(col(Pledge.status).in_(LIVE), Pledge.start_date <= day)
+        .where(
+            ~select(MindCheck.id)
+            .where(MindCheck.agent_id == Pledge.agent_id, MindCheck.date == day)
+            .exists()
+        )
+    ).all()
+    people = active_people(session, [p.agent_id for p in rows])
+    return [
+        message_to(
+            people[p.agent_id],
+            kind="mind_check",
+            subject=f"pledge:{p.id}",
+            due_date=day,
+            title="Your mind check: how did yesterday go with your pledge?",
+            body="One tap: kept, partly, or slipped. “"
+            + (json.loads(p.commitments) or [""])[0]
+            + "”",
+            link="pledge",
+        )
+        for p in rows
+        if p.agent_id in people
+    ]
+
+
+# --- the Monday digest --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamWeek:
+    team_id: int
+    team: str
+    due_follow_ups: list[str]  # "Agent — Wed 2 Dec" (overdue ones first)
+    overdue: int
+    falling: list[str]  # "Agent: evidence"
+    agents: int
+    with_pd_day: int
+    pd_days: int
+    busiest: tuple[dt.date, int] | None
+    new_shares: list[str]
+
+
+def team_weeks(session: Session, day: dt.date, team_ids: list[int]) -> list[TeamWeek]:
+    """What a lead needs to know on Monday morning, per team."""
+    teams = {
+        t.id or 0: t.name
+        for t in session.exec(select(Team).where(col(Team.id).in_(team_ids))).all()
+    }
+    agents = session.exec(
+        select(Person.id, Person.name, Person.team_id).where(
+            col(Person.team_id).in_(team_ids),
+            Person.role == Role.AGENT.value,
+            col(Person.active).is_(True),
+        )
+    ).all()
+    team_of = {a: t for a, _, t in agents}
+    name_of = {a: n for a, n, _ in agents}
+    week_end = day + dt.timedelta(days=6)
+    notes = session.exec(
+        select(col(CoachingNote.agent_id), col(CoachingNote.follow_up_date))
+        .where(col(CoachingNote.agent_id).in_(team_of), col(CoachingNote.closed).is_(False))
+        .where(col(CoachingNote.follow_up_date) <= week_end)
+        .order_by(col(CoachingNote.follow_up_date))
+    ).all()
+    pd_rows = session.exec(
+        select(col(PdDay.person_id), col(PdDay.date)).where(
+            col(PdDay.person_id).in_(team_of),
+            col(PdDay.status).in_(_LIVE_PD),
+            PdDay.date >= day,
+            PdDay.date <= day + dt.timedelta(days=13),
+        )
+    ).all()
+    shares = session.exec(
+        select(LearningShare.author_id, LearningShare.title)
+        .where(col(LearningShare.author_id).in_(team_of))
+        .where(col(LearningShare.hidden_reason).is_(None))
+        .where(
+            LearningShare.created_at
+            >= dt.datetime.combine(day - dt.timedelta(days=7), dt.time(), get_settings().tz)
+        )
+        .order_by(col(LearningShare.created_at))
+    ).all()
+    falling = falling_agents(session, team_ids=team_ids, as_of=day - dt.timedelta(days=1))
+    weeks = []
+    for team_id in sorted(teams, key=lambda t: teams[t]):
+        due = [(d, name_of[a]) for a, d in notes if team_of[a] == team_id and d is not None]
+        mine_pd = [(p, d) for p, d in pd_rows if team_of[p] == team_id]
+        per_day: dict[dt.date, int] = {}
+        for _, d in mine_pd:
+            per_day[d] = per_day.get(d, 0) + 1
+        busiest = max(per_day.items(), key=lambda kv: (kv[1], -kv[0].toordinal()), default=None)
+        weeks.append(
+            TeamWeek(
+                team_id,
+                teams[team_id],
+                [f"{n} — {d:%a %-d %b}" + (" (overdue)" if d < day else "") for d, n in due],
+                sum(d < day for d, _ in due),
+                [f"{n}: {f.evidence.split(' over ')[0]}" for n, f in falling.get(team_id, [])],
+                sum(1 for t in team_of.values() if t == team_id),
+                len({p for p, _ in mine_pd}),
+                len(mine_pd),
+                busiest,
+                [f"{name_of[a]}: “{title}”" for a, title in shares if team_of[a] == team_id],
+            )
+        )
+    return weeks
+
+
+def _block(heading: str, items: list[str], limit: int) -> str:
+    more = [f"- … and {len(items) - limit} more"] if len(items) > limit else []
+    return "\n".join([heading, *(f"- {x}" for x in items[:limit]), *more])
+
+
+def _digest_section(week: TeamWeek, heading: bool) -> str:
+    busiest = (
+        f"; busiest day {week.busiest[0]:%a %-d %b} with {week.busiest[1]} away"
+        if week.busiest
+        else ""
+    )
+    overdue = f" ({week.overdue} overdue)" if week.overdue else ""
+    blocks = [f"### {week.team}"] if heading else []
+    blocks += [
+        _block(
+            f"**Follow-ups due this week: {len(week.due_follow_ups)}**{overdue}",
+            week.due_follow_ups,
+            15,
+        ),
+        _block(f"**Falling trends: {len(week.falling)}**", week.falling, 10),
+        f"**PD days in the next two weeks: {week.pd_days}** "
+        f"({week.with_pd_day} of {week.agents} agents{busiest})",
+        _block(f"**New learning shares: {len(week.new_shares)}**", week.new_shares, 10),
+    ]
+    return "\n\n".join(blocks)
+
+
+def weekly_digests(session: Session, day: dt.date) -> list[Message]:
+    """Monday: each lead gets their team's week; each manager the same for every team."""
+    teams = session.exec(select(Team).where(col(Team.lead_id).is_not(None))).all()
+    managers = session.exec(
+        select(Person).where(Person.role == Role.MANAGER.value, col(Person.active).is_(True))
+    ).all()
+    team_ids = [t.id for t in session.exec(select(Team)).all() if t.id is not None]
+    weeks = {w.team_id: w for w in team_weeks(session, day, team_ids)} if team_ids else {}
+    leads = active_people(session, [t.lead_id for t in teams])
+    title = f"Your week ahead: {day:%-d %B}"
+    messages = [
+        message_to(
+            leads[t.lead_id],
+            kind="weekly_digest",
+            subject=f"team:{t.id}",
+            due_date=day,
+            title=f"{title} — {t.name}",
+            body=_digest_section(weeks[t.id], heading=False),
+            link="team",
+        )
+        for t in teams
+        if t.lead_id in leads and t.id in weeks
+    ]
+    if managers and weeks:
+        overdue = sum(w.overdue for w in weeks.values())
+        summary = (
+            f"{len(weeks)} teams · {sum(len(w.due_follow_ups) for w in weeks.values())} follow-ups "
+            f"due ({overdue} overdue) · {sum(len(w.falling) for w in weeks.values())} falling "
+            f"trends · {sum(len(w.new_shares) for w in weeks.values())} new learning shares"
+        )
+        body = summary + "\n\n" + "\n\n".join(_digest_section(w, True) for w in weeks.values())
+        messages += [
+            message_to(
+                m,
+                kind="weekly_digest",
+                subject="organisation",
+                due_date=day,
+                title=f"{title} — every team",
+                body=body,
+                link="organisation",
+            )
+            for m in managers
+        ]
+    return messages
+
+
+# --- running what is due ------------------------------------------------------------------------
+
+Rule = Callable[[Session, dt.date], list[Message]]
+DAILY_RULES: tuple[Rule, ...] = (
+    follow_ups_due,
+    overdue_escalations,
+    pd_days_tomorrow,
+    share_prompts,
+    term_changes,
+    mind_checks,
+)
+
+
+def local(at: dt.datetime) -> dt.datetime:
+    """`at` in the organisation's time zone (a naive moment is read as local time)."""
+    tz = get_settings().tz
+    return at.replace(tzinfo=tz) if at.tzinfo is None else at.astimezone(tz)
+
+
+def due_messages(session: Session, at: dt.datetime) -> list[Message]:
+    moment = local(at)
+    day, time = moment.date(), moment.time().replace(tzinfo=None)
+    messages: list[Message] = []
+    if is_working_day(day) and time >= DAILY_AT:
+        for rule in DAILY_RULES:
+            messages.extend(rule(session, day))
+    if day.weekday() == 0 and time >= DIGEST_AT:
+        messages.extend(weekly_digests(session, day))
+    return messages
+
+
+def run_due(session: Session, *, at: dt.datetime) -> list[Created]:
+    """Create every notification due by `at` that does not exist yet; return those created."""
+    return send(session, due_messages(session, at))
+
+
+def latest_scheduled(now: dt.datetime, *, at: dt.time, weekdays: frozenset[int]) -> dt.datetime:
+    """The latest moment of a daily schedule (`at` on `weekdays`) at or before `now`."""
+    moment = local(now)
+    day = moment.date()
+    while True:
+        candidate = dt.datetime.combine(day, at, tzinfo=moment.tzinfo)
+        if day.weekday() in weekdays and candidate <= moment:
+            return candidate
+        day -= dt.timedelta(days=1)
+
+
+def catch_up_moment(now: dt.datetime, *, at: dt.time, weekdays: frozenset[int]) -> dt.datetime:
+    """The moment a scheduled run stands for: now on the day it was due; for a run caught up
+    after midnight (downtime, at most a day late) the end of the day it was due."""
+    due = latest_scheduled(now, at=at, weekdays=weekdays)
+    moment = local(now)
+    if due.date() == moment.date():
+        return moment
+    return dt.datetime.combine(due.date(), dt.time(23, 59, 59), tzinfo=due.tzinfo)

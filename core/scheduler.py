@@ -1,0 +1,143 @@
+"""The background scheduler (APScheduler 3) that runs the reminder jobs.
+
+Jobs live in the application database (APScheduler's SQLAlchemy job store, table
+`apscheduler_jobs`), so their next run times survive a restart: a run missed while the server was
+down is caught up once on start (coalesce), unless it is more than a day old (misfire grace).
+With HEADWAY_SCHEDULER=embedded each app server process runs one scheduler; with `worker`, one
+`headway worker` process does. The jobs are idempotent (core.reminders), so two schedulers by
+mistake duplicate nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy import Engine
+
+from core import clock
+from core.config import get_settings
+from core.db import make_engine, session_scope
+from core.mailer import send_pending
+from core.notifications import Created
+from core.reminders import DAILY_AT, DIGEST_AT, WORKING_WEEKDAYS, catch_up_moment, run_due
+
+log = logging.getLogger("headway.jobs")
+
+MISFIRE_GRACE_SECONDS = 24 * 3600  # a run more than a day late is stale: skip it
+PICK_UP_MINUTES = 5
+
+
+@lru_cache(maxsize=4)
+def _engine(url: str) -> Engine:
+    return make_engine(url)
+
+
+def run_and_deliver(at: dt.datetime) -> list[Created]:
+    """One scheduled run: create what is due by `at`, then send queued e-mail."""
+    engine = _engine(get_settings().database_url)
+    with session_scope(engine) as session:
+        created = run_due(session, at=at)
+    if created:
+        log.info("%d notifications created for %s", len(created), at.isoformat())
+    sent = send_pending(engine)
+    if sent:
+        log.info("%d e-mails sent", sent)
+    return created
+
+
+# Job functions: module level, because the job store keeps a reference to them.
+
+
+def daily_reminders_job() -> None:
+    run_and_deliver(catch_up_moment(clock.now_local(), at=DAILY_AT, weekdays=WORKING_WEEKDAYS))
+
+
+def weekly_digest_job() -> None:
+    run_and_deliver(catch_up_moment(clock.now_local(), at=DIGEST_AT, weekdays=frozenset({0})))
+
+
+def pick_up_job() -> None:
+    """Every few minutes: what became due since the morning run (a follow-up recorded at noon
+    for today) and e-mail for events."""
+    run_and_deliver(clock.now_local())
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    id: str
+    func: Callable[[], None]
+    trigger: BaseTrigger
+    misfire_grace_time: int
+
+
+def job_specs() -> list[JobSpec]:
+    tz = get_settings().tz
+    days = ",".join(("mon", "tue", "wed", "thu", "fri", "sat", "sun")[d] for d in WORKING_WEEKDAYS)
+    return [
+        JobSpec(
+            "daily-reminders",
+            daily_reminders_job,
+            CronTrigger(day_of_week=days, hour=DAILY_AT.hour, minute=DAILY_AT.minute, timezone=tz),
+            MISFIRE_GRACE_SECONDS,
+        ),
+        JobSpec(
+            "weekly-digest",
+            weekly_digest_job,
+            CronTrigger(
+                day_of_week="mon", hour=DIGEST_AT.hour, minute=DIGEST_AT.minute, timezone=tz
+            ),
+            MISFIRE_GRACE_SECONDS,
+        ),
+        JobSpec(
+            "pick-up",
+            pick_up_job,
+            IntervalTrigger(minutes=PICK_UP_MINUTES, timezone=tz),
+            PICK_UP_MINUTES * 60,
+        ),
+    ]
+
+
+def start_scheduler(engine: Engine, **scheduler_options: Any) -> BackgroundScheduler:
+    """Start a scheduler on `engine`'s job store with Headway's jobs.
+
+    Jobs already stored keep their next run time (so a restart catches up what it missed);
+    only new or changed jobs are (re)scheduled. The scheduler starts paused while that happens.
+    """
+    scheduler = BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=engine)},
+        executors={"default": ThreadPoolExecutor(2)},
+        job_defaults={"coalesce": True, "max_instances": 1},
+        timezone=get_settings().tz,
+        **scheduler_options,
+    )
+    scheduler.start(paused=True)
+    for spec in job_specs():
+        job = scheduler.get_job(spec.id)
+        if job is None:
+            scheduler.add_job(
+                spec.func,
+                spec.trigger,
+                id=spec.id,
+                name=spec.id,
+                misfire_grace_time=spec.misfire_grace_time,
+                replace_existing=True,
+            )
+        elif str(job.trigger) != str(spec.trigger) or job.func is not spec.func:
+            scheduler.modify_job(
+                spec.id, func=spec.func, misfire_grace_time=spec.misfire_grace_time
+            )
+            scheduler.reschedule_job(spec.id, trigger=spec.trigger)
+    scheduler.resume()
+    log.info("scheduler started: %s", ", ".join(j.id for j in scheduler.get_jobs()))
+    return scheduler
