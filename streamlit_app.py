@@ -7,15 +7,16 @@ if get_script_run_ctx(suppress_warning=True) is None:
     # Imported by `streamlit run` as an ASGI app: serve the pages plus Headway's cookie routes.
     from streamlit.runtime.pages_manager import PagesManager
 
-    from ui.server import build_routes
+    from ui.server import build_routes, lifespan
 
     # Our page scripts live in pages/, which Streamlit would otherwise treat as a legacy
     # multipage folder until the first st.navigation call: a first visitor's deep link would
     # then run a page script on its own, without the login gate. Navigation is ours from the start.
     PagesManager.uses_pages_directory = False
-    app = st.App(__file__, routes=build_routes())
+    app = st.App(__file__, routes=build_routes(), lifespan=lifespan)
 else:
     from core.errors import DomainError
+    from ui.inbox import inbox_title
     from ui.login import render_password_change
     from ui.navigation import login_page, pages_for
     from ui.state import (
@@ -41,7 +42,8 @@ else:
             st.switch_page(login_page())
         page.run()
     else:
-        page = st.navigation(pages_for(login.actor.role), position="top")
+        titles = {"inbox": inbox_title(login.actor)}
+        page = st.navigation(pages_for(login.actor.role, titles=titles), position="top")
         render_cookie_sync()
         with st.sidebar:
             st.markdown(f"Signed in as **{login.actor.name}** · {login.actor.role.label}")

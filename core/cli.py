@@ -363,7 +363,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # usage errors (exit 1) and --help (exit 0)
+        return int(exc.code or 0)
     if getattr(args, "database", None):
         os.environ["DATABASE_URL"] = args.database
         from core.config import get_settings

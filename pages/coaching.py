@@ -18,7 +18,7 @@ from core.coaching import (
 from core.errors import DomainError
 from core.models import METRICS
 from core.org import list_teams
-from ui.coaching import queue_frame
+from ui.coaching import open_requested_agent, queue_frame
 from ui.state import actor, db
 from ui.widgets import show_error
 
@@ -33,6 +33,7 @@ with db() as session:
 if not teams:
     st.info("You do not coach a team yet.")
     st.stop()
+open_requested_agent(me, teams)
 team_id = st.selectbox("Team", list(teams), format_func=teams.get, key="coach_team")
 with db() as session:
     queue = coaching_queue(session, actor=me, team_id=team_id)

@@ -14,6 +14,7 @@ from core.pledges import (
     edit_commitments,
     mentored,
     my_pledge,
+    nudge,
     renew,
     retire,
     sign,
@@ -162,3 +163,12 @@ for p in mentoring:
             st.plotly_chart(heatmap_figure(checks, day), key=f"mentee_heat_{p.id}")
             for c in [c for c in checks if c.note][-5:]:
                 st.text(f"{c.date:%d %b}: {c.answer.value} — {c.note}")
+            with st.form(f"nudge_{p.id}", clear_on_submit=True):
+                words = st.text_input("A word of encouragement (optional)", max_chars=500)
+                if st.form_submit_button("Send a nudge", icon=":material/favorite:"):
+                    try:
+                        with db() as session:
+                            nudge(session, actor=me, pledge_id=p.id, message=words)
+                        st.success(f"Nudge sent: {p.agent} sees it in their inbox.")
+                    except DomainError as exc:
+                        show_error(exc)

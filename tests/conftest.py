@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -176,3 +177,39 @@ def org(session: Session) -> dict[str, Person | Team]:
         "manager": make_person(session, role=Role.MANAGER),
         "admin": make_person(session, role=Role.ADMIN),
     }
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def committed_url(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """A fresh, migrated database of each kind whose commits are real (for several connections,
+    processes and schedulers); DATABASE_URL points at it."""
+    if request.param == "sqlite":
+        path = tmp_path / "committed.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        url = f"sqlite:///{path}"
+        drop = None
+    else:
+        from sqlalchemy import make_url
+
+        server = make_url(request.getfixturevalue("postgres_url"))
+        name = f"headway_{uuid.uuid4().hex[:12]}"
+        admin = make_engine(server.render_as_string(False), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"CREATE DATABASE {name}")
+        url = server.set(database=name).render_as_string(False)
+        engine = make_engine(url)
+        migrate(engine)
+        engine.dispose()
+
+        def drop() -> None:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            admin.dispose()
+
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    yield url
+    if drop is not None:
+        drop()

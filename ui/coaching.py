@@ -1,12 +1,17 @@
-"""Coaching tables."""
+"""Coaching tables, and opening the agent a link asks for."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import pandas as pd
+import streamlit as st
 
+from core.access import Actor
 from core.coaching import QueueRow
+from core.errors import DomainError
+from core.org import get_person
+from ui.state import db
 
 
 def queue_frame(rows: Sequence[QueueRow]) -> pd.DataFrame:
@@ -25,3 +30,19 @@ def queue_frame(rows: Sequence[QueueRow]) -> pd.DataFrame:
             for r in rows
         ]
     )
+
+
+def open_requested_agent(me: Actor, teams: dict[int, str]) -> None:
+    """A link such as a follow-up reminder's (`?agent=ID`) opens that agent's team and notes."""
+    requested = st.query_params.get("agent")
+    if not requested or st.session_state.get("coach_opened") == requested:
+        return
+    st.session_state["coach_opened"] = requested
+    try:
+        with db() as session:
+            who = get_person(session, actor=me, person_id=int(requested))
+    except (ValueError, DomainError):
+        st.warning("That link names an agent you do not coach; pick one below.")
+        return
+    if who.team_id in teams:
+        st.session_state["coach_team"], st.session_state["coach_agent"] = who.team_id, who.id

@@ -37,6 +37,7 @@ PAGE_TABLE: tuple[tuple[str, str, str, str, str, frozenset[Role]], ...] = (
         "growth",
         frozenset({Role.AGENT, Role.TEAM_LEAD, Role.MANAGER}),
     ),
+    ("Me", "inbox.py", "Inbox", ":material/inbox:", "inbox", frozenset(Role)),
     ("Me", "pledge.py", "My pledge", ":material/volunteer_activism:", "pledge", frozenset(Role)),
     ("Me", "account.py", "My account", ":material/key:", "account", frozenset(Role)),
     (
@@ -149,8 +150,11 @@ PAGE_TABLE: tuple[tuple[str, str, str, str, str, frozenset[Role]], ...] = (
 LOGIN_PAGE = "login.py"
 
 
-def pages_for(role: Role | None) -> dict[str, list[st.Page]]:
-    """The navigation of `role`.
+def pages_for(
+    role: Role | None, *, titles: dict[str, str] | None = None
+) -> dict[str, list[st.Page]]:
+    """The navigation of `role`; `titles` replaces some pages' titles (by url path), such as the
+    inbox with its unread count.
 
     Logged out (None): the login page first and default, then every other page, so that a deep
     link resolves to its page; the app remembers it and shows the login page instead.
@@ -160,7 +164,7 @@ def pages_for(role: Role | None) -> dict[str, list[st.Page]]:
         if role is None or role in roles:
             page = st.Page(
                 PAGES_DIR / file,
-                title=title,
+                title=(titles or {}).get(url_path, title),
                 icon=icon,
                 url_path=url_path,
                 default=role is not None and file == "home.py",
@@ -171,6 +175,14 @@ def pages_for(role: Role | None) -> dict[str, list[st.Page]]:
 
 def login_page() -> st.Page:
     return st.Page(PAGES_DIR / LOGIN_PAGE, title="Log in", url_path="login", default=True)
+
+
+def page_for(role: Role, url_path: str) -> str | None:
+    """The script path of the page at `url_path` if `role` may open it, else None."""
+    for _, file, _, _, path, roles in PAGE_TABLE:
+        if path == url_path and role in roles:
+            return str(PAGES_DIR / file)
+    return None
 
 
 def page_file(url_path: str) -> str:

@@ -1,4 +1,5 @@
-"""HTTP routes beside the Streamlit app: set and clear the HttpOnly session cookie.
+"""The server around the Streamlit app: routes that set and clear the HttpOnly session cookie,
+and the lifespan that runs the embedded reminder scheduler.
 
 Streamlit scripts cannot set cookies, so after a login the page posts the fresh token here; the
 route checks it against the database before signing it into the cookie.
@@ -6,7 +7,11 @@ route checks it against the database before signing it into the cookie.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from starlette.requests import Request
@@ -60,3 +65,20 @@ def build_routes() -> list[BaseRoute]:
         Route("/auth/session", set_session_cookie, methods=["POST"]),
         Route("/auth/logout", clear_session_cookie, methods=["POST"]),
     ]
+
+
+@asynccontextmanager
+async def lifespan(_app: Any) -> AsyncIterator[None]:
+    """One scheduler per server process when HEADWAY_SCHEDULER=embedded (the default); with
+    `worker`, a separate `headway worker` runs the jobs and the app runs none."""
+    scheduler = None
+    if get_settings().scheduler == "embedded":
+        from core.scheduler import start_scheduler
+
+        logging.getLogger("headway.jobs").setLevel(logging.INFO)
+        scheduler = start_scheduler(_engine())
+    try:
+        yield None
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)

@@ -1,0 +1,307 @@
+"""The scheduler, the CLI and e-mail on real, committed databases: a restart catches up once,
+a stale run is skipped, two schedulers (or two runs at once) duplicate nothing, `headway jobs
+run-due` follows the contract, and e-mail carries a working link and goes once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from apscheduler.events import EVENT_JOB_ERROR, JobExecutionEvent
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import Engine
+from sqlmodel import Session, func, select
+
+from core import clock
+from core.cli import main
+from core.config import get_settings
+from core.db import make_engine
+from core.mailer import parse_smtp_url, send_pending
+from core.models import CoachingNote, Notification, Role
+from core.reminders import run_due
+from core.scheduler import start_scheduler
+from tests.conftest import TODAY, make_person, make_team
+
+SEVEN_FIVE = dt.datetime.combine(TODAY, dt.time(7, 5), tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def engine(committed_url: str) -> Iterator[Engine]:
+    """The committed database with a team, its lead, two agents, a manager, and a note whose
+    follow-up is due today."""
+    engine = make_engine(committed_url)
+    with Session(engine) as session:
+        team = make_team(session, name="Resolutions")
+        lead = make_person(session, role=Role.TEAM_LEAD, team=team, leads=True, email="l@x.org")
+        agent = make_person(session, team=team, email="a@x.org")
+        make_person(session, team=team)
+        make_person(session, role=Role.MANAGER)
+        session.add(
+            CoachingNote(
+                agent_id=agent.id,
+                coach_id=lead.id,
+                date=TODAY - dt.timedelta(days=1),
+                focus_metric="fcr",
+                to_try="Offer a callback time",
+                follow_up_date=TODAY,
+            )
+        )
+        session.commit()
+    yield engine
+    engine.dispose()
+
+
+def count(engine: Engine) -> int:
+    with Session(engine) as session:
+        return int(session.exec(select(func.count()).select_from(Notification)).one())
+
+
+def wait_until(condition, timeout: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail("the scheduler did not get there in time")
+        time.sleep(0.1)
+
+
+def set_next_run(engine: Engine, job_id: str, when: dt.datetime) -> None:
+    """Rewrite a stored job's next run time while no scheduler runs (downtime, simulated)."""
+    store = SQLAlchemyJobStore(engine=engine)
+    store.start(BackgroundScheduler(), "default")
+    job = store.lookup_job(job_id)
+    assert job is not None
+    job._modify(next_run_time=when)
+    store.update_job(job)
+
+
+def errors_of(scheduler: BackgroundScheduler) -> list[BaseException]:
+    errors: list[BaseException] = []
+
+    def listen(event: JobExecutionEvent) -> None:
+        errors.append(event.exception or RuntimeError(event.job_id))
+
+    scheduler.add_listener(listen, EVENT_JOB_ERROR)
+    return errors
+
+
+def stored_next_run(scheduler: BackgroundScheduler, job_id: str) -> dt.datetime:
+    job = scheduler.get_job(job_id)
+    assert job is not None and job.next_run_time is not None
+    return job.next_run_time
+
+
+def freeze(monkeypatch: pytest.MonkeyPatch, moment: dt.datetime) -> None:
+    """A controllable clock for Headway and for APScheduler's own sense of now."""
+
+    class Frozen(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):  # type: ignore[no-untyped-def,override]
+            return moment.astimezone(tz) if tz else moment.replace(tzinfo=None)
+
+    monkeypatch.setattr("apscheduler.schedulers.base.datetime", Frozen)
+    monkeypatch.setattr("apscheduler.executors.base.datetime", Frozen)
+    monkeypatch.setattr(clock, "now_local", lambda: moment)
+
+
+def utc(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=dt.UTC)
+
+
+def test_a_restart_in_the_middle_of_the_day_catches_the_missed_run_up_once(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    freeze(monkeypatch, utc(TODAY - dt.timedelta(days=1), 20))  # Sunday evening
+    first = start_scheduler(engine)
+    assert stored_next_run(first, "daily-reminders") == utc(TODAY, 7)
+    first.shutdown()
+    # Down over seven o'clock on Monday; back at eleven: the morning run is caught up, once.
+    freeze(monkeypatch, utc(TODAY, 11))
+    restarted = start_scheduler(engine)
+    errors = errors_of(restarted)
+    try:
+        wait_until(lambda: count(engine) > 0)
+        wait_until(lambda: stored_next_run(restarted, "daily-reminders") > utc(TODAY, 11))
+        time.sleep(0.5)
+    finally:
+        restarted.shutdown()
+    created = count(engine)
+    assert errors == []
+    with Session(engine) as session:  # everything due by then exists, each once
+        assert run_due(session, at=utc(TODAY, 11)) == []
+        kinds = session.exec(select(Notification.kind)).all()
+    assert kinds.count("follow_up_due") == 1
+    freeze(monkeypatch, utc(TODAY, 11, 30))  # a second restart the same day runs nothing again
+    again = start_scheduler(engine)
+    time.sleep(1.0)
+    again.shutdown()
+    assert count(engine) == created
+
+
+def test_a_run_more_than_a_day_late_is_skipped(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wednesday = TODAY + dt.timedelta(days=2)
+    freeze(monkeypatch, utc(wednesday, 20))
+    start_scheduler(engine).shutdown()
+    # Down from Wednesday night to Saturday morning: Friday's run is 27 hours late, stale.
+    saturday = TODAY + dt.timedelta(days=5)
+    freeze(monkeypatch, utc(saturday, 10))
+    restarted = start_scheduler(engine)
+    try:
+        wait_until(lambda: stored_next_run(restarted, "daily-reminders") > utc(saturday, 10))
+        time.sleep(0.5)
+    finally:
+        restarted.shutdown()
+    assert count(engine) == 0
+
+
+def test_a_restart_keeps_one_copy_of_each_job_and_its_schedule(engine: Engine) -> None:
+    first = start_scheduler(engine)
+    planned = {j.id: j.next_run_time for j in first.get_jobs()}
+    first.shutdown()
+    second = start_scheduler(engine)
+    try:
+        jobs = {j.id: j for j in second.get_jobs()}
+    finally:
+        second.shutdown()
+    assert sorted(jobs) == ["daily-reminders", "pick-up", "weekly-digest"]
+    assert jobs["daily-reminders"].next_run_time == planned["daily-reminders"]
+    assert jobs["daily-reminders"].coalesce is True
+    assert jobs["daily-reminders"].misfire_grace_time == 24 * 3600
+    assert str(jobs["weekly-digest"].trigger).startswith("cron[day_of_week='mon', hour='7'")
+
+
+def test_two_schedulers_on_one_database_create_no_duplicates(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(clock, "now_local", lambda: SEVEN_FIVE)
+    other = make_engine(engine.url.render_as_string(False))
+    schedulers = [start_scheduler(engine), start_scheduler(other)]
+    errors = [e for s in schedulers for e in [errors_of(s)]]
+    try:
+        now = dt.datetime.now(dt.UTC)
+        for scheduler in schedulers:
+            scheduler.modify_job("pick-up", next_run_time=now)
+        wait_until(lambda: count(engine) > 0)
+        time.sleep(2.0)
+    finally:
+        for scheduler in schedulers:
+            scheduler.shutdown()
+        other.dispose()
+    assert errors == [[], []]
+    with Session(engine) as session:
+        assert run_due(session, at=SEVEN_FIVE) == []
+
+
+def test_two_runs_at_the_same_moment_split_the_work_without_duplicates(engine: Engine) -> None:
+    barrier = threading.Barrier(2)
+    results: list[list] = [[], []]
+
+    def run(index: int) -> None:
+        with Session(make_engine(engine.url.render_as_string(False))) as session:
+            barrier.wait()
+            results[index] = run_due(session, at=SEVEN_FIVE)
+            session.commit()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    first, second = ({c.line() for c in r} for r in results)
+    assert first.isdisjoint(second)
+    assert len(first | second) == count(engine) >= 2
+
+
+def test_run_due_prints_what_it_created_then_the_summary_and_a_rerun_creates_nothing(
+    engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["jobs", "run-due", "--at", f"{TODAY}T07:10"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "l@x.org follow_up_due coaching_note:1" in out
+    assert "a@x.org check_in_today coaching_note:1" in out
+    assert out[-1] == f"{len(out) - 1} notifications created"
+    assert main(["jobs", "run-due", "--at", f"{TODAY}T07:10"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["0 notifications created"]
+    assert main(["jobs", "run-due", "--at", "23/11/2026 07:00"]) == 1
+    assert "YYYY-MM-DDTHH:MM" in capsys.readouterr().err
+
+
+# --- e-mail ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def smtp_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[list]:
+    """A local SMTP server (aiosmtpd) that keeps what it receives; SMTP_URL points at it."""
+    from aiosmtpd.controller import Controller
+
+    received: list = []
+
+    class Keep:
+        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+            received.append(envelope)
+            return "250 OK"
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("SMTP_URL", f"smtp://127.0.0.1:{port}")
+    monkeypatch.setenv("HEADWAY_BASE_URL", "https://headway.example.org")
+    get_settings.cache_clear()
+    yield received
+    controller.stop()
+
+
+def test_e_mail_carries_the_reminder_and_a_working_link_and_is_sent_once(
+    engine: Engine, smtp_server: list
+) -> None:
+    from email import message_from_bytes, policy
+
+    with Session(engine) as session:
+        created = run_due(session, at=SEVEN_FIVE)
+        session.commit()
+    assert any(c.kind == "follow_up_due" for c in created)
+    sent = send_pending(engine)
+    assert sent >= 1 and send_pending(engine) == 0
+    mails = [message_from_bytes(e.content, policy=policy.default) for e in smtp_server]
+    assert len(mails) == sent
+    (due,) = [m for m in mails if m["Subject"].startswith("Check back in with")]
+    with Session(engine) as session:
+        row = session.exec(select(Notification).where(Notification.kind == "follow_up_due")).one()
+        agent_id = session.exec(select(CoachingNote.agent_id)).one()
+    assert due["To"] == "l@x.org" and row.email_state == "sent"
+    body = due.get_content()
+    assert "Offer a callback time" in body
+    assert f"https://headway.example.org/coaching?agent={agent_id}&n={row.id}" in body
+    assert "inbox preferences: https://headway.example.org/inbox" in body
+
+
+def test_a_kind_that_is_not_wanted_by_e_mail_is_not_sent(engine: Engine, smtp_server: list) -> None:
+    with Session(engine) as session:
+        run_due(session, at=SEVEN_FIVE)
+        session.commit()
+        states = dict(session.exec(select(Notification.kind, Notification.email_state)).all())
+    send_pending(engine)
+    assert states["check_in_today"] == "none"  # agents get this one in Headway only by default
+    assert all(m.rcpt_tos != ["a@x.org"] for m in smtp_server)
+
+
+def test_smtp_urls_are_read_with_tls_and_credentials() -> None:
+    server = parse_smtp_url("smtp://mailer:p%40ss@mail.example.org:587?starttls=1")
+    assert (server.host, server.port, server.starttls, server.ssl) == (
+        "mail.example.org",
+        587,
+        True,
+        False,
+    )
+    assert (server.username, server.password) == ("mailer", "p@ss")
+    assert parse_smtp_url("smtps://mail.example.org").port == 465
+    with pytest.raises(Exception, match="SMTP_URL"):
+        parse_smtp_url("http://mail.example.org")
