@@ -450,15 +450,14 @@ def _block(heading: str, items: list[str], limit: int) -> str:
     return "\n".join([heading, *(f"- {x}" for x in items[:limit]), *more])
 
 
-def _digest_section(week: TeamWeek, heading: bool) -> str:
+def _digest_section(week: TeamWeek) -> str:
     busiest = (
         f"; busiest day {week.busiest[0]:%a %-d %b} with {week.busiest[1]} away"
         if week.busiest
         else ""
     )
     overdue = f" ({week.overdue} overdue)" if week.overdue else ""
-    blocks = [f"### {week.team}"] if heading else []
-    blocks += [
+    blocks = [
         _block(
             f"**Follow-ups due this week: {len(week.due_follow_ups)}**{overdue}",
             week.due_follow_ups,
@@ -470,6 +469,15 @@ def _digest_section(week: TeamWeek, heading: bool) -> str:
         _block(f"**New learning shares: {len(week.new_shares)}**", week.new_shares, 10),
     ]
     return "\n\n".join(blocks)
+
+
+def _team_line(week: TeamWeek) -> str:
+    overdue = f" ({week.overdue} overdue)" if week.overdue else ""
+    return (
+        f"**{week.team}**: {len(week.due_follow_ups)} follow-ups due{overdue} · "
+        f"{len(week.falling)} falling trends · PD days for {week.with_pd_day} of {week.agents} "
+        f"agents in the next two weeks · {len(week.new_shares)} new learning shares"
+    )
 
 
 def weekly_digests(session: Session, day: dt.date) -> list[Message]:
@@ -489,7 +497,7 @@ def weekly_digests(session: Session, day: dt.date) -> list[Message]:
             subject=f"team:{t.id}",
             due_date=day,
             title=f"{title} — {t.name}",
-            body=_digest_section(weeks[t.id], heading=False),
+            body=_digest_section(weeks[t.id]),
             link="team",
         )
         for t in teams
@@ -502,7 +510,17 @@ def weekly_digests(session: Session, day: dt.date) -> list[Message]:
             f"due ({overdue} overdue) · {sum(len(w.falling) for w in weeks.values())} falling "
             f"trends · {sum(len(w.new_shares) for w in weeks.values())} new learning shares"
         )
-        body = summary + "\n\n" + "\n\n".join(_digest_section(w, True) for w in weeks.values())
+        ranked = sorted(
+            weeks.values(), key=lambda w: (-w.overdue, -len(w.falling), -len(w.due_follow_ups))
+        )
+        body = "\n\n".join(
+            [
+                summary,
+                _block(
+                    "**Teams, those needing attention first**", [_team_line(w) for w in ranked], 40
+                ),
+            ]
+        )
         messages += [
             message_to(
                 m,

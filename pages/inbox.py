@@ -45,7 +45,10 @@ with messages_tab:
             st.markdown(f"{ICONS.get(item.kind, ':material/notifications:')} {title}")
             status = "read" if item.read else "unread"
             st.text(f"{item.due_date:%a %-d %b %Y} · {status}")
-            if item.body:
+            if len(item.body) > 400:  # a digest: one click away, so the list stays scannable
+                with st.expander("Read it all"):
+                    st.markdown(item.body)
+            elif item.body:
                 st.markdown(item.body)
             link, toggle = st.columns([1, 5])
             target = page_for(me.role, item.page)

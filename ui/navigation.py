@@ -10,8 +10,10 @@ from core.models import Role
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 
-# (section, file, title, icon, url path, roles)
+# (section, file, title, icon, url path, roles); section "" is a top-level link (the inbox,
+# whose title carries the unread count, stays in sight).
 PAGE_TABLE: tuple[tuple[str, str, str, str, str, frozenset[Role]], ...] = (
+    ("", "inbox.py", "Inbox", ":material/inbox:", "inbox", frozenset(Role)),
     ("Me", "home.py", "My day", ":material/today:", "home", frozenset(Role)),
     (
         "Me",
@@ -37,7 +39,6 @@ PAGE_TABLE: tuple[tuple[str, str, str, str, str, frozenset[Role]], ...] = (
         "growth",
         frozenset({Role.AGENT, Role.TEAM_LEAD, Role.MANAGER}),
     ),
-    ("Me", "inbox.py", "Inbox", ":material/inbox:", "inbox", frozenset(Role)),
     ("Me", "pledge.py", "My pledge", ":material/volunteer_activism:", "pledge", frozenset(Role)),
     ("Me", "account.py", "My account", ":material/key:", "account", frozenset(Role)),
     (

@@ -28,6 +28,7 @@ PAGES = {
     "team_growth": "pages/team_growth.py",
     "learning": "pages/learning.py",
     "pledge": "pages/pledge.py",
+    "inbox": "pages/inbox.py",
     "team": "pages/team.py",
     "organisation": "pages/organisation.py",
     "people": "pages/admin_people.py",
@@ -45,6 +46,7 @@ ALLOWED = {
         "import_metrics",
         "learning",
         "pledge",
+        "inbox",
     },
     "manager": {
         "home",
@@ -60,6 +62,7 @@ ALLOWED = {
         "team_growth",
         "learning",
         "pledge",
+        "inbox",
     },
     "lead": {
         "home",
@@ -74,8 +77,18 @@ ALLOWED = {
         "team_growth",
         "learning",
         "pledge",
+        "inbox",
     },
-    "agent": {"home", "account", "my_pd_days", "my_rotation", "growth", "learning", "pledge"},
+    "agent": {
+        "home",
+        "account",
+        "my_pd_days",
+        "my_rotation",
+        "growth",
+        "learning",
+        "pledge",
+        "inbox",
+    },
 }
 TITLE = {
     "account": "My account",
@@ -91,6 +104,7 @@ TITLE = {
     "team_growth": "Team growth",
     "learning": "Learning shares",
     "pledge": "Promise of positivity",
+    "inbox": "Inbox",
     "team": "Team at a glance",
     "organisation": "Teams overview",
     "people": "People",
@@ -321,3 +335,59 @@ def test_an_agent_edits_a_draft_pledge_before_signing(app_as) -> None:
     box.input("I will listen first\nI will check back in")
     at.button(key="FormSubmitter:pledge_edit-Save commitments").click().run()
     assert "1. I will listen first" in [t.value for t in at.text]
+
+
+def _run_due(moment: str) -> list:
+    import datetime as dt
+    import os
+
+    from sqlmodel import Session
+
+    from core.db import make_engine
+    from core.reminders import run_due
+
+    with Session(make_engine(os.environ["DATABASE_URL"])) as session:
+        created = run_due(session, at=dt.datetime.fromisoformat(moment))
+        session.commit()
+    return created
+
+
+def test_the_inbox_lists_my_reminders_and_marks_them_read(app_as) -> None:
+    created = _run_due("2026-11-23T07:45")
+    mine = [c.title for c in created if c.recipient == "lead@example.com"]
+    assert mine, "the demo lead has reminders on a Monday morning"
+    at = app_as("lead@example.com", PAGES["inbox"])
+    assert not at.exception
+    shown = texts(at)
+    assert all(title in shown for title in mine)
+    states = [t.value.split(" · ")[-1] for t in at.text]
+    assert "unread" in states
+    at.button(key="inbox_all_read").click().run()
+    assert {t.value.split(" · ")[-1] for t in at.text} == {"read"}
+    at.toggle(key="inbox_unread_only").set_value(True).run()
+    assert "All read." in texts(at)
+
+
+def test_an_empty_inbox_says_what_will_arrive_and_preferences_save(app_as) -> None:
+    import os
+
+    from sqlmodel import Session
+
+    from core.db import make_engine
+    from core.models import Person
+
+    with Session(make_engine(os.environ["DATABASE_URL"])) as session:
+        session.add(Person(name="New Starter", email="new.starter@example.com", role="admin"))
+        session.commit()
+    at = app_as("new.starter@example.com", PAGES["inbox"])
+    assert "Nothing here yet" in texts(at)
+    assert "E-mail is not set up on this server" in texts(at)
+    at.button(key="inbox_save_preferences").click().run()
+    assert any("Saved" in s.value for s in at.success)
+
+
+def test_a_reminders_link_opens_the_coaching_page_on_that_agent(app_as) -> None:
+    agent_id = _person_id("agent2@example.com")  # in another team than the first one listed
+    at = app_as("manager@example.com", PAGES["coaching"], agent=str(agent_id))
+    assert not at.exception
+    assert at.selectbox(key="coach_agent").value == agent_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -36,14 +37,22 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app, served on a fresh demo database, as a user's browser reaches it."""
+def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The environment of the served app (its demo database), for `headway` commands too."""
     folder = tmp_path_factory.mktemp("e2e")
-    env = {
+    return {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{folder / 'demo.db'}",
         "HEADWAY_TODAY": TODAY.isoformat(),
     }
+
+
+@pytest.fixture(scope="session")
+def app_url(app_env: dict[str, str]) -> Iterator[str]:
+    """The app, served on a fresh demo database, as a user's browser reaches it. It runs the
+    embedded reminder scheduler, as a single-server installation does."""
+    env = app_env
+    folder = Path(env["DATABASE_URL"].removeprefix("sqlite:///")).parent
     bin_dir = Path(sys.executable).parent
     subprocess.run(
         [str(bin_dir / "headway"), "seed", "--agents", "30", "--years", "1"],
@@ -130,8 +139,12 @@ def log_in(page, email: str, password: str = "headway-demo") -> None:  # type: i
 
 
 def nav_labels(page) -> list[str]:  # type: ignore[no-untyped-def]
-    """The page titles of the top navigation, section by section, in order (icons left out)."""
-    titles: list[str] = []
+    """The page titles of the top navigation: top-level links, then section by section, in order
+    (icons and the inbox's unread count left out)."""
+    titles = [
+        re.sub(r" \(\d+\)$", "", text.strip().splitlines()[-1].strip())
+        for text in page.locator("[data-testid='stTopNavLink']").all_inner_texts()
+    ]
     sections = page.locator("[data-testid='stTopNavSection']")
     for index in range(sections.count()):
         sections.nth(index).click()
