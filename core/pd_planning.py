@@ -425,7 +425,7 @@ def publish(session: Session, *, actor: Actor, settings: PlanSettings) -> int:
                 link="my_pd_days",
             )
             for d in drafts
-            if d.person_id in people
+            if d.person_id in people and d.date >= today()  # no news about days gone by
         ],
     )
     return len(drafts)

@@ -58,6 +58,13 @@ def add_working_days(day: dt.date, n: int) -> dt.date:
     return day
 
 
+def previous_working_day(day: dt.date) -> dt.date:
+    day -= dt.timedelta(days=1)
+    while not is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def days_reminded_on(day: dt.date) -> list[dt.date]:
     """The natural days whose reminder goes out on working day `day`: it and the non-working
     days that follow it."""
@@ -215,9 +222,7 @@ def pd_days_tomorrow(session: Session, day: dt.date) -> list[Message]:
 
 def share_prompts(session: Session, day: dt.date) -> list[Message]:
     """The working day after a PD day with no learning share yet: a gentle prompt to share."""
-    start = day - dt.timedelta(days=1)
-    while not is_working_day(start):
-        start -= dt.timedelta(days=1)
+    start = previous_working_day(day)
     rows = session.exec(
         select(PdDay)
         .where(PdDay.date >= start, PdDay.date < day, col(PdDay.status).in_(_LIVE_PD))

@@ -536,6 +536,8 @@ def publish_rotations(
     term = _term(session, term_id)
     departments = {d.id: d.name for d in session.exec(select(Department)).all()}
     people = active_people(session, [a.person_id for a in rows])
+    if term.end < today():  # a past term recorded late is no news to anyone
+        return len(rows)
     send(
         session,
         [

@@ -158,6 +158,7 @@ def seed_demo(
     _seed_rotations(session, teams, agent_people, manager, today, rng)
     _seed_coaching(session, teams, agent_people, today, rng)
     _seed_learning(session, agent_people, today, rng)
+    _seed_inbox(session, today)
     return SeedSummary(
         teams=len(teams),
         agents=len(agent_people),
@@ -166,6 +167,14 @@ def seed_demo(
         observations=count,
         pd_days=pd_days,
     )
+
+
+def _seed_inbox(session: Session, today: dt.date) -> None:
+    """Yesterday's reminders (the previous working day's run), so a first visit finds an inbox
+    that shows what Headway sends; today's come from the scheduler or `headway jobs run-due`."""
+    from core.reminders import previous_working_day, run_due
+
+    run_due(session, at=dt.datetime.combine(previous_working_day(today), dt.time(7, 45)))
 
 
 def _demo_emails() -> set[str]:
