@@ -279,10 +279,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from core.db import check_database, migrate
     from core.scheduler import start_scheduler
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     engine = _engine(args.database)
     check_database(engine)
     migrate(engine)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
