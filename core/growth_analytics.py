@@ -5,6 +5,7 @@ plain functions of core.growth. Leads see the teams they lead, managers every te
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,6 +123,18 @@ def coaching_effect_tables(
         return _no_effects()
     observations = _frame(
         session,
+        _team_observations(
+            scope.team_ids,
+            scope.start - dt.timedelta(days=window),
+            scope.end + dt.timedelta(days=window),
+        ).where(col(Observation.metric).in_(sorted(set(notes["metric"])))),
+    )
+    return _effect_tables(notes, observations, agents, scope, window)
+
+
+def _team_observations(team_ids: Sequence[int], first: dt.date, last: dt.date) -> Any:
+    """Observations (agent, date, metric, value) of the teams' agents from first to last."""
+    return (
         select(
             col(Observation.person_id).label("agent"),
             col(Observation.date),
@@ -129,16 +142,9 @@ def coaching_effect_tables(
             col(Observation.value),
         )
         .join(Person, col(Person.id) == Observation.person_id)
-        .where(
-            col(Person.team_id).in_(scope.team_ids),
-            col(Observation.metric).in_(sorted(set(notes["metric"]))),
-        )
-        .where(
-            Observation.date >= scope.start - dt.timedelta(days=window),
-            Observation.date <= scope.end + dt.timedelta(days=window),
-        ),
+        .where(col(Person.team_id).in_(team_ids))
+        .where(Observation.date >= first, Observation.date <= last)
     )
-    return _effect_tables(notes, observations, agents, scope, window)
 
 
 def _no_effects() -> EffectTables:
@@ -386,16 +392,7 @@ def falling_agents(
         ).all()
     }
     obs = _frame(
-        session,
-        select(
-            col(Observation.person_id).label("agent"),
-            col(Observation.date),
-            col(Observation.metric),
-            col(Observation.value),
-        )
-        .join(Person, col(Person.id) == Observation.person_id)
-        .where(col(Person.team_id).in_(team_ids))
-        .where(Observation.date > as_of - dt.timedelta(days=window), Observation.date <= as_of),
+        session, _team_observations(team_ids, as_of - dt.timedelta(days=window - 1), as_of)
     )
     found: dict[int, list[tuple[str, TrendFlag]]] = {}
     for metric in METRICS:
