@@ -391,3 +391,29 @@ def test_a_reminders_link_opens_the_coaching_page_on_that_agent(app_as) -> None:
     at = app_as("manager@example.com", PAGES["coaching"], agent=str(agent_id))
     assert not at.exception
     assert at.selectbox(key="coach_agent").value == agent_id
+
+
+def test_a_mentor_is_asked_to_co_sign_then_nudges_and_the_agent_reads_it(app_as) -> None:
+    import os
+
+    from sqlmodel import Session, select
+
+    from core.db import make_engine
+    from core.models import Person, Pledge
+
+    email = _agent_without_pledge()
+    at = app_as(email, PAGES["pledge"])
+    at.button(key="FormSubmitter:pledge_new-Save draft").click().run()
+    at.button(key="pledge_sign").click().run()
+    with Session(make_engine(os.environ["DATABASE_URL"])) as session:
+        pledge_id, mentor = session.exec(
+            select(Pledge.id, Person.email)
+            .join(Person, Person.id == Pledge.mentor_id)
+            .where(Pledge.agent_id == _person_id(email))
+        ).one()
+    assert "asks you to co-sign their positivity pledge" in texts(app_as(mentor, PAGES["inbox"]))
+    m = app_as(mentor, PAGES["pledge"])
+    m.button(key=f"cosign_{pledge_id}").click().run()
+    m.button(key=f"FormSubmitter:nudge_{pledge_id}-Send a nudge").click().run()
+    assert any("Nudge sent" in s.value for s in m.success), [e.value for e in m.error]
+    assert "A nudge from" in texts(app_as(email, PAGES["inbox"]))
