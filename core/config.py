@@ -21,6 +21,10 @@ class Settings(BaseSettings):
     secret: str = Field(default="headway-development-secret-change-me", alias="HEADWAY_SECRET")
     session_hours: int = Field(default=12, alias="HEADWAY_SESSION_HOURS")
     idle_minutes: int = Field(default=30, alias="HEADWAY_IDLE_MINUTES")
+    # When reminders are due (local time): the contract's default schedule.
+    reminders_at: dt.time = Field(default=dt.time(7, 0), alias="HEADWAY_REMINDERS_AT")
+    digest_at: dt.time = Field(default=dt.time(7, 30), alias="HEADWAY_DIGEST_AT")
+    working_days_text: str = Field(default="mon-fri", alias="HEADWAY_WORKING_DAYS")
     # E-mail is optional: smtp://user:password@host:587?starttls=1, or smtps://host:465.
     smtp_url: str = Field(default="", alias="SMTP_URL")
     mail_from: str = Field(default="Headway <headway@localhost>", alias="HEADWAY_MAIL_FROM")
@@ -30,6 +34,12 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_today_is_none(cls, value: object) -> object:
         return None if value in ("", None) else value
+
+    @field_validator("working_days_text")
+    @classmethod
+    def _readable_weekdays(cls, value: str) -> str:
+        _weekdays(value)
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -43,6 +53,22 @@ class Settings(BaseSettings):
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def working_days(self) -> frozenset[int]:
+        return _weekdays(self.working_days_text)
+
+
+def _weekdays(value: str) -> frozenset[int]:
+    """Weekday numbers (Monday = 0) from "mon-fri", "mon-sat" or "mon,wed,fri"."""
+    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    days: set[int] = set()
+    for part in value.lower().replace(" ", "").split(","):
+        first, _, last = part.partition("-")
+        if first not in names or (last and last not in names):
+            raise ValueError(f"HEADWAY_WORKING_DAYS {value!r}: use day names such as mon-fri")
+        days.update(range(names.index(first), names.index(last or first) + 1))
+    return frozenset(days)
 
 
 @lru_cache(maxsize=1)

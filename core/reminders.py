@@ -5,9 +5,10 @@ the rules whose time has come and stores what is missing (core.notifications.sen
 notification unique). So running a moment twice creates nothing new, and running it later the
 same day picks up what became due since (a follow-up recorded at noon for today).
 
-Schedule, in the organisation's time zone: daily reminders at 07:00 on working days (Monday to
-Friday), the weekly digest at 07:30 on Mondays. A reminder whose natural day is not a working day
-(a follow-up promised for a Saturday) is sent on the working day before it.
+Schedule, in the organisation's time zone (HEADWAY_TIMEZONE): daily reminders at 07:00 on working
+days (HEADWAY_REMINDERS_AT, HEADWAY_WORKING_DAYS, default Monday to Friday), the weekly digest at
+07:30 on Mondays (HEADWAY_DIGEST_AT). A reminder whose natural day is not a working day (a
+follow-up promised for a Saturday) is sent on the working day before it.
 """
 
 from __future__ import annotations
@@ -39,16 +40,14 @@ from core.models import (
 from core.notifications import Created, Message, active_people, link_to, message_to, send
 from core.pledges import LIVE
 
-DAILY_AT = dt.time(7, 0)
-DIGEST_AT = dt.time(7, 30)
-WORKING_WEEKDAYS = frozenset({0, 1, 2, 3, 4})
+DIGEST_WEEKDAY = 0  # Monday
 ESCALATE_AFTER_WORKING_DAYS = 2
 # An escalation that could not be sent for a week (downtime) is left to the Monday digest.
 ESCALATION_LOOKBACK_DAYS = 7
 
 
 def is_working_day(day: dt.date) -> bool:
-    return day.weekday() in WORKING_WEEKDAYS
+    return day.weekday() in get_settings().working_days
 
 
 def add_working_days(day: dt.date, n: int) -> dt.date:
@@ -564,10 +563,11 @@ def due_messages(session: Session, at: dt.datetime) -> list[Message]:
     moment = local(at)
     day, time = moment.date(), moment.time().replace(tzinfo=None)
     messages: list[Message] = []
-    if is_working_day(day) and time >= DAILY_AT:
+    settings = get_settings()
+    if is_working_day(day) and time >= settings.reminders_at:
         for rule in DAILY_RULES:
             messages.extend(rule(session, day))
-    if day.weekday() == 0 and time >= DIGEST_AT:
+    if day.weekday() == DIGEST_WEEKDAY and time >= settings.digest_at:
         messages.extend(weekly_digests(session, day))
     return messages
 

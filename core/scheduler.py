@@ -30,7 +30,7 @@ from core.config import get_settings
 from core.db import make_engine, session_scope
 from core.mailer import send_pending
 from core.notifications import Created
-from core.reminders import DAILY_AT, DIGEST_AT, WORKING_WEEKDAYS, catch_up_moment, run_due
+from core.reminders import DIGEST_WEEKDAY, catch_up_moment, run_due
 
 log = logging.getLogger("headway.jobs")
 
@@ -60,11 +60,16 @@ def run_and_deliver(at: dt.datetime) -> list[Created]:
 
 
 def daily_reminders_job() -> None:
-    run_and_deliver(catch_up_moment(clock.now_local(), at=DAILY_AT, weekdays=WORKING_WEEKDAYS))
+    settings = get_settings()
+    moment = catch_up_moment(
+        clock.now_local(), at=settings.reminders_at, weekdays=settings.working_days
+    )
+    run_and_deliver(moment)
 
 
 def weekly_digest_job() -> None:
-    run_and_deliver(catch_up_moment(clock.now_local(), at=DIGEST_AT, weekdays=frozenset({0})))
+    at = get_settings().digest_at
+    run_and_deliver(catch_up_moment(clock.now_local(), at=at, weekdays=frozenset({DIGEST_WEEKDAY})))
 
 
 def pick_up_job() -> None:
@@ -82,20 +87,25 @@ class JobSpec:
 
 
 def job_specs() -> list[JobSpec]:
-    tz = get_settings().tz
-    days = ",".join(("mon", "tue", "wed", "thu", "fri", "sat", "sun")[d] for d in WORKING_WEEKDAYS)
+    settings = get_settings()
+    tz, daily, digest = settings.tz, settings.reminders_at, settings.digest_at
+    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    days = ",".join(names[d] for d in sorted(settings.working_days))
     return [
         JobSpec(
             "daily-reminders",
             daily_reminders_job,
-            CronTrigger(day_of_week=days, hour=DAILY_AT.hour, minute=DAILY_AT.minute, timezone=tz),
+            CronTrigger(day_of_week=days, hour=daily.hour, minute=daily.minute, timezone=tz),
             MISFIRE_GRACE_SECONDS,
         ),
         JobSpec(
             "weekly-digest",
             weekly_digest_job,
             CronTrigger(
-                day_of_week="mon", hour=DIGEST_AT.hour, minute=DIGEST_AT.minute, timezone=tz
+                day_of_week=names[DIGEST_WEEKDAY],
+                hour=digest.hour,
+                minute=digest.minute,
+                timezone=tz,
             ),
             MISFIRE_GRACE_SECONDS,
         ),

@@ -176,6 +176,20 @@ def test_a_restart_keeps_one_copy_of_each_job_and_its_schedule(engine: Engine) -
     assert str(jobs["weekly-digest"].trigger).startswith("cron[day_of_week='mon', hour='7'")
 
 
+def test_a_changed_schedule_setting_reschedules_the_stored_job(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start_scheduler(engine).shutdown()
+    monkeypatch.setenv("HEADWAY_REMINDERS_AT", "06:15")
+    get_settings.cache_clear()
+    restarted = start_scheduler(engine)
+    try:
+        trigger = str(restarted.get_job("daily-reminders").trigger)  # type: ignore[union-attr]
+    finally:
+        restarted.shutdown()
+    assert "hour='6', minute='15'" in trigger
+
+
 def test_two_schedulers_on_one_database_create_no_duplicates(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

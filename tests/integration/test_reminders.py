@@ -417,3 +417,32 @@ def test_a_run_caught_up_after_midnight_stands_for_the_day_it_was_due() -> None:
     assert moment == dt.datetime(2026, 11, 23, 23, 59, 59, tzinfo=tz)
     later = dt.datetime(2026, 11, 24, 9, 0, tzinfo=tz)
     assert catch_up_moment(later, at=dt.time(7), weekdays=weekdays) == later
+
+
+def test_the_schedule_and_working_days_follow_the_settings(
+    session: Session, org: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.config import get_settings
+
+    monkeypatch.setenv("HEADWAY_REMINDERS_AT", "08:30")
+    monkeypatch.setenv("HEADWAY_WORKING_DAYS", "mon-sat")
+    get_settings.cache_clear()
+    saturday = day(5)
+    note(session, org, follow_up=saturday)
+    assert of_kind(run_due(session, at=at(day(4), 9)), "follow_up_due") == []  # not Friday now
+    assert of_kind(run_due(session, at=at(saturday, 8, 29)), "follow_up_due") == []
+    (due,) = of_kind(run_due(session, at=at(saturday, 8, 30)), "follow_up_due")
+    assert due.title.endswith(" today")
+
+
+@pytest.mark.parametrize("value", ["weekdays", "mon-funday", ""])
+def test_unreadable_working_days_are_refused_with_the_setting_named(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pydantic import ValidationError
+
+    from core.config import Settings
+
+    monkeypatch.setenv("HEADWAY_WORKING_DAYS", value)
+    with pytest.raises(ValidationError, match="HEADWAY_WORKING_DAYS"):
+        Settings()
