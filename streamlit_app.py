@@ -38,7 +38,8 @@ else:
         # Every page is registered (hidden) so a deep link is remembered and served after login.
         page = st.navigation(pages_for(None), position="hidden")
         if page.url_path not in ("", "login"):  # the default (login) page has an empty url path
-            st.session_state[NEXT_PAGE_KEY] = page.url_path
+            # ... with its query (an e-mailed reminder's link names the agent and itself)
+            st.session_state[NEXT_PAGE_KEY] = (page.url_path, st.query_params.to_dict())
             st.switch_page(login_page())
         page.run()
     else:

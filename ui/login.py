@@ -25,7 +25,8 @@ def render_login() -> None:
             st.error(str(exc))
             return
         start_login(login)
-        st.switch_page(page_file(st.session_state.pop(NEXT_PAGE_KEY, "home")))
+        path, query = st.session_state.pop(NEXT_PAGE_KEY, ("home", {}))
+        st.switch_page(page_file(path), query_params=query)
 
 
 def render_password_change(*, forced: bool) -> bool:

@@ -85,3 +85,18 @@ def test_a_follow_up_for_today_reaches_the_leads_inbox_with_a_working_link(
             (f"coaching_note:{note_id}",),
         ).fetchone()
     assert read_at is not None  # opening the link marked it read
+
+
+def test_a_reminder_link_opened_while_logged_out_keeps_its_agent_after_login(
+    page, app_url: str, app_env: dict[str, str]
+) -> None:
+    database = app_env["DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(database) as db:
+        (agent_id, name) = db.execute(
+            "SELECT id, name FROM person WHERE email = 'agent2@example.com'"
+        ).fetchone()
+    page.goto(f"{app_url}/coaching?agent={agent_id}&n=999999")
+    settle(page)
+    log_in(page, "manager@example.com")
+    page.get_by_role("link", name=f"See {name}'s growth chart").wait_for()
+    assert f"agent={agent_id}" in page.url
