@@ -337,6 +337,7 @@ class TrendFlag:
     observations: int
     p_value: float
     evidence: str
+    headline: str  # "QA score fell by 5.62 per 30 days": the start of the evidence
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -371,15 +372,17 @@ def trend_flags(
             continue
         slope = float(stats.theilslopes(y, x).slope) * 30
         direction = "fell" if slope < 0 else "rose"
+        headline = f"{info.label} {direction} by {abs(slope):.3g} per 30 days"
         flags.append(
             TrendFlag(
                 str(agent),
                 slope,
                 len(y),
                 p_value,
-                f"{info.label} {direction} by {abs(slope):.3g} per 30 days over {len(y)} observations "
-                f"from {first.isoformat()} to {as_of.isoformat()} (Theil–Sen slope; Mann–Kendall trend "
-                f"test, one-sided p = {p_value:.2g})",
+                f"{headline} over {len(y)} observations from {first.isoformat()} to "
+                f"{as_of.isoformat()} (Theil–Sen slope; Mann–Kendall trend test, one-sided "
+                f"p = {p_value:.2g})",
+                headline,
             )
         )
     return sorted(flags, key=lambda f: f.p_value)

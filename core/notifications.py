@@ -55,7 +55,7 @@ KINDS: dict[str, Kind] = {
 
 @dataclass(frozen=True)
 class Message:
-    """A notification to create. `person` is None for an address only (a host contact)."""
+    """A notification to create; `person_id` is None for an address only (a host contact)."""
 
     recipient_email: str
     person_id: int | None
@@ -82,9 +82,7 @@ def message_to(
     due_date: dt.date | None = None,
 ) -> Message:
     assert kind in KINDS, kind
-    return Message(
-        person.email, person.id, kind, subject, due_date or today(), title[:200], body, link
-    )
+    return Message(person.email, person.id, kind, subject, due_date or today(), title, body, link)
 
 
 def active_people(session: Session, ids: Iterable[int | None]) -> dict[int, Person]:
@@ -118,6 +116,13 @@ class Created:
         return f"{self.recipient} {self.kind} {self.subject}"
 
 
+def _channels(pref: NotificationPreference | None, kind: str) -> tuple[bool, bool]:
+    """(in Headway, by e-mail) for a person: their stored choice, else the kind's default."""
+    if pref is not None:
+        return pref.in_app, pref.email
+    return True, KINDS[kind].email_by_default
+
+
 def _insert(session: Session) -> Any:
     dialect = session.get_bind().dialect.name
     return (postgresql if dialect == "postgresql" else sqlite).insert(Notification)
@@ -140,11 +145,10 @@ def send(session: Session, messages: Iterable[Message]) -> list[Created]:
     email_on = bool(get_settings().smtp_url)
     rows = []
     for (address, *_), m in unique.items():
-        pref = prefs.get((m.person_id, m.kind)) if m.person_id is not None else None
-        in_app = m.person_id is not None and (pref.in_app if pref else True)
-        wants_email = (
-            pref.email if pref else (m.person_id is None or KINDS[m.kind].email_by_default)
-        )
+        if m.person_id is None:  # an address only: e-mail is the one way to reach it
+            in_app, wants_email = False, True
+        else:
+            in_app, wants_email = _channels(prefs.get((m.person_id, m.kind)), m.kind)
         if not (in_app or wants_email):
             continue
         rows.append(
@@ -154,7 +158,7 @@ def send(session: Session, messages: Iterable[Message]) -> list[Created]:
                 "kind": m.kind,
                 "subject": m.subject,
                 "due_date": m.due_date,
-                "title": m.title,
+                "title": m.title[:200],
                 "body": m.body[:8000],
                 "link": m.link,
                 "in_app": in_app,
@@ -284,13 +288,7 @@ def preferences(session: Session, *, actor: Actor) -> list[Preference]:
         ).all()
     }
     return [
-        Preference(
-            k.key,
-            k.label,
-            stored[k.key].in_app if k.key in stored else True,
-            stored[k.key].email if k.key in stored else k.email_by_default,
-        )
-        for k in KINDS.values()
+        Preference(k.key, k.label, *_channels(stored.get(k.key), k.key)) for k in KINDS.values()
     ]
 
 

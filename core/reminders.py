@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -151,6 +152,7 @@ def overdue_escalations(session: Session, day: dt.date) -> list[Message]:
         )
     ).all()
     people = active_people(session, [i for n in notes for i in (n.agent_id, n.coach_id)])
+    leads_of: dict[int, list[Person]] = {}  # per coach: a few coaches, many notes
     messages = []
     for n in notes:
         assert n.follow_up_date is not None
@@ -160,7 +162,9 @@ def overdue_escalations(session: Session, day: dt.date) -> list[Message]:
         agent, coach = people.get(n.agent_id), people.get(n.coach_id)
         if agent is None or coach is None:
             continue
-        for lead in escalation_recipients(session, coach):
+        if n.coach_id not in leads_of:
+            leads_of[n.coach_id] = escalation_recipients(session, coach)
+        for lead in leads_of[n.coach_id]:
             messages.append(
                 message_to(
                     lead,
@@ -424,26 +428,38 @@ def team_weeks(session: Session, day: dt.date, team_ids: list[int]) -> list[Team
         .order_by(col(LearningShare.created_at))
     ).all()
     falling = falling_agents(session, team_ids=team_ids, as_of=day - dt.timedelta(days=1))
+    agents_in: dict[int | None, int] = defaultdict(int)
+    due: dict[int | None, list[tuple[dt.date, str]]] = defaultdict(list)
+    away: dict[int | None, list[tuple[int, dt.date]]] = defaultdict(list)
+    shared: dict[int | None, list[str]] = defaultdict(list)
+    for team in team_of.values():
+        agents_in[team] += 1
+    for a, d in notes:
+        if d is not None:
+            due[team_of[a]].append((d, name_of[a]))
+    for p, d in pd_rows:
+        away[team_of[p]].append((p, d))
+    for a, title in shares:
+        shared[team_of[a]].append(f"{name_of[a]}: “{title}”")
     weeks = []
     for team_id in sorted(teams, key=lambda t: teams[t]):
-        due = [(d, name_of[a]) for a, d in notes if team_of[a] == team_id and d is not None]
-        mine_pd = [(p, d) for p, d in pd_rows if team_of[p] == team_id]
-        per_day: dict[dt.date, int] = {}
-        for _, d in mine_pd:
-            per_day[d] = per_day.get(d, 0) + 1
+        per_day = Counter(d for _, d in away[team_id])
         busiest = max(per_day.items(), key=lambda kv: (kv[1], -kv[0].toordinal()), default=None)
         weeks.append(
             TeamWeek(
                 team_id,
                 teams[team_id],
-                [f"{n} — {d:%a %-d %b}" + (" (overdue)" if d < day else "") for d, n in due],
-                sum(d < day for d, _ in due),
-                [f"{n}: {f.evidence.split(' over ')[0]}" for n, f in falling.get(team_id, [])],
-                sum(1 for t in team_of.values() if t == team_id),
-                len({p for p, _ in mine_pd}),
-                len(mine_pd),
+                [
+                    f"{n} — {d:%a %-d %b}" + (" (overdue)" if d < day else "")
+                    for d, n in due[team_id]
+                ],
+                sum(d < day for d, _ in due[team_id]),
+                [f"{n}: {f.headline}" for n, f in falling.get(team_id, [])],
+                agents_in[team_id],
+                len({p for p, _ in away[team_id]}),
+                len(away[team_id]),
                 busiest,
-                [f"{name_of[a]}: “{title}”" for a, title in shares if team_of[a] == team_id],
+                shared[team_id],
             )
         )
     return weeks

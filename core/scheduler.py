@@ -43,9 +43,15 @@ def _engine(url: str) -> Engine:
     return make_engine(url)
 
 
+def jobs_engine() -> Engine:
+    """The engine the jobs use (DATABASE_URL), one per process: the embedded scheduler's job
+    store shares it."""
+    return _engine(get_settings().database_url)
+
+
 def run_and_deliver(at: dt.datetime) -> list[Created]:
     """One scheduled run: create what is due by `at`, then send queued e-mail."""
-    engine = _engine(get_settings().database_url)
+    engine = jobs_engine()
     with session_scope(engine) as session:
         created = run_due(session, at=at)
     if created:

@@ -73,10 +73,10 @@ async def lifespan(_app: Any) -> AsyncIterator[None]:
     `worker`, a separate `headway worker` runs the jobs and the app runs none."""
     scheduler = None
     if get_settings().scheduler == "embedded":
-        from core.scheduler import start_scheduler
+        from core.scheduler import jobs_engine, start_scheduler
 
         logging.getLogger("headway.jobs").setLevel(logging.INFO)
-        scheduler = start_scheduler(_engine())
+        scheduler = start_scheduler(jobs_engine())
     try:
         yield None
     finally:

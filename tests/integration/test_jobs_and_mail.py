@@ -196,7 +196,7 @@ def test_two_schedulers_on_one_database_create_no_duplicates(
     monkeypatch.setattr(clock, "now_local", lambda: SEVEN_FIVE)
     other = make_engine(engine.url.render_as_string(False))
     schedulers = [start_scheduler(engine), start_scheduler(other)]
-    errors = [e for s in schedulers for e in [errors_of(s)]]
+    errors = [errors_of(s) for s in schedulers]
     try:
         now = dt.datetime.now(dt.UTC)
         for scheduler in schedulers:
