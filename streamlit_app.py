@@ -53,7 +53,6 @@ else:
                 st.rerun()
         if login.must_change_password:
             st.title("Choose a new password")
-            if render_password_change(forced=True):
-                st.rerun()
+            render_password_change(forced=True)
         else:
             page.run()

@@ -42,7 +42,16 @@ class ScorecardRead:
 
 
 def parse_definition(data: Any) -> tuple[Section, ...]:
-    """Validate a form definition; raise InvalidInput naming the faulty section or question."""
+    """Validate a form definition (parsed, or its JSON text); raise InvalidInput naming the
+    faulty place: the JSON line and column, the section or the question."""
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(
+                f"The definition is not valid JSON: line {exc.lineno}, column {exc.colno}: "
+                f"{exc.msg}."
+            ) from None
     if (
         not isinstance(data, dict)
         or not isinstance(data.get("sections"), list)

@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from core.errors import DomainError
 from core.org import DepartmentInput, create_department, list_departments, update_department
+from ui.forms import SaveOnceForm
 from ui.state import actor, db
-from ui.widgets import show_error
 
 me = actor()
 st.title("Departments")
@@ -29,8 +28,8 @@ else:
     st.info("No departments yet: add the first one below.")
 
 
-def department_form(key: str, current=None) -> tuple[DepartmentInput, bool] | None:
-    with st.form(key, clear_on_submit=current is None):
+def department_form(form: SaveOnceForm, current=None) -> tuple[DepartmentInput, bool] | None:
+    with form:
         name = st.text_input("Name", value=current.name if current else "", max_chars=80)
         c1, c2 = st.columns(2)
         host = c1.text_input("Host contact", value=current.host_contact_name if current else "")
@@ -43,38 +42,36 @@ def department_form(key: str, current=None) -> tuple[DepartmentInput, bool] | No
         active = st.checkbox(
             "Active (takes ambassadors)", value=current.active if current else True
         )
-        if st.form_submit_button("Save", type="primary"):
+        if form.submitted("Save", type="primary"):
             return DepartmentInput(name, host, email, about), active
     return None
 
 
 add, edit = st.tabs(["Add a department", "Edit a department"])
 with add:
-    submitted = department_form("departments_new")
+    new_form = SaveOnceForm("departments_new")
+    submitted = department_form(new_form)
     if submitted:
-        try:
-            with db() as session:
-                created = create_department(session, actor=me, data=submitted[0])
-            st.success(f"Added {created.name}.")
-        except DomainError as exc:
-            show_error(exc)
+        new_form.save(
+            create_department,
+            actor=me,
+            data=submitted[0],
+            done=lambda created: f"Added {created.name}.",
+        )
 with edit:
     if departments:
         current = st.selectbox(
             "Department", departments, format_func=lambda d: d.name, key="departments_pick"
         )
-        submitted = department_form(f"departments_edit_{current.id}", current)
+        edit_form = SaveOnceForm(f"departments_edit_{current.id}")
+        submitted = department_form(edit_form, current)
         if submitted:
-            try:
-                with db() as session:
-                    update_department(
-                        session,
-                        actor=me,
-                        department_id=current.id,
-                        data=submitted[0],
-                        expected_version=current.version,
-                        active=submitted[1],
-                    )
-                st.success("Saved.")
-            except DomainError as exc:
-                show_error(exc)
+            edit_form.save(
+                update_department,
+                actor=me,
+                department_id=current.id,
+                data=submitted[0],
+                expected_version=current.version,
+                active=submitted[1],
+                done="Saved.",
+            )

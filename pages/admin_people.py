@@ -14,6 +14,7 @@ from core.org import (
     set_person_active,
     update_person,
 )
+from ui.forms import SaveOnceForm
 from ui.state import actor, db
 from ui.widgets import show_error
 
@@ -25,7 +26,7 @@ team_options = [None, *teams]
 
 
 def person_form(
-    key: str,
+    form: SaveOnceForm,
     *,
     name: str = "",
     email: str = "",
@@ -33,7 +34,7 @@ def person_form(
     team_id: int | None = None,
     hire_date=None,
 ) -> PersonInput | None:
-    with st.form(key, clear_on_submit=key == "people_new"):
+    with form:
         c1, c2 = st.columns(2)
         name = c1.text_input("Name", value=name, max_chars=120)
         email = c2.text_input("Email", value=email, max_chars=254)
@@ -48,7 +49,7 @@ def person_form(
             format_func=lambda t: "— none —" if t is None else teams[t],
         )
         hire_date = c5.date_input("Hire date", value=hire_date, format="YYYY-MM-DD")
-        if st.form_submit_button("Save", type="primary"):
+        if form.submitted("Save", type="primary"):
             return PersonInput(name, email, role, team_id, hire_date)
     return None
 
@@ -75,14 +76,17 @@ st.dataframe(
 
 add, edit, bulk = st.tabs(["Add a person", "Edit a person", "Import from CSV"])
 with add:
-    data = person_form("people_new")
+    new_form = SaveOnceForm("people_new")
+    data = person_form(new_form)
     if data is not None:
-        try:
-            with db() as session:
-                created = create_person(session, actor=me, data=data)
-            st.success(f"Added {created.name}. Set a one-time password under “Edit a person”.")
-        except DomainError as exc:
-            show_error(exc)
+        new_form.save(
+            create_person,
+            actor=me,
+            data=data,
+            done=lambda created: (
+                f"Added {created.name}. Set a one-time password under “Edit a person”."
+            ),
+        )
 
 with edit:
     if not people:
@@ -91,8 +95,9 @@ with edit:
         chosen = st.selectbox(
             "Person", people, format_func=lambda p: f"{p.name} <{p.email}>", key="people_pick"
         )
+        edit_form = SaveOnceForm(f"people_edit_{chosen.id}")
         data = person_form(
-            f"people_edit_{chosen.id}",
+            edit_form,
             name=chosen.name,
             email=chosen.email,
             role=chosen.role,
@@ -100,18 +105,14 @@ with edit:
             hire_date=chosen.hire_date,
         )
         if data is not None:
-            try:
-                with db() as session:
-                    update_person(
-                        session,
-                        actor=me,
-                        person_id=chosen.id,
-                        data=data,
-                        expected_version=chosen.version,
-                    )
-                st.success("Saved.")
-            except DomainError as exc:
-                show_error(exc)
+            edit_form.save(
+                update_person,
+                actor=me,
+                person_id=chosen.id,
+                data=data,
+                expected_version=chosen.version,
+                done="Saved.",
+            )
         c1, c2 = st.columns(2)
         if c1.button("Set a one-time password", key="people_otp"):
             try:

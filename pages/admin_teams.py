@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from core.errors import DomainError
 from core.models import Role
 from core.org import TeamInput, create_team, list_people, list_teams, update_team
+from ui.forms import SaveOnceForm
 from ui.state import actor, db
-from ui.widgets import show_error
 
 me = actor()
 st.title("Teams")
@@ -31,28 +30,26 @@ else:
     st.info("No teams yet: add the first one below.")
 
 add, edit = st.tabs(["Add a team", "Edit a team"])
-with add, st.form("teams_new", clear_on_submit=True):
+with add, SaveOnceForm("teams_new") as new_form:
     name = st.text_input("Name", max_chars=80)
     site = st.text_input("Site", max_chars=80)
     floor = st.number_input("Staffing floor (agents on the phones every day)", min_value=0, step=1)
-    if st.form_submit_button("Add team", type="primary"):
-        try:
-            with db() as session:
-                created = create_team(
-                    session, actor=me, data=TeamInput(name, site, None, int(floor))
-                )
-            st.success(
+    if new_form.submitted("Add team", type="primary"):
+        new_form.save(
+            create_team,
+            actor=me,
+            data=TeamInput(name, site, None, int(floor)),
+            done=lambda created: (
                 f"Added {created.name}. Add its people, then choose its lead under “Edit a team”."
-            )
-        except DomainError as exc:
-            show_error(exc)
+            ),
+        )
 
 with edit:
     if teams:
         team = st.selectbox("Team", teams, format_func=lambda t: t.name, key="teams_pick")
         candidates = [None, *[p.id for p in leads if p.team_id == team.id]]
         names = {p.id: p.name for p in leads}
-        with st.form(f"teams_edit_{team.id}"):
+        with SaveOnceForm(f"teams_edit_{team.id}") as edit_form:
             name = st.text_input("Name", value=team.name, max_chars=80)
             site = st.text_input("Site", value=team.site, max_chars=80)
             lead_id = st.selectbox(
@@ -62,16 +59,12 @@ with edit:
                 format_func=lambda i: "— none —" if i is None else names[i],
             )
             floor = st.number_input("Staffing floor", min_value=0, step=1, value=team.min_staffed)
-            if st.form_submit_button("Save", type="primary"):
-                try:
-                    with db() as session:
-                        update_team(
-                            session,
-                            actor=me,
-                            team_id=team.id,
-                            expected_version=team.version,
-                            data=TeamInput(name, site, lead_id, int(floor)),
-                        )
-                    st.success("Saved.")
-                except DomainError as exc:
-                    show_error(exc)
+            if edit_form.submitted("Save", type="primary"):
+                edit_form.save(
+                    update_team,
+                    actor=me,
+                    team_id=team.id,
+                    expected_version=team.version,
+                    data=TeamInput(name, site, lead_id, int(floor)),
+                    done="Saved.",
+                )

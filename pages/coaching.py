@@ -15,12 +15,11 @@ from core.coaching import (
     notes_about,
     write_note,
 )
-from core.errors import DomainError
 from core.models import METRICS
 from core.org import list_teams
 from ui.coaching import open_requested_agent, queue_frame
+from ui.forms import SaveOnceForm
 from ui.state import actor, db
-from ui.widgets import show_error
 
 me = actor()
 st.title("Coaching")
@@ -50,8 +49,8 @@ st.page_link(
 )
 
 
-def note_form(key: str, note=None) -> NoteInput | None:
-    with st.form(key, clear_on_submit=note is None):
+def note_form(form: SaveOnceForm, note=None) -> NoteInput | None:
+    with form:
         options = ["", *METRICS]
         c1, c2 = st.columns(2)
         metric = c1.selectbox(
@@ -72,20 +71,22 @@ def note_form(key: str, note=None) -> NoteInput | None:
             value=note.follow_up_date if note else today() + dt.timedelta(days=1),
             format="YYYY-MM-DD",
         )
-        if st.form_submit_button("Save note", type="primary"):
+        if form.submitted("Save note", type="primary"):
             return NoteInput(metric, section, well, try_, actions, follow)
     return None
 
 
 with st.expander("Write a coaching note", expanded=True):
-    data = note_form(f"coach_new_{agent_id}")
+    new_form = SaveOnceForm(f"coach_new_{agent_id}")
+    data = note_form(new_form)
     if data is not None:
-        try:
-            with db() as session:
-                write_note(session, actor=me, agent_id=agent_id, data=data)
-            st.success("Saved. It appears on the agent's growth chart and in their notes.")
-        except DomainError as exc:
-            show_error(exc)
+        new_form.save(
+            write_note,
+            actor=me,
+            agent_id=agent_id,
+            data=data,
+            done="Saved. It appears on the agent's growth chart and in their notes.",
+        )
 
 with db() as session:
     notes = notes_about(session, actor=me, agent_id=agent_id, include_closed=False)
@@ -97,7 +98,9 @@ for note in notes:
         if note.follow_up_date
         else ""
     )
-    with st.expander(f"{note.date:%d %b} · {label}{due}"):
+    with st.expander(
+        f"{note.date:%d %b} · {label}{due}", key=f"coach_note_open_{note.id}", on_change="rerun"
+    ):
         edit, follow, remark = st.tabs(["Edit", "Record the check-in", "Private remark"])
         with edit:
             with db() as session:
@@ -106,51 +109,40 @@ for note in notes:
                 st.text(
                     f"Version {version}, replaced by {editor}'s edit: try “{snapshot['to_try']}”, actions “{snapshot['actions']}”"
                 )
-            changed = note_form(f"coach_edit_{note.id}_{note.version}", note)
+            edit_form = SaveOnceForm(f"coach_edit_{note.id}_{note.version}")
+            changed = note_form(edit_form, note)
             if changed is not None:
-                try:
-                    with db() as session:
-                        edit_note(
-                            session,
-                            actor=me,
-                            note_id=note.id,
-                            data=changed,
-                            expected_version=note.version,
-                        )
-                    st.rerun()
-                except DomainError as exc:
-                    show_error(exc)
-        with follow, st.form(f"coach_follow_{note.id}", clear_on_submit=True):
+                edit_form.save(
+                    edit_note,
+                    actor=me,
+                    note_id=note.id,
+                    data=changed,
+                    expected_version=note.version,
+                )
+        with follow, SaveOnceForm(f"coach_follow_{note.id}") as follow_form:
             outcome = st.text_area("How did it go?", max_chars=4000)
             step = st.text_input("Next step", max_chars=4000)
             nxt = st.date_input("Next check-in", value=None, min_value=today(), format="YYYY-MM-DD")
             closes = st.checkbox("Close this note (the goal is reached)")
-            if st.form_submit_button("Record check-in"):
-                try:
-                    with db() as session:
-                        add_follow_up(
-                            session,
-                            actor=me,
-                            note_id=note.id,
-                            outcome=outcome,
-                            next_step=step,
-                            next_date=nxt,
-                            closes=closes,
-                        )
-                    st.rerun()
-                except DomainError as exc:
-                    show_error(exc)
+            if follow_form.submitted("Record check-in"):
+                follow_form.save(
+                    add_follow_up,
+                    actor=me,
+                    note_id=note.id,
+                    outcome=outcome,
+                    next_step=step,
+                    next_date=nxt,
+                    closes=closes,
+                    done="Check-in recorded.",
+                )
         with remark:
             for text in note.remarks or ():
                 st.text(text)
-            with st.form(f"coach_remark_{note.id}", clear_on_submit=True):
+            with SaveOnceForm(f"coach_remark_{note.id}") as remark_form:
                 text = st.text_area(
                     "Visible to the agent's other coaches, never to the agent", max_chars=4000
                 )
-                if st.form_submit_button("Add remark"):
-                    try:
-                        with db() as session:
-                            add_private_remark(session, actor=me, note_id=note.id, text=text)
-                        st.rerun()
-                    except DomainError as exc:
-                        show_error(exc)
+                if remark_form.submitted("Add remark"):
+                    remark_form.save(
+                        add_private_remark, actor=me, note_id=note.id, text=text, done="Added."
+                    )

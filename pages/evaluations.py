@@ -5,12 +5,11 @@ import json
 import streamlit as st
 
 from core.clock import today
-from core.errors import DomainError
 from core.models import Role
 from core.org import list_people
 from core.quality import DEFAULT_FORM, list_scorecards, record_evaluation, save_scorecard
+from ui.forms import SaveOnceForm
 from ui.state import actor, db
-from ui.widgets import show_error
 
 me = actor()
 st.title("QA evaluations")
@@ -29,7 +28,7 @@ with evaluate:
             format_func=lambda c: f"{c.family} (version {c.version})",
             key="eval_card",
         )
-        with st.form(f"eval_form_{card.id}", clear_on_submit=True):
+        with SaveOnceForm(f"eval_form_{card.id}") as eval_form:
             c1, c2, c3, c4 = st.columns(4)
             agent = c1.selectbox("Agent", agents, format_func=lambda p: p.name)
             day = c2.date_input("Date", value=today(), max_value=today(), format="YYYY-MM-DD")
@@ -49,31 +48,27 @@ with evaluate:
                             label,
                             options,
                             horizontal=True,
-                            key=f"eval_{card.id}_{s_index}_{q_index}",
+                            key=f"{eval_form.key}_{s_index}_{q_index}",
                         )
                     )
                 answers.append(row)
             comments = st.text_area("Comments for the agent", max_chars=4000)
-            if st.form_submit_button("Save evaluation", type="primary"):
-                try:
-                    with db() as session:
-                        result = record_evaluation(
-                            session,
-                            actor=me,
-                            agent_id=agent.id,
-                            scorecard_id=card.id,
-                            answers=answers,
-                            date=day,
-                            interaction_ref=ref,
-                            channel=channel,
-                            comments=comments,
-                        )
-                    st.success(
+            if eval_form.submitted("Save evaluation", type="primary"):
+                eval_form.save(
+                    record_evaluation,
+                    actor=me,
+                    agent_id=agent.id,
+                    scorecard_id=card.id,
+                    answers=answers,
+                    date=day,
+                    interaction_ref=ref,
+                    channel=channel,
+                    comments=comments,
+                    done=lambda result: (
                         f"Saved: {result.score:.0f}%"
                         + (" (a critical item failed)" if result.critical_failed else "")
-                    )
-                except DomainError as exc:
-                    show_error(exc)
+                    ),
+                )
 
 with forms:
     st.markdown(
@@ -86,22 +81,18 @@ with forms:
             f"- **{c.family}** version {c.version}: "
             + ", ".join(f"{s.title} ({s.weight:g})" for s in c.sections)
         )
-    with st.form("eval_new_form"):
+    with SaveOnceForm("eval_new_form") as card_form:
         name = st.text_input(
             "Scorecard name", value=cards[0].family if cards else "Voice quality", max_chars=80
         )
         definition = st.text_area(
             "Definition (JSON)", value=json.dumps(DEFAULT_FORM, indent=2), height=300
         )
-        if st.form_submit_button("Save scorecard"):
-            try:
-                parsed = json.loads(definition)
-                with db() as session:
-                    saved = save_scorecard(session, actor=me, family=name, definition=parsed)
-                st.success(f"Saved {saved.family} version {saved.version}.")
-            except json.JSONDecodeError as exc:
-                st.error(
-                    f"The definition is not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
-                )
-            except DomainError as exc:
-                show_error(exc)
+        if card_form.submitted("Save scorecard"):
+            card_form.save(
+                save_scorecard,
+                actor=me,
+                family=name,
+                definition=definition,
+                done=lambda saved: f"Saved {saved.family} version {saved.version}.",
+            )

@@ -16,6 +16,7 @@ from core.learning import (
 )
 from core.models import Role, Visibility
 from core.org import list_people, list_teams
+from ui.forms import SaveOnceForm
 from ui.state import actor, db
 from ui.widgets import show_error
 
@@ -29,12 +30,19 @@ with db() as session:
     teams = {t.id: t.name for t in list_teams(session)}
     to_share = pd_day_to_share(session, actor=me)
 
-with st.expander("Share what I learned", expanded=to_share is not None):
+share_form = SaveOnceForm("learn_new", show_done=False)
+if share_form.show_done():  # shown above the expander, which closes once the share is saved
+    st.session_state["learn_new_open"] = False
+# A keyed expander keeps itself open across reruns (an unkeyed one closes on every rerun and
+# hides what was being typed).
+with st.expander(
+    "Share what I learned", expanded=to_share is not None, key="learn_new_open", on_change="rerun"
+):
     if to_share is not None:
         st.info(
             f"How was your PD day on {to_share.date:%A %d %B}? This share will be linked to it."
         )
-    with st.form("learn_new", clear_on_submit=True):
+    with share_form:
         title = st.text_input("Title", max_chars=120)
         learned = st.text_area("What I learned", max_chars=4000)
         worked = st.text_area("What worked", max_chars=4000)
@@ -47,26 +55,18 @@ with st.expander("Share what I learned", expanded=to_share is not None):
             format_func=lambda v: "My team" if v is Visibility.TEAM else "Everyone",
             horizontal=True,
         )
-        if st.form_submit_button("Share", type="primary"):
-            try:
-                with db() as session:
-                    write_share(
-                        session,
-                        actor=me,
-                        data=ShareInput(
-                            title,
-                            learned,
-                            worked,
-                            failed,
-                            nxt,
-                            tuple(tags.split(",")),
-                            visibility,
-                            to_share.id if to_share else None,
-                        ),
-                    )
-                st.success("Shared. Thank you!")
-            except DomainError as exc:
-                show_error(exc)
+        if share_form.submitted("Share", type="primary"):
+            data = ShareInput(
+                title,
+                learned,
+                worked,
+                failed,
+                nxt,
+                tuple(tags.split(",")),
+                visibility,
+                to_share.id if to_share else None,
+            )
+            share_form.save(write_share, actor=me, data=data, done="Shared. Thank you!")
 
 c1, c2, c3 = st.columns([3, 2, 2])
 words = c1.text_input("Search", placeholder="e.g. refund escalation", key="learn_words")
@@ -146,7 +146,7 @@ for s in feed.shares:
             st.rerun()
         if s.author_id == me.id:
             b1.markdown(f"{s.kudos} found this helpful")
-            with b3.popover("Edit"), st.form(f"learn_edit_{s.id}"):
+            with b3.popover("Edit"), SaveOnceForm(f"learn_edit_{s.id}") as edit_form:
                 fields = {
                     k: st.text_area(label, value=getattr(s, k), max_chars=4000)
                     for k, label in (
@@ -157,20 +157,9 @@ for s in feed.shares:
                     )
                 }
                 new_title = st.text_input("Title", value=s.title, max_chars=120)
-                if st.form_submit_button("Save changes"):
-                    try:
-                        with db() as session:
-                            edit_share(
-                                session,
-                                actor=me,
-                                share_id=s.id,
-                                data=ShareInput(
-                                    new_title, tags=s.tags, visibility=s.visibility, **fields
-                                ),
-                            )
-                        st.rerun()
-                    except DomainError as exc:
-                        show_error(exc)
+                if edit_form.submitted("Save changes"):
+                    edited = ShareInput(new_title, tags=s.tags, visibility=s.visibility, **fields)
+                    edit_form.save(edit_share, actor=me, share_id=s.id, data=edited, done="Saved.")
             if b2.checkbox("Delete this share", key=f"del_ok_{s.id}") and b2.button(
                 "Yes, delete", key=f"del_{s.id}"
             ):

@@ -5,13 +5,12 @@ import datetime as dt
 import streamlit as st
 
 from core.clock import today
-from core.errors import DomainError
 from core.exports import pd_days_ics
 from core.learning import last_next_time
 from core.models import PdPurpose
 from core.pd_planning import my_pd_days, my_requests, request_dates, set_goal
+from ui.forms import SaveOnceForm
 from ui.state import actor, db
-from ui.widgets import show_error
 
 me = actor()
 day = today()
@@ -39,7 +38,7 @@ for pd_day in upcoming:
         st.markdown(f"**{pd_day.date:%A %d %B %Y}**")
         purposes = list(PdPurpose)
         current = PdPurpose(pd_day.purpose) if pd_day.purpose else PdPurpose.LEARN
-        with st.form(f"my_pd_goal_{pd_day.id}"):
+        with SaveOnceForm(f"my_pd_goal_{pd_day.id}") as goal_form:
             purpose = st.selectbox(
                 "Purpose",
                 purposes,
@@ -52,13 +51,15 @@ for pd_day in upcoming:
                 max_chars=1000,
                 placeholder="What do you want to come back with?",
             )
-            if st.form_submit_button("Save my goal"):
-                try:
-                    with db() as session:
-                        set_goal(session, actor=me, pd_day_id=pd_day.id, purpose=purpose, goal=goal)
-                    st.success("Saved.")
-                except DomainError as exc:
-                    show_error(exc)
+            if goal_form.submitted("Save my goal"):
+                goal_form.save(
+                    set_goal,
+                    actor=me,
+                    pd_day_id=pd_day.id,
+                    purpose=purpose,
+                    goal=goal,
+                    done="Saved.",
+                )
 
 if past:
     st.subheader("Past PD days")
@@ -79,17 +80,17 @@ if days:
 
 st.subheader("Dates I would like")
 st.markdown("Requested dates become your preferred dates the next time your team lead plans.")
-with st.form("my_pd_request", clear_on_submit=True):
+with SaveOnceForm("my_pd_request") as request_form:
     wish = st.date_input(
         "A date I would like", value=None, min_value=day + dt.timedelta(days=1), format="YYYY-MM-DD"
     )
-    if st.form_submit_button("Request this date") and wish is not None:
-        try:
-            with db() as session:
-                added = request_dates(session, actor=me, dates=[wish])
-            st.success("Requested." if added else "You had already requested that date.")
-        except DomainError as exc:
-            show_error(exc)
+    if request_form.submitted("Request this date") and wish is not None:
+        request_form.save(
+            request_dates,
+            actor=me,
+            dates=[wish],
+            done=lambda added: "Requested." if added else "You had already requested that date.",
+        )
 with db() as session:
     requested = my_requests(session, actor=me)
 if requested:

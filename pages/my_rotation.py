@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from core.errors import DomainError
 from core.models import ProjectStatus
 from core.org import list_departments
 from core.rotation_program import (
@@ -13,8 +12,9 @@ from core.rotation_program import (
     save_project,
     set_interests,
 )
+from ui.forms import SaveOnceForm
 from ui.state import actor, db
-from ui.widgets import pick_many, show_error
+from ui.widgets import pick_many
 
 me = actor()
 st.title("My rotation")
@@ -28,21 +28,21 @@ with db() as session:
     rotations = my_rotations(session, actor=me)
 
 st.subheader("Where I would like to go")
-with st.form("rot_interests"):
+with SaveOnceForm("rot_interests") as interests_form:
     choice = pick_many(
         "Departments, most wanted first",
         list(departments.values()),
         default=[n for n in ranked if n in departments.values()],
         max_selections=5,
     )
-    if st.form_submit_button("Save my interests"):
+    if interests_form.submitted("Save my interests"):
         ids = {v: k for k, v in departments.items()}
-        try:
-            with db() as session:
-                set_interests(session, actor=me, department_ids=[ids[n] for n in choice])
-            st.success("Saved: your first choice counts most when your lead assigns the next term.")
-        except DomainError as exc:
-            show_error(exc)
+        interests_form.save(
+            set_interests,
+            actor=me,
+            department_ids=[ids[n] for n in choice],
+            done="Saved: your first choice counts most when your lead assigns the next term.",
+        )
 
 if not rotations:
     st.info(
@@ -68,21 +68,16 @@ for rotation in rotations:
             "text/calendar",
             key=f"rot_ics_{rotation.id}",
         )
-        with st.form(f"rot_project_{rotation.id}", clear_on_submit=True):
+        with SaveOnceForm(f"rot_project_{rotation.id}") as project_form:
             title = st.text_input("A goal or project", max_chars=200)
             status = st.selectbox("Status", list(ProjectStatus), format_func=lambda s: s.value)
             impact = st.text_area("Impact so far", max_chars=2000)
-            if st.form_submit_button("Log it"):
-                try:
-                    with db() as session:
-                        save_project(
-                            session,
-                            actor=me,
-                            assignment_id=rotation.id,
-                            title=title,
-                            status=status,
-                            impact=impact,
-                        )
-                    st.rerun()
-                except DomainError as exc:
-                    show_error(exc)
+            if project_form.submitted("Log it"):
+                project_form.save(
+                    save_project,
+                    actor=me,
+                    assignment_id=rotation.id,
+                    title=title,
+                    status=status,
+                    impact=impact,
+                )

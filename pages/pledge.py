@@ -3,7 +3,6 @@
 import streamlit as st
 
 from core.clock import today
-from core.errors import DomainError
 from core.models import MindAnswer, PledgeStatus
 from core.org import list_mentors
 from core.pledges import (
@@ -20,9 +19,10 @@ from core.pledges import (
     sign,
     streak,
 )
+from ui.forms import SaveOnceForm
 from ui.pledges import heatmap_figure, printable_pledge
 from ui.state import actor, db
-from ui.widgets import pick_many, show_error
+from ui.widgets import pick_many
 
 me = actor()
 day = today()
@@ -38,7 +38,7 @@ if me.role.value == "agent":
         )
         with db() as session:
             mentors = list_mentors(session, actor=me)
-        with st.form("pledge_new"):
+        with SaveOnceForm("pledge_new") as new_form:
             chosen = pick_many(
                 "Commitments (start from these, add your own below)",
                 list(TEMPLATES),
@@ -47,38 +47,37 @@ if me.role.value == "agent":
             own = st.text_area("My own commitments (one a line)", max_chars=2000)
             mentor = st.selectbox("My mentor", mentors, format_func=lambda m: m[1])
             start = st.date_input("Starting", value=day, format="YYYY-MM-DD")
-            if st.form_submit_button("Save draft", type="primary"):
-                try:
-                    with db() as session:
-                        draft_pledge(
-                            session,
-                            actor=me,
-                            mentor_id=mentor[0],
-                            commitments=chosen + own.splitlines(),
-                            start_date=start,
-                        )
-                    st.rerun()
-                except DomainError as exc:
-                    show_error(exc)
+            if new_form.submitted("Save draft", type="primary"):
+                new_form.save(
+                    draft_pledge,
+                    actor=me,
+                    mentor_id=mentor[0],
+                    commitments=chosen + own.splitlines(),
+                    start_date=start,
+                )
     else:
         st.subheader(f"My pledge · {mine.status.value}")
         for number, text in enumerate(mine.commitments, start=1):
             st.text(f"{number}. {text}")
         st.text(f"Mentor: {mine.mentor} · from {mine.start_date:%d %B %Y}")
         if mine.status is PledgeStatus.DRAFT:
-            with st.expander("Edit my commitments before signing"), st.form("pledge_edit"):
+            with (
+                st.expander(
+                    "Edit my commitments before signing", key="pledge_edit_open", on_change="rerun"
+                ),
+                SaveOnceForm("pledge_edit") as edit_form,
+            ):
                 text = st.text_area(
                     "One commitment a line", value="\n".join(mine.commitments), max_chars=4000
                 )
-                if st.form_submit_button("Save commitments"):
-                    try:
-                        with db() as session:
-                            edit_commitments(
-                                session, actor=me, pledge_id=mine.id, commitments=text.splitlines()
-                            )
-                        st.rerun()
-                    except DomainError as exc:
-                        show_error(exc)
+                if edit_form.submitted("Save commitments"):
+                    edit_form.save(
+                        edit_commitments,
+                        actor=me,
+                        pledge_id=mine.id,
+                        commitments=text.splitlines(),
+                        done="Saved.",
+                    )
         if mine.status is PledgeStatus.DRAFT and st.button(
             "Sign my pledge", type="primary", key="pledge_sign"
         ):
@@ -94,7 +93,7 @@ if me.role.value == "agent":
                 checks = check_ins(session, actor=me, agent_id=me.id)
             today_check = next((c for c in checks if c.date == day), None)
             st.subheader("Today's mind check: did I keep my promise yesterday?")
-            with st.form("pledge_check"):
+            with SaveOnceForm("pledge_check") as check_form:
                 options = list(MindAnswer)
                 answer = st.radio(
                     "Yesterday I…",
@@ -117,16 +116,18 @@ if me.role.value == "agent":
                     value=today_check.note or "" if today_check else "",
                     max_chars=1000,
                 )
-                if st.form_submit_button(
+                if check_form.submitted(
                     "Save today's check" if not today_check else "Update today's check",
                     type="primary",
                 ):
-                    try:
-                        with db() as session:
-                            check_in(session, actor=me, answer=answer, note=note, commitment=which)
-                        st.rerun()
-                    except DomainError as exc:
-                        show_error(exc)
+                    check_form.save(
+                        check_in,
+                        actor=me,
+                        answer=answer,
+                        note=note,
+                        commitment=which,
+                        done="Saved. See you tomorrow.",
+                    )
             st.metric("Streak (working days)", streak(checks, until=day))
             st.plotly_chart(heatmap_figure(checks, day))
             st.download_button(
@@ -163,12 +164,13 @@ for p in mentoring:
             st.plotly_chart(heatmap_figure(checks, day), key=f"mentee_heat_{p.id}")
             for c in [c for c in checks if c.note][-5:]:
                 st.text(f"{c.date:%d %b}: {c.answer.value} — {c.note}")
-            with st.form(f"nudge_{p.id}", clear_on_submit=True):
+            with SaveOnceForm(f"nudge_{p.id}") as nudge_form:
                 words = st.text_input("A word of encouragement (optional)", max_chars=500)
-                if st.form_submit_button("Send a nudge", icon=":material/favorite:"):
-                    try:
-                        with db() as session:
-                            nudge(session, actor=me, pledge_id=p.id, message=words)
-                        st.success(f"Nudge sent: {p.agent} sees it in their inbox.")
-                    except DomainError as exc:
-                        show_error(exc)
+                if nudge_form.submitted("Send a nudge", icon=":material/favorite:"):
+                    nudge_form.save(
+                        nudge,
+                        actor=me,
+                        pledge_id=p.id,
+                        message=words,
+                        done=f"Nudge sent: {p.agent} sees it in their inbox.",
+                    )

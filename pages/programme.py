@@ -5,7 +5,6 @@ import plotly.express as px
 import streamlit as st
 
 from core.csvio import write_csv
-from core.errors import DomainError
 from core.org import list_departments, list_people
 from core.rotation_program import (
     current_term,
@@ -14,38 +13,39 @@ from core.rotation_program import (
     programme,
     record_career_move,
 )
+from ui.forms import SaveOnceForm
 from ui.state import actor, db
-from ui.widgets import show_error
 
 me = actor()
 st.title("Ambassador programme")
 with db() as session:
     terms = list_terms(session)
     default = current_term(session)
-with st.expander("Open a new term"), st.form("prog_new_term", clear_on_submit=True):
+with (
+    st.expander("Open a new term", key="prog_new_term_open", on_change="rerun"),
+    SaveOnceForm("prog_new_term") as term_form,
+):
     c1, c2, c3, c4, c5 = st.columns(5)
     name = c1.text_input("Name", placeholder="2027-Q2", max_chars=40)
     start = c2.date_input("Start", value=None, format="YYYY-MM-DD")
     end = c3.date_input("End", value=None, format="YYYY-MM-DD")
     hours = c4.number_input("Hours a week", 0.5, 20.0, 4.0, step=0.5)
     limit = c5.number_input("Max per team and department", 1, 50, 4)
-    if st.form_submit_button("Open term") and start and end:
-        try:
-            with db() as session:
-                open_next_term(
-                    session,
-                    actor=me,
-                    name=name,
-                    start=start,
-                    end=end,
-                    hours_per_week=hours,
-                    max_per_team=int(limit),
-                )
-            st.success(
-                f"Opened {name}: departments host as in the latest term. Team leads can now assign it."
+    if term_form.submitted("Open term"):
+        if start is None or end is None:
+            st.error("Choose the term's first and last day.")
+        else:
+            term_form.save(
+                open_next_term,
+                actor=me,
+                name=name,
+                start=start,
+                end=end,
+                hours_per_week=hours,
+                max_per_team=int(limit),
+                done=f"Opened {name}: departments host as in the latest term. "
+                "Team leads can now assign it.",
             )
-        except DomainError as exc:
-            show_error(exc)
 if not terms:
     st.info("No rotation term yet. Open one above to start the programme.")
     st.stop()
@@ -96,7 +96,10 @@ if moves.empty:
     st.info("No career moves recorded yet.")
 else:
     st.dataframe(moves, hide_index=True)
-with st.expander("Record a career move"), st.form("prog_move", clear_on_submit=True):
+with (
+    st.expander("Record a career move", key="prog_move_open", on_change="rerun"),
+    SaveOnceForm("prog_move") as move_form,
+):
     with db() as session:
         people = [p for p in list_people(session, actor=me) if p.role.value == "agent"]
         departments = list_departments(session)
@@ -104,17 +107,13 @@ with st.expander("Record a career move"), st.form("prog_move", clear_on_submit=T
     department = st.selectbox("Moved into", departments, format_func=lambda d: d.name)
     when = st.date_input("On", format="YYYY-MM-DD")
     note = st.text_input("Note", max_chars=500)
-    if st.form_submit_button("Record move") and person and department:
-        try:
-            with db() as session:
-                record_career_move(
-                    session,
-                    actor=me,
-                    person_id=person.id,
-                    department_id=department.id,
-                    date=when,
-                    note=note,
-                )
-            st.success(f"Recorded {person.name}'s move into {department.name}.")
-        except DomainError as exc:
-            show_error(exc)
+    if move_form.submitted("Record move") and person and department:
+        move_form.save(
+            record_career_move,
+            actor=me,
+            person_id=person.id,
+            department_id=department.id,
+            date=when,
+            note=note,
+            done=f"Recorded {person.name}'s move into {department.name}.",
+        )

@@ -29,13 +29,15 @@ def render_login() -> None:
         st.switch_page(page_file(path), query_params=query)
 
 
-def render_password_change(*, forced: bool) -> bool:
-    """A change-password form; returns True once the password was changed."""
+def render_password_change(*, forced: bool) -> None:
+    """A change-password form; once the password is changed the app reruns (a forced change
+    then lets the person in)."""
+    from ui.forms import SaveOnceForm
     from ui.state import actor
 
     if forced:
         st.warning("Your password was set by an admin. Choose your own password to continue.")
-    with st.form("password_form", clear_on_submit=True):
+    with SaveOnceForm("password_form") as form:
         current = st.text_input(
             "Current password", type="password", autocomplete="current-password"
         )
@@ -45,17 +47,14 @@ def render_password_change(*, forced: bool) -> bool:
         repeat = st.text_input(
             "Repeat the new password", type="password", autocomplete="new-password"
         )
-        submitted = st.form_submit_button("Change password", type="primary")
-    if not submitted:
-        return False
-    if new != repeat:
-        st.error("The two new passwords differ.")
-        return False
-    try:
-        with db() as session:
-            change_own_password(session, actor=actor(), current_password=current, new_password=new)
-    except DomainError as exc:
-        st.error(str(exc))
-        return False
-    st.success("Your password was changed.")
-    return True
+        if form.submitted("Change password", type="primary"):
+            if new != repeat:
+                st.error("The two new passwords differ.")
+            else:
+                form.save(
+                    change_own_password,
+                    actor=actor(),
+                    current_password=current,
+                    new_password=new,
+                    done="Your password was changed.",
+                )

@@ -11,6 +11,7 @@ from core.access import Actor
 from core.errors import DomainError
 from core.imports import import_leave
 from core.pd_planning import add_blackout, set_floor
+from ui.forms import SaveOnceForm
 from ui.state import db
 from ui.widgets import show_error
 
@@ -30,9 +31,12 @@ def render_planning_inputs(me: Actor, teams: Mapping[int, str], default_day: dt.
                 st.success(f"Added {added} leave record(s). Re-plan to take them into account.")
             except DomainError as exc:
                 show_error(exc)
+    constraints = SaveOnceForm("pd_constraints")
     with (
-        st.expander("Blackout dates and peak-day floors"),
-        st.form("pd_constraints", clear_on_submit=True),
+        st.expander(
+            "Blackout dates and peak-day floors", key="pd_constraints_open", on_change="rerun"
+        ),
+        constraints,
     ):
         c1, c2, c3 = st.columns(3)
         day = c1.date_input("Date", value=default_day, format="YYYY-MM-DD")
@@ -48,15 +52,14 @@ def render_planning_inputs(me: Actor, teams: Mapping[int, str], default_day: dt.
         b1, b2 = st.columns(2)
         blackout = b1.form_submit_button("Add blackout date")
         peak = b2.form_submit_button("Set the team's floor on this date")
-    if blackout or peak:
-        try:
-            with db() as session:
-                if blackout:
-                    add_blackout(session, actor=me, date=day, team_id=scope, reason=reason)
-                elif scope is None:
-                    raise DomainError("Choose a team to set its floor on a date.")
-                else:
-                    set_floor(session, actor=me, team_id=scope, date=day, min_staffed=int(floor))
-            st.success("Saved: the coverage chart shows it, and the next plan respects it.")
-        except DomainError as exc:
-            show_error(exc)
+        done = "Saved: the coverage chart shows it, and the next plan respects it."
+        if blackout:
+            constraints.save(
+                add_blackout, actor=me, date=day, team_id=scope, reason=reason, done=done
+            )
+        elif peak and scope is None:
+            st.error("Choose a team to set its floor on a date.")
+        elif peak:
+            constraints.save(
+                set_floor, actor=me, team_id=scope, date=day, min_staffed=int(floor), done=done
+            )

@@ -75,3 +75,13 @@ def texts(at: AppTest) -> str:
         parts.extend(str(e.value) for e in getattr(at, kind))
     parts.extend(str(m.label) for m in at.metric)
     return "\n".join(parts)
+
+
+def submit(at: AppTest, form: str, label: str) -> AppTest:
+    """Click the submit button `label` of the form named `form` and run. A saved form moves to a
+    new key (ui.forms.SaveOnceForm), so the button is found under the form's current one."""
+    try:
+        generation = at.session_state[f"form_generation_{form}"]
+    except KeyError:
+        generation = 0
+    return at.button(key=f"FormSubmitter:{form}__{generation}-{label}").click().run()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import texts
+from tests.app.conftest import submit, texts
 
 ROLES = {
     "admin": "admin@example.com",
@@ -184,7 +184,7 @@ def test_the_admin_people_page_lists_everyone_and_refuses_a_duplicate_email(app_
     form_inputs = [t for t in at.text_input if t.label in ("Name", "Email")]
     form_inputs[0].input("Copy Cat")
     form_inputs[1].input("agent@example.com")
-    at.button(key="FormSubmitter:people_new-Save").click().run()
+    submit(at, "people_new", "Save")
     assert any("already used by Alex Agent" in e.value for e in at.error)
 
 
@@ -192,7 +192,7 @@ def test_an_admin_adds_a_department(app_as) -> None:
     at = app_as("admin@example.com", PAGES["departments"])
     name = [t for t in at.text_input if t.label == "Name"][0]
     name.input("Field Service")
-    at.button(key="FormSubmitter:departments_new-Save").click().run()
+    submit(at, "departments_new", "Save")
     assert any("Added Field Service" in s.value for s in at.success)
 
 
@@ -225,7 +225,7 @@ def test_an_agent_requests_a_date_and_sees_it_listed(app_as) -> None:
 
     at = app_as("agent2@example.com", PAGES["my_pd_days"])
     at.date_input[0 if len(at.date_input) == 1 else -1].set_value(dt.date(2027, 2, 10))
-    at.button(key="FormSubmitter:my_pd_request-Request this date").click().run()
+    submit(at, "my_pd_request", "Request this date")
     assert any("Requested" in s.value for s in at.success)
     assert any("Wed 10 Feb" in m.value for m in at.markdown)
 
@@ -236,7 +236,7 @@ def test_an_agent_ranks_interests_and_sees_past_rotations_with_projects(app_as) 
     shown = texts(at)
     assert "2026-Q2" in shown and "2026-Q4" in shown
     at.multiselect[0].set_value(["Product", "Billing"])
-    at.button(key="FormSubmitter:rot_interests-Save my interests").click().run()
+    submit(at, "rot_interests", "Save my interests")
     assert any("Saved" in s.value for s in at.success)
 
 
@@ -274,7 +274,7 @@ def test_a_lead_writes_a_note_and_it_shows_on_the_agents_growth_page(app_as) -> 
     form = f"coach_new_{agent_id}"
     at.selectbox[2].set_value("fcr")
     at.text_area[1].input("Ask what else is open before closing")
-    at.button(key=f"FormSubmitter:{form}-Save note").click().run()
+    submit(at, form, "Save note")
     assert any("Saved" in s.value for s in at.success), [e.value for e in at.error]
     agent = app_as("agent@example.com", PAGES["growth"])
     assert any("First-contact resolution" in e.label for e in agent.expander)
@@ -295,14 +295,14 @@ def test_an_agent_writes_a_share_that_shows_as_text(app_as) -> None:
     [a for a in at.text_area if a.label == "What I learned"][0].input(
         "<script>alert(1)</script> **bold**"
     )
-    at.button(key="FormSubmitter:learn_new-Share").click().run()
+    submit(at, "learn_new", "Share")
     assert any("Shared" in s.value for s in at.success)
     assert any("<script>alert(1)</script> **bold**" in t.value for t in at.text)
 
 
 def test_an_agent_drafts_a_pledge_and_signs_it(app_as) -> None:
     at = app_as("agent@example.com", PAGES["pledge"])
-    at.button(key="FormSubmitter:pledge_new-Save draft").click().run()
+    submit(at, "pledge_new", "Save draft")
     assert any(h.value.startswith("My pledge · draft") for h in at.subheader)
     at.button(key="pledge_sign").click().run()
     assert any(h.value.startswith("My pledge · awaiting mentor") for h in at.subheader)
@@ -330,10 +330,10 @@ def _agent_without_pledge() -> str:
 def test_an_agent_edits_a_draft_pledge_before_signing(app_as) -> None:
     at = app_as(None)  # sets DATABASE_URL for the lookup below
     at = app_as(_agent_without_pledge(), PAGES["pledge"])
-    at.button(key="FormSubmitter:pledge_new-Save draft").click().run()
+    submit(at, "pledge_new", "Save draft")
     [box] = [t for t in at.text_area if t.label == "One commitment a line"]
     box.input("I will listen first\nI will check back in")
-    at.button(key="FormSubmitter:pledge_edit-Save commitments").click().run()
+    submit(at, "pledge_edit", "Save commitments")
     assert "1. I will listen first" in [t.value for t in at.text]
 
 
@@ -403,7 +403,7 @@ def test_a_mentor_is_asked_to_co_sign_then_nudges_and_the_agent_reads_it(app_as)
 
     email = _agent_without_pledge()
     at = app_as(email, PAGES["pledge"])
-    at.button(key="FormSubmitter:pledge_new-Save draft").click().run()
+    submit(at, "pledge_new", "Save draft")
     at.button(key="pledge_sign").click().run()
     with Session(make_engine(os.environ["DATABASE_URL"])) as session:
         pledge_id, mentor = session.exec(
@@ -414,6 +414,6 @@ def test_a_mentor_is_asked_to_co_sign_then_nudges_and_the_agent_reads_it(app_as)
     assert "asks you to co-sign their positivity pledge" in texts(app_as(mentor, PAGES["inbox"]))
     m = app_as(mentor, PAGES["pledge"])
     m.button(key=f"cosign_{pledge_id}").click().run()
-    m.button(key=f"FormSubmitter:nudge_{pledge_id}-Send a nudge").click().run()
+    submit(m, f"nudge_{pledge_id}", "Send a nudge")
     assert any("Nudge sent" in s.value for s in m.success), [e.value for e in m.error]
     assert "A nudge from" in texts(app_as(email, PAGES["inbox"]))

@@ -111,23 +111,77 @@ def browser() -> Iterator[object]:
         launched.close()
 
 
-@pytest.fixture
-def page(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
+# Streamlit's own signal that a run has finished: `[data-testid=stApp]` carries
+# `data-test-script-state`, which reads `running` during a run and `notRunning` after it. A
+# click only *asks* for a run (it sends a message on the app's websocket), so right after one the
+# attribute may still read `notRunning` from the run before. The watcher counts the messages the
+# page sends and notes, each time a run starts, how many had been sent: the page has settled when
+# no run is under way and the last run started after the last message — held for 50 ms, which
+# covers the few milliseconds between two runs of one `st.switch_page`.
+RUN_WATCHER = """
+(() => {
+  const watch = (window.__headway = {sent: 0, startedAfter: -1, quietSince: null});
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    watch.sent += 1;
+    return send.call(this, data);
+  };
+  // One batch of records may hold a whole run: a record's oldValue is the state it left.
+  const look = (records) => {
+    for (const record of records) {
+      const now = record.target.getAttribute('data-test-script-state');
+      if (record.oldValue === 'running' || now === 'running') {
+        watch.startedAfter = watch.sent;
+      }
+    }
+  };
+  new MutationObserver(look).observe(document, {
+    subtree: true, attributes: true, attributeOldValue: true,
+    attributeFilter: ['data-test-script-state'],
+  });
+  watch.settled = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const state = app && app.getAttribute('data-test-script-state');
+    if (state === 'running' && watch.startedAfter < watch.sent) {
+      watch.startedAfter = watch.sent;  // a run that began before the observer saw it
+    }
+    const quiet = state === 'notRunning' && watch.startedAfter >= watch.sent;
+    if (!quiet) {
+      watch.quietSince = null;
+      return false;
+    }
+    watch.quietSince = watch.quietSince ?? performance.now();
+    return performance.now() - watch.quietSince >= 50;
+  };
+})();
+"""
+
+
+def new_page(browser) -> object:  # type: ignore[no-untyped-def]
+    """A page in a fresh browser context (its own cookies: another person), watched by
+    RUN_WATCHER so that `settle` knows when Streamlit has finished."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.add_init_script(RUN_WATCHER)
     page = context.new_page()
     page.set_default_timeout(20_000)
-    yield page
-    context.close()
+    return page
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    opened = new_page(browser)
+    yield opened
+    opened.context.close()
+
+
+def another_page(page) -> object:  # type: ignore[no-untyped-def]
+    """A second person's browser beside `page`'s."""
+    return new_page(page.context.browser)
 
 
 def settle(page) -> None:  # type: ignore[no-untyped-def]
-    """Wait until Streamlit has finished running the script."""
-    page.wait_for_selector("[data-testid='stApp']")
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "document.querySelectorAll('[data-testid=\"stStatusWidget\"]').length === 0", timeout=30_000
-    )
-    page.wait_for_timeout(300)
+    """Wait until Streamlit has run the script for everything the page has asked of it."""
+    page.wait_for_function("window.__headway.settled()", timeout=30_000, polling="raf")
 
 
 def log_in(page, email: str, password: str = "headway-demo") -> None:  # type: ignore[no-untyped-def]

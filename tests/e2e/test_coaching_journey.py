@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import log_in, settle
+from tests.e2e.conftest import another_page, log_in, settle
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def test_a_note_with_a_follow_up_reaches_the_agents_chart_and_is_acknowledged(
     violations = axe_check(page)
     assert violations == [], "\n".join(violations)
 
-    agent = page.context.browser.new_context().new_page()
+    agent = another_page(page)
     agent.goto(f"{app_url}/growth")
     settle(agent)
     log_in(agent, "agent@example.com")

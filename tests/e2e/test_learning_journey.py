@@ -2,26 +2,50 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
-from tests.e2e.conftest import log_in, settle
+from tests.e2e.conftest import another_page, log_in, settle
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_share_is_found_by_another_agent_and_given_kudos(page, app_url: str, axe_check) -> None:
+def _shares_titled(app_env: dict[str, str], title: str) -> int:
+    database = app_env["DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(database) as db:
+        (count,) = db.execute(
+            "SELECT count(*) FROM learning_share WHERE title = ?", (title,)
+        ).fetchone()
+    return int(count)
+
+
+def test_a_share_typed_fast_and_double_clicked_during_a_rerun_is_stored_once_and_found(
+    page, app_url: str, app_env: dict[str, str], axe_check
+) -> None:
     page.goto(f"{app_url}/learning")
     settle(page)
     log_in(page, "agent@example.com")
     if not page.get_by_label("Title").is_visible():
-        page.get_by_text("Share what I learned").first.click()
-    page.get_by_label("Title").fill("Callback scripts")
+        page.get_by_text("Share what I learned").first.click()  # reruns: typing starts at once
+    page.get_by_label("Title").press_sequentially("Callback scripts")
     page.get_by_label("What I learned").fill("Scheduling callbacks keeps escalated customers calm")
+    page.get_by_label("What worked").fill("Saying when I will call back")
     page.get_by_text("Everyone").click()
-    page.get_by_role("button", name="Share", exact=True).click()
+    search = page.get_by_label("Search")
+    search.fill("callback")
+    sent = page.evaluate("window.__headway.sent")
+    search.press("Enter")  # the search asks for a rerun of the page ...
+    page.wait_for_function(f"window.__headway.sent > {sent}", polling="raf")
+    in_flight = page.evaluate("!window.__headway.settled()")
+    page.get_by_role("button", name="Share", exact=True).dblclick()  # ... and Share is hit twice
+    settle(page)
+    page.get_by_text("Shared. Thank you!").wait_for()
     page.locator("strong", has_text="Callback scripts").first.wait_for()
+    assert in_flight, "the double click was meant to land during a rerun"
+    assert _shares_titled(app_env, "Callback scripts") == 1
 
-    other = page.context.browser.new_context().new_page()
+    other = another_page(page)
     other.goto(f"{app_url}/learning")
     settle(other)
     log_in(other, "agent2@example.com")
@@ -30,11 +54,32 @@ def test_a_share_is_found_by_another_agent_and_given_kudos(page, app_url: str, a
     )  # stemmed: escalated ~ escalate, callbacks ~ callback
     other.get_by_label("Search").press("Enter")
     other.locator("strong", has_text="Callback scripts").first.wait_for()
+    settle(other)
     violations = axe_check(other)
     assert violations == [], "\n".join(violations)
     other.get_by_role("button", name="Helpful (0)").first.click()
     other.get_by_role("button", name="Helpful ✓ (1)").wait_for()
     other.context.close()
+
+
+def test_a_refused_share_keeps_what_was_typed(page, app_url: str, app_env: dict[str, str]) -> None:
+    page.goto(f"{app_url}/learning")
+    settle(page)
+    log_in(page, "agent2@example.com")
+    if not page.get_by_label("Title").is_visible():
+        page.get_by_text("Share what I learned").first.click()
+    page.get_by_label("What I learned").fill("Hold music choice matters more than I thought")
+    page.get_by_role("button", name="Share", exact=True).click()  # no title: refused
+    settle(page)
+    page.get_by_text("Give your share a title.").wait_for()
+    assert page.get_by_label("What I learned").input_value() == (
+        "Hold music choice matters more than I thought"
+    )
+    page.get_by_label("Title").fill("Hold music")
+    page.get_by_role("button", name="Share", exact=True).click()
+    settle(page)
+    page.get_by_text("Shared. Thank you!").wait_for()
+    assert _shares_titled(app_env, "Hold music") == 1
 
 
 def test_a_pledge_is_drafted_co_signed_by_the_mentor_and_checked_in(page, app_url: str) -> None:
@@ -48,7 +93,7 @@ def test_a_pledge_is_drafted_co_signed_by_the_mentor_and_checked_in(page, app_ur
     page.get_by_role("button", name="Sign my pledge").click()
     page.get_by_text("Waiting for Sam Second to co-sign").wait_for()
 
-    mentor = page.context.browser.new_context().new_page()
+    mentor = another_page(page)
     mentor.goto(f"{app_url}/pledge")
     settle(mentor)
     log_in(mentor, "agent2@example.com")

@@ -40,14 +40,14 @@ def test_each_demo_user_sees_exactly_their_roles_navigation_and_an_accessible_ho
 def test_a_reload_keeps_the_user_logged_in_and_logout_ends_it(page, app_url: str) -> None:
     page.goto(app_url)
     settle(page)
-    log_in(page, "manager@example.com")
-    page.wait_for_timeout(500)  # the cookie is stored by a request the page sends after login
+    with page.expect_response("**/auth/session"):  # the page stores the cookie after login
+        log_in(page, "manager@example.com")
     page.reload()
     settle(page)
     assert "Teams overview" in nav_labels(page)
-    page.get_by_role("button", name="Log out").click()
-    page.get_by_role("button", name="Log in").wait_for()
-    page.wait_for_timeout(500)
+    with page.expect_response("**/auth/logout"):
+        page.get_by_role("button", name="Log out").click()
+        page.get_by_role("button", name="Log in").wait_for()
     assert all(c["name"] != "headway_session" for c in page.context.cookies())
     page.reload()
     settle(page)

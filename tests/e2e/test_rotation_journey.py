@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import log_in, settle
+from tests.e2e.conftest import another_page, log_in, settle
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,7 @@ def test_run_publish_then_the_agent_sees_the_assignment(page, app_url: str, axe_
     page.get_by_role("button", name="Publish", exact=True).click()
     page.get_by_role("heading", name="Review: 0 proposed, 15 published").wait_for()
 
-    agent = page.context.browser.new_context().new_page()
+    agent = another_page(page)
     agent.goto(f"{app_url}/my_rotation")
     settle(agent)
     log_in(agent, "agent@example.com")

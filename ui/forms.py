@@ -1,0 +1,120 @@
+"""Forms that keep what was typed and save it exactly once.
+
+Why this exists (issue 17): `st.form(clear_on_submit=True)` empties the fields in the *browser*
+the moment Share is clicked. A second click (a double click, or an impatient one while the page
+is still rerunning) then submits the emptied form; Streamlit starts a new run for it at once
+(`runner.fastReruns`) and stops the first run at its next `st.*` call — usually before it reached
+the save. The one run left sees blank fields, refuses them, and the share is gone.
+
+So a `SaveOnceForm` never clears in the browser. It clears on the *server*, after the save has
+committed, by moving the form to a new key (its "generation"): the next run draws fresh, empty
+widgets (or widgets showing the saved values, for edit forms). Every submission of one generation
+carries the same fields, and the save is guarded so that it runs once per generation even when
+two runs of the same session overlap: the first saves, the others see the generation has moved on
+and only show the confirmation. A refusal (`DomainError`) leaves the form and what was typed in
+place, with the reason beside it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+import streamlit as st
+
+from core.errors import DomainError
+from ui.state import db
+from ui.widgets import show_error
+
+# Guards only the creation of each browser session's own lock (held in its session state); no
+# user data lives at module level.
+_LOCK_CREATION = threading.Lock()
+
+
+def _session_lock() -> threading.Lock:
+    with _LOCK_CREATION:
+        lock = st.session_state.get("forms_save_lock")
+        if lock is None:
+            lock = threading.Lock()
+            st.session_state["forms_save_lock"] = lock
+        return lock  # type: ignore[no-any-return]
+
+
+class SaveOnceForm:
+    """`with SaveOnceForm("learn_new") as form:` draws an `st.form`; inside, read the widgets
+    (without `key=`: their identity comes from the form's generation), then
+    `if form.submitted("Share"): form.save(write_share, actor=me, data=..., done="Shared.")`."""
+
+    def __init__(self, name: str, *, show_done: bool = True, **form_kwargs: Any) -> None:
+        self.name = name
+        self.generation: int = st.session_state.get(self._generation_key, 0)
+        self.key = f"{name}__{self.generation}"
+        self._show_done = show_done
+        self._form_kwargs = form_kwargs
+        self._form: Any = None
+
+    @property
+    def _generation_key(self) -> str:
+        return f"form_generation_{self.name}"
+
+    @property
+    def _done_key(self) -> str:
+        return f"form_done_{self.name}"
+
+    def __enter__(self) -> SaveOnceForm:
+        if self._show_done:
+            self.show_done()
+        self._form = st.form(self.key, clear_on_submit=False, **self._form_kwargs)
+        self._form.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._form.__exit__(kind, error, trace)
+
+    def show_done(self) -> bool:
+        """The confirmation of the last save, once (call it where the user will see it); True
+        when there was one to show."""
+        message = st.session_state.pop(self._done_key, None)
+        if message:
+            st.success(message)
+        return bool(message)
+
+    @staticmethod
+    def submitted(label: str, **kwargs: Any) -> bool:
+        return st.form_submit_button(label, **kwargs)
+
+    def save(
+        self,
+        service: Callable[..., Any],
+        /,
+        *,
+        done: str | Callable[[Any], str] | None = None,
+        **arguments: Any,
+    ) -> None:
+        """Call the core `service(session, **arguments)` in one committed transaction, once for
+        this form's content; then start the form afresh and show `done` (a sentence, or one made
+        from what the service returned). A `DomainError` is shown beside the form and what was
+        typed is kept."""
+        with _session_lock():
+            # Another run of this session (the first of a double click) may have saved this very
+            # content already: then the generation has moved on and there is nothing to do.
+            if st.session_state.get(self._generation_key, 0) == self.generation:
+                try:
+                    with db() as session:
+                        result = service(session, **arguments)
+                except DomainError as exc:
+                    show_error(exc)
+                    return
+                # No st.* call between the commit and these lines: a rerun can only interrupt a
+                # script at an st.* call, so they always follow a save.
+                st.session_state[self._generation_key] = self.generation + 1
+                if done is not None:
+                    st.session_state[self._done_key] = done(result) if callable(done) else done
+        st.rerun()
