@@ -367,12 +367,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # usage errors (exit 1) and --help (exit 0)
         return int(exc.code or 0)
+    from core.config import get_settings
+
     if getattr(args, "database", None):
         os.environ["DATABASE_URL"] = args.database
-        from core.config import get_settings
-
         get_settings.cache_clear()
     try:
+        get_settings()  # every setting is checked before any work: one sentence, exit 1
         return int(args.func(args))
     except InvalidInput as exc:
         if not exc.problems or len(exc.problems) > 1:

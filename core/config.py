@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.errors import DomainError
 
 
 class Settings(BaseSettings):
@@ -25,6 +27,8 @@ class Settings(BaseSettings):
     reminders_at: dt.time = Field(default=dt.time(7, 0), alias="HEADWAY_REMINDERS_AT")
     digest_at: dt.time = Field(default=dt.time(7, 30), alias="HEADWAY_DIGEST_AT")
     working_days_text: str = Field(default="mon-fri", alias="HEADWAY_WORKING_DAYS")
+    # Public holidays the organisation closes on: a `holidays` country code, e.g. GB-ENG.
+    holidays_code: str = Field(default="", alias="HEADWAY_HOLIDAYS")
     # E-mail is optional: smtp://user:password@host:587?starttls=1, or smtps://host:465.
     smtp_url: str = Field(default="", alias="SMTP_URL")
     mail_from: str = Field(default="Headway <headway@localhost>", alias="HEADWAY_MAIL_FROM")
@@ -39,6 +43,14 @@ class Settings(BaseSettings):
     @classmethod
     def _readable_weekdays(cls, value: str) -> str:
         _weekdays(value)
+        return value
+
+    @field_validator("holidays_code")
+    @classmethod
+    def _known_holidays(cls, value: str) -> str:
+        value = value.strip().upper()
+        if value:
+            public_holidays(value)
         return value
 
     @field_validator("timezone")
@@ -60,17 +72,51 @@ class Settings(BaseSettings):
 
 
 def _weekdays(value: str) -> frozenset[int]:
-    """Weekday numbers (Monday = 0) from "mon-fri", "mon-sat" or "mon,wed,fri"."""
+    """Weekday numbers (Monday = 0) from "mon-fri", "mon-sat" or "mon,wed,fri". A range runs
+    forwards within one week: "fri-mon" is refused rather than read as no day at all."""
     names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
     days: set[int] = set()
     for part in value.lower().replace(" ", "").split(","):
         first, _, last = part.partition("-")
         if first not in names or (last and last not in names):
-            raise ValueError(f"HEADWAY_WORKING_DAYS {value!r}: use day names such as mon-fri")
+            raise ValueError(
+                f"HEADWAY_WORKING_DAYS={value!r} is not a list of weekdays: "
+                "use day names such as mon-fri, mon-sat or mon,tue,thu"
+            )
+        if last and names.index(last) < names.index(first):
+            raise ValueError(
+                f"HEADWAY_WORKING_DAYS={value!r}: the range {part} wraps past Sunday; "
+                f"write {first}-sun,mon{'' if last == 'mon' else '-' + last} instead"
+            )
         days.update(range(names.index(first), names.index(last or first) + 1))
     return frozenset(days)
 
 
+@lru_cache(maxsize=8)
+def public_holidays(code: str) -> Any:
+    """The `holidays` calendar for a code such as "GB-ENG" (country, optional subdivision)."""
+    import holidays
+
+    country, _, subdivision = code.partition("-")
+    try:
+        return holidays.country_holidays(country, subdiv=subdivision or None)
+    except NotImplementedError:
+        raise ValueError(
+            f"HEADWAY_HOLIDAYS={code!r} is not a country of the holidays package "
+            "(use a code such as GB-ENG, US-CA or DE-BY, or leave it empty)"
+        ) from None
+
+
+class SettingsError(DomainError):
+    """A setting the organisation gave cannot be used; the message names the variable."""
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        # One sentence per bad variable, never pydantic's report.
+        raise SettingsError(
+            " ".join(str(error["msg"]).removeprefix("Value error, ") for error in exc.errors())
+        ) from None

@@ -80,7 +80,7 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
-def _alembic_config(engine: Engine) -> Any:
+def alembic_config(engine: Engine) -> Any:
     from alembic.config import Config
 
     config = Config()
@@ -94,4 +94,4 @@ def migrate(engine: Engine) -> None:
     from alembic import command
 
     check_database(engine)
-    command.upgrade(_alembic_config(engine), "head")
+    command.upgrade(alembic_config(engine), "head")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, delete, select
 
 from core.access import Actor, require_view_team
+from core.calendar import WorkCalendar, organisation_calendar
 from core.clock import today, utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
 from core.models import (
@@ -109,6 +110,7 @@ class _Context:
     floors: dict[int, dict[dt.date, int]]
     days: list[PdDay]
     requests: dict[int, set[dt.date]]
+    calendar: WorkCalendar
 
 
 def _require_planner(actor: Actor, team_ids: Iterable[int]) -> None:
@@ -187,7 +189,17 @@ def _load(session: Session, settings: PlanSettings) -> _Context:
         )
     ).all():
         requests[r.person_id].add(r.date)
-    return _Context(teams, agents, leave, org_blackout, team_blackout, floors, days, requests)
+    return _Context(
+        teams,
+        agents,
+        leave,
+        org_blackout,
+        team_blackout,
+        floors,
+        days,
+        requests,
+        organisation_calendar(session),
+    )
 
 
 def _agent_key(person: Person) -> str:
@@ -230,8 +242,10 @@ def _problem(settings: PlanSettings, ctx: _Context) -> tuple[PdProblem, dict[str
         pd_days_per_agent=settings.pd_days_per_agent,
         teams=teams,
         agents=tuple(agents),
+        working_weekdays=ctx.calendar.weekdays,
         min_gap_days=settings.min_gap_days,
         blackout_dates=frozenset(ctx.org_blackout),
+        closed_dates=ctx.calendar.closed_weekdays(settings.start, settings.end),
     )
     return problem, keys
 
@@ -239,6 +253,8 @@ def _problem(settings: PlanSettings, ctx: _Context) -> tuple[PdProblem, dict[str
 def stale_published_days(settings: PlanSettings, ctx: _Context) -> list[StalePublished]:
     """Published days the planner could not keep: name each, with the reason."""
     stale = []
+    problem, _ = _problem(settings, ctx)
+    pd_teams = {t.id: t for t in problem.teams}
     names = {p.id: p for p in ctx.agents}
     fixed = sorted((d for d in ctx.days if d.status in FIXED), key=lambda d: (d.person_id, d.date))
     per_person: dict[int, list[PdDay]] = defaultdict(list)
@@ -250,12 +266,8 @@ def stale_published_days(settings: PlanSettings, ctx: _Context) -> list[StalePub
         reason = None
         if day.date in ctx.leave.get(day.person_id, set()):
             reason = "falls on their leave"
-        elif day.date in ctx.org_blackout:
-            reason = "is now an organisation-wide blackout date"
-        elif day.date in ctx.team_blackout.get(person.team_id, set()):
-            reason = f"is now a blackout date of {team.name}"
-        elif day.date.weekday() >= 5:
-            reason = "is on a weekend"
+        elif (closed := problem.why_not_plannable(pd_teams[team.name], day.date)) is not None:
+            reason = f"now {closed}"
         else:
             earlier = per_person[day.person_id]
             if earlier and (day.date - earlier[-1].date).days < settings.min_gap_days:
@@ -470,19 +482,21 @@ def check_move(session: Session, *, actor: Actor, pd_day_id: int, new_date: dt.d
     assert team is not None
     gap = _gap_for(session, day)
     problems = []
-    if new_date.weekday() >= 5:
-        problems.append(f"{new_date:%A %d %b} is not a working day.")
-    blackout = session.exec(
-        select(Blackout).where(
-            Blackout.date == new_date,
-            (col(Blackout.team_id).is_(None)) | (Blackout.team_id == team.id),
+    # The day itself is judged by the planner's own rule (weekday, closure, holiday, blackout).
+    assert team.id is not None
+    one_day = PlanSettings(new_date, new_date, (team.id,), min_gap_days=gap)
+    problem, _ = _problem(one_day, _load(session, one_day))
+    closed = problem.why_not_plannable(problem.teams[0], new_date)
+    if closed is not None:
+        reason = next(
+            (
+                b.reason
+                for b in session.exec(select(Blackout).where(Blackout.date == new_date)).all()
+                if b.reason and b.team_id in (None, team.id)
+            ),
+            "",
         )
-    ).first()
-    if blackout is not None:
-        problems.append(
-            f"{new_date:%d %b} is a blackout date"
-            + (f" ({blackout.reason})." if blackout.reason else ".")
-        )
+        problems.append(f"{new_date:%A %d %b} {closed}" + (f" ({reason})." if reason else "."))
     on_leave = session.exec(
         select(Leave).where(Leave.start <= new_date, Leave.end >= new_date)
     ).all()
@@ -561,8 +575,11 @@ def request_dates(session: Session, *, actor: Actor, dates: Iterable[dt.date]) -
     wanted = sorted(set(dates))
     if any(d <= today() for d in wanted):
         raise InvalidInput("Request dates after today.")
-    if any(d.weekday() >= 5 for d in wanted):
-        raise InvalidInput("PD days are on working days (Monday to Friday).")
+    calendar = organisation_calendar(session)
+    for wish in wanted:
+        closed = calendar.closed_because(wish)
+        if closed is not None:
+            raise InvalidInput(f"PD days are on working days: {closed}.")
     existing = set(
         session.exec(select(col(PdRequest.date)).where(PdRequest.person_id == actor.id)).all()
     )
@@ -605,9 +622,7 @@ def coverage(session: Session, *, actor: Actor, settings: PlanSettings) -> list[
         pd_count[(team_of[pd_day.person_id], pd_day.date)] += 1
     cells = []
     for team_id, team in sorted(ctx.teams.items(), key=lambda t: t[1].name):
-        for day in _dates(settings.start, settings.end):
-            if day.weekday() >= 5:
-                continue
+        for day in ctx.calendar.days(settings.start, settings.end):
             leave = sum(1 for p in members[team_id] if day in ctx.leave.get(p, set()))
             floor = ctx.floors.get(team_id, {}).get(day, team.min_staffed)
             blocked = day in ctx.org_blackout or day in ctx.team_blackout.get(team_id, set())

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, select
 
 from core.access import Actor, require_view_team
+from core.calendar import WorkCalendar, organisation_calendar
 from core.clock import today, utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.models import MindAnswer, MindCheck, Person, Pledge, PledgeStatus, Role
@@ -250,14 +251,14 @@ def check_ins(session: Session, *, actor: Actor, agent_id: int, days: int = 120)
     return [CheckRead(r.date, MindAnswer(r.answer), r.note, r.commitment) for r in rows]
 
 
-def streak(checks: list[CheckRead], *, until: dt.date) -> int:
+def streak(checks: list[CheckRead], *, until: dt.date, calendar: WorkCalendar) -> int:
     """Consecutive working days up to `until` (or the working day before) with a mind check."""
     done = {c.date for c in checks}
     day, count = until, 0
     if day not in done:
         day -= dt.timedelta(days=1)
     while True:
-        if day.weekday() < 5:
+        if calendar.is_working_day(day):
             if day not in done:
                 return count
             count += 1
@@ -280,7 +281,7 @@ def participation(
     """Per team: who has a live pledge and how often they check in; never the notes."""
     out = []
     start = today() - dt.timedelta(days=29)
-    workdays = sum(1 for i in range(30) if (start + dt.timedelta(days=i)).weekday() < 5)
+    workdays = len(list(organisation_calendar(session).days(start, today())))
     for team_id in team_ids:
         require_view_team(actor, team_id)
         agents = session.exec(

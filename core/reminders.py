@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from core.calendar import organisation_calendar
 from core.config import get_settings
 from core.growth_analytics import falling_agents
 from core.models import (
@@ -47,33 +48,6 @@ ESCALATE_AFTER_WORKING_DAYS = 2
 ESCALATION_LOOKBACK_DAYS = 7
 
 
-def is_working_day(day: dt.date) -> bool:
-    return day.weekday() in get_settings().working_days
-
-
-def add_working_days(day: dt.date, n: int) -> dt.date:
-    while n > 0:
-        day += dt.timedelta(days=1)
-        n -= is_working_day(day)
-    return day
-
-
-def previous_working_day(day: dt.date) -> dt.date:
-    day -= dt.timedelta(days=1)
-    while not is_working_day(day):
-        day -= dt.timedelta(days=1)
-    return day
-
-
-def days_reminded_on(day: dt.date) -> list[dt.date]:
-    """The natural days whose reminder goes out on working day `day`: it and the non-working
-    days that follow it."""
-    days = [day]
-    while not is_working_day(days[-1] + dt.timedelta(days=1)):
-        days.append(days[-1] + dt.timedelta(days=1))
-    return days
-
-
 def _when(day: dt.date, reference: dt.date) -> str:
     return "today" if day == reference else f"on {day:%A %-d %B}"
 
@@ -86,7 +60,7 @@ def follow_ups_due(session: Session, day: dt.date) -> list[Message]:
     notes = session.exec(
         select(CoachingNote).where(
             col(CoachingNote.closed).is_(False),
-            col(CoachingNote.follow_up_date).in_(days_reminded_on(day)),
+            col(CoachingNote.follow_up_date).in_(organisation_calendar(session).reminded_on(day)),
         )
     ).all()
     people = active_people(session, [i for n in notes for i in (n.agent_id, n.coach_id)])
@@ -153,10 +127,11 @@ def overdue_escalations(session: Session, day: dt.date) -> list[Message]:
     ).all()
     people = active_people(session, [i for n in notes for i in (n.agent_id, n.coach_id)])
     leads_of: dict[int, list[Person]] = {}  # per coach: a few coaches, many notes
+    calendar = organisation_calendar(session)
     messages = []
     for n in notes:
         assert n.follow_up_date is not None
-        due = add_working_days(n.follow_up_date, ESCALATE_AFTER_WORKING_DAYS)
+        due = calendar.add_working_days(n.follow_up_date, ESCALATE_AFTER_WORKING_DAYS)
         if not (day - dt.timedelta(days=ESCALATION_LOOKBACK_DAYS) <= due <= day):
             continue
         agent, coach = people.get(n.agent_id), people.get(n.coach_id)
@@ -192,7 +167,8 @@ def pd_days_tomorrow(session: Session, day: dt.date) -> list[Message]:
     rows = session.exec(
         select(PdDay).where(
             PdDay.date > day,
-            PdDay.date <= add_working_days(day, 1),  # on Friday: the weekend and Monday
+            # on Friday: the weekend and Monday (and any holiday before the next working day)
+            PdDay.date <= organisation_calendar(session).next_working_day(day),
             col(PdDay.status).in_(_LIVE_PD),
         )
     ).all()
@@ -225,7 +201,7 @@ def pd_days_tomorrow(session: Session, day: dt.date) -> list[Message]:
 
 def share_prompts(session: Session, day: dt.date) -> list[Message]:
     """The working day after a PD day with no learning share yet: a gentle prompt to share."""
-    start = previous_working_day(day)
+    start = organisation_calendar(session).previous_working_day(day)
     rows = session.exec(
         select(PdDay)
         .where(PdDay.date >= start, PdDay.date < day, col(PdDay.status).in_(_LIVE_PD))
@@ -258,7 +234,7 @@ _LIVE_ASSIGNMENT = (AssignmentStatus.PUBLISHED.value, AssignmentStatus.ACTIVE.va
 def _terms_in_a_week(session: Session, day: dt.date, field: str) -> list[Term]:
     """Terms whose start (or end) is next week, as seen from working day `day`: the day a week
     before it, or the working day before that."""
-    natural = [d + dt.timedelta(days=7) for d in days_reminded_on(day)]
+    natural = [d + dt.timedelta(days=7) for d in organisation_calendar(session).reminded_on(day)]
     column = col(getattr(Term, field))
     return list(session.exec(select(Term).where(column.in_(natural))).all())
 
@@ -580,7 +556,7 @@ def due_messages(session: Session, at: dt.datetime) -> list[Message]:
     day, time = moment.date(), moment.time().replace(tzinfo=None)
     messages: list[Message] = []
     settings = get_settings()
-    if is_working_day(day) and time >= settings.reminders_at:
+    if organisation_calendar(session).is_working_day(day) and time >= settings.reminders_at:
         for rule in DAILY_RULES:
             messages.extend(rule(session, day))
     if day.weekday() == DIGEST_WEEKDAY and time >= settings.digest_at:

@@ -13,6 +13,7 @@ from icalendar import Calendar, Event
 from sqlmodel import Session, col, delete, select
 
 from core.access import Actor, require_view_person, require_view_team
+from core.calendar import organisation_calendar
 from core.clock import today, utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
 from core.models import (
@@ -734,6 +735,15 @@ def rotation_ics(session: Session, *, actor: Actor, assignment_id: int) -> bytes
     event.add("dtstart", begin)
     event.add("dtend", begin + dt.timedelta(hours=host.hours))
     event.add("rrule", {"freq": "weekly", "until": dt.datetime.combine(term.end, dt.time(23, 59))})
+    # No session on a closed day (public holiday, closure day): those weeks are left out.
+    closed = organisation_calendar(session).closed_weekdays(first, term.end)
+    skipped = [
+        dt.datetime.combine(first + dt.timedelta(weeks=w), host.start_time)
+        for w in range((term.end - first).days // 7 + 1)
+        if first + dt.timedelta(weeks=w) in closed
+    ]
+    if skipped:
+        event.add("exdate", skipped)
     event.add("summary", f"Customer ambassador: {host.department}")
     event.add(
         "description",

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core.calendar import organisation_calendar
 from core.clock import today
 from core.models import MindAnswer, PledgeStatus
 from core.org import list_mentors
@@ -91,6 +92,7 @@ if me.role.value == "agent":
         if mine.status in (PledgeStatus.ACTIVE, PledgeStatus.RENEWED):
             with db() as session:
                 checks = check_ins(session, actor=me, agent_id=me.id)
+                calendar = organisation_calendar(session)
             today_check = next((c for c in checks if c.date == day), None)
             st.subheader("Today's mind check: did I keep my promise yesterday?")
             with SaveOnceForm("pledge_check") as check_form:
@@ -128,7 +130,7 @@ if me.role.value == "agent":
                         commitment=which,
                         done="Saved. See you tomorrow.",
                     )
-            st.metric("Streak (working days)", streak(checks, until=day))
+            st.metric("Streak (working days)", streak(checks, until=day, calendar=calendar))
             st.plotly_chart(heatmap_figure(checks, day))
             st.download_button(
                 "Printable signed pledge", printable_pledge(mine), "my-pledge.html", "text/html"

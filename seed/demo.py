@@ -172,9 +172,11 @@ def seed_demo(
 def _seed_inbox(session: Session, today: dt.date) -> None:
     """Yesterday's reminders (the previous working day's run), so a first visit finds an inbox
     that shows what Headway sends; today's come from the scheduler or `headway jobs run-due`."""
-    from core.reminders import previous_working_day, run_due
+    from core.calendar import organisation_calendar
+    from core.reminders import run_due
 
-    run_due(session, at=dt.datetime.combine(previous_working_day(today), dt.time(7, 45)))
+    yesterday = organisation_calendar(session).previous_working_day(today)
+    run_due(session, at=dt.datetime.combine(yesterday, dt.time(7, 45)))
 
 
 def _demo_emails() -> set[str]:
@@ -255,6 +257,7 @@ def _seed_pd_days(
 ) -> int:
     """Leave, blackout dates, peak floors and requests, then a published plan for this quarter."""
     from core.access import load_actor
+    from core.calendar import organisation_calendar
     from core.models import (
         Blackout,
         Leave,
@@ -268,8 +271,7 @@ def _seed_pd_days(
     from core.pd_planning import PlanSettings, plan_period, publish
 
     start, end = quarter_of(today)
-    weekdays = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
-    weekdays = [d for d in weekdays if d.weekday() < 5]
+    weekdays = list(organisation_calendar(session).days(start, end))
     for day, reason in zip(
         sorted(rng.choice(weekdays, 3, replace=False)), BLACKOUT_REASONS, strict=True
     ):
@@ -683,6 +685,9 @@ def _seed_learning(
             if reader != share.author_id:
                 kudos.add((share.id, reader, share.created_at))
     session.add_all(Kudos(share_id=s, person_id=r, created_at=c) for s, r, c in kudos)
+    from core.calendar import organisation_calendar
+
+    calendar = organisation_calendar(session)
     statuses = [
         PledgeStatus.DRAFT,
         PledgeStatus.AWAITING_MENTOR,
@@ -716,7 +721,7 @@ def _seed_learning(
             keep = float(rng.uniform(0.5, 0.95))
             for offset in range((today - start).days):
                 day = start + dt.timedelta(days=offset + 1)
-                if day.weekday() < 5 and rng.random() < keep:
+                if calendar.is_working_day(day) and rng.random() < keep:
                     answer = rng.choice(["kept", "kept", "kept", "partly", "slipped"])
                     checks.append(
                         MindCheck(

@@ -139,6 +139,14 @@ PAGE_TABLE: tuple[tuple[str, str, str, str, str, frozenset[Role]], ...] = (
     ),
     (
         "Administration",
+        "admin_calendar.py",
+        "Calendar",
+        ":material/calendar_month:",
+        "calendar",
+        frozenset({Role.ADMIN}),
+    ),
+    (
+        "Administration",
         "admin_departments.py",
         "Departments",
         ":material/apartment:",

@@ -19,7 +19,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from core.auth import COOKIE_NAME, resume_session, revoke_session, sign_token, unsign_token
-from core.config import get_settings
+from core.config import SettingsError, get_settings
 from core.db import make_engine, session_scope
 
 
@@ -72,7 +72,12 @@ async def lifespan(_app: Any) -> AsyncIterator[None]:
     """One scheduler per server process when HEADWAY_SCHEDULER=embedded (the default); with
     `worker`, a separate `headway worker` runs the jobs and the app runs none."""
     scheduler = None
-    if get_settings().scheduler == "embedded":
+    try:
+        embedded = get_settings().scheduler == "embedded"
+    except SettingsError as exc:  # the pages say so to every visitor; the server still serves them
+        logging.getLogger("headway").error("no reminder scheduler: %s", exc)
+        embedded = False
+    if embedded:
         from core.scheduler import jobs_engine, start_scheduler
 
         logging.getLogger("headway.jobs").setLevel(logging.INFO)

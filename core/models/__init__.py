@@ -1,6 +1,7 @@
 """SQLModel tables, one module per area. Importing this package registers every table."""
 
 from core.models.auth import AuthSession
+from core.models.calendar import ClosureDay
 from core.models.learning import (
     Kudos,
     LearningShare,
@@ -45,6 +46,7 @@ from core.models.rotation import (
 from core.models.stamp import DataVersion
 
 __all__ = [
+    "ClosureDay",
     "EmailState",
     "Notification",
     "NotificationPreference",

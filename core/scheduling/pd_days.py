@@ -21,6 +21,7 @@ import datetime as dt
 import multiprocessing
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,16 +61,30 @@ class PdProblem:
     working_weekdays: frozenset[int] = frozenset(range(5))
     min_gap_days: int = 0
     blackout_dates: frozenset[dt.date] = frozenset()
+    # Public holidays and closure days on working weekdays, with the reason (from the
+    # organisation's calendar; the JSON contract has no such key).
+    closed_dates: Mapping[dt.date, str] = field(default_factory=dict)
+
+    def why_not_plannable(self, team: PdTeam, day: dt.date) -> str | None:
+        """Why no PD day of `team` can be on `day` (a sentence without its subject, e.g. "is an
+        organisation-wide blackout date"); None when the day is plannable for the team."""
+        if not self.start <= day <= self.end:
+            return f"is outside the period {self.start} to {self.end}"
+        if day.weekday() not in self.working_weekdays:
+            return f"is a {day:%A}, not a working day"
+        if day in self.closed_dates:
+            return f"is closed: {self.closed_dates[day]}"
+        if day in self.blackout_dates:
+            return "is an organisation-wide blackout date"
+        if day in team.blackout_dates:
+            return f"is a blackout date of team {team.id}"
+        return None
 
     def plannable_days(self, team: PdTeam) -> list[dt.date]:
         days = []
         day = self.start
         while day <= self.end:
-            if (
-                day.weekday() in self.working_weekdays
-                and day not in self.blackout_dates
-                and day not in team.blackout_dates
-            ):
+            if self.why_not_plannable(team, day) is None:
                 days.append(day)
             day += dt.timedelta(days=1)
         return days
@@ -223,14 +238,9 @@ def _check_consistency(p: PdProblem, r: Reader) -> None:
             )
         for day in a.pinned:
             where = f"agent {a.id}, pinned {day.isoformat()}"
-            if not p.start <= day <= p.end:
-                r.fail(where, f"is outside the period {p.start} to {p.end}")
-            elif day.weekday() not in p.working_weekdays:
-                r.fail(where, f"is a {day:%A}, not a working weekday")
-            elif day in p.blackout_dates:
-                r.fail(where, "is an organisation-wide blackout date")
-            elif day in team.blackout_dates:
-                r.fail(where, f"is a blackout date of team {team.id}")
+            why_not = p.why_not_plannable(team, day)
+            if why_not is not None:
+                r.fail(where, why_not)
             elif day in a.unavailable:
                 r.fail(where, "is a day the agent is unavailable")
         for earlier, later in zip(a.pinned, a.pinned[1:], strict=False):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -34,6 +36,7 @@ PAGES = {
     "people": "pages/admin_people.py",
     "teams": "pages/admin_teams.py",
     "departments": "pages/admin_departments.py",
+    "calendar": "pages/admin_calendar.py",
 }
 ALLOWED = {
     "admin": {
@@ -43,6 +46,7 @@ ALLOWED = {
         "people",
         "teams",
         "departments",
+        "calendar",
         "import_metrics",
         "learning",
         "pledge",
@@ -110,6 +114,7 @@ TITLE = {
     "people": "People",
     "teams": "Teams",
     "departments": "Departments",
+    "calendar": "Calendar",
 }
 
 
@@ -417,3 +422,15 @@ def test_a_mentor_is_asked_to_co_sign_then_nudges_and_the_agent_reads_it(app_as)
     submit(m, f"nudge_{pledge_id}", "Send a nudge")
     assert any("Nudge sent" in s.value for s in m.success), [e.value for e in m.error]
     assert "A nudge from" in texts(app_as(email, PAGES["inbox"]))
+
+
+def test_an_admin_adds_a_closure_day_and_sees_it_among_the_closed_days(app_as) -> None:
+    at = app_as("admin@example.com", PAGES["calendar"])
+    assert not at.exception
+    at.date_input[0].set_value(dt.date(2026, 12, 29))
+    [reason] = [t for t in at.text_input if t.label == "Why the organisation is closed"]
+    reason.input("Site shutdown between the holidays")
+    submit(at, "calendar_closure", "Add closure day")
+    assert any("is now a closure day" in s.value for s in at.success)
+    table = at.dataframe[0].value
+    assert "Tue 29 Dec 2026" in set(table["Date"])

@@ -181,7 +181,17 @@ def another_page(page) -> object:  # type: ignore[no-untyped-def]
 
 def settle(page) -> None:  # type: ignore[no-untyped-def]
     """Wait until Streamlit has run the script for everything the page has asked of it."""
-    page.wait_for_function("window.__headway.settled()", timeout=30_000, polling="raf")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function("window.__headway.settled()", timeout=30_000, polling="raf")
+    except PlaywrightTimeout:
+        state = page.evaluate(
+            "JSON.stringify({sent: window.__headway.sent, startedAfter: window.__headway.startedAfter,"
+            " state: document.querySelector('[data-testid=stApp]')?.dataset.testScriptState,"
+            " connection: document.querySelector('[data-testid=stApp]')?.dataset.testConnectionState})"
+        )
+        raise AssertionError(f"the app did not settle within 30 s: {state}") from None
 
 
 def log_in(page, email: str, password: str = "headway-demo") -> None:  # type: ignore[no-untyped-def]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
+from core.calendar import organisation_calendar
 from core.errors import AccessDenied, InvalidInput
 from core.learning import (
     ShareInput,
@@ -141,7 +142,10 @@ def test_a_pledge_is_active_only_once_both_signed_and_then_takes_one_check_in_a_
         session, actor=agent, answer=MindAnswer.KEPT, note="Apologised"
     )  # editable the same day
     [today_check] = check_ins(session, actor=agent, agent_id=agent.id)
-    assert today_check.answer is MindAnswer.KEPT and streak([today_check], until=TODAY) == 1
+    assert (
+        today_check.answer is MindAnswer.KEPT
+        and streak([today_check], until=TODAY, calendar=organisation_calendar(session)) == 1
+    )
 
 
 @pytest.mark.parametrize(

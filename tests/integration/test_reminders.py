@@ -9,6 +9,7 @@ import json
 import pytest
 from sqlmodel import Session, select
 
+from core.calendar import organisation_calendar
 from core.coaching import NoteInput, add_follow_up, write_note
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.learning import ShareInput, hide_share, write_share
@@ -35,7 +36,6 @@ from core.notifications import (
 )
 from core.pledges import draft_pledge, nudge, sign
 from core.reminders import (
-    add_working_days,
     catch_up_moment,
     escalation_recipients,
     run_due,
@@ -128,7 +128,7 @@ def test_an_overdue_follow_up_escalates_after_two_working_days_to_the_coachs_lea
     session: Session, org: dict
 ) -> None:
     thursday = day(-4)
-    assert add_working_days(thursday, 2) == MONDAY
+    assert organisation_calendar(session).add_working_days(thursday, 2) == MONDAY
     note_id = note(session, org, follow_up=thursday, on=day(-10))
     assert of_kind(run_due(session, at=at(day(-3))), "follow_up_overdue") == []  # Friday
     escalated = of_kind(run_due(session, at=at(MONDAY)), "follow_up_overdue")

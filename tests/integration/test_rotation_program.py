@@ -8,6 +8,7 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import Session, select
 
+from core.calendar import add_closure
 from core.errors import AccessDenied, InvalidInput
 from core.models import Assignment, Department, ProjectStatus, Role
 from core.rotation_program import (
@@ -125,6 +126,14 @@ def test_overrides_are_validated_and_published_rotations_reach_the_agent(
     assert event["rrule"]["FREQ"] == ["WEEKLY"] and event.decoded("dtstart") == dt.datetime(
         2027, 1, 6, 14, 0
     )
+    assert "exdate" not in event
+
+    # No session on a closed day: the week of a closure day is left out of the series.
+    admin = actor_of(session, make_person(session, role=Role.ADMIN))
+    add_closure(session, actor=admin, date=dt.date(2027, 2, 10), reason="Site move")
+    calendar = Calendar.from_ical(rotation_ics(session, actor=agent, assignment_id=mine.id))
+    [event] = calendar.walk("VEVENT")
+    assert [d.dt for d in event["exdate"].dts] == [dt.datetime(2027, 2, 10, 14, 0)]
 
 
 def test_an_agent_does_not_return_to_a_department_until_they_have_seen_them_all(

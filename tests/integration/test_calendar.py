@@ -1,0 +1,145 @@
+"""One calendar: working weekdays, public holidays (HEADWAY_HOLIDAYS) and closure days decide
+every working day — settings are checked at start, reminders and the PD planner obey them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import Session, select
+
+from core.calendar import add_closure, organisation_calendar, remove_closure
+from core.cli import main
+from core.config import SettingsError, get_settings
+from core.errors import AccessDenied, InvalidInput
+from core.models import CoachingNote, PdDay, Role
+from core.pd_planning import PlanSettings, plan_period, request_dates
+from core.reminders import run_due
+from tests.conftest import actor_of, make_person, make_team
+
+CHRISTMAS = dt.date(2026, 12, 25)  # a Friday; Monday 28 December is the Boxing Day holiday
+
+
+def use(monkeypatch: pytest.MonkeyPatch, **env: str) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        ("fri-mon", "wraps past Sunday"),
+        ("", "is not a list of weekdays"),
+        ("weekdays", "is not a list of weekdays"),
+    ],
+)
+def test_a_working_week_that_names_no_day_is_refused_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, value: str, words: str
+) -> None:
+    use(monkeypatch, HEADWAY_WORKING_DAYS=value)
+    with pytest.raises(SettingsError, match=f"HEADWAY_WORKING_DAYS=.*{words}"):
+        get_settings()
+
+
+def test_working_weeks_and_holiday_codes_that_make_sense_are_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    use(monkeypatch, HEADWAY_WORKING_DAYS="mon-wed,fri-sat", HEADWAY_HOLIDAYS="gb-eng")
+    assert get_settings().working_days == {0, 1, 2, 4, 5}
+    assert get_settings().holidays_code == "GB-ENG"
+    use(monkeypatch, HEADWAY_HOLIDAYS="XX-YY")
+    with pytest.raises(SettingsError, match="HEADWAY_HOLIDAYS='XX-YY' is not a country"):
+        get_settings()
+
+
+def test_the_cli_refuses_a_wrapping_working_week_with_one_sentence_and_exit_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use(monkeypatch, HEADWAY_WORKING_DAYS="fri-mon")
+    assert main(["jobs", "run-due"]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: HEADWAY_WORKING_DAYS='fri-mon'") and "Traceback" not in error
+
+
+def test_holidays_and_closure_days_are_not_working_days(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use(monkeypatch, HEADWAY_HOLIDAYS="GB-ENG")
+    admin = actor_of(session, make_person(session, role=Role.ADMIN))
+    add_closure(session, actor=admin, date=dt.date(2026, 12, 29), reason="Site shutdown")
+    calendar = organisation_calendar(session)
+    assert calendar.closed_because(CHRISTMAS) == (
+        "Friday 25 December is Christmas Day, a public holiday"
+    )
+    assert calendar.closed_because(dt.date(2026, 12, 29)) == (
+        "Tuesday 29 December is a closure day (Site shutdown)"
+    )
+    assert calendar.next_working_day(dt.date(2026, 12, 24)) == dt.date(2026, 12, 30)
+    assert calendar.previous_working_day(dt.date(2026, 12, 30)) == dt.date(2026, 12, 24)
+    assert calendar.reminded_on(dt.date(2026, 12, 24))[-1] == dt.date(2026, 12, 29)
+    remove_closure(session, actor=admin, date=dt.date(2026, 12, 29))
+    assert organisation_calendar(session).is_working_day(dt.date(2026, 12, 29))
+
+
+def test_only_an_admin_enters_closure_days_and_each_day_once(session: Session) -> None:
+    team = make_team(session)
+    lead = actor_of(session, make_person(session, role=Role.TEAM_LEAD, team=team, leads=True))
+    with pytest.raises(AccessDenied):
+        add_closure(session, actor=lead, date=CHRISTMAS, reason="Party")
+    admin = actor_of(session, make_person(session, role=Role.ADMIN))
+    add_closure(session, actor=admin, date=CHRISTMAS, reason="Party")
+    with pytest.raises(InvalidInput, match="already a closure day"):
+        add_closure(session, actor=admin, date=CHRISTMAS, reason="Party again")
+    with pytest.raises(InvalidInput, match="Say why"):
+        add_closure(session, actor=admin, date=dt.date(2027, 1, 4), reason="  ")
+
+
+def test_no_daily_reminder_on_christmas_and_its_follow_up_is_reminded_the_day_before(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use(monkeypatch, HEADWAY_HOLIDAYS="GB-ENG", HEADWAY_TODAY="2026-12-24")
+    team = make_team(session)
+    lead = make_person(session, role=Role.TEAM_LEAD, team=team, leads=True)
+    agent = make_person(session, team=team)
+    for follow_up in (CHRISTMAS, dt.date(2026, 12, 28)):
+        session.add(
+            CoachingNote(
+                agent_id=agent.id,
+                coach_id=lead.id,
+                date=dt.date(2026, 12, 21),
+                to_try="Offer a callback time",
+                follow_up_date=follow_up,
+            )
+        )
+    session.flush()
+    assert run_due(session, at=dt.datetime(2026, 12, 25, 7, 30)) == []
+    boxing_day = run_due(session, at=dt.datetime(2026, 12, 28, 7, 30))  # the substitute holiday
+    assert [c.kind for c in boxing_day] == ["weekly_digest"]  # Monday's digest, no daily reminder
+    thursday = [c for c in run_due(session, at=dt.datetime(2026, 12, 24, 7, 30))]
+    titles = sorted(c.title for c in thursday if c.kind == "follow_up_due")
+    assert titles == [
+        f"Check back in with {agent.name} on Friday 25 December",
+        f"Check back in with {agent.name} on Monday 28 December",
+    ]
+
+
+def test_the_pd_planner_never_places_a_day_on_a_holiday_or_a_closure_day(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use(monkeypatch, HEADWAY_HOLIDAYS="GB-ENG", HEADWAY_TODAY="2026-12-01")
+    team = make_team(session, name="Holiday Team", min_staffed=0)
+    lead = actor_of(session, make_person(session, role=Role.TEAM_LEAD, team=team, leads=True))
+    agents = [make_person(session, team=team) for _ in range(12)]
+    admin = actor_of(session, make_person(session, role=Role.ADMIN))
+    add_closure(session, actor=admin, date=dt.date(2026, 12, 31), reason="Stocktake")
+    # Preferred dates on every closed day: the plan must still not use them.
+    closed = [CHRISTMAS, dt.date(2026, 12, 28), dt.date(2026, 12, 31), dt.date(2027, 1, 1)]
+    for person in agents[:4]:
+        with pytest.raises(InvalidInput, match="public holiday|closure day"):
+            request_dates(session, actor=actor_of(session, person), dates=closed[:1])
+    period = PlanSettings(dt.date(2026, 12, 21), dt.date(2027, 1, 8), (team.id,), 1, 0)
+    outcome = plan_period(session, actor=lead, settings=period)
+    assert outcome.status == "optimal"
+    days = {d.date for d in session.exec(select(PdDay)).all()}
+    assert len(days) > 0 and not days & set(closed)
