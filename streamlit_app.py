@@ -16,6 +16,7 @@ if get_script_run_ctx(suppress_warning=True) is None:
     app = st.App(__file__, routes=build_routes(), lifespan=lifespan)
 else:
     from core.errors import DomainError
+    from ui.errors import run_page
     from ui.inbox import inbox_title
     from ui.login import render_password_change
     from ui.navigation import login_page, pages_for
@@ -41,7 +42,7 @@ else:
             # ... with its query (an e-mailed reminder's link names the agent and itself)
             st.session_state[NEXT_PAGE_KEY] = (page.url_path, st.query_params.to_dict())
             st.switch_page(login_page())
-        page.run()
+        run_page(page)
     else:
         titles = {"inbox": inbox_title(login.actor)}
         page = st.navigation(pages_for(login.actor.role, titles=titles), position="top")
@@ -55,4 +56,4 @@ else:
             st.title("Choose a new password")
             render_password_change(forced=True)
         else:
-            page.run()
+            run_page(page)

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from core.auth import set_one_time_password
-from core.errors import DomainError
 from core.models import Role
 from core.org import (
     PersonInput,
@@ -16,7 +15,6 @@ from core.org import (
 )
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
-from ui.widgets import show_error
 
 me = actor()
 st.title("People")
@@ -115,29 +113,21 @@ with edit:
             )
         c1, c2 = st.columns(2)
         if c1.button("Set a one-time password", key="people_otp"):
-            try:
-                with db() as session:
-                    password = set_one_time_password(session, actor=me, person_id=chosen.id)
-                st.info(
-                    f"One-time password for {chosen.name}: `{password}` — they must change it at "
-                    "their next login. It is shown only now."
-                )
-            except DomainError as exc:
-                show_error(exc)
+            with db() as session:
+                password = set_one_time_password(session, actor=me, person_id=chosen.id)
+            st.info(
+                f"One-time password for {chosen.name}: `{password}` — they must change it at "
+                "their next login. It is shown only now."
+            )
         label = "Deactivate" if chosen.active else "Reactivate"
         confirm = c2.checkbox(
             f"Yes, {label.lower()} {chosen.name}", key=f"people_confirm_{chosen.id}"
         )
         if c2.button(label, disabled=not confirm, key="people_toggle"):
-            try:
-                with db() as session:
-                    set_person_active(
-                        session, actor=me, person_id=chosen.id, active=not chosen.active
-                    )
-                st.success(f"{chosen.name} is now {'inactive' if chosen.active else 'active'}.")
-                st.rerun()
-            except DomainError as exc:
-                show_error(exc)
+            with db() as session:
+                set_person_active(session, actor=me, person_id=chosen.id, active=not chosen.active)
+            st.success(f"{chosen.name} is now {'inactive' if chosen.active else 'active'}.")
+            st.rerun()
 
 with bulk:
     st.markdown(
@@ -147,11 +137,8 @@ with bulk:
     )
     upload = st.file_uploader("People CSV", type=["csv"], key="people_csv")
     if upload is not None and st.button("Import", type="primary", key="people_import"):
-        try:
-            with db() as session:
-                result = import_people(session, actor=me, data=upload.getvalue())
-            st.success(f"Added {result.added} people.")
-            if result.ignored_columns:
-                st.warning("Ignored columns: " + ", ".join(result.ignored_columns))
-        except DomainError as exc:
-            show_error(exc)
+        with db() as session:
+            result = import_people(session, actor=me, data=upload.getvalue())
+        st.success(f"Added {result.added} people.")
+        if result.ignored_columns:
+            st.warning("Ignored columns: " + ", ".join(result.ignored_columns))

@@ -7,14 +7,12 @@ import streamlit as st
 
 from core.clock import today
 from core.coaching import acknowledge
-from core.errors import AccessDenied, DomainError
 from core.growth_view import growth_data
 from core.models import METRICS, Role
 from core.org import list_people
 from core.quality import list_evaluations
 from ui.growth import metric_figure, speed_quality_figure
 from ui.state import actor, db
-from ui.widgets import show_error
 
 me = actor()
 st.title("Growth")
@@ -48,19 +46,15 @@ metric = c2.selectbox(
     "Metric", list(METRICS), format_func=lambda m: METRICS[m].label, key="growth_metric"
 )
 end = today()
-try:
-    with db() as session:
-        data = growth_data(
-            session,
-            actor=me,
-            agent_id=agent_id,
-            start=end - dt.timedelta(days=30 * months),
-            end=end,
-        )
-        evaluations = list_evaluations(session, actor=me, agent_id=agent_id)
-except AccessDenied as exc:
-    st.error(str(exc))
-    st.stop()
+with db() as session:
+    data = growth_data(
+        session,
+        actor=me,
+        agent_id=agent_id,
+        start=end - dt.timedelta(days=30 * months),
+        end=end,
+    )
+    evaluations = list_evaluations(session, actor=me, agent_id=agent_id)
 st.subheader(data.agent_name)
 st.plotly_chart(metric_figure(data, metric))
 st.plotly_chart(speed_quality_figure(data))
@@ -90,12 +84,9 @@ for note in data.notes:
             and not note.acknowledged
             and st.button("I have read this note", key=f"ack_{note.id}")
         ):
-            try:
-                with db() as session:
-                    acknowledge(session, actor=me, note_id=note.id)
-                st.rerun()
-            except DomainError as exc:
-                show_error(exc)
+            with db() as session:
+                acknowledge(session, actor=me, note_id=note.id)
+            st.rerun()
 
 st.subheader("Evaluations")
 if not evaluations:

@@ -3,10 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from core.errors import DomainError
 from core.imports import check_metrics_csv, import_metrics
 from ui.state import actor, db
-from ui.widgets import show_error
 
 me = actor()
 st.title("Import metrics")
@@ -46,9 +44,6 @@ if st.button(
     disabled=not check.new_rows,
     key="import_go",
 ):
-    try:
-        with db() as session:
-            result = import_metrics(session, data=data, actor=me)
-        st.success(f"Added {result.added}, already present {result.already_present}.")
-    except DomainError as exc:
-        show_error(exc)
+    with db() as session:
+        result = import_metrics(session, data=data, actor=me)
+    st.success(f"Added {result.added}, already present {result.already_present}.")

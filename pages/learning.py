@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from core.errors import DomainError
 from core.learning import (
     COUNT_CAP,
     ShareInput,
@@ -18,7 +17,6 @@ from core.models import Role, Visibility
 from core.org import list_people, list_teams
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
-from ui.widgets import show_error
 
 me = actor()
 st.title("Learning shares")
@@ -172,11 +170,8 @@ for s in feed.shares:
                     "Reason the author will see (empty to unhide)", key=f"hide_reason_{s.id}"
                 )
                 if st.button("Save", key=f"hide_{s.id}"):
-                    try:
-                        with db() as session:
-                            hide_share(session, actor=me, share_id=s.id, reason=reason)
-                        st.rerun()
-                    except DomainError as exc:
-                        show_error(exc)
+                    with db() as session:
+                        hide_share(session, actor=me, share_id=s.id, reason=reason)
+                    st.rerun()
 if feed.pages > 1:
     st.number_input(f"Page (of {feed.pages})", 1, feed.pages, feed.page, key="learn_page")

@@ -5,7 +5,6 @@ import datetime as dt
 import streamlit as st
 
 from core.clock import today
-from core.errors import DomainError
 from core.exports import pd_days_csv, pd_days_ics
 from core.org import list_teams
 from core.pd_planning import (
@@ -22,7 +21,7 @@ from core.seasons import quarter_of
 from ui.pd import by_agent_frame, by_day_frame, coverage_figure
 from ui.pd_settings import render_planning_inputs
 from ui.state import actor, db
-from ui.widgets import pick_many, show_error
+from ui.widgets import pick_many
 
 me = actor()
 st.title("PD day planner")
@@ -54,14 +53,10 @@ if not isinstance(period, tuple) or len(period) != 2 or not chosen:
     st.stop()
 settings = PlanSettings(period[0], period[1], tuple(chosen), int(per_agent), int(gap))
 
+settings.check()
 with db() as session:
-    try:
-        settings.check()
-        cells = coverage(session, actor=me, settings=settings)
-        days = list_team_days(session, actor=me, settings=settings)
-    except DomainError as exc:
-        show_error(exc)
-        st.stop()
+    cells = coverage(session, actor=me, settings=settings)
+    days = list_team_days(session, actor=me, settings=settings)
 st.plotly_chart(coverage_figure(cells))
 render_planning_inputs(me, {t: teams[t] for t in chosen}, settings.start)
 
@@ -70,13 +65,9 @@ if st.button("Plan PD days", type="primary", icon=":material/auto_awesome:", key
         st.write(
             f"{len(chosen)} team(s), {settings.start:%d %b} to {settings.end:%d %b %Y}; published days stay put."
         )
-        try:
-            with db() as session:
-                outcome = plan_period(session, actor=me, settings=settings)
-        except DomainError as exc:
-            status.update(label="The plan could not run", state="error")
-            show_error(exc)
-            st.stop()
+        # A refusal marks the status as failed and the page shows why (ui.errors).
+        with db() as session:
+            outcome = plan_period(session, actor=me, settings=settings)
         if outcome.status in ("optimal", "feasible"):
             status.update(
                 label=f"Planned {outcome.drafts} draft PD days in {outcome.solve_seconds:.1f} s",

@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from core.errors import DomainError
 from core.org import list_teams
 from core.rotation_program import (
     hosting,
@@ -16,7 +15,7 @@ from core.rotation_program import (
 )
 from ui.rotations import assignment_frame, sankey_figure
 from ui.state import actor, db
-from ui.widgets import pick_many, show_error
+from ui.widgets import pick_many
 
 me = actor()
 st.title("Rotation planner")
@@ -73,17 +72,13 @@ if st.button(
     disabled=not chosen,
 ):
     with st.status("Matching agents to departments…") as status, db() as session:
-        try:
-            outcome = run_rotations(session, actor=me, term_id=term.id, team_ids=chosen)
-            status.update(
-                label=f"{outcome.assigned} agents placed, interest score {outcome.interest_score} "
-                f"({outcome.solve_seconds:.2f} s)",
-                state="complete",
-            )
-        except DomainError as exc:
-            status.update(label="The assignment could not run", state="error")
-            show_error(exc)
-            st.stop()
+        # A refusal marks the status as failed and the page shows why (ui.errors).
+        outcome = run_rotations(session, actor=me, term_id=term.id, team_ids=chosen)
+        status.update(
+            label=f"{outcome.assigned} agents placed, interest score {outcome.interest_score} "
+            f"({outcome.solve_seconds:.2f} s)",
+            state="complete",
+        )
     if outcome.unassigned:
         st.warning(f"{len(outcome.unassigned)} agent(s) could not be placed:")
         st.dataframe([{"Agent": a, "Why": r} for a, r in outcome.unassigned], hide_index=True)
@@ -106,18 +101,15 @@ with st.expander("Change one agent's department"):
     names = {h.department_id: h.department for h in departments}
     target = st.selectbox("New department", list(names), format_func=names.get, key="rot_target")
     if st.button("Change", key="rot_change"):
-        try:
-            with db() as session:
-                override(
-                    session,
-                    actor=me,
-                    assignment_id=pick.id,
-                    department_id=target,
-                    expected_version=pick.version,
-                )
-            st.rerun()
-        except DomainError as exc:
-            show_error(exc)
+        with db() as session:
+            override(
+                session,
+                actor=me,
+                assignment_id=pick.id,
+                department_id=target,
+                expected_version=pick.version,
+            )
+        st.rerun()
 
 with st.expander("Record the host's feedback at the end of the term"):
     who = st.selectbox(
@@ -130,12 +122,9 @@ with st.expander("Record the host's feedback at the end of the term"):
         "What the host said", value=who.host_feedback, max_chars=2000, key=f"rot_fb_{who.id}"
     )
     if st.button("Save feedback", key="rot_fb_save"):
-        try:
-            with db() as session:
-                set_host_feedback(session, actor=me, assignment_id=who.id, note=note)
-            st.success("Saved: the ambassador sees it on My rotation.")
-        except DomainError as exc:
-            show_error(exc)
+        with db() as session:
+            set_host_feedback(session, actor=me, assignment_id=who.id, note=note)
+        st.success("Saved: the ambassador sees it on My rotation.")
 
 confirm = st.checkbox(
     f"Publish {len(proposed)} proposed rotation(s) to the agents",

@@ -25,8 +25,8 @@ from typing import Any
 import streamlit as st
 
 from core.errors import DomainError
+from ui.errors import show_domain_error
 from ui.state import db
-from ui.widgets import show_error
 
 # Guards only the creation of each browser session's own lock (held in its session state); no
 # user data lives at module level.
@@ -110,7 +110,7 @@ class SaveOnceForm:
                     with db() as session:
                         result = service(session, **arguments)
                 except DomainError as exc:
-                    show_error(exc)
+                    show_domain_error(exc)
                     return
                 # No st.* call between the commit and these lines: a rerun can only interrupt a
                 # script at an st.* call, so they always follow a save.

@@ -8,12 +8,10 @@ from collections.abc import Mapping
 import streamlit as st
 
 from core.access import Actor
-from core.errors import DomainError
 from core.imports import import_leave
 from core.pd_planning import add_blackout, set_floor
 from ui.forms import SaveOnceForm
 from ui.state import db
-from ui.widgets import show_error
 
 
 def render_planning_inputs(me: Actor, teams: Mapping[int, str], default_day: dt.date) -> None:
@@ -25,12 +23,9 @@ def render_planning_inputs(me: Actor, teams: Mapping[int, str], default_day: dt.
         )
         upload = st.file_uploader("Leave CSV", type=["csv"], key="pd_leave_csv")
         if upload is not None and st.button("Import leave", key="pd_leave_import"):
-            try:
-                with db() as session:
-                    added = import_leave(session, data=upload.getvalue(), actor=me)
-                st.success(f"Added {added} leave record(s). Re-plan to take them into account.")
-            except DomainError as exc:
-                show_error(exc)
+            with db() as session:
+                added = import_leave(session, data=upload.getvalue(), actor=me)
+            st.success(f"Added {added} leave record(s). Re-plan to take them into account.")
     constraints = SaveOnceForm("pd_constraints")
     with (
         st.expander(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
+from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from core.auth import open_session
@@ -37,6 +38,17 @@ def app_as(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[
     """app_as("agent@example.com", page="pages/x.py") → a run AppTest logged in as that person."""
     monkeypatch.setenv("DATABASE_URL", demo_url)
     get_settings.cache_clear()
+    # As in the served app (streamlit_app.py): pages/ is a folder of scripts that
+    # st.navigation runs, never Streamlit's legacy multipage folder, so every page runs inside
+    # the entry script's login gate and error handler. (AppTest resets the flag before each
+    # run and PagesManager would set it again because a pages/ folder exists.)
+    original_init = PagesManager.__init__
+
+    def navigation_only(self: PagesManager, *args: object, **kwargs: object) -> None:
+        original_init(self, *args, **kwargs)  # type: ignore[arg-type]
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", navigation_only)
     engine = make_engine(demo_url)
 
     def run(email: str | None, page: str | None = None, **query: str) -> AppTest:
