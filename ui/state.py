@@ -67,8 +67,12 @@ def start_login(login: Login) -> None:
 
 
 def render_cookie_sync() -> None:
-    """After a login, ask the browser to store the session cookie (served by ui.server)."""
-    token = st.session_state.pop(COOKIE_PENDING_KEY, None)
+    """After a login, ask the browser to store the session cookie (served by ui.server).
+
+    The request is drawn first and only then marked done: a click that cuts the run short at
+    the drawing (a rerun stops a script at its next st.* call) leaves it pending for the next
+    run, so the browser always gets it and a reload keeps the person logged in."""
+    token = st.session_state.get(COOKIE_PENDING_KEY)
     if token is None:
         return
     body = json.dumps({"token": token})
@@ -78,6 +82,7 @@ def render_cookie_sync() -> None:
         unsafe_allow_javascript=True,
         width="content",
     )
+    st.session_state.pop(COOKIE_PENDING_KEY, None)
 
 
 def logout() -> None:
@@ -91,9 +96,11 @@ def logout() -> None:
 
 
 def render_cookie_clear() -> None:
-    if st.session_state.pop("logged_out", False):
+    """After a logout, ask the browser to drop the cookie (drawn, then marked done, as above)."""
+    if st.session_state.get("logged_out", False):
         st.html(
             "<script>fetch('/auth/logout', {method: 'POST', credentials: 'same-origin'});</script>",
             unsafe_allow_javascript=True,
             width="content",
         )
+        st.session_state.pop("logged_out", None)

@@ -75,3 +75,25 @@ def test_a_wrong_password_shows_an_error_and_does_not_log_in(page, app_url: str,
     assert all(c["name"] != "headway_session" for c in page.context.cookies())
     violations = axe_check(page)
     assert violations == [], "\n".join(violations)
+
+
+def test_a_click_during_the_first_run_after_login_still_keeps_the_login_over_a_reload(
+    page, app_url: str
+) -> None:
+    # The cookie request is drawn by the first run after login; a click that cuts that run
+    # short must not lose it (it used to be marked done before it was drawn).
+    for _ in range(3):
+        page.context.clear_cookies()
+        page.goto(f"{app_url}/learning")
+        settle(page)
+        page.get_by_role("textbox", name="Email").fill("agent@example.com")
+        page.get_by_role("textbox", name="Password").fill("headway-demo")
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_selector("[data-testid='stTopNav']")
+        page.get_by_label("Search").fill("calls")
+        page.get_by_label("Search").press("Enter")  # at once, while that run is drawing
+        settle(page)
+        page.reload()
+        settle(page)
+        page.get_by_role("heading", name="Learning shares").wait_for()
+        assert page.get_by_role("button", name="Log in").count() == 0
