@@ -8,7 +8,9 @@ privacy rules (private check-in notes, coaches' private remarks) here, next to t
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from sqlalchemy import ColumnElement, or_, true
 from sqlmodel import Session, col, select
@@ -97,6 +99,63 @@ def _scope_hint(actor: Actor) -> str:
     if actor.role is Role.TEAM_LEAD:
         return " and those of the teams you lead"
     return ""
+
+
+class Purpose(StrEnum):
+    """What a person wants a list of teams for; each has its own rule (teams_for)."""
+
+    PLAN = "plan"  # PD days and rotations: a lead their teams, managers and admins every team
+    COACH = "coach"  # coaching and evaluations: a lead their teams, managers every team
+    REVIEW = "review"  # team growth and participation: whoever may see the team
+    LEAD = "lead"  # "my team" pages: the teams the person leads
+
+
+_PURPOSE_ROLES = {
+    Purpose.PLAN: (Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN),
+    Purpose.COACH: (Role.TEAM_LEAD, Role.MANAGER),
+    Purpose.REVIEW: (Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN),
+    Purpose.LEAD: (Role.TEAM_LEAD,),
+}
+_REFUSAL = {
+    Purpose.PLAN: "Only team leads and managers plan PD days and rotations.",
+    Purpose.COACH: "Only team leads and managers coach and evaluate.",
+    Purpose.REVIEW: "Team growth is for team leads and managers.",
+    Purpose.LEAD: "Only a team lead has teams of their own.",
+}
+
+
+def may_act_on_team(actor: Actor, purpose: Purpose, team_id: int) -> bool:
+    if actor.role not in _PURPOSE_ROLES[purpose]:
+        return False
+    if purpose is Purpose.LEAD or actor.role is Role.TEAM_LEAD:
+        return team_id in actor.led_team_ids
+    return True
+
+
+def teams_for(session: Session, *, actor: Actor, purpose: Purpose) -> dict[int, str]:
+    """The teams `actor` may choose for `purpose`, id → name, by name; empty when the role has
+    none (the page then says so)."""
+    teams = session.exec(select(Team).order_by(col(Team.name))).all()
+    return {
+        t.id: t.name for t in teams if t.id is not None and may_act_on_team(actor, purpose, t.id)
+    }
+
+
+def require_teams(actor: Actor, purpose: Purpose, team_ids: Iterable[int] = ()) -> None:
+    """Refuse unless `actor` has the role for `purpose` and may act on every one of the teams."""
+    if actor.role not in _PURPOSE_ROLES[purpose]:
+        raise AccessDenied(_REFUSAL[purpose])
+    for team_id in team_ids:
+        if not may_act_on_team(actor, purpose, team_id):
+            raise AccessDenied("You can only see the teams you lead.")
+
+
+def require_planner(actor: Actor, team_ids: Iterable[int] = ()) -> None:
+    require_teams(actor, Purpose.PLAN, team_ids)
+
+
+def require_coach(actor: Actor, team_ids: Iterable[int] = ()) -> None:
+    require_teams(actor, Purpose.COACH, team_ids)
 
 
 def is_coach_of(actor: Actor, *, team_id: int | None) -> bool:

@@ -13,9 +13,8 @@ import pandas as pd
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
-from core.access import Actor, require_view_team
+from core.access import Actor, Purpose, require_teams, teams_for
 from core.clock import today
-from core.errors import AccessDenied
 from core.growth import NoteEffect, TrendFlag, aggregate_effects, coaching_effects, trend_flags
 from core.models import (
     METRICS,
@@ -40,21 +39,12 @@ class Scope:
 
 
 def visible_teams(session: Session, *, actor: Actor) -> dict[int, str]:
-    if actor.role not in (Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN):
-        raise AccessDenied("Team growth is for team leads and managers.")
-    teams = session.exec(select(Team).order_by(col(Team.name))).all()
-    return {
-        t.id: t.name
-        for t in teams
-        if t.id is not None and (actor.sees_everyone or t.id in actor.led_team_ids)
-    }
+    require_teams(actor, Purpose.REVIEW)
+    return teams_for(session, actor=actor, purpose=Purpose.REVIEW)
 
 
 def _check(actor: Actor, scope: Scope) -> None:
-    if actor.role not in (Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN):
-        raise AccessDenied("Team growth is for team leads and managers.")
-    for team_id in scope.team_ids:
-        require_view_team(actor, team_id)
+    require_teams(actor, Purpose.REVIEW, scope.team_ids)
 
 
 def _agents(session: Session, scope: Scope) -> pd.DataFrame:

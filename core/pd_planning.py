@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, delete, select
 
-from core.access import Actor, require_view_team
+from core.access import Actor, require_planner
 from core.calendar import WorkCalendar, organisation_calendar
 from core.clock import today, utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
@@ -111,13 +111,6 @@ class _Context:
     days: list[PdDay]
     requests: dict[int, set[dt.date]]
     calendar: WorkCalendar
-
-
-def _require_planner(actor: Actor, team_ids: Iterable[int]) -> None:
-    if actor.role not in (Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN):
-        raise AccessDenied("Only team leads and managers plan PD days.")
-    for team_id in team_ids:
-        require_view_team(actor, team_id)
 
 
 def _dates(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -293,7 +286,7 @@ def plan_period(
 ) -> PlanOutcome:
     """Run the planner for some teams and a period; on success the drafts are replaced."""
     settings.check()
-    _require_planner(actor, settings.team_ids)
+    require_planner(actor, settings.team_ids)
     ctx = _load(session, settings)
     if not ctx.agents:
         raise InvalidInput("The chosen teams have no active agents to plan for.")
@@ -374,7 +367,7 @@ def _read(day: PdDay, people: dict[int, Person], teams: dict[int, Team]) -> PdDa
 
 def list_team_days(session: Session, *, actor: Actor, settings: PlanSettings) -> list[PdDayRead]:
     """Draft, published and completed days of the teams in the period, by date."""
-    _require_planner(actor, settings.team_ids)
+    require_planner(actor, settings.team_ids)
     rows = session.exec(
         select(PdDay, Person)
         .join(Person, col(Person.id) == PdDay.person_id)
@@ -406,7 +399,7 @@ def my_pd_days(session: Session, *, actor: Actor) -> list[PdDayRead]:
 
 def publish(session: Session, *, actor: Actor, settings: PlanSettings) -> int:
     """Publish every draft of the teams in the period; returns how many were published."""
-    _require_planner(actor, settings.team_ids)
+    require_planner(actor, settings.team_ids)
     drafts = session.exec(
         select(PdDay)
         .join(Person, col(Person.id) == PdDay.person_id)
@@ -451,7 +444,7 @@ def _day_for_planner(
         raise NotFound(f"There is no PD day with id {pd_day_id}.")
     person = session.get(Person, day.person_id)
     assert person is not None and person.team_id is not None
-    _require_planner(actor, [person.team_id])
+    require_planner(actor, [person.team_id])
     if expected_version is not None and day.version != expected_version:
         raise StaleEdit(
             "This PD day was changed by someone else since you opened it; reload and try again."
@@ -610,7 +603,7 @@ class CoverageCell:
 
 def coverage(session: Session, *, actor: Actor, settings: PlanSettings) -> list[CoverageCell]:
     """Team × working day: who is on the phones against the floor, with leave and PD days."""
-    _require_planner(actor, settings.team_ids)
+    require_planner(actor, settings.team_ids)
     ctx = _load(session, settings)
     members: dict[int, list[int]] = defaultdict(list)
     for person in ctx.agents:
@@ -640,7 +633,7 @@ def add_blackout(
         if not actor.sees_everyone:
             raise AccessDenied("Only managers set organisation-wide blackout dates.")
     else:
-        _require_planner(actor, [team_id])
+        require_planner(actor, [team_id])
     if len(reason) > 200:
         raise InvalidInput("A reason can have at most 200 characters.")
     clash = session.exec(
@@ -658,7 +651,7 @@ def set_floor(
     session: Session, *, actor: Actor, team_id: int, date: dt.date, min_staffed: int
 ) -> None:
     """The team's floor on one date (a forecast peak), replacing its default floor that day."""
-    _require_planner(actor, [team_id])
+    require_planner(actor, [team_id])
     if min_staffed < 0:
         raise InvalidInput("A floor cannot be negative.")
     row = session.exec(

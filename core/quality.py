@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from core.access import Actor, is_coach_of, require_view_person
+from core.access import Actor, is_coach_of, require_coach, require_view_person
 from core.clock import today
 from core.errors import AccessDenied, InvalidInput, NotFound
-from core.models import Evaluation, Observation, Person, Role, Scorecard
+from core.models import Evaluation, Observation, Person, Scorecard
 
 Answer = str | int  # "yes" | "no" | "na" | 1..5
 
@@ -153,16 +153,11 @@ def _read(card: Scorecard) -> ScorecardRead:
     )
 
 
-def _require_coach_role(actor: Actor) -> None:
-    if actor.role not in (Role.TEAM_LEAD, Role.MANAGER):
-        raise AccessDenied("Only team leads and managers manage scorecards and evaluate.")
-
-
 def save_scorecard(
     session: Session, *, actor: Actor, family: str, definition: Any
 ) -> ScorecardRead:
     """A new form, or a new version of an existing one (earlier versions stay for old evaluations)."""
-    _require_coach_role(actor)
+    require_coach(actor)
     family = family.strip()
     if not family or len(family) > 80:
         raise InvalidInput("A scorecard needs a name of at most 80 characters.")

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from icalendar import Calendar, Event
 from sqlmodel import Session, col, delete, select
 
-from core.access import Actor, require_view_person, require_view_team
+from core.access import Actor, require_planner, require_view_person
 from core.calendar import organisation_calendar
 from core.clock import today, utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
@@ -105,13 +105,6 @@ def current_term(session: Session) -> TermRead | None:
     return next((t for t in terms if t.start <= day <= t.end), None) or next(
         (t for t in reversed(terms) if t.start > day), terms[0] if terms else None
     )
-
-
-def _require_planner(actor: Actor, team_ids: Iterable[int] = ()) -> None:
-    if actor.role not in (Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN):
-        raise AccessDenied("Only team leads and managers plan rotations.")
-    for team_id in team_ids:
-        require_view_team(actor, team_id)
 
 
 def create_term(
@@ -218,7 +211,7 @@ def set_hosting(
     start_time: dt.time | None = None,
     hours: float | None = None,
 ) -> None:
-    _require_planner(actor)
+    require_planner(actor)
     if capacity < 0:
         raise InvalidInput("A capacity cannot be negative.")
     row = session.exec(
@@ -346,7 +339,7 @@ def run_rotations(
     session: Session, *, actor: Actor, term_id: int, team_ids: Sequence[int]
 ) -> RotationOutcome:
     """Propose a department for every agent of the teams; published assignments stay."""
-    _require_planner(actor, team_ids)
+    require_planner(actor, team_ids)
     if not team_ids:
         raise InvalidInput("Choose at least one team.")
     problem, keys, dept_ids = build_problem(session, term_id=term_id, team_ids=team_ids)
@@ -434,7 +427,7 @@ def _reads(session: Session, rows: Sequence[Assignment]) -> list[AssignmentRead]
 def list_assignments(
     session: Session, *, actor: Actor, term_id: int, team_ids: Sequence[int]
 ) -> list[AssignmentRead]:
-    _require_planner(actor, team_ids)
+    require_planner(actor, team_ids)
     rows = session.exec(
         select(Assignment)
         .join(Person, col(Person.id) == Assignment.person_id)
@@ -453,7 +446,7 @@ def override(
         raise NotFound(f"There is no assignment with id {assignment_id}.")
     person = session.get(Person, a.person_id)
     assert person is not None and person.team_id is not None
-    _require_planner(actor, [person.team_id])
+    require_planner(actor, [person.team_id])
     if a.version != expected_version:
         raise StaleEdit(
             "This assignment was changed by someone else since you opened it; reload and try again."
@@ -519,7 +512,7 @@ def override(
 def publish_rotations(
     session: Session, *, actor: Actor, term_id: int, team_ids: Sequence[int]
 ) -> int:
-    _require_planner(actor, team_ids)
+    require_planner(actor, team_ids)
     rows = session.exec(
         select(Assignment)
         .join(Person, col(Person.id) == Assignment.person_id)

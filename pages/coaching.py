@@ -4,6 +4,7 @@ import datetime as dt
 
 import streamlit as st
 
+from core.access import Purpose, teams_for
 from core.clock import today
 from core.coaching import (
     NoteInput,
@@ -16,7 +17,6 @@ from core.coaching import (
     write_note,
 )
 from core.models import METRICS
-from core.org import list_teams
 from ui.coaching import open_requested_agent, queue_frame
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
@@ -24,11 +24,7 @@ from ui.state import actor, db
 me = actor()
 st.title("Coaching")
 with db() as session:
-    teams = {
-        t.id: t.name
-        for t in list_teams(session)
-        if me.role.value == "manager" or t.id in me.led_team_ids
-    }
+    teams = teams_for(session, actor=me, purpose=Purpose.COACH)
 if not teams:
     st.info("You do not coach a team yet.")
     st.stop()

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core.access import Purpose, teams_for
 from core.clock import today
 from core.home import organisation_glance, person_changes, team_glance, weekly_trend
 from core.learning import most_helpful, pd_day_to_share
@@ -40,9 +41,10 @@ with db() as session:
                 "Nothing scheduled for you yet. Your PD days appear here once your team lead publishes them."
             )
     elif me.role is Role.TEAM_LEAD:
-        if not me.led_team_ids:
+        mine = teams_for(session, actor=me, purpose=Purpose.LEAD)
+        if not mine:
             st.info("You do not lead a team yet. Ask an admin to make you the lead of your team.")
-        for team_id in sorted(me.led_team_ids):
+        for team_id in mine:
             rows = team_glance(session, actor=me, team_id=team_id, today=day)
             st.subheader(f"My team at a glance ({len(rows)} agents, last four weeks)")
             if rows:

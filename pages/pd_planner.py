@@ -4,9 +4,9 @@ import datetime as dt
 
 import streamlit as st
 
+from core.access import Purpose, teams_for
 from core.clock import today
 from core.exports import pd_days_csv, pd_days_ics
-from core.org import list_teams
 from core.pd_planning import (
     PlanSettings,
     check_move,
@@ -26,9 +26,7 @@ from ui.widgets import pick_many
 me = actor()
 st.title("PD day planner")
 with db() as session:
-    teams = {
-        t.id: t.name for t in list_teams(session) if me.sees_everyone or t.id in me.led_team_ids
-    }
+    teams = teams_for(session, actor=me, purpose=Purpose.PLAN)
 if not teams:
     st.info(
         "You do not lead a team yet, so there is nothing to plan. Ask an admin to make you a team's lead."
@@ -42,7 +40,7 @@ chosen = pick_many(
     "Teams",
     list(teams),
     where=c2,
-    default=list(teams)[:1] if me.sees_everyone else list(teams),
+    default=list(teams)[:1] if len(teams) > 3 else list(teams),
     format_func=teams.get,
     key="pd_teams",
 )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.org import list_teams
+from core.access import Purpose, teams_for
 from core.rotation_program import (
     hosting,
     list_assignments,
@@ -22,9 +22,7 @@ st.title("Rotation planner")
 with db() as session:
     terms = list_terms(session)
     default = terms[0] if terms else None  # the newest term: leads plan ahead
-    teams = {
-        t.id: t.name for t in list_teams(session) if me.sees_everyone or t.id in me.led_team_ids
-    }
+    teams = teams_for(session, actor=me, purpose=Purpose.PLAN)
 if not terms or not teams:
     st.info(
         "There is no rotation term or team to plan yet. A manager opens terms; an admin creates teams."
@@ -42,7 +40,7 @@ chosen = pick_many(
     "Teams",
     list(teams),
     where=c2,
-    default=list(teams) if not me.sees_everyone else list(teams)[:1],
+    default=list(teams)[:1] if len(teams) > 3 else list(teams),
     format_func=teams.get,
     key="rot_teams",
 )

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core.access import Purpose, teams_for
 from core.clock import today
 from core.csvio import write_csv
 from core.home import team_glance
@@ -13,7 +14,8 @@ from ui.widgets import glance_frame
 me = actor()
 st.title("Team at a glance")
 with db() as session:
-    teams = {t.id: t for t in list_teams(session) if t.id in me.led_team_ids}
+    mine = teams_for(session, actor=me, purpose=Purpose.LEAD)
+    teams = {t.id: t for t in list_teams(session) if t.id in mine}
     if not teams:
         st.info("You do not lead a team yet. Ask an admin to make you the lead of your team.")
         st.stop()
