@@ -2,7 +2,13 @@
 
 import streamlit as st
 
-from core.org import DepartmentInput, create_department, list_departments, update_department
+from core.org import (
+    DepartmentInput,
+    DepartmentRead,
+    create_department,
+    list_departments,
+    update_department,
+)
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
 
@@ -28,7 +34,9 @@ else:
     st.info("No departments yet: add the first one below.")
 
 
-def department_form(form: SaveOnceForm, current=None) -> tuple[DepartmentInput, bool] | None:
+def department_form(
+    form: SaveOnceForm, current: DepartmentRead | None = None
+) -> tuple[DepartmentInput, bool] | None:
     with form:
         name = st.text_input("Name", value=current.name if current else "", max_chars=80)
         c1, c2 = st.columns(2)

@@ -1,5 +1,7 @@
 """People (admin): find, add, edit, deactivate, set one-time passwords, import from CSV."""
 
+import datetime as dt
+
 import streamlit as st
 
 from core.auth import set_one_time_password
@@ -15,6 +17,7 @@ from core.org import (
 )
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
+from ui.widgets import choose
 
 me = actor()
 st.title("People")
@@ -30,15 +33,19 @@ def person_form(
     email: str = "",
     role: Role = Role.AGENT,
     team_id: int | None = None,
-    hire_date=None,
+    hire_date: dt.date | None = None,
 ) -> PersonInput | None:
     with form:
         c1, c2 = st.columns(2)
         name = c1.text_input("Name", value=name, max_chars=120)
         email = c2.text_input("Email", value=email, max_chars=254)
         c3, c4, c5 = st.columns(3)
-        role = c3.selectbox(
-            "Role", list(Role), index=list(Role).index(role), format_func=lambda r: r.label
+        role = choose(
+            "Role",
+            {r: r.label for r in Role},
+            index=list(Role).index(role),
+            key=f"{form.key}_role",
+            where=c3,
         )
         team_id = c4.selectbox(
             "Team",

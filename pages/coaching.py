@@ -8,6 +8,7 @@ from core.access import Purpose, teams_for
 from core.clock import today
 from core.coaching import (
     NoteInput,
+    NoteRead,
     add_follow_up,
     add_private_remark,
     coaching_queue,
@@ -20,6 +21,7 @@ from core.models import METRICS
 from ui.coaching import open_requested_agent, queue_frame
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
+from ui.widgets import choose
 
 me = actor()
 st.title("Coaching")
@@ -29,7 +31,7 @@ if not teams:
     st.info("You do not coach a team yet.")
     st.stop()
 open_requested_agent(me, teams)
-team_id = st.selectbox("Team", list(teams), format_func=teams.get, key="coach_team")
+team_id = choose("Team", teams, key="coach_team")
 with db() as session:
     queue = coaching_queue(session, actor=me, team_id=team_id)
 st.subheader("Today's queue")
@@ -37,7 +39,7 @@ st.dataframe(queue_frame(queue), hide_index=True)
 if not queue:
     st.stop()
 names = {r.agent_id: r.agent for r in queue}
-agent_id = st.selectbox("Agent", list(names), format_func=names.get, key="coach_agent")
+agent_id = choose("Agent", names, key="coach_agent")
 st.page_link(
     "pages/growth.py",
     label=f"See {names[agent_id]}'s growth chart",
@@ -45,7 +47,7 @@ st.page_link(
 )
 
 
-def note_form(form: SaveOnceForm, note=None) -> NoteInput | None:
+def note_form(form: SaveOnceForm, note: NoteRead | None = None) -> NoteInput | None:
     with form:
         options = ["", *METRICS]
         c1, c2 = st.columns(2)

@@ -13,6 +13,7 @@ from core.org import list_people
 from core.quality import list_evaluations
 from ui.growth import metric_figure, speed_quality_figure
 from ui.state import actor, db
+from ui.widgets import choose
 
 me = actor()
 st.title("Growth")
@@ -30,12 +31,8 @@ if me.role is not Role.AGENT:
         st.info("No agents to show yet.")
         st.stop()
     names = {p.id: f"{p.name} · {p.team_name}" for p in people}
-    agent_id = st.selectbox(
-        "Agent",
-        ids,
-        index=ids.index(agent_id) if agent_id in ids else 0,
-        format_func=names.get,
-        key="growth_agent",
+    agent_id = choose(
+        "Agent", names, index=ids.index(agent_id) if agent_id in ids else 0, key="growth_agent"
     )
     st.query_params["agent"] = str(agent_id)
 c1, c2 = st.columns([1, 2])
@@ -46,6 +43,9 @@ metric = c2.selectbox(
     "Metric", list(METRICS), format_func=lambda m: METRICS[m].label, key="growth_metric"
 )
 end = today()
+if agent_id is None:
+    st.info("Choose an agent to see their growth.")
+    st.stop()
 with db() as session:
     data = growth_data(
         session,

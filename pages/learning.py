@@ -61,7 +61,7 @@ with st.expander(
                 failed,
                 nxt,
                 tuple(tags.split(",")),
-                visibility,
+                visibility or Visibility.TEAM,
                 to_share.id if to_share else None,
             )
             share_form.save(write_share, actor=me, data=data, done="Shared. Thank you!")
@@ -90,7 +90,7 @@ author = f2.selectbox(
     format_func=lambda a: "Anyone" if a is None else authors[a],
     key="learn_author",
 )
-period = f3.date_input("Shared between", value=(), format="YYYY-MM-DD", key="learn_period")
+period = f3.date_input("Shared between", value=[], format="YYYY-MM-DD", key="learn_period")
 since, until = (
     (period[0], period[1]) if isinstance(period, tuple) and len(period) == 2 else (None, None)
 )

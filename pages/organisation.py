@@ -28,7 +28,7 @@ st.download_button(
 )
 st.subheader("Promise of positivity: participation by team")
 with db() as session:
-    rows = participation(
+    pledging = participation(
         session, actor=me, team_ids=[r.id for r in rows], names={r.id: r.name for r in rows}
     )
 st.dataframe(
@@ -41,7 +41,7 @@ st.dataframe(
             if p.check_in_rate is None
             else round(100 * p.check_in_rate),
         }
-        for p in rows
+        for p in pledging
     ],
     hide_index=True,
 )

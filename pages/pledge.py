@@ -23,7 +23,7 @@ from core.pledges import (
 from ui.forms import SaveOnceForm
 from ui.pledges import heatmap_figure, printable_pledge
 from ui.state import actor, db
-from ui.widgets import pick_many
+from ui.widgets import choose, pick_many
 
 me = actor()
 day = today()
@@ -108,10 +108,10 @@ if me.role.value == "agent":
                     }[a.value],
                     horizontal=True,
                 )
-                which = st.selectbox(
-                    "Which commitment (optional)",
-                    [None, *range(len(mine.commitments))],
-                    format_func=lambda i: "—" if i is None else mine.commitments[i],
+                commitments: dict[int | None, str] = {None: "—"}
+                commitments.update(enumerate(mine.commitments))
+                which = choose(
+                    "Which commitment (optional)", commitments, key=f"{check_form.key}_which"
                 )
                 note = st.text_area(
                     "A note for me and my mentor (optional, private)",

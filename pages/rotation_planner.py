@@ -15,7 +15,7 @@ from core.rotation_program import (
 )
 from ui.rotations import assignment_frame, sankey_figure
 from ui.state import actor, db
-from ui.widgets import pick_many
+from ui.widgets import choose, pick_many
 
 me = actor()
 st.title("Rotation planner")
@@ -97,7 +97,7 @@ with st.expander("Change one agent's department"):
         "Agent", rows, format_func=lambda r: f"{r.person_name} → {r.department}", key="rot_pick"
     )
     names = {h.department_id: h.department for h in departments}
-    target = st.selectbox("New department", list(names), format_func=names.get, key="rot_target")
+    target = choose("New department", names, key="rot_target")
     if st.button("Change", key="rot_change"):
         with db() as session:
             override(

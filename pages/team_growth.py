@@ -54,7 +54,7 @@ label = METRICS[metric].label
 direction = "higher is better" if METRICS[metric].higher_is_better else "lower is better"
 
 
-def export(frame, name: str) -> None:
+def export(frame: pd.DataFrame, name: str) -> None:
     st.download_button(
         f"Download {name} (CSV)",
         write_csv([str(c) for c in frame.columns], frame.itertuples(index=False)),

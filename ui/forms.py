@@ -39,7 +39,7 @@ def _session_lock() -> threading.Lock:
         if lock is None:
             lock = threading.Lock()
             st.session_state["forms_save_lock"] = lock
-        return lock  # type: ignore[no-any-return]
+        return lock
 
 
 class SaveOnceForm:

@@ -52,7 +52,10 @@ def heatmap_figure(checks: Sequence[CheckRead], until: dt.date, weeks: int = 17)
 def printable_pledge(pledge: PledgeRead) -> bytes:
     """A print-friendly page of the signed pledge (user text escaped)."""
     items = "".join(f"<li>{html.escape(c)}</li>" for c in pledge.commitments)
-    signed = lambda when: when.strftime("%d %B %Y") if when else "not yet signed"  # noqa: E731
+
+    def signed(when: dt.datetime | None) -> str:
+        return when.strftime("%d %B %Y") if when else "not yet signed"
+
     page = f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>My promise of positivity</title>
 <style>body{{font-family:Georgia,serif;max-width:40em;margin:3em auto;line-height:1.6}}h1{{font-size:1.8em}}
 .sign{{margin-top:3em;display:flex;gap:4em}}</style></head><body>

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -11,6 +12,8 @@ import streamlit as st
 
 from core.home import GLANCE_METRICS, GlanceRow, MetricChange
 from core.models import METRICS
+
+K = TypeVar("K")
 
 
 def format_metric(metric: str, value: float | None) -> str:
@@ -110,6 +113,17 @@ def show_error(exc: Exception) -> None:
     problems = getattr(exc, "problems", None)
     if problems:
         st.dataframe(pd.DataFrame({"Problem": problems}), hide_index=True)
+
+
+def choose(
+    label: str, options: Mapping[K, str], *, key: str, index: int = 0, where: Any = None
+) -> K:
+    """One of `options` (value → how it reads), never None: the one at `index` to begin with."""
+    chosen = (where or st).selectbox(
+        label, list(options), index=index, format_func=options.__getitem__, key=key
+    )
+    assert chosen is not None, "a selectbox with options and no placeholder always has a value"
+    return chosen  # type: ignore[no-any-return]
 
 
 def pick_many(
