@@ -29,7 +29,9 @@ with db() as session:
     to_share = pd_day_to_share(session, actor=me)
 
 share_form = SaveOnceForm("learn_new", show_done=False)
-if share_form.show_done():  # shown above the expander, which closes once the share is saved
+# Shown above the expander, which closes once after each saved share.
+if share_form.show_done() and st.session_state.get("learn_closed_for") != share_form.generation:
+    st.session_state["learn_closed_for"] = share_form.generation
     st.session_state["learn_new_open"] = False
 # A keyed expander keeps itself open across reruns (an unkeyed one closes on every rerun and
 # hides what was being typed).

@@ -108,11 +108,11 @@ if me.role.value == "agent":
                     }[a.value],
                     horizontal=True,
                 )
-                commitments: dict[int | None, str] = {None: "—"}
-                commitments.update(enumerate(mine.commitments))
-                which = choose(
+                commitments = {-1: "—", **dict(enumerate(mine.commitments))}
+                picked = choose(
                     "Which commitment (optional)", commitments, key=f"{check_form.key}_which"
                 )
+                which = None if picked < 0 else picked
                 note = st.text_area(
                     "A note for me and my mentor (optional, private)",
                     value=today_check.note or "" if today_check else "",

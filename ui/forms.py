@@ -18,6 +18,7 @@ place, with the reason beside it.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -31,6 +32,7 @@ from ui.state import db
 # Guards only the creation of each browser session's own lock (held in its session state); no
 # user data lives at module level.
 _LOCK_CREATION = threading.Lock()
+SHOW_DONE_SECONDS = 8
 
 
 def _session_lock() -> threading.Lock:
@@ -79,12 +81,19 @@ class SaveOnceForm:
         self._form.__exit__(kind, error, trace)
 
     def show_done(self) -> bool:
-        """The confirmation of the last save, once (call it where the user will see it); True
-        when there was one to show."""
-        message = st.session_state.pop(self._done_key, None)
-        if message:
-            st.success(message)
-        return bool(message)
+        """The confirmation of the last save (call it where the user will see it); True when
+        there is one. It stays for a few seconds rather than one run: the run that shows it may
+        be followed at once by another (the second click of a double click), which would
+        otherwise wipe it."""
+        done = st.session_state.get(self._done_key)
+        if done is None:
+            return False
+        message, at = done
+        if time.monotonic() - at > SHOW_DONE_SECONDS:
+            del st.session_state[self._done_key]
+            return False
+        st.success(message)
+        return True
 
     @staticmethod
     def submitted(label: str, **kwargs: Any) -> bool:
@@ -116,5 +125,6 @@ class SaveOnceForm:
                 # script at an st.* call, so they always follow a save.
                 st.session_state[self._generation_key] = self.generation + 1
                 if done is not None:
-                    st.session_state[self._done_key] = done(result) if callable(done) else done
+                    message = done(result) if callable(done) else done
+                    st.session_state[self._done_key] = (message, time.monotonic())
         st.rerun()

@@ -113,24 +113,66 @@ def browser() -> Iterator[object]:
 
 # Streamlit's own signal that a run has finished: `[data-testid=stApp]` carries
 # `data-test-script-state`, which reads `running` during a run and `notRunning` after it. A
-# click only *asks* for a run (it sends a message on the app's websocket), so right after one the
-# attribute may still read `notRunning` from the run before. The watcher counts the messages the
-# page sends and notes, each time a run starts, how many had been sent: the page has settled when
-# no run is under way and the last run started after the last message — held for 50 ms, which
-# covers the few milliseconds between two runs of one `st.switch_page`.
+# click only *asks* for a run (it sends a rerun message on the app's websocket), so right after
+# one the attribute may still read `notRunning` from the run before. The watcher counts the rerun
+# messages the page sends and notes, each time a run is under way, how many had been sent: the
+# page has settled when no run is under way and the last run started after the last request —
+# held for 50 ms, which covers the few milliseconds between two runs of one `st.switch_page`.
 RUN_WATCHER = """
 (() => {
-  const watch = (window.__headway = {sent: 0, startedAfter: -1, quietSince: null});
+  const watch = (window.__headway = {sent: 0, startedAfter: -1, quietSince: null, log: []});
+  const note = (what) => watch.log.length < 200 && watch.log.push([Math.round(performance.now()), what]);
+  // A click or a keystroke asks for its run from a zero-delay timer (Streamlit batches widget
+  // changes); under load that timer can fire well after the click returned. Until every such
+  // timer has fired, a request may still be on its way.
+  const timers = (watch.timers = new Set());
+  const setTimer = window.setTimeout;
+  const clearTimer = window.clearTimeout;
+  window.setTimeout = function (callback, delay, ...rest) {
+    if (delay || typeof callback !== 'function') {
+      return setTimer.call(window, callback, delay, ...rest);
+    }
+    const id = setTimer.call(window, (...args) => {
+      timers.delete(id);
+      callback(...args);
+    }, 0, ...rest);
+    timers.add(id);
+    return id;
+  };
+  window.clearTimeout = function (id) {
+    timers.delete(id);
+    return clearTimer.call(window, id);
+  };
+  // Count the messages that ask for a run: a BackMsg whose first field is rerun_script (field 11,
+  // length-delimited: first byte 0x5A). Others (a heartbeat, a file request) start no run.
+  // The server answers a request with messages; a run that starts and ends between two renders
+  // leaves the state attribute unchanged, but never without a message.
+  const heard = new WeakSet();
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
-    watch.sent += 1;
+    if (!heard.has(this)) {
+      heard.add(this);
+      this.addEventListener('message', () => {
+        watch.startedAfter = watch.sent;
+      });
+    }
+    const first = new Uint8Array(data.buffer || data, data.byteOffset || 0, 1)[0];
+    if (first === 0x5a) {
+      watch.sent += 1;
+      note('sent ' + watch.sent);
+    } else {
+      note('other message ' + first);
+    }
     return send.call(this, data);
   };
-  // One batch of records may hold a whole run: a record's oldValue is the state it left.
+  // One batch of records may hold a whole run: a record's oldValue is the state it left. Any
+  // state but notRunning (running, rerunRequested, stopRequested) is a run under way.
+  const busy = (state) => state !== null && state !== undefined && state !== 'notRunning';
   const look = (records) => {
     for (const record of records) {
       const now = record.target.getAttribute('data-test-script-state');
-      if (record.oldValue === 'running' || now === 'running') {
+      note(record.oldValue + ' > ' + now);
+      if (busy(record.oldValue) || busy(now)) {
         watch.startedAfter = watch.sent;
       }
     }
@@ -142,10 +184,11 @@ RUN_WATCHER = """
   watch.settled = () => {
     const app = document.querySelector('[data-testid="stApp"]');
     const state = app && app.getAttribute('data-test-script-state');
-    if (state === 'running' && watch.startedAfter < watch.sent) {
+    if (busy(state) && watch.startedAfter < watch.sent) {
       watch.startedAfter = watch.sent;  // a run that began before the observer saw it
     }
-    const quiet = state === 'notRunning' && watch.startedAfter >= watch.sent;
+    const quiet =
+      state === 'notRunning' && watch.startedAfter >= watch.sent && timers.size === 0;
     if (!quiet) {
       watch.quietSince = null;
       return false;
@@ -189,7 +232,8 @@ def settle(page) -> None:  # type: ignore[no-untyped-def]
         state = page.evaluate(
             "JSON.stringify({sent: window.__headway.sent, startedAfter: window.__headway.startedAfter,"
             " state: document.querySelector('[data-testid=stApp]')?.dataset.testScriptState,"
-            " connection: document.querySelector('[data-testid=stApp]')?.dataset.testConnectionState})"
+            " connection: document.querySelector('[data-testid=stApp]')?.dataset.testConnectionState,"
+            " timers: window.__headway.timers.size, log: window.__headway.log.slice(-30)})"
         )
         raise AssertionError(f"the app did not settle within 30 s: {state}") from None
 

@@ -32,6 +32,8 @@ def test_a_share_typed_fast_and_double_clicked_during_a_rerun_is_stored_once_and
     page.get_by_label("What I learned").fill("Scheduling callbacks keeps escalated customers calm")
     page.get_by_label("What worked").fill("Saying when I will call back")
     page.get_by_text("Everyone").click()
+    settle(page)  # what was typed during that rerun is still there
+    assert page.get_by_label("Title").input_value() == "Callback scripts"
     search = page.get_by_label("Search")
     search.fill("callback")
     sent = page.evaluate("window.__headway.sent")
