@@ -8,11 +8,12 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from core.access import Actor, is_coach_of, require_view_person
 from core.clock import today, utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
+from core.follow_ups import follow_up_status, is_overdue
 from core.models import (
     METRICS,
     CoachingNote,
@@ -72,7 +73,7 @@ class NoteRead:
 
     @property
     def overdue(self) -> bool:
-        return self.open and self.follow_up_date is not None and self.follow_up_date < today()
+        return self.open and is_overdue(self.follow_up_date, today())
 
 
 def _agent(session: Session, agent_id: int) -> Person:
@@ -351,41 +352,27 @@ def coaching_queue(session: Session, *, actor: Actor, team_id: int) -> list[Queu
         )
         .order_by(col(Person.name))
     ).all()
-    ids = [a.id for a in agents]
-    last = dict(
-        session.exec(
-            select(CoachingNote.agent_id, func.max(CoachingNote.date))
-            .where(col(CoachingNote.agent_id).in_(ids))
-            .group_by(col(CoachingNote.agent_id))
-        ).all()
-    )
-    open_notes: dict[int, list[CoachingNote]] = {}
-    for n in session.exec(
-        select(CoachingNote).where(
-            col(CoachingNote.agent_id).in_(ids), col(CoachingNote.closed).is_(False)
-        )
-    ).all():
-        open_notes.setdefault(n.agent_id, []).append(n)
+    ids = [a.id for a in agents if a.id is not None]
+    day = today()
+    status = follow_up_status(session, agent_ids=ids, day=day)
     latest: dict[int, tuple[dt.date, float]] = {}
     for e in session.exec(
         select(Evaluation).where(col(Evaluation.agent_id).in_(ids)).order_by(col(Evaluation.date))
     ).all():
         latest[e.agent_id] = (e.date, e.score)
-    day = today()
     rows = []
     for a in agents:
         assert a.id is not None
-        mine = open_notes.get(a.id, [])
-        dates = [n.follow_up_date for n in mine if n.follow_up_date]
+        s = status[a.id]
         rows.append(
             QueueRow(
                 a.id,
                 a.name,
-                last.get(a.id),
-                len(mine),
-                sum(d == day for d in dates),
-                sum(d < day for d in dates),
-                min(dates) if dates else None,
+                s.last_coached,
+                s.open_notes,
+                s.due_today,
+                s.overdue,
+                s.next_follow_up,
                 latest.get(a.id, (None, None))[0],
                 latest.get(a.id, (None, None))[1],
             )

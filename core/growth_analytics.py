@@ -15,6 +15,7 @@ from sqlmodel import Session, col, func, select
 
 from core.access import Actor, Purpose, require_teams, teams_for
 from core.clock import today
+from core.follow_ups import follow_up_status
 from core.growth import NoteEffect, TrendFlag, aggregate_effects, coaching_effects, trend_flags
 from core.models import (
     METRICS,
@@ -64,29 +65,14 @@ def coverage(session: Session, *, actor: Actor, scope: Scope) -> pd.DataFrame:
     """Per agent: days since the last coaching note, open notes and overdue follow-ups."""
     _check(actor, scope)
     agents = _agents(session, scope)
-    ids = agents["agent_id"].tolist()
-    last = dict(
-        session.exec(
-            select(CoachingNote.agent_id, func.max(CoachingNote.date))
-            .where(col(CoachingNote.agent_id).in_(ids))
-            .group_by(col(CoachingNote.agent_id))
-        ).all()
-    )
+    ids = [int(i) for i in agents["agent_id"].tolist()]
     day = today()
-    open_rows = session.exec(
-        select(col(CoachingNote.agent_id), col(CoachingNote.follow_up_date)).where(
-            col(CoachingNote.agent_id).in_(ids), col(CoachingNote.closed).is_(False)
-        )
-    ).all()
-    open_n: dict[int, int] = {}
-    overdue: dict[int, int] = {}
-    for agent_id, follow in open_rows:
-        open_n[agent_id] = open_n.get(agent_id, 0) + 1
-        if follow is not None and follow < day:
-            overdue[agent_id] = overdue.get(agent_id, 0) + 1
-    agents["days_since_coaching"] = [(day - last[i]).days if i in last else None for i in ids]
-    agents["open_notes"] = [open_n.get(i, 0) for i in ids]
-    agents["overdue_follow_ups"] = [overdue.get(i, 0) for i in ids]
+    status = follow_up_status(session, agent_ids=ids, day=day)
+    agents["days_since_coaching"] = [
+        (day - coached).days if (coached := status[i].last_coached) else None for i in ids
+    ]
+    agents["open_notes"] = [status[i].open_notes for i in ids]
+    agents["overdue_follow_ups"] = [status[i].overdue for i in ids]
     return agents.sort_values(
         ["overdue_follow_ups", "days_since_coaching"], ascending=[False, False], na_position="first"
     )
@@ -294,24 +280,13 @@ def team_growth(
         on="agent_id",
         how="inner",
     )
-    flags_raw = (
-        trend_flags(
-            obs[["agent", "date", "metric", "value"]],
-            metric=scope.metric,
-            as_of=scope.end,
-            window=flag_window,
-        )
-        if len(obs)
-        else []
-    )
-    who = {
-        int(a): (n, t)
-        for a, n, t in zip(agents["agent_id"], agents["team"], agents["agent"], strict=True)
-    }
+    team_names = dict(zip(agents["agent_id"], agents["team"], strict=True))
     flags = [
-        (int(f.agent), who[int(f.agent)][1], who[int(f.agent)][0], f)
-        for f in flags_raw
-        if int(f.agent) in who
+        (agent_id, name, str(team_names.get(agent_id, "")), flag)
+        for per_team in falling_agents(
+            session, team_ids=scope.team_ids, as_of=scope.end, window=flag_window
+        ).values()
+        for agent_id, name, flag in per_team
     ]
     effects = _effects_from(
         session, scope, agents, obs[["agent", "date", "metric", "value"]], window
@@ -365,10 +340,11 @@ def _activity_from(session: Session, scope: Scope, means: pd.DataFrame) -> pd.Da
 
 
 def falling_agents(
-    session: Session, *, team_ids: list[int], as_of: dt.date, window: int = 60
-) -> dict[int, list[tuple[str, TrendFlag]]]:
-    """Per team, its active agents flagged by a worsening trend in any metric (for the digest
-    its lead and the managers receive; the caller addresses it only to them)."""
+    session: Session, *, team_ids: Sequence[int], as_of: dt.date, window: int = 60
+) -> dict[int, list[tuple[int, str, TrendFlag]]]:
+    """Per team, its active agents flagged by a worsening trend in any metric: (agent id, name,
+    flag). The one answer to "who needs a check-in because of a trend", for the team-growth page
+    and the Monday digest alike (callers check who may see it)."""
     if not team_ids:
         return {}
     who = {
@@ -384,7 +360,7 @@ def falling_agents(
     obs = _frame(
         session, _team_observations(team_ids, as_of - dt.timedelta(days=window - 1), as_of)
     )
-    found: dict[int, list[tuple[str, TrendFlag]]] = {}
+    found: dict[int, list[tuple[int, str, TrendFlag]]] = {}
     for metric in METRICS:
         rows = obs[obs["metric"] == metric] if len(obs) else obs
         if rows.empty:
@@ -392,5 +368,5 @@ def falling_agents(
         for flag in trend_flags(rows, metric=metric, as_of=as_of, window=window):
             if int(flag.agent) in who:
                 name, team = who[int(flag.agent)]
-                found.setdefault(team or 0, []).append((name, flag))
+                found.setdefault(team or 0, []).append((int(flag.agent), name, flag))
     return found

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 
 from core.calendar import organisation_calendar
 from core.config import get_settings
+from core.follow_ups import follow_up_status, is_overdue
 from core.growth_analytics import falling_agents
 from core.models import (
     Assignment,
@@ -379,12 +380,10 @@ def team_weeks(session: Session, day: dt.date, team_ids: list[int]) -> list[Team
     team_of = {a: t for a, _, t in agents}
     name_of = {a: n for a, n, _ in agents}
     week_end = day + dt.timedelta(days=6)
-    notes = session.exec(
-        select(col(CoachingNote.agent_id), col(CoachingNote.follow_up_date))
-        .where(col(CoachingNote.agent_id).in_(team_of), col(CoachingNote.closed).is_(False))
-        .where(col(CoachingNote.follow_up_date) <= week_end)
-        .order_by(col(CoachingNote.follow_up_date))
-    ).all()
+    status = follow_up_status(session, agent_ids=[a for a in team_of if a is not None], day=day)
+    notes = sorted(
+        ((a, d) for a, s in status.items() for d in s.due_by(week_end)), key=lambda n: n[1]
+    )
     pd_rows = session.exec(
         select(col(PdDay.person_id), col(PdDay.date)).where(
             col(PdDay.person_id).in_(team_of),
@@ -403,7 +402,7 @@ def team_weeks(session: Session, day: dt.date, team_ids: list[int]) -> list[Team
         )
         .order_by(col(LearningShare.created_at))
     ).all()
-    falling = falling_agents(session, team_ids=team_ids, as_of=day - dt.timedelta(days=1))
+    falling = falling_agents(session, team_ids=team_ids, as_of=day)
     agents_in: dict[int | None, int] = defaultdict(int)
     due: dict[int | None, list[tuple[dt.date, str]]] = defaultdict(list)
     away: dict[int | None, list[tuple[int, dt.date]]] = defaultdict(list)
@@ -426,11 +425,11 @@ def team_weeks(session: Session, day: dt.date, team_ids: list[int]) -> list[Team
                 team_id,
                 teams[team_id],
                 [
-                    f"{n} — {d:%a %-d %b}" + (" (overdue)" if d < day else "")
+                    f"{n} — {d:%a %-d %b}" + (" (overdue)" if is_overdue(d, day) else "")
                     for d, n in due[team_id]
                 ],
-                sum(d < day for d, _ in due[team_id]),
-                [f"{n}: {f.headline}" for n, f in falling.get(team_id, [])],
+                sum(is_overdue(d, day) for d, _ in due[team_id]),
+                [f"{n}: {f.headline}" for _, n, f in falling.get(team_id, [])],
                 agents_in[team_id],
                 len({p for p, _ in away[team_id]}),
                 len(away[team_id]),

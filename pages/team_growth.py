@@ -82,7 +82,8 @@ with trends:
 with check_in:
     flags = bundle.flags
     st.markdown(
-        f"Agents whose {label} is getting worse over the last 60 days (a robust trend test: one bad day is not a trend)."
+        "Agents with a quality measure getting worse over the last 60 days (a robust trend "
+        "test: one bad day is not a trend). The Monday digest counts the same people."
     )
     if not flags:
         st.success("No one's trend is getting worse.")

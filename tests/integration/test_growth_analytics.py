@@ -56,7 +56,10 @@ def test_every_table_is_computed_for_the_scope(session: Session, demo: dict) -> 
         "no change",
         "not enough data",
     }
-    assert all(flag.slope_per_30_days < 0 for _, _, _, flag in bundle.flags)  # QA: worse is down
+    # Any metric may be flagged; each flag's headline says the worsening in the metric's terms.
+    assert bundle.flags and all(
+        ("fell" in flag.headline) == (flag.slope_per_30_days < 0) for _, _, _, flag in bundle.flags
+    )
 
 
 def test_the_planted_qa_coaching_effect_is_found_on_average(session: Session, demo: dict) -> None:
