@@ -479,23 +479,12 @@ def override(
             raise InvalidInput(
                 f"{dept.name} already takes {limit} agents of {person.name}'s team this term."
             )
-    earlier = set(session.exec(select(Term.id).where(Term.start < term.start)).all())
-    seen = {
-        x.department_id
-        for x in session.exec(
-            select(Assignment).where(
-                col(Assignment.person_id) == person.id, col(Assignment.term_id).in_(earlier)
-            )
-        ).all()
-        if x.status in FIXED
-    }
-    active = {
-        d for d in session.exec(select(Department.id).where(col(Department.active).is_(True))).all()
-    }
-    if department_id in seen and not active <= seen:
-        raise InvalidInput(
-            f"{person.name} has already been an ambassador in {dept.name}; they see the other departments first."
-        )
+    # The history rule is the planner's own (the problem says why not), never a second copy.
+    problem, keys, _ = build_problem(session, term_id=a.term_id, team_ids=[person.team_id])
+    agent = next(r for r in problem.agents if keys[r.id].id == person.id)
+    reason = problem.why_not(agent, dept.name)
+    if reason is not None:
+        raise InvalidInput(f"{person.name} {reason}.")
     ranks = dict(
         (d, r)
         for r, d in session.exec(

@@ -47,12 +47,22 @@ class RotationProblem:
         ranked = [d for d in dict.fromkeys(agent.interests) if d in self.capacities]
         return INTEREST_POINTS[ranked.index(department)] if department in ranked[:3] else 0
 
+    def why_not(self, agent: RotationAgent, department: str) -> str | None:
+        """The history rule for one department, in words (a sentence without its subject), or
+        None when the agent may go there: no return to a department until the agent has been
+        to every department hosting this term."""
+        if department not in self.capacities:
+            return f"cannot go to {department}: it hosts no ambassadors this term"
+        if department in agent.history and not set(self.capacities) <= agent.history:
+            return (
+                f"has already been an ambassador in {department}; "
+                "they see the other departments first"
+            )
+        return None
+
     def allowed(self, agent: RotationAgent) -> list[str]:
         """Departments the agent may go to under the history rule."""
-        listed = set(self.capacities)
-        if listed <= agent.history:
-            return list(self.capacities)
-        return [d for d in self.capacities if d not in agent.history]
+        return [d for d in self.capacities if self.why_not(agent, d) is None]
 
 
 @dataclass

@@ -163,6 +163,17 @@ def test_an_agent_does_not_return_to_a_department_until_they_have_seen_them_all(
         ).all()
     }
     assert all(dept != sales.id for dept in now.values())
+    row = next(
+        a for a in session.exec(select(Assignment).where(Assignment.term_id == world["term"].id))
+    )
+    with pytest.raises(InvalidInput, match="already been an ambassador in Sales"):
+        override(
+            session,
+            actor=m,
+            assignment_id=row.id,
+            department_id=sales.id,
+            expected_version=row.version,
+        )
 
 
 def test_projects_belong_to_the_ambassador_and_host_feedback_to_the_lead(
