@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from core.errors import DomainError, InvalidInput
 
@@ -26,10 +26,10 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
 
 
-def _engine(url: str | None):  # type: ignore[no-untyped-def]
-    from core.db import make_engine
+def _engine(url: str | None) -> Any:
+    from core.db import shared_engine
 
-    return make_engine(url)
+    return shared_engine(url)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -277,7 +277,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     import threading
 
     from core.db import check_database, migrate
-    from core.scheduler import start_scheduler
+    from core.jobs import start_scheduler
 
     engine = _engine(args.database)
     check_database(engine)

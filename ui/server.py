@@ -10,22 +10,15 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy.engine import Engine
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from core.auth import COOKIE_NAME, resume_session, revoke_session, sign_token, unsign_token
 from core.config import SettingsError, get_settings
-from core.db import make_engine, session_scope
-
-
-@lru_cache(maxsize=1)
-def _engine() -> Engine:
-    return make_engine(get_settings().database_url)
+from core.db import session_scope, shared_engine
 
 
 async def set_session_cookie(request: Request) -> Response:
@@ -33,7 +26,7 @@ async def set_session_cookie(request: Request) -> Response:
         token = str((await request.json())["token"])
     except (ValueError, KeyError, TypeError):
         return Response("expected JSON {token}", status_code=400)
-    with session_scope(_engine()) as session:
+    with session_scope(shared_engine()) as session:
         if resume_session(session, token=token) is None:
             return Response("unknown or expired session", status_code=401)
     response = Response(status_code=204)
@@ -53,7 +46,7 @@ async def clear_session_cookie(request: Request) -> Response:
     value = request.cookies.get(COOKIE_NAME)
     token = unsign_token(value) if value else None
     if token is not None:
-        with session_scope(_engine()) as session:
+        with session_scope(shared_engine()) as session:
             revoke_session(session, token=token)
     response = Response(status_code=204)
     response.delete_cookie(COOKIE_NAME, path="/")
@@ -78,7 +71,7 @@ async def lifespan(_app: Any) -> AsyncIterator[None]:
         logging.getLogger("headway").error("no reminder scheduler: %s", exc)
         embedded = False
     if embedded:
-        from core.scheduler import jobs_engine, start_scheduler
+        from core.jobs import jobs_engine, start_scheduler
 
         logging.getLogger("headway.jobs").setLevel(logging.INFO)
         scheduler = start_scheduler(jobs_engine())

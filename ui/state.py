@@ -13,7 +13,7 @@ from sqlmodel import Session
 from core.access import Actor
 from core.auth import COOKIE_NAME, Login, resume_session, revoke_session, unsign_token
 from core.config import get_settings
-from core.db import check_database, make_engine, session_scope
+from core.db import check_database, session_scope, shared_engine
 
 TOKEN_KEY = "auth_token"
 COOKIE_PENDING_KEY = "auth_cookie_pending"
@@ -21,14 +21,15 @@ NEXT_PAGE_KEY = "login_next_page"
 
 
 @st.cache_resource(show_spinner=False)
-def engine_for(url: str) -> Engine:
-    engine = make_engine(url)
-    check_database(engine)
+def _checked(url: str) -> Engine:
+    engine = shared_engine(url)
+    check_database(engine)  # once per process: a clear sentence if the database is unreachable
     return engine
 
 
 def engine() -> Engine:
-    return engine_for(get_settings().database_url)
+    """The process's one engine (core.db.shared_engine), checked once."""
+    return _checked(get_settings().database_url)
 
 
 @contextmanager

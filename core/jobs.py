@@ -14,7 +14,6 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -27,7 +26,7 @@ from sqlalchemy import Engine
 
 from core import clock
 from core.config import get_settings
-from core.db import make_engine, session_scope
+from core.db import session_scope, shared_engine
 from core.mailer import send_pending
 from core.notifications import Created
 from core.reminders import DIGEST_WEEKDAY, catch_up_moment, run_due
@@ -38,15 +37,10 @@ MISFIRE_GRACE_SECONDS = 24 * 3600  # a run more than a day late is stale: skip i
 PICK_UP_MINUTES = 5
 
 
-@lru_cache(maxsize=4)
-def _engine(url: str) -> Engine:
-    return make_engine(url)
-
-
 def jobs_engine() -> Engine:
     """The engine the jobs use (DATABASE_URL), one per process: the embedded scheduler's job
     store shares it."""
-    return _engine(get_settings().database_url)
+    return shared_engine(get_settings().database_url)
 
 
 def run_and_deliver(at: dt.datetime) -> list[Created]:
