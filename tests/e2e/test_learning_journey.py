@@ -36,16 +36,31 @@ def test_a_share_typed_fast_and_double_clicked_during_a_rerun_is_stored_once_and
     assert page.get_by_label("Title").input_value() == "Callback scripts"
     search = page.get_by_label("Search")
     search.fill("callback")
-    sent = page.evaluate("window.__headway.sent")
-    search.press("Enter")  # the search asks for a rerun of the page ...
-    page.wait_for_function(f"window.__headway.sent > {sent}", polling="raf")
-    in_flight = page.evaluate("!window.__headway.settled()")
-    page.get_by_role("button", name="Share", exact=True).dblclick()  # ... and Share is hit twice
-    settle(page)
-    page.get_by_text("Shared. Thank you!").wait_for()
-    page.locator("strong", has_text="Callback scripts").first.wait_for()
-    assert in_flight, "the double click was meant to land during a rerun"
-    assert _shares_titled(app_env, "Callback scripts") == 1
+    # The search asks for a rerun; Share is double-clicked at once. Whether the first Share
+    # request left before that rerun finished is read from the page's own log afterwards; a
+    # fast machine may finish the search first, so the share is typed again (bounded) until
+    # one double click has landed in flight. Every share is stored exactly once.
+    for take in range(1, 4):
+        title = "Callback scripts" if take == 1 else f"Callback scripts, take {take}"
+        if take > 1:
+            page.get_by_label("Title").fill(title)
+            page.get_by_label("What I learned").fill("Callbacks keep escalated customers calm")
+        sent = page.evaluate("window.__headway.sent")
+        search.press("Enter")
+        page.get_by_role("button", name="Share", exact=True).dblclick(force=True)
+        settle(page)
+        page.get_by_text("Shared. Thank you!").wait_for()
+        page.locator("strong", has_text=title).first.wait_for()
+        assert _shares_titled(app_env, title) == 1
+        log = page.evaluate("window.__headway.log.map(entry => entry[1])")
+        between = log[log.index(f"sent {sent + 1}") : log.index(f"sent {sent + 2}")]
+        if "running > notRunning" not in between:  # the search's run had not finished
+            break
+        if not page.get_by_label("Title").is_visible():
+            page.get_by_text("Share what I learned").first.click()
+            settle(page)
+    else:
+        pytest.fail("no double click landed while the search's rerun was under way")
 
     other = another_page(page)
     other.goto(f"{app_url}/learning")
