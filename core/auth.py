@@ -140,6 +140,29 @@ def resume_session(session: Session, *, token: str) -> Login | None:
     return Login(load_actor(session, stored.person_id), token, person.must_change_password)
 
 
+def record_cookie(session: Session, *, token: str, stored: bool) -> None:
+    """The browser has stored (or dropped) the cookie of `token`."""
+    row = session.exec(
+        select(AuthSession).where(AuthSession.token_hash == _token_hash(token))
+    ).first()
+    if row is not None:
+        if stored:
+            row.cookie_set_at = utcnow()
+        else:
+            row.cookie_cleared_at = utcnow()
+        session.add(row)
+
+
+def cookie_confirmed(session: Session, *, token: str, stored: bool) -> bool:
+    """Has the browser confirmed storing (or dropping) the cookie of `token`?"""
+    row = session.exec(
+        select(AuthSession).where(AuthSession.token_hash == _token_hash(token))
+    ).first()
+    if row is None:
+        return not stored  # nothing left to drop
+    return (row.cookie_set_at if stored else row.cookie_cleared_at) is not None
+
+
 def revoke_session(session: Session, *, token: str) -> None:
     stored = session.exec(
         select(AuthSession).where(AuthSession.token_hash == _token_hash(token))

@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from core.auth import COOKIE_NAME, resume_session, revoke_session, sign_token, unsign_token
+from core.auth import (
+    COOKIE_NAME,
+    record_cookie,
+    resume_session,
+    revoke_session,
+    sign_token,
+    unsign_token,
+)
 from core.config import SettingsError, get_settings
 from core.db import session_scope, shared_engine
 
@@ -29,6 +36,7 @@ async def set_session_cookie(request: Request) -> Response:
     with session_scope(shared_engine()) as session:
         if resume_session(session, token=token) is None:
             return Response("unknown or expired session", status_code=401)
+        record_cookie(session, token=token, stored=True)
     response = Response(status_code=204)
     response.set_cookie(
         COOKIE_NAME,
@@ -43,11 +51,18 @@ async def set_session_cookie(request: Request) -> Response:
 
 
 async def clear_session_cookie(request: Request) -> Response:
+    """Drop the cookie and end its session; the page names the session it logged out of (the
+    browser may never have stored the cookie) so that it can stop asking."""
+    tokens = set()
     value = request.cookies.get(COOKIE_NAME)
-    token = unsign_token(value) if value else None
-    if token is not None:
-        with session_scope(shared_engine()) as session:
+    if value and (from_cookie := unsign_token(value)):
+        tokens.add(from_cookie)
+    with suppress(ValueError, KeyError, TypeError):
+        tokens.add(str((await request.json())["token"]))
+    with session_scope(shared_engine()) as session:
+        for token in tokens:
             revoke_session(session, token=token)
+            record_cookie(session, token=token, stored=False)
     response = Response(status_code=204)
     response.delete_cookie(COOKIE_NAME, path="/")
     return response

@@ -11,13 +11,21 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.access import Actor
-from core.auth import COOKIE_NAME, Login, resume_session, revoke_session, unsign_token
+from core.auth import (
+    COOKIE_NAME,
+    Login,
+    cookie_confirmed,
+    resume_session,
+    revoke_session,
+    unsign_token,
+)
 from core.config import get_settings
 from core.db import check_database, session_scope, shared_engine
 
 TOKEN_KEY = "auth_token"
 COOKIE_PENDING_KEY = "auth_cookie_pending"
 NEXT_PAGE_KEY = "login_next_page"
+LOGGED_OUT_KEY = "logged_out_token"
 
 
 @st.cache_resource(show_spinner=False)
@@ -63,27 +71,33 @@ def actor() -> Actor:
 
 
 def start_login(login: Login) -> None:
+    st.session_state.pop(LOGGED_OUT_KEY, None)
     st.session_state[TOKEN_KEY] = login.token
     st.session_state[COOKIE_PENDING_KEY] = login.token
+
+
+def _ask_browser(script: str) -> None:
+    st.html(f"<script>{script}</script>", unsafe_allow_javascript=True, width="content")
 
 
 def render_cookie_sync() -> None:
     """After a login, ask the browser to store the session cookie (served by ui.server).
 
-    The request is drawn first and only then marked done: a click that cuts the run short at
-    the drawing (a rerun stops a script at its next st.* call) leaves it pending for the next
-    run, so the browser always gets it and a reload keeps the person logged in."""
+    Asked again on every run until the browser's request has reached the server: a click that
+    cuts the first run short (a rerun stops a script at its next st.* call and drops what it had
+    not sent yet) must not leave a reload logged out."""
     token = st.session_state.get(COOKIE_PENDING_KEY)
     if token is None:
         return
+    with db() as session:
+        if cookie_confirmed(session, token=token, stored=True):
+            st.session_state.pop(COOKIE_PENDING_KEY, None)
+            return
     body = json.dumps({"token": token})
-    st.html(
-        "<script>fetch('/auth/session', {method: 'POST', credentials: 'same-origin', "
-        f"headers: {{'Content-Type': 'application/json'}}, body: {json.dumps(body)}}});</script>",
-        unsafe_allow_javascript=True,
-        width="content",
+    _ask_browser(
+        "fetch('/auth/session', {method: 'POST', credentials: 'same-origin', "
+        f"headers: {{'Content-Type': 'application/json'}}, body: {json.dumps(body)}}});"
     )
-    st.session_state.pop(COOKIE_PENDING_KEY, None)
 
 
 def logout() -> None:
@@ -93,15 +107,21 @@ def logout() -> None:
             revoke_session(session, token=token)
     for key in list(st.session_state.keys()):
         del st.session_state[key]
-    st.session_state["logged_out"] = True
+    if token is not None:
+        st.session_state[LOGGED_OUT_KEY] = token
 
 
 def render_cookie_clear() -> None:
-    """After a logout, ask the browser to drop the cookie (drawn, then marked done, as above)."""
-    if st.session_state.get("logged_out", False):
-        st.html(
-            "<script>fetch('/auth/logout', {method: 'POST', credentials: 'same-origin'});</script>",
-            unsafe_allow_javascript=True,
-            width="content",
-        )
-        st.session_state.pop("logged_out", None)
+    """After a logout, ask the browser to drop the cookie, until it has (as above)."""
+    token = st.session_state.get(LOGGED_OUT_KEY)
+    if token is None:
+        return
+    with db() as session:
+        if cookie_confirmed(session, token=token, stored=False):
+            st.session_state.pop(LOGGED_OUT_KEY, None)
+            return
+    body = json.dumps({"token": token})
+    _ask_browser(
+        "fetch('/auth/logout', {method: 'POST', credentials: 'same-origin', "
+        f"headers: {{'Content-Type': 'application/json'}}, body: {json.dumps(body)}}});"
+    )

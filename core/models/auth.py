@@ -19,3 +19,7 @@ class AuthSession(SQLModel, table=True):
     expires_at: dt.datetime
     last_seen_at: dt.datetime = Field(default_factory=utcnow)
     revoked_at: dt.datetime | None = None
+    # When the browser confirmed storing / dropping the cookie (its request reached the server):
+    # until then the app keeps asking, so a run cut short by a click cannot lose it.
+    cookie_set_at: dt.datetime | None = None
+    cookie_cleared_at: dt.datetime | None = None

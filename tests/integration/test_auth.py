@@ -113,3 +113,18 @@ def test_only_an_admin_sets_someone_elses_password(session: Session, agent: Pers
     manager = actor_of(session, make_person(session, role=Role.MANAGER))
     with pytest.raises(AccessDenied):
         set_one_time_password(session, actor=manager, person_id=agent.id)
+
+
+def test_the_app_knows_when_the_browser_has_stored_and_dropped_the_cookie(
+    session: Session, org: dict
+) -> None:
+    from core.auth import cookie_confirmed, open_session, record_cookie
+
+    token = open_session(session, person_id=org["red_agent"].id)
+    assert not cookie_confirmed(session, token=token, stored=True)
+    record_cookie(session, token=token, stored=True)
+    assert cookie_confirmed(session, token=token, stored=True)
+    assert not cookie_confirmed(session, token=token, stored=False)
+    record_cookie(session, token=token, stored=False)
+    assert cookie_confirmed(session, token=token, stored=False)
+    assert cookie_confirmed(session, token="never-issued", stored=False)
