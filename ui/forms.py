@@ -20,6 +20,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
 
@@ -29,19 +30,31 @@ from core.errors import DomainError
 from ui.errors import show_domain_error
 from ui.state import db
 
-# Guards only the creation of each browser session's own lock (held in its session state); no
+# Guards only the creation of each browser session's own record (held in its session state); no
 # user data lives at module level.
-_LOCK_CREATION = threading.Lock()
+_RECORD_CREATION = threading.Lock()
 SHOW_DONE_SECONDS = 8
 
 
-def _session_lock() -> threading.Lock:
-    with _LOCK_CREATION:
-        lock = st.session_state.get("forms_save_lock")
-        if lock is None:
-            lock = threading.Lock()
-            st.session_state["forms_save_lock"] = lock
-        return lock
+@dataclass
+class _Forms:
+    """One browser session's forms: each form's generation, the last confirmations and the lock
+    that lets one save run at a time. Plain attributes on purpose: reading or writing
+    st.session_state is itself a point where Streamlit may stop a run, so after a commit the
+    generation must move on without touching st.session_state."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    generations: dict[str, int] = field(default_factory=dict)
+    done: dict[str, tuple[str, float]] = field(default_factory=dict)
+
+
+def _forms() -> _Forms:
+    with _RECORD_CREATION:
+        record = st.session_state.get("forms_record")
+        if record is None:
+            record = _Forms()
+            st.session_state["forms_record"] = record
+        return record
 
 
 class SaveOnceForm:
@@ -51,19 +64,12 @@ class SaveOnceForm:
 
     def __init__(self, name: str, *, show_done: bool = True, **form_kwargs: Any) -> None:
         self.name = name
-        self.generation: int = st.session_state.get(self._generation_key, 0)
+        self._record = _forms()
+        self.generation = self._record.generations.get(name, 0)
         self.key = f"{name}__{self.generation}"
         self._show_done = show_done
         self._form_kwargs = form_kwargs
         self._form: Any = None
-
-    @property
-    def _generation_key(self) -> str:
-        return f"form_generation_{self.name}"
-
-    @property
-    def _done_key(self) -> str:
-        return f"form_done_{self.name}"
 
     def __enter__(self) -> SaveOnceForm:
         if self._show_done:
@@ -85,12 +91,12 @@ class SaveOnceForm:
         there is one. It stays for a few seconds rather than one run: the run that shows it may
         be followed at once by another (the second click of a double click), which would
         otherwise wipe it."""
-        done = st.session_state.get(self._done_key)
+        done = self._record.done.get(self.name)
         if done is None:
             return False
         message, at = done
         if time.monotonic() - at > SHOW_DONE_SECONDS:
-            del st.session_state[self._done_key]
+            self._record.done.pop(self.name, None)
             return False
         st.success(message)
         return True
@@ -111,20 +117,21 @@ class SaveOnceForm:
         this form's content; then start the form afresh and show `done` (a sentence, or one made
         from what the service returned). A `DomainError` is shown beside the form and what was
         typed is kept."""
-        with _session_lock():
+        record = self._record
+        with record.lock:
             # Another run of this session (the first of a double click) may have saved this very
             # content already: then the generation has moved on and there is nothing to do.
-            if st.session_state.get(self._generation_key, 0) == self.generation:
+            if record.generations.get(self.name, 0) == self.generation:
                 try:
                     with db() as session:
                         result = service(session, **arguments)
                 except DomainError as exc:
                     show_domain_error(exc)
                     return
-                # No st.* call between the commit and these lines: a rerun can only interrupt a
-                # script at an st.* call, so they always follow a save.
-                st.session_state[self._generation_key] = self.generation + 1
+                # Nothing between the commit and these lines can stop the run: no st.* call and
+                # no st.session_state access (both are points where Streamlit stops a run).
+                record.generations[self.name] = self.generation + 1
                 if done is not None:
                     message = done(result) if callable(done) else done
-                    st.session_state[self._done_key] = (message, time.monotonic())
+                    record.done[self.name] = (message, time.monotonic())
         st.rerun()

@@ -93,7 +93,7 @@ def submit(at: AppTest, form: str, label: str) -> AppTest:
     """Click the submit button `label` of the form named `form` and run. A saved form moves to a
     new key (ui.forms.SaveOnceForm), so the button is found under the form's current one."""
     try:
-        generation = at.session_state[f"form_generation_{form}"]
+        generation = at.session_state["forms_record"].generations.get(form, 0)
     except KeyError:
         generation = 0
     return at.button(key=f"FormSubmitter:{form}__{generation}-{label}").click().run()

@@ -42,12 +42,16 @@ def test_a_share_typed_fast_and_double_clicked_during_a_rerun_is_stored_once_and
     # one double click has landed in flight. Every share is stored exactly once.
     for take in range(1, 4):
         title = "Callback scripts" if take == 1 else f"Callback scripts, take {take}"
-        if take > 1:
+        if take > 1:  # the form closed after the last share: open it again
+            form = page.locator("details").filter(has_text="Share what I learned").first
+            if form.get_attribute("open") is None:
+                page.get_by_text("Share what I learned").first.click()
+                settle(page)
             page.get_by_label("Title").fill(title)
             page.get_by_label("What I learned").fill("Callbacks keep escalated customers calm")
         sent = page.evaluate("window.__headway.sent")
         search.press("Enter")
-        page.get_by_role("button", name="Share", exact=True).dblclick(force=True)
+        page.get_by_role("button", name="Share", exact=True).dblclick()
         settle(page)
         page.get_by_text("Shared. Thank you!").wait_for()
         page.locator("strong", has_text=title).first.wait_for()
@@ -56,9 +60,6 @@ def test_a_share_typed_fast_and_double_clicked_during_a_rerun_is_stored_once_and
         between = log[log.index(f"sent {sent + 1}") : log.index(f"sent {sent + 2}")]
         if "running > notRunning" not in between:  # the search's run had not finished
             break
-        if not page.get_by_label("Title").is_visible():
-            page.get_by_text("Share what I learned").first.click()
-            settle(page)
     else:
         pytest.fail("no double click landed while the search's rerun was under way")
 
