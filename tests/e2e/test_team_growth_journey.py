@@ -22,5 +22,6 @@ def test_a_manager_finds_who_needs_a_check_in_and_what_coaching_changed(
     page.get_by_text("getting worse over the last 60 days").first.wait_for()
     page.get_by_role("tab", name="Coaching").click()
     page.get_by_role("heading", name="What coaching changed").wait_for()
-    settle(page)
-    assert page.get_by_role("button", name="Download coaching coverage (CSV)").count() == 1
+    download = page.get_by_role("button", name="Download coaching coverage (CSV)")
+    download.wait_for()
+    assert download.count() == 1
