@@ -76,28 +76,31 @@ def start_login(login: Login) -> None:
     st.session_state[COOKIE_PENDING_KEY] = login.token
 
 
-def _ask_browser(script: str) -> None:
-    st.html(f"<script>{script}</script>", unsafe_allow_javascript=True, width="content")
-
-
-def render_cookie_sync() -> None:
-    """After a login, ask the browser to store the session cookie (served by ui.server).
-
-    Asked again on every run until the browser's request has reached the server: a click that
-    cuts the first run short (a rerun stops a script at its next st.* call and drops what it had
-    not sent yet) must not leave a reload logged out."""
-    token = st.session_state.get(COOKIE_PENDING_KEY)
+def _ask_browser_until_confirmed(key: str, *, stored: bool, route: str) -> None:
+    """Ask the browser to post the token under `key` to `route` (which stores or drops the
+    cookie), on every run until that request has reached the server: a click that cuts a run
+    short (a rerun stops a script at its next st.* call and drops what it had not sent yet) must
+    not lose it."""
+    token = st.session_state.get(key)
     if token is None:
         return
     with db() as session:
-        if cookie_confirmed(session, token=token, stored=True):
-            st.session_state.pop(COOKIE_PENDING_KEY, None)
+        if cookie_confirmed(session, token=token, stored=stored):
+            st.session_state.pop(key, None)
             return
-    body = json.dumps({"token": token})
-    _ask_browser(
-        "fetch('/auth/session', {method: 'POST', credentials: 'same-origin', "
-        f"headers: {{'Content-Type': 'application/json'}}, body: {json.dumps(body)}}});"
+    body = json.dumps(json.dumps({"token": token}))
+    st.html(
+        f"<script>fetch('{route}', {{method: 'POST', credentials: 'same-origin', "
+        f"headers: {{'Content-Type': 'application/json'}}, body: {body}}});</script>",
+        unsafe_allow_javascript=True,
+        width="content",
     )
+
+
+def render_cookie_sync() -> None:
+    """After a login, have the browser store the session cookie (served by ui.server), so a
+    reload keeps the person logged in."""
+    _ask_browser_until_confirmed(COOKIE_PENDING_KEY, stored=True, route="/auth/session")
 
 
 def logout() -> None:
@@ -112,16 +115,5 @@ def logout() -> None:
 
 
 def render_cookie_clear() -> None:
-    """After a logout, ask the browser to drop the cookie, until it has (as above)."""
-    token = st.session_state.get(LOGGED_OUT_KEY)
-    if token is None:
-        return
-    with db() as session:
-        if cookie_confirmed(session, token=token, stored=False):
-            st.session_state.pop(LOGGED_OUT_KEY, None)
-            return
-    body = json.dumps({"token": token})
-    _ask_browser(
-        "fetch('/auth/logout', {method: 'POST', credentials: 'same-origin', "
-        f"headers: {{'Content-Type': 'application/json'}}, body: {json.dumps(body)}}});"
-    )
+    """After a logout, have the browser drop the cookie."""
+    _ask_browser_until_confirmed(LOGGED_OUT_KEY, stored=False, route="/auth/logout")
