@@ -91,7 +91,8 @@ def require_view_team(actor: Actor, team_id: int) -> None:
 def require_admin(actor: Actor) -> None:
     if not actor.is_admin:
         raise AccessDenied(
-            "Only an admin can change the organisation's people, teams and departments."
+            "Only an admin can change the organisation's set-up "
+            "(people, teams, departments, closure days)."
         )
 
 

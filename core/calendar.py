@@ -15,11 +15,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from core.access import Actor
+from core.access import Actor, require_admin
 from core.clock import today
 from core.config import get_settings, public_holidays
-from core.errors import AccessDenied, InvalidInput, NotFound
-from core.models import ClosureDay, Role
+from core.errors import InvalidInput, NotFound
+from core.models import ClosureDay
 
 ONE_DAY = dt.timedelta(days=1)
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -112,11 +112,6 @@ class ClosureRead:
     reason: str
 
 
-def _require_admin(actor: Actor) -> None:
-    if actor.role is not Role.ADMIN:
-        raise AccessDenied("Only an admin changes the organisation's closure days.")
-
-
 def list_closures(session: Session, *, since: dt.date | None = None) -> list[ClosureRead]:
     """Closure days from `since` (default: a year ago), in date order; everyone may read them."""
     start = since or today() - dt.timedelta(days=365)
@@ -127,7 +122,7 @@ def list_closures(session: Session, *, since: dt.date | None = None) -> list[Clo
 
 
 def add_closure(session: Session, *, actor: Actor, date: dt.date, reason: str) -> ClosureRead:
-    _require_admin(actor)
+    require_admin(actor)
     reason = reason.strip()
     if not reason or len(reason) > 120:
         raise InvalidInput("Say why the organisation is closed that day (at most 120 characters).")
@@ -138,7 +133,7 @@ def add_closure(session: Session, *, actor: Actor, date: dt.date, reason: str) -
 
 
 def remove_closure(session: Session, *, actor: Actor, date: dt.date) -> None:
-    _require_admin(actor)
+    require_admin(actor)
     row = session.get(ClosureDay, date)
     if row is None:
         raise NotFound(f"{date:%A %d %B %Y} is not a closure day.")

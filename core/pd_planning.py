@@ -481,15 +481,16 @@ def check_move(session: Session, *, actor: Actor, pd_day_id: int, new_date: dt.d
     problem, _ = _problem(one_day, _load(session, one_day))
     closed = problem.why_not_plannable(problem.teams[0], new_date)
     if closed is not None:
+        blackout = new_date in problem.blackout_dates | problem.teams[0].blackout_dates
         reason = next(
             (
                 b.reason
                 for b in session.exec(select(Blackout).where(Blackout.date == new_date)).all()
-                if b.reason and b.team_id in (None, team.id)
+                if blackout and b.reason and b.team_id in (None, team.id)
             ),
             "",
         )
-        problems.append(f"{new_date:%A %d %b} {closed}" + (f" ({reason})." if reason else "."))
+        problems.append(f"{new_date:%d %b} {closed}" + (f" ({reason})." if reason else "."))
     on_leave = session.exec(
         select(Leave).where(Leave.start <= new_date, Leave.end >= new_date)
     ).all()
