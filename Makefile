@@ -32,7 +32,7 @@ test: install $(AXE)
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --strict core ui pages/*.py streamlit_app.py
+	$(BIN)/mypy --strict core ui pages/*.py streamlit_app.py seed
 
 bench: install
 	$(BIN)/python -m bench

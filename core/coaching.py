@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
 from core.access import Actor, is_coach_of, require_view_person
 from core.clock import today, utcnow
@@ -17,9 +17,11 @@ from core.follow_ups import follow_up_status, is_overdue
 from core.models import (
     METRICS,
     CoachingNote,
+    CoachingNoteEvaluation,
     CoachingNoteVersion,
     Evaluation,
     FollowUp,
+    NotificationKind,
     Person,
     PrivateRemark,
     Role,
@@ -78,9 +80,36 @@ class NoteRead:
 
 def _agent(session: Session, agent_id: int) -> Person:
     agent = session.get(Person, agent_id)
-    if agent is None or agent.role != Role.AGENT.value:
+    if agent is None or agent.role != Role.AGENT:
         raise NotFound(f"There is no agent with id {agent_id}.")
     return agent
+
+
+def _link_evaluations(
+    session: Session, note_id: int, agent_id: int, evaluation_ids: tuple[int, ...]
+) -> None:
+    """The note refers to exactly these evaluations, each one of the agent's own."""
+    wanted = set(evaluation_ids)
+    if wanted:
+        theirs = set(
+            session.exec(
+                select(Evaluation.id).where(
+                    col(Evaluation.id).in_(wanted), Evaluation.agent_id == agent_id
+                )
+            ).all()
+        )
+        if missing := sorted(wanted - theirs):
+            raise InvalidInput(
+                "A note can only refer to the agent's own evaluations; not to "
+                + ", ".join(f"#{i}" for i in missing)
+                + "."
+            )
+    session.exec(
+        delete(CoachingNoteEvaluation).where(col(CoachingNoteEvaluation.note_id) == note_id)
+    )
+    session.add_all(
+        CoachingNoteEvaluation(note_id=note_id, evaluation_id=i) for i in sorted(wanted)
+    )
 
 
 def _require_coach(actor: Actor, agent: Person) -> None:
@@ -130,12 +159,12 @@ def write_note(
         agent_id=agent_id,
         coach_id=actor.id,
         date=date,
-        evaluation_ids=",".join(map(str, clean.evaluation_ids)),
         **{k: getattr(clean, k) for k in EDITABLE},
     )
     session.add(note)
     session.flush()
     assert note.id is not None
+    _link_evaluations(session, note.id, agent_id, clean.evaluation_ids)
     check_back = (
         f"\n\n{actor.name} will check back in with you on {clean.follow_up_date:%A %-d %B}."
         if clean.follow_up_date
@@ -144,7 +173,7 @@ def write_note(
     notify(
         session,
         person_id=agent_id,
-        kind="coaching_note",
+        kind=NotificationKind.COACHING_NOTE,
         subject=f"coaching_note:{note.id}",
         title=f"{actor.name} wrote a coaching note about you",
         body=f"What to try: {clean.to_try or clean.actions}{check_back}",
@@ -193,7 +222,7 @@ def edit_note(
     )
     for key in EDITABLE:
         setattr(note, key, getattr(clean, key))
-    note.evaluation_ids = ",".join(map(str, clean.evaluation_ids))
+    _link_evaluations(session, note_id, note.agent_id, clean.evaluation_ids)
     note.version += 1
     note.updated_at = utcnow()
     session.add(note)
@@ -296,6 +325,13 @@ def notes_about(
         follow_ups.setdefault(f.note_id, []).append(
             FollowUpRead(f.date, f.outcome, f.next_step, f.next_date, f.closes, str(name))
         )
+    evaluations: dict[int, list[int]] = {}
+    for link in session.exec(
+        select(CoachingNoteEvaluation)
+        .where(col(CoachingNoteEvaluation.note_id).in_(ids))
+        .order_by(col(CoachingNoteEvaluation.evaluation_id))
+    ).all():
+        evaluations.setdefault(link.note_id, []).append(link.evaluation_id)
     remarks: dict[int, list[str]] = {}
     if coach:
         for r, name in session.exec(
@@ -322,7 +358,7 @@ def notes_about(
             n.version,
             tuple(follow_ups.get(n.id or 0, [])),
             tuple(remarks.get(n.id or 0, [])) if coach else None,
-            tuple(int(x) for x in n.evaluation_ids.split(",") if x),
+            tuple(evaluations.get(n.id or 0, [])),
         )
         for n, coach_name in rows
     ]
@@ -347,9 +383,7 @@ def coaching_queue(session: Session, *, actor: Actor, team_id: int) -> list[Queu
         raise AccessDenied("Only the team's lead or a manager sees its coaching queue.")
     agents = session.exec(
         select(Person)
-        .where(
-            Person.team_id == team_id, Person.role == Role.AGENT.value, col(Person.active).is_(True)
-        )
+        .where(Person.team_id == team_id, Person.role == Role.AGENT, col(Person.active).is_(True))
         .order_by(col(Person.name))
     ).all()
     ids = [a.id for a in agents if a.id is not None]

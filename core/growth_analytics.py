@@ -54,7 +54,7 @@ def _agents(session: Session, scope: Scope) -> pd.DataFrame:
         .join(Team, col(Team.id) == Person.team_id)
         .where(
             col(Person.team_id).in_(scope.team_ids),
-            Person.role == Role.AGENT.value,
+            Person.role == Role.AGENT,
             col(Person.active).is_(True),
         )
     ).all()
@@ -352,7 +352,7 @@ def falling_agents(
         for a, n, t in session.exec(
             select(Person.id, Person.name, Person.team_id).where(
                 col(Person.team_id).in_(team_ids),
-                Person.role == Role.AGENT.value,
+                Person.role == Role.AGENT,
                 col(Person.active).is_(True),
             )
         ).all()

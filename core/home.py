@@ -102,7 +102,7 @@ def team_glance(session: Session, *, actor: Actor, team_id: int, today: dt.date)
     _, start, end = _windows(today)
     agents = session.exec(
         select(Person)
-        .where(Person.team_id == team_id, Person.role == Role.AGENT.value)
+        .where(Person.team_id == team_id, Person.role == Role.AGENT)
         .where(col(Person.active).is_(True), visible_people(actor))
         .order_by(col(Person.name))
     ).all()
@@ -132,7 +132,7 @@ def organisation_glance(session: Session, *, actor: Actor, today: dt.date) -> li
     sizes = dict(
         session.exec(
             select(Person.team_id, func.count())
-            .where(Person.role == Role.AGENT.value, col(Person.active).is_(True))
+            .where(Person.role == Role.AGENT, col(Person.active).is_(True))
             .group_by(col(Person.team_id))
         ).all()
     )

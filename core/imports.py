@@ -212,14 +212,14 @@ def import_leave(session: Session, *, data: bytes, actor: Actor) -> int:
         start, end = days
         if start and end and end < start:
             reasons.append(f"ends ({end}) before it starts ({start})")
-        kind = (v.get("kind") or LeaveKind.ANNUAL.value).strip().lower()
+        kind = (v.get("kind") or LeaveKind.ANNUAL).strip().lower()
         if kind not in kinds:
             reasons.append(f"unknown kind {kind[:40]!r} ({', '.join(kinds)})")
         if reasons:
             problems.append(f"line {row.line}: " + "; ".join(reasons))
         else:
             assert person_id is not None and start is not None and end is not None
-            rows.append(Leave(person_id=person_id, start=start, end=end, kind=kind))
+            rows.append(Leave(person_id=person_id, start=start, end=end, kind=kinds[kind]))
     if problems:
         raise InvalidInput(f"Nothing was imported: {len(problems)} line(s) need fixing.", problems)
     session.add_all(rows)

@@ -15,7 +15,15 @@ from sqlmodel import Session, col, func, select
 from core.access import Actor, is_coach_of
 from core.clock import today, utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound
-from core.models import Kudos, LearningShare, PdDay, Person, Role, Visibility
+from core.models import (
+    Kudos,
+    LearningShare,
+    NotificationKind,
+    PdDay,
+    Person,
+    Role,
+    Visibility,
+)
 from core.notifications import notify
 
 FIELDS = {"title": 120, "learned": 4000, "worked": 4000, "didnt_work": 4000, "next_time": 4000}
@@ -103,7 +111,7 @@ def write_share(session: Session, *, actor: Actor, data: ShareInput) -> int:
         didnt_work=clean.didnt_work,
         next_time=clean.next_time,
         tags=",".join(clean.tags),
-        visibility=clean.visibility.value,
+        visibility=clean.visibility,
         pd_day_id=clean.pd_day_id,
         assignment_id=clean.assignment_id,
     )
@@ -131,7 +139,7 @@ def edit_share(session: Session, *, actor: Actor, share_id: int, data: ShareInpu
         clean.next_time,
         ",".join(clean.tags),
     )
-    share.visibility = clean.visibility.value
+    share.visibility = clean.visibility
     share.edited_at = utcnow()
     session.add(share)
 
@@ -164,7 +172,7 @@ def hide_share(session: Session, *, actor: Actor, share_id: int, reason: str) ->
         notify(
             session,
             person_id=share.author_id,
-            kind="share_hidden",
+            kind=NotificationKind.SHARE_HIDDEN,
             subject=f"learning_share:{share.id}",
             title=f"Your learning share “{share.title}” was hidden",
             body=f"{actor.name} hid it from the team: {share.hidden_reason}\n\n"
@@ -180,7 +188,7 @@ def _visible(actor: Actor) -> ColumnElement[bool]:
         return true()
     teams = sorted({*actor.led_team_ids, *([actor.team_id] if actor.team_id else [])})
     readable = or_(
-        col(LearningShare.visibility) == Visibility.ORGANISATION.value,
+        col(LearningShare.visibility) == Visibility.ORGANISATION,
         col(Person.team_id).in_(teams),
     )
     not_hidden = or_(

@@ -80,7 +80,7 @@ def send_pending(engine: Engine, *, limit: int = 200) -> int:
         ids = list(
             connection.execute(
                 select(col(Notification.id))
-                .where(col(Notification.email_state) == EmailState.PENDING.value)
+                .where(col(Notification.email_state) == EmailState.PENDING)
                 .order_by(col(Notification.id))
                 .limit(limit)
             ).scalars()
@@ -94,9 +94,9 @@ def send_pending(engine: Engine, *, limit: int = 200) -> int:
                     update(Notification)
                     .where(
                         col(Notification.id) == note_id,
-                        col(Notification.email_state) == EmailState.PENDING.value,
+                        col(Notification.email_state) == EmailState.PENDING,
                     )
-                    .values(email_state=EmailState.SENDING.value)
+                    .values(email_state=EmailState.SENDING)
                 ).rowcount
             if not claimed:  # another deliverer took it
                 continue
@@ -115,7 +115,7 @@ def send_pending(engine: Engine, *, limit: int = 200) -> int:
                 connection.execute(
                     update(Notification)
                     .where(col(Notification.id) == note_id)
-                    .values(email_state=state.value, email_error=error)
+                    .values(email_state=state, email_error=error)
                 )
     finally:
         if smtp is not None:

@@ -21,34 +21,52 @@ from core.access import Actor
 from core.clock import today, utcnow
 from core.config import get_settings
 from core.errors import InvalidInput, NotFound
-from core.models import EmailState, Notification, NotificationPreference, Person
+from core.models import (
+    EmailState,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    Person,
+)
 
 
 @dataclass(frozen=True)
 class Kind:
-    key: str
+    key: NotificationKind
     label: str  # as a person would tick it in their preferences
     email_by_default: bool = False
 
 
-KINDS: dict[str, Kind] = {
+KINDS: dict[NotificationKind, Kind] = {
     k.key: k
     for k in (
-        Kind("follow_up_due", "A follow-up I promised is due today", email_by_default=True),
-        Kind("check_in_today", "My coach will check in with me today"),
-        Kind("follow_up_overdue", "A coach's follow-up is overdue (escalation)", True),
-        Kind("pd_day_tomorrow", "My PD day is tomorrow", email_by_default=True),
-        Kind("share_prompt", "A prompt to share what I learned after a PD day"),
-        Kind("term_starts", "My rotation term starts next week", email_by_default=True),
-        Kind("term_ends", "My rotation term ends next week"),
-        Kind("mind_check", "The morning mind check on my pledge"),
-        Kind("pledge_cosign", "A pledge awaits my co-signature", email_by_default=True),
-        Kind("mentor_nudge", "A nudge from my mentor"),
-        Kind("coaching_note", "A coaching note about me was written"),
-        Kind("pd_published", "A PD day of mine was published"),
-        Kind("rotation_published", "A rotation of mine was published"),
-        Kind("share_hidden", "A learning share of mine was hidden"),
-        Kind("weekly_digest", "The Monday digest of my team(s)", email_by_default=True),
+        Kind(
+            NotificationKind.FOLLOW_UP_DUE,
+            "A follow-up I promised is due today",
+            email_by_default=True,
+        ),
+        Kind(NotificationKind.CHECK_IN_TODAY, "My coach will check in with me today"),
+        Kind(
+            NotificationKind.FOLLOW_UP_OVERDUE, "A coach's follow-up is overdue (escalation)", True
+        ),
+        Kind(NotificationKind.PD_DAY_TOMORROW, "My PD day is tomorrow", email_by_default=True),
+        Kind(NotificationKind.SHARE_PROMPT, "A prompt to share what I learned after a PD day"),
+        Kind(
+            NotificationKind.TERM_STARTS, "My rotation term starts next week", email_by_default=True
+        ),
+        Kind(NotificationKind.TERM_ENDS, "My rotation term ends next week"),
+        Kind(NotificationKind.MIND_CHECK, "The morning mind check on my pledge"),
+        Kind(
+            NotificationKind.PLEDGE_COSIGN, "A pledge awaits my co-signature", email_by_default=True
+        ),
+        Kind(NotificationKind.MENTOR_NUDGE, "A nudge from my mentor"),
+        Kind(NotificationKind.COACHING_NOTE, "A coaching note about me was written"),
+        Kind(NotificationKind.PD_PUBLISHED, "A PD day of mine was published"),
+        Kind(NotificationKind.ROTATION_PUBLISHED, "A rotation of mine was published"),
+        Kind(NotificationKind.SHARE_HIDDEN, "A learning share of mine was hidden"),
+        Kind(
+            NotificationKind.WEEKLY_DIGEST, "The Monday digest of my team(s)", email_by_default=True
+        ),
     )
 }
 
@@ -59,7 +77,7 @@ class Message:
 
     recipient_email: str
     person_id: int | None
-    kind: str
+    kind: NotificationKind
     subject: str
     due_date: dt.date
     title: str
@@ -74,14 +92,13 @@ class Message:
 def message_to(
     person: Person,
     *,
-    kind: str,
+    kind: NotificationKind,
     subject: str,
     title: str,
     body: str = "",
     link: str = "",
     due_date: dt.date | None = None,
 ) -> Message:
-    assert kind in KINDS, kind
     return Message(person.email, person.id, kind, subject, due_date or today(), title, body, link)
 
 
@@ -96,7 +113,9 @@ def active_people(session: Session, ids: Iterable[int | None]) -> dict[int, Pers
     return {p.id: p for p in rows if p.id is not None}
 
 
-def notify(session: Session, *, person_id: int, kind: str, subject: str, **fields: Any) -> bool:
+def notify(
+    session: Session, *, person_id: int, kind: NotificationKind, subject: str, **fields: Any
+) -> bool:
     """An event as it happens, to one person; False when it was already sent today (or the
     person is inactive or has switched the kind off)."""
     person = active_people(session, [person_id]).get(person_id)
@@ -108,7 +127,7 @@ def notify(session: Session, *, person_id: int, kind: str, subject: str, **field
 @dataclass(frozen=True, order=True)
 class Created:
     recipient: str
-    kind: str
+    kind: NotificationKind
     subject: str
     title: str
 
@@ -116,7 +135,7 @@ class Created:
         return f"{self.recipient} {self.kind} {self.subject}"
 
 
-def _channels(pref: NotificationPreference | None, kind: str) -> tuple[bool, bool]:
+def _channels(pref: NotificationPreference | None, kind: NotificationKind) -> tuple[bool, bool]:
     """(in Headway, by e-mail) for a person: their stored choice, else the kind's default."""
     if pref is not None:
         return pref.in_app, pref.email
@@ -164,7 +183,7 @@ def send(session: Session, messages: Iterable[Message]) -> list[Created]:
                 "in_app": in_app,
                 "email_state": (
                     EmailState.PENDING if wants_email and email_on else EmailState.NONE
-                ).value,
+                ),
                 "email_error": "",
                 "created_at": utcnow(),
             }
@@ -192,7 +211,7 @@ def send(session: Session, messages: Iterable[Message]) -> list[Created]:
 @dataclass(frozen=True)
 class NotificationRead:
     id: int
-    kind: str
+    kind: NotificationKind
     title: str
     body: str
     page: str  # url path of the page to open
@@ -274,7 +293,7 @@ def mark_all_read(session: Session, *, actor: Actor) -> int:
 
 @dataclass(frozen=True)
 class Preference:
-    kind: str
+    kind: NotificationKind
     label: str
     in_app: bool
     email: bool
@@ -295,9 +314,11 @@ def preferences(session: Session, *, actor: Actor) -> list[Preference]:
 def set_preferences(session: Session, *, actor: Actor, choices: Sequence[Preference]) -> None:
     """Save the actor's own choices (one per kind)."""
     for choice in choices:
-        if choice.kind not in KINDS:
-            raise InvalidInput(f"Unknown notification kind {choice.kind!r}.")
-        row = session.get(NotificationPreference, (actor.id, choice.kind))
-        row = row or NotificationPreference(person_id=actor.id, kind=choice.kind)
+        try:
+            kind = NotificationKind(choice.kind)
+        except ValueError:
+            raise InvalidInput(f"Unknown notification kind {choice.kind!r}.") from None
+        row = session.get(NotificationPreference, (actor.id, kind))
+        row = row or NotificationPreference(person_id=actor.id, kind=kind)
         row.in_app, row.email = bool(choice.in_app), bool(choice.email)
         session.add(row)

@@ -162,7 +162,7 @@ def create_person(session: Session, *, actor: Actor, data: PersonInput) -> Perso
     person = Person(
         name=clean.name,
         email=clean.email,
-        role=clean.role.value,
+        role=clean.role,
         team_id=clean.team_id,
         hire_date=clean.hire_date,
     )
@@ -173,7 +173,7 @@ def create_person(session: Session, *, actor: Actor, data: PersonInput) -> Perso
 
 
 def _make_lead_of_team_without_one(session: Session, person: Person) -> None:
-    if person.role == Role.TEAM_LEAD.value and person.team_id is not None:
+    if person.role == Role.TEAM_LEAD and person.team_id is not None:
         team = session.get(Team, person.team_id)
         if team is not None and team.lead_id is None:
             team.lead_id = person.id
@@ -203,7 +203,7 @@ def update_person(
             f"{person.name} leads {', '.join(t.name for t in led)}; choose another lead for "
             "that team first."
         )
-    person.name, person.email, person.role = clean.name, clean.email, clean.role.value
+    person.name, person.email, person.role = clean.name, clean.email, clean.role
     person.team_id, person.hire_date = clean.team_id, clean.hire_date
     person.version += 1
     session.add(person)
@@ -242,7 +242,7 @@ def list_teams(session: Session) -> list[TeamRead]:
     sizes = dict(
         session.exec(
             select(Person.team_id, func.count())
-            .where(col(Person.active).is_(True), Person.role == Role.AGENT.value)
+            .where(col(Person.active).is_(True), Person.role == Role.AGENT)
             .group_by(col(Person.team_id))
         ).all()
     )
@@ -285,7 +285,7 @@ def _clean_team(session: Session, data: TeamInput, *, team_id: int | None) -> Te
         lead = session.get(Person, data.lead_id)
         if lead is None or not lead.active:
             raise InvalidInput("The chosen lead is not an active person.")
-        if lead.role != Role.TEAM_LEAD.value:
+        if lead.role != Role.TEAM_LEAD:
             raise InvalidInput(f"{lead.name} is not a team lead; change their role first.")
         if team_id is not None and lead.team_id != team_id:
             raise InvalidInput(

@@ -23,12 +23,15 @@ from core.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
 from core.models import (
     Blackout,
     Leave,
+    NotificationKind,
     PdDay,
     PdPurpose,
     PdRequest,
     PdStatus,
     Person,
     PlanRun,
+    PlanRunTeam,
+    PlanStatus,
     Role,
     StaffingOverride,
     Team,
@@ -37,8 +40,8 @@ from core.models import (
 from core.notifications import active_people, message_to, send
 from core.scheduling.pd_days import Conflict, PdAgent, PdProblem, PdTeam, plan_pd_days
 
-ACTIVE = (PdStatus.DRAFT.value, PdStatus.PUBLISHED.value, PdStatus.COMPLETED.value)
-FIXED = (PdStatus.PUBLISHED.value, PdStatus.COMPLETED.value)
+ACTIVE = (PdStatus.DRAFT, PdStatus.PUBLISHED, PdStatus.COMPLETED)
+FIXED = (PdStatus.PUBLISHED, PdStatus.COMPLETED)
 DEFAULT_GAP = 14
 
 
@@ -129,7 +132,7 @@ def _load(session: Session, settings: PlanSettings) -> _Context:
     agents = list(
         session.exec(
             select(Person)
-            .where(col(Person.team_id).in_(settings.team_ids), Person.role == Role.AGENT.value)
+            .where(col(Person.team_id).in_(settings.team_ids), Person.role == Role.AGENT)
             .where(col(Person.active).is_(True))
             .order_by(col(Person.name))
         ).all()
@@ -225,7 +228,7 @@ def _problem(settings: PlanSettings, ctx: _Context) -> tuple[PdProblem, dict[str
                 team=ctx.teams[person.team_id].name,
                 unavailable=frozenset(ctx.leave.get(person.id, set())),
                 pinned=tuple(sorted(d.date for d in mine if d.status in FIXED)),
-                previous=frozenset(d.date for d in mine if d.status == PdStatus.DRAFT.value),
+                previous=frozenset(d.date for d in mine if d.status == PdStatus.DRAFT),
                 preferred=frozenset(ctx.requests.get(person.id, set())),
             )
         )
@@ -294,21 +297,21 @@ def plan_period(
     run = PlanRun(
         start=settings.start,
         end=settings.end,
-        team_ids=",".join(map(str, settings.team_ids)),
-        parameters=json.dumps(
-            {"pd_days_per_agent": settings.pd_days_per_agent, "min_gap_days": settings.min_gap_days}
-        ),
-        status="blocked",
+        pd_days_per_agent=settings.pd_days_per_agent,
+        min_gap_days=settings.min_gap_days,
+        status=PlanStatus.BLOCKED,
         run_by_id=actor.id,
     )
+    session.add(run)
+    session.flush()
+    assert run.id is not None
+    session.add_all(PlanRunTeam(plan_run_id=run.id, team_id=t) for t in settings.team_ids)
     if stale:
         run.result = json.dumps({"stale": [s.reason for s in stale]})
-        session.add(run)
-        session.flush()
         return PlanOutcome("blocked", [], stale, 0, 0, None, None, 0.0, run.id)
     problem, keys = _problem(settings, ctx)
     plan = plan_pd_days(problem, time_limit=time_limit)
-    run.status = plan.status
+    run.status = PlanStatus(plan.status)
     run.result = json.dumps(plan.to_json() | {"assignments": len(plan.assignments)})
     session.add(run)
     session.flush()
@@ -323,7 +326,7 @@ def plan_period(
             col(PdDay.person_id).in_(ids),
             col(PdDay.date) >= settings.start,
             col(PdDay.date) <= settings.end,
-            col(PdDay.status) == PdStatus.DRAFT.value,
+            col(PdDay.status) == PdStatus.DRAFT,
         )
     )
     fixed = {(d.person_id, d.date) for d in ctx.days if d.status in FIXED}
@@ -359,7 +362,7 @@ def _read(day: PdDay, people: dict[int, Person], teams: dict[int, Team]) -> PdDa
         team.name if team else "",
         day.date,
         PdStatus(day.status),
-        day.purpose,
+        day.purpose or "",
         day.goal,
         day.version,
     )
@@ -408,10 +411,10 @@ def publish(session: Session, *, actor: Actor, settings: PlanSettings) -> int:
             PdDay.date >= settings.start,
             PdDay.date <= settings.end,
         )
-        .where(PdDay.status == PdStatus.DRAFT.value)
+        .where(PdDay.status == PdStatus.DRAFT)
     ).all()
     for day in drafts:
-        day.status = PdStatus.PUBLISHED.value
+        day.status = PdStatus.PUBLISHED
         day.version += 1
         day.updated_at = utcnow()
         session.add(day)
@@ -422,7 +425,7 @@ def publish(session: Session, *, actor: Actor, settings: PlanSettings) -> int:
         [
             message_to(
                 people[d.person_id],
-                kind="pd_published",
+                kind=NotificationKind.PD_PUBLISHED,
                 subject=f"pd_day:{d.id}",
                 title=f"Your PD day on {d.date:%A %-d %B} is published",
                 body="Plan it: choose what you will do (hone skills, practise, learn, share…) "
@@ -455,16 +458,16 @@ def _day_for_planner(
 def unpublish(session: Session, *, actor: Actor, pd_day_id: int) -> None:
     """Take a published day back to draft (e.g. when new leave makes it impossible)."""
     day, _ = _day_for_planner(session, actor, pd_day_id, None)
-    if day.status != PdStatus.PUBLISHED.value:
+    if day.status != PdStatus.PUBLISHED:
         raise InvalidInput("Only a published PD day can be unpublished.")
-    day.status = PdStatus.DRAFT.value
+    day.status = PdStatus.DRAFT
     day.version += 1
     session.add(day)
 
 
 def _gap_for(session: Session, day: PdDay) -> int:
     run = session.get(PlanRun, day.plan_run_id) if day.plan_run_id else None
-    return int(json.loads(run.parameters).get("min_gap_days", DEFAULT_GAP)) if run else DEFAULT_GAP
+    return run.min_gap_days if run else DEFAULT_GAP
 
 
 def check_move(session: Session, *, actor: Actor, pd_day_id: int, new_date: dt.date) -> list[str]:
@@ -509,7 +512,7 @@ def check_move(session: Session, *, actor: Actor, pd_day_id: int, new_date: dt.d
             )
     team_agents = session.exec(
         select(Person.id).where(
-            Person.team_id == team.id, Person.role == Role.AGENT.value, col(Person.active).is_(True)
+            Person.team_id == team.id, Person.role == Role.AGENT, col(Person.active).is_(True)
         )
     ).all()
     on_pd = session.exec(
@@ -556,7 +559,7 @@ def set_goal(
         raise AccessDenied("You can only set the goal of your own PD days.")
     if len(goal) > 1000:
         raise InvalidInput("A goal can have at most 1,000 characters.")
-    day.purpose = purpose.value
+    day.purpose = purpose
     day.goal = goal.strip()
     day.version += 1
     session.add(day)

@@ -14,7 +14,15 @@ from core.access import Actor, require_view_team
 from core.calendar import WorkCalendar, organisation_calendar
 from core.clock import today, utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound
-from core.models import MindAnswer, MindCheck, Person, Pledge, PledgeStatus, Role
+from core.models import (
+    MindAnswer,
+    MindCheck,
+    NotificationKind,
+    Person,
+    Pledge,
+    PledgeStatus,
+    Role,
+)
 from core.notifications import notify
 
 TEMPLATES = (
@@ -24,7 +32,7 @@ TEMPLATES = (
     "I will look for solutions that make work better for everyone.",
     "I will not tear co-workers down in conversation.",
 )
-LIVE = (PledgeStatus.ACTIVE.value, PledgeStatus.RENEWED.value)
+LIVE = (PledgeStatus.ACTIVE, PledgeStatus.RENEWED)
 
 
 @dataclass(frozen=True)
@@ -92,9 +100,7 @@ def draft_pledge(
     if session.exec(
         select(Pledge).where(
             Pledge.agent_id == actor.id,
-            col(Pledge.status).in_(
-                (PledgeStatus.DRAFT.value, PledgeStatus.AWAITING_MENTOR.value, *LIVE)
-            ),
+            col(Pledge.status).in_((PledgeStatus.DRAFT, PledgeStatus.AWAITING_MENTOR, *LIVE)),
         )
     ).first():
         raise InvalidInput("You already have a pledge; retire it before making a new one.")
@@ -121,7 +127,7 @@ def edit_commitments(
     session: Session, *, actor: Actor, pledge_id: int, commitments: list[str]
 ) -> None:
     pledge = _pledge(session, pledge_id)
-    if pledge.agent_id != actor.id or pledge.status != PledgeStatus.DRAFT.value:
+    if pledge.agent_id != actor.id or pledge.status != PledgeStatus.DRAFT:
         raise InvalidInput("Only a draft pledge can be edited, by its author.")
     pledge.commitments = json.dumps(_commitments(commitments))
     session.add(pledge)
@@ -130,20 +136,20 @@ def edit_commitments(
 def sign(session: Session, *, actor: Actor, pledge_id: int) -> PledgeStatus:
     """The agent signs (draft → awaiting mentor); then the mentor co-signs (→ active)."""
     pledge = _pledge(session, pledge_id)
-    if actor.id == pledge.agent_id and pledge.status == PledgeStatus.DRAFT.value:
-        pledge.agent_signed_at, pledge.status = utcnow(), PledgeStatus.AWAITING_MENTOR.value
+    if actor.id == pledge.agent_id and pledge.status == PledgeStatus.DRAFT:
+        pledge.agent_signed_at, pledge.status = utcnow(), PledgeStatus.AWAITING_MENTOR
         notify(
             session,
             person_id=pledge.mentor_id,
-            kind="pledge_cosign",
+            kind=NotificationKind.PLEDGE_COSIGN,
             subject=f"pledge:{pledge.id}",
             title=f"{actor.name} asks you to co-sign their positivity pledge",
             body="Read their commitments and co-sign: you are the one who holds them to it.",
             link="pledge",
         )
-    elif actor.id == pledge.mentor_id and pledge.status == PledgeStatus.AWAITING_MENTOR.value:
-        pledge.mentor_signed_at, pledge.status = utcnow(), PledgeStatus.ACTIVE.value
-    elif actor.id == pledge.mentor_id and pledge.status == PledgeStatus.DRAFT.value:
+    elif actor.id == pledge.mentor_id and pledge.status == PledgeStatus.AWAITING_MENTOR:
+        pledge.mentor_signed_at, pledge.status = utcnow(), PledgeStatus.ACTIVE
+    elif actor.id == pledge.mentor_id and pledge.status == PledgeStatus.DRAFT:
         raise InvalidInput("The agent signs first; then you co-sign.")
     else:
         raise AccessDenied("Only the agent, then their mentor, sign this pledge.")
@@ -163,7 +169,7 @@ def nudge(session: Session, *, actor: Actor, pledge_id: int, message: str = "") 
     sent = notify(
         session,
         person_id=pledge.agent_id,
-        kind="mentor_nudge",
+        kind=NotificationKind.MENTOR_NUDGE,
         subject=f"pledge:{pledge.id}",
         title=f"A nudge from {actor.name}, your mentor",
         body=message.strip() or "Thinking of your pledge today. How is it going?",
@@ -177,7 +183,7 @@ def renew(session: Session, *, actor: Actor, pledge_id: int) -> None:
     pledge = _pledge(session, pledge_id)
     if pledge.agent_id != actor.id or pledge.status not in LIVE:
         raise InvalidInput("Only your own active pledge can be renewed.")
-    pledge.status, pledge.start_date = PledgeStatus.RENEWED.value, today()
+    pledge.status, pledge.start_date = PledgeStatus.RENEWED, today()
     session.add(pledge)
 
 
@@ -185,14 +191,14 @@ def retire(session: Session, *, actor: Actor, pledge_id: int) -> None:
     pledge = _pledge(session, pledge_id)
     if pledge.agent_id != actor.id:
         raise AccessDenied("Only the agent retires their pledge.")
-    pledge.status = PledgeStatus.RETIRED.value
+    pledge.status = PledgeStatus.RETIRED
     session.add(pledge)
 
 
 def my_pledge(session: Session, *, actor: Actor) -> PledgeRead | None:
     pledge = session.exec(
         select(Pledge)
-        .where(Pledge.agent_id == actor.id, Pledge.status != PledgeStatus.RETIRED.value)
+        .where(Pledge.agent_id == actor.id, Pledge.status != PledgeStatus.RETIRED)
         .order_by(col(Pledge.id).desc())
     ).first()
     return _read(session, pledge) if pledge else None
@@ -200,9 +206,7 @@ def my_pledge(session: Session, *, actor: Actor) -> PledgeRead | None:
 
 def mentored(session: Session, *, actor: Actor) -> list[PledgeRead]:
     rows = session.exec(
-        select(Pledge).where(
-            Pledge.mentor_id == actor.id, Pledge.status != PledgeStatus.RETIRED.value
-        )
+        select(Pledge).where(Pledge.mentor_id == actor.id, Pledge.status != PledgeStatus.RETIRED)
     ).all()
     return [_read(session, p) for p in rows]
 
@@ -231,10 +235,8 @@ def check_in(
     row = session.exec(
         select(MindCheck).where(MindCheck.agent_id == actor.id, MindCheck.date == day)
     ).first()
-    row = row or MindCheck(
-        pledge_id=pledge.id or 0, agent_id=actor.id, date=day, answer=answer.value
-    )
-    row.answer, row.note, row.commitment = answer.value, note.strip(), commitment
+    row = row or MindCheck(pledge_id=pledge.id or 0, agent_id=actor.id, date=day, answer=answer)
+    row.answer, row.note, row.commitment = answer, note.strip(), commitment
     session.add(row)
 
 
@@ -287,7 +289,7 @@ def participation(
         agents = session.exec(
             select(Person.id).where(
                 Person.team_id == team_id,
-                Person.role == Role.AGENT.value,
+                Person.role == Role.AGENT,
                 col(Person.active).is_(True),
             )
         ).all()

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, func, select
 from core.access import Actor, is_coach_of, require_coach, require_view_person
 from core.clock import today
 from core.errors import AccessDenied, InvalidInput, NotFound
-from core.models import Evaluation, Observation, Person, Scorecard
+from core.models import Channel, Evaluation, Observation, Person, Scorecard
 
 Answer = str | int  # "yes" | "no" | "na" | 1..5
 
@@ -224,6 +224,10 @@ def record_evaluation(
         raise AccessDenied("Only the agent's team lead or a manager evaluates them.")
     if date > today():
         raise InvalidInput(f"The evaluation date {date} is in the future.")
+    if channel not in set(Channel):
+        raise InvalidInput(
+            f"Unknown channel {channel!r}: choose {', '.join(c.value for c in Channel)}."
+        )
     card = session.get(Scorecard, scorecard_id)
     if card is None:
         raise NotFound("That scorecard does not exist.")
@@ -233,7 +237,7 @@ def record_evaluation(
         evaluator_id=actor.id,
         scorecard_id=scorecard_id,
         interaction_ref=interaction_ref.strip()[:120],
-        channel=channel,
+        channel=Channel(channel),
         date=date,
         answers=json.dumps(answers),
         comments=comments.strip()[:4000],

@@ -32,6 +32,7 @@ from core.models import (
     Department,
     LearningShare,
     MindCheck,
+    NotificationKind,
     PdDay,
     PdStatus,
     Person,
@@ -75,7 +76,7 @@ def follow_ups_due(session: Session, day: dt.date) -> list[Message]:
         messages.append(
             message_to(
                 coach,
-                kind="follow_up_due",
+                kind=NotificationKind.FOLLOW_UP_DUE,
                 subject=f"coaching_note:{n.id}",
                 due_date=day,
                 title=f"Check back in with {agent.name} {when}",
@@ -86,7 +87,7 @@ def follow_ups_due(session: Session, day: dt.date) -> list[Message]:
         messages.append(
             message_to(
                 agent,
-                kind="check_in_today",
+                kind=NotificationKind.CHECK_IN_TODAY,
                 subject=f"coaching_note:{n.id}",
                 due_date=day,
                 title=f"{coach.name} will check in with you {when}",
@@ -104,12 +105,10 @@ def escalation_recipients(session: Session, coach: Person) -> list[Person]:
     if team is not None and team.lead_id not in (None, coach.id):
         lead = session.get(Person, team.lead_id)
         return [lead] if lead is not None and lead.active else []
-    if coach.role == Role.TEAM_LEAD.value:
+    if coach.role == Role.TEAM_LEAD:
         return list(
             session.exec(
-                select(Person).where(
-                    Person.role == Role.MANAGER.value, col(Person.active).is_(True)
-                )
+                select(Person).where(Person.role == Role.MANAGER, col(Person.active).is_(True))
             ).all()
         )
     return []
@@ -144,7 +143,7 @@ def overdue_escalations(session: Session, day: dt.date) -> list[Message]:
             messages.append(
                 message_to(
                     lead,
-                    kind="follow_up_overdue",
+                    kind=NotificationKind.FOLLOW_UP_OVERDUE,
                     subject=f"coaching_note:{n.id}",
                     due_date=due,
                     title=f"Overdue: {coach.name} has not checked back in with {agent.name}",
@@ -160,7 +159,7 @@ def overdue_escalations(session: Session, day: dt.date) -> list[Message]:
 
 # --- PD days ------------------------------------------------------------------------------------
 
-_LIVE_PD = (PdStatus.PUBLISHED.value, PdStatus.COMPLETED.value)
+_LIVE_PD = (PdStatus.PUBLISHED, PdStatus.COMPLETED)
 
 
 def pd_days_tomorrow(session: Session, day: dt.date) -> list[Message]:
@@ -189,7 +188,7 @@ def pd_days_tomorrow(session: Session, day: dt.date) -> list[Message]:
         messages.append(
             message_to(
                 agent,
-                kind="pd_day_tomorrow",
+                kind=NotificationKind.PD_DAY_TOMORROW,
                 subject=f"pd_day:{r.id}",
                 due_date=day,
                 title=f"Your PD day is {when}",
@@ -212,7 +211,7 @@ def share_prompts(session: Session, day: dt.date) -> list[Message]:
     return [
         message_to(
             people[r.person_id],
-            kind="share_prompt",
+            kind=NotificationKind.SHARE_PROMPT,
             subject=f"pd_day:{r.id}",
             due_date=day,
             title="How was your PD day? Share what you learned",
@@ -229,7 +228,7 @@ def share_prompts(session: Session, day: dt.date) -> list[Message]:
 
 # --- rotations ----------------------------------------------------------------------------------
 
-_LIVE_ASSIGNMENT = (AssignmentStatus.PUBLISHED.value, AssignmentStatus.ACTIVE.value)
+_LIVE_ASSIGNMENT = (AssignmentStatus.PUBLISHED, AssignmentStatus.ACTIVE)
 
 
 def _terms_in_a_week(session: Session, day: dt.date, field: str) -> list[Term]:
@@ -243,14 +242,17 @@ def _terms_in_a_week(session: Session, day: dt.date, field: str) -> list[Term]:
 def term_changes(session: Session, day: dt.date) -> list[Message]:
     """A rotation term starts / ends next week: each ambassador and each host contact."""
     messages: list[Message] = []
-    for field, kind, verb in (("start", "term_starts", "starts"), ("end", "term_ends", "ends")):
+    for field, kind, verb in (
+        ("start", NotificationKind.TERM_STARTS, "starts"),
+        ("end", NotificationKind.TERM_ENDS, "ends"),
+    ):
         for term in _terms_in_a_week(session, day, field):
             messages.extend(_term_messages(session, term, kind, verb, day))
     return messages
 
 
 def _term_messages(
-    session: Session, term: Term, kind: str, verb: str, day: dt.date
+    session: Session, term: Term, kind: NotificationKind, verb: str, day: dt.date
 ) -> list[Message]:
     rows = session.exec(
         select(Assignment).where(
@@ -333,7 +335,7 @@ def mind_checks(session: Session, day: dt.date) -> list[Message]:
     return [
         message_to(
             people[p.agent_id],
-            kind="mind_check",
+            kind=NotificationKind.MIND_CHECK,
             subject=f"pledge:{p.id}",
             due_date=day,
             title="Your mind check: how did yesterday go with your pledge?",
@@ -373,7 +375,7 @@ def team_weeks(session: Session, day: dt.date, team_ids: list[int]) -> list[Team
     agents = session.exec(
         select(Person.id, Person.name, Person.team_id).where(
             col(Person.team_id).in_(team_ids),
-            Person.role == Role.AGENT.value,
+            Person.role == Role.AGENT,
             col(Person.active).is_(True),
         )
     ).all()
@@ -479,7 +481,7 @@ def weekly_digests(session: Session, day: dt.date) -> list[Message]:
     """Monday: each lead gets their team's week; each manager the same for every team."""
     teams = session.exec(select(Team).where(col(Team.lead_id).is_not(None))).all()
     managers = session.exec(
-        select(Person).where(Person.role == Role.MANAGER.value, col(Person.active).is_(True))
+        select(Person).where(Person.role == Role.MANAGER, col(Person.active).is_(True))
     ).all()
     team_ids = [t.id for t in session.exec(select(Team)).all() if t.id is not None]
     weeks = {w.team_id: w for w in team_weeks(session, day, team_ids)} if team_ids else {}
@@ -488,7 +490,7 @@ def weekly_digests(session: Session, day: dt.date) -> list[Message]:
     messages = [
         message_to(
             leads[t.lead_id],
-            kind="weekly_digest",
+            kind=NotificationKind.WEEKLY_DIGEST,
             subject=f"team:{t.id}",
             due_date=day,
             title=f"{title} — {t.name}",
@@ -519,7 +521,7 @@ def weekly_digests(session: Session, day: dt.date) -> list[Message]:
         messages += [
             message_to(
                 m,
-                kind="weekly_digest",
+                kind=NotificationKind.WEEKLY_DIGEST,
                 subject="organisation",
                 due_date=day,
                 title=f"{title} — every team",

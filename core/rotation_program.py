@@ -24,6 +24,7 @@ from core.models import (
     Department,
     DepartmentHosting,
     Interest,
+    NotificationKind,
     Person,
     ProjectStatus,
     Role,
@@ -35,9 +36,9 @@ from core.notifications import active_people, message_to, send
 from core.scheduling.rotations import RotationAgent, RotationProblem, assign_rotations
 
 FIXED = (
-    AssignmentStatus.PUBLISHED.value,
-    AssignmentStatus.ACTIVE.value,
-    AssignmentStatus.COMPLETED.value,
+    AssignmentStatus.PUBLISHED,
+    AssignmentStatus.ACTIVE,
+    AssignmentStatus.COMPLETED,
 )
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -214,6 +215,8 @@ def set_hosting(
     require_planner(actor)
     if capacity < 0:
         raise InvalidInput("A capacity cannot be negative.")
+    if weekday is not None and not 0 <= weekday <= 6:
+        raise InvalidInput(f"A weekday is 0 (Monday) to 6 (Sunday), not {weekday}.")
     row = session.exec(
         select(DepartmentHosting).where(
             DepartmentHosting.term_id == term_id, DepartmentHosting.department_id == department_id
@@ -266,7 +269,7 @@ def _agents(session: Session, team_ids: Sequence[int]) -> list[Person]:
             select(Person)
             .where(
                 col(Person.team_id).in_(team_ids),
-                Person.role == Role.AGENT.value,
+                Person.role == Role.AGENT,
                 col(Person.active).is_(True),
             )
             .order_by(col(Person.name))
@@ -355,7 +358,7 @@ def run_rotations(
         delete(Assignment).where(
             col(Assignment.term_id) == term_id,
             col(Assignment.person_id).in_(ids),
-            col(Assignment.status) == AssignmentStatus.PROPOSED.value,
+            col(Assignment.status) == AssignmentStatus.PROPOSED,
         )
     )
     by_key = {a.id: a for a in problem.agents}
@@ -381,7 +384,7 @@ def run_rotations(
 
 
 def _effective_status(a: Assignment, term: Term) -> AssignmentStatus:
-    if a.status == AssignmentStatus.PUBLISHED.value:
+    if a.status == AssignmentStatus.PUBLISHED:
         day = today()
         if day > term.end:
             return AssignmentStatus.COMPLETED
@@ -508,11 +511,11 @@ def publish_rotations(
         .where(
             Assignment.term_id == term_id,
             col(Person.team_id).in_(team_ids),
-            Assignment.status == AssignmentStatus.PROPOSED.value,
+            Assignment.status == AssignmentStatus.PROPOSED,
         )
     ).all()
     for a in rows:
-        a.status = AssignmentStatus.PUBLISHED.value
+        a.status = AssignmentStatus.PUBLISHED
         a.version += 1
         session.add(a)
     session.flush()
@@ -526,7 +529,7 @@ def publish_rotations(
         [
             message_to(
                 people[a.person_id],
-                kind="rotation_published",
+                kind=NotificationKind.ROTATION_PUBLISHED,
                 subject=f"assignment:{a.id}",
                 title=f"You are a customer ambassador to {departments[a.department_id]} "
                 f"in {term.name}",
@@ -609,7 +612,7 @@ def save_project(
     )
     if project is None or project.assignment_id != assignment_id:
         raise NotFound("That project does not exist.")
-    project.title, project.status, project.impact = title.strip(), status.value, impact.strip()
+    project.title, project.status, project.impact = title.strip(), status, impact.strip()
     project.updated_at = utcnow()
     session.add(project)
 

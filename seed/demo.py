@@ -312,7 +312,7 @@ def _seed_pd_days(
     days = session.exec(select(PdDay).where(PdDay.date >= start, PdDay.date <= end)).all()
     for day in days:
         if day.date < today:
-            day.status = PdStatus.COMPLETED.value
+            day.status = PdStatus.COMPLETED
         if day.date < today or rng.random() < 0.6:
             day.purpose = purposes[int(rng.integers(0, len(purposes)))].value
             day.goal = GOALS[int(rng.integers(0, len(GOALS)))]

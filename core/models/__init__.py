@@ -12,7 +12,12 @@ from core.models.learning import (
     Visibility,
 )
 from core.models.metrics import METRICS, Metric, Observation
-from core.models.notification import EmailState, Notification, NotificationPreference
+from core.models.notification import (
+    EmailState,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
 from core.models.org import Department, Person, Role, Team, id_of
 from core.models.pd import (
     Blackout,
@@ -23,10 +28,14 @@ from core.models.pd import (
     PdRequest,
     PdStatus,
     PlanRun,
+    PlanRunTeam,
+    PlanStatus,
     StaffingOverride,
 )
 from core.models.quality import (
+    Channel,
     CoachingNote,
+    CoachingNoteEvaluation,
     CoachingNoteVersion,
     Evaluation,
     FollowUp,
@@ -49,6 +58,11 @@ __all__ = [
     "ClosureDay",
     "EmailState",
     "Notification",
+    "NotificationKind",
+    "PlanRunTeam",
+    "PlanStatus",
+    "Channel",
+    "CoachingNoteEvaluation",
     "NotificationPreference",
     "Kudos",
     "LearningShare",

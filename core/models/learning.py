@@ -9,6 +9,7 @@ from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.clock import utcnow
+from core.models.types import enum_field, one_of
 
 
 class Visibility(StrEnum):
@@ -32,7 +33,10 @@ class MindAnswer(StrEnum):
 
 class LearningShare(SQLModel, table=True):
     __tablename__ = "learning_share"
-    __table_args__ = (Index("ix_learning_share_created", "created_at"),)
+    __table_args__ = (
+        Index("ix_learning_share_created", "created_at"),
+        one_of("visibility", Visibility, table="learning_share"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     author_id: int = Field(foreign_key="person.id", index=True)
@@ -44,7 +48,7 @@ class LearningShare(SQLModel, table=True):
     tags: str = Field(default="", max_length=500)  # comma-separated, lower case
     pd_day_id: int | None = Field(default=None, foreign_key="pd_day.id")
     assignment_id: int | None = Field(default=None, foreign_key="assignment.id")
-    visibility: str = Field(default=Visibility.TEAM.value, max_length=20)
+    visibility: Visibility = enum_field(Visibility, 20, default=Visibility.TEAM)
     hidden_reason: str | None = Field(default=None, max_length=500)
     hidden_by_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: dt.datetime = Field(default_factory=utcnow)
@@ -61,12 +65,14 @@ class Kudos(SQLModel, table=True):
 
 
 class Pledge(SQLModel, table=True):
+    __table_args__ = (one_of("status", PledgeStatus, table="pledge"),)
+
     id: int | None = Field(default=None, primary_key=True)
     agent_id: int = Field(foreign_key="person.id", index=True)
     mentor_id: int = Field(foreign_key="person.id", index=True)
     commitments: str  # JSON list of sentences
     start_date: dt.date
-    status: str = Field(default=PledgeStatus.DRAFT.value, max_length=20)
+    status: PledgeStatus = enum_field(PledgeStatus, 20, default=PledgeStatus.DRAFT)
     agent_signed_at: dt.datetime | None = None
     mentor_signed_at: dt.datetime | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
@@ -74,12 +80,15 @@ class Pledge(SQLModel, table=True):
 
 class MindCheck(SQLModel, table=True):
     __tablename__ = "mind_check"
-    __table_args__ = (UniqueConstraint("agent_id", "date", name="uq_mind_check"),)
+    __table_args__ = (
+        UniqueConstraint("agent_id", "date", name="uq_mind_check"),
+        one_of("answer", MindAnswer, table="mind_check"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     pledge_id: int = Field(foreign_key="pledge.id", index=True)
     agent_id: int = Field(foreign_key="person.id")
     date: dt.date
-    answer: str = Field(max_length=10)
+    answer: MindAnswer = enum_field(MindAnswer, 10)
     note: str = Field(default="", max_length=1000)  # private: the agent and their mentor only
     commitment: int | None = None

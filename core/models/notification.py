@@ -9,6 +9,27 @@ from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.clock import utcnow
+from core.models.types import enum_field, one_of
+
+
+class NotificationKind(StrEnum):
+    """What a notification is about; each has a label and defaults in `core.notifications.KINDS`."""
+
+    FOLLOW_UP_DUE = "follow_up_due"
+    CHECK_IN_TODAY = "check_in_today"
+    FOLLOW_UP_OVERDUE = "follow_up_overdue"
+    PD_DAY_TOMORROW = "pd_day_tomorrow"
+    SHARE_PROMPT = "share_prompt"
+    TERM_STARTS = "term_starts"
+    TERM_ENDS = "term_ends"
+    MIND_CHECK = "mind_check"
+    PLEDGE_COSIGN = "pledge_cosign"
+    MENTOR_NUDGE = "mentor_nudge"
+    COACHING_NOTE = "coaching_note"
+    PD_PUBLISHED = "pd_published"
+    ROTATION_PUBLISHED = "rotation_published"
+    SHARE_HIDDEN = "share_hidden"
+    WEEKLY_DIGEST = "weekly_digest"
 
 
 class EmailState(StrEnum):
@@ -29,13 +50,15 @@ class Notification(SQLModel, table=True):
         ),
         Index("ix_notification_inbox", "person_id", "in_app", "read_at"),
         Index("ix_notification_email_state", "email_state"),
+        one_of("kind", NotificationKind, table="notification"),
+        one_of("email_state", EmailState, table="notification"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     # A person (inbox and e-mail), or only an address (a department's host contact).
     person_id: int | None = Field(default=None, foreign_key="person.id")
     recipient_email: str = Field(max_length=254)
-    kind: str = Field(max_length=40)
+    kind: NotificationKind = enum_field(NotificationKind, 40)
     subject: str = Field(max_length=120)  # what it is about, e.g. "coaching_note:12"
     due_date: dt.date
     title: str = Field(max_length=200)
@@ -44,7 +67,7 @@ class Notification(SQLModel, table=True):
         default="", max_length=300
     )  # page url path with query, e.g. "coaching?agent=3"
     in_app: bool = Field(default=True)
-    email_state: str = Field(default=EmailState.NONE.value, max_length=10)
+    email_state: EmailState = enum_field(EmailState, 10, default=EmailState.NONE)
     email_error: str = Field(default="", max_length=500)
     created_at: dt.datetime = Field(default_factory=utcnow)
     read_at: dt.datetime | None = None
@@ -54,8 +77,9 @@ class NotificationPreference(SQLModel, table=True):
     """A person's choice for one kind; no row means the kind's defaults."""
 
     __tablename__ = "notification_preference"
+    __table_args__ = (one_of("kind", NotificationKind, table="notification_preference"),)
 
     person_id: int = Field(foreign_key="person.id", primary_key=True)
-    kind: str = Field(max_length=40, primary_key=True)
+    kind: NotificationKind = enum_field(NotificationKind, 40, primary_key=True)
     in_app: bool = Field(default=True)
     email: bool = Field(default=False)

@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlmodel import Field, SQLModel
 
 from core.clock import utcnow
+from core.models.types import at_least, enum_field, one_of
 
 
 class Role(StrEnum):
@@ -24,6 +25,8 @@ class Role(StrEnum):
 
 
 class Team(SQLModel, table=True):
+    __table_args__ = (at_least("min_staffed", 0, table="team"),)
+
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=80, unique=True)
     site: str = Field(default="", max_length=80)
@@ -35,10 +38,12 @@ class Team(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
+    __table_args__ = (one_of("role", Role, table="person"),)
+
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=120)
     email: str = Field(max_length=254, unique=True)
-    role: str = Field(default=Role.AGENT.value, max_length=20)
+    role: Role = enum_field(Role, 20, default=Role.AGENT)
     team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
     hire_date: dt.date | None = None
     active: bool = Field(default=True)

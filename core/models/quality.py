@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from core.clock import utcnow
+from core.models.types import enum_field, one_of
+
+
+class Channel(StrEnum):
+    """Where the evaluated interaction happened."""
+
+    PHONE = "phone"
+    CHAT = "chat"
+    EMAIL = "email"
+    SOCIAL = "social"
 
 
 class Scorecard(SQLModel, table=True):
@@ -23,14 +34,17 @@ class Scorecard(SQLModel, table=True):
 
 
 class Evaluation(SQLModel, table=True):
-    __table_args__ = (Index("ix_evaluation_agent_date", "agent_id", "date"),)
+    __table_args__ = (
+        Index("ix_evaluation_agent_date", "agent_id", "date"),
+        one_of("channel", Channel, table="evaluation"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     agent_id: int = Field(foreign_key="person.id")
     evaluator_id: int = Field(foreign_key="person.id")
     scorecard_id: int = Field(foreign_key="scorecard.id")
     interaction_ref: str = Field(default="", max_length=120)
-    channel: str = Field(default="phone", max_length=20)
+    channel: Channel = enum_field(Channel, 20, default=Channel.PHONE)
     date: dt.date
     answers: str  # JSON list per section of lists per question: "yes" | "no" | "na" | 1..5
     comments: str = Field(default="", max_length=4000)
@@ -52,12 +66,20 @@ class CoachingNote(SQLModel, table=True):
     went_well: str = Field(default="", max_length=4000)
     to_try: str = Field(default="", max_length=4000)
     actions: str = Field(default="", max_length=4000)
-    evaluation_ids: str = Field(default="", max_length=1000)  # comma-separated
     follow_up_date: dt.date | None = None
     closed: bool = Field(default=False)
     acknowledged_at: dt.datetime | None = None
     version: int = Field(default=1)
     updated_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class CoachingNoteEvaluation(SQLModel, table=True):
+    """An evaluation a coaching note refers to."""
+
+    __tablename__ = "coaching_note_evaluation"
+
+    note_id: int = Field(foreign_key="coaching_note.id", primary_key=True)
+    evaluation_id: int = Field(foreign_key="evaluation.id", primary_key=True, index=True)
 
 
 class CoachingNoteVersion(SQLModel, table=True):

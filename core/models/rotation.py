@@ -9,6 +9,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.clock import utcnow
+from core.models.types import at_least, enum_field, one_of
 
 
 class AssignmentStatus(StrEnum):
@@ -38,7 +39,11 @@ class DepartmentHosting(SQLModel, table=True):
     """How a department hosts ambassadors: the weekly session and its capacity each term."""
 
     __tablename__ = "department_hosting"
-    __table_args__ = (UniqueConstraint("term_id", "department_id", name="uq_hosting"),)
+    __table_args__ = (
+        UniqueConstraint("term_id", "department_id", name="uq_hosting"),
+        at_least("capacity", 0, table="department_hosting"),
+        at_least("weekday", 0, high=6, table="department_hosting"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     term_id: int = Field(foreign_key="term.id")
@@ -50,7 +55,10 @@ class DepartmentHosting(SQLModel, table=True):
 
 
 class Interest(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("person_id", "department_id", name="uq_interest"),)
+    __table_args__ = (
+        UniqueConstraint("person_id", "department_id", name="uq_interest"),
+        at_least("rank", 1, table="interest"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
@@ -59,13 +67,16 @@ class Interest(SQLModel, table=True):
 
 
 class Assignment(SQLModel, table=True):
-    __table_args__ = (UniqueConstraint("term_id", "person_id", name="uq_assignment"),)
+    __table_args__ = (
+        UniqueConstraint("term_id", "person_id", name="uq_assignment"),
+        one_of("status", AssignmentStatus, table="assignment"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     term_id: int = Field(foreign_key="term.id", index=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     department_id: int = Field(foreign_key="department.id")
-    status: str = Field(default=AssignmentStatus.PROPOSED.value, max_length=20)
+    status: AssignmentStatus = enum_field(AssignmentStatus, 20, default=AssignmentStatus.PROPOSED)
     interest_rank: int | None = None
     host_feedback: str = Field(default="", max_length=2000)
     version: int = Field(default=1)
@@ -76,11 +87,12 @@ class AmbassadorProject(SQLModel, table=True):
     """A goal or project an ambassador conceived during a rotation, and what came of it."""
 
     __tablename__ = "ambassador_project"
+    __table_args__ = (one_of("status", ProjectStatus, table="ambassador_project"),)
 
     id: int | None = Field(default=None, primary_key=True)
     assignment_id: int = Field(foreign_key="assignment.id", index=True)
     title: str = Field(max_length=200)
-    status: str = Field(default=ProjectStatus.IDEA.value, max_length=20)
+    status: ProjectStatus = enum_field(ProjectStatus, 20, default=ProjectStatus.IDEA)
     impact: str = Field(default="", max_length=2000)
     updated_at: dt.datetime = Field(default_factory=utcnow)
 

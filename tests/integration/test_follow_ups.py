@@ -40,7 +40,7 @@ def test_the_digest_counts_what_the_coaching_queue_and_team_growth_pages_show(
             )
         )
     session.flush()
-    manager_id = session.exec(select(Person.id).where(Person.role == Role.MANAGER.value)).first()
+    manager_id = session.exec(select(Person.id).where(Person.role == Role.MANAGER)).first()
     assert manager_id is not None
     manager = load_actor(session, manager_id)
     teams = {t.id: t.name for t in session.exec(select(Team)).all() if t.id is not None}

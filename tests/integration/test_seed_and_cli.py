@@ -36,7 +36,7 @@ def test_the_seed_creates_the_five_demo_logins_with_history_ending_today(session
     assert no_password == 5
     assert (
         session.exec(
-            select(func.count()).select_from(Person).where(Person.role == Role.TEAM_LEAD.value)
+            select(func.count()).select_from(Person).where(Person.role == Role.TEAM_LEAD)
         ).one()
         == 2
     )
