@@ -86,6 +86,14 @@ class WorkCalendar:
             day += ONE_DAY
         return out
 
+    def starts_the_week(self, day: dt.date) -> bool:
+        """`day` is the week's first working day (Monday, or Tuesday after a bank-holiday
+        Monday): the day the weekly digest goes out."""
+        monday = day - dt.timedelta(days=day.weekday())
+        return self.is_working_day(day) and not any(
+            self.is_working_day(monday + dt.timedelta(days=i)) for i in range(day.weekday())
+        )
+
     def reminded_on(self, day: dt.date) -> list[dt.date]:
         """The days whose reminders go out on working day `day`: it and the closed days that
         follow it (a follow-up due on a Saturday or a holiday is reminded the working day before)."""

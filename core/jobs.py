@@ -29,7 +29,7 @@ from core.config import get_settings
 from core.db import session_scope, shared_engine
 from core.mailer import send_pending
 from core.notifications import Created
-from core.reminders import DIGEST_WEEKDAY, catch_up_moment, run_due
+from core.reminders import catch_up_moment, run_due
 
 log = logging.getLogger("headway.jobs")
 
@@ -68,8 +68,12 @@ def daily_reminders_job() -> None:
 
 
 def weekly_digest_job() -> None:
-    at = get_settings().digest_at
-    run_and_deliver(catch_up_moment(clock.now_local(), at=at, weekdays=frozenset({DIGEST_WEEKDAY})))
+    """Runs on every working weekday; the digest goes out only on the week's first working day
+    (`WorkCalendar.starts_the_week`: a bank-holiday Monday moves it to Tuesday)."""
+    settings = get_settings()
+    run_and_deliver(
+        catch_up_moment(clock.now_local(), at=settings.digest_at, weekdays=settings.working_days)
+    )
 
 
 def pick_up_job() -> None:
@@ -102,7 +106,7 @@ def job_specs() -> list[JobSpec]:
             "weekly-digest",
             weekly_digest_job,
             CronTrigger(
-                day_of_week=names[DIGEST_WEEKDAY],
+                day_of_week=days,
                 hour=digest.hour,
                 minute=digest.minute,
                 timezone=tz,

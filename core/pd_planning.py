@@ -247,40 +247,36 @@ def _problem(settings: PlanSettings, ctx: _Context) -> tuple[PdProblem, dict[str
 
 
 def stale_published_days(settings: PlanSettings, ctx: _Context) -> list[StalePublished]:
-    """Published days the planner could not keep: name each, with the reason."""
+    """Published days the planner could not keep: name each, with the rule it now breaks."""
     stale = []
-    problem, _ = _problem(settings, ctx)
+    problem, keys = _problem(settings, ctx)
     pd_teams = {t.id: t for t in problem.teams}
-    names = {p.id: p for p in ctx.agents}
+    agents = {keys[a.id].id: a for a in problem.agents}
     fixed = sorted((d for d in ctx.days if d.status in FIXED), key=lambda d: (d.person_id, d.date))
-    per_person: dict[int, list[PdDay]] = defaultdict(list)
+    kept: dict[int, list[dt.date]] = defaultdict(list)
     for day in fixed:
-        person = names.get(day.person_id)
-        if person is None or person.team_id is None or day.id is None:
+        agent = agents.get(day.person_id)
+        if agent is None or day.id is None:
             continue
-        team = ctx.teams[person.team_id]
-        reason = None
-        if day.date in ctx.leave.get(day.person_id, set()):
-            reason = "falls on their leave"
-        elif (closed := problem.why_not_plannable(pd_teams[team.name], day.date)) is not None:
+        earlier = kept[day.person_id]
+        reason = problem.why_not_available(agent, day.date)
+        if reason is None and (closed := problem.why_not_plannable(pd_teams[agent.team], day.date)):
             reason = f"now {closed}"
-        else:
-            earlier = per_person[day.person_id]
-            if earlier and (day.date - earlier[-1].date).days < settings.min_gap_days:
-                reason = f"is closer than {settings.min_gap_days} days to their PD day on {earlier[-1].date}"
-            elif len(earlier) >= settings.pd_days_per_agent:
-                reason = f"is more than the {settings.pd_days_per_agent} PD days each agent gets"
+        if reason is None and (close := problem.too_close(day.date, earlier)):
+            reason = f"is closer than {settings.min_gap_days} days to their PD day on {close[-1]}"
+        reason = reason or problem.why_not_one_more(len(earlier))
         if reason:
+            name = keys[agent.id].name
             stale.append(
                 StalePublished(
                     day.id,
-                    person.name,
+                    name,
                     day.date,
-                    f"{person.name}'s published PD day on {day.date:%a %d %b} {reason}",
+                    f"{name}'s published PD day on {day.date:%a %d %b} {reason}",
                 )
             )
         else:
-            per_person[day.person_id].append(day)
+            earlier.append(day.date)
     return stale
 
 
@@ -471,69 +467,44 @@ def _gap_for(session: Session, day: PdDay) -> int:
 
 
 def check_move(session: Session, *, actor: Actor, pd_day_id: int, new_date: dt.date) -> list[str]:
-    """Every rule a move of this PD day to `new_date` would break (empty: the move is fine)."""
+    """Every rule a move of this PD day to `new_date` would break (empty: the move is fine).
+    The rules are the planner's own (`PdProblem`), asked of the team on that one day."""
     day, person = _day_for_planner(session, actor, pd_day_id, None)
-    assert person.team_id is not None
-    team = session.get(Team, person.team_id)
-    assert team is not None
+    assert person.team_id is not None and person.id is not None
     gap = _gap_for(session, day)
+    one_day = PlanSettings(new_date, new_date, (person.team_id,), min_gap_days=gap)
+    ctx = _load(session, one_day)
+    problem, keys = _problem(one_day, ctx)
+    team = problem.teams[0]
+    agent = next((a for a in problem.agents if keys[a.id].id == person.id), None)
     problems = []
-    # The day itself is judged by the planner's own rule (weekday, closure, holiday, blackout).
-    assert team.id is not None
-    one_day = PlanSettings(new_date, new_date, (team.id,), min_gap_days=gap)
-    problem, _ = _problem(one_day, _load(session, one_day))
-    closed = problem.why_not_plannable(problem.teams[0], new_date)
+    closed = problem.why_not_plannable(team, new_date)
     if closed is not None:
-        blackout = new_date in problem.blackout_dates | problem.teams[0].blackout_dates
         reason = next(
             (
                 b.reason
                 for b in session.exec(select(Blackout).where(Blackout.date == new_date)).all()
-                if blackout and b.reason and b.team_id in (None, team.id)
+                if "blackout" in closed and b.reason and b.team_id in (None, person.team_id)
             ),
             "",
         )
         problems.append(f"{new_date:%d %b} {closed}" + (f" ({reason})." if reason else "."))
-    on_leave = session.exec(
-        select(Leave).where(Leave.start <= new_date, Leave.end >= new_date)
-    ).all()
-    away = {leave.person_id for leave in on_leave}
-    if person.id in away:
-        problems.append(f"{person.name} is on leave on {new_date:%d %b}.")
+    if agent is not None and (away := problem.why_not_available(agent, new_date)):
+        problems.append(f"{person.name}'s PD day on {new_date:%d %b} {away}.")
     others = session.exec(
-        select(PdDay).where(
+        select(col(PdDay.date)).where(
             PdDay.person_id == person.id, PdDay.id != day.id, col(PdDay.status).in_(ACTIVE)
         )
     ).all()
-    for other in others:
-        if abs((other.date - new_date).days) < gap:
-            problems.append(
-                f"{person.name} has another PD day on {other.date:%d %b}, closer than {gap} days."
-            )
-    team_agents = session.exec(
-        select(Person.id).where(
-            Person.team_id == team.id, Person.role == Role.AGENT, col(Person.active).is_(True)
-        )
-    ).all()
-    on_pd = session.exec(
-        select(PdDay.person_id).where(
-            PdDay.date == new_date,
-            col(PdDay.person_id).in_(team_agents),
-            col(PdDay.status).in_(ACTIVE),
-            PdDay.id != day.id,
-        )
-    ).all()
-    override = session.exec(
-        select(StaffingOverride).where(
-            StaffingOverride.team_id == team.id, StaffingOverride.date == new_date
-        )
-    ).first()
-    floor = override.min_staffed if override else team.min_staffed
-    working = len([a for a in team_agents if a not in away]) - len(set(on_pd)) - 1
-    if working < floor:
+    for other in problem.too_close(new_date, others):
         problems.append(
-            f"{team.name} would have {working} agents on the phones on {new_date:%d %b}, under its floor of {floor}."
+            f"{person.name} has another PD day on {other:%d %b}, closer than {gap} days."
         )
+    if closed is None:
+        on_pd = sum(1 for d in ctx.days if d.date == new_date and d.id != day.id)
+        members = [a for a in problem.agents if a.team == team.id]
+        if short := problem.why_short(team, members, new_date, on_pd + 1):
+            problems.append(f"{short}.")
     return problems
 
 
@@ -606,26 +577,27 @@ class CoverageCell:
 
 
 def coverage(session: Session, *, actor: Actor, settings: PlanSettings) -> list[CoverageCell]:
-    """Team × working day: who is on the phones against the floor, with leave and PD days."""
+    """Team × working day: who is on the phones against the floor, with leave and PD days (the
+    floor and the closed days are the planner's own, from `PdProblem`)."""
     require_planner(actor, settings.team_ids)
     ctx = _load(session, settings)
-    members: dict[int, list[int]] = defaultdict(list)
-    for person in ctx.agents:
-        assert person.id is not None and person.team_id is not None
-        members[person.team_id].append(person.id)
-    pd_count: dict[tuple[int, dt.date], int] = defaultdict(int)
-    team_of = {p.id: p.team_id or 0 for p in ctx.agents if p.id is not None}
+    problem, keys = _problem(settings, ctx)
+    members: dict[str, list[PdAgent]] = defaultdict(list)
+    for agent in problem.agents:
+        members[agent.team].append(agent)
+    pd_count: dict[tuple[str, dt.date], int] = defaultdict(int)
+    team_of = {keys[a.id].id: a.team for a in problem.agents}
     for pd_day in ctx.days:
         pd_count[(team_of[pd_day.person_id], pd_day.date)] += 1
     cells = []
-    for team_id, team in sorted(ctx.teams.items(), key=lambda t: t[1].name):
+    for team in sorted(problem.teams, key=lambda t: t.id):
+        mine = members[team.id]
         for day in ctx.calendar.days(settings.start, settings.end):
-            leave = sum(1 for p in members[team_id] if day in ctx.leave.get(p, set()))
-            floor = ctx.floors.get(team_id, {}).get(day, team.min_staffed)
-            blocked = day in ctx.org_blackout or day in ctx.team_blackout.get(team_id, set())
-            pd = pd_count[(team_id, day)]
-            margin = None if blocked else len(members[team_id]) - leave - pd - floor
-            cells.append(CoverageCell(team.name, day, margin, leave, pd, floor))
+            available, floor = problem.available(mine, day), problem.floor(team, day)
+            pd = pd_count[(team.id, day)]
+            blocked = problem.why_not_plannable(team, day) is not None
+            margin = None if blocked else available - pd - floor
+            cells.append(CoverageCell(team.id, day, margin, len(mine) - available, pd, floor))
     return cells
 
 

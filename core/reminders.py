@@ -44,7 +44,6 @@ from core.models import (
 from core.notifications import Created, Message, active_people, link_to, message_to, send
 from core.pledges import LIVE
 
-DIGEST_WEEKDAY = 0  # Monday
 ESCALATE_AFTER_WORKING_DAYS = 2
 # An escalation that could not be sent for a week (downtime) is left to the Monday digest.
 ESCALATION_LOOKBACK_DAYS = 7
@@ -478,7 +477,8 @@ def _team_line(week: TeamWeek) -> str:
 
 
 def weekly_digests(session: Session, day: dt.date) -> list[Message]:
-    """Monday: each lead gets their team's week; each manager the same for every team."""
+    """The week's first working day: each lead gets their team's week; each manager the same
+    for every team."""
     teams = session.exec(select(Team).where(col(Team.lead_id).is_not(None))).all()
     managers = session.exec(
         select(Person).where(Person.role == Role.MANAGER, col(Person.active).is_(True))
@@ -556,11 +556,11 @@ def due_messages(session: Session, at: dt.datetime) -> list[Message]:
     moment = local(at)
     day, time = moment.date(), moment.time().replace(tzinfo=None)
     messages: list[Message] = []
-    settings = get_settings()
-    if organisation_calendar(session).is_working_day(day) and time >= settings.reminders_at:
+    settings, calendar = get_settings(), organisation_calendar(session)
+    if calendar.is_working_day(day) and time >= settings.reminders_at:
         for rule in DAILY_RULES:
             messages.extend(rule(session, day))
-    if day.weekday() == DIGEST_WEEKDAY and time >= settings.digest_at:
+    if calendar.starts_the_week(day) and time >= settings.digest_at:
         messages.extend(weekly_digests(session, day))
     return messages
 

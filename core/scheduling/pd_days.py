@@ -21,7 +21,7 @@ import datetime as dt
 import multiprocessing
 import time
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,8 +89,48 @@ class PdProblem:
             day += dt.timedelta(days=1)
         return days
 
+    # The hard rules as sentences, each beside the solver's constraint for it (`_TeamModel`):
+    # the planner never breaks them, and a hand-made change (a move, a published day the planner
+    # must keep) is checked by the same words.
+
+    # Rule 1 (`rule_days_per_agent`): PD days on days the agent is available, so many each.
+    def why_not_available(self, agent: PdAgent, day: dt.date) -> str | None:
+        return "falls on their leave" if day in agent.unavailable else None
+
+    def why_not_one_more(self, days_already: int) -> str | None:
+        if days_already >= self.pd_days_per_agent:
+            return f"is more than the {self.pd_days_per_agent} PD days each agent gets"
+        return None
+
+    # Rule 3 (`rule_gap_between_pd_days`): two PD days of one agent are min_gap_days apart.
+    def too_close(self, day: dt.date, others: Iterable[dt.date]) -> list[dt.date]:
+        """The agent's other PD days closer than the gap to `day`."""
+        return sorted(o for o in others if o != day and abs((o - day).days) < self.min_gap_days)
+
+    # Rule 4 (`rule_staffing_floor`): PD days leave at least the floor on the phones.
     def floor(self, team: PdTeam, day: dt.date) -> int:
+        """The team's floor that day: a dated override, else its default."""
         return team.min_staffed_by_date.get(day, team.min_staffed)
+
+    def available(self, agents: Iterable[PdAgent], day: dt.date) -> int:
+        """How many of `agents` (one team's) are at work that day, PD days aside."""
+        return sum(1 for a in agents if day not in a.unavailable)
+
+    def room(self, team: PdTeam, agents: Iterable[PdAgent], day: dt.date) -> int:
+        """How many of the team can be away on a PD day without going under the floor."""
+        return max(0, self.available(agents, day) - self.floor(team, day))
+
+    def why_short(
+        self, team: PdTeam, agents: Iterable[PdAgent], day: dt.date, on_pd: int
+    ) -> str | None:
+        """Why `on_pd` PD days of the team on `day` are too many (None when they fit)."""
+        working, floor = self.available(agents, day) - on_pd, self.floor(team, day)
+        if working < floor:
+            return (
+                f"{team.id} would have {working} agents on the phones on {day:%d %b}, "
+                f"under its floor of {floor}"
+            )
+        return None
 
 
 @dataclass(frozen=True)
@@ -321,9 +361,7 @@ class _TeamModel:
         self.rule_staffing_floor(shortfall)
 
     def room(self, day: dt.date) -> int:
-        """How many of the team can be away on a PD day without going under the floor."""
-        available = sum(1 for a in self.agents if day not in a.unavailable)
-        return max(0, available - self.p.floor(self.team, day))
+        return self.p.room(self.team, self.agents, day)
 
     def day_vars(self, day: dt.date) -> list[cp_model.IntVar]:
         return [self.x[(a.id, day)] for a in self.agents if (a.id, day) in self.x]
@@ -427,10 +465,7 @@ def explain_by_counting(problem: PdProblem, team: PdTeam, agents: list[PdAgent])
     conflicts: list[Conflict] = []
     days = problem.plannable_days(team)
     k = problem.pd_days_per_agent
-    rooms = {
-        d: max(0, sum(1 for a in agents if d not in a.unavailable) - problem.floor(team, d))
-        for d in days
-    }
+    rooms = {d: problem.room(team, agents, d) for d in days}
     needed, slots = k * len(agents), sum(rooms.values())
     if needed > slots:
         full = [d for d in days if rooms[d] == 0]
@@ -471,7 +506,7 @@ def explain_by_counting(problem: PdProblem, team: PdTeam, agents: list[PdAgent])
     for d, who in sorted(pins.items()):
         if len(who) > rooms.get(d, 0):
             floor = problem.floor(team, d)
-            available = sum(1 for a in agents if d not in a.unavailable)
+            available = problem.available(agents, d)
             for agent_id in who:
                 conflicts.append(
                     Conflict(

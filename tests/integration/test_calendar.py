@@ -82,6 +82,20 @@ def test_holidays_and_closure_days_are_not_working_days(
     assert organisation_calendar(session).is_working_day(dt.date(2026, 12, 29))
 
 
+def test_the_week_starts_on_its_first_working_day(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use(monkeypatch, HEADWAY_HOLIDAYS="GB-ENG")
+    calendar = organisation_calendar(session)
+    starts = [d for d in calendar.days(dt.date(2026, 12, 14), dt.date(2027, 1, 10))]
+    assert [d for d in starts if calendar.starts_the_week(d)] == [
+        dt.date(2026, 12, 14),  # Monday
+        dt.date(2026, 12, 21),  # Monday
+        dt.date(2026, 12, 29),  # Tuesday: Monday 28 is the Boxing Day substitute
+        dt.date(2027, 1, 4),  # Monday
+    ]
+
+
 def test_only_an_admin_enters_closure_days_and_each_day_once(session: Session) -> None:
     team = make_team(session)
     lead = actor_of(session, make_person(session, role=Role.TEAM_LEAD, team=team, leads=True))
@@ -114,8 +128,14 @@ def test_no_daily_reminder_on_christmas_and_its_follow_up_is_reminded_the_day_be
         )
     session.flush()
     assert run_due(session, at=dt.datetime(2026, 12, 25, 7, 30)) == []
-    boxing_day = run_due(session, at=dt.datetime(2026, 12, 28, 7, 30))  # the substitute holiday
-    assert [c.kind for c in boxing_day] == ["weekly_digest"]  # Monday's digest, no daily reminder
+    # The substitute Boxing Day: no daily reminder and no digest; the digest goes on Tuesday,
+    # the week's first working day (with Tuesday's reminders).
+    assert run_due(session, at=dt.datetime(2026, 12, 28, 7, 30)) == []
+    tuesday = run_due(session, at=dt.datetime(2026, 12, 29, 7, 30))
+    assert "weekly_digest" in {c.kind for c in tuesday}
+    assert not any(
+        c.kind == "weekly_digest" for c in run_due(session, at=dt.datetime(2026, 12, 30, 8))
+    )
     thursday = [c for c in run_due(session, at=dt.datetime(2026, 12, 24, 7, 30))]
     titles = sorted(c.title for c in thursday if c.kind == "follow_up_due")
     assert titles == [
