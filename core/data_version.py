@@ -1,9 +1,11 @@
-"""The data-version stamp: bumped in the same transaction as every write (ORM flushes and bulk
-loads), read by cached queries as part of their key, so data written by another process (an
-import from the CLI, the worker) shows on the next rerun."""
+"""The data-version stamp: bumped in the same transaction as every write to a table the cached
+reads are made from (ORM flushes and bulk loads of observations), read by those cached queries as
+part of their key, so data written by another process (an import from the CLI, the worker) shows
+on the next rerun."""
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from sqlalchemy import event, text
@@ -22,14 +24,41 @@ def current(session: Session) -> int:
     )
 
 
+@cache
+def feeds_cached_reads() -> tuple[type, ...]:
+    """The tables the cached reads (the team-growth page, `ui.analytics`) are made from: a write
+    to one of them bumps the stamp; any other write (a sign-in, a notification, kudos, a pledge,
+    a plan run) leaves it, so those caches are not thrown away for nothing and the busy tables
+    do not queue on the stamp's row. A test checks the list against the SQL those reads run."""
+    from core.models import (
+        Assignment,
+        ClosureDay,
+        CoachingNote,
+        FollowUp,
+        LearningShare,
+        Observation,
+        PdDay,
+        Person,
+        Team,
+        Term,
+    )
+
+    return (
+        Assignment,
+        ClosureDay,
+        CoachingNote,
+        FollowUp,
+        LearningShare,
+        Observation,
+        PdDay,
+        Person,
+        Team,
+        Term,
+    )
+
+
 @event.listens_for(OrmSession, "after_flush")
 def _bump_after_writes(session: OrmSession, _context: Any) -> None:
-    from core.models import AuthSession, Notification, NotificationPreference
-
-    # Sessions and notifications feed no cached query: their writes leave the stamp alone.
-    quiet = (AuthSession, Notification, NotificationPreference)
-    changed = [
-        o for o in (*session.new, *session.dirty, *session.deleted) if not isinstance(o, quiet)
-    ]
-    if changed:
+    feeds = feeds_cached_reads()
+    if any(isinstance(o, feeds) for o in (*session.new, *session.dirty, *session.deleted)):
         bump(session)
