@@ -5,12 +5,24 @@ on the next rerun."""
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
+
+from core.models import (
+    Assignment,
+    ClosureDay,
+    CoachingNote,
+    FollowUp,
+    LearningShare,
+    Observation,
+    PdDay,
+    Person,
+    Team,
+    Term,
+)
 
 
 def bump(session: Session | OrmSession) -> None:
@@ -24,41 +36,25 @@ def current(session: Session) -> int:
     )
 
 
-@cache
-def feeds_cached_reads() -> tuple[type, ...]:
-    """The tables the cached reads (the team-growth page, `ui.analytics`) are made from: a write
-    to one of them bumps the stamp; any other write (a sign-in, a notification, kudos, a pledge,
-    a plan run) leaves it, so those caches are not thrown away for nothing and the busy tables
-    do not queue on the stamp's row. A test checks the list against the SQL those reads run."""
-    from core.models import (
-        Assignment,
-        ClosureDay,
-        CoachingNote,
-        FollowUp,
-        LearningShare,
-        Observation,
-        PdDay,
-        Person,
-        Team,
-        Term,
-    )
-
-    return (
-        Assignment,
-        ClosureDay,
-        CoachingNote,
-        FollowUp,
-        LearningShare,
-        Observation,
-        PdDay,
-        Person,
-        Team,
-        Term,
-    )
+# The tables the cached reads (the team-growth page, `ui.analytics`) are made from: a write to
+# one of them bumps the stamp; any other write (a sign-in, a notification, kudos, a pledge, a plan
+# run) leaves it, so those caches are not thrown away for nothing and the busy tables do not queue
+# on the stamp's row. A test checks the list against the SQL those reads run.
+FEEDS_CACHED_READS: tuple[type[SQLModel], ...] = (
+    Assignment,
+    ClosureDay,
+    CoachingNote,
+    FollowUp,
+    LearningShare,
+    Observation,
+    PdDay,
+    Person,
+    Team,
+    Term,
+)
 
 
 @event.listens_for(OrmSession, "after_flush")
 def _bump_after_writes(session: OrmSession, _context: Any) -> None:
-    feeds = feeds_cached_reads()
-    if any(isinstance(o, feeds) for o in (*session.new, *session.dirty, *session.deleted)):
+    if any(isinstance(o, FEEDS_CACHED_READS) for o in (*session.new, *session.dirty, *session.deleted)):
         bump(session)

@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlmodel import Session, SQLModel, select
 
 from core.access import load_actor
-from core.data_version import current, feeds_cached_reads
+from core.data_version import FEEDS_CACHED_READS, current
 from core.growth_analytics import Scope, coaching_effect_tables, team_growth
 from core.models import (
     AuthSession,
@@ -92,5 +92,5 @@ def test_the_cached_reads_touch_only_tables_whose_writes_bump_the_stamp(demo: Se
         for name in re.findall(r'(?:FROM|JOIN)\s+"?(\w+)"?', statement, flags=re.IGNORECASE)
         if name in tables
     }
-    feeding = {model.__tablename__ for model in feeds_cached_reads()}  # type: ignore[attr-defined]
+    feeding = {model.__tablename__ for model in FEEDS_CACHED_READS}
     assert read and read <= feeding, sorted(read - feeding)
