@@ -5,15 +5,22 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 AXE := .cache/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint bench install worker
+.PHONY: run test lint bench install install-test worker
 
+# `make run` installs only what the app needs; the test tools come with `make test` / `make lint`.
 $(BIN)/headway: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-tools: $(BIN)/headway
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
 install: $(BIN)/headway
+
+install-test: $(VENV)/.test-tools
 
 run: install
 	$(BIN)/headway seed --if-empty
@@ -26,10 +33,10 @@ $(AXE):
 	npm install --prefix .cache --no-audit --no-fund --silent axe-core@4 \
 		|| echo "npm could not install axe-core: accessibility checks will skip outside CI"
 
-test: install $(AXE)
+test: install-test $(AXE)
 	$(BIN)/pytest
 
-lint: install
+lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy --strict core ui pages/*.py streamlit_app.py seed
