@@ -6,10 +6,15 @@ import datetime as dt
 from collections.abc import Sequence
 
 from icalendar import Calendar, Event
+from sqlmodel import Session
 
+from core.access import Actor
+from core.calendar import organisation_calendar
 from core.clock import utcnow
 from core.csvio import write_csv
 from core.pd_planning import PdDayRead
+from core.rotations.outcomes import own_or_coach
+from core.rotations.terms import get_term, hosting
 
 
 def _calendar(name: str) -> Calendar:
@@ -50,3 +55,39 @@ def pd_days_csv(days: Sequence[PdDayRead]) -> bytes:
             for d in days
         ],
     )
+
+
+def rotation_ics(session: Session, *, actor: Actor, assignment_id: int) -> bytes:
+    """The weekly hosting session of one rotation as a recurring event (RFC 5545 RRULE)."""
+    a = own_or_coach(session, actor, assignment_id)
+    term = get_term(session, a.term_id)
+    host = next(
+        h for h in hosting(session, term_id=a.term_id) if h.department_id == a.department_id
+    )
+    first = term.start + dt.timedelta(days=(host.weekday - term.start.weekday()) % 7)
+    begin = dt.datetime.combine(first, host.start_time)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Headway//Ambassador rotation//EN")
+    calendar.add("version", "2.0")
+    event = Event()
+    event.add("uid", f"rotation-{a.id}@headway")
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", begin)
+    event.add("dtend", begin + dt.timedelta(hours=host.hours))
+    event.add("rrule", {"freq": "weekly", "until": dt.datetime.combine(term.end, dt.time(23, 59))})
+    # No session on a closed day (public holiday, closure day): those weeks are left out.
+    closed = organisation_calendar(session).closed_weekdays(first, term.end)
+    skipped = [
+        dt.datetime.combine(first + dt.timedelta(weeks=w), host.start_time)
+        for w in range((term.end - first).days // 7 + 1)
+        if first + dt.timedelta(weeks=w) in closed
+    ]
+    if skipped:
+        event.add("exdate", skipped)
+    event.add("summary", f"Customer ambassador: {host.department}")
+    event.add(
+        "description",
+        f"Representing support in {host.department} ({term.name}); host: {host.host or 'to be confirmed'}.",
+    )
+    calendar.add_component(event)
+    return bytes(calendar.to_ical())

@@ -2,16 +2,12 @@
 
 import streamlit as st
 
+from core.exports import rotation_ics
 from core.models import ProjectStatus
 from core.org import list_departments
-from core.rotation_program import (
-    interests_of,
-    my_rotations,
-    projects,
-    rotation_ics,
-    save_project,
-    set_interests,
-)
+from core.rotations.interests import interests_of, set_interests
+from core.rotations.outcomes import projects, save_project
+from core.rotations.planning import my_rotations
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
 from ui.widgets import pick_many

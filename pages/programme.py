@@ -6,13 +6,9 @@ import streamlit as st
 
 from core.csvio import write_csv
 from core.org import list_departments, list_people
-from core.rotation_program import (
-    current_term,
-    list_terms,
-    open_next_term,
-    programme,
-    record_career_move,
-)
+from core.rotations.outcomes import record_career_move
+from core.rotations.programme import programme
+from core.rotations.terms import current_term, list_terms, open_next_term
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
 

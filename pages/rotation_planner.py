@@ -3,16 +3,9 @@
 import streamlit as st
 
 from core.access import Purpose, teams_for
-from core.rotation_program import (
-    hosting,
-    list_assignments,
-    list_terms,
-    override,
-    publish_rotations,
-    run_rotations,
-    set_host_feedback,
-    set_hosting,
-)
+from core.rotations.outcomes import set_host_feedback
+from core.rotations.planning import list_assignments, override, publish_rotations, run_rotations
+from core.rotations.terms import hosting, list_terms, set_hosting
 from ui.rotations import assignment_frame, sankey_figure
 from ui.state import actor, db
 from ui.widgets import choose, pick_many

@@ -355,7 +355,8 @@ def _seed_rotations(
         Interest,
         ProjectStatus,
     )
-    from core.rotation_program import create_term, publish_rotations, run_rotations, set_hosting
+    from core.rotations.planning import publish_rotations, run_rotations
+    from core.rotations.terms import create_term, set_hosting
 
     departments = list(session.exec(select(Department).order_by(Department.id)).all())
     for person in agents:

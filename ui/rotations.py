@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.rotation_program import AssignmentRead
+from core.rotations.planning import AssignmentRead
 
 RANK = {1: "1st", 2: "2nd", 3: "3rd"}
 

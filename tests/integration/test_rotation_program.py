@@ -10,23 +10,19 @@ from sqlmodel import Session, select
 
 from core.calendar import add_closure
 from core.errors import AccessDenied, InvalidInput
+from core.exports import rotation_ics
 from core.models import Assignment, Department, ProjectStatus, Role
-from core.rotation_program import (
-    create_term,
-    interests_of,
+from core.rotations.interests import interests_of, set_interests
+from core.rotations.outcomes import projects, save_project, set_host_feedback
+from core.rotations.planning import (
     list_assignments,
     my_rotations,
     override,
-    programme,
-    projects,
     publish_rotations,
-    rotation_ics,
     run_rotations,
-    save_project,
-    set_host_feedback,
-    set_hosting,
-    set_interests,
 )
+from core.rotations.programme import programme
+from core.rotations.terms import create_term, set_hosting
 from tests.conftest import actor_of, make_person, make_team
 
 

@@ -1,0 +1,1 @@
+"""The customer-ambassador programme on the organisation's data, one module per job."""

@@ -1,0 +1,104 @@
+"""What came of a rotation: the ambassador's projects, the host's feedback and career moves."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from core.access import Actor, require_view_person
+from core.clock import utcnow
+from core.errors import AccessDenied, InvalidInput, NotFound
+from core.models import AmbassadorProject, Assignment, CareerMove, Department, Person, ProjectStatus
+
+
+def own_or_coach(session: Session, actor: Actor, assignment_id: int) -> Assignment:
+    a = session.get(Assignment, assignment_id)
+    if a is None:
+        raise NotFound(f"There is no assignment with id {assignment_id}.")
+    person = session.get(Person, a.person_id)
+    assert person is not None
+    require_view_person(actor, person)
+    return a
+
+
+@dataclass(frozen=True)
+class ProjectRead:
+    id: int
+    assignment_id: int
+    title: str
+    status: ProjectStatus
+    impact: str
+
+
+def projects(session: Session, *, actor: Actor, assignment_id: int) -> list[ProjectRead]:
+    own_or_coach(session, actor, assignment_id)
+    rows = session.exec(
+        select(AmbassadorProject)
+        .where(AmbassadorProject.assignment_id == assignment_id)
+        .order_by(col(AmbassadorProject.id))
+    ).all()
+    return [
+        ProjectRead(p.id or 0, p.assignment_id, p.title, ProjectStatus(p.status), p.impact)
+        for p in rows
+    ]
+
+
+def save_project(
+    session: Session,
+    *,
+    actor: Actor,
+    assignment_id: int,
+    title: str,
+    status: ProjectStatus,
+    impact: str = "",
+    project_id: int | None = None,
+) -> None:
+    """The ambassador logs a goal or project and what came of it."""
+    a = own_or_coach(session, actor, assignment_id)
+    if a.person_id != actor.id:
+        raise AccessDenied("Only the ambassador logs their own goals and projects.")
+    if not title.strip() or len(title) > 200:
+        raise InvalidInput("A project needs a title of at most 200 characters.")
+    if len(impact) > 2000:
+        raise InvalidInput("Impact notes can have at most 2,000 characters.")
+    project = (
+        session.get(AmbassadorProject, project_id)
+        if project_id
+        else AmbassadorProject(assignment_id=assignment_id, title="")
+    )
+    if project is None or project.assignment_id != assignment_id:
+        raise NotFound("That project does not exist.")
+    project.title, project.status, project.impact = title.strip(), status, impact.strip()
+    project.updated_at = utcnow()
+    session.add(project)
+
+
+def set_host_feedback(session: Session, *, actor: Actor, assignment_id: int, note: str) -> None:
+    """The host's short note at the end of a term, recorded by the agent's lead or a manager."""
+    a = own_or_coach(session, actor, assignment_id)
+    if a.person_id == actor.id:
+        raise AccessDenied("Host feedback is recorded by your lead or a manager.")
+    if len(note) > 2000:
+        raise InvalidInput("A feedback note can have at most 2,000 characters.")
+    a.host_feedback = note.strip()
+    session.add(a)
+
+
+def record_career_move(
+    session: Session,
+    *,
+    actor: Actor,
+    person_id: int,
+    department_id: int,
+    date: dt.date,
+    note: str = "",
+) -> None:
+    if not actor.sees_everyone:
+        raise AccessDenied("Only managers and admins record career moves.")
+    if session.get(Person, person_id) is None or session.get(Department, department_id) is None:
+        raise NotFound("That person or department does not exist.")
+    session.add(
+        CareerMove(person_id=person_id, department_id=department_id, date=date, note=note.strip())
+    )

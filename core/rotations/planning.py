@@ -1,0 +1,345 @@
+"""Assignment runs (the exact planner of core.scheduling.rotations), hand overrides with
+validation, publishing, and reading the assignments of a term."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, delete, select
+
+from core.access import Actor, require_planner
+from core.clock import today, utcnow
+from core.errors import InvalidInput, NotFound, StaleEdit
+from core.models import (
+    Assignment,
+    AssignmentStatus,
+    Department,
+    Interest,
+    NotificationKind,
+    Person,
+    Role,
+    Team,
+    Term,
+    id_of,
+)
+from core.notifications import active_people, message_to, send
+from core.rotations.terms import get_term, hosting
+from core.scheduling.rotations import RotationAgent, RotationProblem, assign_rotations
+
+FIXED = (
+    AssignmentStatus.PUBLISHED,
+    AssignmentStatus.ACTIVE,
+    AssignmentStatus.COMPLETED,
+)
+
+
+@dataclass(frozen=True)
+class AssignmentRead:
+    id: int
+    term_id: int
+    term: str
+    person_id: int
+    person_name: str
+    team_name: str
+    department_id: int
+    department: str
+    status: AssignmentStatus
+    interest_rank: int | None
+    host_feedback: str
+    version: int
+
+
+@dataclass(frozen=True)
+class RotationOutcome:
+    status: str
+    assigned: int
+    unassigned: list[tuple[str, str]]
+    interest_score: int | None
+    solve_seconds: float
+
+
+def _agents(session: Session, team_ids: Sequence[int]) -> list[Person]:
+    return list(
+        session.exec(
+            select(Person)
+            .where(
+                col(Person.team_id).in_(team_ids),
+                Person.role == Role.AGENT,
+                col(Person.active).is_(True),
+            )
+            .order_by(col(Person.name))
+        ).all()
+    )
+
+
+def build_problem(
+    session: Session, *, term_id: int, team_ids: Sequence[int]
+) -> tuple[RotationProblem, dict[str, Person], dict[str, int]]:
+    """The planner's problem for some teams: capacity already taken by other teams is left out."""
+    term = get_term(session, term_id)
+    agents = _agents(session, team_ids)
+    ids = [a.id for a in agents]
+    departments = {h.department: h for h in hosting(session, term_id=term_id)}
+    dept_ids = {name: h.department_id for name, h in departments.items()}
+    names = {h.department_id: name for name, h in departments.items()}
+    taken = Counter(
+        names.get(a.department_id, "")
+        for a in session.exec(
+            select(Assignment)
+            .where(Assignment.term_id == term_id, col(Assignment.person_id).not_in(ids))
+            .where(col(Assignment.status).in_(FIXED))
+        ).all()
+    )
+    capacities = {name: max(0, h.capacity - taken[name]) for name, h in departments.items()}
+    interests: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for i in session.exec(select(Interest).where(col(Interest.person_id).in_(ids))).all():
+        interests[i.person_id].append((i.rank, i.department_id))
+    history: dict[int, set[str]] = defaultdict(set)
+    pinned: dict[int, str] = {}
+    all_names = {d.id: d.name for d in session.exec(select(Department)).all()}
+    earlier = set(session.exec(select(Term.id).where(Term.start < term.start)).all())
+    for a in session.exec(select(Assignment).where(col(Assignment.person_id).in_(ids))).all():
+        if a.status not in FIXED:
+            continue
+        name = all_names.get(a.department_id, str(a.department_id))
+        if a.term_id == term_id:
+            pinned[a.person_id] = name
+        elif a.term_id in earlier:
+            history[a.person_id].add(name)
+    keys: dict[str, Person] = {}
+    rows = []
+    for person in agents:
+        assert person.id is not None
+        key = f"{person.name} (#{person.id})"
+        keys[key] = person
+        ranked = [names[d] for _, d in sorted(interests.get(person.id, [])) if d in names]
+        rows.append(
+            RotationAgent(
+                key,
+                str(person.team_id),
+                tuple(ranked),
+                frozenset(history[person.id]),
+                pinned.get(person.id),
+            )
+        )
+    problem = RotationProblem(term.name, capacities, tuple(rows), term.max_per_team_per_department)
+    return problem, keys, dept_ids
+
+
+def run_rotations(
+    session: Session, *, actor: Actor, term_id: int, team_ids: Sequence[int]
+) -> RotationOutcome:
+    """Propose a department for every agent of the teams; published assignments stay."""
+    require_planner(actor, team_ids)
+    if not team_ids:
+        raise InvalidInput("Choose at least one team.")
+    problem, keys, dept_ids = build_problem(session, term_id=term_id, team_ids=team_ids)
+    if not problem.agents:
+        raise InvalidInput("The chosen teams have no active agents.")
+    plan = assign_rotations(problem)
+    names = {k: p.name for k, p in keys.items()}
+    unassigned = [(names[a], r) for a, r in plan.unassigned]
+    if plan.status != "optimal":
+        return RotationOutcome(plan.status, 0, unassigned, None, plan.solve_seconds)
+    ids = [p.id for p in keys.values()]
+    session.exec(
+        delete(Assignment).where(
+            col(Assignment.term_id) == term_id,
+            col(Assignment.person_id).in_(ids),
+            col(Assignment.status) == AssignmentStatus.PROPOSED,
+        )
+    )
+    by_key = {a.id: a for a in problem.agents}
+    new = []
+    for key, department in plan.assignments:
+        if by_key[key].pinned is not None:
+            continue
+        ranked = list(by_key[key].interests)
+        rank = ranked.index(department) + 1 if department in ranked else None
+        new.append(
+            Assignment(
+                term_id=term_id,
+                person_id=id_of(keys[key]),
+                department_id=dept_ids[department],
+                interest_rank=rank,
+            )
+        )
+    session.add_all(new)
+    session.flush()
+    return RotationOutcome(
+        "optimal", len(plan.assignments), unassigned, plan.interest_score, plan.solve_seconds
+    )
+
+
+def _effective_status(a: Assignment, term: Term) -> AssignmentStatus:
+    if a.status == AssignmentStatus.PUBLISHED:
+        day = today()
+        if day > term.end:
+            return AssignmentStatus.COMPLETED
+        if day >= term.start:
+            return AssignmentStatus.ACTIVE
+    return AssignmentStatus(a.status)
+
+
+def _reads(session: Session, rows: Sequence[Assignment]) -> list[AssignmentRead]:
+    terms = {t.id: t for t in session.exec(select(Term)).all()}
+    depts = {d.id: d.name for d in session.exec(select(Department)).all()}
+    teams = {t.id: t.name for t in session.exec(select(Team)).all()}
+    people = {
+        p.id: p
+        for p in session.exec(
+            select(Person).where(col(Person.id).in_([r.person_id for r in rows]))
+        ).all()
+    }
+    out = []
+    for a in rows:
+        assert a.id is not None
+        person = people[a.person_id]
+        term = terms[a.term_id]
+        out.append(
+            AssignmentRead(
+                a.id,
+                a.term_id,
+                term.name,
+                a.person_id,
+                person.name,
+                teams.get(person.team_id, ""),
+                a.department_id,
+                depts.get(a.department_id, ""),
+                _effective_status(a, term),
+                a.interest_rank,
+                a.host_feedback,
+                a.version,
+            )
+        )
+    return out
+
+
+def list_assignments(
+    session: Session, *, actor: Actor, term_id: int, team_ids: Sequence[int]
+) -> list[AssignmentRead]:
+    require_planner(actor, team_ids)
+    rows = session.exec(
+        select(Assignment)
+        .join(Person, col(Person.id) == Assignment.person_id)
+        .where(Assignment.term_id == term_id, col(Person.team_id).in_(team_ids))
+        .order_by(col(Person.name))
+    ).all()
+    return _reads(session, rows)
+
+
+def override(
+    session: Session, *, actor: Actor, assignment_id: int, department_id: int, expected_version: int
+) -> None:
+    """Move one agent to another department by hand, refusing anything that breaks a rule."""
+    a = session.get(Assignment, assignment_id)
+    if a is None:
+        raise NotFound(f"There is no assignment with id {assignment_id}.")
+    person = session.get(Person, a.person_id)
+    assert person is not None and person.team_id is not None
+    require_planner(actor, [person.team_id])
+    if a.version != expected_version:
+        raise StaleEdit(
+            "This assignment was changed by someone else since you opened it; reload and try again."
+        )
+    term = get_term(session, a.term_id)
+    dept = session.get(Department, department_id)
+    if dept is None:
+        raise NotFound("That department does not exist.")
+    cap = next(
+        (
+            h.capacity
+            for h in hosting(session, term_id=a.term_id)
+            if h.department_id == department_id
+        ),
+        0,
+    )
+    others = session.exec(
+        select(Assignment).where(
+            Assignment.term_id == a.term_id,
+            Assignment.department_id == department_id,
+            Assignment.id != a.id,
+        )
+    ).all()
+    if len(others) >= cap:
+        raise InvalidInput(f"{dept.name} is full this term ({cap} ambassadors).")
+    limit = term.max_per_team_per_department
+    if limit is not None:
+        same_team = session.exec(select(Person.id).where(Person.team_id == person.team_id)).all()
+        if sum(1 for o in others if o.person_id in same_team) >= limit:
+            raise InvalidInput(
+                f"{dept.name} already takes {limit} agents of {person.name}'s team this term."
+            )
+    # The history rule is the planner's own (the problem says why not), never a second copy.
+    problem, keys, _ = build_problem(session, term_id=a.term_id, team_ids=[person.team_id])
+    agent = next(r for r in problem.agents if keys[r.id].id == person.id)
+    reason = problem.why_not(agent, dept.name)
+    if reason is not None:
+        raise InvalidInput(f"{person.name} {reason}.")
+    ranks = dict(
+        (d, r)
+        for r, d in session.exec(
+            select(Interest.rank, Interest.department_id).where(Interest.person_id == person.id)
+        ).all()
+    )
+    a.department_id = department_id
+    a.interest_rank = ranks.get(department_id)
+    a.version += 1
+    a.updated_at = utcnow()
+    session.add(a)
+
+
+def publish_rotations(
+    session: Session, *, actor: Actor, term_id: int, team_ids: Sequence[int]
+) -> int:
+    require_planner(actor, team_ids)
+    rows = session.exec(
+        select(Assignment)
+        .join(Person, col(Person.id) == Assignment.person_id)
+        .where(
+            Assignment.term_id == term_id,
+            col(Person.team_id).in_(team_ids),
+            Assignment.status == AssignmentStatus.PROPOSED,
+        )
+    ).all()
+    for a in rows:
+        a.status = AssignmentStatus.PUBLISHED
+        a.version += 1
+        session.add(a)
+    session.flush()
+    term = get_term(session, term_id)
+    departments = {d.id: d.name for d in session.exec(select(Department)).all()}
+    people = active_people(session, [a.person_id for a in rows])
+    if term.end < today():  # a past term recorded late is no news to anyone
+        return len(rows)
+    send(
+        session,
+        [
+            message_to(
+                people[a.person_id],
+                kind=NotificationKind.ROTATION_PUBLISHED,
+                subject=f"assignment:{a.id}",
+                title=f"You are a customer ambassador to {departments[a.department_id]} "
+                f"in {term.name}",
+                body=f"From {term.start:%-d %B} to {term.end:%-d %B %Y}, "
+                f"{term.hours_per_week:g} hours a week. Details and the calendar on My rotation.",
+                link="my_rotation",
+            )
+            for a in rows
+            if a.person_id in people
+        ],
+    )
+    return len(rows)
+
+
+def my_rotations(session: Session, *, actor: Actor) -> list[AssignmentRead]:
+    """My published rotations, newest term first (proposals stay with the lead until published)."""
+    rows = session.exec(
+        select(Assignment)
+        .join(Term, col(Term.id) == Assignment.term_id)
+        .where(Assignment.person_id == actor.id, col(Assignment.status).in_(FIXED))
+        .order_by(col(Term.start).desc())
+    ).all()
+    return _reads(session, rows)
