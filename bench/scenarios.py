@@ -311,7 +311,7 @@ def _run_due() -> Scenario:
         from sqlmodel import Session
 
         from core.db import make_engine
-        from core.reminders import run_due
+        from core.reminders.schedule import run_due
 
         with Session(make_engine(use_big_database())) as session:
             created = run_due(session, at=dt.datetime.fromisoformat(f"{TODAY}T07:45"))

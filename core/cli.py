@@ -254,7 +254,7 @@ def cmd_run_due(args: argparse.Namespace) -> int:
     from core import clock
     from core.db import check_database, migrate, session_scope
     from core.mailer import send_pending
-    from core.reminders import run_due
+    from core.reminders.schedule import run_due
 
     engine = _engine(args.database)
     check_database(engine)

@@ -29,7 +29,7 @@ from core.config import get_settings
 from core.db import session_scope, shared_engine
 from core.mailer import send_pending
 from core.notifications import Created
-from core.reminders import catch_up_moment, run_due
+from core.reminders.schedule import catch_up_moment, run_due
 
 log = logging.getLogger("headway.jobs")
 

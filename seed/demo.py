@@ -173,7 +173,7 @@ def _seed_inbox(session: Session, today: dt.date) -> None:
     """Yesterday's reminders (the previous working day's run), so a first visit finds an inbox
     that shows what Headway sends; today's come from the scheduler or `headway jobs run-due`."""
     from core.calendar import organisation_calendar
-    from core.reminders import run_due
+    from core.reminders.schedule import run_due
 
     yesterday = organisation_calendar(session).previous_working_day(today)
     run_due(session, at=dt.datetime.combine(yesterday, dt.time(7, 45)))

@@ -349,7 +349,7 @@ def _run_due(moment: str) -> list:
     from sqlmodel import Session
 
     from core.db import make_engine
-    from core.reminders import run_due
+    from core.reminders.schedule import run_due
 
     with Session(make_engine(os.environ["DATABASE_URL"])) as session:
         created = run_due(session, at=dt.datetime.fromisoformat(moment))

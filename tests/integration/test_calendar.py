@@ -14,7 +14,7 @@ from core.config import SettingsError, get_settings
 from core.errors import AccessDenied, InvalidInput
 from core.models import CoachingNote, PdDay, Role
 from core.pd_planning import PlanSettings, plan_period, request_dates
-from core.reminders import run_due
+from core.reminders.schedule import run_due
 from tests.conftest import actor_of, make_person, make_team
 
 CHRISTMAS = dt.date(2026, 12, 25)  # a Friday; Monday 28 December is the Boxing Day holiday

@@ -24,7 +24,7 @@ from core.db import make_engine
 from core.jobs import start_scheduler
 from core.mailer import parse_smtp_url, send_pending
 from core.models import CoachingNote, Notification, Role
-from core.reminders import run_due
+from core.reminders.schedule import run_due
 from tests.conftest import TODAY, make_person, make_team
 
 SEVEN_FIVE = dt.datetime.combine(TODAY, dt.time(7, 5), tzinfo=dt.UTC)

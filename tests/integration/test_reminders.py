@@ -35,11 +35,8 @@ from core.notifications import (
     unread_count,
 )
 from core.pledges import draft_pledge, nudge, sign
-from core.reminders import (
-    catch_up_moment,
-    escalation_recipients,
-    run_due,
-)
+from core.reminders.rules import escalation_recipients
+from core.reminders.schedule import catch_up_moment, run_due
 from tests.conftest import TODAY, actor_of, make_person
 
 MONDAY = TODAY  # 2026-11-23

@@ -1,30 +1,14 @@
-"""Reminders, follow-ups and digests: what is due at a moment, one named rule per kind.
-
-Every rule reads the current state and returns the messages due on one day; `run_due` gathers
-the rules whose time has come and stores what is missing (core.notifications.send keeps each
-notification unique). So running a moment twice creates nothing new, and running it later the
-same day picks up what became due since (a follow-up recorded at noon for today).
-
-Schedule, in the organisation's time zone (HEADWAY_TIMEZONE): daily reminders at 07:00 on working
-days (HEADWAY_REMINDERS_AT, HEADWAY_WORKING_DAYS, default Monday to Friday), the weekly digest at
-07:30 on Mondays (HEADWAY_DIGEST_AT). A reminder whose natural day is not a working day (a
-follow-up promised for a Saturday) is sent on the working day before it.
-"""
+"""The daily rules: each reads the current state and returns the messages due on one day
+(coaching follow-ups and escalations, PD days, rotation terms, pledge mind checks)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter, defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
 from core.calendar import organisation_calendar
-from core.config import get_settings
-from core.follow_ups import follow_up_status, is_overdue
-from core.growth_analytics import falling_agents
 from core.models import (
     Assignment,
     AssignmentStatus,
@@ -41,7 +25,7 @@ from core.models import (
     Team,
     Term,
 )
-from core.notifications import Created, Message, active_people, link_to, message_to, send
+from core.notifications import Message, active_people, link_to, message_to
 from core.pledges import LIVE
 
 ESCALATE_AFTER_WORKING_DAYS = 2
@@ -158,7 +142,7 @@ def overdue_escalations(session: Session, day: dt.date) -> list[Message]:
 
 # --- PD days ------------------------------------------------------------------------------------
 
-_LIVE_PD = (PdStatus.PUBLISHED, PdStatus.COMPLETED)
+LIVE_PD = (PdStatus.PUBLISHED, PdStatus.COMPLETED)
 
 
 def pd_days_tomorrow(session: Session, day: dt.date) -> list[Message]:
@@ -168,7 +152,7 @@ def pd_days_tomorrow(session: Session, day: dt.date) -> list[Message]:
             PdDay.date > day,
             # on Friday: the weekend and Monday (and any holiday before the next working day)
             PdDay.date <= organisation_calendar(session).next_working_day(day),
-            col(PdDay.status).in_(_LIVE_PD),
+            col(PdDay.status).in_(LIVE_PD),
         )
     ).all()
     people = active_people(session, [r.person_id for r in rows])
@@ -203,7 +187,7 @@ def share_prompts(session: Session, day: dt.date) -> list[Message]:
     start = organisation_calendar(session).previous_working_day(day)
     rows = session.exec(
         select(PdDay)
-        .where(PdDay.date >= start, PdDay.date < day, col(PdDay.status).in_(_LIVE_PD))
+        .where(PdDay.date >= start, PdDay.date < day, col(PdDay.status).in_(LIVE_PD))
         .where(~select(LearningShare.id).where(LearningShare.pd_day_id == PdDay.id).exists())
     ).all()
     people = active_people(session, [r.person_id for r in rows])
@@ -346,246 +330,3 @@ def mind_checks(session: Session, day: dt.date) -> list[Message]:
         for p in rows
         if p.agent_id in people
     ]
-
-
-# --- the Monday digest --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TeamWeek:
-    team_id: int
-    team: str
-    due_follow_ups: list[str]  # "Agent — Wed 2 Dec" (overdue ones first)
-    overdue: int
-    falling: list[str]  # "Agent: evidence"
-    agents: int
-    with_pd_day: int
-    pd_days: int
-    busiest: tuple[dt.date, int] | None
-    new_shares: list[str]
-
-
-def team_weeks(session: Session, day: dt.date, team_ids: list[int]) -> list[TeamWeek]:
-    """What a lead needs to know on Monday morning, per team."""
-    teams = {
-        t.id or 0: t.name
-        for t in session.exec(select(Team).where(col(Team.id).in_(team_ids))).all()
-    }
-    agents = session.exec(
-        select(Person.id, Person.name, Person.team_id).where(
-            col(Person.team_id).in_(team_ids),
-            Person.role == Role.AGENT,
-            col(Person.active).is_(True),
-        )
-    ).all()
-    team_of = {a: t for a, _, t in agents}
-    name_of = {a: n for a, n, _ in agents}
-    week_end = day + dt.timedelta(days=6)
-    status = follow_up_status(session, agent_ids=[a for a in team_of if a is not None], day=day)
-    notes = sorted(
-        ((a, d) for a, s in status.items() for d in s.due_by(week_end)), key=lambda n: n[1]
-    )
-    pd_rows = session.exec(
-        select(col(PdDay.person_id), col(PdDay.date)).where(
-            col(PdDay.person_id).in_(team_of),
-            col(PdDay.status).in_(_LIVE_PD),
-            PdDay.date >= day,
-            PdDay.date <= day + dt.timedelta(days=13),
-        )
-    ).all()
-    shares = session.exec(
-        select(LearningShare.author_id, LearningShare.title)
-        .where(col(LearningShare.author_id).in_(team_of))
-        .where(col(LearningShare.hidden_reason).is_(None))
-        .where(
-            LearningShare.created_at
-            >= dt.datetime.combine(day - dt.timedelta(days=7), dt.time(), get_settings().tz)
-        )
-        .order_by(col(LearningShare.created_at))
-    ).all()
-    falling = falling_agents(session, team_ids=team_ids, as_of=day)
-    agents_in: dict[int | None, int] = defaultdict(int)
-    due: dict[int | None, list[tuple[dt.date, str]]] = defaultdict(list)
-    away: dict[int | None, list[tuple[int, dt.date]]] = defaultdict(list)
-    shared: dict[int | None, list[str]] = defaultdict(list)
-    for team in team_of.values():
-        agents_in[team] += 1
-    for a, d in notes:
-        if d is not None:
-            due[team_of[a]].append((d, name_of[a]))
-    for p, d in pd_rows:
-        away[team_of[p]].append((p, d))
-    for a, title in shares:
-        shared[team_of[a]].append(f"{name_of[a]}: “{title}”")
-    weeks = []
-    for team_id in sorted(teams, key=lambda t: teams[t]):
-        per_day = Counter(d for _, d in away[team_id])
-        busiest = max(per_day.items(), key=lambda kv: (kv[1], -kv[0].toordinal()), default=None)
-        weeks.append(
-            TeamWeek(
-                team_id,
-                teams[team_id],
-                [
-                    f"{n} — {d:%a %-d %b}" + (" (overdue)" if is_overdue(d, day) else "")
-                    for d, n in due[team_id]
-                ],
-                sum(is_overdue(d, day) for d, _ in due[team_id]),
-                [f"{n}: {f.headline}" for _, n, f in falling.get(team_id, [])],
-                agents_in[team_id],
-                len({p for p, _ in away[team_id]}),
-                len(away[team_id]),
-                busiest,
-                shared[team_id],
-            )
-        )
-    return weeks
-
-
-def _block(heading: str, items: list[str], limit: int) -> str:
-    more = [f"- … and {len(items) - limit} more"] if len(items) > limit else []
-    return "\n".join([heading, *(f"- {x}" for x in items[:limit]), *more])
-
-
-def _digest_section(week: TeamWeek) -> str:
-    busiest = (
-        f"; busiest day {week.busiest[0]:%a %-d %b} with {week.busiest[1]} away"
-        if week.busiest
-        else ""
-    )
-    overdue = f" ({week.overdue} overdue)" if week.overdue else ""
-    blocks = [
-        _block(
-            f"**Follow-ups due this week: {len(week.due_follow_ups)}**{overdue}",
-            week.due_follow_ups,
-            15,
-        ),
-        _block(f"**Falling trends: {len(week.falling)}**", week.falling, 10),
-        f"**PD days in the next two weeks: {week.pd_days}** "
-        f"({week.with_pd_day} of {week.agents} agents{busiest})",
-        _block(f"**New learning shares: {len(week.new_shares)}**", week.new_shares, 10),
-    ]
-    return "\n\n".join(blocks)
-
-
-def _team_line(week: TeamWeek) -> str:
-    overdue = f" ({week.overdue} overdue)" if week.overdue else ""
-    return (
-        f"**{week.team}**: {len(week.due_follow_ups)} follow-ups due{overdue} · "
-        f"{len(week.falling)} falling trends · PD days for {week.with_pd_day} of {week.agents} "
-        f"agents in the next two weeks · {len(week.new_shares)} new learning shares"
-    )
-
-
-def weekly_digests(session: Session, day: dt.date) -> list[Message]:
-    """The week's first working day: each lead gets their team's week; each manager the same
-    for every team."""
-    teams = session.exec(select(Team).where(col(Team.lead_id).is_not(None))).all()
-    managers = session.exec(
-        select(Person).where(Person.role == Role.MANAGER, col(Person.active).is_(True))
-    ).all()
-    team_ids = [t.id for t in session.exec(select(Team)).all() if t.id is not None]
-    weeks = {w.team_id: w for w in team_weeks(session, day, team_ids)} if team_ids else {}
-    leads = active_people(session, [t.lead_id for t in teams])
-    title = f"Your week ahead: {day:%-d %B}"
-    messages = [
-        message_to(
-            leads[t.lead_id],
-            kind=NotificationKind.WEEKLY_DIGEST,
-            subject=f"team:{t.id}",
-            due_date=day,
-            title=f"{title} — {t.name}",
-            body=_digest_section(weeks[t.id]),
-            link="team",
-        )
-        for t in teams
-        if t.lead_id in leads and t.id in weeks
-    ]
-    if managers and weeks:
-        overdue = sum(w.overdue for w in weeks.values())
-        summary = (
-            f"{len(weeks)} teams · {sum(len(w.due_follow_ups) for w in weeks.values())} follow-ups "
-            f"due ({overdue} overdue) · {sum(len(w.falling) for w in weeks.values())} falling "
-            f"trends · {sum(len(w.new_shares) for w in weeks.values())} new learning shares"
-        )
-        ranked = sorted(
-            weeks.values(), key=lambda w: (-w.overdue, -len(w.falling), -len(w.due_follow_ups))
-        )
-        body = "\n\n".join(
-            [
-                summary,
-                _block(
-                    "**Teams, those needing attention first**", [_team_line(w) for w in ranked], 40
-                ),
-            ]
-        )
-        messages += [
-            message_to(
-                m,
-                kind=NotificationKind.WEEKLY_DIGEST,
-                subject="organisation",
-                due_date=day,
-                title=f"{title} — every team",
-                body=body,
-                link="organisation",
-            )
-            for m in managers
-        ]
-    return messages
-
-
-# --- running what is due ------------------------------------------------------------------------
-
-Rule = Callable[[Session, dt.date], list[Message]]
-DAILY_RULES: tuple[Rule, ...] = (
-    follow_ups_due,
-    overdue_escalations,
-    pd_days_tomorrow,
-    share_prompts,
-    term_changes,
-    mind_checks,
-)
-
-
-def local(at: dt.datetime) -> dt.datetime:
-    """`at` in the organisation's time zone (a naive moment is read as local time)."""
-    tz = get_settings().tz
-    return at.replace(tzinfo=tz) if at.tzinfo is None else at.astimezone(tz)
-
-
-def due_messages(session: Session, at: dt.datetime) -> list[Message]:
-    moment = local(at)
-    day, time = moment.date(), moment.time().replace(tzinfo=None)
-    messages: list[Message] = []
-    settings, calendar = get_settings(), organisation_calendar(session)
-    if calendar.is_working_day(day) and time >= settings.reminders_at:
-        for rule in DAILY_RULES:
-            messages.extend(rule(session, day))
-    if calendar.starts_the_week(day) and time >= settings.digest_at:
-        messages.extend(weekly_digests(session, day))
-    return messages
-
-
-def run_due(session: Session, *, at: dt.datetime) -> list[Created]:
-    """Create every notification due by `at` that does not exist yet; return those created."""
-    return send(session, due_messages(session, at))
-
-
-def latest_scheduled(now: dt.datetime, *, at: dt.time, weekdays: frozenset[int]) -> dt.datetime:
-    """The latest moment of a daily schedule (`at` on `weekdays`) at or before `now`."""
-    moment = local(now)
-    day = moment.date()
-    while True:
-        candidate = dt.datetime.combine(day, at, tzinfo=moment.tzinfo)
-        if day.weekday() in weekdays and candidate <= moment:
-            return candidate
-        day -= dt.timedelta(days=1)
-
-
-def catch_up_moment(now: dt.datetime, *, at: dt.time, weekdays: frozenset[int]) -> dt.datetime:
-    """The moment a scheduled run stands for: now on the day it was due; for a run caught up
-    after midnight (downtime, at most a day late) the end of the day it was due."""
-    due = latest_scheduled(now, at=at, weekdays=weekdays)
-    moment = local(now)
-    if due.date() == moment.date():
-        return moment
-    return dt.datetime.combine(due.date(), dt.time(23, 59, 59), tzinfo=due.tzinfo)
