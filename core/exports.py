@@ -12,7 +12,7 @@ from core.access import Actor
 from core.calendar import organisation_calendar
 from core.clock import utcnow
 from core.csvio import write_csv
-from core.pd_planning import PdDayRead
+from core.pd.days import PdDayRead
 from core.rotations.outcomes import own_or_coach
 from core.rotations.terms import get_term, hosting
 

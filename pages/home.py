@@ -7,7 +7,7 @@ from core.clock import today
 from core.home import organisation_glance, person_changes, team_glance, weekly_trend
 from core.learning import most_helpful, pd_day_to_share
 from core.models import Role
-from core.pd_planning import my_pd_days
+from core.pd.days import my_pd_days
 from ui.state import actor, db
 from ui.widgets import glance_frame, metric_cards, team_bar_figure, trend_figure
 

@@ -8,7 +8,7 @@ from core.clock import today
 from core.exports import pd_days_ics
 from core.learning import last_next_time
 from core.models import PdPurpose
-from core.pd_planning import my_pd_days, my_requests, request_dates, set_goal
+from core.pd.days import my_pd_days, my_requests, request_dates, set_goal
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
 

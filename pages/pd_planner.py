@@ -7,16 +7,8 @@ import streamlit as st
 from core.access import Purpose, teams_for
 from core.clock import today
 from core.exports import pd_days_csv, pd_days_ics
-from core.pd_planning import (
-    PlanSettings,
-    check_move,
-    coverage,
-    list_team_days,
-    move,
-    plan_period,
-    publish,
-    unpublish,
-)
+from core.pd.days import check_move, list_team_days, move, unpublish
+from core.pd.planning import PlanSettings, coverage, plan_period, publish
 from core.seasons import quarter_of
 from ui.pd import by_agent_frame, by_day_frame, coverage_figure
 from ui.pd_settings import render_planning_inputs

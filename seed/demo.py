@@ -268,7 +268,7 @@ def _seed_pd_days(
         PdStatus,
         StaffingOverride,
     )
-    from core.pd_planning import PlanSettings, plan_period, publish
+    from core.pd.planning import PlanSettings, plan_period, publish
 
     start, end = quarter_of(today)
     weekdays = list(organisation_calendar(session).days(start, end))

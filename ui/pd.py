@@ -8,7 +8,8 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.pd_planning import CoverageCell, PdDayRead
+from core.pd.days import PdDayRead
+from core.pd.planning import CoverageCell
 
 
 def coverage_figure(cells: Sequence[CoverageCell]) -> go.Figure:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.access import Actor
 from core.imports import import_leave
-from core.pd_planning import add_blackout, set_floor
+from core.pd.constraints import add_blackout, set_floor
 from ui.forms import SaveOnceForm
 from ui.state import db
 

@@ -13,7 +13,8 @@ from core.cli import main
 from core.config import SettingsError, get_settings
 from core.errors import AccessDenied, InvalidInput
 from core.models import CoachingNote, PdDay, Role
-from core.pd_planning import PlanSettings, plan_period, request_dates
+from core.pd.days import request_dates
+from core.pd.planning import PlanSettings, plan_period
 from core.reminders.schedule import run_due
 from tests.conftest import actor_of, make_person, make_team
 

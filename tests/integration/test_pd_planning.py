@@ -12,18 +12,16 @@ from core.errors import AccessDenied, InvalidInput, StaleEdit
 from core.exports import pd_days_ics
 from core.imports import import_leave
 from core.models import Blackout, Leave, PdDay, PdPurpose, PdStatus, Role
-from core.pd_planning import (
-    PlanSettings,
+from core.pd.days import (
     check_move,
     list_team_days,
     move,
     my_pd_days,
-    plan_period,
-    publish,
     request_dates,
     set_goal,
     unpublish,
 )
+from core.pd.planning import PlanSettings, plan_period, publish
 from tests.conftest import actor_of, make_person, make_team
 
 START, END = dt.date(2027, 1, 4), dt.date(2027, 2, 26)
@@ -250,7 +248,7 @@ def test_leads_add_team_blackouts_and_peak_floors_and_only_managers_organisation
     session: Session, team_setup: dict
 ) -> None:
     from core.models import StaffingOverride
-    from core.pd_planning import add_blackout, set_floor
+    from core.pd.constraints import add_blackout, set_floor
 
     lead, team = team_setup["lead"], team_setup["team"]
     add_blackout(session, actor=lead, date=dt.date(2027, 1, 6), team_id=team.id, reason="Release")

@@ -1,5 +1,5 @@
 """PD-day planning on the organisation's data: build the planner's problem from leave, blackout
-dates, floors, requests and existing days; store drafts; move, publish, export.
+dates, floors, requests and existing days; store drafts; publish; the teams' coverage.
 
 Published days are pinned when re-planning; drafts are passed as `previous` so that a re-plan
 moves as few of them as it can. A published day that new leave or a new blackout has made
@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, delete, select
@@ -19,13 +18,12 @@ from sqlmodel import Session, col, delete, select
 from core.access import Actor, require_planner
 from core.calendar import WorkCalendar, organisation_calendar
 from core.clock import today, utcnow
-from core.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
+from core.errors import InvalidInput, NotFound
 from core.models import (
     Blackout,
     Leave,
     NotificationKind,
     PdDay,
-    PdPurpose,
     PdRequest,
     PdStatus,
     Person,
@@ -87,20 +85,6 @@ class PlanOutcome:
     plan_run_id: int | None
 
 
-@dataclass(frozen=True)
-class PdDayRead:
-    id: int
-    person_id: int
-    person_name: str
-    team_id: int | None
-    team_name: str
-    date: dt.date
-    status: PdStatus
-    purpose: str
-    goal: str
-    version: int
-
-
 @dataclass
 class _Context:
     """Everything the planner needs about some teams and a period, read once."""
@@ -120,7 +104,7 @@ def _dates(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def _load(session: Session, settings: PlanSettings) -> _Context:
+def load_context(session: Session, settings: PlanSettings) -> _Context:
     teams = {
         t.id: t
         for t in session.exec(select(Team).where(col(Team.id).in_(settings.team_ids))).all()
@@ -202,7 +186,7 @@ def _agent_key(person: Person) -> str:
     return f"{person.name} (#{person.id})"
 
 
-def _problem(settings: PlanSettings, ctx: _Context) -> tuple[PdProblem, dict[str, Person]]:
+def build_problem(settings: PlanSettings, ctx: _Context) -> tuple[PdProblem, dict[str, Person]]:
     teams = tuple(
         PdTeam(
             id=team.name,
@@ -249,7 +233,7 @@ def _problem(settings: PlanSettings, ctx: _Context) -> tuple[PdProblem, dict[str
 def stale_published_days(settings: PlanSettings, ctx: _Context) -> list[StalePublished]:
     """Published days the planner could not keep: name each, with the rule it now breaks."""
     stale = []
-    problem, keys = _problem(settings, ctx)
+    problem, keys = build_problem(settings, ctx)
     pd_teams = {t.id: t for t in problem.teams}
     agents = {keys[a.id].id: a for a in problem.agents}
     fixed = sorted((d for d in ctx.days if d.status in FIXED), key=lambda d: (d.person_id, d.date))
@@ -286,7 +270,7 @@ def plan_period(
     """Run the planner for some teams and a period; on success the drafts are replaced."""
     settings.check()
     require_planner(actor, settings.team_ids)
-    ctx = _load(session, settings)
+    ctx = load_context(session, settings)
     if not ctx.agents:
         raise InvalidInput("The chosen teams have no active agents to plan for.")
     stale = stale_published_days(settings, ctx)
@@ -305,7 +289,7 @@ def plan_period(
     if stale:
         run.result = json.dumps({"stale": [s.reason for s in stale]})
         return PlanOutcome("blocked", [], stale, 0, 0, None, None, 0.0, run.id)
-    problem, keys = _problem(settings, ctx)
+    problem, keys = build_problem(settings, ctx)
     plan = plan_pd_days(problem, time_limit=time_limit)
     run.status = PlanStatus(plan.status)
     run.result = json.dumps(plan.to_json() | {"assignments": len(plan.assignments)})
@@ -344,56 +328,6 @@ def plan_period(
         plan.solve_seconds,
         run.id,
     )
-
-
-def _read(day: PdDay, people: dict[int, Person], teams: dict[int, Team]) -> PdDayRead:
-    person = people[day.person_id]
-    assert day.id is not None
-    team = teams.get(person.team_id) if person.team_id else None
-    return PdDayRead(
-        day.id,
-        day.person_id,
-        person.name,
-        person.team_id,
-        team.name if team else "",
-        day.date,
-        PdStatus(day.status),
-        day.purpose or "",
-        day.goal,
-        day.version,
-    )
-
-
-def list_team_days(session: Session, *, actor: Actor, settings: PlanSettings) -> list[PdDayRead]:
-    """Draft, published and completed days of the teams in the period, by date."""
-    require_planner(actor, settings.team_ids)
-    rows = session.exec(
-        select(PdDay, Person)
-        .join(Person, col(Person.id) == PdDay.person_id)
-        .where(
-            col(Person.team_id).in_(settings.team_ids),
-            PdDay.date >= settings.start,
-            PdDay.date <= settings.end,
-        )
-        .where(col(PdDay.status).in_(ACTIVE))
-        .order_by(col(PdDay.date), col(Person.name))
-    ).all()
-    teams = {t.id: t for t in session.exec(select(Team)).all() if t.id}
-    people = {p.id: p for _, p in rows if p.id}
-    return [_read(day, people, teams) for day, _ in rows]
-
-
-def my_pd_days(session: Session, *, actor: Actor) -> list[PdDayRead]:
-    """The actor's own published and completed PD days (drafts are the lead's until published)."""
-    rows = session.exec(
-        select(PdDay)
-        .where(PdDay.person_id == actor.id, col(PdDay.status).in_(FIXED))
-        .order_by(col(PdDay.date))
-    ).all()
-    me = session.get(Person, actor.id)
-    assert me is not None and me.id is not None
-    teams = {t.id: t for t in session.exec(select(Team)).all() if t.id}
-    return [_read(d, {me.id: me}, teams) for d in rows]
 
 
 def publish(session: Session, *, actor: Actor, settings: PlanSettings) -> int:
@@ -435,137 +369,6 @@ def publish(session: Session, *, actor: Actor, settings: PlanSettings) -> int:
     return len(drafts)
 
 
-def _day_for_planner(
-    session: Session, actor: Actor, pd_day_id: int, expected_version: int | None
-) -> tuple[PdDay, Person]:
-    day = session.get(PdDay, pd_day_id)
-    if day is None:
-        raise NotFound(f"There is no PD day with id {pd_day_id}.")
-    person = session.get(Person, day.person_id)
-    assert person is not None and person.team_id is not None
-    require_planner(actor, [person.team_id])
-    if expected_version is not None and day.version != expected_version:
-        raise StaleEdit(
-            "This PD day was changed by someone else since you opened it; reload and try again."
-        )
-    return day, person
-
-
-def unpublish(session: Session, *, actor: Actor, pd_day_id: int) -> None:
-    """Take a published day back to draft (e.g. when new leave makes it impossible)."""
-    day, _ = _day_for_planner(session, actor, pd_day_id, None)
-    if day.status != PdStatus.PUBLISHED:
-        raise InvalidInput("Only a published PD day can be unpublished.")
-    day.status = PdStatus.DRAFT
-    day.version += 1
-    session.add(day)
-
-
-def _gap_for(session: Session, day: PdDay) -> int:
-    run = session.get(PlanRun, day.plan_run_id) if day.plan_run_id else None
-    return run.min_gap_days if run else DEFAULT_GAP
-
-
-def check_move(session: Session, *, actor: Actor, pd_day_id: int, new_date: dt.date) -> list[str]:
-    """Every rule a move of this PD day to `new_date` would break (empty: the move is fine).
-    The rules are the planner's own (`PdProblem`), asked of the team on that one day."""
-    day, person = _day_for_planner(session, actor, pd_day_id, None)
-    assert person.team_id is not None and person.id is not None
-    gap = _gap_for(session, day)
-    one_day = PlanSettings(new_date, new_date, (person.team_id,), min_gap_days=gap)
-    ctx = _load(session, one_day)
-    problem, keys = _problem(one_day, ctx)
-    team = problem.teams[0]
-    agent = next((a for a in problem.agents if keys[a.id].id == person.id), None)
-    problems = []
-    closed = problem.why_not_plannable(team, new_date)
-    if closed is not None:
-        reason = next(
-            (
-                b.reason
-                for b in session.exec(select(Blackout).where(Blackout.date == new_date)).all()
-                if "blackout" in closed and b.reason and b.team_id in (None, person.team_id)
-            ),
-            "",
-        )
-        problems.append(f"{new_date:%d %b} {closed}" + (f" ({reason})." if reason else "."))
-    if agent is not None and (away := problem.why_not_available(agent, new_date)):
-        problems.append(f"{person.name}'s PD day on {new_date:%d %b} {away}.")
-    others = session.exec(
-        select(col(PdDay.date)).where(
-            PdDay.person_id == person.id, PdDay.id != day.id, col(PdDay.status).in_(ACTIVE)
-        )
-    ).all()
-    for other in problem.too_close(new_date, others):
-        problems.append(
-            f"{person.name} has another PD day on {other:%d %b}, closer than {gap} days."
-        )
-    if closed is None:
-        on_pd = sum(1 for d in ctx.days if d.date == new_date and d.id != day.id)
-        members = [a for a in problem.agents if a.team == team.id]
-        if short := problem.why_short(team, members, new_date, on_pd + 1):
-            problems.append(f"{short}.")
-    return problems
-
-
-def move(
-    session: Session, *, actor: Actor, pd_day_id: int, new_date: dt.date, expected_version: int
-) -> None:
-    day, _ = _day_for_planner(session, actor, pd_day_id, expected_version)
-    problems = check_move(session, actor=actor, pd_day_id=pd_day_id, new_date=new_date)
-    if problems:
-        raise InvalidInput("This move breaks a rule: " + " ".join(problems), problems)
-    day.date = new_date
-    day.version += 1
-    day.updated_at = utcnow()
-    session.add(day)
-
-
-def set_goal(
-    session: Session, *, actor: Actor, pd_day_id: int, purpose: PdPurpose, goal: str
-) -> None:
-    """An agent chooses the purpose of their own PD day and says what they want from it."""
-    day = session.get(PdDay, pd_day_id)
-    if day is None or day.person_id != actor.id:
-        raise AccessDenied("You can only set the goal of your own PD days.")
-    if len(goal) > 1000:
-        raise InvalidInput("A goal can have at most 1,000 characters.")
-    day.purpose = purpose
-    day.goal = goal.strip()
-    day.version += 1
-    session.add(day)
-
-
-def request_dates(session: Session, *, actor: Actor, dates: Iterable[dt.date]) -> int:
-    """Dates an agent would like: they become `preferred` in the next plan."""
-    if actor.role is not Role.AGENT:
-        raise AccessDenied("Only agents request PD dates for themselves.")
-    wanted = sorted(set(dates))
-    if any(d <= today() for d in wanted):
-        raise InvalidInput("Request dates after today.")
-    calendar = organisation_calendar(session)
-    for wish in wanted:
-        closed = calendar.closed_because(wish)
-        if closed is not None:
-            raise InvalidInput(f"PD days are on working days: {closed}.")
-    existing = set(
-        session.exec(select(col(PdRequest.date)).where(PdRequest.person_id == actor.id)).all()
-    )
-    new = [PdRequest(person_id=actor.id, date=d) for d in wanted if d not in existing]
-    session.add_all(new)
-    return len(new)
-
-
-def my_requests(session: Session, *, actor: Actor) -> list[dt.date]:
-    return list(
-        session.exec(
-            select(col(PdRequest.date))
-            .where(PdRequest.person_id == actor.id, PdRequest.date > today())
-            .order_by(col(PdRequest.date))
-        ).all()
-    )
-
-
 @dataclass(frozen=True)
 class CoverageCell:
     team: str
@@ -580,8 +383,8 @@ def coverage(session: Session, *, actor: Actor, settings: PlanSettings) -> list[
     """Team × working day: who is on the phones against the floor, with leave and PD days (the
     floor and the closed days are the planner's own, from `PdProblem`)."""
     require_planner(actor, settings.team_ids)
-    ctx = _load(session, settings)
-    problem, keys = _problem(settings, ctx)
+    ctx = load_context(session, settings)
+    problem, keys = build_problem(settings, ctx)
     members: dict[str, list[PdAgent]] = defaultdict(list)
     for agent in problem.agents:
         members[agent.team].append(agent)
@@ -599,41 +402,3 @@ def coverage(session: Session, *, actor: Actor, settings: PlanSettings) -> list[
             margin = None if blocked else available - pd - floor
             cells.append(CoverageCell(team.id, day, margin, len(mine) - available, pd, floor))
     return cells
-
-
-def add_blackout(
-    session: Session, *, actor: Actor, date: dt.date, team_id: int | None, reason: str
-) -> None:
-    """A day without PD days: for one team (its planners) or organisation-wide (managers)."""
-    if team_id is None:
-        if not actor.sees_everyone:
-            raise AccessDenied("Only managers set organisation-wide blackout dates.")
-    else:
-        require_planner(actor, [team_id])
-    if len(reason) > 200:
-        raise InvalidInput("A reason can have at most 200 characters.")
-    clash = session.exec(
-        select(Blackout).where(
-            Blackout.date == date,
-            Blackout.team_id == team_id if team_id else col(Blackout.team_id).is_(None),
-        )
-    ).first()
-    if clash is not None:
-        raise InvalidInput(f"{date:%d %b %Y} is already a blackout date.")
-    session.add(Blackout(date=date, team_id=team_id, reason=reason.strip()))
-
-
-def set_floor(
-    session: Session, *, actor: Actor, team_id: int, date: dt.date, min_staffed: int
-) -> None:
-    """The team's floor on one date (a forecast peak), replacing its default floor that day."""
-    require_planner(actor, [team_id])
-    if min_staffed < 0:
-        raise InvalidInput("A floor cannot be negative.")
-    row = session.exec(
-        select(StaffingOverride).where(
-            StaffingOverride.team_id == team_id, StaffingOverride.date == date
-        )
-    ).first() or StaffingOverride(team_id=team_id, date=date, min_staffed=min_staffed)
-    row.min_staffed = min_staffed
-    session.add(row)

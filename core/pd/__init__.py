@@ -1,0 +1,1 @@
+"""PD days on the organisation's data: planning, the days themselves, and the planner's inputs."""
