@@ -171,7 +171,7 @@ def _prefixed(path: str, error: InvalidInput) -> InvalidInput:
 
 
 def cmd_coaching_effect(args: argparse.Namespace) -> int:
-    from core.growth import coaching_effects, read_notes_csv, read_observations_csv
+    from core.growth.statistics import coaching_effects, read_notes_csv, read_observations_csv
 
     try:
         observations = read_observations_csv(_read_bytes(args.observations))
@@ -191,7 +191,7 @@ def cmd_coaching_effect(args: argparse.Namespace) -> int:
 
 
 def cmd_trend_flags(args: argparse.Namespace) -> int:
-    from core.growth import read_observations_csv, trend_flags
+    from core.growth.statistics import read_observations_csv, trend_flags
     from core.models import METRICS
 
     if args.metric not in METRICS:

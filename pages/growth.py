@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.clock import today
 from core.coaching import acknowledge
-from core.growth_view import growth_data
+from core.growth.agent import growth_data
 from core.models import METRICS, Role
 from core.org import list_people
 from core.quality import list_evaluations

@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.clock import today
 from core.csvio import write_csv
-from core.growth_analytics import visible_teams
+from core.growth.teams import visible_teams
 from core.models import METRICS
 from ui.analytics import (
     data_version,

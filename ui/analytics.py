@@ -11,9 +11,9 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from core import growth_analytics as ga
 from core.access import load_actor
 from core.data_version import current
+from core.growth import teams as ga
 from ui.state import db
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.growth_view import TARGETS, GrowthData
+from core.growth.agent import TARGETS, GrowthData
 from core.models import METRICS
 
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.follow_ups import follow_up_status, is_overdue
-from core.growth_analytics import falling_agents
+from core.growth.teams import falling_agents
 from core.models import LearningShare, NotificationKind, PdDay, Person, Role, Team
 from core.notifications import Message, active_people, message_to
 from core.reminders.rules import LIVE_PD

@@ -19,7 +19,7 @@ from core.coaching import (
     write_note,
 )
 from core.errors import AccessDenied, InvalidInput, StaleEdit
-from core.growth_view import growth_data
+from core.growth.agent import growth_data
 from core.models import Observation
 from core.quality import DEFAULT_FORM, list_evaluations, record_evaluation, save_scorecard
 from tests.conftest import TODAY, actor_of

@@ -11,7 +11,7 @@ from sqlmodel import Session, SQLModel, select
 
 from core.access import load_actor
 from core.data_version import FEEDS_CACHED_READS, current
-from core.growth_analytics import Scope, coaching_effect_tables, team_growth
+from core.growth.teams import Scope, coaching_effect_tables, team_growth
 from core.models import (
     AuthSession,
     Kudos,

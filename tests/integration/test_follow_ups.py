@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from core.access import load_actor
 from core.coaching import coaching_queue
 from core.follow_ups import follow_up_status, is_overdue
-from core.growth_analytics import Scope, coverage, team_growth
+from core.growth.teams import Scope, coverage, team_growth
 from core.models import CoachingNote, Person, Role, Team
 from core.reminders.digest import team_weeks
 from seed.demo import seed_demo

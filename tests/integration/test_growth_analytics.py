@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from core.access import load_actor
 from core.data_version import current
 from core.errors import AccessDenied
-from core.growth_analytics import Scope, coaching_effect_tables, team_growth, visible_teams
+from core.growth.teams import Scope, coaching_effect_tables, team_growth, visible_teams
 from core.models import Person, Team
 from seed.demo import seed_demo
 from tests.conftest import TODAY

@@ -1,6 +1,6 @@
 """Team and organisation growth: trends, distributions, who needs a check-in, coaching
 coverage and effect, development activity. Aggregation happens in SQL; the statistics are the
-plain functions of core.growth. Leads see the teams they lead, managers every team."""
+plain functions of core.growth.statistics. Leads see the teams they lead, managers every team."""
 
 from __future__ import annotations
 
@@ -16,7 +16,13 @@ from sqlmodel import Session, col, func, select
 from core.access import Actor, Purpose, require_teams, teams_for
 from core.clock import today
 from core.follow_ups import follow_up_status
-from core.growth import NoteEffect, TrendFlag, aggregate_effects, coaching_effects, trend_flags
+from core.growth.statistics import (
+    NoteEffect,
+    TrendFlag,
+    aggregate_effects,
+    coaching_effects,
+    trend_flags,
+)
 from core.models import (
     METRICS,
     Assignment,
