@@ -1,0 +1,162 @@
+"""Demo coaching: a scorecard, recent evaluations, coaching notes with follow-ups, and known
+coaching effects planted in the QA history for the growth pages to find."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from sqlmodel import Session
+
+from core.models import Person, Team
+from core.observations import bulk_insert_observations
+
+TO_TRY = (
+    (
+        "qa_score",
+        "Opening and empathy",
+        "Use the customer's name and acknowledge the situation before troubleshooting.",
+    ),
+    (
+        "fcr",
+        "Resolution",
+        "Before closing, ask whether anything else is unresolved and set one clear next step.",
+    ),
+    ("aht_seconds", "", "Use the new order-lookup shortcut instead of the three-screen search."),
+    (
+        "repeat_contact_rate",
+        "Resolution",
+        "Offer to check back in tomorrow instead of ending with good luck.",
+    ),
+    (
+        "csat",
+        "Opening and empathy",
+        "Summarise what you will do and by when, in the customer's words.",
+    ),
+)
+
+
+def seed_coaching(
+    session: Session,
+    teams: list[Team],
+    agents: list[Person],
+    today: dt.date,
+    rng: np.random.Generator,
+) -> None:
+    """A scorecard, recent evaluations, and coaching notes with follow-ups (some overdue)."""
+    import json
+
+    from core.models import CoachingNote, Evaluation, FollowUp, Scorecard
+    from core.quality import DEFAULT_FORM, parse_definition, score_answers
+
+    leads = {t.id: t.lead_id for t in teams}
+    card = Scorecard(family="Voice quality", version=1, definition=json.dumps(DEFAULT_FORM))
+    session.add(card)
+    session.flush()
+    sections = parse_definition(DEFAULT_FORM)
+    evaluations = []
+    for person in agents:
+        for week in range(int(rng.integers(1, 4))):
+            answers = [
+                [
+                    ("yes" if rng.random() < 0.9 else "no")
+                    if q.kind == "yes_no"
+                    else int(rng.integers(3, 6))
+                    for q in s.questions
+                ]
+                for s in sections
+            ]
+            result = score_answers(sections, answers)
+            evaluations.append(
+                Evaluation(
+                    agent_id=person.id,
+                    evaluator_id=leads[person.team_id],
+                    scorecard_id=card.id,
+                    interaction_ref=f"CALL-{int(rng.integers(10000, 99999))}",
+                    channel="phone",
+                    date=today - dt.timedelta(days=7 * week + int(rng.integers(0, 5))),
+                    answers=json.dumps(answers),
+                    score=result.score,
+                    critical_failed=result.critical_failed,
+                )
+            )
+    session.add_all(evaluations)
+    session.flush()
+    bulk_insert_observations(
+        session,
+        [
+            (e.agent_id, e.date, "qa_score", e.score, "evaluation", f"seed-evaluation-{e.id}")
+            for e in evaluations
+        ],
+    )
+    notes = []
+    for person in agents:
+        for _ in range(int(rng.integers(0, 4))):
+            metric, section, to_try = TO_TRY[
+                0 if rng.random() < 0.5 else int(rng.integers(1, len(TO_TRY)))
+            ]
+            day = today - dt.timedelta(days=int(rng.integers(1, 300)))
+            recent = (today - day).days < 21
+            follow = day + dt.timedelta(days=int(rng.integers(1, 10)))
+            notes.append(
+                CoachingNote(
+                    agent_id=person.id,
+                    coach_id=leads[person.team_id],
+                    date=day,
+                    focus_metric=metric,
+                    focus_section=section,
+                    went_well="Calm tone and accurate notes on the account.",
+                    to_try=to_try,
+                    actions="Try it on five calls this week; I'll check back in with you.",
+                    follow_up_date=follow if recent else None,
+                    closed=not recent,
+                )
+            )
+    session.add_all(notes)
+    session.flush()
+    _plant_coaching_effects(session, notes, rng)
+    session.add_all(
+        FollowUp(
+            note_id=n.id,
+            date=n.date + dt.timedelta(days=7),
+            outcome="Tried it on most calls; customers noticed.",
+            next_step="Keep it up.",
+            closes=True,
+            by_id=n.coach_id,
+        )
+        for n in notes
+        if n.closed
+    )
+
+
+PLANTED_QA_EFFECTS = (
+    0.0,
+    3.0,
+    6.0,
+)  # points: some coaching does nothing, some helps a little, some more
+
+
+def _plant_coaching_effects(session: Session, notes: list, rng: np.random.Generator) -> None:
+    """Known effects for the growth pages to find: after a QA-focused note, the agent's QA
+    scores for 60 days move by 0, 3 or 6 points (noise and the season are already there)."""
+    from sqlalchemy import text
+
+    statement = text(
+        "UPDATE observation SET value = MIN(100, value + :lift) WHERE person_id = :person "
+        "AND metric = 'qa_score' AND date >= :first AND date <= :last"
+        if session.get_bind().dialect.name == "sqlite"
+        else "UPDATE observation SET value = LEAST(100, value + :lift) WHERE person_id = :person "
+        "AND metric = 'qa_score' AND date >= :first AND date <= :last"
+    )
+    params = [
+        {
+            "lift": lift,
+            "person": n.agent_id,
+            "first": n.date,
+            "last": n.date + dt.timedelta(days=59),
+        }
+        for n in notes
+        if n.focus_metric == "qa_score" and (lift := float(rng.choice(PLANTED_QA_EFFECTS))) > 0
+    ]
+    if params:
+        session.execute(statement, params)
