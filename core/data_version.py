@@ -56,5 +56,7 @@ FEEDS_CACHED_READS: tuple[type[SQLModel], ...] = (
 
 @event.listens_for(OrmSession, "after_flush")
 def _bump_after_writes(session: OrmSession, _context: Any) -> None:
-    if any(isinstance(o, FEEDS_CACHED_READS) for o in (*session.new, *session.dirty, *session.deleted)):
+    if any(
+        isinstance(o, FEEDS_CACHED_READS) for o in (*session.new, *session.dirty, *session.deleted)
+    ):
         bump(session)
