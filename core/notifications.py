@@ -65,8 +65,11 @@ KINDS: dict[NotificationKind, Kind] = {
         Kind(NotificationKind.ROTATION_PUBLISHED, "A rotation of mine was published"),
         Kind(NotificationKind.SHARE_HIDDEN, "A learning share of mine was hidden"),
         Kind(
-            NotificationKind.WEEKLY_DIGEST, "The Monday digest of my team(s)", email_by_default=True
+            NotificationKind.WEEKLY_DIGEST,
+            "The weekly digest of my team(s), on the week's first working day",
+            email_by_default=True,
         ),
+        Kind(NotificationKind.INTERESTS_REFRESH, "Rank my rotation interests for the next term"),
     )
 }
 

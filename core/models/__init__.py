@@ -2,6 +2,7 @@
 
 from core.models.auth import AuthSession
 from core.models.calendar import ClosureDay
+from core.models.draft import FormDraft
 from core.models.learning import (
     Kudos,
     LearningShare,
@@ -56,6 +57,7 @@ from core.models.stamp import DataVersion
 
 __all__ = [
     "ClosureDay",
+    "FormDraft",
     "EmailState",
     "Notification",
     "NotificationKind",

@@ -30,6 +30,7 @@ class NotificationKind(StrEnum):
     ROTATION_PUBLISHED = "rotation_published"
     SHARE_HIDDEN = "share_hidden"
     WEEKLY_DIGEST = "weekly_digest"
+    INTERESTS_REFRESH = "interests_refresh"
 
 
 class EmailState(StrEnum):

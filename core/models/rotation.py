@@ -64,6 +64,7 @@ class Interest(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True)
     department_id: int = Field(foreign_key="department.id")
     rank: int = Field(ge=1)
+    updated_at: dt.datetime = Field(default_factory=utcnow)  # when the agent last ranked them
 
 
 class Assignment(SQLModel, table=True):

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from sqlalchemy.exc import IntegrityError, StatementError
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from core.coaching import NoteInput, notes_about, write_note
 from core.db import alembic_config, make_engine
@@ -213,3 +213,30 @@ def test_notification_kinds_are_one_enum() -> None:
     from core.notifications import KINDS
 
     assert set(KINDS) == set(NotificationKind)
+
+
+def test_every_enum_member_is_allowed_by_the_database(committed_url: str) -> None:
+    """A new enum member needs a migration that widens its CHECK constraint; this names the
+    column when one is missing."""
+    from core.models.types import StrEnumType
+
+    engine = make_engine(committed_url)
+    try:
+        inspector = sa.inspect(engine)
+        missing = []
+        for table in SQLModel.metadata.sorted_tables:
+            for column in table.columns:
+                if not isinstance(column.type, StrEnumType):
+                    continue
+                checks = {
+                    c["name"]: c["sqltext"] for c in inspector.get_check_constraints(table.name)
+                }
+                text = checks.get(f"ck_{table.name}_{column.name}", "")
+                missing += [
+                    f"{table.name}.{column.name}={m.value}"
+                    for m in column.type.enum
+                    if f"'{m.value}'" not in text
+                ]
+        assert not missing, missing
+    finally:
+        engine.dispose()
