@@ -8,7 +8,7 @@ import datetime as dt
 import numpy as np
 from sqlmodel import Session
 
-from core.models import Person, Team
+from core.models import Channel, CoachingNote, Person, Team, id_of
 from core.observations import bulk_insert_observations
 
 TO_TRY = (
@@ -46,13 +46,14 @@ def seed_coaching(
     """A scorecard, recent evaluations, and coaching notes with follow-ups (some overdue)."""
     import json
 
-    from core.models import CoachingNote, Evaluation, FollowUp, Scorecard
+    from core.models import Evaluation, FollowUp, Scorecard
     from core.quality import DEFAULT_FORM, parse_definition, score_answers
 
-    leads = {t.id: t.lead_id for t in teams}
+    leads = {t.id: lead for t in teams if (lead := t.lead_id) is not None}
     card = Scorecard(family="Voice quality", version=1, definition=json.dumps(DEFAULT_FORM))
     session.add(card)
     session.flush()
+    card_id = id_of(card)
     sections = parse_definition(DEFAULT_FORM)
     evaluations = []
     for person in agents:
@@ -69,11 +70,11 @@ def seed_coaching(
             result = score_answers(sections, answers)
             evaluations.append(
                 Evaluation(
-                    agent_id=person.id,
+                    agent_id=id_of(person),
                     evaluator_id=leads[person.team_id],
-                    scorecard_id=card.id,
+                    scorecard_id=card_id,
                     interaction_ref=f"CALL-{int(rng.integers(10000, 99999))}",
-                    channel="phone",
+                    channel=Channel.PHONE,
                     date=today - dt.timedelta(days=7 * week + int(rng.integers(0, 5))),
                     answers=json.dumps(answers),
                     score=result.score,
@@ -100,7 +101,7 @@ def seed_coaching(
             follow = day + dt.timedelta(days=int(rng.integers(1, 10)))
             notes.append(
                 CoachingNote(
-                    agent_id=person.id,
+                    agent_id=id_of(person),
                     coach_id=leads[person.team_id],
                     date=day,
                     focus_metric=metric,
@@ -117,7 +118,7 @@ def seed_coaching(
     _plant_coaching_effects(session, notes, rng)
     session.add_all(
         FollowUp(
-            note_id=n.id,
+            note_id=id_of(n),
             date=n.date + dt.timedelta(days=7),
             outcome="Tried it on most calls; customers noticed.",
             next_step="Keep it up.",
@@ -136,7 +137,9 @@ PLANTED_QA_EFFECTS = (
 )  # points: some coaching does nothing, some helps a little, some more
 
 
-def _plant_coaching_effects(session: Session, notes: list, rng: np.random.Generator) -> None:
+def _plant_coaching_effects(
+    session: Session, notes: list[CoachingNote], rng: np.random.Generator
+) -> None:
     """Known effects for the growth pages to find: after a QA-focused note, the agent's QA
     scores for 60 days move by 0, 3 or 6 points (noise and the season are already there)."""
     from sqlalchemy import text

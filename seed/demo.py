@@ -108,7 +108,7 @@ def seed_demo(
         return Person(
             name=name,
             email=email,
-            role=role.value,
+            role=role,
             team_id=team.id if team else None,
             hire_date=today - dt.timedelta(days=int(years_in * 365)),
             password_hash=demo_hash if email in _demo_emails() else None,

@@ -8,7 +8,7 @@ import datetime as dt
 import numpy as np
 from sqlmodel import Session, select
 
-from core.models import Person
+from core.models import Person, id_of
 
 TOPICS = (
     (
@@ -70,7 +70,16 @@ def seed_learning(
     months of mind checks."""
     import json
 
-    from core.models import Kudos, LearningShare, MindCheck, PdDay, Pledge, PledgeStatus, Visibility
+    from core.models import (
+        Kudos,
+        LearningShare,
+        MindAnswer,
+        MindCheck,
+        PdDay,
+        Pledge,
+        PledgeStatus,
+        Visibility,
+    )
     from core.pledges import TEMPLATES
 
     shares = []
@@ -81,10 +90,10 @@ def seed_learning(
         for _ in range(int(rng.integers(0, 3))):
             title, tags, learned, worked = TOPICS[int(rng.integers(0, len(TOPICS)))]
             created = today - dt.timedelta(days=int(rng.integers(0, 120)))
-            pd_day = days.get(person.id)
+            pd_day = days.get(id_of(person))
             shares.append(
                 LearningShare(
-                    author_id=person.id,
+                    author_id=id_of(person),
                     title=title,
                     learned=f"{learned[0].upper()}{learned[1:]}.",
                     worked=f"{worked[0].upper()}{worked[1:]}.",
@@ -93,9 +102,7 @@ def seed_learning(
                     else "",
                     next_time=NEXT_TIME[int(rng.integers(0, len(NEXT_TIME)))],
                     tags=tags,
-                    visibility=(
-                        Visibility.ORGANISATION if rng.random() < 0.4 else Visibility.TEAM
-                    ).value,
+                    visibility=Visibility.ORGANISATION if rng.random() < 0.4 else Visibility.TEAM,
                     pd_day_id=pd_day.id if pd_day and rng.random() < 0.5 else None,
                     created_at=dt.datetime.combine(created, dt.time(12), dt.UTC),
                 )
@@ -105,9 +112,9 @@ def seed_learning(
     kudos = set()
     for share in shares:
         for _ in range(int(rng.integers(0, 4))):
-            reader = agents[int(rng.integers(0, len(agents)))].id
+            reader = id_of(agents[int(rng.integers(0, len(agents)))])
             if reader != share.author_id:
-                kudos.add((share.id, reader, share.created_at))
+                kudos.add((id_of(share), reader, share.created_at))
     session.add_all(Kudos(share_id=s, person_id=r, created_at=c) for s, r, c in kudos)
     from core.calendar import organisation_calendar
 
@@ -129,11 +136,11 @@ def seed_learning(
         start = today - dt.timedelta(days=int(rng.integers(30, 150)))
         signed = status not in (PledgeStatus.DRAFT,)
         pledge = Pledge(
-            agent_id=person.id,
-            mentor_id=mentor.id,
+            agent_id=id_of(person),
+            mentor_id=id_of(mentor),
             commitments=json.dumps(list(TEMPLATES[: int(rng.integers(2, 6))])),
             start_date=start,
-            status=status.value,
+            status=status,
             agent_signed_at=dt.datetime.combine(start, dt.time(9), dt.UTC) if signed else None,
             mentor_signed_at=dt.datetime.combine(start, dt.time(15), dt.UTC)
             if signed and status is not PledgeStatus.AWAITING_MENTOR
@@ -149,10 +156,10 @@ def seed_learning(
                     answer = rng.choice(["kept", "kept", "kept", "partly", "slipped"])
                     checks.append(
                         MindCheck(
-                            pledge_id=pledge.id,
-                            agent_id=person.id,
+                            pledge_id=id_of(pledge),
+                            agent_id=id_of(person),
                             date=day,
-                            answer=str(answer),
+                            answer=MindAnswer(str(answer)),
                             note="Took a breath before replying."
                             if answer != "kept" and rng.random() < 0.3
                             else "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Protocol
 
 from sqlmodel import Field, SQLModel
 
@@ -55,8 +56,15 @@ class Person(SQLModel, table=True):
     version: int = Field(default=1)
 
 
-def id_of(row: Team | Person) -> int:
-    """The id of a row read from the database (SQLModel types it `int | None` before insert)."""
+class _HasId(Protocol):
+    """Any table row: SQLModel types the primary key `int | None` until the row is flushed."""
+
+    @property
+    def id(self) -> int | None: ...
+
+
+def id_of(row: _HasId) -> int:
+    """The id of a row read from the database or flushed (SQLModel types it `int | None`)."""
     assert row.id is not None
     return row.id
 
