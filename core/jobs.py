@@ -152,6 +152,9 @@ def start_scheduler(engine: Engine, **scheduler_options: Any) -> BackgroundSched
                 spec.id, func=spec.func, misfire_grace_time=spec.misfire_grace_time
             )
             scheduler.reschedule_job(spec.id, trigger=spec.trigger)
+    # The pick-up runs once at start too: what is due by now (a first start at 10:00 on a
+    # working day) is in the inbox at once, not after the first interval.
+    scheduler.modify_job("pick-up", next_run_time=clock.now_local())
     scheduler.resume()
     log.info("scheduler started: %s", ", ".join(j.id for j in scheduler.get_jobs()))
     return scheduler

@@ -33,8 +33,10 @@ ESCALATE_AFTER_WORKING_DAYS = 2
 ESCALATION_LOOKBACK_DAYS = 7
 
 
-def _when(day: dt.date, reference: dt.date) -> str:
-    return "today" if day == reference else f"on {day:%A %-d %B}"
+def _when(day: dt.date) -> str:
+    """The day in words, never "today": a reminder is read later than it is made (a run caught up
+    after downtime on Monday for a Friday, an inbox opened days later)."""
+    return f"on {day:%A %-d %B}"
 
 
 # --- coaching follow-ups ------------------------------------------------------------------------
@@ -54,7 +56,7 @@ def follow_ups_due(session: Session, day: dt.date) -> list[Message]:
         agent, coach = people.get(n.agent_id), people.get(n.coach_id)
         if agent is None or coach is None or n.follow_up_date is None:
             continue
-        when = _when(n.follow_up_date, day)
+        when = _when(n.follow_up_date)
         promise = n.to_try or n.actions
         messages.append(
             message_to(

@@ -91,7 +91,7 @@ def test_a_follow_up_due_today_reaches_the_coach_and_the_agent_once(
     assert of_kind(run_due(session, at=at(MONDAY, 16, 0)), "follow_up_due") == []
     coach_view = inbox(session, actor=actor_of(session, org["red_lead"]))
     due = [n for n in coach_view if n.kind == "follow_up_due"]
-    assert due[0].title == f"Check back in with {org['red_agent'].name} today"
+    assert due[0].title == f"Check back in with {org['red_agent'].name} on {MONDAY:%A %-d %B}"
     assert (due[0].page, due[0].query) == ("coaching", {"agent": str(org["red_agent"].id)})
 
 
@@ -429,7 +429,7 @@ def test_the_schedule_and_working_days_follow_the_settings(
     assert of_kind(run_due(session, at=at(day(4), 9)), "follow_up_due") == []  # not Friday now
     assert of_kind(run_due(session, at=at(saturday, 8, 29)), "follow_up_due") == []
     (due,) = of_kind(run_due(session, at=at(saturday, 8, 30)), "follow_up_due")
-    assert due.title.endswith(" today")
+    assert due.title.endswith(f" on {saturday:%A %-d %B}")
 
 
 @pytest.mark.parametrize("value", ["weekdays", "mon-funday", ""])
