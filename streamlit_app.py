@@ -23,7 +23,7 @@ else:
     from ui.state import (
         NEXT_PAGE_KEY,
         current_login,
-        logout,
+        log_out_and_restart,
         render_cookie_clear,
         render_cookie_sync,
     )
@@ -38,20 +38,22 @@ else:
     if login is None:
         # Every page is registered (hidden) so a deep link is remembered and served after login.
         page = st.navigation(pages_for(None), position="hidden")
-        if page.url_path not in ("", "login"):  # the default (login) page has an empty url path
+        if page.url_path not in (
+            "",
+            "login",
+            "logout",
+        ):  # the default (login) page has an empty url path
             # ... with its query (an e-mailed reminder's link names the agent and itself)
             st.session_state[NEXT_PAGE_KEY] = (page.url_path, st.query_params.to_dict())
             st.switch_page(login_page())
         run_page(page)
     else:
         titles = {"inbox": inbox_title(login.actor)}
-        page = st.navigation(pages_for(login.actor.role, titles=titles), position="top")
+        pages = pages_for(
+            login.actor.role, titles=titles, me=login.actor.name, log_out=log_out_and_restart
+        )
+        page = st.navigation(pages, position="top")
         render_cookie_sync()
-        with st.sidebar:
-            st.markdown(f"Signed in as **{login.actor.name}** · {login.actor.role.label}")
-            if st.button("Log out", icon=":material/logout:"):
-                logout()
-                st.rerun()
         if login.must_change_password:
             st.title("Choose a new password")
             render_password_change(forced=True)

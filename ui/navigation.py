@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
@@ -160,26 +161,55 @@ LOGIN_PAGE = "login.py"
 
 
 def pages_for(
-    role: Role | None, *, titles: dict[str, str] | None = None
+    role: Role | None,
+    *,
+    titles: dict[str, str] | None = None,
+    me: str = "Me",
+    log_out: Callable[[], None] | None = None,
 ) -> dict[str, list[st.Page]]:
     """The navigation of `role`; `titles` replaces some pages' titles (by url path), such as the
-    inbox with its unread count.
+    inbox with its unread count. The "Me" section is named `me` (the person's name: who is
+    signed in, without a sidebar) and ends with "Log out", which runs `log_out`.
 
     Logged out (None): the login page first and default, then every other page, so that a deep
     link resolves to its page; the app remembers it and shows the login page instead.
+    Logged in, My day is the root page, and /home (typed, bookmarked) opens it too.
     """
-    sections: dict[str, list[st.Page]] = {"Headway": [login_page()]} if role is None else {}
+    sections: dict[str, list[st.Page]] = (
+        {"Headway": [login_page(), _after_log_out()]}
+        if role is None
+        else {"": [st.Page(_open_my_day, title="My day", url_path="home", visibility="hidden")]}
+    )
     for section, file, title, icon, url_path, roles in PAGE_TABLE:
         if role is None or role in roles:
+            my_day = role is not None and file == "home.py"
             page = st.Page(
                 PAGES_DIR / file,
                 title=(titles or {}).get(url_path, title),
                 icon=icon,
-                url_path=url_path,
-                default=role is not None and file == "home.py",
+                # My day is the root page; its own address (/home) is the hidden entry above.
+                url_path="my_day" if my_day else url_path,
+                default=my_day,
             )
-            sections.setdefault(section, []).append(page)
+            sections.setdefault(me if section == "Me" else section, []).append(page)
+    if role is not None and log_out is not None:
+        sections[me].append(
+            st.Page(log_out, title="Log out", icon=":material/logout:", url_path="logout")
+        )
     return sections
+
+
+def _after_log_out() -> st.Page:
+    """Logged out, the address of "Log out" (still in the browser) shows the login page."""
+    return st.Page(_open_login, title="Log in", url_path="logout", visibility="hidden")
+
+
+def _open_login() -> None:
+    st.switch_page(login_page())
+
+
+def _open_my_day() -> None:
+    st.switch_page(PAGES_DIR / "home.py")
 
 
 def login_page() -> st.Page:

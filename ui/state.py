@@ -114,6 +114,12 @@ def logout() -> None:
         st.session_state[LOGGED_OUT_KEY] = token
 
 
+def log_out_and_restart() -> None:
+    """The "Log out" entry of the navigation: end the session, then show the login page."""
+    logout()
+    st.rerun()
+
+
 def render_cookie_clear() -> None:
     """After a logout, have the browser drop the cookie."""
     _ask_browser_until_confirmed(LOGGED_OUT_KEY, stored=False, route="/auth/logout")

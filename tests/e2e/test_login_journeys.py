@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from core.models import Role
@@ -30,6 +32,7 @@ def test_each_demo_user_sees_exactly_their_roles_navigation_and_an_accessible_ho
     for section, _, title, _, _, roles in PAGE_TABLE:
         if DEMO_USERS[email] in roles:
             sections.setdefault(section, []).append(title)
+    sections["Me"].append("Log out")  # the person's own menu ends with it
     expected = [title for titles in sections.values() for title in titles]
     assert nav_labels(page) == expected
     assert page.locator("h1").first.inner_text().startswith("My day")
@@ -45,8 +48,15 @@ def test_a_reload_keeps_the_user_logged_in_and_logout_ends_it(page, app_url: str
     page.reload()
     settle(page)
     assert "Teams overview" in nav_labels(page)
+    page.goto(f"{app_url}/home")  # My day's own address (typed or bookmarked) opens it
+    settle(page)
+    page.get_by_role("heading", name=re.compile(r"^My day")).wait_for()
     with page.expect_response("**/auth/logout"):
-        page.get_by_role("button", name="Log out").click()
+        # The first menu of the top navigation bears the person's name and ends with Log out.
+        me = page.locator("[data-testid='stTopNavSection']").first
+        assert me.inner_text().strip() == "Morgan Manager"
+        me.click()
+        page.locator("[data-testid='stTopNavDropdownLink']").filter(has_text="Log out").click()
         page.get_by_role("button", name="Log in").wait_for()
     assert all(c["name"] != "headway_session" for c in page.context.cookies())
     page.reload()
