@@ -11,18 +11,7 @@ from sqlalchemy import event, text
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, SQLModel
 
-from core.models import (
-    Assignment,
-    ClosureDay,
-    CoachingNote,
-    FollowUp,
-    LearningShare,
-    Observation,
-    PdDay,
-    Person,
-    Team,
-    Term,
-)
+from core import models as m
 
 
 def bump(session: Session | OrmSession) -> None:
@@ -41,16 +30,8 @@ def current(session: Session) -> int:
 # run) leaves it, so those caches are not thrown away for nothing and the busy tables do not queue
 # on the stamp's row. A test checks the list against the SQL those reads run.
 FEEDS_CACHED_READS: tuple[type[SQLModel], ...] = (
-    Assignment,
-    ClosureDay,
-    CoachingNote,
-    FollowUp,
-    LearningShare,
-    Observation,
-    PdDay,
-    Person,
-    Team,
-    Term,
+    *(m.Assignment, m.ClosureDay, m.CoachingNote, m.FollowUp, m.LearningShare),
+    *(m.Observation, m.PdDay, m.Person, m.Team, m.Term),
 )
 
 
