@@ -37,7 +37,7 @@ for pd_day in upcoming:
     with st.container(border=True):
         st.markdown(f"**{pd_day.date:%A %d %B %Y}**")
         if pd_day.id in reasons:
-            st.caption(f"**Why this day.** {reasons[pd_day.id]}")
+            st.text(f"Why this day: {reasons[pd_day.id]}")  # names are shown as typed
         purposes = list(PdPurpose)
         current = PdPurpose(pd_day.purpose) if pd_day.purpose else PdPurpose.LEARN
         with SaveOnceForm(f"my_pd_goal_{pd_day.id}") as goal_form:

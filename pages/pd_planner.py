@@ -53,9 +53,9 @@ if cover.uniform:  # a one-colour chart would say nothing: the sentence says it 
     st.info(cover.summary)
 else:
     st.plotly_chart(coverage_figure(cover))
-    st.caption(cover.summary + " Hover over a day for its figures.")
+    st.text(cover.summary + " Hover over a day for its figures.")  # as typed: names, reasons
 if cover.closed:
-    st.caption("Closed, no PD days: " + "; ".join(cover.closed) + ".")
+    st.text("Closed, no PD days: " + "; ".join(cover.closed) + ".")
 render_planning_inputs(me, {t: teams[t] for t in chosen}, settings.start)
 
 if cover.cannot_fit:

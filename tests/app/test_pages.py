@@ -223,7 +223,7 @@ def test_a_lead_plans_next_quarter_reviews_and_publishes_and_the_agent_sees_the_
         h.value for h in at.subheader
     ]
     assert len(at.get("plotly_chart")) == 1
-    assert any(c.value.startswith("Tightest day: ") for c in at.caption)
+    assert any(t.value.startswith("Tightest day: ") for t in at.text)
     [why] = at.table
     reasons = list(why.value["Why this day"])
     assert len(reasons) == 30 and all(" on the phones on " in r for r in reasons), reasons[:3]
