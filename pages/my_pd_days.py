@@ -1,13 +1,12 @@
 """My PD days (agent): upcoming and past days, my goal for each, dates I would like, my calendar."""
 
-import datetime as dt
-
 import streamlit as st
 
 from core.clock import today
 from core.exports import pd_days_ics
 from core.learning import last_next_time
 from core.models import PdPurpose
+from core.pd.coverage import why_my_days
 from core.pd.days import my_pd_days, my_requests, request_dates, set_goal
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
@@ -22,6 +21,7 @@ st.markdown(
 with db() as session:
     days = my_pd_days(session, actor=me)
     next_time = last_next_time(session, actor=me)
+    reasons = why_my_days(session, actor=me)
 upcoming = [d for d in days if d.date >= day]
 past = [d for d in days if d.date < day]
 
@@ -36,6 +36,8 @@ if not upcoming:
 for pd_day in upcoming:
     with st.container(border=True):
         st.markdown(f"**{pd_day.date:%A %d %B %Y}**")
+        if pd_day.id in reasons:
+            st.text(f"Why this day: {reasons[pd_day.id]}")  # names are shown as typed
         purposes = list(PdPurpose)
         current = PdPurpose(pd_day.purpose) if pd_day.purpose else PdPurpose.LEARN
         with SaveOnceForm(f"my_pd_goal_{pd_day.id}") as goal_form:
@@ -81,14 +83,14 @@ if days:
 st.subheader("Dates I would like")
 st.markdown("Requested dates become your preferred dates the next time your team lead plans.")
 with SaveOnceForm("my_pd_request") as request_form:
-    wish = st.date_input(
-        "A date I would like", value=None, min_value=day + dt.timedelta(days=1), format="YYYY-MM-DD"
-    )
-    if request_form.submitted("Request this date") and wish is not None:
+    # No min_value: the browser would turn a past date red and send nothing; core refuses it
+    # with the date and the rule, and the form keeps what was typed.
+    wish = st.date_input("A date I would like", value=None, format="YYYY-MM-DD")
+    if request_form.submitted("Request this date"):
         request_form.save(
             request_dates,
             actor=me,
-            dates=[wish],
+            dates=[wish] if wish is not None else [],
             done=lambda added: "Requested." if added else "You had already requested that date.",
         )
 with db() as session:

@@ -7,10 +7,11 @@ import streamlit as st
 from core.access import Purpose, teams_for
 from core.clock import today
 from core.exports import pd_days_csv, pd_days_ics
+from core.pd.coverage import coverage, why_these_days
 from core.pd.days import check_move, list_team_days, move, unpublish
-from core.pd.planning import PlanSettings, coverage, plan_period, publish
+from core.pd.planning import PlanSettings, plan_period, publish
 from core.seasons import quarter_of
-from ui.pd import by_agent_frame, by_day_frame, coverage_figure
+from ui.pd import by_agent_frame, by_day_frame, coverage_figure, reasons_frame
 from ui.pd_settings import render_planning_inputs
 from ui.state import actor, db
 from ui.widgets import pick_many
@@ -45,12 +46,27 @@ settings = PlanSettings(period[0], period[1], tuple(chosen), int(per_agent), int
 
 settings.check()
 with db() as session:
-    cells = coverage(session, actor=me, settings=settings)
+    cover = coverage(session, actor=me, settings=settings)
     days = list_team_days(session, actor=me, settings=settings)
-st.plotly_chart(coverage_figure(cells))
+    reasons = why_these_days(session, actor=me, settings=settings)
+if cover.uniform:  # a one-colour chart would say nothing: the sentence says it all
+    st.info(cover.summary)
+else:
+    st.plotly_chart(coverage_figure(cover))
+    st.text(cover.summary + " Hover over a day for its figures.")  # as typed: names, reasons
+if cover.closed:
+    st.text("Closed, no PD days: " + "; ".join(cover.closed) + ".")
 render_planning_inputs(me, {t: teams[t] for t in chosen}, settings.start)
 
-if st.button("Plan PD days", type="primary", icon=":material/auto_awesome:", key="pd_plan"):
+if cover.cannot_fit:
+    st.warning(cover.cannot_fit)
+if st.button(
+    "Plan PD days",
+    type="primary",
+    icon=":material/auto_awesome:",
+    key="pd_plan",
+    disabled=cover.cannot_fit is not None,
+):
     with st.status("Planning PD days for every agent…", expanded=True) as status:
         st.write(
             f"{len(chosen)} team(s), {settings.start:%d %b} to {settings.end:%d %b %Y}; published days stay put."
@@ -77,9 +93,10 @@ st.subheader(
 if not days:
     st.info("No PD days in this period yet: press “Plan PD days” to propose a fair plan.")
     st.stop()
-by_agent, by_day = st.tabs(["By agent", "By day"])
+by_agent, by_day, why = st.tabs(["By agent", "By day", "Why these dates"])
 by_agent.dataframe(by_agent_frame(days), hide_index=True)
 by_day.dataframe(by_day_frame(days), hide_index=True)
+why.table(reasons_frame(days, reasons), hide_index=True, border="horizontal")  # wraps sentences
 
 with st.expander("Move or unpublish a PD day"):
     movable = [d for d in days if d.status.value in ("draft", "published")]

@@ -3,46 +3,75 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.pd.coverage import Coverage
 from core.pd.days import PdDayRead
-from core.pd.planning import CoverageCell
+
+CLOSED_GREY = "#bdbdbd"
 
 
-def coverage_figure(cells: Sequence[CoverageCell]) -> go.Figure:
-    frame = pd.DataFrame([c.__dict__ for c in cells])
-    margin = frame.pivot(index="team", columns="date", values="margin")
-    hover = frame.assign(
-        text=[
-            "blackout date"
-            if c.margin is None
-            else f"{c.margin:+d} against a floor of {c.floor}<br>{c.on_leave} on leave · {c.on_pd} on a PD day"
-            for c in cells
-        ]
-    ).pivot(index="team", columns="date", values="text")
+def coverage_figure(coverage: Coverage) -> go.Figure:
+    """Team × working weekday, coloured by agents above the floor (red under it, white at it,
+    blue above); closed days grey, each cell's hover text a sentence."""
+    frame = pd.DataFrame([c.__dict__ for c in coverage.cells])
+    frame["label"] = [f"{d:%a %d %b}" for d in frame["date"]]
+    frame["closed_z"] = [1.0 if c.closed is not None else None for c in coverage.cells]
+    labels = list(dict.fromkeys(frame.sort_values("date")["label"]))
+
+    def grid(column: str) -> pd.DataFrame:
+        return frame.pivot(index="team", columns="label", values=column)[labels]
+
+    margin, note, closed = grid("margin"), grid("note"), grid("closed_z")
+    hover = "<b>%{y} · %{x}</b><br>%{customdata}<extra></extra>"
     figure = go.Figure(
-        go.Heatmap(
-            z=margin.values.astype(float),
-            x=[f"{d:%a %d %b}" for d in margin.columns],
-            y=list(margin.index),
-            text=hover.values,
-            hovertemplate="%{y} · %{x}<br>%{text}<extra></extra>",
-            colorscale=[[0, "#b2182b"], [0.5, "#f7f7f7"], [1, "#2166ac"]],
-            zmid=0,
-            colorbar={"title": "on phones<br>minus floor"},
-            xgap=1,
-            ygap=1,
-        )
+        [
+            go.Heatmap(
+                z=margin.values.astype(float),
+                x=labels,
+                y=list(margin.index),
+                customdata=note.values,
+                hovertemplate=hover,
+                colorscale=[[0, "#b2182b"], [0.5, "#f7f7f7"], [1, "#2166ac"]],
+                zmid=0,
+                colorbar={"title": {"text": "agents above<br>the floor"}},
+                xgap=1,
+                ygap=1,
+            ),
+            go.Heatmap(
+                z=closed.values.astype(float),
+                x=labels,
+                y=list(closed.index),
+                customdata=note.values,
+                hovertemplate=hover,
+                colorscale=[[0, CLOSED_GREY], [1, CLOSED_GREY]],
+                showscale=False,
+                xgap=1,
+                ygap=1,
+            ),
+        ]
     )
+    if coverage.closed:  # a legend entry for the grey cells (a heatmap has none of its own)
+        figure.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker={"color": CLOSED_GREY, "symbol": "square", "size": 12},
+                name="closed: no PD days (holiday, closure or blackout)",
+            )
+        )
     figure.update_layout(
-        height=max(240, 28 * len(margin.index) + 120),
+        height=max(260, 28 * len(margin.index) + 150),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        title="Coverage: agents on the phones minus the floor (grey gaps: blackout dates)",
-        plot_bgcolor="#d9d9d9",
+        title="Coverage: agents on the phones above each day's floor",
+        plot_bgcolor="white",
         xaxis={"type": "category", "nticks": 20},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        showlegend=True,
     )
     return figure
 
@@ -69,5 +98,21 @@ def by_day_frame(days: Sequence[PdDayRead]) -> pd.DataFrame:
         [
             {"Date": f"{day:%a %d %b %Y}", "Away": len(names), "Agents": ", ".join(names)}
             for day, names in sorted(rows.items())
+        ]
+    )
+
+
+def reasons_frame(days: Sequence[PdDayRead], reasons: Mapping[int, str]) -> pd.DataFrame:
+    """One row per PD day: who, when, and why the day is on that date."""
+    return pd.DataFrame(
+        [
+            {
+                "Date": f"{d.date:%a %d %b %Y}",
+                "Agent": d.person_name,
+                "Team": d.team_name,
+                "Status": d.status.value,
+                "Why this day": reasons.get(d.id, ""),
+            }
+            for d in sorted(days, key=lambda d: (d.date, d.person_name))
         ]
     )

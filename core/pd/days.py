@@ -187,8 +187,13 @@ def request_dates(session: Session, *, actor: Actor, dates: Iterable[dt.date]) -
     if actor.role is not Role.AGENT:
         raise AccessDenied("Only agents request PD dates for themselves.")
     wanted = sorted(set(dates))
-    if any(d <= today() for d in wanted):
-        raise InvalidInput("Request dates after today.")
+    if not wanted:
+        raise InvalidInput("Choose the date you would like, then request it.")
+    now = today()
+    for wish in wanted:
+        if wish <= now:
+            when = "is today" if wish == now else "has passed"
+            raise InvalidInput(f"Choose a date after today: {wish:%-d %b %Y} {when}.")
     calendar = organisation_calendar(session)
     for wish in wanted:
         closed = calendar.closed_because(wish)

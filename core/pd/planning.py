@@ -86,7 +86,7 @@ class PlanOutcome:
 
 
 @dataclass
-class _Context:
+class PlanContext:
     """Everything the planner needs about some teams and a period, read once."""
 
     teams: dict[int, Team]
@@ -98,13 +98,15 @@ class _Context:
     days: list[PdDay]
     requests: dict[int, set[dt.date]]
     calendar: WorkCalendar
+    # Why a blackout date was set, by (team id or None for the whole organisation, date).
+    blackout_reasons: dict[tuple[int | None, dt.date], str]
 
 
 def _dates(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def load_context(session: Session, settings: PlanSettings) -> _Context:
+def load_context(session: Session, settings: PlanSettings) -> PlanContext:
     teams = {
         t.id: t
         for t in session.exec(select(Team).where(col(Team.id).in_(settings.team_ids))).all()
@@ -133,9 +135,11 @@ def load_context(session: Session, settings: PlanSettings) -> _Context:
         )
     org_blackout: set[dt.date] = set()
     team_blackout: dict[int, set[dt.date]] = defaultdict(set)
+    blackout_reasons: dict[tuple[int | None, dt.date], str] = {}
     for b in session.exec(
         select(Blackout).where(Blackout.date >= settings.start, Blackout.date <= settings.end)
     ).all():
+        blackout_reasons[(b.team_id, b.date)] = b.reason
         if b.team_id is None:
             org_blackout.add(b.date)
         else:
@@ -169,7 +173,7 @@ def load_context(session: Session, settings: PlanSettings) -> _Context:
         )
     ).all():
         requests[r.person_id].add(r.date)
-    return _Context(
+    return PlanContext(
         teams,
         agents,
         leave,
@@ -179,6 +183,7 @@ def load_context(session: Session, settings: PlanSettings) -> _Context:
         days,
         requests,
         organisation_calendar(session),
+        blackout_reasons,
     )
 
 
@@ -186,7 +191,7 @@ def _agent_key(person: Person) -> str:
     return f"{person.name} (#{person.id})"
 
 
-def build_problem(settings: PlanSettings, ctx: _Context) -> tuple[PdProblem, dict[str, Person]]:
+def build_problem(settings: PlanSettings, ctx: PlanContext) -> tuple[PdProblem, dict[str, Person]]:
     teams = tuple(
         PdTeam(
             id=team.name,
@@ -230,7 +235,33 @@ def build_problem(settings: PlanSettings, ctx: _Context) -> tuple[PdProblem, dic
     return problem, keys
 
 
-def stale_published_days(settings: PlanSettings, ctx: _Context) -> list[StalePublished]:
+def why_settings_cannot_fit(problem: PdProblem) -> str | None:
+    """One sentence saying what to change when the period cannot hold `pd_days_per_agent` PD days
+    `min_gap_days` apart for anyone, even with nobody on leave (the days it can hold are the
+    planner's own count, `PdProblem.most_pd_days`); None when the settings can fit."""
+    k, gap = problem.pd_days_per_agent, problem.min_gap_days
+    fits = {team.id: problem.most_pd_days(team) for team in problem.teams}
+    if not fits or min(fits.values()) >= k:
+        return None
+    fit = min(fits.values())
+    length = (problem.end - problem.start).days + 1
+    where = ""
+    if len(set(fits.values())) > 1:
+        tightest = sorted(t for t, n in fits.items() if n == fit)
+        where = f" for team {tightest[0]} (with its blackout dates)"
+    days = "PD day" if fit == 1 else "PD days"
+    if gap > 1:
+        return (
+            f"A {length}-day period fits at most {fit} {days} per agent {gap} days apart{where}; "
+            "choose a longer period, fewer PD days or a shorter gap."
+        )
+    return (
+        f"A {length}-day period has only {fit} working day(s) open for PD days{where}, fewer than "
+        f"the {k} PD days each agent should get; choose a longer period or fewer PD days."
+    )
+
+
+def stale_published_days(settings: PlanSettings, ctx: PlanContext) -> list[StalePublished]:
     """Published days the planner could not keep: name each, with the rule it now breaks."""
     stale = []
     problem, keys = build_problem(settings, ctx)
@@ -267,12 +298,17 @@ def stale_published_days(settings: PlanSettings, ctx: _Context) -> list[StalePub
 def plan_period(
     session: Session, *, actor: Actor, settings: PlanSettings, time_limit: float = 30.0
 ) -> PlanOutcome:
-    """Run the planner for some teams and a period; on success the drafts are replaced."""
+    """Run the planner for some teams and a period; on success the drafts are replaced.
+    Settings no period could meet are refused first, before published days are blamed."""
     settings.check()
     require_planner(actor, settings.team_ids)
     ctx = load_context(session, settings)
     if not ctx.agents:
         raise InvalidInput("The chosen teams have no active agents to plan for.")
+    problem, keys = build_problem(settings, ctx)
+    cannot_fit = why_settings_cannot_fit(problem)
+    if cannot_fit is not None:
+        raise InvalidInput(cannot_fit)
     stale = stale_published_days(settings, ctx)
     run = PlanRun(
         start=settings.start,
@@ -289,7 +325,6 @@ def plan_period(
     if stale:
         run.result = json.dumps({"stale": [s.reason for s in stale]})
         return PlanOutcome("blocked", [], stale, 0, 0, None, None, 0.0, run.id)
-    problem, keys = build_problem(settings, ctx)
     plan = plan_pd_days(problem, time_limit=time_limit)
     run.status = PlanStatus(plan.status)
     run.result = json.dumps(plan.to_json() | {"assignments": len(plan.assignments)})
@@ -367,38 +402,3 @@ def publish(session: Session, *, actor: Actor, settings: PlanSettings) -> int:
         ],
     )
     return len(drafts)
-
-
-@dataclass(frozen=True)
-class CoverageCell:
-    team: str
-    date: dt.date
-    margin: int | None  # agents on the phones minus the floor; None on a blackout or weekend
-    on_leave: int
-    on_pd: int
-    floor: int
-
-
-def coverage(session: Session, *, actor: Actor, settings: PlanSettings) -> list[CoverageCell]:
-    """Team × working day: who is on the phones against the floor, with leave and PD days (the
-    floor and the closed days are the planner's own, from `PdProblem`)."""
-    require_planner(actor, settings.team_ids)
-    ctx = load_context(session, settings)
-    problem, keys = build_problem(settings, ctx)
-    members: dict[str, list[PdAgent]] = defaultdict(list)
-    for agent in problem.agents:
-        members[agent.team].append(agent)
-    pd_count: dict[tuple[str, dt.date], int] = defaultdict(int)
-    team_of = {keys[a.id].id: a.team for a in problem.agents}
-    for pd_day in ctx.days:
-        pd_count[(team_of[pd_day.person_id], pd_day.date)] += 1
-    cells = []
-    for team in sorted(problem.teams, key=lambda t: t.id):
-        mine = members[team.id]
-        for day in ctx.calendar.days(settings.start, settings.end):
-            available, floor = problem.available(mine, day), problem.floor(team, day)
-            pd = pd_count[(team.id, day)]
-            blocked = problem.why_not_plannable(team, day) is not None
-            margin = None if blocked else available - pd - floor
-            cells.append(CoverageCell(team.id, day, margin, len(mine) - available, pd, floor))
-    return cells

@@ -107,6 +107,13 @@ class PdProblem:
         """The agent's other PD days closer than the gap to `day`."""
         return sorted(o for o in others if o != day and abs((o - day).days) < self.min_gap_days)
 
+    def most_pd_days(self, team: PdTeam, days: Iterable[dt.date] | None = None) -> int:
+        """Rules 1 and 3 together: the most PD days one agent can have on `days` (default: the
+        team's plannable days) when they must be `min_gap_days` apart."""
+        return _max_days_with_gap(
+            sorted(self.plannable_days(team) if days is None else days), self.min_gap_days
+        )
+
     # Rule 4 (`rule_staffing_floor`): PD days leave at least the floor on the phones.
     def floor(self, team: PdTeam, day: dt.date) -> int:
         """The team's floor that day: a dated override, else its default."""
@@ -487,7 +494,7 @@ def explain_by_counting(problem: PdProblem, team: PdTeam, agents: list[PdAgent])
         conflicts.append(Conflict(team.id, None, full or days, reason))
     for a in agents:
         free = [d for d in days if d not in a.unavailable]
-        fit = _max_days_with_gap(free, problem.min_gap_days)
+        fit = problem.most_pd_days(team, free)
         if fit < k:
             conflicts.append(
                 Conflict(

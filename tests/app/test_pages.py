@@ -212,17 +212,48 @@ def test_a_lead_plans_next_quarter_reviews_and_publishes_and_the_agent_sees_the_
     at = app_as("lead@example.com", PAGES["pd_planner"])
     assert at.date_input(key="pd_period").value == (dt.date(2027, 1, 1), dt.date(2027, 3, 31))
     assert any("No PD days in this period yet" in i.value for i in at.info)
+    # Next quarter has no leave or PD day yet: a sentence says so instead of a one-colour chart.
+    assert any(
+        i.value.startswith("Every open day from 1 Jan to 31 Mar 2027 has") for i in at.info
+    ), texts(at)
+    assert not at.get("plotly_chart")
     at.button(key="pd_plan").click().run()
     assert not at.exception
     assert any(h.value.startswith("Review: 30 draft") for h in at.subheader), [
         h.value for h in at.subheader
     ]
+    assert len(at.get("plotly_chart")) == 1
+    assert any(t.value.startswith("Tightest day: ") for t in at.text)
+    [why] = at.table
+    reasons = list(why.value["Why this day"])
+    assert len(reasons) == 30 and all(" on the phones on " in r for r in reasons), reasons[:3]
     at.checkbox(key="pd_publish_confirm").check().run()
     at.button(key="pd_publish").click().run()
     assert any(h.value.startswith("Review: 0 draft and 30 published") for h in at.subheader)
     agent = app_as("agent@example.com", PAGES["my_pd_days"])
     upcoming = [m.value for m in agent.markdown if m.value.startswith("**") and "2027" in m.value]
     assert len(upcoming) == 2
+
+
+def test_settings_no_period_can_meet_are_refused_with_what_to_change(app_as) -> None:
+    at = app_as("lead@example.com", PAGES["pd_planner"])
+    at.number_input(key="pd_per_agent").set_value(6).run()
+    at.number_input(key="pd_gap").set_value(90).run()
+    assert [w.value for w in at.warning] == [
+        "A 90-day period fits at most 1 PD day per agent 90 days apart; choose a longer "
+        "period, fewer PD days or a shorter gap."
+    ]
+    assert at.button(key="pd_plan").disabled
+
+
+def test_a_past_date_request_names_the_date_and_keeps_it_typed(app_as) -> None:
+    at = app_as("agent2@example.com", PAGES["my_pd_days"])
+    wish = at.date_input[-1]
+    wish.set_value(dt.date(2026, 11, 20))
+    submit(at, "my_pd_request", "Request this date")
+    assert [e.value for e in at.error] == ["Choose a date after today: 20 Nov 2026 has passed."]
+    assert at.date_input[-1].value == dt.date(2026, 11, 20)
+    assert not at.success
 
 
 def test_an_agent_requests_a_date_and_sees_it_listed(app_as) -> None:

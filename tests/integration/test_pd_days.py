@@ -105,10 +105,49 @@ def test_new_leave_on_a_published_day_is_named_not_dropped_and_unpublishing_reso
 
 
 def test_an_impossible_plan_is_explained_for_the_team(session: Session, team_setup: dict) -> None:
-    settings = PlanSettings(START, START + dt.timedelta(days=4), (team_setup["team"].id,), 2, 14)
+    # 5 agents, floor 3: 2 away a day over 5 days is 10 slots for 15 PD days.
+    settings = PlanSettings(START, START + dt.timedelta(days=4), (team_setup["team"].id,), 3, 0)
     outcome = plan_period(session, actor=team_setup["lead"], settings=settings)
     assert outcome.status == "infeasible"
     assert any("Red" in c.reason for c in outcome.conflicts)
+
+
+def test_settings_no_period_can_meet_are_refused_before_published_days_are_blamed(
+    session: Session, team_setup: dict
+) -> None:
+    lead, settings = team_setup["lead"], team_setup["settings"]
+    plan_period(session, actor=lead, settings=settings)
+    publish(session, actor=lead, settings=settings)
+    agent = team_setup["agents"][0]
+    day = days_of(session, agent.id)[0]
+    session.add(Leave(person_id=agent.id, start=day.date, end=day.date, kind="sick"))
+    session.flush()  # a published day is now stale, but the settings are the real problem
+    impossible = PlanSettings(START, START + dt.timedelta(days=59), (team_setup["team"].id,), 6, 90)
+    with pytest.raises(InvalidInput) as refusal:
+        plan_period(session, actor=lead, settings=impossible)
+    assert str(refusal.value) == (
+        "A 60-day period fits at most 1 PD day per agent 90 days apart; choose a longer period, "
+        "fewer PD days or a shorter gap."
+    )
+    no_gap = PlanSettings(START, START + dt.timedelta(days=6), (team_setup["team"].id,), 6, 0)
+    with pytest.raises(InvalidInput, match="has only 5 working day"):
+        plan_period(session, actor=lead, settings=no_gap)
+    assert plan_period(session, actor=lead, settings=settings).status == "blocked"  # then stale
+
+
+def test_holidays_and_blackouts_count_against_the_days_a_period_can_hold(
+    session: Session, team_setup: dict
+) -> None:
+    from core.calendar import add_closure
+
+    lead, team = team_setup["lead"], team_setup["team"]
+    week = PlanSettings(START, START + dt.timedelta(days=4), (team.id,), 4, 0)  # Mon-Fri
+    admin = actor_of(session, make_person(session, role=Role.ADMIN, email="admin@example.com"))
+    add_closure(session, actor=admin, date=START, reason="Office move")
+    session.add(Blackout(date=START + dt.timedelta(days=1), team_id=team.id, reason="Release"))
+    session.flush()
+    with pytest.raises(InvalidInput, match="has only 3 working day"):
+        plan_period(session, actor=lead, settings=week)
 
 
 def test_moves_are_checked_against_every_rule(session: Session, team_setup: dict) -> None:
@@ -264,3 +303,77 @@ def test_leads_add_team_blackouts_and_peak_floors_and_only_managers_organisation
     plan_period(session, actor=lead, settings=team_setup["settings"])
     dates = {d.date for d in session.exec(select(PdDay)).all()}
     assert dt.date(2027, 1, 6) not in dates and dt.date(2027, 1, 8) not in dates
+
+
+def test_the_coverage_says_in_words_when_every_day_is_alike_and_names_closed_days(
+    session: Session, team_setup: dict
+) -> None:
+    from core.calendar import add_closure
+    from core.pd.coverage import coverage
+
+    lead, team, settings = team_setup["lead"], team_setup["team"], team_setup["settings"]
+    admin = actor_of(session, make_person(session, role=Role.ADMIN, email="admin@example.com"))
+    add_closure(session, actor=admin, date=START, reason="Office move")
+    session.add(Blackout(date=START + dt.timedelta(days=1), team_id=team.id, reason="Release"))
+    session.flush()
+    before = coverage(session, actor=lead, settings=settings)
+    assert before.uniform and before.summary.startswith(
+        "Every open day from 4 Jan to 26 Feb 2027 has 2 agents above the floor in team Red"
+    )
+    assert before.closed == [
+        "Monday 4 January is a closure day (Office move)",
+        "Tuesday 5 January is a blackout date of team Red (Release)",
+    ]
+    cell = next(c for c in before.cells if c.date == START + dt.timedelta(days=2))
+    assert cell.note == "2 agents above the floor: 5 on the phones, floor 3."
+    assert before.cannot_fit is None
+    plan_period(session, actor=lead, settings=settings)
+    after = coverage(session, actor=lead, settings=settings)
+    assert not after.uniform and after.summary.startswith("Tightest day: ")
+    busy = next(c for c in after.cells if c.on_pd == 1)  # 10 PD days spread one a day
+    assert busy.note == "1 agent above the floor: 4 on the phones, floor 3 (1 on a PD day)."
+
+
+def test_each_pd_day_says_why_it_is_on_its_date(session: Session, team_setup: dict) -> None:
+    from core.pd.coverage import why_my_days, why_these_days
+
+    lead, settings = team_setup["lead"], team_setup["settings"]
+    me = team_setup["agents"][3]
+    wish = dt.date(2027, 2, 3)
+    request_dates(session, actor=actor_of(session, me), dates=[wish])
+    plan_period(session, actor=lead, settings=settings)
+    days = list_team_days(session, actor=lead, settings=settings)
+    reasons = why_these_days(session, actor=lead, settings=settings)
+    assert set(reasons) == {d.id for d in days}
+    wished = next(d for d in days if d.person_id == me.id and d.date == wish)
+    on_pd = sum(1 for d in days if d.date == wish)
+    assert reasons[wished.id].startswith(
+        f"{me.name} asked for it; keeps {5 - on_pd} on the phones on Wed 3 Feb (floor 3)"
+    )
+    # Leave for someone else on every other day of a PD day's week makes it the week's quietest.
+    other = next(d for d in days if d.person_id != me.id and d.date.isocalendar()[1] > 2)
+    colleague = next(a for a in team_setup["agents"] if a.id not in (me.id, other.person_id))
+    monday = other.date - dt.timedelta(days=other.date.weekday())
+    for offset in range(5):
+        day = monday + dt.timedelta(days=offset)
+        if day != other.date:
+            session.add(Leave(person_id=colleague.id, start=day, end=day, kind="annual leave"))
+    session.flush()
+    quiet = why_these_days(session, actor=lead, settings=settings)[other.id]
+    assert "the quietest day of its week for Red" in quiet, quiet
+    publish(session, actor=lead, settings=settings)
+    mine = why_my_days(session, actor=actor_of(session, me))
+    assert mine[wished.id].startswith("Your preferred date; keeps ")
+
+
+def test_a_past_or_missing_date_request_says_what_to_change(
+    session: Session, team_setup: dict
+) -> None:
+    agent = actor_of(session, team_setup["agents"][0])
+    with pytest.raises(InvalidInput) as past:
+        request_dates(session, actor=agent, dates=[dt.date(2026, 11, 20)])
+    assert str(past.value) == "Choose a date after today: 20 Nov 2026 has passed."
+    with pytest.raises(InvalidInput, match="23 Nov 2026 is today"):
+        request_dates(session, actor=agent, dates=[dt.date(2026, 11, 23)])
+    with pytest.raises(InvalidInput, match="Choose the date you would like"):
+        request_dates(session, actor=agent, dates=[])
