@@ -64,9 +64,8 @@ if not any(u.ambassadors for u in overview.by_department):
     )
 else:
     st.markdown(overview.summary)
-    left, right = st.columns([3, 2])
-    left.plotly_chart(choices_figure(overview.by_department))
-    right.dataframe(uptake_frame(overview.by_department), hide_index=True)
+    st.plotly_chart(choices_figure(overview.by_department))
+    st.dataframe(uptake_frame(overview.by_department), hide_index=True)
 st.subheader("Projects by department and status")
 projects = pd.DataFrame(overview.projects, columns=["Department", "Status", "Projects"])
 if projects.empty:

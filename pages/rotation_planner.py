@@ -106,8 +106,16 @@ if not rows:
 st.markdown(review.summary)
 if review.not_placed:
     st.warning(f"{len(review.not_placed)} agent(s) could not be placed:")
-    st.dataframe(pd.DataFrame(review.not_placed, columns=["Agent", "Why"]), hide_index=True)
-st.dataframe(assignment_frame(rows), hide_index=True)
+    st.dataframe(
+        pd.DataFrame(review.not_placed, columns=["Agent", "Why"]),
+        hide_index=True,
+        column_config={"Why": st.column_config.TextColumn(width="large")},
+    )
+st.dataframe(
+    assignment_frame(rows),
+    hide_index=True,
+    column_config={"Why here": st.column_config.TextColumn(width="large")},
+)
 st.plotly_chart(teams_figure(rows))
 
 with st.expander("Change one agent's department"):

@@ -40,7 +40,7 @@ def department_bars(
         height=max(260, 34 * len(departments) + 110),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         title=title,
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "traceorder": "normal"},
     )
     figure.update_xaxes(title="Ambassadors", rangemode="tozero", tick0=0, dtick=1)
     return figure
@@ -89,9 +89,9 @@ def assignment_frame(rows: Sequence[AssignmentRead]) -> pd.DataFrame:
         [
             {
                 "Agent": r.person_name,
-                "Team": r.team_name,
                 "Department": r.department,
                 "Why here": r.why,
+                "Team": r.team_name,
                 "Status": r.status.value,
             }
             for r in rows
