@@ -20,7 +20,8 @@ def department_bars(
     totals: Counter[str] = Counter()
     for department, _, n in counts:
         totals[department] += n
-    departments = sorted(totals, key=lambda d: (totals[d], d))
+    # Plotly draws the first category at the bottom: most ambassadors on top, ties A to Z.
+    departments = sorted(sorted(totals, reverse=True), key=totals.__getitem__)
     figure = go.Figure()
     for group in groups:
         values = {d: n for d, g, n in counts if g == group}
