@@ -66,7 +66,7 @@ with db() as session:
     stuck = without_a_choice(session, actor=me, term_id=term.id, team_ids=chosen)
 with st.expander(
     f"Agents with no choice within reach in {term.name}: {len(stuck)}"
-    if stuck
+    if stuck or not chosen
     else f"Every agent has at least one choice within reach in {term.name}"
 ):
     if stuck:
@@ -75,8 +75,10 @@ with st.expander(
             "elsewhere. Ask them to rank new ones on My rotation before you assign."
         )
         st.dataframe(pd.DataFrame(stuck, columns=["Agent", "Why"]), hide_index=True)
-    else:
+    elif chosen:
         st.markdown("Each agent of these teams has ranked a department they can go to.")
+    else:
+        st.markdown("Choose a team above to see its agents.")
 
 if st.button(
     "Assign rotations",
