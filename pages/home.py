@@ -8,6 +8,7 @@ from core.home import organisation_glance, person_changes, team_glance, weekly_t
 from core.learning import most_helpful, pd_day_to_share
 from core.models import Role
 from core.pd.days import my_pd_days
+from core.rotations.interests import interests_prompt
 from ui.state import actor, db
 from ui.widgets import glance_frame, metric_cards, team_bar_figure, trend_figure
 
@@ -39,6 +40,11 @@ with db() as session:
         if not upcoming:
             st.info(
                 "Nothing scheduled for you yet. Your PD days appear here once your team lead publishes them."
+            )
+        if (prompt := interests_prompt(session, me)) is not None:
+            st.info(prompt)
+            st.page_link(
+                "pages/my_rotation.py", label="Rank my interests", icon=":material/edit_note:"
             )
     elif me.role is Role.TEAM_LEAD:
         mine = teams_for(session, actor=me, purpose=Purpose.LEAD)

@@ -5,7 +5,7 @@ import streamlit as st
 from core.exports import rotation_ics
 from core.models import ProjectStatus
 from core.org import list_departments
-from core.rotations.interests import interests_of, set_interests
+from core.rotations.interests import interests_of, my_interests_check, set_interests
 from core.rotations.outcomes import projects, save_project
 from core.rotations.planning import my_rotations
 from ui.forms import SaveOnceForm
@@ -22,8 +22,19 @@ with db() as session:
     departments = {d.id: d.name for d in list_departments(session)}
     ranked = [name for _, name in interests_of(session, actor=me, person_id=me.id)]
     rotations = my_rotations(session, actor=me)
+    check = my_interests_check(session, actor=me)
 
 st.subheader("Where I would like to go")
+if check is not None and check.needs_refresh:
+    st.warning(
+        f"**Rank your interests for {check.term or 'the next term'}.** {check.advice()}",
+        icon=":material/edit_note:",
+    )
+elif check is not None and check.term is not None and not check.placed:
+    st.caption(
+        f"Your choices count when your team lead assigns {check.term} "
+        f"(starts {check.term_start:%-d %B %Y})."
+    )
 with SaveOnceForm("rot_interests") as interests_form:
     choice = pick_many(
         "Departments, most wanted first",

@@ -10,6 +10,7 @@ from core.rotations.outcomes import record_career_move
 from core.rotations.programme import programme
 from core.rotations.terms import current_term, list_terms, open_next_term
 from ui.forms import SaveOnceForm
+from ui.rotations import choices_figure, uptake_frame
 from ui.state import actor, db
 
 me = actor()
@@ -55,23 +56,16 @@ term = st.selectbox(
 with db() as session:
     overview = programme(session, actor=me, term_id=term.id)
 
-left, right = st.columns(2)
-hosting = pd.DataFrame(overview.by_department, columns=["Department", "Ambassadors", "Capacity"])
-left.plotly_chart(
-    px.bar(
-        hosting, x="Ambassadors", y="Department", orientation="h", title="Ambassadors by department"
+st.subheader(f"Ambassadors in {term.name}")
+if not any(u.ambassadors for u in overview.by_department):
+    st.info(
+        f"No rotations are published for {term.name} yet. Team leads assign and publish them "
+        "on the Rotation planner; they appear here once published."
     )
-)
-met = pd.DataFrame(list(overview.interest_met.items()), columns=["Interest met", "Share"])
-right.plotly_chart(
-    px.bar(
-        met,
-        x="Interest met",
-        y="Share",
-        title="Interest met (share of placed agents)",
-        range_y=[0, 1],
-    )
-)
+else:
+    st.markdown(overview.summary)
+    st.plotly_chart(choices_figure(overview.by_department))
+    st.dataframe(uptake_frame(overview.by_department), hide_index=True)
 st.subheader("Projects by department and status")
 projects = pd.DataFrame(overview.projects, columns=["Department", "Status", "Projects"])
 if projects.empty:

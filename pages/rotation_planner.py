@@ -1,12 +1,19 @@
 """Rotation planner (team lead, manager): capacities, run, review, override, publish."""
 
+import pandas as pd
 import streamlit as st
 
 from core.access import Purpose, teams_for
 from core.rotations.outcomes import set_host_feedback
-from core.rotations.planning import list_assignments, override, publish_rotations, run_rotations
+from core.rotations.planning import (
+    override,
+    publish_rotations,
+    review_assignments,
+    run_rotations,
+    without_a_choice,
+)
 from core.rotations.terms import hosting, list_terms, set_hosting
-from ui.rotations import assignment_frame, sankey_figure
+from ui.rotations import assignment_frame, teams_figure
 from ui.state import actor, db
 from ui.widgets import choose, pick_many
 
@@ -55,6 +62,24 @@ with st.expander("Departments' capacity this term"), db() as session:
                 session, actor=me, term_id=term.id, department_id=h.department_id, capacity=int(new)
             )
 
+with db() as session:
+    stuck = without_a_choice(session, actor=me, term_id=term.id, team_ids=chosen)
+with st.expander(
+    f"Agents with no choice within reach in {term.name}: {len(stuck)}"
+    if stuck or not chosen
+    else f"Every agent has at least one choice within reach in {term.name}"
+):
+    if stuck:
+        st.markdown(
+            "None of their listed departments can be had this term, so they will be placed "
+            "elsewhere. Ask them to rank new ones on My rotation before you assign."
+        )
+        st.dataframe(pd.DataFrame(stuck, columns=["Agent", "Why"]), hide_index=True)
+    elif chosen:
+        st.markdown("Each agent of these teams has ranked a department they can go to.")
+    else:
+        st.markdown("Choose a team above to see its agents.")
+
 if st.button(
     "Assign rotations",
     type="primary",
@@ -66,24 +91,34 @@ if st.button(
         # A refusal marks the status as failed and the page shows why (ui.errors).
         outcome = run_rotations(session, actor=me, term_id=term.id, team_ids=chosen)
         status.update(
-            label=f"{outcome.assigned} agents placed, interest score {outcome.interest_score} "
+            label=f"Placed {outcome.assigned} of {outcome.agents} agents "
             f"({outcome.solve_seconds:.2f} s)",
             state="complete",
         )
-    if outcome.unassigned:
-        st.warning(f"{len(outcome.unassigned)} agent(s) could not be placed:")
-        st.dataframe([{"Agent": a, "Why": r} for a, r in outcome.unassigned], hide_index=True)
 
 with db() as session:
-    rows = list_assignments(session, actor=me, term_id=term.id, team_ids=chosen) if chosen else []
+    review = review_assignments(session, actor=me, term_id=term.id, team_ids=chosen)
     departments = hosting(session, term_id=term.id)
+rows = review.rows
 proposed = [r for r in rows if r.status.value == "proposed"]
 st.subheader(f"Review: {len(proposed)} proposed, {len(rows) - len(proposed)} published")
 if not rows:
     st.info("No assignments for these teams this term yet: press “Assign rotations”.")
     st.stop()
-st.plotly_chart(sankey_figure(rows))
-st.dataframe(assignment_frame(rows), hide_index=True)
+st.markdown(review.summary)
+if review.not_placed:
+    st.warning(f"{len(review.not_placed)} agent(s) could not be placed:")
+    st.dataframe(
+        pd.DataFrame(review.not_placed, columns=["Agent", "Why"]),
+        hide_index=True,
+        column_config={"Why": st.column_config.TextColumn(width="large")},
+    )
+st.dataframe(
+    assignment_frame(rows),
+    hide_index=True,
+    column_config={"Why here": st.column_config.TextColumn(width="large")},
+)
+st.plotly_chart(teams_figure(rows))
 
 with st.expander("Change one agent's department"):
     pick = st.selectbox(

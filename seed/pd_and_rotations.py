@@ -6,9 +6,17 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 
-from core.models import Person, Team, id_of
+from core.models import (
+    Assignment,
+    AssignmentStatus,
+    Department,
+    Interest,
+    Person,
+    Team,
+    id_of,
+)
 from core.seasons import quarter_of
 
 GOALS = (
@@ -123,20 +131,22 @@ def seed_rotations(
     today: dt.date,
     rng: np.random.Generator,
 ) -> None:
-    """Interests, two past terms with projects and host feedback, and the current term published."""
+    """Interests, two past terms with projects and host feedback, the current term published
+    and the next term open. Before each term most agents re-rank two or three departments they
+    have not visited yet, as a programme asks them to; the others keep their old list, so the
+    demo also shows stale and exhausted interests (agent@example.com among them, to show the
+    prompt to rank again)."""
     from core.access import load_actor
-    from core.models import (
-        AmbassadorProject,
-        Assignment,
-        CareerMove,
-        Department,
-        Interest,
-        ProjectStatus,
-    )
+    from core.models import AmbassadorProject, CareerMove, ProjectStatus
     from core.rotations.planning import publish_rotations, run_rotations
     from core.rotations.terms import create_term, set_hosting
 
     departments = list(session.exec(select(Department).order_by(col(Department.id))).all())
+    current_start, current_end = quarter_of(today)
+    starts = [quarter_of(current_start - dt.timedelta(days=1 + 92 * k))[0] for k in (1, 0)]
+    terms = [(start, quarter_of(start)[1]) for start in starts] + [(current_start, current_end)]
+    terms.append(quarter_of(current_end + dt.timedelta(days=1)))  # next term: open for planning
+    first_ranked = _moment(terms[0][0] - dt.timedelta(days=14))
     for person in agents:
         for rank, index in enumerate(
             rng.permutation(len(departments))[: int(rng.integers(0, 4))], start=1
@@ -146,19 +156,28 @@ def seed_rotations(
                     person_id=id_of(person),
                     department_id=id_of(departments[int(index)]),
                     rank=rank,
+                    updated_at=first_ranked,
                 )
             )
     session.flush()
+    # Re-ranking before each later term draws from its own stream, so the rest of the demo
+    # (coaching, learning) stays the same for a given seed.
+    refresh_rng = rng.spawn(1)[0]
     assert manager.id is not None
     actor = load_actor(session, manager.id)
     capacity = max(1, int(np.ceil(0.85 * len(agents) / len(departments))))
-    current_start, current_end = quarter_of(today)
-    starts = [quarter_of(current_start - dt.timedelta(days=1 + 92 * k))[0] for k in (1, 0)]
-    terms = [(start, quarter_of(start)[1]) for start in starts] + [(current_start, current_end)]
-    terms.append(quarter_of(current_end + dt.timedelta(days=1)))  # next term: open for planning
     team_ids = [t.id for t in teams if t.id is not None]
     statuses = list(ProjectStatus)
-    for start, end in terms:
+    for number_of_term, (start, end) in enumerate(terms):
+        if number_of_term > 0:
+            ranked_on = (
+                _moment(start - dt.timedelta(days=14))
+                if start <= today
+                else _moment(max(current_start, today - dt.timedelta(days=10)))
+            )
+            _refresh_interests(
+                session, agents, departments, ranked_on, refresh_rng, last=start > today
+            )
         term = create_term(
             session,
             actor=actor,
@@ -216,3 +235,50 @@ def seed_rotations(
                 note="Moved after their ambassador rotation.",
             )
         )
+
+
+REFRESH_SHARE = 0.85  # agents who re-rank their interests before a term
+
+
+def _moment(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
+
+
+def _refresh_interests(
+    session: Session,
+    agents: list[Person],
+    departments: list[Department],
+    ranked_on: dt.datetime,
+    rng: np.random.Generator,
+    *,
+    last: bool,
+) -> None:
+    """Most agents re-rank two or three departments they have not visited (published
+    assignments so far); on the `last` refresh agent@example.com keeps their old list."""
+    visited: dict[int, set[int]] = {}
+    for person_id, department_id in session.exec(
+        select(Assignment.person_id, Assignment.department_id).where(
+            Assignment.status == AssignmentStatus.PUBLISHED
+        )
+    ).all():
+        visited.setdefault(person_id, set()).add(department_id)
+    for person in agents:
+        keep = rng.random() >= REFRESH_SHARE or (last and person.email == "agent@example.com")
+        choices = [
+            id_of(d) for d in departments if id_of(d) not in visited.get(id_of(person), set())
+        ]
+        how_many = min(len(choices), int(rng.integers(2, 4)))
+        order = rng.permutation(len(choices))[:how_many]
+        if keep:
+            continue
+        session.exec(delete(Interest).where(col(Interest.person_id) == id_of(person)))
+        session.add_all(
+            Interest(
+                person_id=id_of(person),
+                department_id=choices[int(i)],
+                rank=rank,
+                updated_at=ranked_on,
+            )
+            for rank, i in enumerate(order, start=1)
+        )
+    session.flush()

@@ -1,4 +1,4 @@
-"""Rotation widgets: the teams → departments Sankey and review tables."""
+"""Rotation widgets: ambassadors per department (stacked bars) and the review tables."""
 
 from __future__ import annotations
 
@@ -9,35 +9,80 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.rotations.planning import AssignmentRead
+from core.rotations.programme import CHOICES, DepartmentUptake
 
-RANK = {1: "1st", 2: "2nd", 3: "3rd"}
 
-
-def sankey_figure(rows: Sequence[AssignmentRead]) -> go.Figure:
-    flows = Counter((r.team_name, r.department) for r in rows)
-    teams = sorted({t for t, _ in flows})
-    departments = sorted({d for _, d in flows})
-    labels = teams + departments
-    index = {name: i for i, name in enumerate(teams)} | {
-        d: len(teams) + i for i, d in enumerate(departments)
-    }
-    figure = go.Figure(
-        go.Sankey(
-            node={"label": labels, "pad": 12, "thickness": 14},
-            link={
-                "source": [index[t] for t, _ in flows],
-                "target": [index[d] for _, d in flows],
-                "value": list(flows.values()),
-                "hovertemplate": "%{source.label} → %{target.label}: %{value} ambassador(s)<extra></extra>",
-            },
+def department_bars(
+    counts: Sequence[tuple[str, str, int]], *, groups: Sequence[str], title: str
+) -> go.Figure:
+    """One horizontal bar per department, stacked by group (team, or choice met), from
+    (department, group, ambassadors); departments with most ambassadors on top."""
+    totals: Counter[str] = Counter()
+    for department, _, n in counts:
+        totals[department] += n
+    # Plotly draws the first category at the bottom: most ambassadors on top, ties A to Z.
+    departments = sorted(sorted(totals, reverse=True), key=totals.__getitem__)
+    figure = go.Figure()
+    for group in groups:
+        values = {d: n for d, g, n in counts if g == group}
+        if not any(values.values()):
+            continue
+        figure.add_trace(
+            go.Bar(
+                name=group,
+                y=departments,
+                x=[values.get(d, 0) for d in departments],
+                orientation="h",
+                hovertemplate=f"%{{y}}: %{{x}} ambassador(s), {group}<extra></extra>",
+            )
         )
-    )
     figure.update_layout(
-        height=max(320, 22 * len(labels)),
+        barmode="stack",
+        height=max(260, 34 * len(departments) + 110),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        title="Teams → departments",
+        title=title,
+        legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "traceorder": "normal"},
     )
+    figure.update_xaxes(title="Ambassadors", rangemode="tozero", tick0=0, dtick=1)
     return figure
+
+
+def teams_figure(rows: Sequence[AssignmentRead]) -> go.Figure:
+    """Ambassadors per department, by team."""
+    flows = Counter((r.department, r.team_name) for r in rows)
+    teams = sorted({t for _, t in flows})
+    return department_bars(
+        [(d, t, n) for (d, t), n in flows.items()],
+        groups=teams,
+        title="Ambassadors per department, by team",
+    )
+
+
+def choices_figure(uptake: Sequence[DepartmentUptake]) -> go.Figure:
+    """Ambassadors per department, by whether it was one of their choices."""
+    return department_bars(
+        [(u.department, k, n) for u in uptake for k, n in u.choices.items()],
+        groups=CHOICES,
+        title="Ambassadors per department: was it one of their choices?",
+    )
+
+
+def uptake_frame(uptake: Sequence[DepartmentUptake]) -> pd.DataFrame:
+    def share(n: int, of: int) -> str:
+        return f"{n / of:.0%}" if of else "–"
+
+    return pd.DataFrame(
+        [
+            {
+                "Department": u.department,
+                "Ambassadors": u.ambassadors,
+                "Capacity": u.capacity,
+                "First choice": share(u.first_choice, u.ambassadors),
+                "One of their choices": share(u.any_choice, u.ambassadors),
+            }
+            for u in sorted(uptake, key=lambda u: u.department)
+        ]
+    )
 
 
 def assignment_frame(rows: Sequence[AssignmentRead]) -> pd.DataFrame:
@@ -45,9 +90,9 @@ def assignment_frame(rows: Sequence[AssignmentRead]) -> pd.DataFrame:
         [
             {
                 "Agent": r.person_name,
-                "Team": r.team_name,
                 "Department": r.department,
-                "Interest met": RANK.get(r.interest_rank or 0, "not a listed interest"),
+                "Why here": r.why,
+                "Team": r.team_name,
                 "Status": r.status.value,
             }
             for r in rows

@@ -16,6 +16,7 @@ from core.models import (
     Department,
     LearningShare,
     MindCheck,
+    Notification,
     NotificationKind,
     PdDay,
     PdStatus,
@@ -27,6 +28,7 @@ from core.models import (
 )
 from core.notifications import Message, active_people, link_to, message_to
 from core.pledges import LIVE
+from core.rotations.interests import interest_checks, next_term
 
 ESCALATE_AFTER_WORKING_DAYS = 2
 # An escalation that could not be sent for a week (downtime) is left to the Monday digest.
@@ -300,6 +302,46 @@ def _term_messages(
             )
         )
     return messages
+
+
+REFRESH_INTERESTS_DAYS_AHEAD = 21
+
+
+def interests_refresh(session: Session, day: dt.date) -> list[Message]:
+    """The next term starts within three weeks: each active agent whose interests are stale or
+    exhausted (core.rotations.interests) is asked to rank them, once per term."""
+    term = next_term(session, day)
+    if term is None or (term.start - day).days > REFRESH_INTERESTS_DAYS_AHEAD:
+        return []
+    subject = f"term:{term.id}"
+    asked = set(
+        session.exec(
+            select(Notification.person_id).where(
+                Notification.kind == NotificationKind.INTERESTS_REFRESH,
+                Notification.subject == subject,
+            )
+        ).all()
+    )
+    teams = list(session.exec(select(Team.id)).all())
+    due = [
+        c
+        for c in interest_checks(session, team_ids=[t for t in teams if t is not None], day=day)
+        if c.needs_refresh and c.person_id not in asked
+    ]
+    people = active_people(session, [c.person_id for c in due])
+    return [
+        message_to(
+            people[c.person_id],
+            kind=NotificationKind.INTERESTS_REFRESH,
+            subject=subject,
+            due_date=day,
+            title=f"Rank your rotation interests for {term.name}",
+            body=f"{c.advice()} The term starts on {term.start:%A %-d %B}.",
+            link="my_rotation",
+        )
+        for c in due
+        if c.person_id in people
+    ]
 
 
 # --- pledges ------------------------------------------------------------------------------------

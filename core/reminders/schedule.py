@@ -14,6 +14,7 @@ from core.notifications import Created, Message, send
 from core.reminders.digest import weekly_digests
 from core.reminders.rules import (
     follow_ups_due,
+    interests_refresh,
     mind_checks,
     overdue_escalations,
     pd_days_tomorrow,
@@ -30,6 +31,7 @@ DAILY_RULES: tuple[Rule, ...] = (
     pd_days_tomorrow,
     share_prompts,
     term_changes,
+    interests_refresh,
     mind_checks,
 )
 

@@ -3,9 +3,10 @@ validation, publishing, and reading the assignments of a term."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session, col, delete, select
 
@@ -26,7 +27,13 @@ from core.models import (
 )
 from core.notifications import active_people, message_to, send
 from core.rotations.terms import get_term, hosting
-from core.scheduling.rotations import RotationAgent, RotationProblem, assign_rotations
+from core.scheduling.rotations import (
+    RotationAgent,
+    RotationProblem,
+    assign_rotations,
+    ordinal,
+    unassigned_reason,
+)
 
 FIXED = (
     AssignmentStatus.PUBLISHED,
@@ -49,6 +56,7 @@ class AssignmentRead:
     interest_rank: int | None
     host_feedback: str
     version: int
+    why: str = ""  # for the lead: which choice this is, or why no listed interest was possible
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,16 @@ class RotationOutcome:
     unassigned: list[tuple[str, str]]
     interest_score: int | None
     solve_seconds: float
+    agents: int = 0
+
+
+@dataclass(frozen=True)
+class PlanReview:
+    """A term's assignments for some teams, each explained, with who is not placed and why."""
+
+    rows: list[AssignmentRead]
+    not_placed: list[tuple[str, str]]  # agent, why
+    summary: str  # what the plan achieved for the agents' choices, in words
 
 
 def _agents(session: Session, team_ids: Sequence[int]) -> list[Person]:
@@ -97,9 +115,10 @@ def build_problem(
     for i in session.exec(select(Interest).where(col(Interest.person_id).in_(ids))).all():
         interests[i.person_id].append((i.rank, i.department_id))
     history: dict[int, set[str]] = defaultdict(set)
+    visits: dict[int, dict[str, tuple[dt.date, str]]] = defaultdict(dict)
     pinned: dict[int, str] = {}
     all_names = {d.id: d.name for d in session.exec(select(Department)).all()}
-    earlier = set(session.exec(select(Term.id).where(Term.start < term.start)).all())
+    earlier = {t.id: t for t in session.exec(select(Term).where(Term.start < term.start)).all()}
     for a in session.exec(select(Assignment).where(col(Assignment.person_id).in_(ids))).all():
         if a.status not in FIXED:
             continue
@@ -108,13 +127,18 @@ def build_problem(
             pinned[a.person_id] = name
         elif a.term_id in earlier:
             history[a.person_id].add(name)
+            past = earlier[a.term_id]
+            if past.start > visits[a.person_id].get(name, (dt.date.min, ""))[0]:
+                visits[a.person_id][name] = (past.start, past.name)
     keys: dict[str, Person] = {}
     rows = []
     for person in agents:
         assert person.id is not None
         key = f"{person.name} (#{person.id})"
         keys[key] = person
-        ranked = [names[d] for _, d in sorted(interests.get(person.id, [])) if d in names]
+        # Every ranked department, hosting or not: the planner leaves the others out of the
+        # score and the explanations say why they could not be had.
+        ranked = [all_names[d] for _, d in sorted(interests.get(person.id, [])) if d in all_names]
         rows.append(
             RotationAgent(
                 key,
@@ -122,9 +146,16 @@ def build_problem(
                 tuple(ranked),
                 frozenset(history[person.id]),
                 pinned.get(person.id),
+                tuple((d, t) for d, (_, t) in sorted(visits[person.id].items())),
             )
         )
-    problem = RotationProblem(term.name, capacities, tuple(rows), term.max_per_team_per_department)
+    problem = RotationProblem(
+        term.name,
+        capacities,
+        tuple(rows),
+        term.max_per_team_per_department,
+        {name: n for name, n in taken.items() if name in departments},
+    )
     return problem, keys, dept_ids
 
 
@@ -142,7 +173,9 @@ def run_rotations(
     names = {k: p.name for k, p in keys.items()}
     unassigned = [(names[a], r) for a, r in plan.unassigned]
     if plan.status != "optimal":
-        return RotationOutcome(plan.status, 0, unassigned, None, plan.solve_seconds)
+        return RotationOutcome(
+            plan.status, 0, unassigned, None, plan.solve_seconds, len(problem.agents)
+        )
     ids = [p.id for p in keys.values()]
     session.exec(
         delete(Assignment).where(
@@ -169,7 +202,12 @@ def run_rotations(
     session.add_all(new)
     session.flush()
     return RotationOutcome(
-        "optimal", len(plan.assignments), unassigned, plan.interest_score, plan.solve_seconds
+        "optimal",
+        len(plan.assignments),
+        unassigned,
+        plan.interest_score,
+        plan.solve_seconds,
+        len(problem.agents),
     )
 
 
@@ -228,6 +266,93 @@ def list_assignments(
         .order_by(col(Person.name))
     ).all()
     return _reads(session, rows)
+
+
+def review_assignments(
+    session: Session, *, actor: Actor, term_id: int, team_ids: Sequence[int]
+) -> PlanReview:
+    """The lead's review: every assignment with one phrase on why it is where it is (computed
+    by the planner's own rules on the final counts), who is not placed and why, and a sentence
+    on how many agents got one of their choices."""
+    rows = list_assignments(session, actor=actor, term_id=term_id, team_ids=team_ids)
+    if not rows:
+        return PlanReview([], [], "")
+    problem, keys, _ = build_problem(session, term_id=term_id, team_ids=team_ids)
+    agent_of = {id_of(keys[a.id]): a for a in problem.agents}
+    used = Counter(r.department for r in rows)
+    used_team = Counter(
+        (agent_of[r.person_id].team, r.department) for r in rows if r.person_id in agent_of
+    )
+    explained = [
+        replace(
+            r,
+            why=problem.explain(agent_of[r.person_id], r.department, used, used_team)
+            if r.person_id in agent_of
+            else "no longer an active agent of these teams",
+        )
+        for r in rows
+    ]
+    placed = {r.person_id: r.department for r in rows}
+    not_placed = [
+        (keys[a.id].name, unassigned_reason(problem, a, used, used_team))
+        for a in problem.agents
+        if id_of(keys[a.id]) not in placed
+    ]
+    ranks = [
+        list(dict.fromkeys(a.interests)).index(placed[person_id]) + 1
+        if placed.get(person_id) in a.interests
+        else None
+        for person_id, a in agent_of.items()
+        if person_id in placed
+    ]
+    return PlanReview(explained, not_placed, choices_sentence(ranks, len(problem.agents)))
+
+
+def without_a_choice(
+    session: Session, *, actor: Actor, term_id: int, team_ids: Sequence[int]
+) -> list[tuple[str, str]]:
+    """Before a run: each agent of the teams none of whose listed interests can be had this
+    term (already visited, not hosting, no places left), with why; agents whose rotation is
+    already published are left out."""
+    require_planner(actor, team_ids)
+    if not team_ids:
+        return []
+    problem, keys, _ = build_problem(session, term_id=term_id, team_ids=team_ids)
+    out = []
+    for agent in problem.agents:
+        if agent.pinned is not None:
+            continue
+        ranked = list(dict.fromkeys(agent.interests))
+        reasons = [problem.out_of_reach(agent, d) for d in ranked]
+        if all(r is not None for r in reasons):
+            why = "; ".join(r for r in reasons if r) or "has not ranked any departments"
+            out.append((keys[agent.id].name, why))
+    return out
+
+
+def choices_sentence(
+    ranks: Sequence[int | None],
+    agents: int,
+    *,
+    why: str = "see why in the table",
+    who: str = "agents",
+) -> str:
+    """How many of `agents` got one of their choices, from the choice rank of each placed
+    agent (None: not one of their choices): "12 of 15 agents got one of their choices: 8 first
+    choice, 3 second, 1 third; 3 could not — see why in the table"."""
+    if agents == 0:
+        return ""
+    got = Counter(r for r in ranks if r is not None)
+    total = sum(got.values())
+    missed = agents - total
+    if total == 0:
+        return f"None of the {agents} {who} got one of their choices — {why}."
+    words = {1: "first", 2: "second", 3: "third"}
+    parts = [f"{got[r]} {words.get(r, ordinal(r))}" for r in sorted(got)]
+    parts[0] += " choice"
+    head = f"All {agents} {who}" if missed == 0 else f"{total} of {agents} {who}"
+    tail = "" if missed == 0 else f"; {missed} could not — {why}"
+    return f"{head} got one of their choices: {', '.join(parts)}{tail}."
 
 
 def override(

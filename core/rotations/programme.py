@@ -1,4 +1,5 @@
-"""The programme overview for managers: a term's departments, interest met, projects, moves."""
+"""The programme overview for managers: a term's departments and how many ambassadors got one of
+their choices, projects, career moves."""
 
 from __future__ import annotations
 
@@ -11,15 +12,33 @@ from sqlmodel import Session, col, select
 from core.access import Actor
 from core.errors import AccessDenied
 from core.models import AmbassadorProject, Assignment, CareerMove, Department, Person
-from core.rotations.planning import FIXED
+from core.rotations.planning import FIXED, choices_sentence
 from core.rotations.terms import TermRead, get_term, hosting, term_read
+
+CHOICES = ("1st choice", "2nd choice", "3rd choice", "a later choice", "not one of their choices")
+
+
+@dataclass(frozen=True)
+class DepartmentUptake:
+    department: str
+    ambassadors: int
+    capacity: int
+    choices: dict[str, int]  # CHOICES → ambassadors
+
+    @property
+    def first_choice(self) -> int:
+        return self.choices.get(CHOICES[0], 0)
+
+    @property
+    def any_choice(self) -> int:
+        return self.ambassadors - self.choices.get(CHOICES[-1], 0)
 
 
 @dataclass(frozen=True)
 class Programme:
     term: TermRead
-    by_department: list[tuple[str, int, int]]  # department, ambassadors, capacity
-    interest_met: dict[str, float]  # "1st choice" … "no listed interest" → share of assigned agents
+    by_department: list[DepartmentUptake]
+    summary: str  # how many ambassadors got one of their choices, in words ("" when none)
     projects: list[tuple[str, str, int]]  # department, status, count
     moves: list[tuple[str, str, dt.date, bool]]  # person, department, date, after a rotation there
 
@@ -34,14 +53,27 @@ def programme(session: Session, *, actor: Actor, term_id: int) -> Programme:
         if a.status in FIXED
     ]
     depts = {d.department_id: d for d in hosting(session, term_id=term_id)}
-    counts = Counter(a.department_id for a in rows)
-    by_department = [(h.department, counts[d], h.capacity) for d, h in depts.items()]
-    labels = {1: "1st choice", 2: "2nd choice", 3: "3rd choice"}
-    met = Counter(labels.get(a.interest_rank or 0, "other department") for a in rows)
-    interest_met = {
-        k: met[k] / len(rows) if rows else 0.0 for k in [*labels.values(), "other department"]
-    }
+    by_dept: dict[int, Counter[str]] = {d: Counter() for d in depts}
+    for a in rows:
+        rank = a.interest_rank or 0
+        label = CHOICES[min(rank, 4) - 1] if rank else CHOICES[-1]
+        by_dept.setdefault(a.department_id, Counter())[label] += 1
     names = {d.id: d.name for d in session.exec(select(Department)).all()}
+    by_department = [
+        DepartmentUptake(
+            depts[d].department if d in depts else names.get(d, ""),
+            sum(c.values()),
+            depts[d].capacity if d in depts else 0,
+            {k: c[k] for k in CHOICES},
+        )
+        for d, c in by_dept.items()
+    ]
+    summary = choices_sentence(
+        [a.interest_rank for a in rows],
+        len(rows),
+        why="the rotation planner says why for each",
+        who="ambassadors",
+    )
     project_counts: Counter[tuple[str, str]] = Counter()
     for p, a in session.exec(
         select(AmbassadorProject, Assignment).join(
@@ -65,7 +97,7 @@ def programme(session: Session, *, actor: Actor, term_id: int) -> Programme:
     return Programme(
         term_read(term),
         by_department,
-        interest_met,
+        summary,
         [(d, s, n) for (d, s), n in sorted(project_counts.items())],
         moves,
     )

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.graph.python import min_cost_flow
@@ -33,6 +34,8 @@ class RotationAgent:
     interests: tuple[str, ...] = ()
     history: frozenset[str] = frozenset()
     pinned: str | None = None
+    # (department, term) of each past rotation, only to name the term in explanations
+    visits: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -41,19 +44,26 @@ class RotationProblem:
     capacities: dict[str, int]  # department → capacity, in input order
     agents: tuple[RotationAgent, ...]
     max_per_team: int | None = None
+    # department → places already taken by teams outside this problem (their capacity is net)
+    taken_elsewhere: dict[str, int] = field(default_factory=dict)
 
     def points(self, agent: RotationAgent, department: str) -> int:
         """Interest score; departments that are not listed (retired) are left out of the ranking."""
         ranked = [d for d in dict.fromkeys(agent.interests) if d in self.capacities]
         return INTEREST_POINTS[ranked.index(department)] if department in ranked[:3] else 0
 
-    def why_not(self, agent: RotationAgent, department: str) -> str | None:
-        """The history rule for one department, in words (a sentence without its subject), or
-        None when the agent may go there: no return to a department until the agent has been
-        to every department hosting this term."""
+    def why_not(self, agent: RotationAgent, department: str, *, short: bool = False) -> str | None:
+        """The history rule for one department, in words (a sentence without its subject, or
+        with `short` a phrase for a table), or None when the agent may go there: no return to a
+        department until the agent has been to every department hosting this term."""
         if department not in self.capacities:
+            if short:
+                return f"{department} not hosting this term"
             return f"cannot go to {department}: it hosts no ambassadors this term"
         if department in agent.history and not set(self.capacities) <= agent.history:
+            if short:
+                when = dict(agent.visits).get(department)
+                return f"already visited {department}" + (f" ({when})" if when else "")
             return (
                 f"has already been an ambassador in {department}; "
                 "they see the other departments first"
@@ -63,6 +73,59 @@ class RotationProblem:
     def allowed(self, agent: RotationAgent) -> list[str]:
         """Departments the agent may go to under the history rule."""
         return [d for d in self.capacities if self.why_not(agent, d) is None]
+
+    def out_of_reach(self, agent: RotationAgent, department: str) -> str | None:
+        """Before solving: why the agent cannot have `department` this term at all (the history
+        rule, or no places), as a short phrase; None when it is within reach."""
+        reason = self.why_not(agent, department, short=True)
+        if reason is not None:
+            return reason
+        if self.capacities[department] <= 0:
+            taken = self.taken_elsewhere.get(department, 0)
+            if taken:
+                return f"{department} full — other teams' ambassadors take its {taken} places"
+            return f"{department} not hosting this term"
+        return None
+
+    def explain(
+        self,
+        agent: RotationAgent,
+        department: str | None,
+        used: Mapping[str, int],
+        used_team: Mapping[tuple[str, str], int],
+    ) -> str:
+        """One phrase for a lead: which of the agent's choices `department` is, or why none of
+        their listed interests was possible in the final plan (`used`: its agents per
+        department, `used_team`: per team and department)."""
+        ranked = list(dict.fromkeys(agent.interests))
+        if department is not None and department in ranked:
+            return f"{ordinal(ranked.index(department) + 1)} choice"
+        if not ranked:
+            return "listed no interests"
+        return "; ".join(self._not_had(agent, d, used, used_team) for d in ranked)
+
+    def _not_had(
+        self,
+        agent: RotationAgent,
+        department: str,
+        used: Mapping[str, int],
+        used_team: Mapping[tuple[str, str], int],
+    ) -> str:
+        reason = self.out_of_reach(agent, department)
+        if reason is not None:
+            return reason
+        capacity = self.capacities[department]
+        if used.get(department, 0) >= capacity:
+            total = capacity + self.taken_elsewhere.get(department, 0)
+            return f"{department} full — capacity {total} reached"
+        limit = self.max_per_team
+        if limit is not None and used_team.get((agent.team, department), 0) >= limit:
+            return f"{department} already takes {limit} of this team, the limit"
+        return f"{department} still has room"
+
+
+def ordinal(n: int) -> str:
+    return {1: "1st", 2: "2nd", 3: "3rd"}.get(n, f"{n}th")
 
 
 @dataclass

@@ -271,6 +271,8 @@ def test_an_agent_ranks_interests_and_sees_past_rotations_with_projects(app_as) 
     assert not at.exception
     shown = texts(at)
     assert "2026-Q2" in shown and "2026-Q4" in shown
+    # The demo's agent kept last term's list: they are asked to rank again for the next term.
+    assert any("Rank your interests for 2027-Q1" in w.value for w in at.warning)
     at.multiselect[0].set_value(["Product", "Billing"])
     submit(at, "rot_interests", "Save my interests")
     assert any("Saved" in s.value for s in at.success)
@@ -280,7 +282,51 @@ def test_a_manager_sees_the_programme_overview(app_as) -> None:
     at = app_as("manager@example.com", PAGES["programme"])
     assert not at.exception
     assert len(at.get("plotly_chart")) >= 2
-    assert "Career moves" in texts(at)
+    shown = texts(at)
+    assert "Career moves" in shown and "Ambassadors in 2026-Q4" in shown
+    assert "ambassadors got one of their choices" in shown
+    [uptake] = [d.value for d in at.dataframe if "First choice" in d.value.columns]
+    assert uptake["Ambassadors"].sum() > 0
+    # A term nobody has published yet says so, and where it is done.
+    at.selectbox(key="prog_term").select_index(0).run()
+    assert any("No rotations are published for 2027-Q1 yet" in i.value for i in at.info)
+
+
+def test_a_lead_assigns_next_term_and_reads_why_each_agent_is_placed(app_as) -> None:
+    at = app_as("lead@example.com", PAGES["rotation_planner"])
+    assert not at.exception
+    assert at.selectbox(key="rot_term").value.name == "2027-Q1"
+    assert any("choice within reach in 2027-Q1" in e.label for e in at.expander)
+    at.button(key="rot_run").click().run()
+    assert not at.exception
+    shown = texts(at)
+    assert "got one of their choices" in shown and "interest score" not in shown
+    [table] = [d.value for d in at.dataframe if "Why here" in d.value.columns]
+    assert len(table) > 0 and table["Why here"].str.len().gt(0).all()
+    assert (table["Why here"] == "1st choice").any()
+
+
+def test_an_agent_home_asks_to_rank_interests_when_theirs_are_stale(app_as) -> None:
+    import datetime as dt
+    import os
+
+    from sqlmodel import Session, col, update
+
+    from core.db import make_engine
+    from core.models import Interest
+
+    engine = make_engine(os.environ["DATABASE_URL"])
+    with Session(engine) as session:  # ranked before the current term (2026-Q4) started
+        session.exec(
+            update(Interest)
+            .where(col(Interest.person_id) == _person_id("agent@example.com"))
+            .values(updated_at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC))
+        )
+        session.commit()
+    engine.dispose()
+    at = app_as("agent@example.com")
+    assert any("2027-Q1" in i.value for i in at.info)
+    assert any(link.label == "Rank my interests" for link in at.get("page_link"))
 
 
 def _person_id(email: str) -> int:

@@ -238,6 +238,56 @@ def test_a_term_ending_next_week_reaches_the_ambassador(session: Session, org: d
     assert (org["red_agent"].email, "term_ends", f"assignment:{row.id}") in lines(created)
 
 
+def test_three_weeks_before_a_term_agents_with_stale_or_exhausted_interests_are_asked_once(
+    session: Session, org: dict
+) -> None:
+    from core.models import DepartmentHosting, Interest
+    from core.rotations.interests import set_interests
+
+    current = Term(name="2026-Q4", start=dt.date(2026, 10, 1), end=dt.date(2026, 12, 20))
+    upcoming = Term(name="2027-Q1", start=day(25), end=day(110))  # Friday 18 December
+    sales, billing = Department(name="Sales"), Department(name="Billing")
+    session.add_all([current, upcoming, sales, billing])
+    session.flush()
+    session.add(DepartmentHosting(term_id=upcoming.id, department_id=sales.id, capacity=3))
+    fine = make_person(session, team=org["red"])
+    set_interests(session, actor=actor_of(session, fine), department_ids=[sales.id])
+    # Ranked this term, but Billing does not host next term: exhausted.
+    set_interests(session, actor=actor_of(session, org["red_agent2"]), department_ids=[billing.id])
+    # Ranked last term: stale, though Sales is still within reach.
+    session.add(
+        Interest(
+            person_id=org["blue_agent"].id,
+            department_id=sales.id,
+            rank=1,
+            updated_at=dt.datetime(2026, 9, 1, 9, tzinfo=dt.UTC),
+        )
+    )
+    # red_agent never ranked any; the leads and the manager are not agents.
+    session.flush()
+
+    assert of_kind(run_due(session, at=at(MONDAY)), "interests_refresh") == []  # 25 days ahead
+    created = of_kind(run_due(session, at=at(day(4))), "interests_refresh")  # 21 days ahead
+    subject = f"term:{upcoming.id}"
+    assert lines(created) == {
+        (org["red_agent"].email, "interests_refresh", subject),
+        (org["red_agent2"].email, "interests_refresh", subject),
+        (org["blue_agent"].email, "interests_refresh", subject),
+    }
+    bodies = {
+        n.person_id: n
+        for n in session.exec(
+            select(Notification).where(Notification.kind == "interests_refresh")
+        ).all()
+    }
+    exhausted = bodies[org["red_agent2"].id]
+    assert exhausted.title == "Rank your rotation interests for 2027-Q1"
+    assert "Billing not hosting this term" in exhausted.body and exhausted.link == "my_rotation"
+    assert "before this term started" in bodies[org["blue_agent"].id].body
+    # Once per agent and term: the next working days bring nothing new.
+    assert of_kind(run_due(session, at=at(day(7))), "interests_refresh") == []
+
+
 def live_pledge(session: Session, org: dict) -> Pledge:
     pledge = Pledge(
         agent_id=org["red_agent"].id,

@@ -6,24 +6,34 @@ import datetime as dt
 
 import pytest
 from icalendar import Calendar
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from core.access import load_actor
 from core.calendar import add_closure
 from core.errors import AccessDenied, InvalidInput
 from core.exports import rotation_ics
-from core.models import Assignment, Department, ProjectStatus, Role
-from core.rotations.interests import interests_of, set_interests
+from core.models import Assignment, Department, Interest, Person, ProjectStatus, Role, Team
+from core.rotations.interests import (
+    interest_checks,
+    interests_of,
+    interests_prompt,
+    set_interests,
+)
 from core.rotations.outcomes import projects, save_project, set_host_feedback
 from core.rotations.planning import (
+    choices_sentence,
     list_assignments,
     my_rotations,
     override,
     publish_rotations,
+    review_assignments,
     run_rotations,
+    without_a_choice,
 )
 from core.rotations.programme import programme
-from core.rotations.terms import create_term, set_hosting
-from tests.conftest import actor_of, make_person, make_team
+from core.rotations.terms import create_term, list_terms, set_hosting
+from seed.demo import seed_demo
+from tests.conftest import TODAY, actor_of, make_person, make_team
 
 
 @pytest.fixture
@@ -199,7 +209,173 @@ def test_projects_belong_to_the_ambassador_and_host_feedback_to_the_lead(
     with pytest.raises(AccessDenied):
         projects(session, actor=other, assignment_id=mine.id)
     overview = programme(session, actor=world["manager"], term_id=term.id)
-    assert sum(placed for _, placed, _ in overview.by_department) == 4
+    assert sum(u.ambassadors for u in overview.by_department) == 4
     assert "done" in [s for _, s, _ in overview.projects]
     with pytest.raises(AccessDenied):
         programme(session, actor=lead, term_id=term.id)
+
+
+# --- interests that need a refresh ---------------------------------------------------------------
+
+
+def current_and_past(session: Session, world: dict) -> tuple[int, int]:
+    """A past term (2026-Q3, Sales for agent 0) and the current one (2026-Q4, from 1 October);
+    world's 2027-Q1 is the next term."""
+    m, sales = world["manager"], world["depts"][0]
+    ids = []
+    for name, start, end in (
+        ("2026-Q3", dt.date(2026, 7, 1), dt.date(2026, 9, 30)),
+        ("2026-Q4", dt.date(2026, 10, 1), dt.date(2026, 12, 31)),
+    ):
+        term = create_term(session, actor=m, name=name, start=start, end=end)
+        ids.append(term.id)
+    session.add(
+        Assignment(
+            term_id=ids[0],
+            person_id=world["agents"][0].id,
+            department_id=sales.id,
+            status="published",
+        )
+    )
+    session.flush()
+    return ids[0], ids[1]
+
+
+def test_interests_ranked_before_this_term_are_stale_and_visited_ones_exhausted(
+    session: Session, world: dict
+) -> None:
+    sales, product, billing = world["depts"]
+    current_and_past(session, world)
+    team = [world["team"].id]
+    first, second, third, fourth = (actor_of(session, a) for a in world["agents"])
+    set_interests(session, actor=first, department_ids=[sales.id])  # visited in 2026-Q3
+    set_interests(session, actor=second, department_ids=[product.id, sales.id])
+    set_interests(session, actor=third, department_ids=[billing.id])
+    old = session.exec(select(Interest).where(Interest.person_id == third.id)).one()
+    old.updated_at = dt.datetime(2026, 9, 20, 12, tzinfo=dt.UTC)  # before 2026-Q4 started
+    session.add(old)
+    session.flush()
+    checks = {c.person_id: c for c in interest_checks(session, team_ids=team, day=TODAY)}
+
+    assert checks[first.id].exhausted and not checks[first.id].stale
+    assert checks[first.id].blocked == ("already visited Sales (2026-Q3)",)
+    assert "None of your choices can be had in 2027-Q1" in checks[first.id].advice()
+    assert not checks[second.id].needs_refresh and checks[second.id].term == "2027-Q1"
+    assert checks[third.id].stale and not checks[third.id].exhausted
+    assert checks[third.id].ranked_on == dt.date(2026, 9, 20)
+    assert checks[fourth.id].stale and checks[fourth.id].ranked_on is None
+    assert "not ranked any departments" in (interests_prompt(session, fourth) or "")
+    assert interests_prompt(session, second) is None
+    assert interests_prompt(session, world["lead"]) is None  # only agents rank interests
+
+    # Ranking again (today, on the organisation's clock) clears the prompt.
+    set_interests(session, actor=first, department_ids=[product.id])
+    assert interests_prompt(session, first) is None
+
+
+def test_a_department_that_stops_hosting_exhausts_the_interests_that_name_it(
+    session: Session, world: dict
+) -> None:
+    sales, product, billing = world["depts"]
+    agent = actor_of(session, world["agents"][0])
+    set_interests(session, actor=agent, department_ids=[billing.id, product.id])
+    set_hosting(
+        session,
+        actor=world["manager"],
+        term_id=world["term"].id,
+        department_id=billing.id,
+        capacity=0,
+    )
+    product.active = False
+    session.add(product)
+    session.flush()
+    [check] = [
+        c
+        for c in interest_checks(session, team_ids=[world["team"].id], day=TODAY)
+        if c.person_id == agent.id
+    ]
+    assert check.exhausted
+    assert check.blocked == ("Billing not hosting this term", "Product not hosting this term")
+
+
+# --- the lead's review: every assignment explained -----------------------------------------------
+
+
+def test_the_lead_sees_who_has_no_choice_within_reach_and_why_each_agent_is_placed(
+    session: Session, world: dict
+) -> None:
+    sales, product, billing = world["depts"]
+    current_and_past(session, world)
+    lead, term, team = world["lead"], world["term"], [world["team"].id]
+    agents = [actor_of(session, a) for a in world["agents"]]
+    set_interests(session, actor=agents[0], department_ids=[sales.id])  # visited
+    for agent in agents[1:]:
+        set_interests(session, actor=agent, department_ids=[product.id, billing.id])
+
+    stuck = without_a_choice(session, actor=lead, term_id=term.id, team_ids=team)
+    assert stuck == [(world["agents"][0].name, "already visited Sales (2026-Q3)")]
+
+    outcome = run_rotations(session, actor=lead, term_id=term.id, team_ids=team)
+    assert outcome.assigned == outcome.agents == 4
+    review = review_assignments(session, actor=lead, term_id=term.id, team_ids=team)
+    why = {r.person_id: r.why for r in review.rows}
+    assert why[agents[0].id] == "already visited Sales (2026-Q3)"
+    # Product takes 2 and Billing 2 of one team (the limit): the third of them gets Billing.
+    assert sorted(why[a.id] for a in agents[1:]) == ["1st choice", "1st choice", "2nd choice"]
+    assert review.not_placed == []
+    assert review.summary == (
+        "3 of 4 agents got one of their choices: 2 first choice, 1 second; "
+        "1 could not — see why in the table."
+    )
+    with pytest.raises(AccessDenied):
+        review_assignments(session, actor=agents[1], term_id=term.id, team_ids=team)
+
+
+def test_the_choices_sentence_says_in_words_what_the_plan_achieved() -> None:
+    assert choices_sentence([1, 1, 2, 3, None], 6) == (
+        "4 of 6 agents got one of their choices: 2 first choice, 1 second, 1 third; "
+        "2 could not — see why in the table."
+    )
+    assert choices_sentence([2, 2], 2) == "All 2 agents got one of their choices: 2 second choice."
+    assert choices_sentence([None], 3).startswith("None of the 3 agents got one of their choices")
+    assert choices_sentence([], 0) == ""
+
+
+# --- the demo: next term's run gives most agents one of their choices ----------------------------
+
+
+def test_on_the_demo_next_terms_run_places_most_agents_on_a_listed_interest(
+    session: Session,
+) -> None:
+    seed_demo(session, agents=40, years=1, random_seed=11, today=TODAY)
+    people = {p.email: p for p in session.exec(select(Person)).all()}
+    lead = load_actor(session, people["lead@example.com"].id)
+    manager = load_actor(session, people["manager@example.com"].id)
+    teams = [t.id for t in session.exec(select(Team).order_by(col(Team.id))).all()]
+    next_term = next(t for t in list_terms(session) if t.start > TODAY)
+
+    mine = sorted(lead.led_team_ids)[:1]
+    outcome = run_rotations(session, actor=lead, term_id=next_term.id, team_ids=mine)
+    assert outcome.status == "optimal" and (outcome.interest_score or 0) > 0
+    review = review_assignments(session, actor=lead, term_id=next_term.id, team_ids=mine)
+    listed = [r for r in review.rows if r.why.endswith("choice")]
+    assert len(listed) > 0.5 * outcome.agents, review.summary
+    assert all(r.why for r in review.rows)
+    assert "got one of their choices" in review.summary
+
+    # The whole organisation at once, as a manager would.
+    outcome = run_rotations(session, actor=manager, term_id=next_term.id, team_ids=teams)
+    assert (outcome.interest_score or 0) > 0
+    review = review_assignments(session, actor=manager, term_id=next_term.id, team_ids=teams)
+    assert len([r for r in review.rows if r.why.endswith("choice")]) > 0.5 * outcome.agents
+    assert all(r.why for r in review.rows) and all(why for _, why in review.not_placed)
+    # Most agents have at least two departments within reach; the demo keeps a few stale ones.
+    checks = interest_checks(session, team_ids=teams, day=TODAY)
+    within = [c for c in checks if len(c.ranked) - len(c.blocked) >= 2]
+    assert len(within) > 0.5 * len(checks)
+    assert any(c.needs_refresh for c in checks) and not all(c.needs_refresh for c in checks)
+    # The current term, published by the seed, reads as a sentence on the programme page.
+    current = next(t for t in list_terms(session) if t.start <= TODAY <= t.end)
+    overview = programme(session, actor=manager, term_id=current.id)
+    assert "ambassadors got one of their choices" in overview.summary
+    assert sum(u.first_choice for u in overview.by_department) > 0

@@ -13,7 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.errors import InvalidInput
-from core.scheduling.rotations import assign_rotations, read_rotation_problem
+from core.scheduling.rotations import (
+    RotationAgent,
+    RotationProblem,
+    assign_rotations,
+    read_rotation_problem,
+)
 from tests.unit.validators import rotation_score, rotation_violations
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "examples"
@@ -180,3 +185,89 @@ def test_bad_input_is_refused_naming_the_place(change: dict[str, Any], message: 
     with pytest.raises(InvalidInput) as error:
         read_rotation_problem({**base, **change})
     assert any(message in p for p in error.value.problems), error.value.problems
+
+
+# --- explanations for a lead (the planner's own rules, on the final counts) ----------------------
+
+
+def explained(problem: dict[str, Any]) -> dict[str, str]:
+    parsed = read_rotation_problem(problem)
+    plan = assign_rotations(parsed)
+    placed = dict(plan.assignments)
+    by_id = {a.id: a for a in parsed.agents}
+    used = Counter(placed.values())
+    used_team = Counter((by_id[a].team, d) for a, d in placed.items())
+    return {a.id: parsed.explain(a, placed.get(a.id), used, used_team) for a in parsed.agents}
+
+
+def test_an_assignment_on_a_listed_interest_says_which_choice_it_is() -> None:
+    problem = {
+        "departments": [{"id": "sales", "capacity": 1}, {"id": "billing", "capacity": 1}],
+        "agents": [
+            {"id": "A", "team": "T", "interests": ["sales", "billing"]},
+            {"id": "B", "team": "U", "interests": ["sales", "billing"]},
+        ],
+    }
+    assert sorted(explained(problem).values()) == ["1st choice", "2nd choice"]
+
+
+def test_no_listed_interest_is_explained_by_history_capacity_and_team_limit() -> None:
+    problem = {
+        "term": {"id": "2027-Q1"},
+        "departments": [
+            {"id": "sales", "capacity": 1},
+            {"id": "billing", "capacity": 3},
+            {"id": "product", "capacity": 0},
+            {"id": "other", "capacity": 5},
+        ],
+        "max_per_team_per_department": 1,
+        "agents": [
+            {"id": "A", "team": "T", "interests": ["sales"], "pinned": "sales"},
+            {"id": "B", "team": "T", "interests": ["billing"], "pinned": "billing"},
+            {"id": "C", "team": "T", "interests": ["retired", "sales", "billing", "product"]},
+            {"id": "D", "team": "U", "interests": ["billing"], "history": ["billing"]},
+            {"id": "E", "team": "U"},
+        ],
+    }
+    why = explained(problem)
+    assert why["A"] == "1st choice" and why["B"] == "1st choice"
+    assert why["C"] == (
+        "retired not hosting this term; sales full — capacity 1 reached; "
+        "billing already takes 1 of this team, the limit; product not hosting this term"
+    )
+    assert why["D"] == "already visited billing"
+    assert why["E"] == "listed no interests"
+
+
+def test_the_history_phrase_names_the_term_of_the_visit() -> None:
+    problem = read_rotation_problem(
+        {"departments": [{"id": "sales", "capacity": 1}], "agents": [{"id": "A", "team": "T"}]}
+    )
+    agent = RotationAgent(
+        "A", "T", ("sales",), frozenset({"sales"}), visits=(("sales", "2026-Q2"),)
+    )
+    two = RotationProblem("x", {"sales": 1, "billing": 1}, (agent,))
+    assert two.out_of_reach(agent, "sales") == "already visited sales (2026-Q2)"
+    # The full sentence (used to refuse an override) is the same rule in other words.
+    assert two.why_not(agent, "sales") == (
+        "has already been an ambassador in sales; they see the other departments first"
+    )
+    # Once every hosting department has been seen, any may come again.
+    assert problem.out_of_reach(agent, "sales") is None
+
+
+def test_a_department_filled_by_other_teams_is_full_rather_than_not_hosting() -> None:
+    agent = RotationAgent("A", "T", ("sales",))
+    problem = RotationProblem("x", {"sales": 0}, (agent,), taken_elsewhere={"sales": 4})
+    assert problem.out_of_reach(agent, "sales") == (
+        "sales full — other teams' ambassadors take its 4 places"
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(tiny_problems())
+def test_every_agent_of_a_plan_gets_a_true_explanation(problem: dict[str, Any]) -> None:
+    """A placed agent off their listed interests always has a rule that kept each one from
+    them: an optimal plan never leaves a listed department with room."""
+    for agent, why in explained(problem).items():
+        assert why and "still has room" not in why, (agent, why)
