@@ -63,7 +63,7 @@ if latest is None:
 end = latest  # the period ends at the latest figures, so a late import shows no empty months
 start = end - dt.timedelta(days=30 * months)
 if latest < today():
-    st.caption(f"The latest figures are from {day_text(latest)}: the period ends there.")
+    st.markdown(f"The latest figures are from {day_text(latest)}: the period ends there.")
 args = (data_version(), me.id, start, end, chosen, metric)
 label = METRICS[metric].label
 bundle = load_bundle(*args)
@@ -78,11 +78,11 @@ with trends:
     if len(bundle.trends):
         st.plotly_chart(trend_figure(bundle.trends, metric))
         so_far = "" if bundle.trends["complete"].all() else " The dotted end is this week so far."
-        st.caption(f"The axis runs over {DISPLAY[metric].scale}.{so_far}")
+        st.markdown(f"The axis runs over {DISPLAY[metric].scale}.{so_far}")
     else:
         st.info("No scores in this period.")
     st.subheader("Compare teams")
-    st.caption("Each chosen team over the last 4 weeks against the 4 weeks before.")
+    st.markdown("Each chosen team over the last 4 weeks against the 4 weeks before.")
     show_table(teams_table(bundle.teams, metric), "team comparison")
     if len(bundle.means):
         st.plotly_chart(distribution_figure(bundle.means, metric))
@@ -95,7 +95,7 @@ with coaching:
     st.subheader("Coaching coverage")
     cover = bundle.coverage
     never = int(cover["days_since_coaching"].isna().sum())
-    st.caption(
+    st.markdown(
         f"{never} {'agent has' if never == 1 else 'agents have'} never had a coaching note. "
         "Those waiting longest come first."
     )

@@ -109,7 +109,10 @@ def _team_lines(
                 legendgroup=team,
                 showlegend=False,
                 line={"color": color, "width": 2, "dash": "dot"},
-                marker={"symbol": ["circle"] * (len(joined) - 1) + ["circle-open"], "size": 10},
+                marker={
+                    "symbol": ["circle"] * (len(joined) - 1) + ["circle-open"],
+                    "size": [6] * (len(joined) - 1) + [10],
+                },
                 customdata=joined["n"],
                 hovertemplate="Week of %{x|%d %b} so far: %{y} (%{customdata} scores)<extra>"
                 + team
@@ -374,7 +377,7 @@ def render_ranking(bundle: ga.GrowthBundle) -> None:
     )
     st.subheader("Most improved")
     if ranking.improving:
-        st.caption("Clearest improvement first. Each line opens the agent's chart.")
+        st.markdown("Clearest improvement first. Each line opens the agent's chart.")
         agent_lines(ranking.improving)
     else:
         st.info(
@@ -383,7 +386,7 @@ def render_ranking(bundle: ga.GrowthBundle) -> None:
         )
     st.subheader("Needs attention")
     trends, checks = ranking.falling_trends, overdue
-    st.caption(
+    st.markdown(
         f"{trends} falling {'trend' if trends == 1 else 'trends'} and {checks} overdue coaching "
         f"{'check-in' if checks == 1 else 'check-ins'}: the Monday digest counts the same."
     )
@@ -393,7 +396,7 @@ def render_ranking(bundle: ga.GrowthBundle) -> None:
         st.success(f"No one's measures have clearly got worse since {day_text(ranking.first)}.")
     if ranking.too_little:
         st.subheader("Not enough data yet")
-        st.caption(
+        st.markdown(
             f"Fewer than {MIN_TREND_OBSERVATIONS} scores in every measure over the last "
             f"{ranking.window} days: too few to say whether they are growing, so they are not ranked."
         )

@@ -53,9 +53,10 @@ def _plural(n: float, word: str) -> str:
     return word if n == 1 else word + "s"
 
 
-def amount(metric: str, change: float) -> str:
-    """The size of a change (sign ignored), rounded to what matters: "6 points", "0.2 points",
-    "4 percentage points", "35 seconds", "1.5 minutes"."""
+def amount(metric: str, change: float, *, rough: bool = False) -> str:
+    """The size of a change (sign ignored), rounded to what matters: "6 points", "2.4 points",
+    "0.2 points", "4 percentage points", "35 seconds", "2.5 minutes". A `rough` amount (said
+    with "about") keeps whole numbers from 2 up; otherwise one decimal below 10."""
     info = DISPLAY[metric]
     size = abs(change)
     if metric == "aht_seconds":
@@ -65,7 +66,7 @@ def amount(metric: str, change: float) -> str:
         seconds = round(size)
         return f"{seconds} {_plural(seconds, 'second')}"
     size *= info.factor
-    if size >= 2:
+    if size >= (2 if rough else 10):
         value: float = round(size)
     elif size >= 0.1 or size == 0:
         value = round(size, 1)
@@ -114,7 +115,10 @@ def possessive(name: str) -> str:
 def trend_headline(metric: str, slope_per_30_days: float) -> str:
     """ "QA score fell about 6 points a month": a trend in the metric's own units."""
     verb = "fell" if slope_per_30_days < 0 else "rose"
-    return f"{METRICS[metric].label} {verb} about {amount(metric, slope_per_30_days)} a month"
+    return (
+        f"{METRICS[metric].label} {verb} about {amount(metric, slope_per_30_days, rough=True)} "
+        "a month"
+    )
 
 
 def trend_sentence(name: str, trend: AgentTrend) -> str:
@@ -128,7 +132,7 @@ def trend_sentence(name: str, trend: AgentTrend) -> str:
         return f"{what} has held steady {since}"
     slope = trend.slope_per_30_days
     verb = "fallen" if slope < 0 else "risen"
-    sentence = f"{what} has {verb} about {amount(trend.metric, slope)} a month {since}"
+    sentence = f"{what} has {verb} about {amount(trend.metric, slope, rough=True)} a month {since}"
     if not METRICS[trend.metric].higher_is_better:
         better = trend.direction is Direction.IMPROVING
         sentence += ", which is better" if better else ", which is worse"
