@@ -444,8 +444,10 @@ def render_coaching(bundle: ga.GrowthBundle, metric: str, start: dt.date, end: d
         return
     st.markdown(f"Coaching notes focused on {measure(metric)}, by team:")
     coaching_sentences(effects.summaries["team"], "in")
-    st.markdown("By coach:")
-    coaching_sentences(effects.summaries["coach"], "by")
+    teams, coaches = effects.summaries["team"], effects.summaries["coach"]
+    if len(coaches) > 1 or len(teams) > 1:  # one team with one coach: the same sentence twice
+        st.markdown("By coach:")
+        coaching_sentences(coaches, "by")
     with st.expander("How we worked this out"):
         st.markdown(
             "For each note: the mean of the agent's scores in the 30 days after it minus the 30 "
