@@ -11,6 +11,7 @@ from core.growth.teams import latest_data, visible_teams
 from core.growth.wording import DISPLAY, day_text, level_label
 from core.models import METRICS
 from ui.analytics import (
+    MAX_LINES,
     activity_table,
     coverage_table,
     data_version,
@@ -78,7 +79,8 @@ with trends:
     if len(bundle.trends):
         st.plotly_chart(trend_figure(bundle.trends, metric))
         so_far = "" if bundle.trends["complete"].all() else " The dotted end is this week so far."
-        st.markdown(f"The axis runs over {DISPLAY[metric].scale}.{so_far}")
+        grey = " Grey: the mean of all chosen teams." if len(chosen) > MAX_LINES else ""
+        st.markdown(f"The axis runs over {DISPLAY[metric].scale}.{so_far}{grey}")
     else:
         st.info("No scores in this period.")
     st.subheader("Compare teams")

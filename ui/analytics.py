@@ -158,7 +158,7 @@ def trend_figure(frame: pd.DataFrame, metric: str) -> go.Figure:
                 ),
                 **where,
             )
-            _team_lines(figure, shown[shown["team"] == team], metric, colors[0], **where)
+            _team_lines(figure, shown[shown["team"] == team], metric, "#0068c9", **where)
         figure.update_layout(height=260 * rows + 80, title=title, showlegend=False, **PROJECTOR)
         figure.update_yaxes(range=_axis(metric, shown["shown"]))
     return figure
