@@ -1,21 +1,29 @@
-"""Team growth (team lead, manager): trends, distributions, who needs a check-in, coaching
-coverage and effect, development activity; every table exports to CSV."""
+"""Team growth (team lead, manager): who is growing and who needs attention in sentences,
+trends on honest axes, whether coaching works, coaching coverage and development activity. The
+statistics behind each answer are one click away ("How we worked this out")."""
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
 from core.clock import today
-from core.csvio import write_csv
-from core.growth.teams import visible_teams
+from core.growth.teams import latest_data, visible_teams
+from core.growth.wording import DISPLAY, day_text, level_label
 from core.models import METRICS
 from ui.analytics import (
+    MAX_LINES,
+    activity_table,
+    coverage_table,
     data_version,
     distribution_figure,
-    effect_figure,
     load_bundle,
     load_every_focus,
+    means_table,
+    render_coaching,
+    render_every_focus,
+    render_ranking,
+    show_table,
+    teams_table,
     trend_figure,
 )
 from ui.state import actor, db
@@ -37,7 +45,7 @@ chosen = tuple(
         "Teams",
         list(teams),
         where=c2,
-        default=list(teams)[:6],
+        default=list(teams)[:4],
         format_func=teams.get,
         key="tg_teams",
     )
@@ -48,96 +56,56 @@ metric = c3.selectbox(
 if not chosen:
     st.info("Choose at least one team.")
     st.stop()
-end = today()
-args = (data_version(), me.id, end - dt.timedelta(days=30 * months), end, chosen, metric)
+with db() as session:
+    latest = latest_data(session, actor=me, team_ids=chosen)
+if latest is None:
+    st.info("No scores for these teams yet. They appear here once they are imported.")
+    st.stop()
+end = latest  # the period ends at the latest figures, so a late import shows no empty months
+start = end - dt.timedelta(days=30 * months)
+if latest < today():
+    st.markdown(f"The latest figures are from {day_text(latest)}: the period ends there.")
+args = (data_version(), me.id, start, end, chosen, metric)
 label = METRICS[metric].label
-direction = "higher is better" if METRICS[metric].higher_is_better else "lower is better"
-
-
-def export(frame: pd.DataFrame, name: str) -> None:
-    st.download_button(
-        f"Download {name} (CSV)",
-        write_csv([str(c) for c in frame.columns], frame.itertuples(index=False)),
-        f"{name.replace(' ', '-')}.csv",
-        "text/csv",
-        key=f"tg_csv_{name}",
-    )
-
-
 bundle = load_bundle(*args)
-trends, check_in, coaching, activity = st.tabs(
-    ["Trends", "Needs a check-in", "Coaching", "Development"]
+growing, trends, coaching, activity = st.tabs(
+    ["Who is growing", "Trends", "Coaching", "Development"]
 )
+with growing:
+    render_ranking(bundle)
 with trends:
-    st.markdown(f"{label} ({direction}).")
-    frame = bundle.trends
-    if len(frame):
-        st.plotly_chart(trend_figure(frame, label))
+    better = "higher is better" if METRICS[metric].higher_is_better else "lower is better"
+    st.markdown(f"{label} ({better}), week by week from {day_text(start)} to {day_text(end)}.")
+    if len(bundle.trends):
+        st.plotly_chart(trend_figure(bundle.trends, metric))
+        so_far = "" if bundle.trends["complete"].all() else " The dotted end is this week so far."
+        grey = " Grey: the mean of all chosen teams." if len(chosen) > MAX_LINES else ""
+        st.markdown(f"The axis runs over {DISPLAY[metric].scale}.{so_far}{grey}")
     else:
-        st.info("No observations in this period.")
-    means = bundle.means
-    if len(means):
-        st.plotly_chart(distribution_figure(means, label))
-        export(means, "agent means")
-with check_in:
-    flags = bundle.flags
-    st.markdown(
-        "Agents with a quality measure getting worse over the last 60 days (a robust trend "
-        "test: one bad day is not a trend). The Monday digest counts the same people."
-    )
-    if not flags:
-        st.success("No one's trend is getting worse.")
-    else:
-        flagged = pd.DataFrame(
-            [
-                {
-                    "agent": n,
-                    "team": t,
-                    "slope per 30 days": round(f.slope_per_30_days, 3),
-                    "evidence": f.evidence,
-                }
-                for _, n, t, f in flags
-            ]
-        )
-        export(flagged, "needs a check-in")
-    for agent_id, name, team, flag in flags:
-        st.page_link(
-            "pages/growth.py",
-            label=f"{name} · {team}: {flag.evidence}",
-            query_params={"agent": str(agent_id)},
-        )
+        st.info("No scores in this period.")
+    st.subheader("Compare teams")
+    st.markdown("Each chosen team over the last 4 weeks against the 4 weeks before.")
+    show_table(teams_table(bundle.teams, metric), "team comparison")
+    if len(bundle.means):
+        st.plotly_chart(distribution_figure(bundle.means, metric))
+        with st.expander("Every agent's mean over the last 30 days"):
+            show_table(means_table(bundle.means, metric), "agent means")
 with coaching:
-    cover = bundle.coverage
-    st.subheader("Coaching coverage")
-    st.dataframe(cover.drop(columns=["agent_id"]), hide_index=True)
-    export(cover.drop(columns=["agent_id"]), "coaching coverage")
-    effects = bundle.effects
-    st.subheader("What coaching changed")
-    st.markdown(
-        "Change in each note's focus metric: 30 days after minus 30 days before, minus the change among the "
-        "team's agents not coached then (so a season is not credited to coaching). Fewer than 5 scores in "
-        "either window reads “not enough data”."
-    )
-    if effects.notes.empty:
-        st.info(f"No coaching notes focused on {label} in this period.")
-    else:
-        for frame, key in ((effects.by_coach, "coach"), (effects.by_team, "team")):
-            if len(frame):
-                st.plotly_chart(effect_figure(frame, key, METRICS[metric].higher_is_better))
-                export(frame, f"effect by {key}")
-        st.dataframe(effects.notes, hide_index=True)
-        export(effects.notes, "coaching effects")
+    render_coaching(bundle, metric, start, end)
     if st.toggle("Compare every focus area (each in its own units)", key="tg_every_focus"):
-        by_focus = load_every_focus(*args)
-        if len(by_focus):
-            st.dataframe(by_focus.round(2), hide_index=True)
-            export(by_focus, "effect by focus area")
-        else:
-            st.info("Too few coaching notes with enough data in this period.")
-with activity:
-    act = bundle.activity
+        render_every_focus(load_every_focus(*args))
+    st.subheader("Coaching coverage")
+    cover = bundle.coverage
+    never = int(cover["days_since_coaching"].isna().sum())
     st.markdown(
-        f"Development beside quality: PD days taken, rotations and learning shares in the period beside each agent's 30-day mean {label}."
+        f"{never} {'agent has' if never == 1 else 'agents have'} never had a coaching note. "
+        "Those waiting longest come first."
     )
-    st.dataframe(act.drop(columns=["agent_id"]), hide_index=True)
-    export(act.drop(columns=["agent_id"]), "development activity")
+    show_table(coverage_table(cover), "coaching coverage")
+with activity:
+    st.markdown(
+        f"Development beside quality: PD days taken, rotations and learning shares from "
+        f"{day_text(start)} to {day_text(end)}, beside each agent's {level_label(metric)} over the "
+        "last 30 days."
+    )
+    show_table(activity_table(bundle.activity, metric), "development activity")

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -258,6 +259,17 @@ def aggregate_effects(
     return out
 
 
+def note_counts(effects: list[NoteEffect], groups: dict[str, str]) -> dict[str, tuple[int, int]]:
+    """Per group: its notes, and how many of them have enough scores around them to estimate
+    (what aggregate_effects averages; a group below its minimum is "too early to tell")."""
+    counts: dict[str, tuple[int, int]] = {}
+    for e in effects:
+        if e.note in groups:
+            notes, estimable = counts.get(groups[e.note], (0, 0))
+            counts[groups[e.note]] = (notes + 1, estimable + (e.adjusted_effect is not None))
+    return counts
+
+
 def read_observations_csv(data: bytes) -> pd.DataFrame:
     """agent,date,metric,value rows as a frame; bad rows raise InvalidInput by line."""
     return _read_frame(data, ("agent", "date", "metric", "value"), numeric="value")
@@ -314,43 +326,82 @@ def _read_frame(data: bytes, columns: tuple[str, ...], numeric: str | None) -> p
     return pd.DataFrame.from_records(records, columns=list(columns))
 
 
-def mann_kendall_p(x: np.ndarray, y: np.ndarray, *, worse_is_down: bool) -> float:
-    """One-sided p-value of the Mann–Kendall trend test (normal approximation with the tie
-    correction and continuity correction) that y moves in the worse direction as x grows."""
+def _mann_kendall(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """The Mann–Kendall statistic S (positive when y rises as x grows) and its variance under
+    no trend, with the tie correction."""
     order = np.argsort(x, kind="stable")
     y = y[order]
     n = len(y)
     s = float(np.sign(y[None, :] - y[:, None])[np.triu_indices(n, 1)].sum())
     _, ties = np.unique(y, return_counts=True)
     var = (n * (n - 1) * (2 * n + 5) - float((ties * (ties - 1) * (2 * ties + 5)).sum())) / 18
+    return s, var
+
+
+def _one_sided_p(s: float, var: float) -> float:
+    """P(S this large or larger) under no trend: normal approximation, continuity-corrected."""
     if var <= 0:
         return 1.0
-    s = -s if worse_is_down else s  # test statistic positive when getting worse
     z = (s - 1) / math.sqrt(var) if s > 0 else (s + 1) / math.sqrt(var) if s < 0 else 0.0
     return float(stats.norm.sf(z))
 
 
+def mann_kendall_p(x: np.ndarray, y: np.ndarray, *, worse_is_down: bool) -> float:
+    """One-sided p-value of the Mann–Kendall trend test (normal approximation with the tie
+    correction and continuity correction) that y moves in the worse direction as x grows."""
+    s, var = _mann_kendall(x, y)
+    return _one_sided_p(-s if worse_is_down else s, var)
+
+
+class Direction(StrEnum):
+    """Where an agent's measure is heading over the trend window, in the measure's own sense
+    of better (a falling handle time is improving)."""
+
+    IMPROVING = "improving"
+    WORSENING = "worsening"
+    STEADY = "steady"
+    TOO_LITTLE_DATA = "not enough data"
+
+
 @dataclass(frozen=True)
-class TrendFlag:
+class AgentTrend:
+    """One agent's trend in one metric over first..as_of. The slope (per 30 days, Theil–Sen,
+    with its 95 % interval) is computed only for a trend the test finds; the p-values are the
+    one-sided Mann–Kendall tests that the measure gets worse and that it gets better."""
+
     agent: str
-    slope_per_30_days: float
+    metric: str
     observations: int
-    p_value: float
-    evidence: str
-    headline: str  # "QA score fell by 5.62 per 30 days": the start of the evidence
+    first: dt.date
+    as_of: dt.date
+    direction: Direction
+    p_worse: float | None = None
+    p_better: float | None = None
+    slope_per_30_days: float | None = None
+    slope_low: float | None = None
+    slope_high: float | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "agent": self.agent,
-            "slope_per_30_days": round(self.slope_per_30_days, 3),
-            "evidence": self.evidence,
-        }
+    @property
+    def p_value(self) -> float | None:
+        """The p-value of the direction found (None when steady or too little data)."""
+        if self.direction is Direction.WORSENING:
+            return self.p_worse
+        if self.direction is Direction.IMPROVING:
+            return self.p_better
+        return None
 
 
-def trend_flags(
-    observations: pd.DataFrame, *, metric: str, as_of: dt.date, window: int = 60
-) -> list[TrendFlag]:
-    """Agents whose `metric` is getting worse over as_of-W+1 .. as_of, most severe first."""
+def agent_trends(
+    observations: pd.DataFrame,
+    *,
+    metric: str,
+    as_of: dt.date,
+    window: int = 60,
+    alpha: float = TREND_ALPHA,
+) -> list[AgentTrend]:
+    """Every agent with observations of `metric` in as_of-W+1 .. as_of: getting better, getting
+    worse (each a one-sided test at `alpha`, robust to one bad day), steady, or too few
+    observations (< MIN_TREND_OBSERVATIONS) to tell. In the order of the agents' ids as text."""
     info = METRICS[metric]
     first = as_of - dt.timedelta(days=window - 1)
     rows = observations[observations["metric"] == metric]
@@ -361,28 +412,86 @@ def trend_flags(
     order = np.lexsort((x_all, agents))
     agents, x_all, y_all = agents[order], x_all[order], y_all[order]
     names, starts = np.unique(agents, return_index=True)
-    flags: list[TrendFlag] = []
+    trends: list[AgentTrend] = []
     for agent, x, y in zip(
         names, np.split(x_all, starts[1:]), np.split(y_all, starts[1:]), strict=True
     ):
+        base = AgentTrend(str(agent), metric, len(y), first, as_of, Direction.TOO_LITTLE_DATA)
         if len(y) < MIN_TREND_OBSERVATIONS or np.ptp(x) == 0:
+            trends.append(base)
             continue
-        p_value = mann_kendall_p(x, y, worse_is_down=info.higher_is_better)
-        if not (p_value < TREND_ALPHA):
+        s, var = _mann_kendall(x, y)
+        rising, falling = _one_sided_p(s, var), _one_sided_p(-s, var)
+        p_worse, p_better = (falling, rising) if info.higher_is_better else (rising, falling)
+        if p_worse < alpha:
+            direction = Direction.WORSENING
+        elif p_better < alpha:
+            direction = Direction.IMPROVING
+        else:
+            trends.append(
+                replace(base, direction=Direction.STEADY, p_worse=p_worse, p_better=p_better)
+            )
             continue
-        slope = float(stats.theilslopes(y, x).slope) * 30
-        direction = "fell" if slope < 0 else "rose"
-        headline = f"{info.label} {direction} by {abs(slope):.3g} per 30 days"
-        flags.append(
-            TrendFlag(
-                str(agent),
-                slope,
-                len(y),
-                p_value,
-                f"{headline} over {len(y)} observations from {first.isoformat()} to "
-                f"{as_of.isoformat()} (Theil–Sen slope; Mann–Kendall trend test, one-sided "
-                f"p = {p_value:.2g})",
-                headline,
+        fit = stats.theilslopes(y, x, alpha=0.95)
+        trends.append(
+            replace(
+                base,
+                direction=direction,
+                p_worse=p_worse,
+                p_better=p_better,
+                slope_per_30_days=float(fit.slope) * 30,
+                slope_low=float(fit.low_slope) * 30,
+                slope_high=float(fit.high_slope) * 30,
             )
         )
-    return sorted(flags, key=lambda f: f.p_value)
+    return trends
+
+
+@dataclass(frozen=True)
+class TrendFlag:
+    agent: str
+    slope_per_30_days: float
+    observations: int
+    p_value: float
+    evidence: str
+    headline: str  # "QA score fell about 6 points a month": the plain-language start
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "agent": self.agent,
+            "slope_per_30_days": round(self.slope_per_30_days, 3),
+            "evidence": self.evidence,
+        }
+
+
+def flag_of(trend: AgentTrend) -> TrendFlag:
+    """A worsening trend as a check-in flag: a plain headline, and the evidence with the test
+    behind it (for the CLI's JSON and the page's "How we worked this out")."""
+    from core.growth.wording import trend_headline
+
+    assert trend.slope_per_30_days is not None and trend.p_worse is not None
+    slope, p_value = trend.slope_per_30_days, trend.p_worse
+    label = METRICS[trend.metric].label
+    direction = "fell" if slope < 0 else "rose"
+    return TrendFlag(
+        trend.agent,
+        slope,
+        trend.observations,
+        p_value,
+        f"{label} {direction} by {abs(slope):.3g} per 30 days over {trend.observations} "
+        f"observations from {trend.first.isoformat()} to {trend.as_of.isoformat()} (Theil–Sen "
+        f"slope; Mann–Kendall trend test, one-sided p = {p_value:.2g})",
+        trend_headline(trend.metric, slope),
+    )
+
+
+def trend_flags(
+    observations: pd.DataFrame, *, metric: str, as_of: dt.date, window: int = 60
+) -> list[TrendFlag]:
+    """Agents whose `metric` is getting worse over as_of-W+1 .. as_of, most severe first."""
+    worsening = [
+        t
+        for t in agent_trends(observations, metric=metric, as_of=as_of, window=window)
+        if t.direction is Direction.WORSENING
+    ]
+    return [flag_of(t) for t in sorted(worsening, key=lambda t: t.p_worse or 0.0)]

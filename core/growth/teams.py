@@ -5,7 +5,8 @@ plain functions of core.growth.statistics. Leads see the teams they lead, manage
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,11 +18,16 @@ from core.access import Actor, Purpose, require_teams, teams_for
 from core.clock import today
 from core.follow_ups import follow_up_status
 from core.growth.statistics import (
+    AgentTrend,
+    Direction,
+    GroupEffect,
     NoteEffect,
     TrendFlag,
+    agent_trends,
     aggregate_effects,
     coaching_effects,
-    trend_flags,
+    flag_of,
+    note_counts,
 )
 from core.models import (
     METRICS,
@@ -68,7 +74,8 @@ def _agents(session: Session, scope: Scope) -> pd.DataFrame:
 
 
 def coverage(session: Session, *, actor: Actor, scope: Scope) -> pd.DataFrame:
-    """Per agent: days since the last coaching note, open notes and overdue follow-ups."""
+    """Per agent: days since the last coaching note, open notes and overdue follow-ups; the
+    longest without a note first (never coached before everyone), then the most overdue."""
     _check(actor, scope)
     agents = _agents(session, scope)
     ids = [int(i) for i in agents["agent_id"].tolist()]
@@ -79,9 +86,25 @@ def coverage(session: Session, *, actor: Actor, scope: Scope) -> pd.DataFrame:
     ]
     agents["open_notes"] = [status[i].open_notes for i in ids]
     agents["overdue_follow_ups"] = [status[i].overdue for i in ids]
-    return agents.sort_values(
-        ["overdue_follow_ups", "days_since_coaching"], ascending=[False, False], na_position="first"
+    waited = agents["days_since_coaching"].astype(float).fillna(math.inf)
+    return (
+        agents.assign(_waited=waited)
+        .sort_values(["_waited", "overdue_follow_ups", "agent"], ascending=[False, False, True])
+        .drop(columns="_waited")
+        .reset_index(drop=True)
     )
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    """Coaching in one group (a team, a coach, a focus area) on one metric: its notes, how
+    many could be estimated, and the average effect when there are enough (else None)."""
+
+    group: str
+    metric: str
+    notes: int
+    estimable: int
+    effect: GroupEffect | None
 
 
 @dataclass(frozen=True)
@@ -90,6 +113,7 @@ class EffectTables:
     by_focus: pd.DataFrame
     by_coach: pd.DataFrame
     by_team: pd.DataFrame
+    summaries: dict[str, list[GroupSummary]]  # "team", "coach", "focus area" → groups
 
 
 def coaching_effect_tables(
@@ -131,7 +155,7 @@ def _team_observations(team_ids: Sequence[int], first: dt.date, last: dt.date) -
 
 def _no_effects() -> EffectTables:
     empty = pd.DataFrame()
-    return EffectTables(empty, empty, empty, empty)
+    return EffectTables(empty, empty, empty, empty, {"team": [], "coach": [], "focus area": []})
 
 
 def _notes(
@@ -177,11 +201,17 @@ def _effect_tables(
     on_metric = notes[notes["metric"] == scope.metric]
     coach = dict(zip(on_metric["note"], on_metric["coach"], strict=True))
     team = {n: team_of[a] for n, a in zip(on_metric["note"], on_metric["agent"], strict=True)}
+    label_metric = {METRICS[m].label: m for m in METRICS}
     return EffectTables(
         _effect_frame(effects, notes, names, team_of),
         _groups(effects, focus, "focus area"),
         _groups(effects, coach, "coach"),
         _groups(effects, team, "team"),
+        {
+            "team": _summaries(effects, team, lambda _: scope.metric),
+            "coach": _summaries(effects, coach, lambda _: scope.metric),
+            "focus area": _summaries(effects, focus, lambda g: label_metric[g]),
+        },
     )
 
 
@@ -226,6 +256,19 @@ def _effect_frame(
     )
 
 
+def _summaries(
+    effects: list[NoteEffect], groups: dict[str, str], metric_of: Callable[[str], str]
+) -> list[GroupSummary]:
+    """Every group with a note, those whose average can be told (enough estimable notes)
+    first by the size of the effect, then those where it is too early to tell."""
+    averaged = {g.group: g for g in aggregate_effects(effects, groups)}
+    rows = [
+        GroupSummary(group, metric_of(group), notes, estimable, averaged.get(group))
+        for group, (notes, estimable) in note_counts(effects, groups).items()
+    ]
+    return sorted(rows, key=lambda r: (r.effect is None, r.group))
+
+
 def _groups(effects: list[NoteEffect], groups: dict[str, str], label: str) -> pd.DataFrame:
     rows = aggregate_effects(effects, groups)
     return pd.DataFrame(
@@ -238,12 +281,16 @@ def _groups(effects: list[NoteEffect], groups: dict[str, str], label: str) -> pd
 
 @dataclass(frozen=True)
 class GrowthBundle:
-    trends: pd.DataFrame
+    trends: pd.DataFrame  # team, week (its Monday), mean, n, complete (False: the week so far)
     means: pd.DataFrame
     coverage: pd.DataFrame
     effects: EffectTables
     flags: list[tuple[int, str, str, TrendFlag]]
     activity: pd.DataFrame
+    ranking: Ranking
+    teams: (
+        pd.DataFrame
+    )  # team, agents, recent, before, change, n: the last 28 days vs the 28 before
 
 
 def team_growth(
@@ -278,6 +325,7 @@ def team_growth(
     trends = weekly.groupby(["team", "week"], as_index=False).agg(
         mean=("value", "mean"), n=("value", "size")
     )
+    trends["complete"] = [w + dt.timedelta(days=6) <= scope.end for w in trends["week"]]
     recent = obs[obs["day"] >= pd.Timestamp(scope.end - dt.timedelta(days=29))]
     means = agents.merge(
         recent.groupby("agent", as_index=False)
@@ -287,20 +335,64 @@ def team_growth(
         how="inner",
     )
     team_names = dict(zip(agents["agent_id"], agents["team"], strict=True))
+    who, rows = growth_trends(session, team_ids=scope.team_ids, as_of=scope.end, window=flag_window)
     flags = [
         (agent_id, name, str(team_names.get(agent_id, "")), flag)
-        for per_team in falling_agents(
-            session, team_ids=scope.team_ids, as_of=scope.end, window=flag_window
-        ).values()
+        for per_team in _falling(rows).values()
         for agent_id, name, flag in per_team
     ]
+    names_of_teams = dict(
+        session.exec(select(Team.id, Team.name).where(col(Team.id).in_(scope.team_ids))).all()
+    )
+    ranking = rank_growth(
+        who,
+        rows,
+        {int(k): v for k, v in names_of_teams.items() if k is not None},
+        as_of=scope.end,
+        window=flag_window,
+    )
     effects = _effects_from(
         session, scope, agents, obs[["agent", "date", "metric", "value"]], window
     )
     activity = _activity_from(session, scope, means.copy())
     return GrowthBundle(
-        trends, means, coverage(session, actor=actor, scope=scope), effects, flags, activity
+        trends,
+        means,
+        coverage(session, actor=actor, scope=scope),
+        effects,
+        flags,
+        activity,
+        ranking,
+        _team_comparison(obs.assign(team=obs["agent"].map(team_of)), agents, scope.end),
     )
+
+
+def _team_comparison(obs: pd.DataFrame, agents: pd.DataFrame, end: dt.date) -> pd.DataFrame:
+    """Per team: agents, the mean of the last 28 days, of the 28 days before, the change and the
+    number of observations it rests on (the recent window)."""
+    recent_start = pd.Timestamp(end - dt.timedelta(days=27))
+    before_start = pd.Timestamp(end - dt.timedelta(days=55))
+    recent = obs[obs["day"] >= recent_start].groupby("team")["value"].agg(["mean", "size"])
+    before = (
+        obs[(obs["day"] >= before_start) & (obs["day"] < recent_start)]
+        .groupby("team")["value"]
+        .mean()
+    )
+    rows = []
+    for team, size in agents.groupby("team").size().items():
+        now = recent["mean"].get(team)
+        then = before.get(team)
+        rows.append(
+            {
+                "team": team,
+                "agents": int(size),
+                "recent": now,
+                "before": then,
+                "change": None if now is None or then is None else now - then,
+                "n": int(recent["size"].get(team, 0)),
+            }
+        )
+    return pd.DataFrame(rows, columns=["team", "agents", "recent", "before", "change", "n"])
 
 
 def _effects_from(
@@ -345,16 +437,24 @@ def _activity_from(session: Session, scope: Scope, means: pd.DataFrame) -> pd.Da
     return means
 
 
-def falling_agents(
+@dataclass(frozen=True)
+class TrendRow:
+    agent_id: int
+    name: str
+    team_id: int
+    trend: AgentTrend
+
+
+def growth_trends(
     session: Session, *, team_ids: Sequence[int], as_of: dt.date, window: int = 60
-) -> dict[int, list[tuple[int, str, TrendFlag]]]:
-    """Per team, its active agents flagged by a worsening trend in any metric: (agent id, name,
-    flag). The one answer to "who needs a check-in because of a trend", for the team-growth page
-    and the Monday digest alike (callers check who may see it)."""
+) -> tuple[dict[int, tuple[str, int]], list[TrendRow]]:
+    """The teams' active agents (id → name, team id) and their trend in every metric they
+    have observations of over as_of-W+1 .. as_of (core.growth.statistics.agent_trends): the one
+    reading behind "who is growing", "who needs attention" and the digest's falling trends."""
     if not team_ids:
-        return {}
+        return {}, []
     who = {
-        a: (n, t)
+        int(a): (n, int(t or 0))
         for a, n, t in session.exec(
             select(Person.id, Person.name, Person.team_id).where(
                 col(Person.team_id).in_(team_ids),
@@ -362,17 +462,137 @@ def falling_agents(
                 col(Person.active).is_(True),
             )
         ).all()
+        if a is not None
     }
     obs = _frame(
         session, _team_observations(team_ids, as_of - dt.timedelta(days=window - 1), as_of)
     )
-    found: dict[int, list[tuple[int, str, TrendFlag]]] = {}
+    rows: list[TrendRow] = []
     for metric in METRICS:
-        rows = obs[obs["metric"] == metric] if len(obs) else obs
-        if rows.empty:
+        part = obs[obs["metric"] == metric] if len(obs) else obs
+        if part.empty:
             continue
-        for flag in trend_flags(rows, metric=metric, as_of=as_of, window=window):
-            if int(flag.agent) in who:
-                name, team = who[int(flag.agent)]
-                found.setdefault(team or 0, []).append((int(flag.agent), name, flag))
+        for trend in agent_trends(part, metric=metric, as_of=as_of, window=window):
+            if int(trend.agent) in who:
+                name, team = who[int(trend.agent)]
+                rows.append(TrendRow(int(trend.agent), name, team, trend))
+    return who, rows
+
+
+def falling_agents(
+    session: Session, *, team_ids: Sequence[int], as_of: dt.date, window: int = 60
+) -> dict[int, list[tuple[int, str, TrendFlag]]]:
+    """Per team, its active agents flagged by a worsening trend in any metric: (agent id, name,
+    flag). The one answer to "who needs a check-in because of a trend", for the team-growth page
+    and the Monday digest alike (callers check who may see it)."""
+    return _falling(growth_trends(session, team_ids=team_ids, as_of=as_of, window=window)[1])
+
+
+def _falling(rows: list[TrendRow]) -> dict[int, list[tuple[int, str, TrendFlag]]]:
+    found: dict[int, list[tuple[int, str, TrendFlag]]] = {}
+    for metric in METRICS:  # by metric, then the strongest evidence first
+        worse = [
+            r for r in rows if r.trend.metric == metric and r.trend.direction is Direction.WORSENING
+        ]
+        for r in sorted(worse, key=lambda r: r.trend.p_worse or 0.0):
+            found.setdefault(r.team_id, []).append((r.agent_id, r.name, flag_of(r.trend)))
     return found
+
+
+@dataclass(frozen=True)
+class AgentGrowth:
+    """An agent in the ranking, with the trends that put them there (strongest first)."""
+
+    agent_id: int
+    name: str
+    team: str
+    trends: tuple[AgentTrend, ...]
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Who is growing over the trend window, on the same tests as the check-in flags: agents
+    improving in a measure (most improved first: the strongest evidence), agents getting worse
+    in one (the digest's falling trends), those steady in every measure, and those with too few
+    observations in every measure to rank (with their count), never ranked."""
+
+    first: dt.date
+    as_of: dt.date
+    window: int
+    improving: list[AgentGrowth]
+    worsening: list[AgentGrowth]
+    steady: list[AgentGrowth]
+    too_little: list[tuple[int, str, str, int]]  # agent id, name, team, observations
+
+    @property
+    def falling_trends(self) -> int:
+        return sum(len(a.trends) for a in self.worsening)
+
+
+def rank_growth(
+    who: dict[int, tuple[str, int]],
+    rows: list[TrendRow],
+    team_names: dict[int, str],
+    *,
+    as_of: dt.date,
+    window: int = 60,
+) -> Ranking:
+    """The ranking of `who` (id → name, team id) from their trend rows (see Ranking)."""
+    by_agent: dict[int, list[AgentTrend]] = {a: [] for a in who}
+    for r in rows:
+        by_agent.setdefault(r.agent_id, []).append(r.trend)
+
+    def pick(direction: Direction) -> list[AgentGrowth]:
+        found = []
+        for agent, trends in by_agent.items():
+            chosen = sorted(
+                (t for t in trends if t.direction is direction), key=lambda t: t.p_value or 0.0
+            )
+            if chosen:
+                name, team = who[agent]
+                found.append(AgentGrowth(agent, name, team_names.get(team, ""), tuple(chosen)))
+        return sorted(found, key=lambda a: (a.trends[0].p_value or 0.0, a.name))
+
+    judged = {
+        a
+        for a, trends in by_agent.items()
+        if any(t.direction is not Direction.TOO_LITTLE_DATA for t in trends)
+    }
+    moving = {g.agent_id for d in (Direction.IMPROVING, Direction.WORSENING) for g in pick(d)}
+    steady = [
+        AgentGrowth(a, who[a][0], team_names.get(who[a][1], ""), ())
+        for a in sorted(judged - moving, key=lambda a: who[a][0])
+    ]
+    too_little = sorted(
+        (
+            (
+                a,
+                who[a][0],
+                team_names.get(who[a][1], ""),
+                max((t.observations for t in by_agent[a]), default=0),
+            )
+            for a in who
+            if a not in judged
+        ),
+        key=lambda r: (r[3], r[1]),
+    )
+    return Ranking(
+        as_of - dt.timedelta(days=window - 1),
+        as_of,
+        window,
+        pick(Direction.IMPROVING),
+        pick(Direction.WORSENING),
+        steady,
+        too_little,
+    )
+
+
+def latest_data(session: Session, *, actor: Actor, team_ids: Sequence[int]) -> dt.date | None:
+    """The day of the teams' latest observation (any metric), or None without any: a period
+    "up to now" ends there, so a late import never shows as empty months."""
+    require_teams(actor, Purpose.REVIEW, team_ids)
+    return session.exec(
+        select(func.max(Observation.date))
+        .join(Person, col(Person.id) == Observation.person_id)
+        .where(col(Person.team_id).in_(team_ids), Observation.date <= today())
+    ).one()

@@ -365,9 +365,9 @@ def test_a_lead_writes_a_note_and_it_shows_on_the_agents_growth_page(app_as) -> 
 def test_a_manager_reads_team_growth_tabs_without_errors(app_as) -> None:
     at = app_as("manager@example.com", PAGES["team_growth"])
     assert not at.exception, at.exception
-    assert [t.label for t in at.tabs] == ["Trends", "Needs a check-in", "Coaching", "Development"]
+    assert [t.label for t in at.tabs] == ["Who is growing", "Trends", "Coaching", "Development"]
     assert at.get("plotly_chart")
-    assert any(s.value == "What coaching changed" for s in at.subheader)
+    assert any(s.value == "Is coaching working?" for s in at.subheader)
 
 
 def test_an_agent_writes_a_share_that_shows_as_text(app_as) -> None:

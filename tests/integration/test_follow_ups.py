@@ -55,7 +55,7 @@ def test_the_digest_counts_what_the_coaching_queue_and_team_growth_pages_show(
         assert (
             week.overdue == sum(r.overdue for r in queue) == int(cover["overdue_follow_ups"].sum())
         )
-        assert len(week.falling) == len(page.flags)
+        assert len(week.falling) == len(page.flags) == page.ranking.falling_trends
         flagged_somewhere |= bool(page.flags)
         overdue_somewhere |= week.overdue > 0
         status = follow_up_status(session, agent_ids=[r.agent_id for r in queue], day=TODAY)

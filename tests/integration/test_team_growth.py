@@ -5,13 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, delete, select
 
 from core.access import load_actor
 from core.data_version import current
 from core.errors import AccessDenied
-from core.growth.teams import Scope, coaching_effect_tables, team_growth, visible_teams
-from core.models import Person, Team
+from core.growth.teams import (
+    Scope,
+    coaching_effect_tables,
+    latest_data,
+    team_growth,
+    visible_teams,
+)
+from core.models import Observation, Person, Team
 from seed.demo import seed_demo
 from tests.conftest import TODAY
 
@@ -80,3 +86,50 @@ def test_every_write_bumps_the_data_version(session: Session, demo: dict) -> Non
     session.add(person)
     session.flush()
     assert current(session) == before + 1
+
+
+def test_never_coached_agents_come_first_then_those_waiting_longest(
+    session: Session, demo: dict
+) -> None:
+    cover = team_growth(session, actor=demo["manager"], scope=scope(demo["teams"])).coverage
+    waited = cover["days_since_coaching"].tolist()
+    never = cover["days_since_coaching"].isna().sum()
+    assert never > 0, "the demo has agents never coached"
+    assert cover["days_since_coaching"].iloc[:never].isna().all()
+    assert waited[never:] == sorted(waited[never:], reverse=True)
+
+
+def test_the_unfinished_last_week_is_marked_and_the_period_ends_at_the_latest_figures(
+    session: Session, demo: dict
+) -> None:
+    assert TODAY.weekday() != 6  # a Monday: its week has just begun
+    trends = team_growth(session, actor=demo["manager"], scope=scope(demo["teams"])).trends
+    last_week = trends["week"].max()
+    assert not trends[trends["week"] == last_week]["complete"].any()
+    assert trends[trends["week"] < last_week]["complete"].all()
+    assert latest_data(session, actor=demo["manager"], team_ids=demo["teams"]) == TODAY
+    # Figures that stopped arriving a while ago: the period ends at the last of them.
+    late = TODAY - dt.timedelta(days=61)
+    session.execute(delete(Observation).where(col(Observation.date) > late))
+    latest = latest_data(session, actor=demo["manager"], team_ids=demo["teams"])
+    assert latest is not None and late - dt.timedelta(days=7) < latest <= late
+    with pytest.raises(AccessDenied):
+        latest_data(session, actor=demo["lead"], team_ids=demo["teams"])
+
+
+def test_the_ranking_names_who_grows_on_the_same_tests_as_the_check_in_flags(
+    session: Session, demo: dict
+) -> None:
+    bundle = team_growth(session, actor=demo["manager"], scope=scope(demo["teams"]))
+    ranking = bundle.ranking
+    assert ranking.improving and ranking.worsening, "the demo has both"
+    assert ranking.falling_trends == len(bundle.flags)
+    flagged = {(a, f.slope_per_30_days) for a, _, _, f in bundle.flags}
+    assert flagged == {
+        (g.agent_id, t.slope_per_30_days) for g in ranking.worsening for t in g.trends
+    }
+    ranked = [g.agent_id for g in (*ranking.improving, *ranking.steady)]
+    assert len(set(ranked)) == len(ranked)
+    everyone = len(bundle.means)
+    moving = {g.agent_id for g in (*ranking.improving, *ranking.worsening)}
+    assert len(moving) + len(ranking.steady) + len(ranking.too_little) == everyone
