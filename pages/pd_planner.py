@@ -7,6 +7,7 @@ import streamlit as st
 from core.access import Purpose, teams_for
 from core.clock import today
 from core.exports import pd_days_csv, pd_days_ics
+from core.org import person_labels
 from core.pd.days import check_move, list_team_days, move, unpublish
 from core.pd.planning import PlanSettings, coverage, plan_period, publish
 from core.seasons import quarter_of
@@ -47,6 +48,7 @@ settings.check()
 with db() as session:
     cells = coverage(session, actor=me, settings=settings)
     days = list_team_days(session, actor=me, settings=settings)
+    labels = person_labels(session, person_ids=[d.person_id for d in days])
 st.plotly_chart(coverage_figure(cells))
 render_planning_inputs(me, {t: teams[t] for t in chosen}, settings.start)
 
@@ -78,15 +80,15 @@ if not days:
     st.info("No PD days in this period yet: press “Plan PD days” to propose a fair plan.")
     st.stop()
 by_agent, by_day = st.tabs(["By agent", "By day"])
-by_agent.dataframe(by_agent_frame(days), hide_index=True)
-by_day.dataframe(by_day_frame(days), hide_index=True)
+by_agent.dataframe(by_agent_frame(days, labels), hide_index=True)
+by_day.dataframe(by_day_frame(days, labels), hide_index=True)
 
 with st.expander("Move or unpublish a PD day"):
     movable = [d for d in days if d.status.value in ("draft", "published")]
     pick = st.selectbox(
         "PD day",
         movable,
-        format_func=lambda d: f"{d.person_name} · {d.date:%a %d %b} ({d.status.value})",
+        format_func=lambda d: f"{labels[d.person_id]} · {d.date:%a %d %b} ({d.status.value})",
         key="pd_move_pick",
     )
     if pick is not None:

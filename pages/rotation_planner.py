@@ -3,6 +3,7 @@
 import streamlit as st
 
 from core.access import Purpose, teams_for
+from core.org import person_labels
 from core.rotations.outcomes import set_host_feedback
 from core.rotations.planning import list_assignments, override, publish_rotations, run_rotations
 from core.rotations.terms import hosting, list_terms, set_hosting
@@ -77,17 +78,21 @@ if st.button(
 with db() as session:
     rows = list_assignments(session, actor=me, term_id=term.id, team_ids=chosen) if chosen else []
     departments = hosting(session, term_id=term.id)
+    labels = person_labels(session, person_ids=[r.person_id for r in rows])
 proposed = [r for r in rows if r.status.value == "proposed"]
 st.subheader(f"Review: {len(proposed)} proposed, {len(rows) - len(proposed)} published")
 if not rows:
     st.info("No assignments for these teams this term yet: press “Assign rotations”.")
     st.stop()
 st.plotly_chart(sankey_figure(rows))
-st.dataframe(assignment_frame(rows), hide_index=True)
+st.dataframe(assignment_frame(rows, labels), hide_index=True)
 
 with st.expander("Change one agent's department"):
     pick = st.selectbox(
-        "Agent", rows, format_func=lambda r: f"{r.person_name} → {r.department}", key="rot_pick"
+        "Agent",
+        rows,
+        format_func=lambda r: f"{labels[r.person_id]} → {r.department}",
+        key="rot_pick",
     )
     names = {h.department_id: h.department for h in departments}
     target = choose("New department", names, key="rot_target")
@@ -106,7 +111,7 @@ with st.expander("Record the host's feedback at the end of the term"):
     who = st.selectbox(
         "Ambassador",
         rows,
-        format_func=lambda r: f"{r.person_name} · {r.department}",
+        format_func=lambda r: f"{labels[r.person_id]} · {r.department}",
         key="rot_fb_pick",
     )
     note = st.text_area(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -47,12 +47,13 @@ def coverage_figure(cells: Sequence[CoverageCell]) -> go.Figure:
     return figure
 
 
-def by_agent_frame(days: Sequence[PdDayRead]) -> pd.DataFrame:
+def by_agent_frame(days: Sequence[PdDayRead], labels: Mapping[int, str]) -> pd.DataFrame:
+    """`labels`: core.org.person_labels of the days' people (tells namesakes apart)."""
     rows: dict[tuple[str, int], tuple[str, list[str]]] = {}
     for d in days:
-        rows.setdefault((d.person_name, d.person_id), (d.team_name, []))[1].append(
-            f"{d.date:%a %d %b} ({d.status.value})"
-        )
+        rows.setdefault((labels.get(d.person_id, d.person_name), d.person_id), (d.team_name, []))[
+            1
+        ].append(f"{d.date:%a %d %b} ({d.status.value})")
     return pd.DataFrame(
         [
             {"Agent": name, "Team": team, "PD days": ", ".join(v)}
@@ -61,10 +62,10 @@ def by_agent_frame(days: Sequence[PdDayRead]) -> pd.DataFrame:
     )
 
 
-def by_day_frame(days: Sequence[PdDayRead]) -> pd.DataFrame:
+def by_day_frame(days: Sequence[PdDayRead], labels: Mapping[int, str]) -> pd.DataFrame:
     rows: dict[dt.date, list[str]] = {}
     for d in days:
-        rows.setdefault(d.date, []).append(d.person_name)
+        rows.setdefault(d.date, []).append(labels.get(d.person_id, d.person_name))
     return pd.DataFrame(
         [
             {"Date": f"{day:%a %d %b %Y}", "Away": len(names), "Agents": ", ".join(names)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -40,11 +40,12 @@ def sankey_figure(rows: Sequence[AssignmentRead]) -> go.Figure:
     return figure
 
 
-def assignment_frame(rows: Sequence[AssignmentRead]) -> pd.DataFrame:
+def assignment_frame(rows: Sequence[AssignmentRead], labels: Mapping[int, str]) -> pd.DataFrame:
+    """`labels`: core.org.person_labels of the rows' people (tells namesakes apart)."""
     return pd.DataFrame(
         [
             {
-                "Agent": r.person_name,
+                "Agent": labels.get(r.person_id, r.person_name),
                 "Team": r.team_name,
                 "Department": r.department,
                 "Interest met": RANK.get(r.interest_rank or 0, "not a listed interest"),
