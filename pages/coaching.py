@@ -18,7 +18,7 @@ from core.coaching import (
     write_note,
 )
 from core.models import METRICS
-from ui.coaching import open_requested_agent, queue_frame
+from ui.coaching import open_requested_agent, show_queue
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
 from ui.widgets import choose, day_text
@@ -35,7 +35,7 @@ team_id = choose("Team", teams, key="coach_team")
 with db() as session:
     queue = coaching_queue(session, actor=me, team_id=team_id)
 st.subheader("Today's queue")
-st.dataframe(queue_frame(queue), hide_index=True)
+show_queue(queue)
 if not queue:
     st.stop()
 names = {r.agent_id: r.agent for r in queue}

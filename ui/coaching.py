@@ -45,6 +45,18 @@ def queue_frame(rows: Sequence[QueueRow]) -> pd.DataFrame:
     )
 
 
+def show_queue(rows: Sequence[QueueRow]) -> None:
+    """The queue, wide enough for a namesake's e-mail and an auto-fail to be read whole."""
+    st.dataframe(
+        queue_frame(rows),
+        hide_index=True,
+        column_config={
+            "Agent": st.column_config.TextColumn(width="medium"),
+            "Latest QA score": st.column_config.TextColumn(width="medium"),
+        },
+    )
+
+
 def open_requested_agent(me: Actor, teams: dict[int, str]) -> None:
     """A link such as a follow-up reminder's (`?agent=ID`) opens that agent's team and notes."""
     requested = st.query_params.get("agent")
