@@ -27,6 +27,8 @@ from core.models import (
     Role,
 )
 from core.notifications import notify
+from core.org import people_labels
+from core.quality import latest_qa_scores
 
 EDITABLE = ("focus_metric", "focus_section", "went_well", "to_try", "actions", "follow_up_date")
 MAX_TEXT = 4000
@@ -367,14 +369,15 @@ def notes_about(
 @dataclass(frozen=True)
 class QueueRow:
     agent_id: int
-    agent: str
+    agent: str  # the name, with the e-mail when two agents of the team share it
     last_coached: dt.date | None
     open_notes: int
     due_today: int
     overdue: int
     next_follow_up: dt.date | None
-    latest_evaluation: dt.date | None
+    latest_evaluation: dt.date | None  # the day of the newest QA score (evaluated or imported)
     latest_score: float | None
+    latest_auto_fail: bool = False  # that score is 0 because a critical item was missed
 
 
 def coaching_queue(session: Session, *, actor: Actor, team_id: int) -> list[QueueRow]:
@@ -384,31 +387,27 @@ def coaching_queue(session: Session, *, actor: Actor, team_id: int) -> list[Queu
     agents = session.exec(
         select(Person)
         .where(Person.team_id == team_id, Person.role == Role.AGENT, col(Person.active).is_(True))
-        .order_by(col(Person.name))
+        .order_by(col(Person.name), col(Person.id))
     ).all()
     ids = [a.id for a in agents if a.id is not None]
-    day = today()
-    status = follow_up_status(session, agent_ids=ids, day=day)
-    latest: dict[int, tuple[dt.date, float]] = {}
-    for e in session.exec(
-        select(Evaluation).where(col(Evaluation.agent_id).in_(ids)).order_by(col(Evaluation.date))
-    ).all():
-        latest[e.agent_id] = (e.date, e.score)
+    labels = people_labels(agents)
+    status = follow_up_status(session, agent_ids=ids, day=today())
+    latest = latest_qa_scores(session, agent_ids=ids)
     rows = []
-    for a in agents:
-        assert a.id is not None
-        s = status[a.id]
+    for agent_id in ids:
+        s, qa = status[agent_id], latest.get(agent_id)
         rows.append(
             QueueRow(
-                a.id,
-                a.name,
+                agent_id,
+                labels[agent_id],
                 s.last_coached,
                 s.open_notes,
                 s.due_today,
                 s.overdue,
                 s.next_follow_up,
-                latest.get(a.id, (None, None))[0],
-                latest.get(a.id, (None, None))[1],
+                qa.date if qa else None,
+                qa.score if qa else None,
+                qa.auto_fail if qa else False,
             )
         )
     return sorted(rows, key=lambda r: (-r.overdue, -r.due_today, r.last_coached or dt.date.min))

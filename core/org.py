@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlmodel import Session, col, func, select
 
@@ -79,6 +82,45 @@ class DepartmentInput:
 
 
 # ---------------------------------------------------------------- people
+
+
+class Nameable(Protocol):
+    """Anything that names a person: a Person, a PersonRead."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+
+
+def people_labels(people: Iterable[Nameable]) -> dict[int, str]:
+    """How each person reads in one list, picker or table: their name, plus their e-mail when
+    someone else in the same list has the same name ("Jordan Johnson
+    (jordan.johnson2@example.com)"). E-mails are unique, so no two labels are ever the same — which
+    also matters to Streamlit, whose pickers tell options apart by their label."""
+    listed = [p for p in people if p.id is not None]
+    shared = Counter(_same_name(p.name) for p in listed)
+    return {
+        p.id: p.name if shared[_same_name(p.name)] == 1 else f"{p.name} ({p.email})"
+        for p in listed
+        if p.id is not None
+    }
+
+
+def _same_name(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def person_labels(session: Session, *, person_ids: Iterable[int]) -> dict[int, str]:
+    """`people_labels` of these people, for lists whose rows carry only an id and a name (a PD
+    day, a rotation, a team's table). Names and work e-mails are the organisation's directory;
+    the caller passes only ids it was allowed to read."""
+    ids = sorted(set(person_ids))
+    if not ids:
+        return {}
+    return people_labels(session.exec(select(Person).where(col(Person.id).in_(ids))).all())
 
 
 def _person_read(person: Person, team_names: dict[int, str]) -> PersonRead:
@@ -488,10 +530,11 @@ def list_mentors(session: Session, *, actor: Actor) -> list[tuple[int, str]]:
         .where(col(Person.active).is_(True), Person.id != actor.id)
         .order_by(col(Person.name))
     ).all()
+    labels = people_labels(rows)
     return [
         (
             p.id,
-            f"{p.name} · {names.get(p.team_id, Role(p.role).label) if p.team_id else Role(p.role).label}",
+            f"{labels[p.id]} · {names.get(p.team_id, Role(p.role).label) if p.team_id else Role(p.role).label}",
         )
         for p in rows
         if p.id

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -253,10 +254,68 @@ def record_evaluation(
             metric="qa_score",
             value=result.score,
             source="evaluation",
-            reference=f"evaluation-{evaluation.id}",
+            reference=evaluation_reference(evaluation.id),
         )
     )
     return list_evaluations(session, actor=actor, agent_id=agent_id, evaluation_id=evaluation.id)[0]
+
+
+EVALUATION_REFERENCE = "evaluation-"
+
+
+def evaluation_reference(evaluation_id: int | None) -> str:
+    """The reference of the qa_score observation an evaluation adds to the agent's trend."""
+    return f"{EVALUATION_REFERENCE}{evaluation_id}"
+
+
+@dataclass(frozen=True)
+class LatestQa:
+    date: dt.date
+    score: float
+    auto_fail: bool  # the score is an evaluation's 0 for a missed critical item
+
+
+def latest_qa_scores(session: Session, *, agent_ids: Iterable[int]) -> dict[int, LatestQa]:
+    """Each agent's newest QA score, from the one series every QA score lands in (evaluations
+    made here and scores imported from elsewhere: the series the growth chart draws): the latest
+    day, and on that day the score recorded last. Agents without a score are left out."""
+    ids = sorted(set(agent_ids))
+    newest_day = (
+        select(Observation.person_id, func.max(Observation.date).label("day"))
+        .where(Observation.metric == "qa_score", col(Observation.person_id).in_(ids))
+        .group_by(col(Observation.person_id))
+        .subquery()
+    )
+    latest: dict[int, Observation] = {}
+    for o in session.exec(
+        select(Observation)
+        .join(
+            newest_day,
+            (col(Observation.person_id) == newest_day.c.person_id)
+            & (col(Observation.date) == newest_day.c.day),
+        )
+        .where(Observation.metric == "qa_score")
+        .order_by(col(Observation.id))
+    ).all():
+        latest[o.person_id] = o  # ordered by id: the last one recorded that day wins
+    by_reference = {
+        o.reference: int(number)
+        for o in latest.values()
+        if (number := o.reference.removeprefix(EVALUATION_REFERENCE)).isdigit()
+        and o.reference.startswith(EVALUATION_REFERENCE)
+    }
+    auto_fails = set(
+        session.exec(
+            select(Evaluation.id).where(
+                col(Evaluation.id).in_(list(by_reference.values())),
+                col(Evaluation.critical_failed).is_(True),
+            )
+        ).all()
+    )
+    return {
+        agent: LatestQa(o.date, o.value, by_reference.get(o.reference) in auto_fails)
+        for agent, o in latest.items()
+    }
 
 
 def list_evaluations(

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.models import Role
-from core.org import TeamInput, create_team, list_people, list_teams, update_team
+from core.org import TeamInput, create_team, list_people, list_teams, people_labels, update_team
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
 
@@ -48,7 +48,7 @@ with edit:
     if teams:
         team = st.selectbox("Team", teams, format_func=lambda t: t.name, key="teams_pick")
         candidates = [None, *[p.id for p in leads if p.team_id == team.id]]
-        names = {p.id: p.name for p in leads}
+        names = people_labels(leads)
         with SaveOnceForm(f"teams_edit_{team.id}") as edit_form:
             name = st.text_input("Name", value=team.name, max_chars=80)
             site = st.text_input("Site", value=team.site, max_chars=80)

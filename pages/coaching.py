@@ -18,10 +18,10 @@ from core.coaching import (
     write_note,
 )
 from core.models import METRICS
-from ui.coaching import open_requested_agent, queue_frame
+from ui.coaching import open_requested_agent, show_queue
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
-from ui.widgets import choose
+from ui.widgets import choose, day_text
 
 me = actor()
 st.title("Coaching")
@@ -35,7 +35,7 @@ team_id = choose("Team", teams, key="coach_team")
 with db() as session:
     queue = coaching_queue(session, actor=me, team_id=team_id)
 st.subheader("Today's queue")
-st.dataframe(queue_frame(queue), hide_index=True)
+show_queue(queue)
 if not queue:
     st.stop()
 names = {r.agent_id: r.agent for r in queue}
@@ -92,12 +92,12 @@ st.subheader(f"Open notes ({len(notes)})")
 for note in notes:
     label = METRICS[note.focus_metric].label if note.focus_metric else note.focus_section
     due = (
-        f" · check-in {note.follow_up_date:%d %b}" + (" (overdue)" if note.overdue else "")
+        f" · check-in {day_text(note.follow_up_date)}" + (" (overdue)" if note.overdue else "")
         if note.follow_up_date
         else ""
     )
     with st.expander(
-        f"{note.date:%d %b} · {label}{due}", key=f"coach_note_open_{note.id}", on_change="rerun"
+        f"{day_text(note.date)} · {label}{due}", key=f"coach_note_open_{note.id}", on_change="rerun"
     ):
         edit, follow, remark = st.tabs(["Edit", "Record the check-in", "Private remark"])
         with edit:

@@ -6,16 +6,18 @@ import streamlit as st
 
 from core.clock import today
 from core.models import Role
-from core.org import list_people
+from core.org import list_people, people_labels
 from core.quality import DEFAULT_FORM, list_scorecards, record_evaluation, save_scorecard
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
+from ui.widgets import qa_score_text
 
 me = actor()
 st.title("QA evaluations")
 with db() as session:
     cards = list_scorecards(session)
     agents = [p for p in list_people(session, actor=me) if p.role is Role.AGENT]
+agent_labels = people_labels(agents)
 
 evaluate, forms = st.tabs(["Evaluate an interaction", "Scorecards"])
 with evaluate:
@@ -30,7 +32,7 @@ with evaluate:
         )
         with SaveOnceForm(f"eval_form_{card.id}") as eval_form:
             c1, c2, c3, c4 = st.columns(4)
-            agent = c1.selectbox("Agent", agents, format_func=lambda p: p.name)
+            agent = c1.selectbox("Agent", agents, format_func=lambda p: agent_labels[p.id])
             day = c2.date_input("Date", value=today(), max_value=today(), format="YYYY-MM-DD")
             channel = c3.selectbox("Channel", ["phone", "chat", "email", "social"])
             ref = c4.text_input("Interaction reference", max_chars=120)
@@ -65,8 +67,7 @@ with evaluate:
                     channel=channel,
                     comments=comments,
                     done=lambda result: (
-                        f"Saved: {result.score:.0f}%"
-                        + (" (a critical item failed)" if result.critical_failed else "")
+                        f"Saved: {qa_score_text(result.score, auto_fail=result.critical_failed)}."
                     ),
                 )
 

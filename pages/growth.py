@@ -9,11 +9,11 @@ from core.clock import today
 from core.coaching import acknowledge
 from core.growth.agent import growth_data
 from core.models import METRICS, Role
-from core.org import list_people
+from core.org import list_people, people_labels
 from core.quality import list_evaluations
 from ui.growth import metric_figure, speed_quality_figure
 from ui.state import actor, db
-from ui.widgets import choose
+from ui.widgets import choose, qa_score_text
 
 me = actor()
 st.title("Growth")
@@ -30,7 +30,8 @@ if me.role is not Role.AGENT:
     if not ids:
         st.info("No agents to show yet.")
         st.stop()
-    names = {p.id: f"{p.name} · {p.team_name}" for p in people}
+    labels = people_labels(people)
+    names = {p.id: f"{labels[p.id]} · {p.team_name}" for p in people}
     agent_id = choose(
         "Agent", names, index=ids.index(agent_id) if agent_id in ids else 0, key="growth_agent"
     )
@@ -93,8 +94,8 @@ if not evaluations:
     st.info("No QA evaluations yet.")
 for e in evaluations[:20]:
     with st.expander(
-        f"{e.date:%d %b %Y} · {e.scorecard} v{e.version} · {e.score:.0f}%"
-        + (" · critical item failed" if e.critical_failed else "")
+        f"{e.date:%d %b %Y} · {e.scorecard} v{e.version} · "
+        + qa_score_text(e.score, auto_fail=e.critical_failed)
     ):
         for section, answers in zip(e.sections, e.answers, strict=False):
             st.markdown(f"**{section.title}** (weight {section.weight:g})")

@@ -7,6 +7,7 @@ from core.clock import today
 from core.home import organisation_glance, person_changes, team_glance, weekly_trend
 from core.learning import most_helpful, pd_day_to_share
 from core.models import Role
+from core.org import person_labels
 from core.pd.days import my_pd_days
 from core.rotations.interests import interests_prompt
 from ui.state import actor, db
@@ -54,7 +55,10 @@ with db() as session:
             rows = team_glance(session, actor=me, team_id=team_id, today=day)
             st.subheader(f"My team at a glance ({len(rows)} agents, last four weeks)")
             if rows:
-                st.dataframe(glance_frame(rows, "Agent", with_agents=False), hide_index=True)
+                labels = person_labels(session, person_ids=[r.id for r in rows])
+                st.dataframe(
+                    glance_frame(rows, "Agent", with_agents=False, labels=labels), hide_index=True
+                )
             else:
                 st.info("Your team has no active agents yet.")
             helpful = most_helpful(session, actor=me, team_id=team_id)

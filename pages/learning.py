@@ -14,7 +14,7 @@ from core.learning import (
     write_share,
 )
 from core.models import Role, Visibility
-from core.org import list_people, list_teams
+from core.org import list_people, list_teams, people_labels
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
 
@@ -85,7 +85,7 @@ linked = c3.selectbox(
 f1, f2, f3 = st.columns(3)
 tag = f1.text_input("Tag", placeholder="e.g. billing", key="learn_tag")
 with db() as session:
-    authors = {p.id: p.name for p in list_people(session, actor=me)}
+    authors = people_labels(list_people(session, actor=me))
 author = f2.selectbox(
     "Author",
     [None, *authors],

@@ -7,6 +7,7 @@ import streamlit as st
 from core.access import Purpose, teams_for
 from core.clock import today
 from core.exports import pd_days_csv, pd_days_ics
+from core.org import person_labels
 from core.pd.coverage import coverage, why_these_days
 from core.pd.days import check_move, list_team_days, move, unpublish
 from core.pd.planning import PlanSettings, plan_period, publish
@@ -49,6 +50,7 @@ with db() as session:
     cover = coverage(session, actor=me, settings=settings)
     days = list_team_days(session, actor=me, settings=settings)
     reasons = why_these_days(session, actor=me, settings=settings)
+    labels = person_labels(session, person_ids=[d.person_id for d in days])
 if cover.uniform:  # a one-colour chart would say nothing: the sentence says it all
     st.info(cover.summary)
 else:
@@ -94,8 +96,8 @@ if not days:
     st.info("No PD days in this period yet: press “Plan PD days” to propose a fair plan.")
     st.stop()
 by_agent, by_day, why = st.tabs(["By agent", "By day", "Why these dates"])
-by_agent.dataframe(by_agent_frame(days), hide_index=True)
-by_day.dataframe(by_day_frame(days), hide_index=True)
+by_agent.dataframe(by_agent_frame(days, labels), hide_index=True)
+by_day.dataframe(by_day_frame(days, labels), hide_index=True)
 why.table(reasons_frame(days, reasons), hide_index=True, border="horizontal")  # wraps sentences
 
 with st.expander("Move or unpublish a PD day"):
@@ -103,7 +105,7 @@ with st.expander("Move or unpublish a PD day"):
     pick = st.selectbox(
         "PD day",
         movable,
-        format_func=lambda d: f"{d.person_name} · {d.date:%a %d %b} ({d.status.value})",
+        format_func=lambda d: f"{labels[d.person_id]} · {d.date:%a %d %b} ({d.status.value})",
         key="pd_move_pick",
     )
     if pick is not None:

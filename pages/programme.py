@@ -5,7 +5,7 @@ import plotly.express as px
 import streamlit as st
 
 from core.csvio import write_csv
-from core.org import list_departments, list_people
+from core.org import list_departments, list_people, people_labels
 from core.rotations.outcomes import record_career_move
 from core.rotations.programme import programme
 from core.rotations.terms import current_term, list_terms, open_next_term
@@ -93,7 +93,8 @@ with (
     with db() as session:
         people = [p for p in list_people(session, actor=me) if p.role.value == "agent"]
         departments = list_departments(session)
-    person = st.selectbox("Person", people, format_func=lambda p: f"{p.name} · {p.team_name}")
+    labels = people_labels(people)
+    person = st.selectbox("Person", people, format_func=lambda p: f"{labels[p.id]} · {p.team_name}")
     department = st.selectbox("Moved into", departments, format_func=lambda d: d.name)
     when = st.date_input("On", format="YYYY-MM-DD")
     note = st.text_input("Note", max_chars=500)

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.access import Purpose, teams_for
+from core.org import person_labels
 from core.rotations.outcomes import set_host_feedback
 from core.rotations.planning import (
     override,
@@ -99,6 +100,7 @@ if st.button(
 with db() as session:
     review = review_assignments(session, actor=me, term_id=term.id, team_ids=chosen)
     departments = hosting(session, term_id=term.id)
+    labels = person_labels(session, person_ids=[r.person_id for r in review.rows])
 rows = review.rows
 proposed = [r for r in rows if r.status.value == "proposed"]
 st.subheader(f"Review: {len(proposed)} proposed, {len(rows) - len(proposed)} published")
@@ -114,7 +116,7 @@ if review.not_placed:
         column_config={"Why": st.column_config.TextColumn(width="large")},
     )
 st.dataframe(
-    assignment_frame(rows),
+    assignment_frame(rows, labels),
     hide_index=True,
     column_config={"Why here": st.column_config.TextColumn(width="large")},
 )
@@ -122,7 +124,10 @@ st.plotly_chart(teams_figure(rows))
 
 with st.expander("Change one agent's department"):
     pick = st.selectbox(
-        "Agent", rows, format_func=lambda r: f"{r.person_name} → {r.department}", key="rot_pick"
+        "Agent",
+        rows,
+        format_func=lambda r: f"{labels[r.person_id]} → {r.department}",
+        key="rot_pick",
     )
     names = {h.department_id: h.department for h in departments}
     target = choose("New department", names, key="rot_target")
@@ -141,7 +146,7 @@ with st.expander("Record the host's feedback at the end of the term"):
     who = st.selectbox(
         "Ambassador",
         rows,
-        format_func=lambda r: f"{r.person_name} · {r.department}",
+        format_func=lambda r: f"{labels[r.person_id]} · {r.department}",
         key="rot_fb_pick",
     )
     note = st.text_area(

@@ -6,7 +6,7 @@ from core.access import Purpose, teams_for
 from core.clock import today
 from core.csvio import write_csv
 from core.home import team_glance
-from core.org import list_teams
+from core.org import list_teams, person_labels
 from core.pledges import participation
 from ui.state import actor, db
 from ui.widgets import glance_frame
@@ -23,6 +23,7 @@ with db() as session:
         "Team", list(teams), format_func=lambda i: teams[i].name, key="team_pick"
     )
     rows = team_glance(session, actor=me, team_id=team_id, today=today())
+    labels = person_labels(session, person_ids=[r.id for r in rows])
 team = teams[team_id]
 st.markdown(
     f"{team.site} · staffing floor {team.min_staffed} agents on the phones · last four weeks"
@@ -30,7 +31,7 @@ st.markdown(
 if not rows:
     st.info("This team has no active agents yet.")
     st.stop()
-frame = glance_frame(rows, "Agent", with_agents=False)
+frame = glance_frame(rows, "Agent", with_agents=False, labels=labels)
 st.dataframe(frame, hide_index=True)
 st.download_button(
     "Download as CSV",

@@ -47,7 +47,7 @@ def seed_coaching(
     import json
 
     from core.models import Evaluation, FollowUp, Scorecard
-    from core.quality import DEFAULT_FORM, parse_definition, score_answers
+    from core.quality import DEFAULT_FORM, evaluation_reference, parse_definition, score_answers
 
     leads = {t.id: lead for t in teams if (lead := t.lead_id) is not None}
     card = Scorecard(family="Voice quality", version=1, definition=json.dumps(DEFAULT_FORM))
@@ -86,7 +86,7 @@ def seed_coaching(
     bulk_insert_observations(
         session,
         [
-            (e.agent_id, e.date, "qa_score", e.score, "evaluation", f"seed-evaluation-{e.id}")
+            (e.agent_id, e.date, "qa_score", e.score, "evaluation", evaluation_reference(e.id))
             for e in evaluations
         ],
     )
@@ -141,15 +141,16 @@ def _plant_coaching_effects(
     session: Session, notes: list[CoachingNote], rng: np.random.Generator
 ) -> None:
     """Known effects for the growth pages to find: after a QA-focused note, the agent's QA
-    scores for 60 days move by 0, 3 or 6 points (noise and the season are already there)."""
+    scores for 60 days move by 0, 3 or 6 points (noise and the season are already there). The
+    scores of evaluations stay as scored (an auto-fail stays 0), the imported ones move."""
     from sqlalchemy import text
 
     statement = text(
         "UPDATE observation SET value = MIN(100, value + :lift) WHERE person_id = :person "
-        "AND metric = 'qa_score' AND date >= :first AND date <= :last"
+        "AND metric = 'qa_score' AND source <> 'evaluation' AND date >= :first AND date <= :last"
         if session.get_bind().dialect.name == "sqlite"
         else "UPDATE observation SET value = LEAST(100, value + :lift) WHERE person_id = :person "
-        "AND metric = 'qa_score' AND date >= :first AND date <= :last"
+        "AND metric = 'qa_score' AND source <> 'evaluation' AND date >= :first AND date <= :last"
     )
     params = [
         {

@@ -96,6 +96,15 @@ def seed_demo(
 
     demo_hash = hash_password(DEMO_PASSWORD)
     emails: set[str] = set()
+    fixed_names = {"Ada Admin", "Morgan Manager", "Lee Lead", "Alex Agent", "Sam Second"}
+
+    def new_name() -> str:
+        """A name no one else in the organisation has: two "Jordan Johnson"s in one team are
+        a puzzle for their lead, not realistic demo data. Faker's locales share first and last
+        names, so plain fake.name() repeats itself often."""
+        while (name := str(fake.unique.name())) in fixed_names:
+            pass
+        return name
 
     def person(name: str, role: Role, team: Team | None, email: str | None = None) -> Person:
         if email is None:
@@ -117,11 +126,11 @@ def seed_demo(
     staff = [
         person("Ada Admin", Role.ADMIN, None, "admin@example.com"),
         person("Morgan Manager", Role.MANAGER, None, "manager@example.com"),
-        *[person(fake.name(), Role.MANAGER, None) for _ in range(max(1, len(teams) // 12))],
+        *[person(new_name(), Role.MANAGER, None) for _ in range(max(1, len(teams) // 12))],
     ]
     leads = [
         person("Lee Lead", Role.TEAM_LEAD, teams[0], "lead@example.com"),
-        *[person(fake.name(), Role.TEAM_LEAD, t) for t in teams[1:]],
+        *[person(new_name(), Role.TEAM_LEAD, t) for t in teams[1:]],
     ]
     agent_people: list[Person] = []
     for index, (team, size) in enumerate(zip(teams, team_sizes, strict=True)):
@@ -135,7 +144,7 @@ def seed_demo(
             )
             name = {"agent@example.com": "Alex Agent", "agent2@example.com": "Sam Second"}.get(
                 fixed or "", ""
-            ) or fake.name()
+            ) or new_name()
             agent_people.append(person(name, Role.AGENT, team, fixed))
     session.add_all([*staff, *leads, *agent_people])
     session.flush()

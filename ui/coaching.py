@@ -12,6 +12,7 @@ from core.coaching import QueueRow
 from core.errors import DomainError
 from core.org import get_person
 from ui.state import db
+from ui.widgets import day_text, qa_score_text
 
 
 def queue_frame(rows: Sequence[QueueRow]) -> pd.DataFrame:
@@ -22,13 +23,37 @@ def queue_frame(rows: Sequence[QueueRow]) -> pd.DataFrame:
                 "Overdue check-ins": r.overdue,
                 "Due today": r.due_today,
                 "Open notes": r.open_notes,
-                "Next check-in": r.next_follow_up,
-                "Last coached": r.last_coached,
-                "Latest QA": None if r.latest_score is None else round(r.latest_score),
-                "QA date": r.latest_evaluation,
+                "Next check-in": day_text(r.next_follow_up, empty="no follow-up set"),
+                "Last coached": day_text(r.last_coached, empty="never"),
+                "Latest QA score": qa_score_text(
+                    r.latest_score, auto_fail=r.latest_auto_fail, empty="no score yet"
+                ),
+                "QA scored on": day_text(r.latest_evaluation),
             }
             for r in rows
-        ]
+        ],
+        columns=[
+            "Agent",
+            "Overdue check-ins",
+            "Due today",
+            "Open notes",
+            "Next check-in",
+            "Last coached",
+            "Latest QA score",
+            "QA scored on",
+        ],
+    )
+
+
+def show_queue(rows: Sequence[QueueRow]) -> None:
+    """The queue, wide enough for a namesake's e-mail and an auto-fail to be read whole."""
+    st.dataframe(
+        queue_frame(rows),
+        hide_index=True,
+        column_config={
+            "Agent": st.column_config.TextColumn(width="medium"),
+            "Latest QA score": st.column_config.TextColumn(width="medium"),
+        },
     )
 
 

@@ -76,12 +76,13 @@ def coverage_figure(coverage: Coverage) -> go.Figure:
     return figure
 
 
-def by_agent_frame(days: Sequence[PdDayRead]) -> pd.DataFrame:
+def by_agent_frame(days: Sequence[PdDayRead], labels: Mapping[int, str]) -> pd.DataFrame:
+    """`labels`: core.org.person_labels of the days' people (tells namesakes apart)."""
     rows: dict[tuple[str, int], tuple[str, list[str]]] = {}
     for d in days:
-        rows.setdefault((d.person_name, d.person_id), (d.team_name, []))[1].append(
-            f"{d.date:%a %d %b} ({d.status.value})"
-        )
+        rows.setdefault((labels.get(d.person_id, d.person_name), d.person_id), (d.team_name, []))[
+            1
+        ].append(f"{d.date:%a %d %b} ({d.status.value})")
     return pd.DataFrame(
         [
             {"Agent": name, "Team": team, "PD days": ", ".join(v)}
@@ -90,10 +91,10 @@ def by_agent_frame(days: Sequence[PdDayRead]) -> pd.DataFrame:
     )
 
 
-def by_day_frame(days: Sequence[PdDayRead]) -> pd.DataFrame:
+def by_day_frame(days: Sequence[PdDayRead], labels: Mapping[int, str]) -> pd.DataFrame:
     rows: dict[dt.date, list[str]] = {}
     for d in days:
-        rows.setdefault(d.date, []).append(d.person_name)
+        rows.setdefault(d.date, []).append(labels.get(d.person_id, d.person_name))
     return pd.DataFrame(
         [
             {"Date": f"{day:%a %d %b %Y}", "Away": len(names), "Agents": ", ".join(names)}

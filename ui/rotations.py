@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -85,11 +85,12 @@ def uptake_frame(uptake: Sequence[DepartmentUptake]) -> pd.DataFrame:
     )
 
 
-def assignment_frame(rows: Sequence[AssignmentRead]) -> pd.DataFrame:
+def assignment_frame(rows: Sequence[AssignmentRead], labels: Mapping[int, str]) -> pd.DataFrame:
+    """`labels`: core.org.person_labels of the rows' people (tells namesakes apart)."""
     return pd.DataFrame(
         [
             {
-                "Agent": r.person_name,
+                "Agent": labels.get(r.person_id, r.person_name),
                 "Department": r.department,
                 "Why here": r.why,
                 "Team": r.team_name,

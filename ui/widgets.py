@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -10,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from core.clock import today
 from core.home import GLANCE_METRICS, GlanceRow, MetricChange
 from core.models import METRICS
 
@@ -26,6 +28,22 @@ def format_metric(metric: str, value: float | None) -> str:
     if metric == "qa_score":
         return f"{value:.1f}"
     return f"{value:.2f}"
+
+
+def day_text(day: dt.date | None, *, empty: str = "—") -> str:
+    """A date as people write it: "Mon 23 Nov", with the year when it is not this year's."""
+    if day is None:
+        return empty
+    return f"{day:%a %-d %b}" + ("" if day.year == today().year else f" {day.year}")
+
+
+def qa_score_text(score: float | None, *, auto_fail: bool = False, empty: str = "—") -> str:
+    """A QA score in whole points; a 0 that a missed critical item forced says so."""
+    if score is None:
+        return empty
+    if auto_fail:
+        return f"{score:.0f}% — auto-fail: critical item missed"
+    return f"{score:.0f}%"
 
 
 def metric_cards(changes: Sequence[MetricChange]) -> None:
@@ -50,10 +68,16 @@ def metric_cards(changes: Sequence[MetricChange]) -> None:
         )
 
 
-def glance_frame(rows: Sequence[GlanceRow], name_label: str, with_agents: bool) -> pd.DataFrame:
+def glance_frame(
+    rows: Sequence[GlanceRow],
+    name_label: str,
+    with_agents: bool,
+    labels: Mapping[int, str] | None = None,
+) -> pd.DataFrame:
+    """One row per team or agent; `labels` (core.org.person_labels) tells agents apart."""
     data = []
     for row in rows:
-        record: dict[str, object] = {name_label: row.name}
+        record: dict[str, object] = {name_label: (labels or {}).get(row.id, row.name)}
         if with_agents:
             record["Agents"] = row.agents
         for metric in GLANCE_METRICS:
@@ -118,12 +142,29 @@ def show_error(exc: Exception) -> None:
 def choose(
     label: str, options: Mapping[K, str], *, key: str, index: int = 0, where: Any = None
 ) -> K:
-    """One of `options` (value → how it reads), never None: the one at `index` to begin with."""
+    """One of `options` (value → how it reads), never None: the one at `index` to begin with.
+
+    Streamlit tells a picker's options apart by how they read: of two options that read the
+    same, it hands back the last whichever was picked. Such twins (build people's labels with
+    core.org.people_labels, which never makes any) are numbered here rather than mixed up."""
+    readings = _distinct(options)
     chosen = (where or st).selectbox(
-        label, list(options), index=index, format_func=options.__getitem__, key=key
+        label, list(options), index=index, format_func=readings.__getitem__, key=key
     )
     assert chosen is not None, "a selectbox with options and no placeholder always has a value"
     return chosen  # type: ignore[no-any-return]
+
+
+def _distinct(options: Mapping[K, str]) -> Mapping[K, str]:
+    counts = Counter(options.values())
+    if all(n == 1 for n in counts.values()):
+        return options
+    seen: Counter[str] = Counter()
+    readings = {}
+    for value, text in options.items():
+        seen[text] += 1
+        readings[value] = text if counts[text] == 1 else f"{text} ({seen[text]})"
+    return readings
 
 
 def pick_many(

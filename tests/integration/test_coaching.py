@@ -212,3 +212,99 @@ def test_the_growth_data_follows_the_access_rule(session: Session, org: dict) ->
             start=TODAY - dt.timedelta(days=30),
             end=TODAY,
         )
+
+
+def _evaluate(session: Session, lead, agent_id: int, day: dt.date, *, passes: bool = True):  # type: ignore[no-untyped-def]
+    card = save_scorecard(session, actor=lead, family="Voice", definition=DEFAULT_FORM)
+    verified = "yes" if passes else "no"  # "Verified the customer's identity" is critical
+    return record_evaluation(
+        session,
+        actor=lead,
+        agent_id=agent_id,
+        scorecard_id=card.id,
+        answers=[["yes", 4], [4, "yes"], [verified, "yes"]],
+        date=day,
+    )
+
+
+def test_the_queues_latest_qa_is_the_newest_score_imported_or_evaluated(
+    session: Session, org: dict
+) -> None:
+    lead = actor_of(session, org["red_lead"])
+    agent_id = org["red_agent"].id
+    _evaluate(session, lead, agent_id, TODAY - dt.timedelta(days=6))
+    # a score imported from the QA system after the last evaluation: the chart's newest point
+    session.add(
+        Observation(
+            person_id=agent_id, date=TODAY - dt.timedelta(days=2), metric="qa_score", value=71
+        )
+    )
+    # two scores on one older day, then the newest day with two scores recorded in order
+    for value, days_ago in ((90, 9), (60, 9)):
+        session.add(
+            Observation(
+                person_id=agent_id,
+                date=TODAY - dt.timedelta(days=days_ago),
+                metric="qa_score",
+                value=value,
+                reference=f"x{value}",
+            )
+        )
+    session.flush()
+    [row] = [
+        r
+        for r in coaching_queue(session, actor=lead, team_id=org["red"].id)
+        if r.agent_id == agent_id
+    ]
+    assert (row.latest_evaluation, row.latest_score, row.latest_auto_fail) == (
+        TODAY - dt.timedelta(days=2),
+        71,
+        False,
+    )
+    for value in (55, 82):
+        session.add(
+            Observation(
+                person_id=agent_id,
+                date=TODAY,
+                metric="qa_score",
+                value=value,
+                reference=f"y{value}",
+            )
+        )
+        session.flush()
+    [row] = [
+        r
+        for r in coaching_queue(session, actor=lead, team_id=org["red"].id)
+        if r.agent_id == agent_id
+    ]
+    assert (row.latest_evaluation, row.latest_score) == (TODAY, 82)
+
+
+def test_a_missed_critical_item_marks_the_queues_zero_as_an_auto_fail(
+    session: Session, org: dict
+) -> None:
+    lead = actor_of(session, org["red_lead"])
+    failed = _evaluate(session, lead, org["red_agent"].id, TODAY, passes=False)
+    _evaluate(session, lead, org["red_agent2"].id, TODAY)
+    assert failed.score == 0 and failed.critical_failed
+    rows = {r.agent_id: r for r in coaching_queue(session, actor=lead, team_id=org["red"].id)}
+    assert (rows[org["red_agent"].id].latest_score, rows[org["red_agent"].id].latest_auto_fail) == (
+        0,
+        True,
+    )
+    assert rows[org["red_agent2"].id].latest_auto_fail is False
+    assert rows[org["red_agent2"].id].latest_score > 0
+
+
+def test_namesakes_in_a_team_are_told_apart_in_the_queue(session: Session, org: dict) -> None:
+    for key in ("red_agent", "red_agent2"):
+        org[key].name = "Jordan Johnson"
+        session.add(org[key])
+    session.flush()
+    lead = actor_of(session, org["red_lead"])
+    labels = {
+        r.agent_id: r.agent for r in coaching_queue(session, actor=lead, team_id=org["red"].id)
+    }
+    assert labels == {
+        org[key].id: f"Jordan Johnson ({org[key].email})" for key in ("red_agent", "red_agent2")
+    }

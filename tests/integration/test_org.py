@@ -9,6 +9,7 @@ from core.models import Person, Role
 from core.org import (
     DepartmentInput,
     PersonInput,
+    PersonRead,
     TeamInput,
     create_department,
     create_person,
@@ -16,6 +17,8 @@ from core.org import (
     get_person,
     import_people,
     list_people,
+    people_labels,
+    person_labels,
     set_person_active,
     update_person,
     update_team,
@@ -191,3 +194,37 @@ def test_a_people_csv_with_one_bad_line_adds_no_one_and_names_each_bad_line(
     assert "unknown team 'Green'" in problems[0]
     assert problems[1] == "line 4: email ana@example.com is already used (line 2)"
     assert session.exec(select(func.count()).select_from(Person)).one() == before
+
+
+def test_people_read_by_name_with_the_email_only_for_namesakes() -> None:
+    people = [
+        PersonRead(
+            1, "Jordan Johnson", "jordan.johnson@example.com", Role.AGENT, 1, "Red", None, True, 1
+        ),
+        PersonRead(
+            2, "Benjamin Davis", "benjamin.davis@example.com", Role.AGENT, 1, "Red", None, True, 1
+        ),
+        PersonRead(
+            3, "jordan  johnson", "jordan.johnson2@example.com", Role.AGENT, 1, "Red", None, True, 1
+        ),
+    ]
+    assert people_labels(people) == {
+        1: "Jordan Johnson (jordan.johnson@example.com)",
+        2: "Benjamin Davis",
+        3: "jordan  johnson (jordan.johnson2@example.com)",
+    }
+    assert people_labels(people[:2]) == {1: "Jordan Johnson", 2: "Benjamin Davis"}
+
+
+def test_labels_by_id_tell_namesakes_apart_only_among_the_ids_given(
+    session: Session, org: dict
+) -> None:
+    for key in ("red_agent", "blue_agent"):
+        org[key].name = "Benjamin Davis"
+        session.add(org[key])
+    session.flush()
+    both = person_labels(session, person_ids=[org["red_agent"].id, org["blue_agent"].id])
+    assert both[org["red_agent"].id] == f"Benjamin Davis ({org['red_agent'].email})"
+    assert person_labels(session, person_ids=[org["red_agent"].id]) == {
+        org["red_agent"].id: "Benjamin Davis"
+    }

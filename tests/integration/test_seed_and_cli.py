@@ -107,3 +107,11 @@ def test_history_dates_are_dates(session: Session) -> None:
     seed_demo(session, agents=4, years=1, random_seed=1, today=TODAY)
     day = session.exec(select(Observation.date).limit(1)).one()
     assert isinstance(day, dt.date)
+
+
+def test_no_two_people_of_the_demo_organisation_share_a_name(session: Session) -> None:
+    # Faker's en_GB, en_US and en_PH share names: seed 7 used to give one team two "Jordan
+    # Johnson"s and two "Benjamin Davis"es.
+    seed_demo(session, agents=120, years=1, random_seed=7, today=TODAY)
+    names = session.exec(select(Person.name)).all()
+    assert len(names) == len(set(names)) > 120
