@@ -274,7 +274,9 @@ def _clean_team(session: Session, data: TeamInput, *, team_id: int | None) -> Te
     name = data.name.strip()
     if not name:
         raise InvalidInput("A team needs a name.")
-    require_fits(("Team name", name, max_length(Team, "name")))
+    require_fits(
+        ("Name", name, max_length(Team, "name")), ("Site", data.site, max_length(Team, "site"))
+    )
     clash = session.exec(select(Team).where(func.lower(Team.name) == name.lower())).first()
     if clash is not None and clash.id != team_id:
         raise InvalidInput(f"There is already a team called {clash.name}.")

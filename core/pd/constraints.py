@@ -21,7 +21,7 @@ def add_blackout(
             raise AccessDenied("Only managers set organisation-wide blackout dates.")
     else:
         require_planner(actor, [team_id])
-    require_fits(("Reason", reason, max_length(Blackout, "reason")))
+    require_fits(("Reason (for a blackout)", reason, max_length(Blackout, "reason")))
     clash = session.exec(
         select(Blackout).where(
             Blackout.date == date,

@@ -175,7 +175,7 @@ def set_goal(
     day = session.get(PdDay, pd_day_id)
     if day is None or day.person_id != actor.id:
         raise AccessDenied("You can only set the goal of your own PD days.")
-    require_fits(("Goal", goal, max_length(PdDay, "goal")))
+    require_fits(("My goal for the day", goal, max_length(PdDay, "goal")))
     day.purpose = purpose
     day.goal = goal.strip()
     day.version += 1

@@ -63,8 +63,8 @@ def save_project(
     if not title.strip():
         raise InvalidInput("Give the goal or project a title.")
     require_fits(
-        ("Title", title, max_length(AmbassadorProject, "title")),
-        ("Impact", impact, max_length(AmbassadorProject, "impact")),
+        ("A goal or project", title, max_length(AmbassadorProject, "title")),
+        ("Impact so far", impact, max_length(AmbassadorProject, "impact")),
     )
     project = (
         session.get(AmbassadorProject, project_id)
