@@ -95,7 +95,13 @@ def _commitments(items: list[str]) -> list[str]:
             f"A pledge has at most {MAX_COMMITMENTS} commitments; this one has {len(clean)} — "
             f"remove {extra} or join {'some' if extra > 1 else 'two'} of them."
         )
-    require_fits(*((f"Commitment {n}", c, COMMITMENT_LENGTH) for n, c in enumerate(clean, start=1)))
+    # Named by number and opening words: the box may hold only some of them, one a line.
+    require_fits(
+        *(
+            (f"Commitment {n}, {c[:24]}…", c, COMMITMENT_LENGTH)
+            for n, c in enumerate(clean, start=1)
+        )
+    )
     return clean
 
 

@@ -118,10 +118,18 @@ def show_error(exc: Exception) -> None:
 def choose(
     label: str, options: Mapping[K, str], *, key: str, index: int = 0, where: Any = None
 ) -> K:
-    """One of `options` (value → how it reads), never None: the one at `index` to begin with."""
-    chosen = (where or st).selectbox(
-        label, list(options), index=index, format_func=options.__getitem__, key=key
-    )
+    """One of `options` (value → how it reads), never None: the one at `index` to begin with.
+    Two options that read alike (two agents called Benjamin Davis) are told apart by their value:
+    Streamlit keeps a selectbox's choice by how it reads, and would otherwise jump to the first."""
+    seen: dict[str, int] = {}
+    for text in options.values():
+        seen[text] = seen.get(text, 0) + 1
+
+    def reads(option: K) -> str:
+        text = options[option]
+        return f"{text} (#{option})" if seen[text] > 1 else text
+
+    chosen = (where or st).selectbox(label, list(options), index=index, format_func=reads, key=key)
     assert chosen is not None, "a selectbox with options and no placeholder always has a value"
     return chosen  # type: ignore[no-any-return]
 

@@ -111,3 +111,27 @@ def test_a_pledges_own_commitments_come_back_after_a_reload(app_as) -> None:
     submit(reloaded, "pledge_new", "Save draft")  # the pledge itself, unsigned
     assert any(t.value == "4. I will smile on the phone" for t in reloaded.text), texts(reloaded)
     assert "Draft kept" not in texts(app_as(agent, PLEDGE))
+
+
+def test_a_choice_between_two_people_with_the_same_name_stays_put() -> None:
+    """Streamlit keeps a selectbox's choice by how it reads: without telling namesakes apart,
+    the coach writing about the second Benjamin Davis was moved to the first one's (empty) note
+    form at the next click."""
+
+    def script() -> None:
+        import streamlit as st
+
+        from ui.widgets import choose
+
+        picked = choose("Agent", {16: "Benjamin Davis", 19: "Benjamin Davis", 7: "Ann"}, key="a")
+        st.text(f"picked {picked}")
+
+    at = AppTest.from_function(script).run()
+    at.selectbox(key="a").set_value(19).run()
+    at.run()
+    assert at.text[0].value == "picked 19"
+    assert at.selectbox(key="a").options == [
+        "Benjamin Davis (#16)",
+        "Benjamin Davis (#19)",
+        "Ann",
+    ]

@@ -159,11 +159,12 @@ def test_a_pledge_with_too_many_or_too_long_commitments_says_which(
             session,
             actor=me,
             mentor_id=mentor,
-            commitments=["I will listen", "x" * 412],
+            commitments=["I will listen", "I will " + "x" * 405],
             start_date=TODAY,
         )
     assert str(long.value) == (
-        "“Commitment 2” is 412 characters; the limit is 300 — shorten it by 112."
+        "“Commitment 2, I will xxxxxxxxxxxxxxxxx…” is 412 characters; the limit is 300 — "
+        "shorten it by 112."
     )
 
 
