@@ -127,7 +127,11 @@ def _require_coach(actor: Actor, agent: Person) -> None:
 
 def _clean(data: NoteInput, note_date: dt.date) -> NoteInput:
     if data.focus_metric and data.focus_metric not in METRICS:
-        raise InvalidInput(f"Unknown focus metric {data.focus_metric!r}.")
+        raise InvalidInput(
+            f"There is no focus metric {data.focus_metric!r}: choose one of "
+            + ", ".join(m.label for m in METRICS.values())
+            + "."
+        )
     if not (data.focus_metric or data.focus_section.strip()):
         raise InvalidInput("Choose a focus: a metric, a scorecard section, or both.")
     if not (data.to_try.strip() or data.actions.strip()):
@@ -139,7 +143,8 @@ def _clean(data: NoteInput, note_date: dt.date) -> NoteInput:
     )
     if data.follow_up_date is not None and data.follow_up_date < note_date:
         raise InvalidInput(
-            f"The follow-up date {data.follow_up_date} is before the note's date {note_date}."
+            f"The follow-up date {data.follow_up_date} is before the note's date {note_date}: "
+            f"choose {note_date} or later."
         )
     return NoteInput(
         data.focus_metric,
@@ -272,7 +277,9 @@ def add_follow_up(
     if not closes and next_date is None:
         raise InvalidInput("Set the next check-in date, or close the note.")
     if next_date is not None and next_date < date:
-        raise InvalidInput("The next check-in cannot be before this one.")
+        raise InvalidInput(
+            f"The next check-in ({next_date}) is before this one ({date}): choose {date} or later."
+        )
     session.add(
         FollowUp(
             note_id=note_id,

@@ -146,7 +146,10 @@ def edit_commitments(
 ) -> None:
     pledge = _pledge(session, pledge_id)
     if pledge.agent_id != actor.id or pledge.status != PledgeStatus.DRAFT:
-        raise InvalidInput("Only a draft pledge can be edited, by its author.")
+        raise InvalidInput(
+            "Only the author of a pledge edits its commitments, and only before signing it; "
+            "to change a signed pledge, retire it and make a new one."
+        )
     pledge.commitments = json.dumps(_commitments(commitments))
     session.add(pledge)
 
@@ -193,7 +196,9 @@ def nudge(session: Session, *, actor: Actor, pledge_id: int, message: str = "") 
         link="pledge",
     )
     if not sent:
-        raise InvalidInput("You have nudged them today already (or they have switched nudges off).")
+        raise InvalidInput(
+            "You have nudged them today already (or they have switched nudges off): try again tomorrow."
+        )
 
 
 def renew(session: Session, *, actor: Actor, pledge_id: int) -> None:

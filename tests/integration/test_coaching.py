@@ -212,3 +212,21 @@ def test_the_growth_data_follows_the_access_rule(session: Session, org: dict) ->
             start=TODAY - dt.timedelta(days=30),
             end=TODAY,
         )
+
+
+def test_a_refused_check_in_or_note_says_what_to_choose_instead(
+    session: Session, org: dict
+) -> None:
+    lead = actor_of(session, org["red_lead"])
+    agent_id = org["red_agent"].id
+    with pytest.raises(InvalidInput, match="choose one of QA score, CSAT, First-contact resolution, "):
+        write_note(
+            session, actor=lead, agent_id=agent_id, data=NoteInput("speed", to_try="Be quick")
+        )
+    note_id = write_note(session, actor=lead, agent_id=agent_id, data=NOTE)
+    earlier = TODAY - dt.timedelta(days=2)
+    with pytest.raises(InvalidInput) as refused:
+        add_follow_up(session, actor=lead, note_id=note_id, outcome="Better", next_date=earlier)
+    assert str(refused.value) == (
+        f"The next check-in ({earlier}) is before this one ({TODAY}): choose {TODAY} or later."
+    )
