@@ -219,7 +219,9 @@ def test_a_refused_check_in_or_note_says_what_to_choose_instead(
 ) -> None:
     lead = actor_of(session, org["red_lead"])
     agent_id = org["red_agent"].id
-    with pytest.raises(InvalidInput, match="choose one of QA score, CSAT, First-contact resolution, "):
+    with pytest.raises(
+        InvalidInput, match="choose one of QA score, CSAT, First-contact resolution, "
+    ):
         write_note(
             session, actor=lead, agent_id=agent_id, data=NoteInput("speed", to_try="Be quick")
         )
