@@ -19,6 +19,7 @@ from core.access import Actor, require_admin
 from core.clock import today
 from core.config import get_settings, public_holidays
 from core.errors import InvalidInput, NotFound
+from core.limits import max_length, require_fits
 from core.models import ClosureDay
 
 ONE_DAY = dt.timedelta(days=1)
@@ -132,8 +133,9 @@ def list_closures(session: Session, *, since: dt.date | None = None) -> list[Clo
 def add_closure(session: Session, *, actor: Actor, date: dt.date, reason: str) -> ClosureRead:
     require_admin(actor)
     reason = reason.strip()
-    if not reason or len(reason) > 120:
-        raise InvalidInput("Say why the organisation is closed that day (at most 120 characters).")
+    if not reason:
+        raise InvalidInput("Say why the organisation is closed that day.")
+    require_fits(("Why the organisation is closed", reason, max_length(ClosureDay, "reason")))
     if session.get(ClosureDay, date) is not None:
         raise InvalidInput(f"{date:%A %d %B %Y} is already a closure day.")
     session.add(ClosureDay(date=date, reason=reason, created_by_id=actor.id))

@@ -14,6 +14,7 @@ from core.access import Actor, is_coach_of, require_view_person
 from core.clock import today, utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
 from core.follow_ups import follow_up_status, is_overdue
+from core.limits import max_length, require_fits
 from core.models import (
     METRICS,
     CoachingNote,
@@ -31,7 +32,14 @@ from core.org import people_labels
 from core.quality import latest_qa_scores
 
 EDITABLE = ("focus_metric", "focus_section", "went_well", "to_try", "actions", "follow_up_date")
-MAX_TEXT = 4000
+# The note's texts as the form names them, each with its column's limit.
+NOTE_TEXTS = {
+    "focus_section": "Focus scorecard section",
+    "went_well": "What went well",
+    "to_try": "What to try",
+    "actions": "Agreed actions",
+}
+NOTE_LIMITS = {name: max_length(CoachingNote, name) for name in NOTE_TEXTS}
 
 
 @dataclass(frozen=True)
@@ -121,21 +129,24 @@ def _require_coach(actor: Actor, agent: Person) -> None:
 
 def _clean(data: NoteInput, note_date: dt.date) -> NoteInput:
     if data.focus_metric and data.focus_metric not in METRICS:
-        raise InvalidInput(f"Unknown focus metric {data.focus_metric!r}.")
+        raise InvalidInput(
+            f"There is no focus metric {data.focus_metric!r}: choose one of "
+            + ", ".join(m.label for m in METRICS.values())
+            + "."
+        )
     if not (data.focus_metric or data.focus_section.strip()):
         raise InvalidInput("Choose a focus: a metric, a scorecard section, or both.")
     if not (data.to_try.strip() or data.actions.strip()):
         raise InvalidInput(
             "Say what to try or the agreed actions: a note without them is a “good luck” call."
         )
-    for name in ("focus_section", "went_well", "to_try", "actions"):
-        if len(getattr(data, name)) > MAX_TEXT:
-            raise InvalidInput(
-                f"“{name.replace('_', ' ')}” can have at most {MAX_TEXT} characters."
-            )
+    require_fits(
+        *((label, getattr(data, name), NOTE_LIMITS[name]) for name, label in NOTE_TEXTS.items())
+    )
     if data.follow_up_date is not None and data.follow_up_date < note_date:
         raise InvalidInput(
-            f"The follow-up date {data.follow_up_date} is before the note's date {note_date}."
+            f"The follow-up date {data.follow_up_date} is before the note's date {note_date}: "
+            f"choose {note_date} or later."
         )
     return NoteInput(
         data.focus_metric,
@@ -260,13 +271,17 @@ def add_follow_up(
         raise InvalidInput("This note is closed: write a new note for a new focus.")
     if not outcome.strip():
         raise InvalidInput("Say how it went: the outcome of the check-in.")
-    if len(outcome) > MAX_TEXT or len(next_step) > MAX_TEXT:
-        raise InvalidInput(f"Follow-up texts can have at most {MAX_TEXT} characters.")
+    require_fits(
+        ("How did it go?", outcome, max_length(FollowUp, "outcome")),
+        ("Next step", next_step, max_length(FollowUp, "next_step")),
+    )
     date = date or today()
     if not closes and next_date is None:
         raise InvalidInput("Set the next check-in date, or close the note.")
     if next_date is not None and next_date < date:
-        raise InvalidInput("The next check-in cannot be before this one.")
+        raise InvalidInput(
+            f"The next check-in ({next_date}) is before this one ({date}): choose {date} or later."
+        )
     session.add(
         FollowUp(
             note_id=note_id,
@@ -286,8 +301,9 @@ def add_follow_up(
 
 def add_private_remark(session: Session, *, actor: Actor, note_id: int, text: str) -> None:
     _note_for_coach(session, actor, note_id)
-    if not text.strip() or len(text) > MAX_TEXT:
-        raise InvalidInput(f"A remark needs some text (at most {MAX_TEXT} characters).")
+    if not text.strip():
+        raise InvalidInput("Write the remark before adding it.")
+    require_fits(("Remark", text, max_length(PrivateRemark, "text")))
     session.add(PrivateRemark(note_id=note_id, author_id=actor.id, text=text.strip()))
 
 

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, func, select
 from core.access import Actor, is_coach_of
 from core.clock import today, utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound
+from core.limits import max_length, require_fits
 from core.models import (
     Kudos,
     LearningShare,
@@ -26,7 +27,16 @@ from core.models import (
 )
 from core.notifications import notify
 
-FIELDS = {"title": 120, "learned": 4000, "worked": 4000, "didnt_work": 4000, "next_time": 4000}
+# A share's texts as the form names them; each column's max_length is its limit.
+SHARE_TEXTS = {
+    "title": "Title",
+    "learned": "What I learned",
+    "worked": "What worked",
+    "didnt_work": "What didn't work",
+    "next_time": "What I'll do next time",
+}
+SHARE_LIMITS = {name: max_length(LearningShare, name) for name in (*SHARE_TEXTS, "tags")}
+TAG_LENGTH = 40
 PAGE_SIZE = 20
 COUNT_CAP = 1000
 
@@ -69,9 +79,9 @@ def _clean(data: ShareInput) -> ShareInput:
     title = data.title.strip()
     if not title:
         raise InvalidInput("Give your share a title.")
-    for name, limit in FIELDS.items():
-        if len(getattr(data, name).strip()) > limit:
-            raise InvalidInput(f"“{name.replace('_', ' ')}” can have at most {limit:,} characters.")
+    require_fits(
+        *((label, getattr(data, name), SHARE_LIMITS[name]) for name, label in SHARE_TEXTS.items())
+    )
     if not (
         data.learned.strip()
         or data.worked.strip()
@@ -82,8 +92,13 @@ def _clean(data: ShareInput) -> ShareInput:
             "Share at least one of: what you learned, what worked, what didn't, what you'll do next time."
         )
     tags = tuple(sorted({t.strip().lower() for t in data.tags if t.strip()}))
-    if any(len(t) > 40 for t in tags) or len(",".join(tags)) > 500:
-        raise InvalidInput("Tags are short words (at most 40 characters each).")
+    if long := [t for t in tags if len(t) > TAG_LENGTH]:
+        raise InvalidInput(
+            f"Tags are short words of at most {TAG_LENGTH} characters; shorten "
+            + ", ".join(f"“{t[:30]}…” (by {len(t) - TAG_LENGTH})" for t in long)
+            + " or split it at a comma."
+        )
+    require_fits(("Skills or tags", ",".join(tags), SHARE_LIMITS["tags"]))
     return ShareInput(
         title,
         data.learned.strip(),
@@ -163,8 +178,7 @@ def hide_share(session: Session, *, actor: Actor, share_id: int, reason: str) ->
         and not actor.sees_everyone
     ):
         raise AccessDenied("Only the author's team lead or a manager can hide a share.")
-    if len(reason) > 500:
-        raise InvalidInput("A reason can have at most 500 characters.")
+    require_fits(("Reason", reason, max_length(LearningShare, "hidden_reason")))
     share.hidden_reason = reason.strip() or None
     share.hidden_by_id = actor.id if reason.strip() else None
     session.add(share)

@@ -15,6 +15,7 @@ from core.access import Actor, require_admin, visible_people
 from core.clock import today
 from core.csvio import CsvRow, read_csv
 from core.errors import InvalidInput, NotFound, StaleEdit
+from core.limits import max_length, require_fits
 from core.models import Department, Person, Role, Team
 
 EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
@@ -180,9 +181,8 @@ def _clean_person(session: Session, data: PersonInput, *, person_id: int | None)
     email = data.email.strip().lower()
     if not name:
         raise InvalidInput("A person needs a name.")
-    if len(name) > 120:
-        raise InvalidInput("A name can have at most 120 characters.")
-    if not EMAIL_RE.match(email) or len(email) > 254:
+    require_fits(("Name", name, max_length(Person, "name")))
+    if not EMAIL_RE.match(email) or len(email) > max_length(Person, "email"):
         raise InvalidInput(f"{data.email.strip()!r} is not an email address.")
     clash = session.exec(select(Person).where(func.lower(Person.email) == email)).first()
     if clash is not None and clash.id != person_id:
@@ -316,8 +316,9 @@ def _clean_team(session: Session, data: TeamInput, *, team_id: int | None) -> Te
     name = data.name.strip()
     if not name:
         raise InvalidInput("A team needs a name.")
-    if len(name) > 80:
-        raise InvalidInput("A team name can have at most 80 characters.")
+    require_fits(
+        ("Name", name, max_length(Team, "name")), ("Site", data.site, max_length(Team, "site"))
+    )
     clash = session.exec(select(Team).where(func.lower(Team.name) == name.lower())).first()
     if clash is not None and clash.id != team_id:
         raise InvalidInput(f"There is already a team called {clash.name}.")
@@ -395,8 +396,7 @@ def _clean_department(
     name = data.name.strip()
     if not name:
         raise InvalidInput("A department needs a name.")
-    if len(name) > 80:
-        raise InvalidInput("A department name can have at most 80 characters.")
+    require_fits(("Name", name, max_length(Department, "name")))
     clash = session.exec(
         select(Department).where(func.lower(Department.name) == name.lower())
     ).first()
@@ -405,8 +405,10 @@ def _clean_department(
     email = data.host_contact_email.strip().lower()
     if email and not EMAIL_RE.match(email):
         raise InvalidInput(f"{email!r} is not an email address.")
-    if len(data.description) > 2000:
-        raise InvalidInput("A description can have at most 2,000 characters.")
+    require_fits(
+        ("Host contact", data.host_contact_name, max_length(Department, "host_contact_name")),
+        ("What the department does", data.description, max_length(Department, "description")),
+    )
     return DepartmentInput(name, data.host_contact_name.strip(), email, data.description.strip())
 
 

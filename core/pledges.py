@@ -14,6 +14,7 @@ from core.access import Actor, require_view_team
 from core.calendar import WorkCalendar, organisation_calendar
 from core.clock import today, utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound
+from core.limits import max_length, require_fits
 from core.models import (
     MindAnswer,
     MindCheck,
@@ -33,6 +34,12 @@ TEMPLATES = (
     "I will not tear co-workers down in conversation.",
 )
 LIVE = (PledgeStatus.ACTIVE, PledgeStatus.RENEWED)
+# A pledge stays short enough to remember: its commitments are stored as one JSON list.
+MAX_COMMITMENTS = 12
+COMMITMENT_LENGTH = 300
+# The most the form's commitments box holds: every commitment at its longest, one a line.
+COMMITMENTS_TEXT_LENGTH = MAX_COMMITMENTS * (COMMITMENT_LENGTH + 1)
+NUDGE_LENGTH = 500
 
 
 @dataclass(frozen=True)
@@ -82,8 +89,19 @@ def _commitments(items: list[str]) -> list[str]:
     clean = [c.strip() for c in items if c.strip()]
     if not clean:
         raise InvalidInput("A pledge needs at least one commitment.")
-    if len(clean) > 12 or any(len(c) > 300 for c in clean):
-        raise InvalidInput("Keep it to at most 12 commitments of at most 300 characters each.")
+    if len(clean) > MAX_COMMITMENTS:
+        extra = len(clean) - MAX_COMMITMENTS
+        raise InvalidInput(
+            f"A pledge has at most {MAX_COMMITMENTS} commitments; this one has {len(clean)} — "
+            f"remove {extra} or join {'some' if extra > 1 else 'two'} of them."
+        )
+    # Named by number and opening words: the box may hold only some of them, one a line.
+    require_fits(
+        *(
+            (f"Commitment {n}, {c[:24]}…", c, COMMITMENT_LENGTH)
+            for n, c in enumerate(clean, start=1)
+        )
+    )
     return clean
 
 
@@ -128,7 +146,10 @@ def edit_commitments(
 ) -> None:
     pledge = _pledge(session, pledge_id)
     if pledge.agent_id != actor.id or pledge.status != PledgeStatus.DRAFT:
-        raise InvalidInput("Only a draft pledge can be edited, by its author.")
+        raise InvalidInput(
+            "Only the author of a pledge edits its commitments, and only before signing it; "
+            "to change a signed pledge, retire it and make a new one."
+        )
     pledge.commitments = json.dumps(_commitments(commitments))
     session.add(pledge)
 
@@ -164,8 +185,7 @@ def nudge(session: Session, *, actor: Actor, pledge_id: int, message: str = "") 
         raise AccessDenied("Only the pledge's mentor can nudge its agent.")
     if pledge.status not in LIVE:
         raise InvalidInput("A nudge is for a live pledge: this one is not active.")
-    if len(message) > 500:
-        raise InvalidInput("A nudge can have at most 500 characters.")
+    require_fits(("A word of encouragement", message, NUDGE_LENGTH))
     sent = notify(
         session,
         person_id=pledge.agent_id,
@@ -176,7 +196,9 @@ def nudge(session: Session, *, actor: Actor, pledge_id: int, message: str = "") 
         link="pledge",
     )
     if not sent:
-        raise InvalidInput("You have nudged them today already (or they have switched nudges off).")
+        raise InvalidInput(
+            "You have nudged them today already (or they have switched nudges off): try again tomorrow."
+        )
 
 
 def renew(session: Session, *, actor: Actor, pledge_id: int) -> None:
@@ -227,8 +249,7 @@ def check_in(
         raise InvalidInput(
             "Your pledge is not active yet: it needs your signature and your mentor's."
         )
-    if len(note) > 1000:
-        raise InvalidInput("A note can have at most 1,000 characters.")
+    require_fits(("A note for me and my mentor", note, max_length(MindCheck, "note")))
     if commitment is not None and not 0 <= commitment < len(json.loads(pledge.commitments)):
         raise InvalidInput("Pick one of your pledge's commitments.")
     day = today()

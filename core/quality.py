@@ -14,6 +14,7 @@ from sqlmodel import Session, col, func, select
 from core.access import Actor, is_coach_of, require_coach, require_view_person
 from core.clock import today
 from core.errors import AccessDenied, InvalidInput, NotFound
+from core.limits import max_length, require_fits
 from core.models import Channel, Evaluation, Observation, Person, Scorecard
 
 Answer = str | int  # "yes" | "no" | "na" | 1..5
@@ -160,8 +161,9 @@ def save_scorecard(
     """A new form, or a new version of an existing one (earlier versions stay for old evaluations)."""
     require_coach(actor)
     family = family.strip()
-    if not family or len(family) > 80:
-        raise InvalidInput("A scorecard needs a name of at most 80 characters.")
+    if not family:
+        raise InvalidInput("Give the scorecard a name.")
+    require_fits(("Scorecard name", family, max_length(Scorecard, "family")))
     sections = parse_definition(definition)
     latest = (
         session.exec(select(func.max(Scorecard.version)).where(Scorecard.family == family)).one()
@@ -229,6 +231,10 @@ def record_evaluation(
         raise InvalidInput(
             f"Unknown channel {channel!r}: choose {', '.join(c.value for c in Channel)}."
         )
+    require_fits(
+        ("Interaction reference", interaction_ref, max_length(Evaluation, "interaction_ref")),
+        ("Comments for the agent", comments, max_length(Evaluation, "comments")),
+    )
     card = session.get(Scorecard, scorecard_id)
     if card is None:
         raise NotFound("That scorecard does not exist.")
@@ -237,11 +243,11 @@ def record_evaluation(
         agent_id=agent_id,
         evaluator_id=actor.id,
         scorecard_id=scorecard_id,
-        interaction_ref=interaction_ref.strip()[:120],
+        interaction_ref=interaction_ref.strip(),
         channel=Channel(channel),
         date=date,
         answers=json.dumps(answers),
-        comments=comments.strip()[:4000],
+        comments=comments.strip(),
         score=result.score,
         critical_failed=result.critical_failed,
     )

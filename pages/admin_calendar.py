@@ -42,7 +42,7 @@ with SaveOnceForm("calendar_closure") as form:
     st.markdown("**Add a closure day**")
     c1, c2 = st.columns([1, 3])
     day = c1.date_input("Date", value=None, min_value=start, format="YYYY-MM-DD")
-    reason = c2.text_input("Why the organisation is closed", max_chars=120)
+    reason = c2.text_input("Why the organisation is closed")
     if form.submitted("Add closure day", type="primary"):
         if day is None:
             st.error("Choose the date the organisation is closed.")

@@ -38,14 +38,14 @@ def department_form(
     form: SaveOnceForm, current: DepartmentRead | None = None
 ) -> tuple[DepartmentInput, bool] | None:
     with form:
-        name = st.text_input("Name", value=current.name if current else "", max_chars=80)
+        name = st.text_input("Name", value=current.name if current else "")
         c1, c2 = st.columns(2)
         host = c1.text_input("Host contact", value=current.host_contact_name if current else "")
         email = c2.text_input(
             "Host contact email", value=current.host_contact_email if current else ""
         )
         about = st.text_area(
-            "What the department does", value=current.description if current else "", max_chars=2000
+            "What the department does", value=current.description if current else ""
         )
         active = st.checkbox(
             "Active (takes ambassadors)", value=current.active if current else True

@@ -37,8 +37,8 @@ def person_form(
 ) -> PersonInput | None:
     with form:
         c1, c2 = st.columns(2)
-        name = c1.text_input("Name", value=name, max_chars=120)
-        email = c2.text_input("Email", value=email, max_chars=254)
+        name = c1.text_input("Name", value=name)
+        email = c2.text_input("Email", value=email)
         c3, c4, c5 = st.columns(3)
         role = choose(
             "Role",

@@ -31,8 +31,8 @@ else:
 
 add, edit = st.tabs(["Add a team", "Edit a team"])
 with add, SaveOnceForm("teams_new") as new_form:
-    name = st.text_input("Name", max_chars=80)
-    site = st.text_input("Site", max_chars=80)
+    name = st.text_input("Name")
+    site = st.text_input("Site")
     floor = st.number_input("Staffing floor (agents on the phones every day)", min_value=0, step=1)
     if new_form.submitted("Add team", type="primary"):
         new_form.save(
@@ -50,8 +50,8 @@ with edit:
         candidates = [None, *[p.id for p in leads if p.team_id == team.id]]
         names = people_labels(leads)
         with SaveOnceForm(f"teams_edit_{team.id}") as edit_form:
-            name = st.text_input("Name", value=team.name, max_chars=80)
-            site = st.text_input("Site", value=team.site, max_chars=80)
+            name = st.text_input("Name", value=team.name)
+            site = st.text_input("Site", value=team.site)
             lead_id = st.selectbox(
                 "Lead (a team lead of this team)",
                 candidates,

@@ -7,6 +7,7 @@ import streamlit as st
 from core.access import Purpose, teams_for
 from core.clock import today
 from core.coaching import (
+    NOTE_TEXTS,
     NoteInput,
     NoteRead,
     add_follow_up,
@@ -56,18 +57,24 @@ def note_form(form: SaveOnceForm, note: NoteRead | None = None) -> NoteInput | N
             options,
             index=options.index(note.focus_metric) if note else 0,
             format_func=lambda m: METRICS[m].label if m else "— none —",
+            key=form.key_for("metric") if form.draft else None,
         )
-        section = c2.text_input(
-            "Focus scorecard section", value=note.focus_section if note else "", max_chars=120
+        with c2:
+            section = form.text_input(
+                NOTE_TEXTS["focus_section"],
+                field="focus_section",
+                value=note.focus_section if note else "",
+            )
+        well, try_, actions = (
+            form.text_area(NOTE_TEXTS[f], field=f, value=getattr(note, f) if note else "")
+            for f in ("went_well", "to_try", "actions")
         )
-        well = st.text_area("What went well", value=note.went_well if note else "", max_chars=4000)
-        try_ = st.text_area("What to try", value=note.to_try if note else "", max_chars=4000)
-        actions = st.text_area("Agreed actions", value=note.actions if note else "", max_chars=4000)
         follow = st.date_input(
             "I'll check back in on",
             # "Try this — I'll check back in with you tomorrow": tomorrow unless the coach changes it.
             value=note.follow_up_date if note else today() + dt.timedelta(days=1),
             format="YYYY-MM-DD",
+            key=form.key_for("follow_up") if form.draft else None,
         )
         if form.submitted("Save note", type="primary"):
             return NoteInput(metric, section, well, try_, actions, follow)
@@ -75,7 +82,10 @@ def note_form(form: SaveOnceForm, note: NoteRead | None = None) -> NoteInput | N
 
 
 with st.expander("Write a coaching note", expanded=True):
-    new_form = SaveOnceForm(f"coach_new_{agent_id}")
+    # What the coach types is kept as a draft (per agent): a reload does not lose it.
+    new_form = SaveOnceForm(
+        f"coach_new_{agent_id}", draft=f"coaching_note:agent={agent_id}", actor=me
+    )
     data = note_form(new_form)
     if data is not None:
         new_form.save(
@@ -118,8 +128,8 @@ for note in notes:
                     expected_version=note.version,
                 )
         with follow, SaveOnceForm(f"coach_follow_{note.id}") as follow_form:
-            outcome = st.text_area("How did it go?", max_chars=4000)
-            step = st.text_input("Next step", max_chars=4000)
+            outcome = st.text_area("How did it go?")
+            step = st.text_input("Next step")
             nxt = st.date_input("Next check-in", value=None, min_value=today(), format="YYYY-MM-DD")
             closes = st.checkbox("Close this note (the goal is reached)")
             if follow_form.submitted("Record check-in"):
@@ -137,9 +147,7 @@ for note in notes:
             for text in note.remarks or ():
                 st.text(text)
             with SaveOnceForm(f"coach_remark_{note.id}") as remark_form:
-                text = st.text_area(
-                    "Visible to the agent's other coaches, never to the agent", max_chars=4000
-                )
+                text = st.text_area("Visible to the agent's other coaches, never to the agent")
                 if remark_form.submitted("Add remark"):
                     remark_form.save(
                         add_private_remark, actor=me, note_id=note.id, text=text, done="Added."

@@ -35,7 +35,7 @@ with evaluate:
             agent = c1.selectbox("Agent", agents, format_func=lambda p: agent_labels[p.id])
             day = c2.date_input("Date", value=today(), max_value=today(), format="YYYY-MM-DD")
             channel = c3.selectbox("Channel", ["phone", "chat", "email", "social"])
-            ref = c4.text_input("Interaction reference", max_chars=120)
+            ref = c4.text_input("Interaction reference")
             answers = []
             for s_index, section in enumerate(card.sections):
                 st.markdown(f"**{section.title}** · weight {section.weight:g}")
@@ -54,7 +54,7 @@ with evaluate:
                         )
                     )
                 answers.append(row)
-            comments = st.text_area("Comments for the agent", max_chars=4000)
+            comments = st.text_area("Comments for the agent")
             if eval_form.submitted("Save evaluation", type="primary"):
                 eval_form.save(
                     record_evaluation,
@@ -83,9 +83,7 @@ with forms:
             + ", ".join(f"{s.title} ({s.weight:g})" for s in c.sections)
         )
     with SaveOnceForm("eval_new_form") as card_form:
-        name = st.text_input(
-            "Scorecard name", value=cards[0].family if cards else "Voice quality", max_chars=80
-        )
+        name = st.text_input("Scorecard name", value=cards[0].family if cards else "Voice quality")
         definition = st.text_area(
             "Definition (JSON)", value=json.dumps(DEFAULT_FORM, indent=2), height=300
         )

@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.learning import (
     COUNT_CAP,
+    SHARE_TEXTS,
     ShareInput,
     delete_share,
     edit_share,
@@ -28,7 +29,8 @@ with db() as session:
     teams = {t.id: t.name for t in list_teams(session)}
     to_share = pd_day_to_share(session, actor=me)
 
-share_form = SaveOnceForm("learn_new", show_done=False)
+# What is typed is kept as a draft on the server: a reload or a lost connection does not lose it.
+share_form = SaveOnceForm("learn_new", show_done=False, draft="learning_share", actor=me)
 # Shown above the expander, which closes once after each saved share.
 if share_form.show_done() and st.session_state.get("learn_closed_for") != share_form.generation:
     st.session_state["learn_closed_for"] = share_form.generation
@@ -43,17 +45,18 @@ with st.expander(
             f"How was your PD day on {to_share.date:%A %d %B}? This share will be linked to it."
         )
     with share_form:
-        title = st.text_input("Title", max_chars=120)
-        learned = st.text_area("What I learned", max_chars=4000)
-        worked = st.text_area("What worked", max_chars=4000)
-        failed = st.text_area("What didn't work", max_chars=4000)
-        nxt = st.text_area("What I'll do next time", max_chars=4000)
-        tags = st.text_input("Skills or tags (comma-separated)", max_chars=500)
+        title = share_form.text_input(SHARE_TEXTS["title"], field="title")
+        learned, worked, failed, nxt = (
+            share_form.text_area(SHARE_TEXTS[f], field=f)
+            for f in ("learned", "worked", "didnt_work", "next_time")
+        )
+        tags = share_form.text_input("Skills or tags (comma-separated)", field="tags")
         visibility = st.radio(
             "Who can read it",
             list(Visibility),
             format_func=lambda v: "My team" if v is Visibility.TEAM else "Everyone",
             horizontal=True,
+            key=share_form.key_for("visibility"),
         )
         if share_form.submitted("Share", type="primary"):
             data = ShareInput(
@@ -148,15 +151,10 @@ for s in feed.shares:
             b1.markdown(f"{s.kudos} found this helpful")
             with b3.popover("Edit"), SaveOnceForm(f"learn_edit_{s.id}") as edit_form:
                 fields = {
-                    k: st.text_area(label, value=getattr(s, k), max_chars=4000)
-                    for k, label in (
-                        ("learned", "What I learned"),
-                        ("worked", "What worked"),
-                        ("didnt_work", "What didn't work"),
-                        ("next_time", "Next time"),
-                    )
+                    k: st.text_area(SHARE_TEXTS[k], value=getattr(s, k))
+                    for k in ("learned", "worked", "didnt_work", "next_time")
                 }
-                new_title = st.text_input("Title", value=s.title, max_chars=120)
+                new_title = st.text_input(SHARE_TEXTS["title"], value=s.title)
                 if edit_form.submitted("Save changes"):
                     edited = ShareInput(new_title, tags=s.tags, visibility=s.visibility, **fields)
                     edit_form.save(edit_share, actor=me, share_id=s.id, data=edited, done="Saved.")

@@ -50,7 +50,6 @@ for pd_day in upcoming:
             goal = st.text_area(
                 "My goal for the day",
                 value=pd_day.goal,
-                max_chars=1000,
                 placeholder="What do you want to come back with?",
             )
             if goal_form.submitted("Save my goal"):

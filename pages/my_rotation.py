@@ -76,9 +76,9 @@ for rotation in rotations:
             key=f"rot_ics_{rotation.id}",
         )
         with SaveOnceForm(f"rot_project_{rotation.id}") as project_form:
-            title = st.text_input("A goal or project", max_chars=200)
+            title = st.text_input("A goal or project")
             status = st.selectbox("Status", list(ProjectStatus), format_func=lambda s: s.value)
-            impact = st.text_area("Impact so far", max_chars=2000)
+            impact = st.text_area("Impact so far")
             if project_form.submitted("Log it"):
                 project_form.save(
                     save_project,

@@ -39,15 +39,21 @@ if me.role.value == "agent":
         )
         with db() as session:
             mentors = list_mentors(session, actor=me)
-        with SaveOnceForm("pledge_new") as new_form:
+        # Own commitments are kept as a draft while typed: a reload does not lose them.
+        with SaveOnceForm("pledge_new", draft="pledge", actor=me) as new_form:
             chosen = pick_many(
                 "Commitments (start from these, add your own below)",
                 list(TEMPLATES),
                 default=list(TEMPLATES[:3]),
+                key=new_form.key_for("templates"),
             )
-            own = st.text_area("My own commitments (one a line)", max_chars=2000)
-            mentor = st.selectbox("My mentor", mentors, format_func=lambda m: m[1])
-            start = st.date_input("Starting", value=day, format="YYYY-MM-DD")
+            own = new_form.text_area("My own commitments (one a line)", field="commitments")
+            mentor = st.selectbox(
+                "My mentor", mentors, format_func=lambda m: m[1], key=new_form.key_for("mentor")
+            )
+            start = st.date_input(
+                "Starting", value=day, format="YYYY-MM-DD", key=new_form.key_for("start")
+            )
             if new_form.submitted("Save draft", type="primary"):
                 new_form.save(
                     draft_pledge,
@@ -68,9 +74,7 @@ if me.role.value == "agent":
                 ),
                 SaveOnceForm("pledge_edit") as edit_form,
             ):
-                text = st.text_area(
-                    "One commitment a line", value="\n".join(mine.commitments), max_chars=4000
-                )
+                text = st.text_area("One commitment a line", value="\n".join(mine.commitments))
                 if edit_form.submitted("Save commitments"):
                     edit_form.save(
                         edit_commitments,
@@ -116,7 +120,6 @@ if me.role.value == "agent":
                 note = st.text_area(
                     "A note for me and my mentor (optional, private)",
                     value=today_check.note or "" if today_check else "",
-                    max_chars=1000,
                 )
                 if check_form.submitted(
                     "Save today's check" if not today_check else "Update today's check",
@@ -167,7 +170,7 @@ for p in mentoring:
             for c in [c for c in checks if c.note][-5:]:
                 st.text(f"{c.date:%d %b}: {c.answer.value} — {c.note}")
             with SaveOnceForm(f"nudge_{p.id}") as nudge_form:
-                words = st.text_input("A word of encouragement (optional)", max_chars=500)
+                words = st.text_input("A word of encouragement (optional)")
                 if nudge_form.submitted("Send a nudge", icon=":material/favorite:"):
                     nudge_form.save(
                         nudge,

@@ -23,7 +23,7 @@ with (
     SaveOnceForm("prog_new_term") as term_form,
 ):
     c1, c2, c3, c4, c5 = st.columns(5)
-    name = c1.text_input("Name", placeholder="2027-Q2", max_chars=40)
+    name = c1.text_input("Name", placeholder="2027-Q2")
     start = c2.date_input("Start", value=None, format="YYYY-MM-DD")
     end = c3.date_input("End", value=None, format="YYYY-MM-DD")
     hours = c4.number_input("Hours a week", 0.5, 20.0, 4.0, step=0.5)
@@ -97,7 +97,7 @@ with (
     person = st.selectbox("Person", people, format_func=lambda p: f"{labels[p.id]} · {p.team_name}")
     department = st.selectbox("Moved into", departments, format_func=lambda d: d.name)
     when = st.date_input("On", format="YYYY-MM-DD")
-    note = st.text_input("Note", max_chars=500)
+    note = st.text_input("Note")
     if move_form.submitted("Record move") and person and department:
         move_form.save(
             record_career_move,

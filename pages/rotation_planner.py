@@ -149,9 +149,7 @@ with st.expander("Record the host's feedback at the end of the term"):
         format_func=lambda r: f"{labels[r.person_id]} · {r.department}",
         key="rot_fb_pick",
     )
-    note = st.text_area(
-        "What the host said", value=who.host_feedback, max_chars=2000, key=f"rot_fb_{who.id}"
-    )
+    note = st.text_area("What the host said", value=who.host_feedback, key=f"rot_fb_{who.id}")
     if st.button("Save feedback", key="rot_fb_save"):
         with db() as session:
             set_host_feedback(session, actor=me, assignment_id=who.id, note=note)

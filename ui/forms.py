@@ -13,10 +13,22 @@ carries the same fields, and the save is guarded so that it runs once per genera
 two runs of the same session overlap: the first saves, the others see the generation has moved on
 and only show the confirmation. A refusal (`DomainError`) leaves the form and what was typed in
 place, with the reason beside it.
+
+A form can also keep a *draft* of its long texts on the server (core/drafts.py), so that a
+reload of the tab, a lost connection or another device does not lose them:
+`SaveOnceForm("learn_new", draft="learning_share", actor=me)`, with its texts drawn by
+`form.text_area(label, field=...)` / `form.text_input(...)`. Widgets inside an `st.form` send
+nothing to the server until Submit, so a draft form is drawn as a bordered container instead: a
+text reaches the server when the person leaves the box (or presses Ctrl+Enter), and its
+`on_change` callback stores the draft then. The draft is written back into the boxes when the
+form is drawn in a new browser session, deleted in the same transaction as the save, and a
+caption says when it was kept, with a "Discard draft" button. A text longer than its limit gets
+the reason right under its box (and is refused on Save, the form keeping it).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Callable
@@ -26,7 +38,11 @@ from typing import Any
 
 import streamlit as st
 
+from core.access import Actor
+from core.config import get_settings
+from core.drafts import DraftRead, discard_draft, draft_fields, load_draft, save_draft
 from core.errors import DomainError
+from core.limits import too_long
 from ui.errors import show_domain_error
 from ui.state import db
 
@@ -46,6 +62,8 @@ class _Forms:
     lock: threading.Lock = field(default_factory=threading.Lock)
     generations: dict[str, int] = field(default_factory=dict)
     done: dict[str, tuple[str, float]] = field(default_factory=dict)
+    # Why a draft could not be kept on its last change (a text over its limit), by draft name.
+    draft_problems: dict[str, str] = field(default_factory=dict)
 
 
 def _forms() -> _Forms:
@@ -60,9 +78,23 @@ def _forms() -> _Forms:
 class SaveOnceForm:
     """`with SaveOnceForm("learn_new") as form:` draws an `st.form`; inside, read the widgets
     (without `key=`: their identity comes from the form's generation), then
-    `if form.submitted("Share"): form.save(write_share, actor=me, data=..., done="Shared.")`."""
+    `if form.submitted("Share"): form.save(write_share, actor=me, data=..., done="Shared.")`.
 
-    def __init__(self, name: str, *, show_done: bool = True, **form_kwargs: Any) -> None:
+    With `draft="learning_share"` (a name core/drafts.py knows) and `actor=me`, the texts drawn
+    with `form.text_area(label, field=...)` are kept as a draft while they are typed; the form's
+    other widgets take `key=form.key_for("...")` so that they, too, start afresh after a save."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        show_done: bool = True,
+        draft: str | None = None,
+        actor: Actor | None = None,
+        **form_kwargs: Any,
+    ) -> None:
+        if draft is not None and actor is None:
+            raise ValueError("a form that keeps a draft needs the actor whose draft it is")
         self.name = name
         self._record = _forms()
         self.generation = self._record.generations.get(name, 0)
@@ -70,11 +102,20 @@ class SaveOnceForm:
         self._show_done = show_done
         self._form_kwargs = form_kwargs
         self._form: Any = None
+        self.draft = draft
+        self._actor = actor
+        self._texts: dict[str, str] = {}  # field → widget key, in the order drawn
+        self._stored: DraftRead | None = None
 
     def __enter__(self) -> SaveOnceForm:
         if self._show_done:
             self.show_done()
-        self._form = st.form(self.key, clear_on_submit=False, **self._form_kwargs)
+        if self.draft is None:
+            self._form = st.form(self.key, clear_on_submit=False, **self._form_kwargs)
+        else:
+            with db() as session:
+                self._stored = load_draft(session, actor=self._owner(), name=self.draft)
+            self._form = st.container(border=True)
         self._form.__enter__()
         return self
 
@@ -84,7 +125,92 @@ class SaveOnceForm:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
+        if kind is None and self.draft is not None:
+            self._draft_caption()
         self._form.__exit__(kind, error, trace)
+
+    def key_for(self, widget: str) -> str:
+        """A key for one of the form's widgets that moves on with the form after each save."""
+        return f"{self.key}:{widget}"
+
+    def text_area(self, label: str, *, field: str, value: str = "", **kwargs: Any) -> str:
+        """A text area of the form: kept in the draft (if the form has one) as `field`."""
+        return self._text(st.text_area, label, field, value, kwargs)
+
+    def text_input(self, label: str, *, field: str, value: str = "", **kwargs: Any) -> str:
+        return self._text(st.text_input, label, field, value, kwargs)
+
+    def _text(
+        self, widget: Callable[..., Any], label: str, field: str, value: str, kwargs: Any
+    ) -> str:
+        # No `max_chars`: the browser would ignore a paste that goes over it, leaving the box
+        # as it was without a word. Over-long texts are refused by core, saying by how much.
+        if self.draft is None:
+            return str(widget(label, value=value, **kwargs))
+        limit = draft_fields(self.draft)[field][1]
+        key = self.key_for(field)
+        self._texts[field] = key
+        if key not in st.session_state:  # drawn for the first time in this browser session
+            stored = self._stored.fields.get(field) if self._stored else None
+            st.session_state[key] = value if stored is None else stored
+        text = str(widget(label, key=key, on_change=self._keep, **kwargs))
+        if problem := too_long(label, text, limit):
+            st.warning(problem, icon=":material/content_cut:")
+        return text
+
+    def _owner(self) -> Actor:
+        assert self._actor is not None
+        return self._actor
+
+    def _keep(self) -> None:
+        """Store the draft: what the form's texts hold now (a widget's on_change callback)."""
+        assert self.draft is not None
+        fields = {f: str(st.session_state.get(key) or "") for f, key in self._texts.items()}
+        try:
+            with db() as session:
+                self._stored = save_draft(
+                    session, actor=self._owner(), name=self.draft, fields=fields
+                )
+        except DomainError as exc:
+            self._record.draft_problems[self.draft] = str(exc)
+        else:
+            self._record.draft_problems.pop(self.draft, None)
+
+    def _discard(self) -> None:
+        assert self.draft is not None
+        with db() as session:
+            discard_draft(session, actor=self._owner(), name=self.draft)
+        self._record.draft_problems.pop(self.draft, None)
+        self._record.generations[self.name] = self.generation + 1  # fresh, empty boxes
+
+    def _draft_caption(self) -> None:
+        stored = self._stored if self._stored and self._stored.fields else None
+        problem = self.draft is not None and self._record.draft_problems.get(self.draft)
+        if stored is None and not problem:
+            return
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        if problem:
+            left.caption(
+                "A text is too long to keep as a draft: shorten it (see above)."
+                + (
+                    f" A reload brings back the draft kept at {_when(stored.updated_at)}."
+                    if stored
+                    else ""
+                )
+            )
+        else:
+            assert stored is not None
+            left.caption(
+                f"Draft kept at {_when(stored.updated_at)} — it will be here if you reload.",
+            )
+        if stored is not None:
+            right.button(
+                "Discard draft",
+                key=self.key_for("discard"),
+                on_click=self._discard,
+                icon=":material/delete:",
+                type="tertiary",
+            )
 
     def show_done(self) -> bool:
         """The confirmation of the last save (call it where the user will see it); True when
@@ -101,9 +227,10 @@ class SaveOnceForm:
         st.success(message)
         return True
 
-    @staticmethod
-    def submitted(label: str, **kwargs: Any) -> bool:
-        return st.form_submit_button(label, **kwargs)
+    def submitted(self, label: str, **kwargs: Any) -> bool:
+        if self.draft is None:
+            return st.form_submit_button(label, **kwargs)
+        return st.button(label, key=f"{self.key}-{label}", **kwargs)
 
     def save(
         self,
@@ -125,8 +252,12 @@ class SaveOnceForm:
                 try:
                     with db() as session:
                         result = service(session, **arguments)
+                        if self.draft is not None:  # saved: the draft goes with it
+                            discard_draft(session, actor=self._owner(), name=self.draft)
                 except DomainError as exc:
                     show_domain_error(exc)
+                    if self.draft is not None:
+                        self._keep()
                     return
                 # Nothing between the commit and these lines can stop the run: no st.* call and
                 # no st.session_state access (both are points where Streamlit stops a run).
@@ -135,3 +266,12 @@ class SaveOnceForm:
                     message = done(result) if callable(done) else done
                     record.done[self.name] = (message, time.monotonic())
         st.rerun()
+
+
+def _when(at: dt.datetime) -> str:
+    """A draft's time as the organisation's clock reads it: "10:42", or "23 Nov 10:42"."""
+    tz = get_settings().tz
+    local = at.astimezone(tz)
+    return (
+        f"{local:%H:%M}" if local.date() == dt.datetime.now(tz).date() else f"{local:%d %b %H:%M}"
+    )

@@ -41,9 +41,7 @@ def render_planning_inputs(me: Actor, teams: Mapping[int, str], default_day: dt.
             format_func=lambda t: "Whole organisation" if t is None else teams[t],
         )
         floor = c3.number_input("Peak floor (agents on the phones)", min_value=0, value=0, step=1)
-        reason = st.text_input(
-            "Reason (for a blackout)", max_chars=200, placeholder="e.g. product release"
-        )
+        reason = st.text_input("Reason (for a blackout)", placeholder="e.g. product release")
         b1, b2 = st.columns(2)
         blackout = b1.form_submit_button("Add blackout date")
         peak = b2.form_submit_button("Set the team's floor on this date")

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from core.access import Actor, require_planner
 from core.errors import AccessDenied, InvalidInput
+from core.limits import max_length, require_fits
 from core.models import Blackout, StaffingOverride
 
 
@@ -20,8 +21,7 @@ def add_blackout(
             raise AccessDenied("Only managers set organisation-wide blackout dates.")
     else:
         require_planner(actor, [team_id])
-    if len(reason) > 200:
-        raise InvalidInput("A reason can have at most 200 characters.")
+    require_fits(("Reason (for a blackout)", reason, max_length(Blackout, "reason")))
     clash = session.exec(
         select(Blackout).where(
             Blackout.date == date,

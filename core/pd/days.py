@@ -13,6 +13,7 @@ from core.access import Actor, require_planner
 from core.calendar import organisation_calendar
 from core.clock import today, utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
+from core.limits import max_length, require_fits
 from core.models import Blackout, PdDay, PdPurpose, PdRequest, PdStatus, Person, PlanRun, Role, Team
 from core.pd.planning import ACTIVE, DEFAULT_GAP, FIXED, PlanSettings, build_problem, load_context
 
@@ -174,8 +175,7 @@ def set_goal(
     day = session.get(PdDay, pd_day_id)
     if day is None or day.person_id != actor.id:
         raise AccessDenied("You can only set the goal of your own PD days.")
-    if len(goal) > 1000:
-        raise InvalidInput("A goal can have at most 1,000 characters.")
+    require_fits(("My goal for the day", goal, max_length(PdDay, "goal")))
     day.purpose = purpose
     day.goal = goal.strip()
     day.version += 1

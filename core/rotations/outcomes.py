@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from core.access import Actor, require_view_person
 from core.clock import utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound
+from core.limits import max_length, require_fits
 from core.models import AmbassadorProject, Assignment, CareerMove, Department, Person, ProjectStatus
 
 
@@ -59,10 +60,12 @@ def save_project(
     a = own_or_coach(session, actor, assignment_id)
     if a.person_id != actor.id:
         raise AccessDenied("Only the ambassador logs their own goals and projects.")
-    if not title.strip() or len(title) > 200:
-        raise InvalidInput("A project needs a title of at most 200 characters.")
-    if len(impact) > 2000:
-        raise InvalidInput("Impact notes can have at most 2,000 characters.")
+    if not title.strip():
+        raise InvalidInput("Give the goal or project a title.")
+    require_fits(
+        ("A goal or project", title, max_length(AmbassadorProject, "title")),
+        ("Impact so far", impact, max_length(AmbassadorProject, "impact")),
+    )
     project = (
         session.get(AmbassadorProject, project_id)
         if project_id
@@ -80,8 +83,7 @@ def set_host_feedback(session: Session, *, actor: Actor, assignment_id: int, not
     a = own_or_coach(session, actor, assignment_id)
     if a.person_id == actor.id:
         raise AccessDenied("Host feedback is recorded by your lead or a manager.")
-    if len(note) > 2000:
-        raise InvalidInput("A feedback note can have at most 2,000 characters.")
+    require_fits(("What the host said", note, max_length(Assignment, "host_feedback")))
     a.host_feedback = note.strip()
     session.add(a)
 
@@ -99,6 +101,7 @@ def record_career_move(
         raise AccessDenied("Only managers and admins record career moves.")
     if session.get(Person, person_id) is None or session.get(Department, department_id) is None:
         raise NotFound("That person or department does not exist.")
+    require_fits(("Note", note, max_length(CareerMove, "note")))
     session.add(
         CareerMove(person_id=person_id, department_id=department_id, date=date, note=note.strip())
     )

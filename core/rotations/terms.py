@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 from core.access import Actor, require_planner
 from core.clock import today
 from core.errors import AccessDenied, InvalidInput, NotFound
+from core.limits import max_length, require_fits
 from core.models import Department, DepartmentHosting, Term
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -66,8 +67,9 @@ def create_term(
     if not actor.sees_everyone:
         raise AccessDenied("Only managers open a new rotation term.")
     name = name.strip()
-    if not name or len(name) > 40:
-        raise InvalidInput("A term needs a name of at most 40 characters.")
+    if not name:
+        raise InvalidInput("Give the term a name, e.g. 2027-Q2.")
+    require_fits(("Name", name, max_length(Term, "name")))
     if end <= start:
         raise InvalidInput(f"The term ends ({end}) before it starts ({start}).")
     if not 0 < hours_per_week <= 20:

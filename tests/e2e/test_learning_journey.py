@@ -124,3 +124,44 @@ def test_a_pledge_is_drafted_co_signed_by_the_mentor_and_checked_in(page, app_ur
     page.get_by_text("Today's mind check").wait_for()
     page.get_by_role("button", name="Save today's check").click()
     page.get_by_role("button", name="Update today's check").wait_for()
+
+
+def _drafts_of(app_env: dict[str, str], form: str) -> int:
+    database = app_env["DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(database) as db:
+        (count,) = db.execute("SELECT count(*) FROM form_draft WHERE form = ?", (form,)).fetchone()
+    return int(count)
+
+
+def test_a_share_typed_before_a_reload_is_still_there_after_it(
+    page, app_url: str, app_env: dict[str, str]
+) -> None:
+    page.goto(f"{app_url}/learning")
+    settle(page)
+    log_in(page, "agent@example.com")
+    if not page.get_by_label("Title").is_visible():
+        page.get_by_text("Share what I learned").first.click()
+        settle(page)
+    page.get_by_label("Title").fill("Warm transfers")
+    page.get_by_label("What worked").fill("Introducing the customer to the next agent myself")
+    page.get_by_label("What worked").blur()  # leaving the box sends it: the draft is kept
+    settle(page)
+    page.get_by_text("it will be here if you reload").wait_for()
+
+    page.reload()
+    settle(page)
+    if not page.get_by_label("Title").is_visible():
+        page.get_by_text("Share what I learned").first.click()
+        settle(page)
+    assert page.get_by_label("Title").input_value() == "Warm transfers"
+    assert page.get_by_label("What worked").input_value() == (
+        "Introducing the customer to the next agent myself"
+    )
+    page.get_by_role("button", name="Share", exact=True).click()
+    settle(page)
+    page.get_by_text("Shared. Thank you!").wait_for()
+    assert _shares_titled(app_env, "Warm transfers") == 1
+    assert _drafts_of(app_env, "learning_share") == 0
+    page.reload()
+    settle(page)
+    assert page.get_by_text("it will be here if you reload").count() == 0

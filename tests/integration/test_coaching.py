@@ -308,3 +308,23 @@ def test_namesakes_in_a_team_are_told_apart_in_the_queue(session: Session, org: 
     assert labels == {
         org[key].id: f"Jordan Johnson ({org[key].email})" for key in ("red_agent", "red_agent2")
     }
+
+
+def test_a_refused_check_in_or_note_says_what_to_choose_instead(
+    session: Session, org: dict
+) -> None:
+    lead = actor_of(session, org["red_lead"])
+    agent_id = org["red_agent"].id
+    with pytest.raises(
+        InvalidInput, match="choose one of QA score, CSAT, First-contact resolution, "
+    ):
+        write_note(
+            session, actor=lead, agent_id=agent_id, data=NoteInput("speed", to_try="Be quick")
+        )
+    note_id = write_note(session, actor=lead, agent_id=agent_id, data=NOTE)
+    earlier = TODAY - dt.timedelta(days=2)
+    with pytest.raises(InvalidInput) as refused:
+        add_follow_up(session, actor=lead, note_id=note_id, outcome="Better", next_date=earlier)
+    assert str(refused.value) == (
+        f"The next check-in ({earlier}) is before this one ({TODAY}): choose {TODAY} or later."
+    )

@@ -116,8 +116,9 @@ def test_an_empty_share_or_an_over_long_title_is_refused(session: Session, org: 
     me = actor_of(session, org["red_agent"])
     with pytest.raises(InvalidInput, match="at least one of"):
         write_share(session, actor=me, data=ShareInput("Title only"))
-    with pytest.raises(InvalidInput, match="at most 120"):
+    with pytest.raises(InvalidInput) as refused:
         write_share(session, actor=me, data=ShareInput("x" * 121, learned="y"))
+    assert str(refused.value) == "“Title” is 121 characters; the limit is 120 — shorten it by 1."
 
 
 def test_a_pledge_is_active_only_once_both_signed_and_then_takes_one_check_in_a_day(
