@@ -16,7 +16,7 @@ from sqlmodel import Session, func, select
 
 from core.auth import hash_password
 from core.errors import InvalidInput
-from core.models import Department, Person, Role, Team
+from core.models import ClosureDay, Department, Person, Role, Team
 from core.observations import ObservationRow, bulk_insert_observations
 from seed.coaching import seed_coaching
 from seed.learning import seed_learning
@@ -162,6 +162,9 @@ def seed_demo(
     )
     session.flush()
 
+    session.add_all(_year_end_closures(today))
+    session.flush()
+
     agent_ids = [p.id for p in agent_people if p.id is not None]
     count = bulk_insert_observations(session, _history(agent_ids, years, today, rng))
     manager = next(p for p in staff if p.email == "manager@example.com")
@@ -178,6 +181,22 @@ def seed_demo(
         observations=count,
         pd_days=pd_days,
     )
+
+
+def _year_end_closures(today: dt.date) -> list[ClosureDay]:
+    """The coming Christmas, Boxing Day and New Year's Day as closure days (on weekdays), so the
+    demo shows what a closed day does: no PD day, no reminder, named on the planner."""
+    year = today.year if (today.month, today.day) <= (12, 26) else today.year + 1
+    days = {
+        dt.date(year, 12, 25): "Christmas Day",
+        dt.date(year, 12, 26): "Boxing Day",
+        dt.date(year + 1, 1, 1): "New Year's Day",
+    }
+    return [
+        ClosureDay(date=day, reason=f"{name}: the contact centre is closed")
+        for day, name in days.items()
+        if day.weekday() < 5
+    ]
 
 
 def _seed_inbox(session: Session, today: dt.date) -> None:
