@@ -48,8 +48,7 @@ with (
     about_pd_day = to_link is not None and st.checkbox(
         f"This share is about my PD day on {to_link.date:%A %-d %B}",
         value=True,
-        help="Linked to that day, your share answers “How was your PD day?”: Headway stops "
-        "asking.",
+        help="Linked to that day, your share answers “How was your PD day?”: Headway stops asking.",
     )
     title = st.text_input("Title", max_chars=120)
     learned = st.text_area("What I learned", max_chars=4000)

@@ -305,8 +305,21 @@ def test_an_agent_writes_a_share_that_shows_as_text(app_as) -> None:
     assert any("<script>alert(1)</script> **bold**" in t.value for t in at.text)
 
 
+def choose_mentor(at: AppTest) -> None:
+    """Pick the first mentor offered: the agent's team lead."""
+    [box] = [s for s in at.selectbox if s.label == "My mentor"]
+    box.select_index(0)
+
+
 def test_an_agent_drafts_a_pledge_and_signs_it(app_as) -> None:
     at = app_as("agent@example.com", PAGES["pledge"])
+    [box] = [s for s in at.selectbox if s.label == "My mentor"]
+    assert box.value is None, "no mentor is chosen for the agent"
+    assert not any("Admin" in o for o in box.options), "admins do not mentor pledges"
+    assert "(your team lead)" in box.options[0]
+    submit(at, "pledge_new", "Save draft")
+    assert "Choose your mentor" in texts(at)
+    choose_mentor(at)
     submit(at, "pledge_new", "Save draft")
     assert any(h.value.startswith("My pledge · draft") for h in at.subheader)
     at.button(key="pledge_sign").click().run()
@@ -335,6 +348,7 @@ def _agent_without_pledge() -> str:
 def test_an_agent_edits_a_draft_pledge_before_signing(app_as) -> None:
     at = app_as(None)  # sets DATABASE_URL for the lookup below
     at = app_as(_agent_without_pledge(), PAGES["pledge"])
+    choose_mentor(at)
     submit(at, "pledge_new", "Save draft")
     [box] = [t for t in at.text_area if t.label == "One commitment a line"]
     box.input("I will listen first\nI will check back in")
@@ -408,6 +422,7 @@ def test_a_mentor_is_asked_to_co_sign_then_nudges_and_the_agent_reads_it(app_as)
 
     email = _agent_without_pledge()
     at = app_as(email, PAGES["pledge"])
+    choose_mentor(at)
     submit(at, "pledge_new", "Save draft")
     at.button(key="pledge_sign").click().run()
     with Session(make_engine(os.environ["DATABASE_URL"])) as session:
