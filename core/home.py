@@ -250,9 +250,7 @@ class AgentDay:
             said.append(f"Tell your team how your PD day on {self.to_share:%A} went.")
         if pd_today is None and self.pd_days:
             said.append(f"Your next PD day is {self.pd_days[0].date:%A %-d %B}.")
-        return said[:3] or [
-            "Nothing needs you today. Your quality of the last four weeks is below."
-        ]
+        return said[:3] or ["Nothing needs you today: no check-in, mind check or PD day waiting."]
 
 
 def _names(names: list[str], limit: int = 3) -> str:
@@ -426,9 +424,10 @@ class ManagerDay:
             ]
         overdue = sum(t.overdue for t in needing)
         falling = sum(len(t.falling) for t in needing)
+        parts = [f"{overdue} overdue check-in{_s(overdue)}"] if overdue else []
+        parts += [f"{falling} agent{_s(falling)} with a falling trend"] if falling else []
         return [
-            f"{len(needing)} of {len(self.teams)} teams need attention: {overdue} overdue "
-            f"check-in{_s(overdue)} and {falling} agent{_s(falling)} with a falling trend.",
+            f"{len(needing)} of {len(self.teams)} teams need attention: {' and '.join(parts)}.",
             f"Start with {needing[0].team}.",
         ]
 

@@ -53,8 +53,15 @@ def agent_home(session: Session, me: Actor) -> None:
             "publishes them."
         )
     st.subheader("My quality, last four weeks")
-    metric_cards(person_changes(session, actor=me, person_id=me.id, today=day))
+    changes = person_changes(session, actor=me, person_id=me.id, today=day)
     trend = weekly_trend(session, actor=me, person_id=me.id, metric="qa_score", today=day)
+    if not trend and all(c.current is None for c in changes):
+        st.info(
+            "Your quality scores appear here after your first QA evaluation, and your customer "
+            "and call figures once your team's next metrics are imported."
+        )
+        return
+    metric_cards(changes)
     plot(
         trend_figure(trend, "qa_score"),
         empty="Your QA scores appear here, week by week, after your first evaluation.",
@@ -68,15 +75,17 @@ def lead_home(session: Session, me: Actor) -> None:
         st.header(f"{team.team} today")
         lead_check_ins(team)
         lead_pd_days(team)
-        if team.rotation_todo:
-            st.markdown(f"**Rotations:** {team.rotation_todo}.")
-            st.page_link("pages/rotation_planner.py", label="Open the rotation planner")
+        st.subheader("Rotations")
         st.markdown(
-            f"**{team.new_shares} new learning share{'' if team.new_shares == 1 else 's'}** "
-            "from your team in the last seven days."
+            f"{team.rotation_todo}." if team.rotation_todo else "Nothing to plan or publish."
         )
-        helpful = most_helpful(session, actor=me, team_id=team.team_id)
-        for title, author, count in helpful:
+        st.page_link("pages/rotation_planner.py", label="Open the rotation planner")
+        st.subheader("Learning shares")
+        st.markdown(
+            f"{team.new_shares} new share{'' if team.new_shares == 1 else 's'} from your team "
+            "in the last seven days."
+        )
+        for title, author, count in most_helpful(session, actor=me, team_id=team.team_id):
             st.text(f"Most helpful this month: {title} — {author} ({count} found it helpful)")
         st.page_link("pages/learning.py", label="Read the learning shares")
         rows = team_glance(session, actor=me, team_id=team.team_id, today=day)
@@ -116,7 +125,9 @@ def admin_home(session: Session, me: Actor) -> None:
     st.subheader("People")
     if plan.without_password:
         st.markdown("No password yet (they cannot log in until you set a one-time password):")
-        st.text(", ".join(plan.without_password))
+        shown = plan.without_password[:12]
+        more = len(plan.without_password) - len(shown)
+        st.text(", ".join(shown) + (f" and {more} more" if more else ""))
     if plan.one_time_password:
         st.markdown(
             f"{len(plan.one_time_password)} still have to choose their own password after "
