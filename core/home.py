@@ -7,9 +7,37 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from core.access import Actor, require_view_person, require_view_team, visible_people
+from core.access import (
+    Actor,
+    Purpose,
+    require_admin,
+    require_view_person,
+    require_view_team,
+    teams_for,
+    visible_people,
+)
+from core.calendar import ClosureRead, list_closures
+from core.coaching import QueueRow, coaching_queue, notes_about
 from core.errors import NotFound
-from core.models import METRICS, Observation, Person, Role, Team
+from core.follow_ups import follow_up_status, is_overdue
+from core.growth.teams import falling_agents, visible_teams
+from core.learning import pd_day_to_share, search_shares
+from core.models import (
+    METRICS,
+    Assignment,
+    AssignmentStatus,
+    Observation,
+    PdDay,
+    Person,
+    PledgeStatus,
+    Role,
+    Team,
+)
+from core.pd.days import PdDayRead, my_pd_days
+from core.pd.planning import FIXED as PD_FIXED
+from core.pledges import PledgeToday, pledge_today
+from core.rotations.planning import my_rotations
+from core.rotations.terms import list_terms
 
 GLANCE_DAYS = 28
 
@@ -151,3 +179,338 @@ def organisation_glance(session: Session, *, actor: Actor, today: dt.date) -> li
         for t in teams
         if t.id is not None
     ]
+
+
+# --- what to do today, per role -----------------------------------------------------------------
+# Each role's "My day" leads with a few sentences about today, then the details. Every number
+# comes from the function the linked page uses (core.follow_ups, core.coaching.coaching_queue,
+# core.growth.teams.falling_agents, core.learning.search_shares), so the two always agree.
+
+WEEKDAY_DATE = "%a %-d %b"
+
+
+def _first_line(text: str, limit: int = 140) -> str:
+    line = next((x.strip() for x in text.splitlines() if x.strip()), "")
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def _on(day: dt.date, today: dt.date) -> str:
+    if day == today:
+        return "today"
+    if day == today + dt.timedelta(days=1):
+        return "tomorrow"
+    return f"on {day:{WEEKDAY_DATE}}"
+
+
+@dataclass(frozen=True)
+class CheckInAhead:
+    """An open coaching note's next check-in, as the agent sees it."""
+
+    coach: str
+    date: dt.date
+    about: str  # the agreed next step (user text: show it as text)
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class RotationTerm:
+    department: str
+    term: str
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True)
+class AgentDay:
+    day: dt.date
+    check_ins: list[CheckInAhead]
+    rotation_now: RotationTerm | None
+    rotation_next: RotationTerm | None
+    pledge: PledgeToday
+    pd_days: list[PdDayRead]  # today's and the coming ones, earliest first
+    to_share: dt.date | None  # the PD day Headway asks about
+
+    def headline(self) -> list[str]:
+        """At most three sentences about today, the most pressing first."""
+        said: list[str] = []
+        pd_today = next((d for d in self.pd_days if d.date == self.day), None)
+        if pd_today is not None:
+            said.append("Today is your PD day: enjoy it, and share what you learned afterwards.")
+        for c in self.check_ins[:1]:
+            when = "was due " + _on(c.date, self.day) if c.overdue else _on(c.date, self.day)
+            said.append(f"Your coach {c.coach} checks back in with you {when}.")
+        p = self.pledge
+        if p.check is not None and p.check.about is not None and not p.checked_today:
+            said.append(f"Your mind check for {p.check.about:%A} is waiting.")
+        if p.pledge is not None and p.pledge.status is PledgeStatus.AWAITING_MENTOR:
+            said.append(f"Your pledge waits for {p.pledge.mentor} to co-sign.")
+        if p.to_cosign:
+            said.append(f"{_names(list(p.to_cosign))} asked you to co-sign their pledge.")
+        if self.to_share is not None:
+            said.append(f"Tell your team how your PD day on {self.to_share:%A} went.")
+        if pd_today is None and self.pd_days:
+            said.append(f"Your next PD day is {self.pd_days[0].date:%A %-d %B}.")
+        return said[:3] or ["Nothing needs you today: no check-in, mind check or PD day waiting."]
+
+
+def _names(names: list[str], limit: int = 3) -> str:
+    if len(names) <= limit:
+        return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+    return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
+
+
+def agent_day(session: Session, *, actor: Actor, day: dt.date) -> AgentDay:
+    """What an agent has ahead: check-ins, rotation, pledge, PD days and the share prompt."""
+    check_ins = []
+    for note in notes_about(session, actor=actor, agent_id=actor.id, include_closed=False):
+        if note.follow_up_date is None:
+            continue
+        steps = [f.next_step for f in note.follow_ups if f.next_step]
+        about = _first_line(steps[-1] if steps else note.actions or note.to_try)
+        check_ins.append(
+            CheckInAhead(
+                note.coach, note.follow_up_date, about, is_overdue(note.follow_up_date, day)
+            )
+        )
+    terms = {t.id: t for t in list_terms(session)}
+    now = upcoming = None
+    for a in sorted(my_rotations(session, actor=actor), key=lambda a: terms[a.term_id].start):
+        term = terms[a.term_id]
+        read = RotationTerm(a.department, a.term, term.start, term.end)
+        if term.start <= day <= term.end:
+            now = read
+        elif term.start > day and upcoming is None:
+            upcoming = read
+    shared = pd_day_to_share(session, actor=actor)
+    return AgentDay(
+        day,
+        sorted(check_ins, key=lambda c: c.date),
+        now,
+        upcoming,
+        pledge_today(session, actor=actor, day=day),
+        [d for d in my_pd_days(session, actor=actor) if d.date >= day],
+        shared.date if shared else None,
+    )
+
+
+@dataclass(frozen=True)
+class TeamDay:
+    """A lead's team today: who is due a check-in, who is away, rotations, new shares."""
+
+    team_id: int
+    team: str
+    check_ins: list[QueueRow]  # due today or overdue, most overdue first (the coaching queue)
+    pd_today: list[str]
+    pd_this_week: list[tuple[dt.date, str]]  # after today, to the end of the week
+    rotation_todo: str | None  # e.g. "Spring 2027 (from 4 Jan) is not planned yet"
+    new_shares: int  # shares by the team in the last 7 days (the Learning page, filtered)
+
+    @property
+    def overdue(self) -> int:
+        return sum(r.overdue for r in self.check_ins)
+
+    @property
+    def due_today(self) -> int:
+        return sum(r.due_today for r in self.check_ins)
+
+
+@dataclass(frozen=True)
+class LeadDay:
+    day: dt.date
+    teams: list[TeamDay]
+
+    def headline(self) -> list[str]:
+        if not self.teams:
+            return ["You do not lead a team yet. Ask an admin to make you the lead of your team."]
+        due = sum(t.due_today for t in self.teams)
+        overdue = sum(t.overdue for t in self.teams)
+        said = []
+        if due or overdue:
+            parts = [f"{due} check-in{_s(due)} due today"] if due else []
+            parts += [f"{overdue} overdue"] if overdue else []
+            said.append(f"Coaching: {' and '.join(parts)}.")
+        else:
+            said.append("No coaching check-ins are due today.")
+        away = sum(len(t.pd_today) for t in self.teams)
+        later = sum(len(t.pd_this_week) for t in self.teams)
+        if away or later:
+            said.append(
+                f"{away} agent{_s(away)} on a PD day today, {later} more PD day{_s(later)} "
+                "later this week."
+            )
+        todo = [t.rotation_todo for t in self.teams if t.rotation_todo]
+        if todo:
+            said.append(f"Rotations: {todo[0]}.")
+        return said[:3]
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
+
+
+def _rotation_todo(session: Session, team_id: int, day: dt.date) -> str | None:
+    """What the rotation planner needs for the team's next term: a run, or a publish."""
+    upcoming = [t for t in list_terms(session) if t.end >= day]
+    for term in sorted(upcoming, key=lambda t: t.start):
+        statuses = session.exec(
+            select(Assignment.status)
+            .join(Person, col(Person.id) == Assignment.person_id)
+            .where(Assignment.term_id == term.id, Person.team_id == team_id)
+        ).all()
+        proposed = sum(s == AssignmentStatus.PROPOSED for s in statuses)
+        if proposed:
+            return f"{proposed} proposal{_s(proposed)} for {term.name} wait to be published"
+        if not statuses and term.start > day:
+            return f"{term.name} (from {term.start:%-d %b}) is not planned yet"
+    return None
+
+
+def lead_day(session: Session, *, actor: Actor, day: dt.date) -> LeadDay:
+    teams = teams_for(session, actor=actor, purpose=Purpose.LEAD)
+    week_end = day + dt.timedelta(days=6 - day.weekday())
+    out = []
+    for team_id, name in teams.items():
+        queue = coaching_queue(session, actor=actor, team_id=team_id)
+        away = session.exec(
+            select(col(PdDay.date), col(Person.name))
+            .join(Person, col(Person.id) == PdDay.person_id)
+            .where(Person.team_id == team_id, col(Person.active).is_(True))
+            .where(PdDay.date >= day, PdDay.date <= week_end, col(PdDay.status).in_(PD_FIXED))
+            .order_by(col(PdDay.date), col(Person.name))
+        ).all()
+        shares = search_shares(
+            session, actor=actor, team_id=team_id, since=day - dt.timedelta(days=6), until=day
+        )
+        out.append(
+            TeamDay(
+                team_id,
+                name,
+                [r for r in queue if r.overdue or r.due_today],
+                [str(n) for d, n in away if d == day],
+                [(d, str(n)) for d, n in away if d > day],
+                _rotation_todo(session, team_id, day),
+                shares.total,
+            )
+        )
+    return LeadDay(day, out)
+
+
+@dataclass(frozen=True)
+class TeamAttention:
+    team_id: int
+    team: str
+    agents: int
+    overdue: int  # overdue check-ins (core.follow_ups)
+    due_today: int
+    falling: list[str]  # "name: evidence" (core.growth.teams.falling_agents)
+
+
+@dataclass(frozen=True)
+class ManagerDay:
+    day: dt.date
+    teams: list[TeamAttention]  # every team the manager reviews, those needing attention first
+
+    @property
+    def needing_attention(self) -> list[TeamAttention]:
+        return [t for t in self.teams if t.overdue or t.falling]
+
+    def headline(self) -> list[str]:
+        if not self.teams:
+            return ["No teams yet. An admin creates them on the Teams page."]
+        needing = self.needing_attention
+        if not needing:
+            return [
+                f"All {len(self.teams)} teams are on track: no overdue check-ins, no falling trends."
+            ]
+        overdue = sum(t.overdue for t in needing)
+        falling = sum(len(t.falling) for t in needing)
+        parts = [f"{overdue} overdue check-in{_s(overdue)}"] if overdue else []
+        parts += [f"{falling} agent{_s(falling)} with a falling trend"] if falling else []
+        return [
+            f"{len(needing)} of {len(self.teams)} teams need attention: {' and '.join(parts)}.",
+            f"Start with {needing[0].team}.",
+        ]
+
+
+def manager_day(session: Session, *, actor: Actor, day: dt.date) -> ManagerDay:
+    teams = visible_teams(session, actor=actor)
+    agents = session.exec(
+        select(Person.id, Person.team_id).where(
+            col(Person.team_id).in_(list(teams)),
+            Person.role == Role.AGENT,
+            col(Person.active).is_(True),
+        )
+    ).all()
+    status = follow_up_status(session, agent_ids=[a for a, _ in agents if a is not None], day=day)
+    falling = falling_agents(session, team_ids=list(teams), as_of=day)
+    rows = []
+    for team_id, name in teams.items():
+        members = [status[a] for a, t in agents if t == team_id and a is not None]
+        rows.append(
+            TeamAttention(
+                team_id,
+                name,
+                len(members),
+                sum(s.overdue for s in members),
+                sum(s.due_today for s in members),
+                [f"{n}: {f.headline}" for _, n, f in falling.get(team_id, [])],
+            )
+        )
+    rows.sort(key=lambda t: (-(t.overdue + len(t.falling)), t.team))
+    return ManagerDay(day, rows)
+
+
+@dataclass(frozen=True)
+class AdminDay:
+    day: dt.date
+    without_password: list[str]  # active people who cannot log in yet
+    one_time_password: list[str]  # active people who still have to choose their own password
+    closures: list[ClosureRead]  # the next 60 days
+    last_import: dt.datetime | None  # when metrics last arrived
+    latest_data: dt.date | None  # the newest day any metric is about
+
+    @property
+    def stale_days(self) -> int | None:
+        return None if self.latest_data is None else (self.day - self.latest_data).days
+
+    def headline(self) -> list[str]:
+        said = []
+        if self.without_password:
+            n = len(self.without_password)
+            said.append(
+                f"{n} {'person has' if n == 1 else 'people have'} no password yet and cannot log in."
+            )
+        if self.latest_data is None:
+            said.append("No metrics have been imported yet.")
+        elif (self.stale_days or 0) > STALE_IMPORT_DAYS:
+            said.append(
+                f"The newest metrics are from {self.latest_data:%A %-d %B}, {self.stale_days} days "
+                "ago: time for an import."
+            )
+        if self.closures:
+            c = self.closures[0]
+            said.append(f"Next closure day: {c.date:%A %-d %B} ({c.reason}).")
+        return said[:3] or ["Everyone can log in and the metrics are up to date."]
+
+
+STALE_IMPORT_DAYS = 7
+
+
+def admin_day(session: Session, *, actor: Actor, day: dt.date) -> AdminDay:
+    require_admin(actor)
+    people = session.exec(
+        select(Person.name, Person.password_hash, Person.must_change_password)
+        .where(col(Person.active).is_(True))
+        .order_by(col(Person.name))
+    ).all()
+    last_import, latest = session.exec(
+        select(func.max(Observation.created_at), func.max(Observation.date))
+    ).one()
+    return AdminDay(
+        day,
+        [n for n, h, _ in people if h is None],
+        [n for n, h, must in people if h is not None and must],
+        [c for c in list_closures(session, since=day) if c.date <= day + dt.timedelta(days=60)],
+        last_import,
+        latest,
+    )

@@ -379,20 +379,47 @@ def last_next_time(session: Session, *, actor: Actor) -> str:
     return row or ""
 
 
-def pd_day_to_share(session: Session, *, actor: Actor) -> PdDay | None:
-    """Yesterday's (or the latest recent) PD day of mine without a share: time to share."""
+SHARE_WINDOW_DAYS = 7  # how long after a PD day Headway still asks about it
+
+
+def _latest_unshared_pd_day(session: Session, actor: Actor, *, last: dt.date) -> PdDay | None:
+    """My latest published PD day of the last week up to `last`, unless a share of mine is
+    already linked to it (then there is nothing to ask: an older one is not asked about either)."""
     day = today()
-    recent = session.exec(
+    latest = session.exec(
         select(PdDay)
-        .where(
-            PdDay.person_id == actor.id, PdDay.date < day, PdDay.date >= day - dt.timedelta(days=7)
-        )
+        .where(PdDay.person_id == actor.id)
+        .where(PdDay.date <= last, PdDay.date >= day - dt.timedelta(days=SHARE_WINDOW_DAYS))
         .where(col(PdDay.status).in_(("published", "completed")))
         .order_by(col(PdDay.date).desc())
     ).first()
-    if recent is None:
+    if latest is None:
         return None
     shared = session.exec(
-        select(LearningShare.id).where(LearningShare.pd_day_id == recent.id)
+        select(LearningShare.id).where(
+            LearningShare.pd_day_id == latest.id, LearningShare.author_id == actor.id
+        )
     ).first()
-    return None if shared else recent
+    return None if shared else latest
+
+
+def pd_day_to_share(session: Session, *, actor: Actor) -> PdDay | None:
+    """The prompt "How was your PD day…?": my latest PD day before today (within a week) when
+    none of my shares is linked to it yet. It goes once I share about that day."""
+    return _latest_unshared_pd_day(session, actor, last=today() - dt.timedelta(days=1))
+
+
+def pd_day_to_link(session: Session, *, actor: Actor) -> PdDay | None:
+    """The PD day a share I write now is about: today's, when today is one (people share at the
+    end of the day itself), else the one I am prompted for. Linking the share to it is what
+    makes the prompt go."""
+    today_pd = session.exec(
+        select(PdDay.id).where(
+            PdDay.person_id == actor.id,
+            PdDay.date == today(),
+            col(PdDay.status).in_(("published", "completed")),
+        )
+    ).first()
+    if today_pd is not None:
+        return _latest_unshared_pd_day(session, actor, last=today())
+    return pd_day_to_share(session, actor=actor)

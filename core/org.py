@@ -522,22 +522,3 @@ def import_people(session: Session, *, actor: Actor, data: bytes) -> PeopleImpor
     for person in people:
         create_person(session, actor=actor, data=person)
     return PeopleImport(added=len(people), ignored_columns=table.ignored_columns)
-
-
-def list_mentors(session: Session, *, actor: Actor) -> list[tuple[int, str]]:
-    """Any active colleague can mentor a pledge: (id, "name · team") of everyone but the actor."""
-    names = _team_names(session)
-    rows = session.exec(
-        select(Person)
-        .where(col(Person.active).is_(True), Person.id != actor.id)
-        .order_by(col(Person.name))
-    ).all()
-    labels = people_labels(rows)
-    return [
-        (
-            p.id,
-            f"{labels[p.id]} · {names.get(p.team_id, Role(p.role).label) if p.team_id else Role(p.role).label}",
-        )
-        for p in rows
-        if p.id
-    ]

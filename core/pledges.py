@@ -23,8 +23,11 @@ from core.models import (
     Pledge,
     PledgeStatus,
     Role,
+    Team,
+    id_of,
 )
 from core.notifications import notify
+from core.org import people_labels
 
 TEMPLATES = (
     "I will value relationships over results.",
@@ -58,10 +61,70 @@ class PledgeRead:
 
 @dataclass(frozen=True)
 class CheckRead:
-    date: dt.date
+    date: dt.date  # the day the check was made
+    about: dt.date  # the working day it looks back on (the one before `date`)
     answer: MindAnswer
     note: str | None  # None when the reader may not see notes
     commitment: int | None
+
+
+@dataclass(frozen=True)
+class CheckDay:
+    """What a mind check made on `day` is about. The check looks back on the working day before
+    it, so a pledge's first check is the working day after its first working day: on the day a
+    pledge starts there is no "yesterday" with it to look back on. A renewed pledge carries on
+    from the one before, so its checks never pause."""
+
+    day: dt.date
+    about: dt.date | None  # the working day looked back on; None before the first check
+    first_day: dt.date  # the pledge's first working day
+    first_check: dt.date  # the first day a check can be made
+
+
+def check_day(
+    start_date: dt.date, *, day: dt.date, calendar: WorkCalendar, renewed: bool = False
+) -> CheckDay:
+    first_day = (
+        start_date if calendar.is_working_day(start_date) else calendar.next_working_day(start_date)
+    )
+    first_check = calendar.next_working_day(first_day)
+    about = calendar.previous_working_day(day)
+    if renewed:
+        return CheckDay(day, about, first_day, first_check)
+    return CheckDay(day, about if about >= first_day else None, first_day, first_check)
+
+
+def may_mentor(person: Person) -> bool:
+    """Any active colleague but an admin: admins look after Headway, not people's promises."""
+    return person.active and Role(person.role) is not Role.ADMIN
+
+
+def mentor_choices(session: Session, *, actor: Actor) -> list[tuple[int, str]]:
+    """Who `actor` may ask to mentor their pledge, as (id, "name · team"): their team lead
+    first, then their own team, then everyone else by name. No one is chosen for them."""
+    teams = {t.id: t for t in session.exec(select(Team)).all()}
+    own = teams.get(actor.team_id) if actor.team_id is not None else None
+    people = [
+        p
+        for p in session.exec(
+            select(Person).where(Person.id != actor.id).order_by(col(Person.name))
+        ).all()
+        if may_mentor(p) and p.id is not None
+    ]
+
+    def rank(p: Person) -> int:
+        if own is not None and p.id == own.lead_id:
+            return 0
+        return 1 if actor.team_id is not None and p.team_id == actor.team_id else 2
+
+    names = people_labels(people)  # namesakes told apart
+
+    def label(p: Person) -> str:
+        team = teams.get(p.team_id) if p.team_id is not None else None
+        lead = " (your team lead)" if own is not None and p.id == own.lead_id else ""
+        return f"{names[id_of(p)]}{lead} · {team.name if team else Role(p.role).label}"
+
+    return [(p.id or 0, label(p)) for p in sorted(people, key=rank)]
 
 
 def _read(session: Session, p: Pledge) -> PledgeRead:
@@ -106,13 +169,27 @@ def _commitments(items: list[str]) -> list[str]:
 
 
 def draft_pledge(
-    session: Session, *, actor: Actor, mentor_id: int, commitments: list[str], start_date: dt.date
+    session: Session,
+    *,
+    actor: Actor,
+    mentor_id: int | None,
+    commitments: list[str],
+    start_date: dt.date,
 ) -> int:
     if actor.role is not Role.AGENT:
         raise AccessDenied("Pledges are made by agents.")
+    if mentor_id is None:
+        raise InvalidInput(
+            "Choose your mentor: the colleague who co-signs your pledge and holds you to it."
+        )
     mentor = session.get(Person, mentor_id)
     if mentor is None or not mentor.active:
         raise InvalidInput("Choose an active colleague as your mentor.")
+    if not may_mentor(mentor):
+        raise InvalidInput(
+            "Admins look after Headway and do not mentor pledges: choose a colleague, your team "
+            "lead or a manager."
+        )
     if mentor_id == actor.id:
         raise InvalidInput("Your mentor is someone else: the person who holds you to your promise.")
     if session.exec(
@@ -241,7 +318,8 @@ def check_in(
     note: str = "",
     commitment: int | None = None,
 ) -> None:
-    """Today's mind check about yesterday: one a day, editable the same day; needs a live pledge."""
+    """Today's mind check, about the working day before (see CheckDay): one a day, editable the
+    same day; needs a live pledge that has had a working day to look back on."""
     pledge = session.exec(
         select(Pledge).where(Pledge.agent_id == actor.id, col(Pledge.status).in_(LIVE))
     ).first()
@@ -253,6 +331,17 @@ def check_in(
     if commitment is not None and not 0 <= commitment < len(json.loads(pledge.commitments)):
         raise InvalidInput("Pick one of your pledge's commitments.")
     day = today()
+    when = check_day(
+        pledge.start_date,
+        day=day,
+        calendar=organisation_calendar(session),
+        renewed=pledge.status == PledgeStatus.RENEWED,
+    )
+    if when.about is None:
+        raise InvalidInput(
+            f"Your first mind check is on {when.first_check:%A %-d %B}: it looks back on "
+            f"{when.first_day:%A %-d %B}, your first day with this pledge."
+        )
     row = session.exec(
         select(MindCheck).where(MindCheck.agent_id == actor.id, MindCheck.date == day)
     ).first()
@@ -271,21 +360,78 @@ def check_ins(session: Session, *, actor: Actor, agent_id: int, days: int = 120)
         .where(MindCheck.agent_id == agent_id, MindCheck.date > today() - dt.timedelta(days=days))
         .order_by(col(MindCheck.date))
     ).all()
-    return [CheckRead(r.date, MindAnswer(r.answer), r.note, r.commitment) for r in rows]
+    calendar = organisation_calendar(session)
+    return [
+        CheckRead(
+            r.date,
+            calendar.previous_working_day(r.date),
+            MindAnswer(r.answer),
+            r.note,
+            r.commitment,
+        )
+        for r in rows
+    ]
+
+
+KEEPS = (MindAnswer.KEPT, MindAnswer.PARTLY)
 
 
 def streak(checks: list[CheckRead], *, until: dt.date, calendar: WorkCalendar) -> int:
-    """Consecutive working days up to `until` (or the working day before) with a mind check."""
-    done = {c.date for c in checks}
+    """Days kept in a row: consecutive working days, up to `until` (or the working day before
+    when today's check is not done yet), whose check says the promise was kept, fully or partly.
+    A slip or a working day without a check starts the count again: being honest about a
+    partly kept day never costs the streak."""
+    answers = {c.date: c.answer for c in checks}
     day, count = until, 0
-    if day not in done:
+    if day not in answers:
         day -= dt.timedelta(days=1)
     while True:
         if calendar.is_working_day(day):
-            if day not in done:
+            if answers.get(day) not in KEEPS:
                 return count
             count += 1
         day -= dt.timedelta(days=1)
+
+
+def answer_counts(checks: list[CheckRead], *, since: dt.date) -> dict[MindAnswer, int]:
+    """How many checks since `since` said kept, partly and slipped (every answer listed)."""
+    counts = dict.fromkeys(MindAnswer, 0)
+    for c in checks:
+        if c.date >= since:
+            counts[c.answer] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class PledgeToday:
+    """What an agent's pledge asks of them today, and which pledges wait for their co-signature."""
+
+    pledge: PledgeRead | None
+    check: CheckDay | None  # for a live pledge
+    checked_today: bool
+    to_cosign: tuple[str, ...]  # the agents whose pledge waits for the actor's co-signature
+
+
+def pledge_today(session: Session, *, actor: Actor, day: dt.date) -> PledgeToday:
+    mine = my_pledge(session, actor=actor) if actor.role is Role.AGENT else None
+    check, checked = None, False
+    if mine is not None and mine.status in LIVE:
+        check = check_day(
+            mine.start_date,
+            day=day,
+            calendar=organisation_calendar(session),
+            renewed=mine.status is PledgeStatus.RENEWED,
+        )
+        checked = (
+            session.exec(
+                select(MindCheck.id).where(MindCheck.agent_id == actor.id, MindCheck.date == day)
+            ).first()
+            is not None
+        )
+    waiting = tuple(
+        p.agent for p in mentored(session, actor=actor) if p.status is PledgeStatus.AWAITING_MENTOR
+    )
+    return PledgeToday(mine, check, checked, waiting)
 
 
 @dataclass(frozen=True)

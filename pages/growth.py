@@ -11,9 +11,9 @@ from core.growth.agent import growth_data
 from core.models import METRICS, Role
 from core.org import list_people, people_labels
 from core.quality import list_evaluations
-from ui.growth import metric_figure, speed_quality_figure
+from ui.growth import empty_metric, metric_figure, speed_quality_figure
 from ui.state import actor, db
-from ui.widgets import choose, qa_score_text
+from ui.widgets import choose, plot, qa_score_text
 
 me = actor()
 st.title("Growth")
@@ -57,12 +57,25 @@ with db() as session:
     )
     evaluations = list_evaluations(session, actor=me, agent_id=agent_id)
 st.subheader(data.agent_name)
-st.plotly_chart(metric_figure(data, metric))
-st.plotly_chart(speed_quality_figure(data))
+mine = agent_id == me.id
+plot(
+    metric_figure(data, metric),
+    empty=empty_metric(metric, months=months, name=None if mine else data.agent_name),
+    has_data=bool(data.series.get(metric)),
+)
+plot(
+    speed_quality_figure(data),
+    empty="Handle time beside repeat contacts appears here, week by week, once "
+    + ("your" if mine else f"{data.agent_name}'s")
+    + " contact figures are imported.",
+)
 
 st.subheader("Coaching notes")
 if not data.notes:
-    st.info("No coaching notes in this period.")
+    st.info(
+        f"No coaching notes in the last {months} months. "
+        + ("Notes your coach writes with you appear here." if mine else "")
+    )
 for note in data.notes:
     focus = METRICS[note.focus_metric].label if note.focus_metric else note.focus_section
     with st.expander(
@@ -91,7 +104,10 @@ for note in data.notes:
 
 st.subheader("Evaluations")
 if not evaluations:
-    st.info("No QA evaluations yet.")
+    st.info(
+        "No QA evaluations yet. Each one appears here, question by question, once a team lead "
+        "scores one of " + ("your" if mine else "their") + " contacts."
+    )
 for e in evaluations[:20]:
     with st.expander(
         f"{e.date:%d %b %Y} · {e.scorecard} v{e.version} · "

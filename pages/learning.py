@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from core.clock import today
 from core.learning import (
     COUNT_CAP,
     SHARE_TEXTS,
@@ -9,7 +10,7 @@ from core.learning import (
     delete_share,
     edit_share,
     hide_share,
-    pd_day_to_share,
+    pd_day_to_link,
     search_shares,
     toggle_kudos,
     write_share,
@@ -27,7 +28,7 @@ st.markdown(
 )
 with db() as session:
     teams = {t.id: t.name for t in list_teams(session)}
-    to_share = pd_day_to_share(session, actor=me)
+    to_link = pd_day_to_link(session, actor=me)
 
 # What is typed is kept as a draft on the server: a reload or a lost connection does not lose it.
 share_form = SaveOnceForm("learn_new", show_done=False, draft="learning_share", actor=me)
@@ -37,39 +38,46 @@ if share_form.show_done() and st.session_state.get("learn_closed_for") != share_
     st.session_state["learn_new_open"] = False
 # A keyed expander keeps itself open across reruns (an unkeyed one closes on every rerun and
 # hides what was being typed).
-with st.expander(
-    "Share what I learned", expanded=to_share is not None, key="learn_new_open", on_change="rerun"
+with (
+    st.expander(
+        "Share what I learned",
+        expanded=to_link is not None and to_link.date < today(),  # opened when Headway asks
+        key="learn_new_open",
+        on_change="rerun",
+    ),
+    share_form,
 ):
-    if to_share is not None:
-        st.info(
-            f"How was your PD day on {to_share.date:%A %d %B}? This share will be linked to it."
+    about_pd_day = to_link is not None and st.checkbox(
+        f"This share is about my PD day on {to_link.date:%A %-d %B}",
+        value=True,
+        help="Linked to that day, your share answers “How was your PD day?”: Headway stops asking.",
+        key=share_form.key_for("about_pd_day"),
+    )
+    title = share_form.text_input(SHARE_TEXTS["title"], field="title")
+    learned, worked, failed, nxt = (
+        share_form.text_area(SHARE_TEXTS[f], field=f)
+        for f in ("learned", "worked", "didnt_work", "next_time")
+    )
+    tags = share_form.text_input("Skills or tags (comma-separated)", field="tags")
+    visibility = st.radio(
+        "Who can read it",
+        list(Visibility),
+        format_func=lambda v: "My team" if v is Visibility.TEAM else "Everyone",
+        horizontal=True,
+        key=share_form.key_for("visibility"),
+    )
+    if share_form.submitted("Share", type="primary"):
+        data = ShareInput(
+            title,
+            learned,
+            worked,
+            failed,
+            nxt,
+            tuple(tags.split(",")),
+            visibility or Visibility.TEAM,
+            to_link.id if to_link and about_pd_day else None,
         )
-    with share_form:
-        title = share_form.text_input(SHARE_TEXTS["title"], field="title")
-        learned, worked, failed, nxt = (
-            share_form.text_area(SHARE_TEXTS[f], field=f)
-            for f in ("learned", "worked", "didnt_work", "next_time")
-        )
-        tags = share_form.text_input("Skills or tags (comma-separated)", field="tags")
-        visibility = st.radio(
-            "Who can read it",
-            list(Visibility),
-            format_func=lambda v: "My team" if v is Visibility.TEAM else "Everyone",
-            horizontal=True,
-            key=share_form.key_for("visibility"),
-        )
-        if share_form.submitted("Share", type="primary"):
-            data = ShareInput(
-                title,
-                learned,
-                worked,
-                failed,
-                nxt,
-                tuple(tags.split(",")),
-                visibility or Visibility.TEAM,
-                to_share.id if to_share else None,
-            )
-            share_form.save(write_share, actor=me, data=data, done="Shared. Thank you!")
+        share_form.save(write_share, actor=me, data=data, done="Shared. Thank you!")
 
 c1, c2, c3 = st.columns([3, 2, 2])
 words = c1.text_input("Search", placeholder="e.g. refund escalation", key="learn_words")

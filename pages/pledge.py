@@ -2,28 +2,25 @@
 
 import streamlit as st
 
-from core.calendar import organisation_calendar
 from core.clock import today
-from core.models import MindAnswer, PledgeStatus
-from core.org import list_mentors
+from core.models import PledgeStatus
 from core.pledges import (
     TEMPLATES,
-    check_in,
     check_ins,
     draft_pledge,
     edit_commitments,
+    mentor_choices,
     mentored,
     my_pledge,
     nudge,
     renew,
     retire,
     sign,
-    streak,
 )
 from ui.forms import SaveOnceForm
-from ui.pledges import heatmap_figure, printable_pledge
+from ui.pledges import heatmap_figure, mind_check_section, printable_pledge
 from ui.state import actor, db
-from ui.widgets import choose, pick_many
+from ui.widgets import pick_many, plot
 
 me = actor()
 day = today()
@@ -38,7 +35,7 @@ if me.role.value == "agent":
             "A pledge is your personal promise about how you show up at work, co-signed by a mentor who holds you to it."
         )
         with db() as session:
-            mentors = list_mentors(session, actor=me)
+            mentors = dict(mentor_choices(session, actor=me))
         # Own commitments are kept as a draft while typed: a reload does not lose them.
         with SaveOnceForm("pledge_new", draft="pledge", actor=me) as new_form:
             chosen = pick_many(
@@ -49,7 +46,14 @@ if me.role.value == "agent":
             )
             own = new_form.text_area("My own commitments (one a line)", field="commitments")
             mentor = st.selectbox(
-                "My mentor", mentors, format_func=lambda m: m[1], key=new_form.key_for("mentor")
+                "My mentor",
+                list(mentors),
+                index=None,
+                format_func=mentors.__getitem__,
+                placeholder="Choose your mentor",
+                help="The colleague who co-signs your pledge and holds you to it: your team lead, "
+                "a teammate or anyone you trust. They are asked to co-sign once you sign.",
+                key=new_form.key_for("mentor"),
             )
             start = st.date_input(
                 "Starting", value=day, format="YYYY-MM-DD", key=new_form.key_for("start")
@@ -58,7 +62,7 @@ if me.role.value == "agent":
                 new_form.save(
                     draft_pledge,
                     actor=me,
-                    mentor_id=mentor[0],
+                    mentor_id=mentor,
                     commitments=chosen + own.splitlines(),
                     start_date=start,
                 )
@@ -94,47 +98,7 @@ if me.role.value == "agent":
                 f"Waiting for {mine.mentor} to co-sign. Your daily mind check starts once they have."
             )
         if mine.status in (PledgeStatus.ACTIVE, PledgeStatus.RENEWED):
-            with db() as session:
-                checks = check_ins(session, actor=me, agent_id=me.id)
-                calendar = organisation_calendar(session)
-            today_check = next((c for c in checks if c.date == day), None)
-            st.subheader("Today's mind check: did I keep my promise yesterday?")
-            with SaveOnceForm("pledge_check") as check_form:
-                options = list(MindAnswer)
-                answer = st.radio(
-                    "Yesterday I…",
-                    options,
-                    index=options.index(today_check.answer) if today_check else 0,
-                    format_func=lambda a: {
-                        "kept": "kept it",
-                        "partly": "partly kept it",
-                        "slipped": "slipped",
-                    }[a.value],
-                    horizontal=True,
-                )
-                commitments = {-1: "—", **dict(enumerate(mine.commitments))}
-                picked = choose(
-                    "Which commitment (optional)", commitments, key=f"{check_form.key}_which"
-                )
-                which = None if picked < 0 else picked
-                note = st.text_area(
-                    "A note for me and my mentor (optional, private)",
-                    value=today_check.note or "" if today_check else "",
-                )
-                if check_form.submitted(
-                    "Save today's check" if not today_check else "Update today's check",
-                    type="primary",
-                ):
-                    check_form.save(
-                        check_in,
-                        actor=me,
-                        answer=answer,
-                        note=note,
-                        commitment=which,
-                        done="Saved. See you tomorrow.",
-                    )
-            st.metric("Streak (working days)", streak(checks, until=day, calendar=calendar))
-            st.plotly_chart(heatmap_figure(checks, day))
+            mind_check_section(me, mine, day)
             st.download_button(
                 "Printable signed pledge", printable_pledge(mine), "my-pledge.html", "text/html"
             )
@@ -166,9 +130,15 @@ for p in mentoring:
         if p.status in (PledgeStatus.ACTIVE, PledgeStatus.RENEWED):
             with db() as session:
                 checks = check_ins(session, actor=me, agent_id=p.agent_id)
-            st.plotly_chart(heatmap_figure(checks, day), key=f"mentee_heat_{p.id}")
+            plot(
+                heatmap_figure(checks, since=p.start_date, until=day),
+                empty=f"No mind checks from {p.agent} yet: their days appear here, coloured by "
+                "how each went, once they start checking in.",
+                key=f"mentee_heat_{p.id}",
+                width="content",
+            )
             for c in [c for c in checks if c.note][-5:]:
-                st.text(f"{c.date:%d %b}: {c.answer.value} — {c.note}")
+                st.text(f"{c.about:%a %d %b}: {c.answer.value} — {c.note}")
             with SaveOnceForm(f"nudge_{p.id}") as nudge_form:
                 words = st.text_input("A word of encouragement (optional)")
                 if nudge_form.submitted("Send a nudge", icon=":material/favorite:"):

@@ -8,6 +8,29 @@ import plotly.graph_objects as go
 from core.growth.agent import TARGETS, GrowthData
 from core.models import METRICS
 
+# Where each metric comes from: what has to happen before a chart of it shows anything.
+SOURCES = {
+    "qa_score": "after {their} next QA evaluation",
+    "csat": "once customer satisfaction surveys about {their} contacts are imported",
+    "fcr": "once first-contact resolution figures for {their} contacts are imported",
+    "repeat_contact_rate": "once repeat-contact figures for {their} contacts are imported",
+    "aht_seconds": "once handle times from the telephony system are imported",
+    "ces": "once customer effort surveys about {their} contacts are imported",
+}
+
+
+def empty_metric(metric: str, *, months: int, name: str | None) -> str:
+    """What an empty metric chart says instead: what will appear here and when. `name` is the
+    agent's when someone else reads the page, None for the agent themself."""
+    label = METRICS[metric].label
+    their = "your" if name is None else "their"
+    whose = "Your" if name is None else f"{name}'s"
+    return (
+        f"No {label} in the last {months} months. {whose} {label} appears here "
+        + SOURCES[metric].format(their=their)
+        + "."
+    )
+
 
 def metric_figure(data: GrowthData, metric: str) -> go.Figure:
     info = METRICS[metric]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -84,6 +84,37 @@ def glance_frame(
             record[METRICS[metric].label] = format_metric(metric, row.values.get(metric))
         data.append(record)
     return pd.DataFrame(data)
+
+
+def has_points(figure: go.Figure) -> bool:
+    """Whether any trace of `figure` has a value to draw (a NaN or None is no value)."""
+
+    def values(data: Any) -> Iterator[Any]:
+        for item in data if data is not None else ():
+            if isinstance(item, list | tuple):
+                yield from values(item)
+            else:
+                yield item
+
+    for trace in figure.data:
+        for name in ("z", "y", "values", "x"):
+            data = getattr(trace, name, None)
+            if data is not None:
+                if any(v is not None and not pd.isna(v) for v in values(data)):
+                    return True
+                break  # the first of these a trace has carries its values
+    return False
+
+
+def plot(figure: go.Figure, *, empty: str, has_data: bool | None = None, **kwargs: Any) -> None:
+    """Draw `figure`, or when it has nothing to show, the sentence `empty` instead: what will
+    appear here and when (never a blank chart on made-up axes)."""
+    if has_data is None:
+        has_data = has_points(figure)
+    if has_data:
+        st.plotly_chart(figure, **kwargs)
+    else:
+        st.info(empty)
 
 
 def trend_figure(points: Sequence[tuple[dt.date, float, int]], metric: str) -> go.Figure:

@@ -22,12 +22,13 @@ from core.models import (
     PdStatus,
     Person,
     Pledge,
+    PledgeStatus,
     Role,
     Team,
     Term,
 )
 from core.notifications import Message, active_people, link_to, message_to
-from core.pledges import LIVE
+from core.pledges import LIVE, check_day
 from core.rotations.interests import interest_checks, next_term
 
 ESCALATE_AFTER_WORKING_DAYS = 2
@@ -358,6 +359,15 @@ def mind_checks(session: Session, day: dt.date) -> list[Message]:
             .exists()
         )
     ).all()
+    calendar = organisation_calendar(session)
+    rows = [  # none on a pledge's first day: there is no day with it to look back on yet
+        p
+        for p in rows
+        if check_day(
+            p.start_date, day=day, calendar=calendar, renewed=p.status == PledgeStatus.RENEWED
+        ).about
+        is not None
+    ]
     people = active_people(session, [p.agent_id for p in rows])
     return [
         message_to(

@@ -382,8 +382,21 @@ def test_an_agent_writes_a_share_that_shows_as_text(app_as) -> None:
     assert any("<script>alert(1)</script> **bold**" in t.value for t in at.text)
 
 
+def choose_mentor(at: AppTest) -> None:
+    """Pick the first mentor offered: the agent's team lead."""
+    [box] = [s for s in at.selectbox if s.label == "My mentor"]
+    box.select_index(0)
+
+
 def test_an_agent_drafts_a_pledge_and_signs_it(app_as) -> None:
     at = app_as("agent@example.com", PAGES["pledge"])
+    [box] = [s for s in at.selectbox if s.label == "My mentor"]
+    assert box.value is None, "no mentor is chosen for the agent"
+    assert not any("Admin" in o for o in box.options), "admins do not mentor pledges"
+    assert "(your team lead)" in box.options[0]
+    submit(at, "pledge_new", "Save draft")
+    assert "Choose your mentor" in texts(at)
+    choose_mentor(at)
     submit(at, "pledge_new", "Save draft")
     assert any(h.value.startswith("My pledge · draft") for h in at.subheader)
     at.button(key="pledge_sign").click().run()
@@ -412,6 +425,7 @@ def _agent_without_pledge() -> str:
 def test_an_agent_edits_a_draft_pledge_before_signing(app_as) -> None:
     at = app_as(None)  # sets DATABASE_URL for the lookup below
     at = app_as(_agent_without_pledge(), PAGES["pledge"])
+    choose_mentor(at)
     submit(at, "pledge_new", "Save draft")
     [box] = [t for t in at.text_area if t.label == "One commitment a line"]
     box.input("I will listen first\nI will check back in")
@@ -485,6 +499,7 @@ def test_a_mentor_is_asked_to_co_sign_then_nudges_and_the_agent_reads_it(app_as)
 
     email = _agent_without_pledge()
     at = app_as(email, PAGES["pledge"])
+    choose_mentor(at)
     submit(at, "pledge_new", "Save draft")
     at.button(key="pledge_sign").click().run()
     with Session(make_engine(os.environ["DATABASE_URL"])) as session:
@@ -511,3 +526,47 @@ def test_an_admin_adds_a_closure_day_and_sees_it_among_the_closed_days(app_as) -
     assert any("is now a closure day" in s.value for s in at.success)
     table = at.dataframe[0].value
     assert "Tue 29 Dec 2026" in set(table["Date"])
+
+
+def test_a_new_agent_with_no_data_reads_what_will_appear_instead_of_empty_charts(app_as) -> None:
+    import os
+
+    from sqlmodel import Session, select
+
+    from core.db import make_engine
+    from core.models import Person
+
+    app_as(None)  # sets DATABASE_URL
+    with Session(make_engine(os.environ["DATABASE_URL"])) as session:
+        team_id = session.exec(
+            select(Person.team_id).where(Person.email == "agent@example.com")
+        ).one()
+        session.add(Person(name="Nina Newcomer", email="nina.new@example.com", team_id=team_id))
+        session.commit()
+    home = app_as("nina.new@example.com")
+    assert not home.exception and not home.get("plotly_chart")
+    assert "Your quality scores appear here after your first QA evaluation" in texts(home)
+    assert "Nothing needs you today" in texts(home)
+    growth = app_as("nina.new@example.com", PAGES["growth"])
+    assert not growth.exception and not growth.get("plotly_chart")
+    shown = texts(growth)
+    assert "Your QA score appears here after your next QA evaluation." in shown
+    assert "Handle time beside repeat contacts appears here" in shown
+    pledge = app_as("nina.new@example.com", PAGES["pledge"])
+    assert not pledge.exception and not pledge.get("plotly_chart")
+
+
+def test_each_role_reads_what_to_do_today_first(app_as) -> None:
+    for email, words in (
+        ("agent@example.com", "Today · "),
+        ("lead@example.com", "check-in"),
+        ("manager@example.com", "teams"),
+        ("admin@example.com", "Today · "),
+    ):
+        at = app_as(email)
+        assert not at.exception, (email, at.exception)
+        first = at.markdown[0].value
+        assert first.startswith("**Today** · ") and words.strip(" ·").lower() in first.lower(), (
+            email,
+            first,
+        )

@@ -324,6 +324,16 @@ def test_the_morning_mind_check_goes_only_to_agents_who_have_not_checked_in(
     ]
 
 
+def test_no_mind_check_is_asked_for_on_a_pledges_first_day(session: Session, org: dict) -> None:
+    pledge = live_pledge(session, org)
+    pledge.start_date = MONDAY  # nothing with the pledge to look back on yet
+    session.add(pledge)
+    session.flush()
+    assert of_kind(run_due(session, at=at(MONDAY)), "mind_check") == []
+    tuesday = of_kind(run_due(session, at=at(day(1))), "mind_check")
+    assert [c.subject for c in tuesday] == [f"pledge:{pledge.id}"]
+
+
 def test_the_monday_digest_reaches_each_lead_and_each_manager_at_half_past_seven(
     session: Session, org: dict
 ) -> None:

@@ -135,3 +135,17 @@ def test_an_improving_trend_is_never_flagged_and_a_rising_handle_time_is() -> No
     [flag] = trend_flags(obs, metric="aht_seconds", as_of=as_of)
     assert flag.agent == "SLOW" and flag.slope_per_30_days == pytest.approx(90.0)
     assert "rose by 90 per 30 days" in flag.evidence
+
+
+def test_a_figure_without_values_counts_as_empty_and_one_value_does_not() -> None:
+    import datetime as dt
+
+    import plotly.graph_objects as go
+
+    from ui.widgets import has_points, trend_figure
+
+    assert not has_points(trend_figure([], "qa_score"))
+    assert not has_points(go.Figure(go.Scatter(x=[1, 2], y=[float("nan"), None])))
+    assert not has_points(go.Figure(go.Heatmap(z=[[None, None], [None, None]])))
+    assert has_points(go.Figure(go.Heatmap(z=[[None, 2]])))
+    assert has_points(trend_figure([(dt.date(2026, 11, 23), 81.0, 3)], "qa_score"))
