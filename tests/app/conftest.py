@@ -101,3 +101,9 @@ def submit(at: AppTest, form: str, label: str) -> AppTest:
     except KeyError:  # a form that keeps a draft is not an st.form: its button is a plain one
         button = at.button(key=f"{form}__{generation}-{label}")
     return button.click().run()
+
+
+def choose_mentor(at: AppTest) -> None:
+    """Pick the first mentor offered: the agent's team lead."""
+    [box] = [s for s in at.selectbox if s.label == "My mentor"]
+    box.select_index(0)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import submit, texts
+from tests.app.test_pages import choose_mentor
 
 LEARNING = "pages/learning.py"
 COACHING = "pages/coaching.py"
@@ -108,6 +109,7 @@ def test_a_pledges_own_commitments_come_back_after_a_reload(app_as) -> None:
     _box(at, "pledge_new", "commitments").input("I will smile on the phone").run()
     reloaded = app_as(agent, PLEDGE)
     assert _box(reloaded, "pledge_new", "commitments").value == "I will smile on the phone"
+    choose_mentor(reloaded)
     submit(reloaded, "pledge_new", "Save draft")  # the pledge itself, unsigned
     assert any(t.value == "4. I will smile on the phone" for t in reloaded.text), texts(reloaded)
     assert "Draft kept" not in texts(app_as(agent, PLEDGE))

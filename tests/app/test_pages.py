@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import submit, texts
+from tests.app.conftest import choose_mentor, submit, texts
 
 ROLES = {
     "admin": "admin@example.com",
@@ -380,12 +380,6 @@ def test_an_agent_writes_a_share_that_shows_as_text(app_as) -> None:
     submit(at, "learn_new", "Share")
     assert any("Shared" in s.value for s in at.success)
     assert any("<script>alert(1)</script> **bold**" in t.value for t in at.text)
-
-
-def choose_mentor(at: AppTest) -> None:
-    """Pick the first mentor offered: the agent's team lead."""
-    [box] = [s for s in at.selectbox if s.label == "My mentor"]
-    box.select_index(0)
 
 
 def test_an_agent_drafts_a_pledge_and_signs_it(app_as) -> None:
