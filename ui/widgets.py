@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.clock import today
+from core.growth.wording import DISPLAY
 from core.home import GLANCE_METRICS, GlanceRow, MetricChange
 from core.models import METRICS
 
@@ -139,25 +140,31 @@ def trend_figure(points: Sequence[tuple[dt.date, float, int]], metric: str) -> g
 
 
 def team_bar_figure(rows: Sequence[GlanceRow], metric: str) -> go.Figure:
-    info = METRICS[metric]
+    """Teams side by side on the metric's whole scale (a bar cut short exaggerates the gaps);
+    each bar carries its value, so the differences are read, not guessed."""
+    info, shown = METRICS[metric], DISPLAY[metric]
     ranked = sorted(
         (r for r in rows if r.values.get(metric) is not None), key=lambda r: r.values[metric] or 0
     )
+    values = [(r.values[metric] or 0) * shown.factor for r in ranked]
+    unit = "%" if shown.unit == "%" else f" {shown.unit}" if shown.unit else ""
     figure = go.Figure(
         go.Bar(
-            x=[r.values[metric] for r in ranked],
+            x=values,
             y=[r.name for r in ranked],
             orientation="h",
-            hovertemplate="%{y}: %{x:.1f}<extra></extra>",
+            text=[f"{v:.{shown.decimals}f}{unit}" for v in values],
+            textposition="inside",
+            insidetextanchor="end",
+            hovertemplate=f"%{{y}}: %{{x:.{shown.decimals}f}}{unit}<extra></extra>",
         )
     )
-    values = [r.values[metric] or 0 for r in ranked]
-    if values:  # start the axis near the data so differences between teams are visible
-        figure.update_xaxes(range=[max(info.low, min(values) * 0.95), max(values) * 1.01])
+    low, high = shown.axis
+    figure.update_xaxes(range=[low, max([high, *values])])
     figure.update_layout(
-        height=max(260, 22 * len(ranked)),
+        height=max(260, 28 * len(ranked)),
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        title=f"{info.label} by team, last 4 weeks",
+        title=f"{info.label} by team, last 4 weeks ({shown.scale})",
     )
     return figure
 

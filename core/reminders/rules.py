@@ -360,14 +360,14 @@ def mind_checks(session: Session, day: dt.date) -> list[Message]:
         )
     ).all()
     calendar = organisation_calendar(session)
-    rows = [  # none on a pledge's first day: there is no day with it to look back on yet
-        p
-        for p in rows
-        if check_day(
+    # None on a pledge's first day: there is no day with it to look back on yet.
+    about = {
+        p.id: check_day(
             p.start_date, day=day, calendar=calendar, renewed=p.status == PledgeStatus.RENEWED
         ).about
-        is not None
-    ]
+        for p in rows
+    }
+    rows = [p for p in rows if about[p.id] is not None]
     people = active_people(session, [p.agent_id for p in rows])
     return [
         message_to(
@@ -375,7 +375,7 @@ def mind_checks(session: Session, day: dt.date) -> list[Message]:
             kind=NotificationKind.MIND_CHECK,
             subject=f"pledge:{p.id}",
             due_date=day,
-            title="Your mind check: how did yesterday go with your pledge?",
+            title=f"Your mind check: how did {about[p.id]:%A %-d %B} go with your pledge?",
             body="One tap: kept, partly, or slipped. “"
             + (json.loads(p.commitments) or [""])[0]
             + "”",
