@@ -65,7 +65,7 @@ def test_a_follow_up_for_today_reaches_the_leads_inbox_with_a_working_link(
     page.get_by_role("heading", name="Inbox").wait_for()
     unread = page.get_by_test_id("stTopNavLink").filter(has_text=re.compile(r"Inbox \(\d+\)"))
     assert unread.count() == 1  # the unread count, in sight on every page
-    title = page.get_by_text("Check back in with Alex Agent today")
+    title = page.get_by_text(f"Check back in with Alex Agent on {TODAY:%A %-d %B}")
     title.wait_for()
     # The innermost block holding both the title and an "Open" link is this notification's card.
     card = (
