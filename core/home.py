@@ -237,8 +237,13 @@ class AgentDay:
         if pd_today is not None:
             said.append("Today is your PD day: enjoy it, and share what you learned afterwards.")
         for c in self.check_ins[:1]:
-            when = "was due " + _on(c.date, self.day) if c.overdue else _on(c.date, self.day)
-            said.append(f"Your coach {c.coach} checks back in with you {when}.")
+            if c.overdue:
+                said.append(
+                    f"Your coach {c.coach} meant to check back in with you "
+                    f"{_on(c.date, self.day)}: ask them for it."
+                )
+            else:
+                said.append(f"Your coach {c.coach} checks back in with you {_on(c.date, self.day)}.")
         p = self.pledge
         if p.check is not None and p.check.about is not None and not p.checked_today:
             said.append(f"Your mind check for {p.check.about:%A} is waiting.")

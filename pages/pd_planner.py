@@ -140,7 +140,7 @@ with st.expander("Move or unpublish a PD day"):
 
 p1, p2, p3 = st.columns(3)
 confirm = p1.checkbox(
-    f"Publish {len(drafts)} draft day(s) to the agents",
+    f"Publish {len(drafts)} draft day{'' if len(drafts) == 1 else 's'} to the agents",
     key="pd_publish_confirm",
     disabled=not drafts,
 )

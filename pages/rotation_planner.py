@@ -92,8 +92,7 @@ if st.button(
         # A refusal marks the status as failed and the page shows why (ui.errors).
         outcome = run_rotations(session, actor=me, term_id=term.id, team_ids=chosen)
         status.update(
-            label=f"Placed {outcome.assigned} of {outcome.agents} agents "
-            f"({outcome.solve_seconds:.2f} s)",
+            label=f"Placed {outcome.assigned} of {outcome.agents} agents",
             state="complete",
         )
 

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from core.models import Channel, CoachingNote, Person, Team, id_of
 from core.observations import bulk_insert_observations
+from seed.days import working_day_on_or_after, working_day_on_or_before
 
 TO_TRY = (
     (
@@ -75,7 +76,9 @@ def seed_coaching(
                     scorecard_id=card_id,
                     interaction_ref=f"CALL-{int(rng.integers(10000, 99999))}",
                     channel=Channel.PHONE,
-                    date=today - dt.timedelta(days=7 * week + int(rng.integers(0, 5))),
+                    date=working_day_on_or_before(
+                        today - dt.timedelta(days=7 * week + int(rng.integers(0, 5)))
+                    ),
                     answers=json.dumps(answers),
                     score=result.score,
                     critical_failed=result.critical_failed,
@@ -96,9 +99,9 @@ def seed_coaching(
             metric, section, to_try = TO_TRY[
                 0 if rng.random() < 0.5 else int(rng.integers(1, len(TO_TRY)))
             ]
-            day = today - dt.timedelta(days=int(rng.integers(1, 300)))
+            day = working_day_on_or_before(today - dt.timedelta(days=int(rng.integers(1, 300))))
             recent = (today - day).days < 21
-            follow = day + dt.timedelta(days=int(rng.integers(1, 10)))
+            follow = working_day_on_or_after(day + dt.timedelta(days=int(rng.integers(1, 10))))
             notes.append(
                 CoachingNote(
                     agent_id=id_of(person),
@@ -119,7 +122,7 @@ def seed_coaching(
     session.add_all(
         FollowUp(
             note_id=id_of(n),
-            date=n.date + dt.timedelta(days=7),
+            date=working_day_on_or_after(n.date + dt.timedelta(days=7)),
             outcome="Tried it on most calls; customers noticed.",
             next_step="Keep it up.",
             closes=True,

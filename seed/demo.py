@@ -19,6 +19,7 @@ from core.errors import InvalidInput
 from core.models import ClosureDay, Department, Person, Role, Team
 from core.observations import ObservationRow, bulk_insert_observations
 from seed.coaching import seed_coaching
+from seed.days import working_day_on_or_before
 from seed.learning import seed_learning
 from seed.pd_and_rotations import seed_pd_days, seed_rotations
 
@@ -255,7 +256,7 @@ def _history(
             for metric in WEEKLY_METRICS:
                 yield (agent, end, metric, float(values[metric][a, w]), "seed", f"seed-week-{end}")
             for q in range(int(qa_count[a, w])):
-                day = end - dt.timedelta(days=int(qa_offsets[a, w, q]))
+                day = working_day_on_or_before(end - dt.timedelta(days=int(qa_offsets[a, w, q])))
                 yield (
                     agent,
                     day,

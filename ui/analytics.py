@@ -373,6 +373,9 @@ def render_ranking(bundle: ga.GrowthBundle) -> None:
             len(ranking.too_little),
             ranking.first,
             ranking.as_of,
+            both=len(
+                {a.agent_id for a in ranking.improving} & {a.agent_id for a in ranking.worsening}
+            ),
         )
     )
     st.subheader("Most improved")
@@ -388,7 +391,8 @@ def render_ranking(bundle: ga.GrowthBundle) -> None:
     trends, checks = ranking.falling_trends, overdue
     st.markdown(
         f"{trends} falling {'trend' if trends == 1 else 'trends'} and {checks} overdue coaching "
-        f"{'check-in' if checks == 1 else 'check-ins'}: the Monday digest counts the same."
+        f"{'check-in' if checks == 1 else 'check-ins'}, counted the way the weekly digest "
+        "counts them."
     )
     if ranking.worsening:
         agent_lines(ranking.worsening)

@@ -106,6 +106,7 @@ class SaveOnceForm:
         self._actor = actor
         self._texts: dict[str, str] = {}  # field → widget key, in the order drawn
         self._stored: DraftRead | None = None
+        self._done_slot: Any = None  # where the last save's confirmation is drawn
 
     def __enter__(self) -> SaveOnceForm:
         if self._show_done:
@@ -224,7 +225,8 @@ class SaveOnceForm:
         if time.monotonic() - at > SHOW_DONE_SECONDS:
             self._record.done.pop(self.name, None)
             return False
-        st.success(message)
+        self._done_slot = st.empty()
+        self._done_slot.success(message)
         return True
 
     def submitted(self, label: str, **kwargs: Any) -> bool:
@@ -255,6 +257,10 @@ class SaveOnceForm:
                         if self.draft is not None:  # saved: the draft goes with it
                             discard_draft(session, actor=self._owner(), name=self.draft)
                 except DomainError as exc:
+                    # The last save's confirmation goes: "Requested." beside a refusal misleads.
+                    record.done.pop(self.name, None)
+                    if self._done_slot is not None:
+                        self._done_slot.empty()
                     show_domain_error(exc)
                     if self.draft is not None:
                         self._keep()

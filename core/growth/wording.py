@@ -195,15 +195,26 @@ def growth_sentence(name: str, trends: tuple[AgentTrend, ...]) -> str:
 
 
 def ranking_summary(
-    improving: int, worsening: int, steady: int, too_little: int, first: dt.date, as_of: dt.date
+    improving: int,
+    worsening: int,
+    steady: int,
+    too_little: int,
+    first: dt.date,
+    as_of: dt.date,
+    *,
+    both: int = 0,
 ) -> str:
     """ "From 26 September to 24 November: 2 agents improved, 2 got worse in a measure, 36 held
-    steady and 1 has too little data to tell." """
+    steady and 1 has too little data to tell." An agent better in one measure and worse in
+    another is in both lists: `both` says how many, so the numbers add up."""
 
     def agents(n: int) -> str:
         return "no agents" if n == 0 else f"{n} {_plural(n, 'agent')}"
 
-    parts = [f"{agents(improving)} improved", f"{agents(worsening)} got worse in a measure"]
+    worse = f"{agents(worsening)} got worse in a measure"
+    if both:
+        worse += f" ({both} of them improved in another)"
+    parts = [f"{agents(improving)} improved", worse]
     parts.append(f"{agents(steady)} held steady")
     if too_little:
         parts.append(

@@ -266,6 +266,20 @@ def test_an_agent_requests_a_date_and_sees_it_listed(app_as) -> None:
     assert any("Wed 10 Feb" in m.value for m in at.markdown)
 
 
+def test_a_refusal_after_a_save_does_not_stand_beside_the_saves_confirmation(app_as) -> None:
+    at = app_as("agent2@example.com", PAGES["my_pd_days"])
+    at.date_input[-1].set_value(dt.date(2027, 2, 11))
+    submit(at, "my_pd_request", "Request this date")
+    assert any("Requested" in s.value for s in at.success)
+    at.date_input[-1].set_value(dt.date(2027, 2, 13))  # a Saturday
+    submit(at, "my_pd_request", "Request this date")
+    assert [e.value for e in at.error] == [
+        "PD days are on working days: Saturday 13 February is not a working day "
+        "(Saturdays are off)."
+    ]
+    assert not [s.value for s in at.success if "Requested" in s.value]
+
+
 def test_an_agent_ranks_interests_and_sees_past_rotations_with_projects(app_as) -> None:
     at = app_as("agent@example.com", PAGES["my_rotation"])
     assert not at.exception

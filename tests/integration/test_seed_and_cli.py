@@ -109,6 +109,20 @@ def test_history_dates_are_dates(session: Session) -> None:
     assert isinstance(day, dt.date)
 
 
+def test_the_demos_coaching_and_evaluations_fall_on_working_days(session: Session) -> None:
+    """The calendar says Monday to Friday: no demo note, check-in or QA score on a weekend."""
+    from core.models import CoachingNote, FollowUp
+
+    seed_demo(session, agents=30, years=1, random_seed=3, today=TODAY)
+    days = [
+        *session.exec(select(CoachingNote.date)).all(),
+        *(d for d in session.exec(select(CoachingNote.follow_up_date)).all() if d is not None),
+        *session.exec(select(FollowUp.date)).all(),
+        *session.exec(select(Observation.date).where(Observation.metric == "qa_score")).all(),
+    ]
+    assert days and [d for d in days if d.weekday() >= 5] == []
+
+
 def test_no_two_people_of_the_demo_organisation_share_a_name(session: Session) -> None:
     # Faker's en_GB, en_US and en_PH share names: seed 7 used to give one team two "Jordan
     # Johnson"s and two "Benjamin Davis"es.
