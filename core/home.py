@@ -243,7 +243,9 @@ class AgentDay:
                     f"{_on(c.date, self.day)}: ask them for it."
                 )
             else:
-                said.append(f"Your coach {c.coach} checks back in with you {_on(c.date, self.day)}.")
+                said.append(
+                    f"Your coach {c.coach} checks back in with you {_on(c.date, self.day)}."
+                )
         p = self.pledge
         if p.check is not None and p.check.about is not None and not p.checked_today:
             said.append(f"Your mind check for {p.check.about:%A} is waiting.")
