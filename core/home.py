@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, func, select
 
@@ -16,7 +16,7 @@ from core.access import (
     teams_for,
     visible_people,
 )
-from core.calendar import ClosureRead, list_closures
+from core.calendar import ClosureRead, list_closures, organisation_calendar
 from core.coaching import QueueRow, coaching_queue, notes_about
 from core.errors import NotFound
 from core.follow_ups import follow_up_status, is_overdue
@@ -229,6 +229,14 @@ class AgentDay:
     pledge: PledgeToday
     pd_days: list[PdDayRead]  # today's and the coming ones, earliest first
     to_share: dt.date | None  # the PD day Headway asks about
+    closed: dict[dt.date, str] = field(default_factory=dict)  # PD days now on closed days: why
+
+    def pd_day_line(self, pd_day: PdDayRead) -> str:
+        """One coming PD day in words, with what to do about it."""
+        line = f"PD day {pd_day.date:%A %d %B}"
+        if pd_day.date in self.closed:
+            return f"{line} — cannot stay: {self.closed[pd_day.date]}; your team lead will move it"
+        return line + (f" — {pd_day.goal}" if pd_day.goal else " — set your goal on My PD days")
 
     def headline(self) -> list[str]:
         """At most three sentences about today, the most pressing first."""
@@ -256,7 +264,13 @@ class AgentDay:
         if self.to_share is not None:
             said.append(f"Tell your team how your PD day on {self.to_share:%A} went.")
         if pd_today is None and self.pd_days:
-            said.append(f"Your next PD day is {self.pd_days[0].date:%A %-d %B}.")
+            first = self.pd_days[0].date
+            said.append(
+                f"Your next PD day, {first:%A %-d %B}, falls on a closed day: your team lead "
+                "will move it."
+                if first in self.closed
+                else f"Your next PD day is {first:%A %-d %B}."
+            )
         return said[:3] or ["Nothing needs you today: no check-in, mind check or PD day waiting."]
 
 
@@ -289,14 +303,18 @@ def agent_day(session: Session, *, actor: Actor, day: dt.date) -> AgentDay:
         elif term.start > day and upcoming is None:
             upcoming = read
     shared = pd_day_to_share(session, actor=actor)
+    pd_days = [d for d in my_pd_days(session, actor=actor) if d.date >= day]
+    calendar = organisation_calendar(session)
+    closed = {d.date: why for d in pd_days if (why := calendar.closed_because(d.date)) is not None}
     return AgentDay(
         day,
         sorted(check_ins, key=lambda c: c.date),
         now,
         upcoming,
         pledge_today(session, actor=actor, day=day),
-        [d for d in my_pd_days(session, actor=actor) if d.date >= day],
+        pd_days,
         shared.date if shared else None,
+        closed,
     )
 
 

@@ -70,6 +70,11 @@ KINDS: dict[NotificationKind, Kind] = {
             email_by_default=True,
         ),
         Kind(NotificationKind.INTERESTS_REFRESH, "Rank my rotation interests for the next term"),
+        Kind(
+            NotificationKind.PD_DAY_CLOSED,
+            "A PD day (mine, or my team's) falls on a newly closed day",
+            email_by_default=True,
+        ),
     )
 }
 

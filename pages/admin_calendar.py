@@ -52,7 +52,7 @@ with SaveOnceForm("calendar_closure") as form:
                 actor=me,
                 date=day,
                 reason=reason,
-                done=f"{day:%A %d %B %Y} is now a closure day. Re-plan PD days that fall on it.",
+                done=lambda added: added.added(),
             )
 
 if closures:

@@ -44,8 +44,7 @@ def agent_home(session: Session, me: Actor) -> None:
         st.page_link("pages/my_rotation.py", label="Rank my interests", icon=":material/edit_note:")
     st.subheader("Coming up")
     for pd_day in ahead.pd_days[:3]:
-        goal = f" — {pd_day.goal}" if pd_day.goal else " — set your goal on My PD days"
-        st.text(f"PD day {pd_day.date:%A %d %B}{goal}")
+        st.text(ahead.pd_day_line(pd_day))
     if ahead.to_share is not None:
         st.info(
             f"How was your PD day on {ahead.to_share:%A %d %B}? Share what you learned, what "

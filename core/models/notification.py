@@ -31,6 +31,7 @@ class NotificationKind(StrEnum):
     SHARE_HIDDEN = "share_hidden"
     WEEKLY_DIGEST = "weekly_digest"
     INTERESTS_REFRESH = "interests_refresh"
+    PD_DAY_CLOSED = "pd_day_closed"
 
 
 class EmailState(StrEnum):

@@ -97,6 +97,39 @@ def test_the_week_starts_on_its_first_working_day(
     ]
 
 
+def test_a_closure_day_on_pd_days_tells_the_admin_whose_and_the_agents_and_their_lead(
+    session: Session,
+) -> None:
+    from core.home import agent_day
+    from core.models import Notification, PdStatus
+
+    team = make_team(session, name="Billing")
+    lead = make_person(session, role=Role.TEAM_LEAD, team=team, leads=True)
+    agent, other = make_person(session, team=team), make_person(session, team=team)
+    day = dt.date(2026, 12, 1)
+    session.add(PdDay(person_id=agent.id, date=day, status=PdStatus.PUBLISHED))
+    session.add(PdDay(person_id=other.id, date=day, status=PdStatus.DRAFT))
+    session.flush()
+    admin = actor_of(session, make_person(session, role=Role.ADMIN))
+    added = add_closure(session, actor=admin, date=day, reason="Systems upgrade")
+    assert set(added.pd_days) == {agent.name, other.name}
+    assert "2 PD days fall on it" in added.added() and "team leads were told" in added.added()
+    told = {
+        (n.person_id, n.kind): n.title
+        for n in session.exec(select(Notification).where(Notification.kind == "pd_day_closed"))
+    }
+    assert told[(agent.id, "pd_day_closed")] == (
+        "Your PD day on Tuesday 1 December falls on a closure day"
+    )
+    assert (other.id, "pd_day_closed") not in told  # a draft: the lead moves it before publishing
+    assert told[(lead.id, "pd_day_closed")].startswith("2 PD days of your team fall on Tuesday")
+    ahead = agent_day(session, actor=actor_of(session, agent), day=dt.date(2026, 11, 24))
+    assert "falls on a closed day: your team lead will move it" in " ".join(ahead.headline())
+    assert "cannot stay" in ahead.pd_day_line(ahead.pd_days[0])
+    nothing = add_closure(session, actor=admin, date=dt.date(2026, 12, 2), reason="Training")
+    assert nothing.added().endswith("No PD day falls on it.")
+
+
 def test_only_an_admin_enters_closure_days_and_each_day_once(session: Session) -> None:
     team = make_team(session)
     lead = actor_of(session, make_person(session, role=Role.TEAM_LEAD, team=team, leads=True))
