@@ -59,7 +59,7 @@ with db() as session:
 st.subheader(data.agent_name)
 mine = agent_id == me.id
 plot(
-    metric_figure(data, metric),
+    metric_figure(data, metric, period=(end - dt.timedelta(days=30 * months), end)),
     empty=empty_metric(metric, months=months, name=None if mine else data.agent_name),
     has_data=bool(data.series.get(metric)),
 )
@@ -78,8 +78,9 @@ if not data.notes:
     )
 for note in data.notes:
     focus = METRICS[note.focus_metric].label if note.focus_metric else note.focus_section
-    with st.expander(
-        f"{note.date:%d %b %Y} · {focus} · {'open' if note.open else 'closed'} · by {note.coach}"
+    with st.expander(  # keyed: it stays open across the rerun an acknowledgement makes
+        f"{note.date:%d %b %Y} · {focus} · {'open' if note.open else 'closed'} · by {note.coach}",
+        key=f"growth_note_{note.id}",
     ):
         st.text(
             f"What went well: {note.went_well}\nWhat to try: {note.to_try}\nAgreed actions: {note.actions}"
@@ -93,9 +94,11 @@ for note in data.notes:
             )
         if note.remarks:
             st.warning("Private remarks (coaches only):\n\n" + "\n\n".join(note.remarks))
-        if (
+        if me.id == note.agent_id and note.acknowledged:
+            st.text("You marked this note as read.")
+        elif (
             me.id == note.agent_id
-            and not note.acknowledged
+            and note.open  # a closed note has nothing left to agree on
             and st.button("I have read this note", key=f"ack_{note.id}")
         ):
             with db() as session:

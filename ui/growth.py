@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from core.growth.agent import TARGETS, GrowthData
+from core.growth.wording import DISPLAY
 from core.models import METRICS
 
 # Where each metric comes from: what has to happen before a chart of it shows anything.
@@ -32,11 +35,16 @@ def empty_metric(metric: str, *, months: int, name: str | None) -> str:
     )
 
 
-def metric_figure(data: GrowthData, metric: str) -> go.Figure:
-    info = METRICS[metric]
+def metric_figure(
+    data: GrowthData, metric: str, *, period: tuple[dt.date, dt.date] | None = None
+) -> go.Figure:
+    """One agent's metric over `period` (the x-axis spans it, whatever the data), in the units
+    people use (shares in %, handle time in minutes), on the metric's whole scale."""
+    info, shown = METRICS[metric], DISPLAY[metric]
     points = pd.DataFrame(data.series.get(metric, []), columns=["date", "value"])
+    points["value"] = points["value"] * shown.factor
     figure = go.Figure()
-    low, high = TARGETS[metric]
+    low, high = (v * shown.factor for v in TARGETS[metric])
     figure.add_hrect(
         y0=low,
         y1=high,
@@ -59,6 +67,16 @@ def metric_figure(data: GrowthData, metric: str) -> go.Figure:
     for day in data.pd_days:
         figure.add_vrect(
             x0=day, x1=day + pd.Timedelta(days=1), fillcolor="#ff7f0e", opacity=0.25, line_width=0
+        )
+    if data.pd_days:  # the orange bands, named in the legend
+        figure.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name="PD day",
+                marker={"symbol": "square", "size": 12, "color": "#ff7f0e", "opacity": 0.5},
+            )
         )
     if not points.empty:
         figure.add_trace(
@@ -101,10 +119,18 @@ def metric_figure(data: GrowthData, metric: str) -> go.Figure:
                 hovertemplate="%{x|%d %b %Y} · coached by %{customdata[2]}<br>Focus: %{customdata[0]}<br>Try: %{customdata[1]}<extra></extra>",
             )
         )
+    unit = shown.unit or info.unit
+    axis_low, axis_high = shown.axis
+    if not points.empty:
+        axis_low = min(axis_low, float(points["value"].min()))
+        axis_high = max(axis_high, float(points["value"].max()))
+    figure.update_yaxes(range=[axis_low, axis_high])
+    if period is not None:
+        figure.update_xaxes(range=[period[0], period[1]])
     figure.update_layout(
         height=380,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        title=f"{info.label} ({info.unit})",
+        title=f"{info.label} ({unit}; {shown.scale})",
         legend={"orientation": "h", "y": -0.15},
     )
     return figure
@@ -137,8 +163,15 @@ def speed_quality_figure(data: GrowthData) -> go.Figure:
         height=320,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         title="Quality beside speed",
-        yaxis={"title": "minutes"},
-        yaxis2={"title": "% repeat", "overlaying": "y", "side": "right"},
+        yaxis={"title": "minutes", "rangemode": "tozero", "tickformat": ".0f"},
+        yaxis2={
+            "title": "% repeat",
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "tickformat": ".0f",
+            "showgrid": False,
+        },
         legend={"orientation": "h", "y": -0.2},
     )
     return figure

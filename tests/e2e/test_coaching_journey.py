@@ -44,6 +44,7 @@ def test_a_note_with_a_follow_up_reaches_the_agents_chart_and_is_acknowledged(
     agent.get_by_text("Check-in planned on Tuesday 24 November").first.wait_for()
     agent.get_by_role("button", name="I have read this note").first.click()
     settle(agent)
+    agent.get_by_text("You marked this note as read.").first.wait_for()
     agent.context.close()
 
 
