@@ -110,6 +110,12 @@ def manager_home(session: Session, me: Actor) -> None:
         st.subheader("Teams needing attention")
         st.dataframe(teams_attention_frame(plan.needing_attention), hide_index=True)
         for team in plan.needing_attention:
+            if team.overdue:
+                st.page_link(
+                    "pages/coaching.py",
+                    label=f"{team.team}: {team.overdue} overdue coaching check-in"
+                    f"{'' if team.overdue == 1 else 's'}: open the coaching queue",
+                )
             if team.falling:
                 with st.expander(f"{team.team}: falling trends ({len(team.falling)})"):
                     for line in team.falling:

@@ -398,6 +398,16 @@ def render_ranking(bundle: ga.GrowthBundle) -> None:
         agent_lines(ranking.worsening)
     else:
         st.success(f"No one's measures have clearly got worse since {day_text(ranking.first)}.")
+    waiting = bundle.coverage[bundle.coverage["overdue_follow_ups"] > 0]
+    for row in waiting.itertuples():
+        n = int(row.overdue_follow_ups)
+        st.page_link(
+            "pages/coaching.py",
+            label=plain(
+                f"{row.agent} · {row.team}: {n} coaching check-in{'' if n == 1 else 's'} overdue"
+            ),
+            query_params={"agent": str(row.agent_id)},
+        )
     if ranking.too_little:
         st.subheader("Not enough data yet")
         st.markdown(
