@@ -7,11 +7,11 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from core.access import Actor
 from core.errors import AccessDenied
-from core.models import AmbassadorProject, Assignment, CareerMove, Department, Person
+from core.models import AmbassadorProject, Assignment, CareerMove, Department, Person, Role
 from core.rotations.planning import FIXED, choices_sentence
 from core.rotations.terms import TermRead, get_term, hosting, term_read
 
@@ -74,6 +74,18 @@ def programme(session: Session, *, actor: Actor, term_id: int) -> Programme:
         why="the rotation planner says why for each",
         who="ambassadors",
     )
+    agents = session.exec(
+        select(func.count())
+        .select_from(Person)
+        .where(Person.role == Role.AGENT, col(Person.active).is_(True))
+    ).one()
+    if (without := agents - len(rows)) > 0:
+        capacity = sum(d.capacity for d in depts.values())
+        summary += f" {without} of the {agents} agents have no rotation this term" + (
+            f": the departments host {capacity} in all."
+            if capacity < agents
+            else ": their team leads have not published one for them yet."
+        )
     project_counts: Counter[tuple[str, str]] = Counter()
     for p, a in session.exec(
         select(AmbassadorProject, Assignment).join(

@@ -210,6 +210,13 @@ def test_projects_belong_to_the_ambassador_and_host_feedback_to_the_lead(
         projects(session, actor=other, assignment_id=mine.id)
     overview = programme(session, actor=world["manager"], term_id=term.id)
     assert sum(u.ambassadors for u in overview.by_department) == 4
+    assert "no rotation" not in overview.summary
+    make_person(session, team=world["team"], email="late@example.com")  # joined after the run
+    later = programme(session, actor=world["manager"], term_id=term.id)
+    assert later.summary.endswith(  # nobody is left out in silence
+        "1 of the 5 agents have no rotation this term: their team leads have not published one "
+        "for them yet."
+    )
     assert "done" in [s for _, s, _ in overview.projects]
     with pytest.raises(AccessDenied):
         programme(session, actor=lead, term_id=term.id)
