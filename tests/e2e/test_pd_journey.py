@@ -20,7 +20,7 @@ def test_plan_review_publish_then_the_agent_sees_the_day(page, app_url: str, axe
     settle(page)
     violations = axe_check(page)
     assert violations == [], "\n".join(violations)
-    page.get_by_text("Publish 30 draft day(s) to the agents").click()
+    page.get_by_text("Publish 30 draft days to the agents").click()
     settle(page)
     page.get_by_role("button", name="Publish", exact=True).click()
     page.get_by_role("heading", name="Review: 0 draft and 30 published").wait_for()
