@@ -20,7 +20,7 @@ from core.clock import now_local, today
 from core.config import get_settings
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.models import Department, Interest, Person, Role, Term
-from core.rotations.planning import build_problem
+from core.rotations.planning import active_agents, build_problem
 
 
 def set_interests(session: Session, *, actor: Actor, department_ids: Sequence[int]) -> None:
@@ -123,15 +123,7 @@ def interest_checks(
 ) -> list[InterestsCheck]:
     """Every active agent of the teams, with their interests measured against the next term.
     No access check: callers show a person only their own (or run as the reminder job)."""
-    people = session.exec(
-        select(Person)
-        .where(
-            col(Person.team_id).in_(team_ids),
-            Person.role == Role.AGENT,
-            col(Person.active).is_(True),
-        )
-        .order_by(col(Person.name))
-    ).all()
+    people = active_agents(session, team_ids)
     ids = [p.id for p in people]
     ranked_on: dict[int, dt.date] = {}
     for interest in session.exec(select(Interest).where(col(Interest.person_id).in_(ids))).all():

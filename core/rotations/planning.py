@@ -78,7 +78,8 @@ class PlanReview:
     summary: str  # what the plan achieved for the agents' choices, in words
 
 
-def _agents(session: Session, team_ids: Sequence[int]) -> list[Person]:
+def active_agents(session: Session, team_ids: Sequence[int]) -> list[Person]:
+    """The active agents of the teams, by name."""
     return list(
         session.exec(
             select(Person)
@@ -97,7 +98,7 @@ def build_problem(
 ) -> tuple[RotationProblem, dict[str, Person], dict[str, int]]:
     """The planner's problem for some teams: capacity already taken by other teams is left out."""
     term = get_term(session, term_id)
-    agents = _agents(session, team_ids)
+    agents = active_agents(session, team_ids)
     ids = [a.id for a in agents]
     departments = {h.department: h for h in hosting(session, term_id=term_id)}
     dept_ids = {name: h.department_id for name, h in departments.items()}
