@@ -121,6 +121,8 @@ for p in mentoring:
         st.markdown(f"**{p.agent}** · {p.status.value}")
         for number, text in enumerate(p.commitments, start=1):
             st.text(f"{number}. {text}")
+        if p.status is PledgeStatus.DRAFT:
+            st.text(f"{p.agent} is still writing it: you are asked to co-sign once they sign it.")
         if p.status is PledgeStatus.AWAITING_MENTOR and st.button(
             "Co-sign", type="primary", key=f"cosign_{p.id}"
         ):

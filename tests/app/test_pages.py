@@ -578,3 +578,11 @@ def test_each_role_reads_what_to_do_today_first(app_as) -> None:
             email,
             first,
         )
+
+
+def test_a_mentor_of_a_pledge_still_being_written_is_told_what_comes_next(app_as) -> None:
+    # In the demo, Sam Second (agent2) is drafting a pledge with dr.jennifer as mentor.
+    at = app_as("dr.jennifer@example.com", PAGES["pledge"])
+    shown = [t.value for t in at.text]
+    assert "Sam Second is still writing it: you are asked to co-sign once they sign it." in shown
+    assert not [b for b in at.button if b.label == "Co-sign"]
