@@ -20,7 +20,8 @@ from core.clock import today
 from core.config import get_settings, public_holidays
 from core.errors import InvalidInput, NotFound
 from core.limits import max_length, require_fits
-from core.models import ClosureDay
+from core.models import ClosureDay, NotificationKind, PdDay, PdStatus, Person, Team
+from core.notifications import message_to, send
 
 ONE_DAY = dt.timedelta(days=1)
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -159,9 +160,6 @@ def add_closure(session: Session, *, actor: Actor, date: dt.date, reason: str) -
 def _tell_about_pd_days(session: Session, date: dt.date, reason: str) -> tuple[str, ...]:
     """The PD days on a newly closed day: each agent hears of theirs (if published), each team
     lead of their team's; returns the agents' names."""
-    from core.models import NotificationKind, PdDay, PdStatus, Person, Team
-    from core.notifications import message_to, send
-
     rows = session.exec(
         select(PdDay, Person)
         .join(Person, col(Person.id) == PdDay.person_id)
