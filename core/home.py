@@ -37,7 +37,7 @@ from core.pd.days import PdDayRead, my_pd_days
 from core.pd.planning import FIXED as PD_FIXED
 from core.pledges import PledgeToday, pledge_today
 from core.rotations.planning import my_rotations
-from core.rotations.terms import list_terms
+from core.rotations.terms import TermRead, list_terms
 
 GLANCE_DAYS = 28
 
@@ -373,9 +373,11 @@ def _s(n: int) -> str:
     return "" if n == 1 else "s"
 
 
-def _rotation_todo(session: Session, team_id: int, day: dt.date) -> str | None:
+def _rotation_todo(
+    session: Session, team_id: int, day: dt.date, terms: list[TermRead]
+) -> str | None:
     """What the rotation planner needs for the team's next term: a run, or a publish."""
-    upcoming = [t for t in list_terms(session) if t.end >= day]
+    upcoming = [t for t in terms if t.end >= day]
     for term in sorted(upcoming, key=lambda t: t.start):
         statuses = session.exec(
             select(Assignment.status)
@@ -393,6 +395,7 @@ def _rotation_todo(session: Session, team_id: int, day: dt.date) -> str | None:
 def lead_day(session: Session, *, actor: Actor, day: dt.date) -> LeadDay:
     teams = teams_for(session, actor=actor, purpose=Purpose.LEAD)
     week_end = day + dt.timedelta(days=6 - day.weekday())
+    terms = list_terms(session)
     out = []
     for team_id, name in teams.items():
         queue = coaching_queue(session, actor=actor, team_id=team_id)
@@ -413,7 +416,7 @@ def lead_day(session: Session, *, actor: Actor, day: dt.date) -> LeadDay:
                 [r for r in queue if r.overdue or r.due_today],
                 [str(n) for d, n in away if d == day],
                 [(d, str(n)) for d, n in away if d > day],
-                _rotation_todo(session, team_id, day),
+                _rotation_todo(session, team_id, day, terms),
                 shares.total,
             )
         )

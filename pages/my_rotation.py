@@ -31,7 +31,7 @@ if check is not None and check.needs_refresh:
         icon=":material/edit_note:",
     )
 elif check is not None and check.term is not None and not check.placed:
-    st.caption(
+    st.text(
         f"Your choices count when your team lead assigns {check.term} "
         f"(starts {check.term_start:%-d %B %Y})."
     )

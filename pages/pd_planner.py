@@ -8,7 +8,7 @@ from core.access import Purpose, teams_for
 from core.clock import today
 from core.exports import pd_days_csv, pd_days_ics
 from core.org import person_labels
-from core.pd.coverage import coverage, why_these_days
+from core.pd.coverage import coverage
 from core.pd.days import check_move, list_team_days, move, unpublish
 from core.pd.planning import PlanSettings, plan_period, publish
 from core.seasons import quarter_of
@@ -49,7 +49,6 @@ settings.check()
 with db() as session:
     cover = coverage(session, actor=me, settings=settings)
     days = list_team_days(session, actor=me, settings=settings)
-    reasons = why_these_days(session, actor=me, settings=settings)
     labels = person_labels(session, person_ids=[d.person_id for d in days])
 if cover.uniform:  # a one-colour chart would say nothing: the sentence says it all
     st.info(cover.summary)
@@ -98,7 +97,9 @@ if not days:
 by_agent, by_day, why = st.tabs(["By agent", "By day", "Why these dates"])
 by_agent.dataframe(by_agent_frame(days, labels), hide_index=True)
 by_day.dataframe(by_day_frame(days, labels), hide_index=True)
-why.table(reasons_frame(days, reasons), hide_index=True, border="horizontal")  # wraps sentences
+why.table(
+    reasons_frame(days, cover.reasons), hide_index=True, border="horizontal"
+)  # wraps sentences
 
 with st.expander("Move or unpublish a PD day"):
     movable = [d for d in days if d.status.value in ("draft", "published")]

@@ -191,7 +191,7 @@ class SaveOnceForm:
             return
         left, right = st.columns([4, 1], vertical_alignment="center")
         if problem:
-            left.caption(
+            left.text(
                 "A text is too long to keep as a draft: shorten it (see above)."
                 + (
                     f" A reload brings back the draft kept at {_when(stored.updated_at)}."
@@ -201,7 +201,7 @@ class SaveOnceForm:
             )
         else:
             assert stored is not None
-            left.caption(
+            left.text(
                 f"Draft kept at {_when(stored.updated_at)} — it will be here if you reload.",
             )
         if stored is not None:

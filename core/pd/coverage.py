@@ -48,6 +48,7 @@ class Coverage:
     uniform: bool  # every open day has the same margin: a chart would be a single colour
     closed: list[str]  # each closed day once, with why ("Friday 1 January is New Year's Day…")
     cannot_fit: str | None  # the settings no period of this length can meet, and what to change
+    reasons: dict[int, str]  # why each PD day of the period sits on its date, by PD day id
 
 
 @dataclass
@@ -196,7 +197,14 @@ def coverage(session: Session, *, actor: Actor, settings: PlanSettings) -> Cover
                 else f"{c.team}: {c.closed}"
             )
             closed.setdefault(c.date, label)
-    return Coverage(cells, summary, uniform, list(closed.values()), why_settings_cannot_fit(p))
+    return Coverage(
+        cells,
+        summary,
+        uniform,
+        list(closed.values()),
+        why_settings_cannot_fit(p),
+        _reasons(snap),
+    )
 
 
 # ---------------------------------------------------------------- why this day
@@ -224,12 +232,9 @@ def _why(snap: _Snapshot, pd_day: PdDay, *, you: bool) -> str:
     rooms = {d: p.room(team, mine, d) for d in week}
     whose = "your team" if you else team.id
     if len(set(rooms.values())) > 1 and rooms[day] == max(rooms.values()):
-        parts.append(
-            f"the quietest day of its week for {whose} "
-            f"({_agents(rooms[day])} to spare above the floor before PD days)"
-        )
+        parts.append(f"the quietest day of its week for {whose}")
     elif not preferred and you:
-        others = "nobody else" if on_pd <= 1 else f"{on_pd - 1} other(s) of {len(mine) - 1}"
+        others = "nobody else" if on_pd <= 1 else f"{on_pd - 1} of your {len(mine) - 1} teammates"
         parts.append(f"spreads your team's PD days: {others} away on a PD day that day")
     elif not preferred:
         parts.append(f"spreads the PD days of {whose}: {on_pd} of {len(mine)} away that day")
@@ -238,9 +243,13 @@ def _why(snap: _Snapshot, pd_day: PdDay, *, you: bool) -> str:
 
 
 def why_these_days(session: Session, *, actor: Actor, settings: PlanSettings) -> dict[int, str]:
-    """Why each PD day of the teams in the period is on its date, by PD day id."""
+    """Why each PD day of the teams in the period is on its date, by PD day id (also part of
+    `coverage`, which the planner page reads once)."""
     require_planner(actor, settings.team_ids)
-    snap = _snapshot(session, settings)
+    return _reasons(_snapshot(session, settings))
+
+
+def _reasons(snap: _Snapshot) -> dict[int, str]:
     return {
         d.id: _why(snap, d, you=False)
         for d in snap.ctx.days

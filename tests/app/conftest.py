@@ -78,6 +78,7 @@ def texts(at: AppTest) -> str:
         "header",
         "subheader",
         "markdown",
+        "text",
         "caption",
         "info",
         "warning",
