@@ -251,13 +251,20 @@ def coverage_table(cover: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _levels(frame: pd.DataFrame, metric: str) -> dict[str, object]:
+    """Who, their team, their level over the last 30 days and how many scores it rests on."""
+    return {
+        "Agent": frame["agent"],
+        "Team": frame["team"],
+        f"{level_label(metric)}, last 30 days": [level(metric, v) for v in frame["mean"]],
+        "Scores": frame["n"],
+    }
+
+
 def activity_table(act: pd.DataFrame, metric: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "Agent": act["agent"],
-            "Team": act["team"],
-            f"{level_label(metric)}, last 30 days": [level(metric, v) for v in act["mean"]],
-            "Scores": act["n"],
+            **_levels(act, metric),
             "PD days taken": act["pd_days_taken"],
             "Rotations": act["rotations"],
             "Learning shares": act["learning_shares"],
@@ -268,13 +275,7 @@ def activity_table(act: pd.DataFrame, metric: str) -> pd.DataFrame:
 
 def means_table(means: pd.DataFrame, metric: str) -> pd.DataFrame:
     return pd.DataFrame(
-        {
-            "Agent": means["agent"],
-            "Team": means["team"],
-            f"{level_label(metric)}, last 30 days": [level(metric, v) for v in means["mean"]],
-            "Scores": means["n"],
-            "Chart": [agent_link(a) for a in means["agent_id"]],
-        }
+        {**_levels(means, metric), "Chart": [agent_link(a) for a in means["agent_id"]]}
     )
 
 
