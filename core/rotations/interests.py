@@ -126,7 +126,14 @@ def interest_checks(
     people = active_agents(session, team_ids)
     ids = [p.id for p in people]
     ranked_on: dict[int, dt.date] = {}
-    for interest in session.exec(select(Interest).where(col(Interest.person_id).in_(ids))).all():
+    listed: dict[int, list[str]] = {}  # each person's departments, most wanted first
+    for interest, department in session.exec(
+        select(Interest, Department.name)
+        .join(Department, col(Department.id) == Interest.department_id)
+        .where(col(Interest.person_id).in_(ids))
+        .order_by(col(Interest.rank))
+    ).all():
+        listed.setdefault(interest.person_id, []).append(department)
         day_ranked = _local_date(interest.updated_at)
         ranked_on[interest.person_id] = max(
             day_ranked, ranked_on.get(interest.person_id, day_ranked)
@@ -154,14 +161,7 @@ def interest_checks(
             exhausted = len(blocked) == len(ranked)
             placed = agent.pinned is not None
         else:
-            ranked = tuple(
-                session.exec(
-                    select(Department.name)
-                    .join(Interest, col(Interest.department_id) == Department.id)
-                    .where(Interest.person_id == person.id)
-                    .order_by(col(Interest.rank))
-                ).all()
-            )
+            ranked = tuple(listed.get(person.id, []))
         checks.append(
             InterestsCheck(
                 person.id,
