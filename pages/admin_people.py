@@ -17,7 +17,7 @@ from core.org import (
 )
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
-from ui.widgets import choose
+from ui.widgets import choose, day_text
 
 me = actor()
 st.title("People")
@@ -71,7 +71,7 @@ st.dataframe(
             "Email": p.email,
             "Role": p.role.label,
             "Team": p.team_name,
-            "Hire date": p.hire_date,
+            "Hire date": day_text(p.hire_date),
             "Active": p.active,
         }
         for p in people[:500]

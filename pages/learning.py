@@ -122,7 +122,9 @@ with db() as session:
         page=page,
     )
 st.markdown(
-    f"{feed.total:,} share(s)" if feed.total <= COUNT_CAP else f"More than {COUNT_CAP:,} shares"
+    f"{feed.total:,} share{'' if feed.total == 1 else 's'}"
+    if feed.total <= COUNT_CAP
+    else f"More than {COUNT_CAP:,} shares"
 )
 if not feed.shares:
     st.info(

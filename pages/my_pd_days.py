@@ -26,8 +26,9 @@ upcoming = [d for d in days if d.date >= day]
 past = [d for d in days if d.date < day]
 
 if next_time:
-    st.info("What you said you'd do next time, in your last learning share:")
-    st.text(next_time)
+    with st.container(border=True):
+        st.markdown("**What you said you'd do next time**, in your last learning share:")
+        st.text(next_time)  # as the agent typed it
 st.subheader("Coming up")
 if not upcoming:
     st.info(

@@ -37,9 +37,9 @@ st.dataframe(
             "Team": p.team,
             "Agents": p.agents,
             "Active pledges": p.with_live_pledge,
-            "Mind-check rate (30 days)": None
+            "Mind checks done, last 30 days": "no active pledge"
             if p.check_in_rate is None
-            else round(100 * p.check_in_rate),
+            else f"{p.check_in_rate:.0%}",
         }
         for p in pledging
     ],

@@ -1,7 +1,6 @@
 """Ambassador programme (manager): departments this term, interest met, projects, career moves."""
 
 import pandas as pd
-import plotly.express as px
 import streamlit as st
 
 from core.csvio import write_csv
@@ -10,8 +9,9 @@ from core.rotations.outcomes import record_career_move
 from core.rotations.programme import programme
 from core.rotations.terms import current_term, list_terms, open_next_term
 from ui.forms import SaveOnceForm
-from ui.rotations import choices_figure, uptake_frame
+from ui.rotations import choices_figure, projects_figure, uptake_frame
 from ui.state import actor, db
+from ui.widgets import day_text
 
 me = actor()
 st.title("Ambassador programme")
@@ -66,12 +66,12 @@ else:
     st.markdown(overview.summary)
     st.plotly_chart(choices_figure(overview.by_department))
     st.dataframe(uptake_frame(overview.by_department), hide_index=True)
-st.subheader("Projects by department and status")
+st.subheader("Ambassadors' projects")
 projects = pd.DataFrame(overview.projects, columns=["Department", "Status", "Projects"])
 if projects.empty:
     st.info("No projects logged yet: ambassadors log them on My rotation.")
 else:
-    st.plotly_chart(px.bar(projects, x="Projects", y="Department", color="Status", orientation="h"))
+    st.plotly_chart(projects_figure(overview.projects))
     st.download_button(
         "Download projects (CSV)",
         write_csv(list(projects.columns), projects.itertuples(index=False)),
@@ -85,6 +85,10 @@ moves = pd.DataFrame(
 if moves.empty:
     st.info("No career moves recorded yet.")
 else:
+    moves["Date"] = [day_text(d) for d in moves["Date"]]
+    moves["After a rotation there"] = [
+        "yes" if v else "no" for v in moves["After a rotation there"]
+    ]
     st.dataframe(moves, hide_index=True)
 with (
     st.expander("Record a career move", key="prog_move_open", on_change="rerun"),

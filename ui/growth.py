@@ -125,6 +125,9 @@ def metric_figure(
         axis_low = min(axis_low, float(points["value"].min()))
         axis_high = max(axis_high, float(points["value"].max()))
     figure.update_yaxes(range=[axis_low, axis_high])
+    # A time axis whatever the traces: the "PD day" legend entry has no x, and a chart with
+    # only that (or no points yet) would otherwise get a numeric axis and draw nothing.
+    figure.update_xaxes(type="date")
     if period is not None:
         figure.update_xaxes(range=[period[0], period[1]])
     figure.update_layout(

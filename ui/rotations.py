@@ -8,12 +8,29 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.models import ProjectStatus
 from core.rotations.planning import AssignmentRead
 from core.rotations.programme import CHOICES, DepartmentUptake
 
+# Choices met in shades of one blue, from the 1st (darkest); not a choice in neutral grey: a
+# 3rd choice is still a choice, not an alarm.
+CHOICE_COLOURS = dict(
+    zip(CHOICES, ("#0b4f9c", "#3d7fd1", "#7eaee6", "#b9d3f2", "#b0b0b0"), strict=True)
+)
+# A project's life in order, its colour saying how far it got (dropped in neutral grey).
+PROJECT_STATUSES = tuple(s.value for s in ProjectStatus)  # idea, in progress, done, dropped
+PROJECT_COLOURS = dict(
+    zip(PROJECT_STATUSES, ("#b9d3f2", "#7eaee6", "#0b4f9c", "#b0b0b0"), strict=True)
+)
+
 
 def department_bars(
-    counts: Sequence[tuple[str, str, int]], *, groups: Sequence[str], title: str
+    counts: Sequence[tuple[str, str, int]],
+    *,
+    groups: Sequence[str],
+    title: str,
+    colours: dict[str, str] | None = None,
+    unit: str = "ambassador",
 ) -> go.Figure:
     """One horizontal bar per department, stacked by group (team, or choice met), from
     (department, group, ambassadors); departments with most ambassadors on top."""
@@ -33,7 +50,8 @@ def department_bars(
                 y=departments,
                 x=[values.get(d, 0) for d in departments],
                 orientation="h",
-                hovertemplate=f"%{{y}}: %{{x}} ambassador(s), {group}<extra></extra>",
+                marker={"color": (colours or {}).get(group)} if colours else None,
+                hovertemplate=f"%{{y}}: %{{x}} {unit}s, {group}<extra></extra>",
             )
         )
     figure.update_layout(
@@ -43,7 +61,7 @@ def department_bars(
         title=title,
         legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0, "traceorder": "normal"},
     )
-    figure.update_xaxes(title="Ambassadors", rangemode="tozero", tick0=0, dtick=1)
+    figure.update_xaxes(title=f"{unit.capitalize()}s", rangemode="tozero", tick0=0)
     return figure
 
 
@@ -64,6 +82,7 @@ def choices_figure(uptake: Sequence[DepartmentUptake]) -> go.Figure:
         [(u.department, k, n) for u in uptake for k, n in u.choices.items()],
         groups=CHOICES,
         title="Ambassadors per department: was it one of their choices?",
+        colours=CHOICE_COLOURS,
     )
 
 
@@ -98,4 +117,15 @@ def assignment_frame(rows: Sequence[AssignmentRead], labels: Mapping[int, str]) 
             }
             for r in rows
         ]
+    )
+
+
+def projects_figure(projects: Sequence[tuple[str, str, int]]) -> go.Figure:
+    """Projects per department, stacked from idea to done (dropped last, in grey)."""
+    return department_bars(
+        projects,
+        groups=PROJECT_STATUSES,
+        title="Projects per department, by how far they got",
+        colours=PROJECT_COLOURS,
+        unit="project",
     )

@@ -86,6 +86,7 @@ def test_a_refused_share_keeps_what_was_typed(page, app_url: str, app_env: dict[
     log_in(page, "agent2@example.com")
     if not page.get_by_label("Title").is_visible():
         page.get_by_text("Share what I learned").first.click()
+        settle(page)  # opening it reruns the page; text typed into a redrawn box is lost
     page.get_by_label("What I learned").fill("Hold music choice matters more than I thought")
     page.get_by_role("button", name="Share", exact=True).click()  # no title: refused
     settle(page)
