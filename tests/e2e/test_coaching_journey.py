@@ -21,11 +21,16 @@ def test_a_note_with_a_follow_up_reaches_the_agents_chart_and_is_acknowledged(
     agent_box.click()
     page.get_by_role("option", name="Alex Agent").click()
     settle(page)
-    page.get_by_label("What to try").first.fill(
-        "Offer to check back in tomorrow instead of ending with good luck"
-    )
-    page.get_by_label("Agreed actions").first.fill("Five calls this week")
-    page.get_by_label("Focus scorecard section").first.fill("Resolution")
+    # The note keeps a draft: leaving each box stores it (a run of the page), as a person's
+    # pace allows; the test waits for each one as a person would.
+    for label, text in (
+        ("What to try", "Offer to check back in tomorrow instead of ending with good luck"),
+        ("Agreed actions", "Five calls this week"),
+        ("Focus scorecard section", "Resolution"),
+    ):
+        page.get_by_label(label).first.fill(text)
+        page.get_by_label(label).first.press("Tab")
+        settle(page)
     page.get_by_role("button", name="Save note").first.click()
     page.get_by_text("Saved. It appears on the agent's growth chart").wait_for()
     violations = axe_check(page)

@@ -26,8 +26,13 @@ def test_a_follow_up_for_today_reaches_the_leads_inbox_with_a_working_link(
     page.get_by_label("Agent", exact=True).click()
     page.get_by_role("option", name="Alex Agent").click()
     settle(page)
-    page.get_by_label("Focus scorecard section").first.fill("Ownership")
-    page.get_by_label("What to try").first.fill("Name the next step and when you will call back")
+    for label, text in (  # each box left and its draft stored before the next (see coaching)
+        ("Focus scorecard section", "Ownership"),
+        ("What to try", "Name the next step and when you will call back"),
+    ):
+        page.get_by_label(label).first.fill(text)
+        page.get_by_label(label).first.press("Tab")
+        settle(page)
     # The date field defaults to tomorrow ("I'll check back in with you tomorrow"): one day back.
     day = page.get_by_label("I'll check back in on").first.get_by_role("spinbutton").last
     day.click()
