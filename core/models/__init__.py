@@ -1,5 +1,6 @@
 """SQLModel tables, one module per area. Importing this package registers every table."""
 
+from core.models.audit import AuditAction, AuditEvent
 from core.models.auth import AuthSession
 from core.models.calendar import ClosureDay
 from core.models.draft import FormDraft
@@ -56,6 +57,8 @@ from core.models.rotation import (
 from core.models.stamp import DataVersion
 
 __all__ = [
+    "AuditAction",
+    "AuditEvent",
     "ClosureDay",
     "FormDraft",
     "EmailState",

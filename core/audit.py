@@ -1,0 +1,196 @@
+"""The audit trail's one home: services record here, admins search and export it.
+
+`record` adds a row in the caller's transaction, so a change and its trail commit (or roll back)
+together. Reads of sensitive records (a coaching note, a private remark, an evaluation, a
+dispute) are recorded by the service that returns them, with the reader as actor. Events that
+must outlive a refused operation (a failed login) are recorded with `record_now`, in a
+transaction of their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from core.access import Actor, require_admin
+from core.clock import utcnow
+from core.csvio import write_csv
+from core.models import AuditAction, AuditEvent, Person
+
+MAX_RESULTS = 5000
+
+
+def record(
+    session: Session,
+    *,
+    actor: Actor | int | None,
+    action: AuditAction,
+    record_type: str,
+    record_id: int | None = None,
+    subject_id: int | None = None,
+    client: str | None = None,
+    detail: str = "",
+) -> None:
+    """Append one event (in the caller's transaction). `actor` None means the system."""
+    session.add(
+        AuditEvent(
+            at=utcnow(),
+            actor_id=actor.id if isinstance(actor, Actor) else actor,
+            action=action,
+            record_type=record_type,
+            record_id=record_id,
+            subject_id=subject_id,
+            client=(client or None) and client[:64],
+            detail=detail[:300],
+        )
+    )
+
+
+def record_now(
+    engine: Engine,
+    *,
+    actor: Actor | int | None,
+    action: AuditAction,
+    record_type: str,
+    record_id: int | None = None,
+    subject_id: int | None = None,
+    client: str | None = None,
+    detail: str = "",
+) -> None:
+    """Append one event in a transaction of its own (kept even if the caller's rolls back)."""
+    with Session(engine) as own:
+        record(
+            own,
+            actor=actor,
+            action=action,
+            record_type=record_type,
+            record_id=record_id,
+            subject_id=subject_id,
+            client=client,
+            detail=detail,
+        )
+        own.commit()
+
+
+def record_reads(
+    session: Session,
+    *,
+    actor: Actor,
+    record_type: str,
+    rows: Sequence[tuple[int | None, int | None]],
+) -> None:
+    """One `read` event per (record id, subject id) shown to `actor`."""
+    for record_id, subject_id in rows:
+        record(
+            session,
+            actor=actor,
+            action=AuditAction.READ,
+            record_type=record_type,
+            record_id=record_id,
+            subject_id=subject_id,
+        )
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    at: dt.datetime
+    actor: str  # a name, "system", or "person #N" for an id no longer known
+    action: AuditAction
+    record_type: str
+    record_id: int | None
+    subject: str
+    client: str
+    detail: str
+
+
+def search(
+    session: Session,
+    *,
+    actor: Actor,
+    person_id: int | None = None,
+    action: AuditAction | None = None,
+    record_type: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int = MAX_RESULTS,
+) -> list[AuditRow]:
+    """Newest first. `person_id` matches the actor or the subject. Admins only."""
+    require_admin(actor)
+    by, about = aliased(Person), aliased(Person)
+    query = (
+        select(AuditEvent, by.name, about.name)
+        .outerjoin(by, col(by.id) == col(AuditEvent.actor_id))
+        .outerjoin(about, col(about.id) == col(AuditEvent.subject_id))
+    )
+    if person_id is not None:
+        query = query.where(
+            (col(AuditEvent.actor_id) == person_id) | (col(AuditEvent.subject_id) == person_id)
+        )
+    if action is not None:
+        query = query.where(col(AuditEvent.action) == action)
+    if record_type:
+        query = query.where(col(AuditEvent.record_type) == record_type)
+    if since is not None:
+        query = query.where(col(AuditEvent.at) >= _start_of(since))
+    if until is not None:
+        query = query.where(col(AuditEvent.at) < _start_of(until + dt.timedelta(days=1)))
+    query = query.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc()).limit(limit)
+    return [
+        AuditRow(
+            at=event.at,
+            actor=_who(event.actor_id, by_name, system="system"),
+            action=event.action,
+            record_type=event.record_type,
+            record_id=event.record_id,
+            subject=_who(event.subject_id, about_name, system=""),
+            client=event.client or "",
+            detail=event.detail,
+        )
+        for event, by_name, about_name in session.exec(query).all()
+    ]
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
+def _who(person_id: int | None, name: str | None, *, system: str) -> str:
+    if person_id is None:
+        return system
+    return name if name is not None else f"person #{person_id}"
+
+
+AUDIT_CSV_HEADER = (
+    "time (UTC)",
+    "actor",
+    "action",
+    "record type",
+    "record id",
+    "about",
+    "client",
+    "detail",
+)
+
+
+def to_csv(rows: Sequence[AuditRow]) -> bytes:
+    return write_csv(
+        AUDIT_CSV_HEADER,
+        (
+            (
+                r.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                r.actor,
+                r.action.value,
+                r.record_type,
+                "" if r.record_id is None else r.record_id,
+                r.subject,
+                r.client,
+                r.detail,
+            )
+            for r in rows
+        ),
+    )
