@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 AXE := .cache/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint bench install install-test worker
+.PHONY: run test lint bench load install install-test worker
 
 # `make run` installs only what the app needs; the test tools come with `make test` / `make lint`.
 $(BIN)/headway: pyproject.toml
@@ -43,6 +43,11 @@ lint: install-test
 
 bench: install
 	$(BIN)/python -m bench
+
+# Many real Streamlit sessions against a server it starts on the 2,000-agent demo (a copy):
+# `make load LOAD_ARGS="--sessions 10,50 --seconds 30"`; see bench/load.py.
+load: install
+	$(BIN)/python -m bench.load --serve 1 $(LOAD_ARGS)
 
 worker: install
 	$(BIN)/headway worker
