@@ -277,7 +277,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     import threading
 
     from core.db import check_database, migrate
-    from core.jobs import start_scheduler
+    from core.jobs import WATCHDOG_SECONDS, start_scheduler
 
     engine = _engine(args.database)
     check_database(engine)
@@ -289,7 +289,15 @@ def cmd_worker(args: argparse.Namespace) -> int:
     scheduler = start_scheduler(engine)
     for job in scheduler.get_jobs():
         print(f"{job.id}: next run {job.next_run_time:%Y-%m-%d %H:%M %Z}", file=sys.stderr)
-    stop.wait()
+    # A watchdog: if the scheduler's thread dies, exit non-zero so that the supervisor
+    # (systemd Restart=always, a container's restart policy) starts a fresh worker.
+    while not stop.wait(WATCHDOG_SECONDS):
+        if not scheduler.alive:
+            logging.getLogger("headway.jobs").error(
+                "the scheduler stopped running; the worker exits so that it is restarted"
+            )
+            print("headway worker: the scheduler stopped running; exiting", file=sys.stderr)
+            return EXIT_BAD_INPUT
     scheduler.shutdown()
     print("worker stopped", file=sys.stderr)
     return EXIT_OK

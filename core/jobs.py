@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,6 +83,47 @@ def pick_up_job() -> None:
     run_and_deliver(clock.now_local())
 
 
+JOBSTORE_RETRY_SECONDS = 10.0
+
+
+class ResilientScheduler(BackgroundScheduler):  # type: ignore[misc]
+    """A BackgroundScheduler whose thread outlives a failing job store.
+
+    APScheduler 3 catches a failure to *read* due jobs, but an exception while it *records* a run
+    (the job store's UPDATE, e.g. "database is locked" when a SQLite write lock outlasts the busy
+    timeout, or a PostgreSQL connection dropped) escapes its main loop: the thread dies while
+    `running` still reads True, and no reminder goes out until a restart. Here that failure is
+    logged and the loop wakes again after `JOBSTORE_RETRY_SECONDS`; the run whose record failed is
+    still due then and runs again, which duplicates nothing (the jobs are idempotent).
+    """
+
+    def __init__(self, *args: Any, retry_seconds: float = JOBSTORE_RETRY_SECONDS, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.retry_seconds = retry_seconds
+        self.store_failures = 0  # in a row
+
+    def _process_jobs(self) -> float | None:
+        try:
+            wait: float | None = super()._process_jobs()
+        except Exception:
+            self.store_failures += 1
+            log.exception(
+                "the scheduler could not record a job run in the database "
+                "(failure %d in a row); retrying in %.0f s",
+                self.store_failures,
+                self.retry_seconds,
+            )
+            return self.retry_seconds
+        self.store_failures = 0
+        return wait
+
+    @property
+    def alive(self) -> bool:
+        """Running, and its thread too (a dead thread is what a watchdog looks for)."""
+        thread = getattr(self, "_thread", None)
+        return bool(self.running and thread is not None and thread.is_alive())
+
+
 @dataclass(frozen=True)
 class JobSpec:
     id: str
@@ -122,13 +164,13 @@ def job_specs() -> list[JobSpec]:
     ]
 
 
-def start_scheduler(engine: Engine, **scheduler_options: Any) -> BackgroundScheduler:
+def start_scheduler(engine: Engine, **scheduler_options: Any) -> ResilientScheduler:
     """Start a scheduler on `engine`'s job store with Headway's jobs.
 
     Jobs already stored keep their next run time (so a restart catches up what it missed);
     only new or changed jobs are (re)scheduled. The scheduler starts paused while that happens.
     """
-    scheduler = BackgroundScheduler(
+    scheduler = ResilientScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=engine)},
         executors={"default": ThreadPoolExecutor(2)},
         job_defaults={"coalesce": True, "max_instances": 1},
@@ -158,3 +200,25 @@ def start_scheduler(engine: Engine, **scheduler_options: Any) -> BackgroundSched
     scheduler.resume()
     log.info("scheduler started: %s", ", ".join(j.id for j in scheduler.get_jobs()))
     return scheduler
+
+
+WATCHDOG_SECONDS = 5.0  # how often a watchdog looks at the scheduler thread (cheap)
+
+
+def keep_alive(scheduler: ResilientScheduler | None, engine: Engine) -> ResilientScheduler | None:
+    """The embedded watchdog's check: a scheduler whose thread died is replaced by a new one
+    (its stored jobs catch up what was missed). A failure to start is logged and tried again at
+    the next check."""
+    if scheduler is not None and scheduler.alive:
+        return scheduler
+    if scheduler is not None:
+        log.error("the reminder scheduler stopped running; starting it again")
+        with suppress(Exception):
+            scheduler.shutdown(wait=False)
+    try:
+        return start_scheduler(engine)
+    except Exception:
+        log.exception(
+            "the reminder scheduler could not start; trying again in %.0f s", WATCHDOG_SECONDS
+        )
+        return None

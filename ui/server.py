@@ -7,6 +7,7 @@ route checks it against the database before signing it into the cookie.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
@@ -85,13 +86,26 @@ async def lifespan(_app: Any) -> AsyncIterator[None]:
     except SettingsError as exc:  # the pages say so to every visitor; the server still serves them
         logging.getLogger("headway").error("no reminder scheduler: %s", exc)
         embedded = False
+    watchdog = None
     if embedded:
-        from core.jobs import jobs_engine, start_scheduler
+        from core.jobs import WATCHDOG_SECONDS, jobs_engine, keep_alive
 
         logging.getLogger("headway.jobs").setLevel(logging.INFO)
-        scheduler = start_scheduler(jobs_engine())
+        engine = jobs_engine()
+        scheduler = keep_alive(None, engine)
+
+        async def watch() -> None:
+            """Restart the scheduler if its thread died (or it could not start)."""
+            nonlocal scheduler
+            while True:
+                await asyncio.sleep(WATCHDOG_SECONDS)
+                scheduler = await asyncio.to_thread(keep_alive, scheduler, engine)
+
+        watchdog = asyncio.create_task(watch())
     try:
         yield None
     finally:
+        if watchdog is not None:
+            watchdog.cancel()
         if scheduler is not None:
             scheduler.shutdown(wait=False)

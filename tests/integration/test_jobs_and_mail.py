@@ -5,16 +5,20 @@ run-due` follows the contract, and e-mail carries a working link and goes once."
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from apscheduler.events import EVENT_JOB_ERROR, JobExecutionEvent
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, func, select
 
 from core import clock
@@ -337,3 +341,107 @@ def test_smtp_urls_are_read_with_tls_and_credentials() -> None:
     assert parse_smtp_url("smtps://mail.example.org").port == 465
     with pytest.raises(Exception, match="SMTP_URL"):
         parse_smtp_url("http://mail.example.org")
+
+
+# ------------------------------------------------------------------ faults
+
+
+def test_a_job_store_that_cannot_record_a_run_is_retried_and_the_scheduler_lives_on(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """APScheduler 3's thread dies when the job store's UPDATE fails (while `running` still
+    reads True); Headway's scheduler logs it, retries, and goes on sending reminders."""
+    freeze(monkeypatch, utc(TODAY, 10))
+    original = SQLAlchemyJobStore.update_job
+    failures = []
+
+    def flaky(store: SQLAlchemyJobStore, job: object) -> None:
+        if threading.current_thread() is not threading.main_thread() and len(failures) < 3:
+            failures.append(job)
+            raise OperationalError("UPDATE apscheduler_jobs", {}, Exception("database is locked"))
+        original(store, job)
+
+    monkeypatch.setattr(SQLAlchemyJobStore, "update_job", flaky)
+    scheduler = start_scheduler(engine, retry_seconds=0.2)
+    try:
+        wait_until(
+            lambda: len(failures) == 3 and stored_next_run(scheduler, "pick-up") > utc(TODAY, 10)
+        )
+        assert scheduler.alive
+        assert count(engine) > 0
+    finally:
+        scheduler.shutdown()
+    assert "could not record a job run in the database (failure 3 in a row)" in caplog.text
+
+
+def test_a_sqlite_write_lock_that_outlasts_the_busy_timeout_does_not_stop_the_reminders(
+    tmp_path: Path,
+    sqlite_template: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The lock held past the wait (75 s against the default 30 s in the field; here 2 s against
+    0.3 s) while a job is due: the run fails and is logged, and once the lock is gone the job
+    runs and is recorded — the scheduler thread never dies."""
+    path = tmp_path / "locked.db"
+    shutil.copy(sqlite_template, path)
+    committed_url = f"sqlite:///{path}"
+    monkeypatch.setenv("DATABASE_URL", committed_url)
+    get_settings.cache_clear()
+    engine = make_engine(committed_url)
+    event.listen(engine, "connect", lambda conn, _: conn.execute("PRAGMA busy_timeout = 300"))
+    with Session(engine) as session:
+        team = make_team(session)
+        make_person(session, team=team, leads=True, role=Role.TEAM_LEAD)
+        session.commit()
+    freeze(monkeypatch, utc(TODAY, 10))
+    scheduler = start_scheduler(engine, retry_seconds=0.2)
+    try:
+        wait_until(lambda: stored_next_run(scheduler, "pick-up") > utc(TODAY, 10))
+        # The pick-up is due again now; the lock is taken before the scheduler looks: the run
+        # fails under it, its record fails, and the scheduler retries until the lock is gone.
+        scheduler.pause()
+        scheduler.modify_job("pick-up", next_run_time=utc(TODAY, 10))
+        locker = sqlite3.connect(committed_url.removeprefix("sqlite:///"), isolation_level=None)
+        locker.execute("BEGIN IMMEDIATE")
+        scheduler.resume()
+        time.sleep(2)
+        assert stored_next_run(scheduler, "pick-up") == utc(TODAY, 10)  # not recorded yet
+        locker.execute("ROLLBACK")
+        locker.close()
+        wait_until(lambda: stored_next_run(scheduler, "pick-up") > utc(TODAY, 10))
+        assert scheduler.alive
+    finally:
+        scheduler.shutdown()
+        engine.dispose()
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert "could not record a job run in the database" in caplog.text
+
+
+def test_the_worker_exits_non_zero_when_its_scheduler_thread_dies(
+    committed_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under a supervisor (Restart=always) a dead scheduler must end the process."""
+    import core.jobs
+
+    monkeypatch.setattr(core.jobs, "WATCHDOG_SECONDS", 0.2)
+    started: list[core.jobs.ResilientScheduler] = []
+    real_start = core.jobs.start_scheduler
+
+    def start_and_kill(engine: Engine) -> core.jobs.ResilientScheduler:
+        scheduler = real_start(engine)
+        started.append(scheduler)
+        scheduler._thread = _ended_thread()
+        return scheduler
+
+    monkeypatch.setattr(core.jobs, "start_scheduler", start_and_kill)
+    assert main(["worker"]) == 1
+    started[0].shutdown(wait=False)
+
+
+def _ended_thread() -> threading.Thread:
+    thread = threading.Thread(target=lambda: None)
+    thread.start()
+    thread.join()
+    return thread
