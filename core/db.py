@@ -16,7 +16,7 @@ from sqlmodel import Session, create_engine, text
 
 import core.data_version  # noqa: F401  (registers the write stamp on every session)
 from core.config import get_settings
-from core.errors import DatabaseUnavailable
+from core.errors import DatabaseBusy, DatabaseUnavailable
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
@@ -25,6 +25,9 @@ MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 def redact(url: str) -> str:
     """The URL without its password, for messages."""
     return re.sub(r"(//[^:/@]+):[^@]*@", r"\1:***@", url)
+
+
+LOCK_WAIT_SECONDS = 30  # the bounded wait for a lock held by other work, on both databases
 
 
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
@@ -39,10 +42,15 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
+            url,
+            connect_args={"check_same_thread": False, "timeout": LOCK_WAIT_SECONDS},
+            **kwargs,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    # A statement waits for another transaction's lock at most this long, then fails (and a
+    # page says the database is busy) rather than hanging a user or a job without end.
+    kwargs.setdefault("connect_args", {"options": f"-c lock_timeout={LOCK_WAIT_SECONDS * 1000}"})
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
@@ -85,11 +93,32 @@ def session_scope(engine: Engine) -> Iterator[Session]:
     try:
         yield session
         session.commit()
+    except OperationalError as exc:
+        session.rollback()
+        if is_busy(exc):
+            raise DatabaseBusy(BUSY) from exc
+        raise
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+BUSY = (
+    "The database is busy with other work right now, so nothing was saved. "
+    "What you entered is still here: try again in a minute."
+)
+# SQLite's lock messages; PostgreSQL's lock_not_available, deadlock and serialization failures.
+_BUSY_SQLITE = ("database is locked", "database table is locked", "database is busy")
+_BUSY_SQLSTATES = ("55P03", "40P01", "40001")
+
+
+def is_busy(exc: OperationalError) -> bool:
+    """Did this statement fail because other work held a lock past the wait (worth a retry)?"""
+    if getattr(exc.orig, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    return any(words in str(exc.orig).lower() for words in _BUSY_SQLITE)
 
 
 def alembic_config(engine: Engine) -> Any:

@@ -35,3 +35,8 @@ class AuthenticationFailed(DomainError):
 
 class DatabaseUnavailable(DomainError):
     pass
+
+
+class DatabaseBusy(DomainError):
+    """The database was busy (a lock held by other work) past the bounded wait: nothing was
+    saved; what the person typed is kept and they can try again."""

@@ -137,3 +137,30 @@ def test_a_choice_between_two_people_with_the_same_name_stays_put() -> None:
         "Benjamin Davis (2)",
         "Ann",
     ]
+
+
+def test_a_busy_database_says_so_in_one_sentence_and_keeps_what_was_typed(
+    app_as, monkeypatch
+) -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    import core.learning
+    from core.db import BUSY
+
+    def locked(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError(
+            "INSERT INTO learning_share", {}, sqlite3.OperationalError("database is locked")
+        )
+
+    at = app_as("agent2@example.com", LEARNING)
+    _box(at, SHARE, "title").input("Callbacks").run()
+    _box(at, SHARE, "learned").input("Offer a time, not a window").run()
+    monkeypatch.setattr(core.learning, "write_share", locked)
+    submit(at, "learn_new", "Share")
+    assert BUSY in [e.value for e in at.error]
+    assert not at.exception
+    assert _box(at, SHARE, "title").value == "Callbacks"
+    assert _box(at, SHARE, "learned").value == "Offer a time, not a window"
+    at.button(key="learn_new__0:discard").click().run()
