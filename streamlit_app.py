@@ -58,4 +58,4 @@ else:
             st.title("Choose a new password")
             render_password_change(forced=True)
         else:
-            run_page(page)
+            run_page(page, person=login.actor.id)

@@ -282,7 +282,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     engine = _engine(args.database)
     check_database(engine)
     migrate(engine)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    from core.logs import configure as configure_logs
+
+    configure_logs()
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())

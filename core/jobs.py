@@ -28,6 +28,7 @@ from sqlalchemy import Engine
 from core import clock
 from core.config import get_settings
 from core.db import session_scope, shared_engine
+from core.logs import timed
 from core.mailer import send_pending
 from core.notifications import Created
 from core.reminders.schedule import catch_up_moment, run_due
@@ -44,16 +45,14 @@ def jobs_engine() -> Engine:
     return shared_engine(get_settings().database_url)
 
 
-def run_and_deliver(at: dt.datetime) -> list[Created]:
-    """One scheduled run: create what is due by `at`, then send queued e-mail."""
+def run_and_deliver(at: dt.datetime, *, job: str = "run-due") -> list[Created]:
+    """One scheduled run: create what is due by `at`, then send queued e-mail; one log line."""
     engine = jobs_engine()
-    with session_scope(engine) as session:
-        created = run_due(session, at=at)
-    if created:
-        log.info("%d notifications created for %s", len(created), at.isoformat())
-    sent = send_pending(engine)
-    if sent:
-        log.info("%d e-mails sent", sent)
+    with timed(log, job=job, due_by=at.isoformat(timespec="minutes")) as run:
+        with session_scope(engine) as session:
+            created = run_due(session, at=at)
+        run.extra["created"] = len(created)
+        run.extra["sent"] = send_pending(engine)
     return created
 
 
@@ -65,7 +64,7 @@ def daily_reminders_job() -> None:
     moment = catch_up_moment(
         clock.now_local(), at=settings.reminders_at, weekdays=settings.working_days
     )
-    run_and_deliver(moment)
+    run_and_deliver(moment, job="daily-reminders")
 
 
 def weekly_digest_job() -> None:
@@ -73,14 +72,15 @@ def weekly_digest_job() -> None:
     (`WorkCalendar.starts_the_week`: a bank-holiday Monday moves it to Tuesday)."""
     settings = get_settings()
     run_and_deliver(
-        catch_up_moment(clock.now_local(), at=settings.digest_at, weekdays=settings.working_days)
+        catch_up_moment(clock.now_local(), at=settings.digest_at, weekdays=settings.working_days),
+        job="weekly-digest",
     )
 
 
 def pick_up_job() -> None:
     """Every few minutes: what became due since the morning run (a follow-up recorded at noon
     for today) and e-mail for events."""
-    run_and_deliver(clock.now_local())
+    run_and_deliver(clock.now_local(), job="pick-up")
 
 
 JOBSTORE_RETRY_SECONDS = 10.0

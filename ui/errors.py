@@ -4,12 +4,17 @@ page stopped. Anything else is a bug and surfaces as such in the tests."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
-from core.errors import DomainError, StaleEdit
+from core.errors import DatabaseBusy, DomainError, StaleEdit
+from core.logs import timed
 from ui.widgets import show_error
+
+log = logging.getLogger("headway.pages")
 
 STALE_EDIT = (
     "Someone changed this while you were looking at it, so nothing was saved. "
@@ -24,9 +29,15 @@ def show_domain_error(exc: DomainError) -> None:
         show_error(exc)
 
 
-def run_page(page: Any) -> None:
-    """Run a navigation page; a refusal from core ends it with its message."""
-    try:
-        page.run()
-    except DomainError as exc:
-        show_domain_error(exc)
+def run_page(page: Any, *, person: int | None = None) -> None:
+    """Run a navigation page; a refusal from core ends it with its message. Each run is one
+    line in the log (page, person, duration, outcome)."""
+    with timed(log, page=getattr(page, "url_path", "") or "login", person=person or "-") as run:
+        try:
+            page.run()
+        except DomainError as exc:
+            run.outcome = "busy" if isinstance(exc, DatabaseBusy) else "refused"
+            show_domain_error(exc)
+        except ScriptControlException:  # st.rerun / st.stop / switch_page: control, not failure
+            run.outcome = "rerun"
+            raise

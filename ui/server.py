@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from core.auth import (
@@ -26,7 +26,9 @@ from core.auth import (
     unsign_token,
 )
 from core.config import SettingsError, get_settings
-from core.db import session_scope, shared_engine
+from core.db import check_database, session_scope, shared_engine
+from core.errors import DomainError
+from core.logs import configure as configure_logs
 
 
 async def set_session_cookie(request: Request) -> Response:
@@ -69,8 +71,19 @@ async def clear_session_cookie(request: Request) -> Response:
     return response
 
 
+async def healthz(_request: Request) -> Response:
+    """For a load balancer: 200 when this server and its database answer, else 503."""
+    try:
+        await asyncio.to_thread(check_database, shared_engine())
+    except DomainError as exc:
+        logging.getLogger("headway").error("health check: %s", exc)
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
 def build_routes() -> list[BaseRoute]:
     return [
+        Route("/healthz", healthz, methods=["GET"]),
         Route("/auth/session", set_session_cookie, methods=["POST"]),
         Route("/auth/logout", clear_session_cookie, methods=["POST"]),
     ]
@@ -80,6 +93,7 @@ def build_routes() -> list[BaseRoute]:
 async def lifespan(_app: Any) -> AsyncIterator[None]:
     """One scheduler per server process when HEADWAY_SCHEDULER=embedded (the default); with
     `worker`, a separate `headway worker` runs the jobs and the app runs none."""
+    configure_logs()
     scheduler = None
     try:
         embedded = get_settings().scheduler == "embedded"
