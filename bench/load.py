@@ -75,6 +75,11 @@ class Rerun:
     seconds: float
     widgets: list[Widget]
     errors: list[str]
+    texts: list[str] = field(default_factory=list)  # markdown, headings, text, navigation
+    tables: list[bytes] = field(default_factory=list)  # each dataframe's Arrow bytes
+
+    def widget(self, kind: str, label: str) -> Widget | None:
+        return _find(self.widgets, kind, label)
 
 
 class Tab:
@@ -110,6 +115,8 @@ class Tab:
         await self.ws.send(message.SerializeToString())
         widgets: list[Widget] = []
         errors: list[str] = []
+        texts: list[str] = []
+        tables: list[bytes] = []
         while True:
             forward = ForwardMsg()
             forward.ParseFromString(await asyncio.wait_for(self.ws.recv(), TIMEOUT))
@@ -121,10 +128,16 @@ class Tab:
                     errors.append(f"exception: {element.exception.message[:200]}")
                 elif which == "alert" and element.alert.format == element.alert.ERROR:
                     errors.append(f"error shown: {element.alert.body[:200]}")
+                elif which in ("markdown", "heading", "text"):
+                    texts.append(getattr(element, which).body)
+                elif which == "dataframe":
+                    tables.append(element.dataframe.arrow_data.data)
                 elif which in ("text_input", "radio", "button", "selectbox", "text_area"):
                     proto = getattr(element, which)
                     options = tuple(getattr(proto, "options", ()))
                     widgets.append(Widget(which, proto.id, proto.label, options))
+            elif kind == "navigation":
+                texts.extend(p.section_header for p in forward.navigation.app_pages)
             elif kind == "page_not_found":
                 errors.append(f"page not found: {page}")
             elif kind == "script_finished":
@@ -135,7 +148,7 @@ class Tab:
                     forward.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
                 ):
                     errors.append(f"script finished with status {forward.script_finished}")
-                return Rerun(time.perf_counter() - started, widgets, errors)
+                return Rerun(time.perf_counter() - started, widgets, errors, texts, tables)
 
 
 def _find(widgets: Sequence[Widget], kind: str, label: str) -> Widget | None:

@@ -1,0 +1,330 @@
+"""The README's scale-out recipe, run for real: one PostgreSQL, two app servers on different
+loopback ports (HEADWAY_SCHEDULER=worker, one HEADWAY_SECRET) and `headway worker` processes.
+
+Sessions are driven over Streamlit's own websocket protocol (bench.load.Tab), as a browser tab
+does: every interaction runs the page script on the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from sqlalchemy import make_url
+from sqlmodel import Session, func, select
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+from bench.load import Rerun, Tab
+from core.auth import COOKIE_NAME, authenticate
+from core.db import make_engine, session_scope
+from core.models import Notification, Person
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.postgres
+TODAY = "2026-11-23"
+
+
+@dataclass
+class Farm:
+    database: str
+    env: dict[str, str]
+    urls: list[str]
+    received: list[object]
+
+
+def _port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _healthy(url: str, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"{url} did not become healthy")
+
+
+@pytest.fixture(scope="module")
+def farm(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Farm]:
+    from aiosmtpd.controller import Controller
+
+    server = make_url(postgres_url)
+    name = f"headway_farm_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(server.render_as_string(False), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    database = server.set(database=name).render_as_string(False)
+    received: list[object] = []
+
+    class Keep:
+        async def handle_DATA(self, _server, _session, envelope):  # type: ignore[no-untyped-def]
+            received.append(envelope)
+            return "250 OK"
+
+    smtp_port = _port()
+    smtp = Controller(Keep(), hostname="127.0.0.1", port=smtp_port)
+    smtp.start()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database,
+        "HEADWAY_SECRET": secrets.token_urlsafe(32),
+        "HEADWAY_SCHEDULER": "worker",
+        "HEADWAY_TODAY": TODAY,
+        "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
+    }
+    seeded = subprocess.run(
+        [sys.executable, "-m", "core", "seed", "--agents", "24", "--years", "1", "--today", TODAY],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert seeded.returncode == 0, seeded.stderr
+    logs = tmp_path_factory.mktemp("farm")
+    ports = [_port(), _port()]
+    servers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "streamlit_app.py",
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(port),
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=(logs / f"server-{port}.log").open("w"),
+        )  # fmt: skip
+        for port in ports
+    ]
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        for url in urls:
+            _healthy(url)
+        yield Farm(database, env, urls, received)
+    finally:
+        for process in servers:
+            process.terminate()
+        for process in servers:
+            process.wait(timeout=30)
+        smtp.stop()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
+
+
+def _log_in(farm: Farm, url: str, email: str) -> str:
+    """Log in as a browser does: the credentials checked, then the page posts the token to the
+    server's cookie route, which answers with the signed cookie."""
+    engine = make_engine(farm.database)
+    os.environ["HEADWAY_SECRET"] = farm.env["HEADWAY_SECRET"]
+    with session_scope(engine) as session:
+        token = authenticate(session, email=email, password="headway-demo").token
+    engine.dispose()
+    answer = httpx.post(
+        f"{url}/auth/session",
+        json={"token": token},
+        headers={"Origin": url},
+    )
+    assert answer.status_code == 204, answer.text
+    return answer.cookies[COOKIE_NAME]
+
+
+def _run(
+    url: str, cookie: str, page: str, then: Callable[[Rerun], list[WidgetState]] | None = None
+) -> Rerun:
+    """Open a tab with `cookie`, run `page`; with `then`, run it again with the widget values
+    `then` makes from the first run (typing and clicking)."""
+
+    async def go() -> Rerun:
+        tab = Tab(url, cookie)
+        await tab.open()
+        try:
+            first = await tab.rerun(page)
+            return first if then is None else await tab.rerun(page, then(first))
+        finally:
+            await tab.close()
+
+    return asyncio.run(go())
+
+
+def test_a_login_on_one_server_is_valid_on_the_other(
+    farm: Farm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HEADWAY_SECRET", farm.env["HEADWAY_SECRET"])
+    a, b = farm.urls
+    cookie = _log_in(farm, a, "agent@example.com")
+    on_b = _run(b, cookie, "")
+    assert not on_b.errors
+    with Session(make_engine(farm.database)) as session:
+        name = session.exec(select(Person.name).where(Person.email == "agent@example.com")).one()
+    assert name in on_b.texts  # the menu carries the person's name: logged in on B
+    anonymous = _run(b, "not-a-cookie", "")
+    assert name not in anonymous.texts
+
+
+def test_a_write_on_one_server_shows_on_the_other_at_its_next_rerun_caches_included(
+    farm: Farm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.data_version import current
+
+    monkeypatch.setenv("HEADWAY_SECRET", farm.env["HEADWAY_SECRET"])
+    a, b = farm.urls
+    agent = _log_in(farm, a, "agent@example.com")
+    lead = _log_in(farm, b, "lead@example.com")
+    before = _run(b, lead, "team_growth")  # B's cache of the team's growth, warm
+    assert not before.errors and before.tables
+    engine = make_engine(farm.database)
+    with Session(engine) as session:
+        stamp = current(session)
+    title = f"Scale-out check {uuid.uuid4().hex[:6]}"
+
+    def share(page: Rerun) -> list[WidgetState]:
+        def field(name: str) -> str:
+            return next(w.id for w in page.widgets if w.id.endswith(f"learn_new__0:{name}"))
+
+        button = next(w.id for w in page.widgets if w.kind == "button" and w.label == "Share")
+        return [
+            WidgetState(id=field("title"), string_value=title),
+            WidgetState(id=field("learned"), string_value="Two servers, one story."),
+            WidgetState(id=button, trigger_value=True),
+        ]
+
+    shared = _run(a, agent, "learning", share)
+    assert not shared.errors, shared.errors
+    with Session(engine) as session:
+        assert current(session) > stamp  # the stamp every server's cached reads are keyed on
+    engine.dispose()
+    feed = _run(b, lead, "learning")
+    assert any(title in text for text in feed.texts)
+    after = _run(b, lead, "team_growth")
+    assert not after.errors
+    assert after.tables != before.tables  # B's cached growth data was read again, with the share
+
+
+class Worker:
+    """A `headway worker` process whose log lines are collected as they come."""
+
+    def __init__(self, farm: Farm) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "core", "worker"],
+            cwd=ROOT,
+            env=farm.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.lines.append(line)
+
+    def wait_for(self, words: str, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while not any(words in line for line in self.lines):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                pytest.fail(f"the worker never logged {words!r}: {''.join(self.lines)[-2000:]}")
+            time.sleep(0.2)
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        code = self.process.wait(timeout=30)
+        self.reader.join(timeout=5)
+        return code
+
+
+def _notifications(farm: Farm) -> int:
+    engine = make_engine(farm.database)
+    with Session(engine) as session:
+        count = int(session.exec(select(func.count()).select_from(Notification)).one())
+    engine.dispose()
+    return count
+
+
+def _run_due_creates_nothing(farm: Farm) -> None:
+    again = subprocess.run(
+        [sys.executable, "-m", "core", "jobs", "run-due"],
+        cwd=ROOT,
+        env={**farm.env, "SMTP_URL": ""},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip().splitlines()[-1] == "0 notifications created"
+
+
+def test_workers_killed_restarted_and_doubled_send_each_reminder_exactly_once(farm: Farm) -> None:
+    """The servers run no jobs (HEADWAY_SCHEDULER=worker). A worker killed mid-run and started
+    again, then two workers by mistake: every due reminder exists once, each e-mail went once."""
+    seeded = _notifications(farm)
+    time.sleep(3)
+    assert _notifications(farm) == seeded  # the two servers create nothing on their own
+    first = Worker(farm)
+    first.wait_for("scheduler started")
+    time.sleep(0.3)
+    first.process.send_signal(signal.SIGKILL)  # mid-run, as a crash or an OOM kill would
+    first.process.wait(timeout=10)
+    twins = [Worker(farm), Worker(farm)]
+    try:
+        for twin in twins:
+            twin.wait_for("job=pick-up")  # each has run the jobs due at its start
+        created = _notifications(farm)
+        deadline = time.monotonic() + 60
+        while len(farm.received) < _emailed(farm) and time.monotonic() < deadline:
+            time.sleep(0.3)
+    finally:
+        codes = [twin.stop() for twin in twins]
+    assert codes == [0, 0], [twin.lines[-5:] for twin in twins]
+    assert created > seeded
+    _run_due_creates_nothing(farm)  # nothing lost
+    recipients = [tuple(e.rcpt_tos) for e in farm.received]  # type: ignore[attr-defined]
+    assert farm.received and len(farm.received) == _emailed(farm)  # nothing sent twice
+    assert len(recipients) >= len(set(recipients))
+
+
+def _emailed(farm: Farm) -> int:
+    engine = make_engine(farm.database)
+    with Session(engine) as session:
+        count = int(
+            session.exec(
+                select(func.count())
+                .select_from(Notification)
+                .where(Notification.email_state == "sent")
+            ).one()
+        )
+    engine.dispose()
+    return count
