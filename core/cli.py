@@ -444,11 +444,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _log_internal_error(exc: Exception, *, command: str) -> str:
-    """Record the traceback and say where: the process's log when one is set up (the worker),
-    else a new private file in the temporary directory."""
+    """Keep the traceback in a new private file in the temporary directory and return its
+    path; also log it when the process has a log (the worker; never echoed to stderr)."""
     if logging.getLogger().handlers:
         log.error("internal error in headway %s", command, exc_info=exc)
-        return "the log"
     fd, path = tempfile.mkstemp(prefix="headway-error-", suffix=".log")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(f"internal error in headway {command}\n")  # not argv: it may hold a password
