@@ -1,6 +1,9 @@
 """The `headway` command line (see shared/spec/CLI.md): a thin shell over core services.
 
-Exit codes: 0 success, 1 bad input, 2 infeasible, 3 time limit without a solution.
+Exit codes: 0 success, 1 bad input, 2 infeasible, 3 time limit without a solution; and, outside
+the contract, 70 for an internal error (a bug: one sentence on stderr, the traceback in a log
+file it names), 130 when interrupted. Every argument is read by the one parser of its kind
+(`core/parsing.py`), so a value out of range is a sentence and exit 1, never a traceback.
 """
 
 from __future__ import annotations
@@ -8,22 +11,53 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import logging
 import os
 import sys
+import tempfile
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
 from core.errors import DomainError, InvalidInput
+from core.parsing import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MAX_WINDOW_DAYS,
+    date_out_of_window,
+    listed,
+    read_date,
+    read_number,
+)
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_TIMEOUT = 0, 1, 2, 3
+EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE of sysexits.h: a bug, not the user's input
+EXIT_INTERRUPTED = 130
+MAX_TIME_LIMIT = 24 * 3600.0
+
+log = logging.getLogger("headway.cli")
 
 
 def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+    day, problem = read_date(value)
+    if day is None:
+        raise argparse.ArgumentTypeError(str(problem))
+    return day
+
+
+def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
+    """An argument that is a whole number from `low` to `high` (digits only: no `1_000`)."""
+
+    def parse(value: str) -> int:
+        number, _ = read_number(value)
+        if number is None or not number.is_integer() or not low <= number <= high:
+            raise argparse.ArgumentTypeError(
+                f"{value[:40]!r} is not {what} from {low:,} to {high:,}"
+            )
+        return int(number)
+
+    return parse
 
 
 def _engine(url: str | None) -> Any:
@@ -79,10 +113,20 @@ def _print_logins(logins: Sequence[tuple[str, object, str]], password: str) -> N
         print(f"  {email:<22} {what}")
 
 
+def _no_constant(name: str) -> object:
+    raise InvalidInput(f"{name} is not a number JSON allows (write a number, or leave the key out)")
+
+
 def _read_json(path: str) -> object:
     try:
         with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
+            return json.load(handle, parse_constant=_no_constant)
+    except InvalidInput as exc:
+        raise InvalidInput(f"{path}: {exc}") from exc
+    except RecursionError as exc:
+        raise InvalidInput(
+            f"{path} is nested too deeply to read: its lists and objects go hundreds of levels deep"
+        ) from exc
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
@@ -91,12 +135,17 @@ def _read_json(path: str) -> object:
         raise InvalidInput(
             f"{path} is not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from exc
+    except ValueError as exc:  # the only other one: a number of more than 4,300 digits
+        raise InvalidInput(f"{path} is not valid JSON: a number in it is too long") from exc
 
 
 def _write_json(path: str, data: object) -> None:
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 _STATUS_EXIT = {
@@ -213,23 +262,15 @@ def cmd_trend_flags(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _days(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of days") from exc
-    if number < 1:
-        raise argparse.ArgumentTypeError("the window must be at least 1 day")
-    return number
+_days = _whole(1, MAX_WINDOW_DAYS, "a whole number of days")
 
 
-def _positive(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds") from exc
-    if number <= 0:
-        raise argparse.ArgumentTypeError("the time limit must be more than 0 seconds")
+def _seconds(value: str) -> float:
+    number, _ = read_number(value)
+    if number is None or not 0 < number <= MAX_TIME_LIMIT:
+        raise argparse.ArgumentTypeError(
+            f"{value[:40]!r} is not a number of seconds more than 0 and at most {MAX_TIME_LIMIT:g}"
+        )
     return number
 
 
@@ -243,11 +284,16 @@ class _Parser(argparse.ArgumentParser):
 
 def _moment(value: str) -> dt.datetime:
     try:
-        return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M")
+        moment = dt.datetime.strptime(value, "%Y-%m-%dT%H:%M")
     except ValueError as exc:
         raise argparse.ArgumentTypeError(
-            f"{value!r} is not a moment: give it as YYYY-MM-DDTHH:MM (local time)"
+            f"{value[:40]!r} is not a moment: give it as YYYY-MM-DDTHH:MM (local time)"
         ) from exc
+    if date_out_of_window(moment.date()):
+        raise argparse.ArgumentTypeError(
+            f"{value} is out of range: give a moment from {EARLIEST_DATE} to {LATEST_DATE}"
+        )
+    return moment
 
 
 def cmd_run_due(args: argparse.Namespace) -> int:
@@ -320,24 +366,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--database", help="SQLAlchemy URL (default: DATABASE_URL)")
 
     p = add("seed", cmd_seed, "create the demo organisation")
-    p.add_argument("--agents", type=int, default=120)
-    p.add_argument("--years", type=int, default=2)
+    p.add_argument("--agents", type=_whole(2, 20_000, "a number of agents"), default=120)
+    p.add_argument("--years", type=_whole(1, 10, "a number of years"), default=2)
     p.add_argument("--database")
-    p.add_argument("--random-seed", type=int, default=7)
+    p.add_argument("--random-seed", type=_whole(0, 2**32 - 1, "a seed"), default=7)
     p.add_argument("--today", type=_date)
     p.add_argument("--if-empty", action="store_true", help="do nothing if people exist already")
 
     p = add("plan-pd", cmd_plan_pd, "schedule PD days (JSON in, JSON out)")
     p.add_argument("--input", required=True)
     p.add_argument("--output", required=True)
-    p.add_argument("--time-limit", type=_positive, default=60.0)
+    p.add_argument("--time-limit", type=_seconds, default=60.0)
 
     p = add(
         "assign-rotations", cmd_assign_rotations, "assign ambassador rotations (JSON in, JSON out)"
     )
     p.add_argument("--input", required=True)
     p.add_argument("--output", required=True)
-    p.add_argument("--time-limit", type=_positive, default=60.0)
+    p.add_argument("--time-limit", type=_seconds, default=60.0)
 
     p = add("coaching-effect", cmd_coaching_effect, "estimate each coaching note's effect (files)")
     p.add_argument("--observations", required=True)
@@ -388,9 +434,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InvalidInput as exc:
         if not exc.problems or len(exc.problems) > 1:
             print(f"error: {exc}", file=sys.stderr)
-        for problem in exc.problems:
+        for problem in listed(exc.problems):
             print(problem, file=sys.stderr)
         return EXIT_BAD_INPUT
     except DomainError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("headway: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # last resort: a bug, never a traceback on the user's screen
+        where = _log_internal_error(exc, command=str(getattr(args, "command", "")))
+        print(
+            f"headway: internal error ({type(exc).__name__}) — this is a bug, not your input; "
+            f"details in {where}",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL_ERROR
+
+
+def _log_internal_error(exc: Exception, *, command: str) -> str:
+    """Keep the traceback in a new private file in the temporary directory and return its
+    path; also log it when the process has a log (the worker; never echoed to stderr)."""
+    if logging.getLogger().handlers:
+        log.error("internal error in headway %s", command, exc_info=exc)
+    fd, path = tempfile.mkstemp(prefix="headway-error-", suffix=".log")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(f"internal error in headway {command}\n")  # not argv: it may hold a password
+        handle.write("".join(traceback.format_exception(exc)))
+    return path

@@ -39,6 +39,16 @@ class Settings(BaseSettings):
     def _empty_today_is_none(cls, value: object) -> object:
         return None if value in ("", None) else value
 
+    @field_validator("today")
+    @classmethod
+    def _plausible_today(cls, value: dt.date | None) -> dt.date | None:
+        from core.parsing import date_out_of_window
+
+        outside = value and date_out_of_window(value)
+        if outside:
+            raise ValueError(f"HEADWAY_TODAY={value} is out of range: {outside}")
+        return value
+
     @field_validator("working_days_text")
     @classmethod
     def _readable_weekdays(cls, value: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.errors import InvalidInput
 
@@ -23,6 +23,10 @@ class CsvRow:
 class CsvTable:
     rows: list[CsvRow]
     ignored_columns: list[str]
+    # Rows that could not be read at all (wrong number of fields, an over-long field), each as
+    # "line N: why", in file order. Reading goes on past them, so that the caller can report
+    # every bad row of the file at once, not only the first.
+    problems: list[str] = field(default_factory=list)
 
 
 def decode(data: bytes) -> str:
@@ -36,7 +40,8 @@ def decode(data: bytes) -> str:
 
 
 def read_csv(data: bytes, *, required: Sequence[str], optional: Sequence[str] = ()) -> CsvTable:
-    """Parse `data`; raise InvalidInput naming line 1 for a missing column or an empty file."""
+    """Parse `data`; raise InvalidInput naming line 1 for a missing column or an empty file.
+    Unreadable rows are listed in `problems` (the caller reports them with its own)."""
     text = decode(data)
     if not text.strip():
         raise InvalidInput("line 1: the file is empty", ["line 1: the file is empty"])
@@ -66,7 +71,8 @@ def read_csv(data: bytes, *, required: Sequence[str], optional: Sequence[str] = 
             break
         except csv.Error as exc:
             problems.append(f"line {start}: {exc}")
-            break
+            start = reader.line_num + 1
+            continue
         line, start = start, reader.line_num + 1
         if not any(v.strip() for v in record):
             continue
@@ -81,9 +87,14 @@ def read_csv(data: bytes, *, required: Sequence[str], optional: Sequence[str] = 
         rows.append(
             CsvRow(line, {h: v.strip() for h, v in zip(header, record, strict=True) if h in known})
         )
-    if problems:
-        raise InvalidInput(f"{len(problems)} row(s) cannot be read", problems)
-    return CsvTable(rows=rows, ignored_columns=ignored)
+    return CsvTable(rows=rows, ignored_columns=ignored, problems=problems)
+
+
+def line_of(problem: str) -> int:
+    """The line number of a "line N: …" problem (0 for any other), to list problems in order."""
+    head = problem.split(":", 1)[0]
+    number = head.removeprefix("line ")
+    return int(number) if head.startswith("line ") and number.isdigit() else 0
 
 
 def escape_cell(value: object) -> object:

@@ -7,7 +7,6 @@ line-numbered problems, nothing written), `import_metrics` writes.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 
 from sqlalchemy import select as sa_select
@@ -15,10 +14,11 @@ from sqlmodel import Session, col, func, select
 
 from core.access import Actor
 from core.clock import today
-from core.csvio import read_csv
+from core.csvio import line_of, read_csv
 from core.errors import AccessDenied, InvalidInput
 from core.models import METRICS, Observation, Person, Role
 from core.observations import ObservationRow, bulk_insert_observations
+from core.parsing import read_date, read_number
 
 REQUIRED = ("agent_email", "date", "metric", "value")
 OPTIONAL = ("source", "reference")
@@ -35,18 +35,11 @@ class MetricsCheck:
 
 
 def _parse_value(text: str, metric: str | None) -> tuple[float | None, str | None]:
-    if text == "":
-        return None, "value missing"
-    try:
-        value = float(text)
-    except ValueError:
-        return None, f"value {text[:40]!r} is not a number"
-    if not math.isfinite(value):
-        return None, f"value {text[:40]!r} is not a number"
-    if metric in METRICS and not METRICS[metric].in_range(value):
+    value, problem = read_number(text)
+    if value is not None and metric in METRICS and not METRICS[metric].in_range(value):
         info = METRICS[metric]
         return None, f"{metric} {text[:40]} is out of range ({info.range_text})"
-    return value, None
+    return value, problem
 
 
 def check_metrics_csv(session: Session, *, data: bytes, actor: Actor | None = None) -> MetricsCheck:
@@ -61,7 +54,7 @@ def check_metrics_csv(session: Session, *, data: bytes, actor: Actor | None = No
         table = read_csv(data, required=REQUIRED, optional=OPTIONAL)
     except InvalidInput as exc:
         return MetricsCheck(problems=exc.problems or [str(exc)])
-    check = MetricsCheck(ignored_columns=table.ignored_columns)
+    check = MetricsCheck(ignored_columns=table.ignored_columns, problems=list(table.problems))
     people = _people_by_email(session, actor)
     latest = today()
     parsed: list[tuple[int, int, dt.date, str, float, str, str]] = []
@@ -75,14 +68,10 @@ def check_metrics_csv(session: Session, *, data: bytes, actor: Actor | None = No
             reasons.append(
                 f"unknown agent {v['agent_email'][:80]!r}" if email else "agent_email missing"
             )
-        day: dt.date | None = None
-        try:
-            day = dt.date.fromisoformat(v["date"]) if len(v["date"]) == 10 else None
-        except ValueError:
-            day = None
-        if day is None:
-            reasons.append(f"bad date {v['date'][:40]!r} (expected YYYY-MM-DD)")
-        elif day > latest:
+        day, problem = read_date(v["date"])
+        if problem:
+            reasons.append(problem)
+        elif day is not None and day > latest:
             reasons.append(f"date {day.isoformat()} is after today ({latest.isoformat()})")
         metric = v["metric"]
         if metric not in METRICS:
@@ -124,7 +113,7 @@ def check_metrics_csv(session: Session, *, data: bytes, actor: Actor | None = No
                 f"line {line}: a stored {metric} for this agent on {day.isoformat()} with reference "
                 f"{reference!r} has the value {existing:g}, not {value:g}"
             )
-    check.problems.sort(key=lambda p: int(p.split(":", 1)[0].removeprefix("line ")))
+    check.problems.sort(key=line_of)
     return check
 
 
@@ -194,7 +183,7 @@ def import_leave(session: Session, *, data: bytes, actor: Actor) -> int:
     people = _people_by_email(session, actor)
     kinds = {k.value: k for k in LeaveKind}
     rows: list[Leave] = []
-    problems: list[str] = []
+    problems = list(table.problems)
     for row in table.rows:
         v = row.values
         reasons = []
@@ -203,12 +192,10 @@ def import_leave(session: Session, *, data: bytes, actor: Actor) -> int:
             reasons.append(f"unknown agent {v['agent_email'][:80]!r}")
         days = []
         for column in ("start", "end"):
-            try:
-                days.append(dt.date.fromisoformat(v[column]) if len(v[column]) == 10 else None)
-            except ValueError:
-                days.append(None)
-            if days[-1] is None:
-                reasons.append(f"bad {column} date {v[column][:40]!r} (expected YYYY-MM-DD)")
+            day, problem = read_date(v[column], f"{column} date")
+            days.append(day)
+            if problem:
+                reasons.append(problem)
         start, end = days
         if start and end and end < start:
             reasons.append(f"ends ({end}) before it starts ({start})")
@@ -221,6 +208,7 @@ def import_leave(session: Session, *, data: bytes, actor: Actor) -> int:
             assert person_id is not None and start is not None and end is not None
             rows.append(Leave(person_id=person_id, start=start, end=end, kind=kinds[kind]))
     if problems:
+        problems.sort(key=line_of)
         raise InvalidInput(f"Nothing was imported: {len(problems)} line(s) need fixing.", problems)
     session.add_all(rows)
     return len(rows)

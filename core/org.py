@@ -13,7 +13,7 @@ from sqlmodel import Session, col, func, select
 
 from core.access import Actor, require_admin, visible_people
 from core.clock import today
-from core.csvio import CsvRow, read_csv
+from core.csvio import CsvRow, line_of, read_csv
 from core.errors import InvalidInput, NotFound, StaleEdit
 from core.limits import max_length, require_fits
 from core.models import Department, Person, Role, Team
@@ -510,7 +510,7 @@ def import_people(session: Session, *, actor: Actor, data: bytes) -> PeopleImpor
     teams = {t.name.lower(): t.id for t in session.exec(select(Team)).all() if t.id is not None}
     taken = {e.lower(): 0 for e in session.exec(select(Person.email)).all()}
     people: list[PersonInput] = []
-    problems: list[str] = []
+    problems = list(table.problems)  # rows that could not be read at all
     for row in table.rows:
         person, reasons = _parse_person_row(row, teams, taken)
         if person is None:
@@ -518,6 +518,7 @@ def import_people(session: Session, *, actor: Actor, data: bytes) -> PeopleImpor
         else:
             people.append(person)
     if problems:
+        problems.sort(key=line_of)
         raise InvalidInput(f"Nothing was imported: {len(problems)} line(s) need fixing.", problems)
     for person in people:
         create_person(session, actor=actor, data=person)

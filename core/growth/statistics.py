@@ -287,32 +287,27 @@ def read_notes_csv(data: bytes) -> pd.DataFrame:
 
 
 def _read_frame(data: bytes, columns: tuple[str, ...], numeric: str | None) -> pd.DataFrame:
-    from core.csvio import read_csv
+    from core.csvio import line_of, read_csv
+    from core.parsing import read_date, read_number
 
     table = read_csv(data, required=columns)
-    problems: list[str] = []
+    problems = list(table.problems)
     records = []
     for row in table.rows:
         v = row.values
         reasons = []
-        try:
-            day = dt.date.fromisoformat(v["date"]) if len(v["date"]) == 10 else None
-        except ValueError:
-            day = None
-        if day is None:
-            reasons.append(f"bad date {v['date'][:40]!r}")
+        day, problem = read_date(v["date"])
+        if problem:
+            reasons.append(problem)
         if v["metric"] not in METRICS:
             reasons.append(f"unknown metric {v['metric'][:40]!r}")
         if not v["agent"]:
             reasons.append("agent missing")
         value: float | None = None
         if numeric:
-            try:
-                value = float(v[numeric])
-                if not math.isfinite(value):
-                    raise ValueError
-            except ValueError:
-                reasons.append(f"{numeric} {v[numeric][:40]!r} is not a number")
+            value, problem = read_number(v[numeric], numeric)
+            if problem:
+                reasons.append(problem)
         if reasons:
             problems.append(f"line {row.line}: " + "; ".join(reasons))
         else:
@@ -322,6 +317,7 @@ def _read_frame(data: bytes, columns: tuple[str, ...], numeric: str | None) -> p
                 record[numeric] = value
             records.append(record)
     if problems:
+        problems.sort(key=line_of)
         raise InvalidInput(f"{len(problems)} line(s) cannot be read", problems)
     return pd.DataFrame.from_records(records, columns=list(columns))
 

@@ -4,10 +4,20 @@ named by their key path."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from core.errors import InvalidInput
+from core.parsing import date_out_of_window, iso_date
+
+MAX_COUNT = 1_000_000  # the largest count, capacity or floor a problem may give
+
+
+def _brief(value: Any) -> str:
+    """The value as written, cut short: a message names a value, it does not echo a file."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 class Reader:
@@ -49,13 +59,17 @@ class Reader:
 
     def date(self, value: Any, path: str) -> dt.date | None:
         if not isinstance(value, str):
-            self.fail(path, f"{value!r} is not a date (YYYY-MM-DD)")
+            self.fail(path, f"{_brief(value)} is not a date (YYYY-MM-DD)")
             return None
-        try:
-            return dt.date.fromisoformat(value) if len(value) == 10 else _raise()
-        except ValueError:
-            self.fail(path, f"{value!r} is not a date (YYYY-MM-DD)")
+        day = iso_date(value)
+        if day is None:
+            self.fail(path, f"{_brief(value)} is not a date (YYYY-MM-DD)")
             return None
+        outside = date_out_of_window(day)
+        if outside:
+            self.fail(path, outside)
+            return None
+        return day
 
     def dates(self, value: Any, path: str) -> list[dt.date]:
         if value is None:
@@ -68,16 +82,24 @@ class Reader:
 
     def integer(self, value: Any, path: str, *, minimum: int = 0) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(path, f"{value!r} is not a whole number")
+            self.fail(path, f"{_brief(value)} is not a whole number")
             return minimum
         if value < minimum:
             self.fail(path, f"must be at least {minimum}")
+            return minimum
+        if value > MAX_COUNT:
+            self.fail(path, f"must be at most {MAX_COUNT:,}")
             return minimum
         return value
 
     def number(self, value: Any, path: str, *, minimum: float = 0) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(path, f"{value!r} is not a number")
+            self.fail(path, f"{_brief(value)} is not a number")
+            return minimum
+        if not math.isfinite(value) or abs(value) > MAX_COUNT:
+            self.fail(
+                path, f"{_brief(value)} is not a number between {minimum:g} and {MAX_COUNT:,}"
+            )
             return minimum
         if value < minimum:
             self.fail(path, f"must be at least {minimum:g}")
@@ -104,7 +126,3 @@ class Reader:
             raise InvalidInput(
                 f"{what} has {count} problem{'s' if count > 1 else ''}:", list(self.problems)
             )
-
-
-def _raise() -> dt.date:
-    raise ValueError

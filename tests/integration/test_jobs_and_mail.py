@@ -445,3 +445,84 @@ def _ended_thread() -> threading.Thread:
     thread.start()
     thread.join()
     return thread
+
+
+def queue(engine: Engine, *, title: str, to: str, subject: str, state: str = "pending") -> int:
+    with Session(engine) as session:
+        note = Notification(
+            recipient_email=to,
+            kind="coaching_note",
+            subject=subject,
+            due_date=TODAY,
+            title=title,
+            body="Body",
+            email_state=state,
+        )
+        session.add(note)
+        session.commit()
+        assert note.id is not None
+        return note.id
+
+
+def e_mail_state(engine: Engine, note_id: int) -> tuple[str, str]:
+    with Session(engine) as session:
+        note = session.get(Notification, note_id)
+        assert note is not None
+        return note.email_state, note.email_error
+
+
+def test_a_line_break_in_a_name_adds_no_header_and_the_e_mail_still_goes(
+    engine: Engine, smtp_server: list
+) -> None:
+    from email import message_from_bytes, policy
+
+    note_id = queue(
+        engine,
+        title="Eve\r\nBcc: x@evil.test\nX-Evil: 1 wrote you a note",
+        to="l@x.org",
+        subject="n:1",
+    )
+    assert send_pending(engine) == 1
+    (envelope,) = smtp_server
+    mail = message_from_bytes(envelope.content, policy=policy.default)
+    assert envelope.rcpt_tos == ["l@x.org"]
+    assert mail["Bcc"] is None and mail["X-Evil"] is None
+    assert mail["Subject"] == "Eve Bcc: x@evil.test X-Evil: 1 wrote you a note"
+    assert e_mail_state(engine, note_id) == ("sent", "")
+
+
+def test_one_e_mail_that_cannot_be_sent_is_failed_with_its_reason_and_the_batch_goes_on(
+    engine: Engine, smtp_server: list, caplog: pytest.LogCaptureFixture
+) -> None:
+    bad = queue(engine, title="Note", to="l@x.org\r\nBcc: x@evil.test", subject="n:1")
+    good = queue(engine, title="Note", to="a@x.org", subject="n:2")
+    assert send_pending(engine) == 1
+    assert [e.rcpt_tos for e in smtp_server] == [["a@x.org"]]
+    state, error = e_mail_state(engine, bad)
+    assert state == "failed" and "is not one e-mail address" in error
+    assert e_mail_state(engine, good) == ("sent", "")
+    assert f"e-mail {bad} cannot be composed" in caplog.text
+
+
+def test_an_e_mail_stuck_in_sending_is_failed_after_the_bound_and_never_sent_twice(
+    engine: Engine, smtp_server: list
+) -> None:
+    from core.mailer import STUCK_AFTER, fail_stuck
+
+    old = queue(engine, title="Old", to="l@x.org", subject="n:1", state="sending")  # no stamp
+    fresh = queue(engine, title="Fresh", to="a@x.org", subject="n:2")
+    with engine.begin() as connection:  # claimed now by a deliverer that is still working
+        connection.execute(
+            Notification.__table__.update()  # type: ignore[attr-defined]
+            .where(Notification.__table__.c.id == fresh)  # type: ignore[attr-defined]
+            .values(
+                email_state="sending", email_error=f"claimed at {clock.utcnow():%Y-%m-%dT%H:%M:%SZ}"
+            )
+        )
+    assert send_pending(engine) == 0 and smtp_server == []
+    state, error = e_mail_state(engine, old)
+    assert state == "failed" and "not retried" in error
+    assert e_mail_state(engine, fresh)[0] == "sending"  # inside the bound: left to its deliverer
+    later = clock.utcnow() + STUCK_AFTER + dt.timedelta(minutes=1)
+    assert fail_stuck(engine, now=later) == 1
+    assert e_mail_state(engine, fresh)[0] == "failed"

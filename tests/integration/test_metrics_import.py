@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 from sqlmodel import Session, func, select
 
 from core.cli import main
@@ -12,6 +13,7 @@ from core.errors import AccessDenied, InvalidInput
 from core.imports import check_metrics_csv, import_metrics
 from core.models import Observation, Role
 from tests.conftest import actor_of, make_person, make_team
+from tests.unit.csv_strategies import CSV_BYTES
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "examples"
 HEADER = "agent_email,date,metric,value,source,reference\n"
@@ -160,3 +162,43 @@ def test_the_command_prints_the_summary_last_and_warns_about_ignored_columns(
     csv_file.write_text("agent_email,date,metric,value\nagent@example.com,2026-10-01,csat,9\n")
     assert main(["import", "metrics", str(csv_file), "--database", url]) == 1
     assert "line 2: csat 9 is out of range" in capsys.readouterr().err
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=CSV_BYTES)
+def test_any_bytes_are_imported_or_refused_with_invalid_input_never_another_error(
+    session: Session, agents: None, data: bytes
+) -> None:
+    before = count(session)
+    try:
+        with session.begin_nested():
+            import_metrics(session, data=data)
+    except InvalidInput as exc:
+        assert all(p.startswith("line ") for p in exc.problems)
+        assert count(session) == before  # all or nothing
+
+
+def test_underscored_infinite_and_ancient_values_are_refused_and_every_bad_row_is_named(
+    session: Session, agents: None
+) -> None:
+    data = (
+        HEADER
+        + "agent@example.com,2026-10-01,aht_seconds,3_0_0,t,\n"
+        + "agent@example.com,2026-10-01,csat,4,survey\n"
+        + "agent@example.com,0001-01-01,csat,4,survey,\n"
+        + "agent@example.com,2026-10-02,csat,nan,survey,\n"
+        + "agent@example.com,2026-10-03,aht_seconds,1e400,t,\n"
+        + "agent@example.com,2026-10-04,csat,4,survey,\n"
+    ).encode()
+    with pytest.raises(InvalidInput) as error:
+        import_metrics(session, data=data)
+    assert error.value.problems == [
+        "line 2: value '3_0_0' is not a number (write it like 12 or 12.5)",
+        "line 3: has 5 fields but the header has 6",
+        "line 4: date 0001-01-01 is before 2000-01-01",
+        "line 5: value 'nan' is not a number (write it like 12 or 12.5)",
+        "line 6: value '1e400' is too large",
+    ]
+    assert count(session) == 0

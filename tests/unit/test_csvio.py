@@ -33,10 +33,20 @@ def test_a_non_utf8_file_names_the_line_of_the_bad_byte() -> None:
         read_csv("name\nAna\nJos\u00e9\n".encode("latin-1"), required=["name"])
 
 
-def test_a_row_with_the_wrong_number_of_fields_is_named() -> None:
-    with pytest.raises(InvalidInput) as error:
-        read_csv(b"a,b\n1,2\n1,2,3\n", required=["a", "b"])
-    assert error.value.problems == ["line 3: has 3 fields but the header has 2"]
+def test_a_row_with_the_wrong_number_of_fields_is_named_and_reading_goes_on() -> None:
+    table = read_csv(b"a,b\n1,2\n1,2,3\n4,5\n6\n", required=["a", "b"])
+    assert table.problems == [
+        "line 3: has 3 fields but the header has 2",
+        "line 5: has 1 fields but the header has 2",
+    ]
+    assert [r.line for r in table.rows] == [2, 4]  # the caller checks these too
+
+
+def test_a_field_over_the_csv_limit_is_a_problem_of_its_line_and_reading_goes_on() -> None:
+    data = b'a,b\n"' + b"x" * 1_000_001 + b'",1\n2,3\n'
+    table = read_csv(data, required=["a", "b"])
+    assert table.problems == ["line 2: field larger than field limit (1000000)"]
+    assert [r.line for r in table.rows] == [3]
 
 
 @pytest.mark.parametrize("text", ["=cmd()", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
