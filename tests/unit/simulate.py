@@ -100,11 +100,14 @@ def drift_world(
     team_spread: float = 6.0,
     noise: tuple[float, float] = (5.0, 9.0),
     leniencies: tuple[float, ...] = (-6.0, -3.0, 0.0, 0.0, 0.0, 3.0, 6.0),
+    liking: float = 0.0,
 ) -> tuple[pd.DataFrame, dict[str, float | None], dict[str, float]]:
     """QA evaluations with planted evaluator leniency. Teams differ in strength (sd
     `team_spread`), each evaluator covers two neighbouring teams of a ring in unequal shares (so
     a plain mean per evaluator mixes leniency with team strength), evaluators differ in
-    consistency (noise sd drawn from `noise`), and `thin` evaluators have 2–9 evaluations.
+    consistency (noise sd drawn from `noise`), and `thin` evaluators have 2–9 evaluations. With
+    `liking`, each evaluator also likes or dislikes each agent by a lasting amount (sd
+    `liking`): their scores of one agent share more than the model says.
     Returns the rows (evaluation_id, agent, evaluator, date, score: whole points in 0–100), the
     truth to compare leniency with (planted minus the mean over evaluators with 10+
     evaluations; None for the thin ones) and the planted points."""
@@ -124,7 +127,13 @@ def drift_world(
         team = np.where(rng.random(n) < share, first, (first + 1) % teams)
         agent = team * agents_per_team + rng.integers(0, agents_per_team, n)
         sd = rng.uniform(*noise)
-        score = agent_level[agent] + planted[name] + rng.normal(0, sd, n)
+        taste = rng.normal(0, liking, teams * agents_per_team) if liking else np.zeros(1)
+        score = (
+            agent_level[agent]
+            + planted[name]
+            + taste[agent if liking else 0]
+            + rng.normal(0, sd, n)
+        )
         parts.append((np.full(n, name), agent, np.clip(np.round(score), 0, 100)))
     evaluator = np.concatenate([p[0] for p in parts])
     agent = np.concatenate([p[1] for p in parts])
