@@ -216,10 +216,9 @@ def cmd_trend_flags(args: argparse.Namespace) -> int:
 def cmd_evaluator_drift(args: argparse.Namespace) -> int:
     from core.drift import evaluator_leniency, leniency_sentence, read_evaluations_csv
 
-    try:
-        evaluations = read_evaluations_csv(_read_bytes(args.input))
-    except InvalidInput as exc:
-        raise _prefixed(args.input, exc) from exc
+    # One input file: its bad rows are reported as the metrics import does, each line starting
+    # "line N: " (no file name in front).
+    evaluations = read_evaluations_csv(_read_bytes(args.input))
     results = evaluator_leniency(evaluations.evaluators, evaluations.agents, evaluations.scores)
     _write_json(args.output, {"evaluators": [r.to_json() for r in results]})
     for result in results:

@@ -12,8 +12,9 @@ matrix is M = diag(n_e) − Cᵀ diag(1/n_a) C (evaluators × evaluators: tiny e
 evaluators) and the right-hand side is S_e − Cᵀ (S_a / n_a) (score sums by evaluator and agent).
 An agent seen by one evaluator only adds nothing to M: it carries no comparison.
 
-* Leniency = an evaluator's effect minus the mean effect of the *eligible* evaluators (≥ 10
-  evaluations): "points above the average evaluator on the same agents".
+* Only the *eligible* evaluators (≥ 10 evaluations) are fitted: a thin one would bring its own
+  effect and little else. Leniency = an evaluator's effect minus the mean effect of the eligible
+  evaluators: "points above the average evaluator on the same agents".
 * 95 % interval: the larger of two standard errors, so that it holds when either is wrong —
   the classical one from the residual variance (right when the noise is alike for everyone, and
   the only sound one for an evaluator linked to colleagues by a handful of scores), and a
@@ -24,7 +25,9 @@ An agent seen by one evaluator only adds nothing to M: it carries no comparison.
   apart into separate groups (a site whose agents nobody else scores), the groups' levels cannot
   be compared at all: the group with the most eligible evaluators is the reference, and the
   evaluators of the other groups get "not enough data" with no figures (and do not enter the
-  average) — any number for them would be a guess about which group's agents are stronger.
+  average) — any number for them would be a guess about which group's agents are stronger. The
+  contract has four verdicts; its "not enough data" is the honest one here (the CLI prints why
+  on stderr, and `leniency_sentence` says what to change: a colleague scoring the same agents).
 """
 
 from __future__ import annotations

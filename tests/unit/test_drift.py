@@ -285,6 +285,12 @@ def test_every_bad_row_is_reported_with_its_physical_line(
     code, out = run(tmp_path, text)
     assert code == 1 and not out.exists()
     err = capsys.readouterr().err
+    assert [line.split(":")[0] for line in err.splitlines()[1:]] == [
+        "line 3",
+        "line 5",
+        "line 6",
+        "line 7",
+    ]
     assert "line 3: score 101 is out of range" in err
     assert "line 5: score: value 'abc' is not a number" in err
     assert "line 6: duplicate of line 2" in err
