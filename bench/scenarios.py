@@ -327,6 +327,39 @@ def _run_due() -> Scenario:
     )
 
 
+def _evaluator_drift() -> Scenario:
+    """`headway evaluator-drift` end to end: reading and checking the CSV, the estimate and
+    the JSON, for 200 evaluators over 2,000 agents in 100 teams."""
+    state: dict[str, Path] = {}
+
+    def setup() -> None:
+        from tests.unit.simulate import drift_world
+
+        frame, _, _ = drift_world(
+            1, evaluators=200, thin=0, teams=100, agents_per_team=20, evaluations=(500, 501)
+        )
+        folder = Path(tempfile.mkdtemp(prefix="bench-drift-"))
+        state["input"], state["output"] = folder / "evaluations.csv", folder / "drift.json"
+        frame.to_csv(state["input"], index=False)
+
+    def run() -> None:
+        from core.cli import main
+
+        if main(
+            ["evaluator-drift", "--input", str(state["input"]), "--output", str(state["output"])]
+        ):
+            raise RuntimeError("evaluator-drift failed")
+
+    return Scenario(
+        "evaluator-drift 100,000 rows",
+        "200 evaluators, 2,000 agents",
+        run,
+        repeat=3,
+        setup=setup,
+        note="≤ 5 s",
+    )
+
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
@@ -354,5 +387,6 @@ SCENARIOS: dict[str, Scenario] = {
         _assign(2000),
         _assign(10000),
         _import_metrics(),
+        _evaluator_drift(),
     )
 }

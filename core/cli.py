@@ -262,6 +262,26 @@ def cmd_trend_flags(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_evaluator_drift(args: argparse.Namespace) -> int:
+    from core.drift import evaluator_leniency, leniency_sentence, read_evaluations_csv
+
+    # One input file: its bad rows are reported as the metrics import does, each line starting
+    # "line N: " (no file name in front).
+    evaluations = read_evaluations_csv(_read_bytes(args.input))
+    results = evaluator_leniency(evaluations.evaluators, evaluations.agents, evaluations.scores)
+    _write_json(args.output, {"evaluators": [r.to_json() for r in results]})
+    for result in results:
+        if result.verdict != "in line":
+            print(leniency_sentence(result), file=sys.stderr)
+    verdicts: dict[str, int] = {}
+    for result in results:
+        verdicts[result.verdict] = verdicts.get(result.verdict, 0) + 1
+    print(
+        f"{len(results)} evaluators: " + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items()))
+    )
+    return EXIT_OK
+
+
 _days = _whole(1, MAX_WINDOW_DAYS, "a whole number of days")
 
 
@@ -397,6 +417,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", required=True, type=_date)
     p.add_argument("--output", required=True)
     p.add_argument("--window", type=_days, default=60)
+
+    p = add(
+        "evaluator-drift",
+        cmd_evaluator_drift,
+        "each QA evaluator's leniency against colleagues on the same agents (files)",
+    )
+    p.add_argument("--input", required=True)
+    p.add_argument("--output", required=True)
 
     p = add("import", lambda a: a.import_func(a), "import data from a file")
     kinds = p.add_subparsers(dest="kind", required=True)

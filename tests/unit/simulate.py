@@ -87,3 +87,69 @@ def trend_world(
                 value -= 6 * noise  # an occasional terrible day is not a trend
             rows.append((agent, START + dt.timedelta(days=day), "qa_score", float(value)))
     return pd.DataFrame(rows, columns=["agent", "date", "metric", "value"]), as_of, falling, others
+
+
+def drift_world(
+    seed: int,
+    *,
+    evaluators: int = 14,
+    thin: int = 2,
+    teams: int = 8,
+    agents_per_team: int = 10,
+    evaluations: tuple[int, int] = (60, 160),
+    team_spread: float = 6.0,
+    noise: tuple[float, float] = (5.0, 9.0),
+    leniencies: tuple[float, ...] = (-6.0, -3.0, 0.0, 0.0, 0.0, 3.0, 6.0),
+    liking: float = 0.0,
+) -> tuple[pd.DataFrame, dict[str, float | None], dict[str, float]]:
+    """QA evaluations with planted evaluator leniency. Teams differ in strength (sd
+    `team_spread`), each evaluator covers two neighbouring teams of a ring in unequal shares (so
+    a plain mean per evaluator mixes leniency with team strength), evaluators differ in
+    consistency (noise sd drawn from `noise`), and `thin` evaluators have 2–9 evaluations. With
+    `liking`, each evaluator also likes or dislikes each agent by a lasting amount (sd
+    `liking`): their scores of one agent share more than the model says.
+    Returns the rows (evaluation_id, agent, evaluator, date, score: whole points in 0–100), the
+    truth to compare leniency with (planted minus the mean over evaluators with 10+
+    evaluations; None for the thin ones) and the planted points."""
+    rng = np.random.default_rng(seed)
+    team_level = 72 + rng.normal(0, team_spread, teams)
+    agent_level = np.repeat(team_level, agents_per_team) + rng.normal(0, 4, teams * agents_per_team)
+    names = [f"E{i:03d}" for i in range(evaluators + thin)]
+    planted = {
+        name: float(rng.choice(leniencies)) if i < evaluators else 0.0
+        for i, name in enumerate(names)
+    }
+    parts = []
+    for i, name in enumerate(names):
+        n = int(rng.integers(*evaluations)) if i < evaluators else int(rng.integers(2, 10))
+        first = i % teams if i < teams else int(rng.integers(teams))
+        share = rng.uniform(0.2, 0.8)
+        team = np.where(rng.random(n) < share, first, (first + 1) % teams)
+        agent = team * agents_per_team + rng.integers(0, agents_per_team, n)
+        sd = rng.uniform(*noise)
+        taste = rng.normal(0, liking, teams * agents_per_team) if liking else np.zeros(1)
+        score = (
+            agent_level[agent]
+            + planted[name]
+            + taste[agent if liking else 0]
+            + rng.normal(0, sd, n)
+        )
+        parts.append((np.full(n, name), agent, np.clip(np.round(score), 0, 100)))
+    evaluator = np.concatenate([p[0] for p in parts])
+    agent = np.concatenate([p[1] for p in parts])
+    score = np.concatenate([p[2] for p in parts])
+    days = rng.integers(0, 300, len(score))
+    frame = pd.DataFrame(
+        {
+            "evaluation_id": [f"ev{i}" for i in range(len(score))],
+            "agent": [f"A{a:04d}" for a in agent],
+            "evaluator": evaluator,
+            "date": [(START + dt.timedelta(days=int(d))).isoformat() for d in days],
+            "score": score.astype(int),
+        }
+    ).sample(frac=1.0, random_state=seed)
+    counts = frame["evaluator"].value_counts()
+    eligible = [n for n in names if counts.get(n, 0) >= 10]
+    average = float(np.mean([planted[n] for n in eligible]))
+    truth = {n: (planted[n] - average if n in eligible else None) for n in names}
+    return frame.reset_index(drop=True), truth, planted
