@@ -470,7 +470,7 @@ def manager_day(session: Session, *, actor: Actor, day: dt.date) -> ManagerDay:
         )
     ).all()
     status = follow_up_status(session, agent_ids=[a for a, _ in agents if a is not None], day=day)
-    falling = falling_agents(session, team_ids=list(teams), as_of=day)
+    falling = falling_agents(session, actor=actor, team_ids=list(teams), as_of=day)
     rows = []
     for team_id, name in teams.items():
         members = [status[a] for a, t in agents if t == team_id and a is not None]
