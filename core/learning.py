@@ -344,7 +344,7 @@ def toggle_kudos(session: Session, *, actor: Actor, share_id: int) -> bool:
     if share is None:
         raise NotFound("That learning share is not available to you.")
     if share.author_id == actor.id:
-        raise InvalidInput("Kudos are for other people's shares.")
+        raise AccessDenied("Kudos are for other people's shares.")
     existing = session.exec(
         select(Kudos).where(Kudos.share_id == share_id, Kudos.person_id == actor.id)
     ).first()

@@ -222,7 +222,9 @@ def edit_commitments(
     session: Session, *, actor: Actor, pledge_id: int, commitments: list[str]
 ) -> None:
     pledge = _pledge(session, pledge_id)
-    if pledge.agent_id != actor.id or pledge.status != PledgeStatus.DRAFT:
+    if pledge.agent_id != actor.id:
+        raise AccessDenied("Only the author of a pledge edits its commitments.")
+    if pledge.status != PledgeStatus.DRAFT:
         raise InvalidInput(
             "Only the author of a pledge edits its commitments, and only before signing it; "
             "to change a signed pledge, retire it and make a new one."
@@ -284,8 +286,10 @@ def nudge(session: Session, *, actor: Actor, pledge_id: int, message: str = "") 
 
 def renew(session: Session, *, actor: Actor, pledge_id: int) -> None:
     pledge = _pledge(session, pledge_id)
-    if pledge.agent_id != actor.id or pledge.status not in LIVE:
-        raise InvalidInput("Only your own active pledge can be renewed.")
+    if pledge.agent_id != actor.id:
+        raise AccessDenied("Only the agent renews their pledge.")
+    if pledge.status not in LIVE:
+        raise InvalidInput("Only an active pledge can be renewed.")
     pledge.status, pledge.start_date = PledgeStatus.RENEWED, today()
     session.add(pledge)
 
@@ -324,6 +328,8 @@ def check_in(
 ) -> None:
     """Today's mind check, about the working day before (see CheckDay): one a day, editable the
     same day; needs a live pledge that has had a working day to look back on."""
+    if actor.role is not Role.AGENT:
+        raise AccessDenied("Mind checks are for agents with a pledge.")
     pledge = session.exec(
         select(Pledge).where(Pledge.agent_id == actor.id, col(Pledge.status).in_(LIVE))
     ).first()
