@@ -2,8 +2,12 @@
 
 General rule: an agent sees their own records, a team lead the people of the teams they lead,
 managers and admins everyone. Organisation set-up (people, teams, departments, passwords of
-others) is for admins. Later features add relations (a mentor, a department host) and narrower
-privacy rules (private check-in notes, coaches' private remarks) here, next to the general rule.
+others) is for admins; the organisation-wide settings of rotations (terms, departments' hosting)
+for managers and admins; the scorecards for managers. Relations add narrower rights: the mentor of
+a live pledge reads its mind checks (core.pledges); a department host is a contact, not an
+account, and has no rights of their own. Narrower privacy rules (private check-in notes, coaches'
+private remarks) override the general one. core/access_matrix.py lists the rule of every service
+that takes an acting user; tests/integration/test_access_matrix.py checks each against every role.
 """
 
 from __future__ import annotations
@@ -93,6 +97,34 @@ def require_admin(actor: Actor) -> None:
         raise AccessDenied(
             "Only an admin can change the organisation's set-up "
             "(people, teams, departments, closure days)."
+        )
+
+
+def runs_programme(actor: Actor) -> bool:
+    """Organisation-wide settings of the rotation programme (opening terms, how many agents each
+    department hosts) are for managers and admins: a lead plans their own teams inside them."""
+    return actor.sees_everyone
+
+
+def require_programme(actor: Actor) -> None:
+    if not runs_programme(actor):
+        raise AccessDenied(
+            "Only managers and admins open rotation terms and set how many agents a department "
+            "hosts (it is the same for every team); ask a manager to change it."
+        )
+
+
+def owns_scorecards(actor: Actor) -> bool:
+    """The scorecard is the one QA form every lead scores with: managers change it. Admins look
+    after Headway's set-up, not the quality standard (they are not coaches either)."""
+    return actor.role is Role.MANAGER
+
+
+def require_scorecard_owner(actor: Actor) -> None:
+    if not owns_scorecards(actor):
+        raise AccessDenied(
+            "Only a manager changes the organisation's scorecards (every lead scores with them); "
+            "ask a manager."
         )
 
 

@@ -13,8 +13,8 @@ from core.calendar import organisation_calendar
 from core.clock import utcnow
 from core.csvio import write_csv
 from core.pd.days import PdDayRead
-from core.rotations.outcomes import own_or_coach
-from core.rotations.terms import get_term, hosting
+from core.rotations.outcomes import _own_or_coach
+from core.rotations.terms import _hosting, get_term
 
 
 def _calendar(name: str) -> Calendar:
@@ -59,10 +59,10 @@ def pd_days_csv(days: Sequence[PdDayRead]) -> bytes:
 
 def rotation_ics(session: Session, *, actor: Actor, assignment_id: int) -> bytes:
     """The weekly hosting session of one rotation as a recurring event (RFC 5545 RRULE)."""
-    a = own_or_coach(session, actor, assignment_id)
+    a = _own_or_coach(session, actor, assignment_id)
     term = get_term(session, a.term_id)
     host = next(
-        h for h in hosting(session, term_id=a.term_id) if h.department_id == a.department_id
+        h for h in _hosting(session, term_id=a.term_id) if h.department_id == a.department_id
     )
     first = term.start + dt.timedelta(days=(host.weekday - term.start.weekday()) % 7)
     begin = dt.datetime.combine(first, host.start_time)

@@ -18,7 +18,7 @@ from core.access import (
 )
 from core.calendar import ClosureRead, list_closures, organisation_calendar
 from core.coaching import QueueRow, coaching_queue, notes_about
-from core.errors import NotFound
+from core.errors import AccessDenied, NotFound
 from core.follow_ups import follow_up_status, is_overdue
 from core.growth.teams import falling_agents, visible_teams
 from core.learning import pd_day_to_share, search_shares
@@ -282,6 +282,10 @@ def _names(names: list[str], limit: int = 3) -> str:
 
 def agent_day(session: Session, *, actor: Actor, day: dt.date) -> AgentDay:
     """What an agent has ahead: check-ins, rotation, pledge, PD days and the share prompt."""
+    if actor.role is not Role.AGENT:
+        raise AccessDenied(
+            "This day plan is an agent's; leads, managers and admins have their own."
+        )
     check_ins = []
     for note in notes_about(session, actor=actor, agent_id=actor.id, include_closed=False):
         if note.follow_up_date is None:
@@ -470,7 +474,7 @@ def manager_day(session: Session, *, actor: Actor, day: dt.date) -> ManagerDay:
         )
     ).all()
     status = follow_up_status(session, agent_ids=[a for a, _ in agents if a is not None], day=day)
-    falling = falling_agents(session, team_ids=list(teams), as_of=day)
+    falling = falling_agents(session, actor=actor, team_ids=list(teams), as_of=day)
     rows = []
     for team_id, name in teams.items():
         members = [status[a] for a, t in agents if t == team_id and a is not None]

@@ -46,7 +46,8 @@ def check_metrics_csv(session: Session, *, data: bytes, actor: Actor | None = No
     """Every problem of the file by line, and the rows it would add. Writes nothing.
 
     `actor` None is the operator at the command line; a person may import only the scores of
-    people they may see (leads their team, managers and admins everyone); agents may not import.
+    people they may see (leads their team, managers and admins everyone) and never their own;
+    agents may not import.
     """
     if actor is not None and actor.role is Role.AGENT:
         raise AccessDenied("Agents cannot import metrics; ask your team lead.")
@@ -68,6 +69,8 @@ def check_metrics_csv(session: Session, *, data: bytes, actor: Actor | None = No
             reasons.append(
                 f"unknown agent {v['agent_email'][:80]!r}" if email else "agent_email missing"
             )
+        elif actor is not None and person_id == actor.id:
+            reasons.append("these are your own scores: no one imports scores about themself")
         day, problem = read_date(v["date"])
         if problem:
             reasons.append(problem)

@@ -17,6 +17,7 @@ from core.clock import today, utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.limits import max_length, require_fits
 from core.models import (
+    Assignment,
     Kudos,
     LearningShare,
     NotificationKind,
@@ -117,7 +118,11 @@ def write_share(session: Session, *, actor: Actor, data: ShareInput) -> int:
     if clean.pd_day_id is not None:
         day = session.get(PdDay, clean.pd_day_id)
         if day is None or day.person_id != actor.id:
-            raise InvalidInput("Link a share to one of your own PD days.")
+            raise AccessDenied("Link a share to one of your own PD days.")
+    if clean.assignment_id is not None:
+        assignment = session.get(Assignment, clean.assignment_id)
+        if assignment is None or assignment.person_id != actor.id:
+            raise AccessDenied("Link a share to one of your own rotations.")
     share = LearningShare(
         author_id=actor.id,
         title=clean.title,
@@ -339,7 +344,7 @@ def toggle_kudos(session: Session, *, actor: Actor, share_id: int) -> bool:
     if share is None:
         raise NotFound("That learning share is not available to you.")
     if share.author_id == actor.id:
-        raise InvalidInput("Kudos are for other people's shares.")
+        raise AccessDenied("Kudos are for other people's shares.")
     existing = session.exec(
         select(Kudos).where(Kudos.share_id == share_id, Kudos.person_id == actor.id)
     ).first()

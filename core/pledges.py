@@ -222,7 +222,9 @@ def edit_commitments(
     session: Session, *, actor: Actor, pledge_id: int, commitments: list[str]
 ) -> None:
     pledge = _pledge(session, pledge_id)
-    if pledge.agent_id != actor.id or pledge.status != PledgeStatus.DRAFT:
+    if pledge.agent_id != actor.id:
+        raise AccessDenied("Only the author of a pledge edits its commitments.")
+    if pledge.status != PledgeStatus.DRAFT:
         raise InvalidInput(
             "Only the author of a pledge edits its commitments, and only before signing it; "
             "to change a signed pledge, retire it and make a new one."
@@ -261,7 +263,11 @@ def nudge(session: Session, *, actor: Actor, pledge_id: int, message: str = "") 
     if pledge.mentor_id != actor.id:
         raise AccessDenied("Only the pledge's mentor can nudge its agent.")
     if pledge.status not in LIVE:
-        raise InvalidInput("A nudge is for a live pledge: this one is not active.")
+        # A former mentor (retired pledge) or one not yet asked to co-sign has no say any more.
+        raise AccessDenied(
+            "A nudge is for a live pledge you co-signed: this one is not active, so its "
+            "mentor no longer nudges."
+        )
     require_fits(("A word of encouragement", message, NUDGE_LENGTH))
     sent = notify(
         session,
@@ -280,8 +286,10 @@ def nudge(session: Session, *, actor: Actor, pledge_id: int, message: str = "") 
 
 def renew(session: Session, *, actor: Actor, pledge_id: int) -> None:
     pledge = _pledge(session, pledge_id)
-    if pledge.agent_id != actor.id or pledge.status not in LIVE:
-        raise InvalidInput("Only your own active pledge can be renewed.")
+    if pledge.agent_id != actor.id:
+        raise AccessDenied("Only the agent renews their pledge.")
+    if pledge.status not in LIVE:
+        raise InvalidInput("Only an active pledge can be renewed.")
     pledge.status, pledge.start_date = PledgeStatus.RENEWED, today()
     session.add(pledge)
 
@@ -320,6 +328,8 @@ def check_in(
 ) -> None:
     """Today's mind check, about the working day before (see CheckDay): one a day, editable the
     same day; needs a live pledge that has had a working day to look back on."""
+    if actor.role is not Role.AGENT:
+        raise AccessDenied("Mind checks are for agents with a pledge.")
     pledge = session.exec(
         select(Pledge).where(Pledge.agent_id == actor.id, col(Pledge.status).in_(LIVE))
     ).first()
@@ -351,15 +361,26 @@ def check_in(
 
 
 def check_ins(session: Session, *, actor: Actor, agent_id: int, days: int = 120) -> list[CheckRead]:
-    """An agent's mind checks: the agent and their mentor read the notes; no one else may read them."""
-    mentors = set(session.exec(select(Pledge.mentor_id).where(Pledge.agent_id == agent_id)).all())
-    if actor.id != agent_id and actor.id not in mentors:
-        raise AccessDenied("Mind checks are private to the agent and their mentor.")
-    rows = session.exec(
-        select(MindCheck)
-        .where(MindCheck.agent_id == agent_id, MindCheck.date > today() - dt.timedelta(days=days))
-        .order_by(col(MindCheck.date))
-    ).all()
+    """An agent's mind checks: the agent reads all of theirs; the mentor who co-signed the
+    agent's live pledge reads the checks of that pledge, and only while it is live (a former
+    mentor, or one asked to co-sign a draft, reads none); no one else may read them."""
+    query = select(MindCheck).where(
+        MindCheck.agent_id == agent_id, MindCheck.date > today() - dt.timedelta(days=days)
+    )
+    if actor.id != agent_id:
+        live = session.exec(
+            select(Pledge.id).where(
+                Pledge.agent_id == agent_id,
+                Pledge.mentor_id == actor.id,
+                col(Pledge.status).in_(LIVE),
+            )
+        ).first()
+        if live is None:
+            raise AccessDenied(
+                "Mind checks are private to the agent and the mentor of their live pledge."
+            )
+        query = query.where(MindCheck.pledge_id == live)
+    rows = session.exec(query.order_by(col(MindCheck.date))).all()
     calendar = organisation_calendar(session)
     return [
         CheckRead(

@@ -11,7 +11,13 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from core.access import Actor, is_coach_of, require_coach, require_view_person
+from core.access import (
+    Actor,
+    is_coach_of,
+    require_coach,
+    require_scorecard_owner,
+    require_view_person,
+)
 from core.clock import today
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.limits import max_length, require_fits
@@ -159,7 +165,7 @@ def save_scorecard(
     session: Session, *, actor: Actor, family: str, definition: Any
 ) -> ScorecardRead:
     """A new form, or a new version of an existing one (earlier versions stay for old evaluations)."""
-    require_coach(actor)
+    require_scorecard_owner(actor)
     family = family.strip()
     if not family:
         raise InvalidInput("Give the scorecard a name.")
@@ -183,7 +189,11 @@ def save_scorecard(
     return _read(card)
 
 
-def list_scorecards(session: Session, *, active_only: bool = True) -> list[ScorecardRead]:
+def list_scorecards(
+    session: Session, *, actor: Actor, active_only: bool = True
+) -> list[ScorecardRead]:
+    """The forms, for those who evaluate or change them (leads and managers)."""
+    require_coach(actor)
     query = select(Scorecard).order_by(col(Scorecard.family), col(Scorecard.version))
     if active_only:
         query = query.where(col(Scorecard.active).is_(True))
@@ -225,6 +235,8 @@ def record_evaluation(
         raise NotFound(f"There is no person with id {agent_id}.")
     if not is_coach_of(actor, team_id=agent.team_id):
         raise AccessDenied("Only the agent's team lead or a manager evaluates them.")
+    if agent_id == actor.id:
+        raise AccessDenied("No one scores themself: ask your manager or another lead.")
     if date > today():
         raise InvalidInput(f"The evaluation date {date} is in the future.")
     if channel not in set(Channel):

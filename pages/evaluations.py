@@ -4,6 +4,7 @@ import json
 
 import streamlit as st
 
+from core.access import owns_scorecards
 from core.clock import today
 from core.models import Role
 from core.org import list_people, people_labels
@@ -15,7 +16,7 @@ from ui.widgets import qa_score_text
 me = actor()
 st.title("QA evaluations")
 with db() as session:
-    cards = list_scorecards(session)
+    cards = list_scorecards(session, actor=me)
     agents = [p for p in list_people(session, actor=me) if p.role is Role.AGENT]
 agent_labels = people_labels(agents)
 
@@ -82,16 +83,21 @@ with forms:
             f"- **{c.family}** version {c.version}: "
             + ", ".join(f"{s.title} ({s.weight:g})" for s in c.sections)
         )
-    with SaveOnceForm("eval_new_form") as card_form:
-        name = st.text_input("Scorecard name", value=cards[0].family if cards else "Voice quality")
-        definition = st.text_area(
-            "Definition (JSON)", value=json.dumps(DEFAULT_FORM, indent=2), height=300
-        )
-        if card_form.submitted("Save scorecard"):
-            card_form.save(
-                save_scorecard,
-                actor=me,
-                family=name,
-                definition=definition,
-                done=lambda saved: f"Saved {saved.family} version {saved.version}.",
+    if not owns_scorecards(me):
+        st.info("A manager changes the scorecards: every lead scores with the same form.")
+    else:
+        with SaveOnceForm("eval_new_form") as card_form:
+            name = st.text_input(
+                "Scorecard name", value=cards[0].family if cards else "Voice quality"
             )
+            definition = st.text_area(
+                "Definition (JSON)", value=json.dumps(DEFAULT_FORM, indent=2), height=300
+            )
+            if card_form.submitted("Save scorecard"):
+                card_form.save(
+                    save_scorecard,
+                    actor=me,
+                    family=name,
+                    definition=definition,
+                    done=lambda saved: f"Saved {saved.family} version {saved.version}.",
+                )

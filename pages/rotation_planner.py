@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from core.access import Purpose, teams_for
+from core.access import Purpose, runs_programme, teams_for
 from core.org import person_labels
 from core.rotations.outcomes import set_host_feedback
 from core.rotations.planning import (
@@ -50,13 +50,18 @@ st.markdown(
 )
 
 with st.expander("Departments' capacity this term"), db() as session:
-    for h in hosting(session, term_id=term.id):
+    if not runs_programme(me):
+        st.caption(
+            "A manager sets how many agents each department hosts: it is the same for every team."
+        )
+    for h in hosting(session, actor=me, term_id=term.id):
         new = st.number_input(
             f"{h.department} (host: {h.host or 'none yet'})",
             0,
             500,
             h.capacity,
             key=f"rot_cap_{term.id}_{h.department_id}",
+            disabled=not runs_programme(me),
         )
         if new != h.capacity:
             set_hosting(
@@ -98,7 +103,7 @@ if st.button(
 
 with db() as session:
     review = review_assignments(session, actor=me, term_id=term.id, team_ids=chosen)
-    departments = hosting(session, term_id=term.id)
+    departments = hosting(session, actor=me, term_id=term.id)
     labels = person_labels(session, person_ids=[r.person_id for r in review.rows])
 rows = review.rows
 proposed = [r for r in rows if r.status.value == "proposed"]

@@ -480,11 +480,20 @@ def growth_trends(
 
 
 def falling_agents(
-    session: Session, *, team_ids: Sequence[int], as_of: dt.date, window: int = 60
+    session: Session, *, actor: Actor, team_ids: Sequence[int], as_of: dt.date, window: int = 60
 ) -> dict[int, list[tuple[int, str, TrendFlag]]]:
     """Per team, its active agents flagged by a worsening trend in any metric: (agent id, name,
-    flag). The one answer to "who needs a check-in because of a trend", for the team-growth page
-    and the Monday digest alike (callers check who may see it)."""
+    flag). The one answer to "who needs a check-in because of a trend", for whoever may review
+    the teams (a lead their own, managers and admins every team)."""
+    require_teams(actor, Purpose.REVIEW, team_ids)
+    return _falling_agents(session, team_ids=team_ids, as_of=as_of, window=window)
+
+
+def _falling_agents(
+    session: Session, *, team_ids: Sequence[int], as_of: dt.date, window: int = 60
+) -> dict[int, list[tuple[int, str, TrendFlag]]]:
+    """falling_agents without an acting user: for the Monday digest, which the system sends to
+    each team's own lead and to the managers (core.reminders.digest decides who reads what)."""
     return _falling(growth_trends(session, team_ids=team_ids, as_of=as_of, window=window)[1])
 
 

@@ -21,8 +21,8 @@ from core.pd.planning import (
     FIXED,
     PlanContext,
     PlanSettings,
-    build_problem,
-    load_context,
+    _build_problem,
+    _load_context,
     why_settings_cannot_fit,
 )
 from core.scheduling.pd_days import PdAgent, PdProblem, PdTeam
@@ -68,8 +68,8 @@ class _Snapshot:
 
 
 def _snapshot(session: Session, settings: PlanSettings) -> _Snapshot:
-    ctx = load_context(session, settings)
-    problem, keys = build_problem(settings, ctx)
+    ctx = _load_context(session, settings)
+    problem, keys = _build_problem(settings, ctx)
     members: dict[str, list[PdAgent]] = defaultdict(list)
     for agent in problem.agents:
         members[agent.team].append(agent)

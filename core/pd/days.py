@@ -15,7 +15,7 @@ from core.clock import today, utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
 from core.limits import max_length, require_fits
 from core.models import Blackout, PdDay, PdPurpose, PdRequest, PdStatus, Person, PlanRun, Role, Team
-from core.pd.planning import ACTIVE, DEFAULT_GAP, FIXED, PlanSettings, build_problem, load_context
+from core.pd.planning import ACTIVE, DEFAULT_GAP, FIXED, PlanSettings, _build_problem, _load_context
 
 
 @dataclass(frozen=True)
@@ -120,8 +120,8 @@ def check_move(session: Session, *, actor: Actor, pd_day_id: int, new_date: dt.d
     assert person.team_id is not None and person.id is not None
     gap = _gap_for(session, day)
     one_day = PlanSettings(new_date, new_date, (person.team_id,), min_gap_days=gap)
-    ctx = load_context(session, one_day)
-    problem, keys = build_problem(one_day, ctx)
+    ctx = _load_context(session, one_day)
+    problem, keys = _build_problem(one_day, ctx)
     team = problem.teams[0]
     agent = next((a for a in problem.agents if keys[a.id].id == person.id), None)
     problems = []

@@ -106,7 +106,7 @@ def _dates(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def load_context(session: Session, settings: PlanSettings) -> PlanContext:
+def _load_context(session: Session, settings: PlanSettings) -> PlanContext:
     teams = {
         t.id: t
         for t in session.exec(select(Team).where(col(Team.id).in_(settings.team_ids))).all()
@@ -191,7 +191,7 @@ def _agent_key(person: Person) -> str:
     return f"{person.name} (#{person.id})"
 
 
-def build_problem(settings: PlanSettings, ctx: PlanContext) -> tuple[PdProblem, dict[str, Person]]:
+def _build_problem(settings: PlanSettings, ctx: PlanContext) -> tuple[PdProblem, dict[str, Person]]:
     teams = tuple(
         PdTeam(
             id=team.name,
@@ -264,7 +264,7 @@ def why_settings_cannot_fit(problem: PdProblem) -> str | None:
 def stale_published_days(settings: PlanSettings, ctx: PlanContext) -> list[StalePublished]:
     """Published days the planner could not keep: name each, with the rule it now breaks."""
     stale = []
-    problem, keys = build_problem(settings, ctx)
+    problem, keys = _build_problem(settings, ctx)
     pd_teams = {t.id: t for t in problem.teams}
     agents = {keys[a.id].id: a for a in problem.agents}
     fixed = sorted((d for d in ctx.days if d.status in FIXED), key=lambda d: (d.person_id, d.date))
@@ -302,10 +302,10 @@ def plan_period(
     Settings no period could meet are refused first, before published days are blamed."""
     settings.check()
     require_planner(actor, settings.team_ids)
-    ctx = load_context(session, settings)
+    ctx = _load_context(session, settings)
     if not ctx.agents:
         raise InvalidInput("The chosen teams have no active agents to plan for.")
-    problem, keys = build_problem(settings, ctx)
+    problem, keys = _build_problem(settings, ctx)
     cannot_fit = why_settings_cannot_fit(problem)
     if cannot_fit is not None:
         raise InvalidInput(cannot_fit)

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from core.config import get_settings
 from core.follow_ups import follow_up_status, is_overdue
-from core.growth.teams import falling_agents
+from core.growth.teams import _falling_agents
 from core.models import LearningShare, NotificationKind, PdDay, Person, Role, Team
 from core.notifications import Message, active_people, message_to
 from core.reminders.rules import LIVE_PD
@@ -32,8 +32,10 @@ class TeamWeek:
     new_shares: list[str]
 
 
-def team_weeks(session: Session, day: dt.date, team_ids: list[int]) -> list[TeamWeek]:
-    """What a lead needs to know on Monday morning, per team."""
+def _team_weeks(session: Session, day: dt.date, team_ids: list[int]) -> list[TeamWeek]:
+    """What a lead needs to know on Monday morning, per team: no acting user, so only the
+    digest job (weekly_digests, which sends each team's week to its own lead and the managers)
+    calls it."""
     teams = {
         t.id or 0: t.name
         for t in session.exec(select(Team).where(col(Team.id).in_(team_ids))).all()
@@ -70,7 +72,7 @@ def team_weeks(session: Session, day: dt.date, team_ids: list[int]) -> list[Team
         )
         .order_by(col(LearningShare.created_at))
     ).all()
-    falling = falling_agents(session, team_ids=team_ids, as_of=day)
+    falling = _falling_agents(session, team_ids=team_ids, as_of=day)
     agents_in: dict[int | None, int] = defaultdict(int)
     due: dict[int | None, list[tuple[dt.date, str]]] = defaultdict(list)
     away: dict[int | None, list[tuple[int, dt.date]]] = defaultdict(list)
@@ -151,7 +153,7 @@ def weekly_digests(session: Session, day: dt.date) -> list[Message]:
         select(Person).where(Person.role == Role.MANAGER, col(Person.active).is_(True))
     ).all()
     team_ids = [t.id for t in session.exec(select(Team)).all() if t.id is not None]
-    weeks = {w.team_id: w for w in team_weeks(session, day, team_ids)} if team_ids else {}
+    weeks = {w.team_id: w for w in _team_weeks(session, day, team_ids)} if team_ids else {}
     leads = active_people(session, [t.lead_id for t in teams])
     title = f"Your week ahead: {day:%-d %B}"
     messages = [

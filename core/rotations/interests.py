@@ -20,7 +20,7 @@ from core.clock import now_local, today
 from core.config import get_settings
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.models import Department, Interest, Person, Role, Term
-from core.rotations.planning import active_agents, build_problem
+from core.rotations.planning import _build_problem, active_agents
 
 
 def set_interests(session: Session, *, actor: Actor, department_ids: Sequence[int]) -> None:
@@ -143,7 +143,7 @@ def interest_checks(
     agents = {}
     problem = None
     if term is not None and term.id is not None and team_ids:
-        problem, keys, _ = build_problem(session, term_id=term.id, team_ids=team_ids)
+        problem, keys, _ = _build_problem(session, term_id=term.id, team_ids=team_ids)
         agents = {keys[a.id].id: a for a in problem.agents}
     checks = []
     for person in people:

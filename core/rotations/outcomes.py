@@ -14,7 +14,7 @@ from core.limits import max_length, require_fits
 from core.models import AmbassadorProject, Assignment, CareerMove, Department, Person, ProjectStatus
 
 
-def own_or_coach(session: Session, actor: Actor, assignment_id: int) -> Assignment:
+def _own_or_coach(session: Session, actor: Actor, assignment_id: int) -> Assignment:
     a = session.get(Assignment, assignment_id)
     if a is None:
         raise NotFound(f"There is no assignment with id {assignment_id}.")
@@ -34,7 +34,7 @@ class ProjectRead:
 
 
 def projects(session: Session, *, actor: Actor, assignment_id: int) -> list[ProjectRead]:
-    own_or_coach(session, actor, assignment_id)
+    _own_or_coach(session, actor, assignment_id)
     rows = session.exec(
         select(AmbassadorProject)
         .where(AmbassadorProject.assignment_id == assignment_id)
@@ -57,7 +57,7 @@ def save_project(
     project_id: int | None = None,
 ) -> None:
     """The ambassador logs a goal or project and what came of it."""
-    a = own_or_coach(session, actor, assignment_id)
+    a = _own_or_coach(session, actor, assignment_id)
     if a.person_id != actor.id:
         raise AccessDenied("Only the ambassador logs their own goals and projects.")
     if not title.strip():
@@ -80,7 +80,7 @@ def save_project(
 
 def set_host_feedback(session: Session, *, actor: Actor, assignment_id: int, note: str) -> None:
     """The host's short note at the end of a term, recorded by the agent's lead or a manager."""
-    a = own_or_coach(session, actor, assignment_id)
+    a = _own_or_coach(session, actor, assignment_id)
     if a.person_id == actor.id:
         raise AccessDenied("Host feedback is recorded by your lead or a manager.")
     require_fits(("What the host said", note, max_length(Assignment, "host_feedback")))

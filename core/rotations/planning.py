@@ -26,7 +26,7 @@ from core.models import (
     id_of,
 )
 from core.notifications import active_people, message_to, send
-from core.rotations.terms import get_term, hosting
+from core.rotations.terms import _hosting, get_term
 from core.scheduling.rotations import (
     RotationAgent,
     RotationProblem,
@@ -93,14 +93,14 @@ def active_agents(session: Session, team_ids: Sequence[int]) -> list[Person]:
     )
 
 
-def build_problem(
+def _build_problem(
     session: Session, *, term_id: int, team_ids: Sequence[int]
 ) -> tuple[RotationProblem, dict[str, Person], dict[str, int]]:
     """The planner's problem for some teams: capacity already taken by other teams is left out."""
     term = get_term(session, term_id)
     agents = active_agents(session, team_ids)
     ids = [a.id for a in agents]
-    departments = {h.department: h for h in hosting(session, term_id=term_id)}
+    departments = {h.department: h for h in _hosting(session, term_id=term_id)}
     dept_ids = {name: h.department_id for name, h in departments.items()}
     names = {h.department_id: name for name, h in departments.items()}
     taken = Counter(
@@ -167,7 +167,7 @@ def run_rotations(
     require_planner(actor, team_ids)
     if not team_ids:
         raise InvalidInput("Choose at least one team.")
-    problem, keys, dept_ids = build_problem(session, term_id=term_id, team_ids=team_ids)
+    problem, keys, dept_ids = _build_problem(session, term_id=term_id, team_ids=team_ids)
     if not problem.agents:
         raise InvalidInput("The chosen teams have no active agents.")
     plan = assign_rotations(problem)
@@ -278,7 +278,7 @@ def review_assignments(
     rows = list_assignments(session, actor=actor, term_id=term_id, team_ids=team_ids)
     if not rows:
         return PlanReview([], [], "")
-    problem, keys, _ = build_problem(session, term_id=term_id, team_ids=team_ids)
+    problem, keys, _ = _build_problem(session, term_id=term_id, team_ids=team_ids)
     agent_of = {id_of(keys[a.id]): a for a in problem.agents}
     used = Counter(r.department for r in rows)
     used_team = Counter(
@@ -318,7 +318,7 @@ def without_a_choice(
     require_planner(actor, team_ids)
     if not team_ids:
         return []
-    problem, keys, _ = build_problem(session, term_id=term_id, team_ids=team_ids)
+    problem, keys, _ = _build_problem(session, term_id=term_id, team_ids=team_ids)
     out = []
     for agent in problem.agents:
         if agent.pinned is not None:
@@ -377,7 +377,7 @@ def override(
     cap = next(
         (
             h.capacity
-            for h in hosting(session, term_id=a.term_id)
+            for h in _hosting(session, term_id=a.term_id)
             if h.department_id == department_id
         ),
         0,
@@ -399,7 +399,7 @@ def override(
                 f"{dept.name} already takes {limit} agents of {person.name}'s team this term."
             )
     # The history rule is the planner's own (the problem says why not), never a second copy.
-    problem, keys, _ = build_problem(session, term_id=a.term_id, team_ids=[person.team_id])
+    problem, keys, _ = _build_problem(session, term_id=a.term_id, team_ids=[person.team_id])
     agent = next(r for r in problem.agents if keys[r.id].id == person.id)
     reason = problem.why_not(agent, dept.name)
     if reason is not None:

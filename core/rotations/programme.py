@@ -13,7 +13,7 @@ from core.access import Actor
 from core.errors import AccessDenied
 from core.models import AmbassadorProject, Assignment, CareerMove, Department, Person, Role
 from core.rotations.planning import FIXED, choices_sentence
-from core.rotations.terms import TermRead, get_term, hosting, term_read
+from core.rotations.terms import TermRead, _hosting, get_term, term_read
 
 CHOICES = ("1st choice", "2nd choice", "3rd choice", "a later choice", "not one of their choices")
 
@@ -52,7 +52,7 @@ def programme(session: Session, *, actor: Actor, term_id: int) -> Programme:
         for a in session.exec(select(Assignment).where(Assignment.term_id == term_id)).all()
         if a.status in FIXED
     ]
-    depts = {d.department_id: d for d in hosting(session, term_id=term_id)}
+    depts = {d.department_id: d for d in _hosting(session, term_id=term_id)}
     by_dept: dict[int, Counter[str]] = {d: Counter() for d in depts}
     for a in rows:
         rank = a.interest_rank or 0

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from core.access import Actor, require_planner
+from core.access import Actor, require_planner, require_programme
 from core.clock import today
-from core.errors import AccessDenied, InvalidInput, NotFound
+from core.errors import InvalidInput, NotFound
 from core.limits import max_length, require_fits
 from core.models import Department, DepartmentHosting, Term
 
@@ -64,8 +64,7 @@ def create_term(
     hours_per_week: float = 4.0,
     max_per_team: int | None = 4,
 ) -> TermRead:
-    if not actor.sees_everyone:
-        raise AccessDenied("Only managers open a new rotation term.")
+    require_programme(actor)
     name = name.strip()
     if not name:
         raise InvalidInput("Give the term a name, e.g. 2027-Q2.")
@@ -126,8 +125,15 @@ def open_next_term(
     return term
 
 
-def hosting(session: Session, *, term_id: int) -> list[HostingRead]:
-    """Every active department with its hosting for the term (capacity 0 if not set yet)."""
+def hosting(session: Session, *, actor: Actor, term_id: int) -> list[HostingRead]:
+    """Every active department with its hosting for the term, for those who plan rotations."""
+    require_planner(actor)
+    return _hosting(session, term_id=term_id)
+
+
+def _hosting(session: Session, *, term_id: int) -> list[HostingRead]:
+    """Every active department with its hosting for the term (capacity 0 if not set yet): the
+    building block of the scoped services (planning, programme, an agent's calendar file)."""
     rows = {
         h.department_id: h
         for h in session.exec(
@@ -159,7 +165,8 @@ def set_hosting(
     start_time: dt.time | None = None,
     hours: float | None = None,
 ) -> None:
-    require_planner(actor)
+    """How many agents a department hosts in a term, and when: the same for every team."""
+    require_programme(actor)
     if capacity < 0:
         raise InvalidInput("A capacity cannot be negative.")
     if weekday is not None and not 0 <= weekday <= 6:

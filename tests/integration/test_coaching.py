@@ -20,9 +20,9 @@ from core.coaching import (
 )
 from core.errors import AccessDenied, InvalidInput, StaleEdit
 from core.growth.agent import growth_data
-from core.models import Observation
+from core.models import Observation, Person, Role
 from core.quality import DEFAULT_FORM, list_evaluations, record_evaluation, save_scorecard
-from tests.conftest import TODAY, actor_of
+from tests.conftest import TODAY, actor_of, make_person
 
 NOTE = NoteInput(
     focus_metric="fcr",
@@ -153,7 +153,7 @@ def test_an_evaluation_keeps_its_form_version_and_adds_a_qa_score(
     session: Session, org: dict
 ) -> None:
     lead = actor_of(session, org["red_lead"])
-    v1 = save_scorecard(session, actor=lead, family="Voice", definition=DEFAULT_FORM)
+    v1 = _scorecard(session)
     result = record_evaluation(
         session,
         actor=lead,
@@ -162,7 +162,7 @@ def test_an_evaluation_keeps_its_form_version_and_adds_a_qa_score(
         answers=[["yes", 5], [5, "yes"], ["yes", "yes"]],
         date=TODAY,
     )
-    v2 = save_scorecard(session, actor=lead, family="Voice", definition=DEFAULT_FORM)
+    v2 = _scorecard(session)
     assert v2.version == 2 and result.version == 1 and result.score == 100
     stored = session.exec(
         select(Observation).where(Observation.person_id == org["red_agent"].id)
@@ -214,8 +214,17 @@ def test_the_growth_data_follows_the_access_rule(session: Session, org: dict) ->
         )
 
 
+def _scorecard(session: Session):  # type: ignore[no-untyped-def]
+    """The Voice form, saved by a manager (managers own the scorecards)."""
+    manager = session.exec(select(Person).where(Person.role == Role.MANAGER)).first()
+    manager = manager or make_person(session, role=Role.MANAGER)
+    return save_scorecard(
+        session, actor=actor_of(session, manager), family="Voice", definition=DEFAULT_FORM
+    )
+
+
 def _evaluate(session: Session, lead, agent_id: int, day: dt.date, *, passes: bool = True):  # type: ignore[no-untyped-def]
-    card = save_scorecard(session, actor=lead, family="Voice", definition=DEFAULT_FORM)
+    card = _scorecard(session)
     verified = "yes" if passes else "no"  # "Verified the customer's identity" is critical
     return record_evaluation(
         session,

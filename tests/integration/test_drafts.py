@@ -172,7 +172,9 @@ def test_evaluation_comments_are_refused_when_too_long_never_cut(
     session: Session, org: dict
 ) -> None:
     lead = actor_of(session, org["red_lead"])
-    card = save_scorecard(session, actor=lead, family="Voice", definition=DEFAULT_FORM)
+    card = save_scorecard(
+        session, actor=actor_of(session, org["manager"]), family="Voice", definition=DEFAULT_FORM
+    )
     evaluate = lambda comments: record_evaluation(  # noqa: E731
         session,
         actor=lead,

@@ -12,7 +12,7 @@ from core.coaching import coaching_queue
 from core.follow_ups import follow_up_status, is_overdue
 from core.growth.teams import Scope, coverage, team_growth
 from core.models import CoachingNote, Person, Role, Team
-from core.reminders.digest import team_weeks
+from core.reminders.digest import _team_weeks
 from seed.demo import seed_demo
 from tests.conftest import TODAY
 
@@ -44,7 +44,7 @@ def test_the_digest_counts_what_the_coaching_queue_and_team_growth_pages_show(
     assert manager_id is not None
     manager = load_actor(session, manager_id)
     teams = {t.id: t.name for t in session.exec(select(Team)).all() if t.id is not None}
-    weeks = {w.team_id: w for w in team_weeks(session, TODAY, sorted(teams))}
+    weeks = {w.team_id: w for w in _team_weeks(session, TODAY, sorted(teams))}
     flagged_somewhere = overdue_somewhere = False
     for team_id in teams:
         queue = coaching_queue(session, actor=manager, team_id=team_id)

@@ -141,7 +141,9 @@ def test_a_manager_sees_teams_needing_attention_counted_by_the_shared_rules(
     )
     assert red.overdue == sum(s.overdue for s in status.values()) == 1
     assert len(red.falling) == len(
-        falling_agents(session, team_ids=[org["red"].id], as_of=TODAY).get(org["red"].id, [])
+        falling_agents(session, actor=manager, team_ids=[org["red"].id], as_of=TODAY).get(
+            org["red"].id, []
+        )
     )
     assert plan.needing_attention[0].team == "Red"
     assert plan.headline()[0].startswith("1 of 2 teams need attention: 1 overdue check-in")

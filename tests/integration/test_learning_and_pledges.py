@@ -95,7 +95,7 @@ def test_kudos_is_one_per_reader_and_a_second_click_takes_it_back(
     assert search_shares(session, actor=reader).shares[0].kudos == 1
     assert toggle_kudos(session, actor=reader, share_id=share_id) is False
     assert search_shares(session, actor=reader).shares[0].kudos == 0
-    with pytest.raises(InvalidInput):
+    with pytest.raises(AccessDenied, match="other people"):
         toggle_kudos(session, actor=actor_of(session, org["red_agent"]), share_id=share_id)
 
 

@@ -389,7 +389,7 @@ def test_a_signed_pledge_asks_the_mentor_and_the_mentor_nudges_once_a_day(
     )
     sign(session, actor=agent, pledge_id=pledge_id)
     assert [n.kind for n in inbox(session, actor=mentor)] == ["pledge_cosign"]
-    with pytest.raises(InvalidInput, match="live pledge"):
+    with pytest.raises(AccessDenied, match="live pledge"):
         nudge(session, actor=mentor, pledge_id=pledge_id)
     sign(session, actor=mentor, pledge_id=pledge_id)
     with pytest.raises(AccessDenied):

@@ -79,7 +79,9 @@ def test_a_note_refers_to_its_agents_evaluations_by_foreign_key(
 ) -> None:
     lead = actor_of(session, org["red_lead"])
     agent, other = org["red_agent"].id, org["red_agent2"].id
-    card = save_scorecard(session, actor=lead, family="Voice", definition=DEFAULT_FORM)
+    card = save_scorecard(
+        session, actor=actor_of(session, org["manager"]), family="Voice", definition=DEFAULT_FORM
+    )
     answers: list[list[Answer]] = [["yes", 5], [5, "yes"], ["yes", "yes"]]
     mine, theirs = (
         record_evaluation(
@@ -106,7 +108,9 @@ def test_an_evaluation_channel_outside_the_list_is_refused_in_words(
     session: Session, org: dict
 ) -> None:
     lead = actor_of(session, org["red_lead"])
-    card = save_scorecard(session, actor=lead, family="Voice", definition=DEFAULT_FORM)
+    card = save_scorecard(
+        session, actor=actor_of(session, org["manager"]), family="Voice", definition=DEFAULT_FORM
+    )
     with pytest.raises(InvalidInput, match="Unknown channel 'fax': choose phone, chat"):
         record_evaluation(
             session,

@@ -1,0 +1,348 @@
+"""Who may do what: the documented rule of every public service in core/ that takes an acting
+user, one row each, next to the rules themselves (core.access).
+
+The general rule: agents see their own records, leads their teams', managers and admins
+everyone's; organisation set-up is for admins. Relations add narrower rights (the mentor of a live
+pledge reads its mind checks); narrower privacy rules override the general one (check-in notes,
+coaches' private remarks). tests/integration/test_access_matrix.py calls every row as every
+person below on a small organisation and checks the rule; it fails when a new service that takes
+`actor` has no row here. The README's "Who may do what" table is made from these rows.
+
+A refusal is `AccessDenied`, with a sentence that says what to change. `NotFound` means only that
+the record does not exist: Headway does not pretend a colleague's record is missing. The
+exceptions hide what the reader may not even list: a list, search or import leaves out the
+people and records the reader may not see (an import calls them unknown), and a record addressed
+by id that lives where the reader cannot list it (another person's inbox, a learning share outside
+their feed) is answered `NotFound`, as the list would have it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Who(StrEnum):
+    """Everyone the matrix tries, seen from one agent (the subject) of a team."""
+
+    ADMIN = "admin"
+    MANAGER = "manager"
+    LEAD = "their lead"
+    OTHER_LEAD = "another team's lead"
+    AGENT = "the agent"
+    OTHER_AGENT = "another agent"
+    MENTOR = "mentor (live pledge)"
+    FORMER_MENTOR = "former mentor"
+    HOST = "department host"
+
+
+class Access(StrEnum):
+    READ = "read"
+    WRITE = "write"
+
+
+class Refusal(StrEnum):
+    DENIED = "AccessDenied"  # the call raises AccessDenied
+    LEFT_OUT = "left out"  # a list, search or import leaves the subject's records out
+    HIDDEN = "NotFound"  # a record in a space the reader cannot list at all (someone's inbox)
+
+
+@dataclass(frozen=True)
+class Rule:
+    access: Access
+    allowed: frozenset[Who]
+    rule: str  # the rule in words, as the README shows it
+    refusal: Refusal = Refusal.DENIED
+
+
+def _who(*people: Who) -> frozenset[Who]:
+    return frozenset(people)
+
+
+EVERYONE = frozenset(Who)
+ADMINS = _who(Who.ADMIN)
+MANAGERS = _who(Who.MANAGER)
+ORGANISATION = _who(Who.ADMIN, Who.MANAGER)  # organisation-wide: managers and admins
+COACHES = _who(Who.MANAGER, Who.LEAD)  # coaches of the agent (admins are not coaches)
+PLANNERS = _who(Who.ADMIN, Who.MANAGER, Who.LEAD)  # the team's planners and reviewers
+LEADS_AND_ORGANISATION = _who(Who.ADMIN, Who.MANAGER, Who.LEAD, Who.OTHER_LEAD)
+LEADS = _who(Who.LEAD, Who.OTHER_LEAD)
+SEES_AGENT = _who(Who.ADMIN, Who.MANAGER, Who.LEAD, Who.AGENT)  # the general rule
+AGENT_ONLY = _who(Who.AGENT)
+AGENTS = _who(Who.AGENT, Who.OTHER_AGENT, Who.MENTOR, Who.FORMER_MENTOR, Who.HOST)
+NO_ADMIN = EVERYONE - ADMINS
+
+R, W = Access.READ, Access.WRITE
+OWN = "everyone, about themself only"
+MINE = "the agent, on their own record (note, PD day, pledge, share, project, inbox)"
+SHARE_READERS = (
+    "whoever may read the share (a team share: the author's team, lead, managers, admins)"
+)
+
+RULES: dict[str, Rule] = {
+    # accounts
+    "core.auth.change_own_password": Rule(W, EVERYONE, OWN),
+    "core.auth.set_one_time_password": Rule(W, ADMINS, "admins"),
+    "core.audit.search": Rule(R, ADMINS, "admins"),
+    # organisation set-up
+    "core.calendar.add_closure": Rule(W, ADMINS, "admins"),
+    "core.calendar.remove_closure": Rule(W, ADMINS, "admins"),
+    "core.org.list_people": Rule(
+        R, SEES_AGENT, "the general rule (others are left out)", Refusal.LEFT_OUT
+    ),
+    "core.org.get_person": Rule(R, SEES_AGENT, "the general rule"),
+    "core.org.create_person": Rule(W, ADMINS, "admins"),
+    "core.org.update_person": Rule(W, ADMINS, "admins"),
+    "core.org.set_person_active": Rule(W, ADMINS, "admins"),
+    "core.org.create_team": Rule(W, ADMINS, "admins"),
+    "core.org.update_team": Rule(W, ADMINS, "admins"),
+    "core.org.create_department": Rule(W, ADMINS, "admins"),
+    "core.org.update_department": Rule(W, ADMINS, "admins"),
+    "core.org.import_people": Rule(W, ADMINS, "admins"),
+    # coaching and quality
+    "core.coaching.write_note": Rule(W, COACHES, "the agent's lead and managers"),
+    "core.coaching.edit_note": Rule(W, COACHES, "the agent's lead and managers"),
+    "core.coaching.note_versions": Rule(R, COACHES, "the agent's lead and managers"),
+    "core.coaching.add_follow_up": Rule(W, COACHES, "the agent's lead and managers"),
+    "core.coaching.add_private_remark": Rule(W, COACHES, "the agent's lead and managers"),
+    "core.coaching.acknowledge": Rule(W, AGENT_ONLY, MINE),
+    "core.coaching.notes_about": Rule(
+        R, SEES_AGENT, "the general rule; private remarks only to the agent's lead and managers"
+    ),
+    "core.coaching.coaching_queue": Rule(R, COACHES, "the team's lead and managers"),
+    "core.quality.save_scorecard": Rule(W, MANAGERS, "managers (the one form every lead uses)"),
+    "core.quality.list_scorecards": Rule(
+        R, _who(Who.MANAGER, Who.LEAD, Who.OTHER_LEAD), "leads and managers"
+    ),
+    "core.quality.record_evaluation": Rule(
+        W, COACHES, "the agent's lead and managers, never about themself"
+    ),
+    "core.quality.list_evaluations": Rule(R, SEES_AGENT, "the general rule"),
+    "core.imports.check_metrics_csv": Rule(
+        R,
+        PLANNERS,
+        "leads for their teams, managers and admins; never one's own scores",
+        Refusal.LEFT_OUT,
+    ),
+    "core.imports.import_metrics": Rule(
+        W,
+        PLANNERS,
+        "leads for their teams, managers and admins; never one's own scores",
+        Refusal.LEFT_OUT,
+    ),
+    "core.imports.import_leave": Rule(
+        W, PLANNERS, "leads for their teams, managers and admins", Refusal.LEFT_OUT
+    ),
+    # growth and home
+    "core.growth.agent.growth_data": Rule(R, SEES_AGENT, "the general rule"),
+    "core.growth.teams.visible_teams": Rule(
+        R, LEADS_AND_ORGANISATION, "leads, managers and admins"
+    ),
+    "core.growth.teams.coverage": Rule(R, PLANNERS, "the team's lead, managers and admins"),
+    "core.growth.teams.coaching_effect_tables": Rule(
+        R, PLANNERS, "the team's lead, managers and admins"
+    ),
+    "core.growth.teams.team_growth": Rule(R, PLANNERS, "the team's lead, managers and admins"),
+    "core.growth.teams.latest_data": Rule(R, PLANNERS, "the team's lead, managers and admins"),
+    "core.growth.teams.falling_agents": Rule(R, PLANNERS, "the team's lead, managers and admins"),
+    "core.home.person_changes": Rule(R, SEES_AGENT, "the general rule"),
+    "core.home.weekly_trend": Rule(R, SEES_AGENT, "the general rule"),
+    "core.home.team_glance": Rule(R, PLANNERS, "the team's lead, managers and admins"),
+    "core.home.organisation_glance": Rule(
+        R, PLANNERS, "leads (their teams), managers and admins", Refusal.LEFT_OUT
+    ),
+    "core.home.agent_day": Rule(R, AGENTS, "agents, for themself"),
+    "core.home.lead_day": Rule(R, EVERYONE, OWN),
+    "core.home.manager_day": Rule(
+        R, PLANNERS, "the team's lead, managers and admins", Refusal.LEFT_OUT
+    ),
+    "core.home.admin_day": Rule(R, ADMINS, "admins"),
+    # drafts and inbox: always one's own
+    "core.drafts.save_draft": Rule(W, EVERYONE, OWN),
+    "core.drafts.load_draft": Rule(R, EVERYONE, OWN),
+    "core.drafts.discard_draft": Rule(W, EVERYONE, OWN),
+    "core.notifications.inbox": Rule(R, EVERYONE, OWN),
+    "core.notifications.unread_count": Rule(R, EVERYONE, OWN),
+    "core.notifications.mark_read": Rule(W, AGENT_ONLY, MINE, Refusal.HIDDEN),
+    "core.notifications.mark_all_read": Rule(W, EVERYONE, OWN),
+    "core.notifications.preferences": Rule(R, EVERYONE, OWN),
+    "core.notifications.set_preferences": Rule(W, EVERYONE, OWN),
+    # learning shares
+    "core.learning.write_share": Rule(
+        W, AGENT_ONLY, "anyone, linked only to their own rotation or PD day"
+    ),
+    "core.learning.edit_share": Rule(W, AGENT_ONLY, MINE),
+    "core.learning.delete_share": Rule(W, AGENT_ONLY, MINE),
+    "core.learning.hide_share": Rule(
+        W, ORGANISATION | _who(Who.LEAD), "the author's lead, managers and admins"
+    ),
+    "core.learning.search_shares": Rule(
+        R,
+        _who(Who.ADMIN, Who.MANAGER, Who.LEAD, Who.AGENT, Who.OTHER_AGENT),
+        SHARE_READERS,
+        Refusal.LEFT_OUT,
+    ),
+    "core.learning.toggle_kudos": Rule(
+        W,
+        _who(Who.ADMIN, Who.MANAGER, Who.LEAD, Who.OTHER_AGENT),
+        "whoever reads the share, but its author",
+        Refusal.HIDDEN,
+    ),
+    "core.learning.most_helpful": Rule(
+        R,
+        _who(Who.ADMIN, Who.MANAGER, Who.LEAD, Who.AGENT, Who.OTHER_AGENT),
+        SHARE_READERS,
+        Refusal.LEFT_OUT,
+    ),
+    "core.learning.last_next_time": Rule(R, EVERYONE, OWN),
+    "core.learning.pd_day_to_share": Rule(R, EVERYONE, OWN),
+    "core.learning.pd_day_to_link": Rule(R, EVERYONE, OWN),
+    # pledges
+    "core.pledges.mentor_choices": Rule(R, EVERYONE, OWN),
+    "core.pledges.draft_pledge": Rule(W, AGENTS, "agents, for themself"),
+    "core.pledges.edit_commitments": Rule(W, AGENT_ONLY, MINE),
+    "core.pledges.sign": Rule(W, _who(Who.AGENT, Who.MENTOR), "the agent, then the chosen mentor"),
+    "core.pledges.nudge": Rule(W, _who(Who.MENTOR), "the mentor of the live pledge"),
+    "core.pledges.renew": Rule(W, AGENT_ONLY, MINE),
+    "core.pledges.retire": Rule(W, AGENT_ONLY, MINE),
+    "core.pledges.my_pledge": Rule(R, EVERYONE, OWN),
+    "core.pledges.mentored": Rule(R, EVERYONE, OWN),
+    "core.pledges.check_in": Rule(W, AGENTS, "agents with a live pledge, for themself"),
+    "core.pledges.check_ins": Rule(
+        R, _who(Who.AGENT, Who.MENTOR), "the agent and the mentor of their live pledge"
+    ),
+    "core.pledges.pledge_today": Rule(R, EVERYONE, OWN),
+    "core.pledges.participation": Rule(
+        R, PLANNERS, "the team's lead, managers and admins; counts only"
+    ),
+    # PD days
+    "core.pd.constraints.add_blackout": Rule(W, PLANNERS, "the team's lead, managers and admins"),
+    "core.pd.constraints.set_floor": Rule(W, PLANNERS, "the team's lead, managers and admins"),
+    "core.pd.coverage.coverage": Rule(R, PLANNERS, "the team's lead, managers and admins"),
+    "core.pd.coverage.why_these_days": Rule(R, PLANNERS, "the team's lead, managers and admins"),
+    "core.pd.coverage.why_my_days": Rule(R, EVERYONE, OWN),
+    "core.pd.days.list_team_days": Rule(R, PLANNERS, "the team's lead, managers and admins"),
+    "core.pd.days.my_pd_days": Rule(R, EVERYONE, OWN),
+    "core.pd.days.unpublish": Rule(W, PLANNERS, "the team's lead, managers and admins"),
+    "core.pd.days.check_move": Rule(R, PLANNERS, "the team's lead, managers and admins"),
+    "core.pd.days.move": Rule(W, PLANNERS, "the team's lead, managers and admins"),
+    "core.pd.days.set_goal": Rule(W, AGENT_ONLY, MINE),
+    "core.pd.days.request_dates": Rule(W, AGENTS, "agents, for themself"),
+    "core.pd.days.my_requests": Rule(R, EVERYONE, OWN),
+    "core.pd.planning.plan_period": Rule(W, PLANNERS, "the team's lead, managers and admins"),
+    "core.pd.planning.publish": Rule(W, PLANNERS, "the team's lead, managers and admins"),
+    # rotations
+    "core.rotations.terms.create_term": Rule(W, ORGANISATION, "managers and admins"),
+    "core.rotations.terms.open_next_term": Rule(W, ORGANISATION, "managers and admins"),
+    "core.rotations.terms.hosting": Rule(R, LEADS_AND_ORGANISATION, "leads, managers and admins"),
+    "core.rotations.terms.set_hosting": Rule(W, ORGANISATION, "managers and admins"),
+    "core.rotations.interests.set_interests": Rule(W, AGENTS, "agents, for themself"),
+    "core.rotations.interests.interests_of": Rule(R, SEES_AGENT, "the general rule"),
+    "core.rotations.interests.my_interests_check": Rule(R, EVERYONE, OWN),
+    "core.rotations.interests.interests_prompt": Rule(R, EVERYONE, OWN),
+    "core.rotations.outcomes.projects": Rule(R, SEES_AGENT, "the general rule"),
+    "core.rotations.outcomes.save_project": Rule(W, AGENT_ONLY, MINE),
+    "core.rotations.outcomes.set_host_feedback": Rule(
+        W, PLANNERS, "the agent's lead, managers and admins (hosts are contacts, not accounts)"
+    ),
+    "core.rotations.outcomes.record_career_move": Rule(W, ORGANISATION, "managers and admins"),
+    "core.rotations.planning.run_rotations": Rule(
+        W, PLANNERS, "the team's lead, managers and admins"
+    ),
+    "core.rotations.planning.list_assignments": Rule(
+        R, PLANNERS, "the team's lead, managers and admins"
+    ),
+    "core.rotations.planning.review_assignments": Rule(
+        R, PLANNERS, "the team's lead, managers and admins"
+    ),
+    "core.rotations.planning.without_a_choice": Rule(
+        R, PLANNERS, "the team's lead, managers and admins"
+    ),
+    "core.rotations.planning.override": Rule(W, PLANNERS, "the team's lead, managers and admins"),
+    "core.rotations.planning.publish_rotations": Rule(
+        W, PLANNERS, "the team's lead, managers and admins"
+    ),
+    "core.rotations.planning.my_rotations": Rule(R, EVERYONE, OWN),
+    "core.rotations.programme.programme": Rule(R, ORGANISATION, "managers and admins"),
+    "core.exports.rotation_ics": Rule(R, SEES_AGENT, "the general rule"),
+}
+
+# Public functions that take `actor` but are not services deciding access: each with why.
+NOT_SERVICES: dict[str, str] = {
+    **{
+        f"core.access.{name}": "one of the rules themselves (tests/unit/test_access.py)"
+        for name in (
+            "can_view_person",
+            "require_view_person",
+            "visible_people",
+            "can_view_team",
+            "require_view_team",
+            "require_admin",
+            "may_act_on_team",
+            "teams_for",
+            "require_teams",
+            "require_planner",
+            "require_coach",
+            "is_coach_of",
+            "runs_programme",
+            "require_programme",
+            "owns_scorecards",
+            "require_scorecard_owner",
+        )
+    },
+    "core.audit.record": "records what the actor did; the caller decides access",
+    "core.audit.record_now": "records what the actor did; the caller decides access",
+    "core.audit.record_reads": "records what the actor read; the caller decides access",
+}
+
+
+def services_taking_actor() -> list[str]:
+    """Every public function of core/ (models aside) with a parameter named `actor`."""
+    import core
+
+    found = []
+    for info in pkgutil.walk_packages(core.__path__, "core."):
+        if info.name.startswith("core.models") or info.name == "core.__main__":
+            continue
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if (
+                not name.startswith("_")
+                and inspect.isfunction(value)
+                and value.__module__ == module.__name__
+                and "actor" in inspect.signature(value).parameters
+            ):
+                found.append(f"{module.__name__}.{name}")
+    return sorted(found)
+
+
+def who_may_table() -> str:
+    """The README's "Who may do what": one line per rule, ✓ where the person may, and the
+    services that follow it (reads, then writes)."""
+    people = list(Who)
+    groups: dict[tuple[str, frozenset[Who]], dict[Access, list[str]]] = {}
+    for name in sorted(RULES):
+        rule = RULES[name]
+        group = groups.setdefault((rule.rule, rule.allowed), {Access.READ: [], Access.WRITE: []})
+        group[rule.access].append(name.removeprefix("core."))
+    lines = [
+        "| rule | " + " | ".join(p.value for p in people) + " | services |",
+        "|---|" + ":-:|" * len(people) + "---|",
+    ]
+    for (words, allowed), services in sorted(
+        groups.items(), key=lambda g: (-len(g[0][1]), g[0][0])
+    ):
+        listed = "; ".join(
+            f"{access.value}s: " + ", ".join(f"`{n}`" for n in names)
+            for access, names in services.items()
+            if names
+        )
+        lines.append(
+            f"| {words} | "
+            + " | ".join("✓" if p in allowed else "–" for p in people)
+            + f" | {listed} |"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,1010 @@
+"""Least privilege as a matrix: every service in core/ that takes an acting user, called as every
+person (admin, manager, the agent's lead, another team's lead, the agent, another agent, the
+mentor of their live pledge, a former mentor, a department host) on one small organisation,
+checked against its documented rule in core/access_matrix.py.
+
+Each call runs in a savepoint rolled back afterwards, so every person meets the same
+organisation. The full matrix runs on SQLite; one slice (the private records) on PostgreSQL too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from core import (
+    audit,
+    auth,
+    calendar,
+    coaching,
+    drafts,
+    exports,
+    imports,
+    learning,
+    notifications,
+    org,
+    pledges,
+    quality,
+)
+from core.access import Actor, load_actor
+from core.access_matrix import (
+    NOT_SERVICES,
+    RULES,
+    Refusal,
+    Who,
+    services_taking_actor,
+    who_may_table,
+)
+from core.db import make_engine
+from core.errors import AccessDenied, DomainError, InvalidInput, NotFound
+from core.growth import agent as growth_agent
+from core.growth import teams as growth_teams
+from core.home import (
+    admin_day,
+    agent_day,
+    lead_day,
+    manager_day,
+    organisation_glance,
+    person_changes,
+    team_glance,
+    weekly_trend,
+)
+from core.models import (
+    Assignment,
+    AssignmentStatus,
+    MindAnswer,
+    MindCheck,
+    Notification,
+    NotificationKind,
+    Observation,
+    PdDay,
+    PdPurpose,
+    PdStatus,
+    Person,
+    Pledge,
+    PledgeStatus,
+    ProjectStatus,
+    Role,
+)
+from core.pd import constraints as pd_constraints
+from core.pd import coverage as pd_coverage
+from core.pd import days as pd_days
+from core.pd import planning as pd_planning
+from core.pd.planning import PlanSettings
+from core.rotations import interests, outcomes, programme, terms
+from core.rotations import planning as rotation_planning
+from tests.conftest import PASSWORD, TODAY, make_person, make_team
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTE = coaching.NoteInput("csat", went_well="Warm greeting", to_try="Recap the next step")
+SHARE = learning.ShareInput("Recaps", learned="A recap stops repeat calls")
+ANSWERS: list[list[Any]] = [["yes", 5], [5, "yes"], ["yes", "yes"]]
+PLAN = dict(start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 31), pd_days_per_agent=1)
+
+
+@dataclass(frozen=True)
+class Org:
+    """The ids of the matrix's organisation; `people` maps each Who to a person."""
+
+    people: dict[Who, int]
+    team: int  # the agent's team
+    other_team: int
+    department: int
+    other_department: int
+    note: int
+    evaluation: int
+    scorecard: int
+    pledge: int  # the agent's live pledge (mentor: Who.MENTOR)
+    former_pledge: int  # retired (mentor: Who.FORMER_MENTOR)
+    share: int
+    term: int  # the current term, with the agent's published assignment
+    next_term: int  # the next term, with the agent's proposed assignment
+    assignment: int
+    next_assignment: int
+    pd_day: int
+    notification: int
+
+    @property
+    def agent(self) -> int:
+        return self.people[Who.AGENT]
+
+    def email(self, session: Session, who: Who) -> str:
+        person = session.get(Person, self.people[who])
+        assert person is not None
+        return person.email
+
+
+def build_org(session: Session) -> Org:
+    red = make_team(session, name="Red", min_staffed=1)
+    blue = make_team(session, name="Blue", min_staffed=1)
+    people = {
+        Who.ADMIN: make_person(session, role=Role.ADMIN, password=PASSWORD),
+        Who.MANAGER: make_person(session, role=Role.MANAGER, password=PASSWORD),
+        Who.LEAD: make_person(
+            session, role=Role.TEAM_LEAD, team=red, leads=True, password=PASSWORD
+        ),
+        Who.OTHER_LEAD: make_person(
+            session, role=Role.TEAM_LEAD, team=blue, leads=True, password=PASSWORD
+        ),
+        Who.AGENT: make_person(session, team=red, password=PASSWORD),
+        Who.OTHER_AGENT: make_person(session, team=red, password=PASSWORD),
+        Who.MENTOR: make_person(session, team=blue, password=PASSWORD),
+        Who.FORMER_MENTOR: make_person(session, team=blue, password=PASSWORD),
+        Who.HOST: make_person(session, team=blue, password=PASSWORD),
+    }
+    ids = {who: p.id or 0 for who, p in people.items()}
+    as_ = {who: load_actor(session, i) for who, i in ids.items()}
+    admin, manager, lead, agent = as_[Who.ADMIN], as_[Who.MANAGER], as_[Who.LEAD], as_[Who.AGENT]
+    billing = org.create_department(
+        session,
+        actor=admin,
+        data=org.DepartmentInput(
+            "Billing", host_contact_name="Hosting", host_contact_email=people[Who.HOST].email
+        ),
+    )
+    sales = org.create_department(session, actor=admin, data=org.DepartmentInput("Sales"))
+    # coaching and quality
+    note = coaching.write_note(session, actor=lead, agent_id=agent.id, data=NOTE)
+    coaching.add_private_remark(session, actor=lead, note_id=note, text="Seems tired lately")
+    card = quality.save_scorecard(
+        session, actor=manager, family="Voice", definition=quality.DEFAULT_FORM
+    )
+    evaluation = quality.record_evaluation(
+        session,
+        actor=lead,
+        agent_id=agent.id,
+        scorecard_id=card.id,
+        answers=ANSWERS,
+        date=TODAY - dt.timedelta(days=3),
+    )
+    for days, value in ((40, 4.5), (20, 4.2), (5, 3.6)):
+        session.add(
+            Observation(
+                person_id=agent.id, date=TODAY - dt.timedelta(days=days), metric="csat", value=value
+            )
+        )
+    # pledges: one retired (the former mentor's), then the live one with mind checks of each
+    start = TODAY - dt.timedelta(days=60)
+    former = pledges.draft_pledge(
+        session,
+        actor=agent,
+        mentor_id=ids[Who.FORMER_MENTOR],
+        commitments=["Smile"],
+        start_date=start,
+    )
+    pledges.sign(session, actor=agent, pledge_id=former)
+    pledges.sign(session, actor=as_[Who.FORMER_MENTOR], pledge_id=former)
+    session.add(
+        MindCheck(
+            pledge_id=former,
+            agent_id=agent.id,
+            date=TODAY - dt.timedelta(days=30),
+            answer=MindAnswer.SLIPPED,
+            note="A hard week at home",
+        )
+    )
+    pledges.retire(session, actor=agent, pledge_id=former)
+    live = pledges.draft_pledge(
+        session,
+        actor=agent,
+        mentor_id=ids[Who.MENTOR],
+        commitments=["Listen first"],
+        start_date=TODAY - dt.timedelta(days=14),
+    )
+    pledges.sign(session, actor=agent, pledge_id=live)
+    pledges.sign(session, actor=as_[Who.MENTOR], pledge_id=live)
+    session.add(
+        MindCheck(
+            pledge_id=live,
+            agent_id=agent.id,
+            date=TODAY - dt.timedelta(days=4),
+            answer=MindAnswer.KEPT,
+            note="Listened first all day",
+        )
+    )
+    # rotations: the current term (a published assignment) and the next (a proposed one)
+    term = terms.create_term(
+        session,
+        actor=manager,
+        name="2026-Q4",
+        start=dt.date(2026, 10, 5),
+        end=dt.date(2026, 12, 18),
+    )
+    next_term = terms.create_term(
+        session, actor=manager, name="2027-Q1", start=dt.date(2027, 1, 4), end=dt.date(2027, 3, 26)
+    )
+    for t in (term, next_term):
+        for d in (billing, sales):
+            terms.set_hosting(
+                session,
+                actor=manager,
+                term_id=t.id,
+                department_id=d.id,
+                capacity=3,
+                weekday=2,
+                start_time=dt.time(14),
+                hours=2,
+            )
+    interests.set_interests(session, actor=agent, department_ids=[billing.id, sales.id])
+    assignment = Assignment(
+        term_id=term.id,
+        person_id=agent.id,
+        department_id=billing.id,
+        status=AssignmentStatus.PUBLISHED,
+    )
+    proposed = Assignment(term_id=next_term.id, person_id=agent.id, department_id=billing.id)
+    session.add_all([assignment, proposed])
+    session.flush()
+    share = learning.write_share(
+        session,
+        actor=agent,
+        data=learning.ShareInput(**{**SHARE.__dict__, "assignment_id": assignment.id}),
+    )
+    pd_day = PdDay(person_id=agent.id, date=dt.date(2026, 12, 2), status=PdStatus.PUBLISHED)
+    session.add(pd_day)
+    learning.toggle_kudos(session, actor=as_[Who.OTHER_AGENT], share_id=share)
+    notifications.notify(
+        session,
+        person_id=agent.id,
+        kind=NotificationKind.SHARE_PROMPT,
+        subject="matrix",
+        title="Share what you learned",
+    )
+    session.flush()
+    notification = session.exec(
+        select(Notification).where(Notification.person_id == agent.id)
+    ).first()
+    assert notification is not None and notification.id is not None
+    return Org(
+        people=ids,
+        team=red.id or 0,
+        other_team=blue.id or 0,
+        department=billing.id,
+        other_department=sales.id,
+        note=note,
+        evaluation=evaluation.id,
+        scorecard=card.id,
+        pledge=live,
+        former_pledge=former,
+        share=share,
+        term=term.id,
+        next_term=next_term.id,
+        assignment=assignment.id or 0,
+        next_assignment=proposed.id or 0,
+        pd_day=pd_day.id or 0,
+        notification=notification.id,
+    )
+
+
+# ------------------------------------------------------------------ the calls, one per rule
+
+Call = Callable[[Session, Org, Actor], Any]
+Shows = Callable[[Any, Org], bool]
+
+
+def _csv(session: Session, o: Org, header: str, line: str) -> bytes:
+    return f"{header}\n{o.email(session, Who.AGENT)},{line}\n".encode()
+
+
+def _scope(o: Org) -> growth_teams.Scope:
+    return growth_teams.Scope(TODAY - dt.timedelta(days=60), TODAY, (o.team,), "csat")
+
+
+def _plan(o: Org) -> PlanSettings:
+    return PlanSettings(team_ids=(o.team,), **PLAN)  # type: ignore[arg-type]
+
+
+def _version(session: Session, model: type, row_id: int) -> int:
+    row = session.get(model, row_id)
+    assert row is not None
+    return int(row.version)
+
+
+def _new_pledge(s: Session, o: Org, a: Actor) -> int:
+    if a.id == o.agent:  # the agent has a live pledge: retire it to make a new one
+        pledges.retire(s, actor=a, pledge_id=o.pledge)
+    mentor = o.people[Who.MANAGER] if a.id != o.people[Who.MANAGER] else o.people[Who.LEAD]
+    return pledges.draft_pledge(
+        s, actor=a, mentor_id=mentor, commitments=["Be kind"], start_date=TODAY
+    )
+
+
+def _sign(s: Session, o: Org, a: Actor) -> Any:
+    """The agent signs a draft; anyone else tries to co-sign one that awaits its mentor."""
+    pledge = s.get(Pledge, o.pledge)
+    assert pledge is not None
+    pledge.status = PledgeStatus.DRAFT if a.id == o.agent else PledgeStatus.AWAITING_MENTOR
+    s.add(pledge)
+    return pledges.sign(s, actor=a, pledge_id=o.pledge)
+
+
+def _check_in(s: Session, o: Org, a: Actor) -> Any:
+    """Today's mind check: every agent checks in on their own live pledge."""
+    if a.id != o.agent and a.role is Role.AGENT:
+        mentor = load_actor(s, o.people[Who.MANAGER])
+        own = pledges.draft_pledge(
+            s,
+            actor=a,
+            mentor_id=mentor.id,
+            commitments=["Be kind"],
+            start_date=TODAY - dt.timedelta(days=14),
+        )
+        pledges.sign(s, actor=a, pledge_id=own)
+        pledges.sign(s, actor=mentor, pledge_id=own)
+    pledges.check_in(s, actor=a, answer=MindAnswer.KEPT, note="Fine")
+    return s.exec(
+        select(MindCheck).where(MindCheck.agent_id == a.id, MindCheck.date == TODAY)
+    ).one()
+
+
+def _problems_or(service: Callable[..., Any], s: Session, **kwargs: Any) -> Any:
+    """An import's result, or the InvalidInput that lists its unknown agents (the reader may
+    not see them: to them they do not exist)."""
+    try:
+        return service(s, **kwargs)
+    except InvalidInput as exc:
+        if all("unknown agent" in p for p in exc.problems):
+            return exc
+        raise
+
+
+def _has_agent(rows: Any, o: Org) -> bool:
+    return any(getattr(r, "id", None) == o.agent for r in rows)
+
+
+# Each row: the call, and (for a list, search or import) whether the agent's data came back.
+CALLS: dict[str, tuple[Call, Shows | None]] = {
+    "core.auth.change_own_password": (
+        lambda s, o, a: auth.change_own_password(
+            s, actor=a, current_password=PASSWORD, new_password="a brand new passphrase 42"
+        ),
+        None,
+    ),
+    "core.auth.set_one_time_password": (
+        lambda s, o, a: auth.set_one_time_password(s, actor=a, person_id=o.agent),
+        None,
+    ),
+    "core.audit.search": (lambda s, o, a: audit.search(s, actor=a, person_id=o.agent), None),
+    "core.calendar.add_closure": (
+        lambda s, o, a: calendar.add_closure(s, actor=a, date=dt.date(2026, 12, 28), reason="Shut"),
+        None,
+    ),
+    "core.calendar.remove_closure": (
+        lambda s, o, a: (
+            calendar.add_closure(
+                s,
+                actor=load_actor(s, o.people[Who.ADMIN]),
+                date=dt.date(2026, 12, 28),
+                reason="Shut",
+            ),
+            calendar.remove_closure(s, actor=a, date=dt.date(2026, 12, 28)),
+        ),
+        None,
+    ),
+    "core.org.list_people": (
+        lambda s, o, a: org.list_people(s, actor=a),
+        _has_agent,
+    ),
+    "core.org.get_person": (lambda s, o, a: org.get_person(s, actor=a, person_id=o.agent), None),
+    "core.org.create_person": (
+        lambda s, o, a: org.create_person(
+            s, actor=a, data=org.PersonInput("New Hire", "new.hire@example.com", Role.AGENT, o.team)
+        ),
+        None,
+    ),
+    "core.org.update_person": (
+        lambda s, o, a: org.update_person(
+            s,
+            actor=a,
+            person_id=o.agent,
+            data=org.PersonInput("Renamed", o.email(s, Who.AGENT), Role.AGENT, o.team),
+            expected_version=_version(s, Person, o.agent),
+        ),
+        None,
+    ),
+    "core.org.set_person_active": (
+        lambda s, o, a: org.set_person_active(s, actor=a, person_id=o.agent, active=False),
+        None,
+    ),
+    "core.org.create_team": (
+        lambda s, o, a: org.create_team(s, actor=a, data=org.TeamInput("Green")),
+        None,
+    ),
+    "core.org.update_team": (
+        lambda s, o, a: org.update_team(
+            s,
+            actor=a,
+            team_id=o.team,
+            data=org.TeamInput("Red", lead_id=o.people[Who.LEAD], min_staffed=1),
+            expected_version=_version(s, org.Team, o.team),
+        ),
+        None,
+    ),
+    "core.org.create_department": (
+        lambda s, o, a: org.create_department(s, actor=a, data=org.DepartmentInput("Retention")),
+        None,
+    ),
+    "core.org.update_department": (
+        lambda s, o, a: org.update_department(
+            s,
+            actor=a,
+            department_id=o.department,
+            data=org.DepartmentInput("Billing and payments"),
+            expected_version=_version(s, org.Department, o.department),
+        ),
+        None,
+    ),
+    "core.org.import_people": (
+        lambda s, o, a: org.import_people(
+            s, actor=a, data=b"name,email,role,team\nNew Hire,new.hire@example.com,agent,Red\n"
+        ),
+        None,
+    ),
+    "core.coaching.write_note": (
+        lambda s, o, a: coaching.write_note(s, actor=a, agent_id=o.agent, data=NOTE),
+        None,
+    ),
+    "core.coaching.edit_note": (
+        lambda s, o, a: coaching.edit_note(
+            s,
+            actor=a,
+            note_id=o.note,
+            data=NOTE,
+            expected_version=_version(s, coaching.CoachingNote, o.note),
+        ),
+        None,
+    ),
+    "core.coaching.note_versions": (
+        lambda s, o, a: coaching.note_versions(s, actor=a, note_id=o.note),
+        None,
+    ),
+    "core.coaching.add_follow_up": (
+        lambda s, o, a: coaching.add_follow_up(
+            s, actor=a, note_id=o.note, outcome="Better", next_date=TODAY + dt.timedelta(days=7)
+        ),
+        None,
+    ),
+    "core.coaching.add_private_remark": (
+        lambda s, o, a: coaching.add_private_remark(s, actor=a, note_id=o.note, text="Keep an eye"),
+        None,
+    ),
+    "core.coaching.acknowledge": (
+        lambda s, o, a: coaching.acknowledge(s, actor=a, note_id=o.note),
+        None,
+    ),
+    "core.coaching.notes_about": (
+        lambda s, o, a: coaching.notes_about(s, actor=a, agent_id=o.agent),
+        None,
+    ),
+    "core.coaching.coaching_queue": (
+        lambda s, o, a: coaching.coaching_queue(s, actor=a, team_id=o.team),
+        None,
+    ),
+    "core.quality.save_scorecard": (
+        lambda s, o, a: quality.save_scorecard(
+            s, actor=a, family="Voice", definition=quality.DEFAULT_FORM
+        ),
+        None,
+    ),
+    "core.quality.list_scorecards": (lambda s, o, a: quality.list_scorecards(s, actor=a), None),
+    "core.quality.record_evaluation": (
+        lambda s, o, a: quality.record_evaluation(
+            s, actor=a, agent_id=o.agent, scorecard_id=o.scorecard, answers=ANSWERS, date=TODAY
+        ),
+        None,
+    ),
+    "core.quality.list_evaluations": (
+        lambda s, o, a: quality.list_evaluations(s, actor=a, agent_id=o.agent),
+        None,
+    ),
+    "core.imports.check_metrics_csv": (
+        lambda s, o, a: imports.check_metrics_csv(
+            s,
+            actor=a,
+            data=_csv(s, o, "agent_email,date,metric,value", "2026-11-20,csat,4"),
+        ),
+        lambda result, o: bool(result.new_rows),
+    ),
+    "core.imports.import_metrics": (
+        lambda s, o, a: _problems_or(
+            imports.import_metrics,
+            s,
+            actor=a,
+            data=_csv(s, o, "agent_email,date,metric,value", "2026-11-20,csat,4"),
+        ),
+        lambda result, o: not isinstance(result, InvalidInput) and result.added == 1,
+    ),
+    "core.imports.import_leave": (
+        lambda s, o, a: _problems_or(
+            imports.import_leave,
+            s,
+            actor=a,
+            data=_csv(s, o, "agent_email,start,end", "2026-12-14,2026-12-15"),
+        ),
+        lambda result, o: result == 1,
+    ),
+    "core.growth.agent.growth_data": (
+        lambda s, o, a: growth_agent.growth_data(
+            s, actor=a, agent_id=o.agent, start=TODAY - dt.timedelta(days=60), end=TODAY
+        ),
+        None,
+    ),
+    "core.growth.teams.visible_teams": (
+        lambda s, o, a: growth_teams.visible_teams(s, actor=a),
+        None,
+    ),
+    "core.growth.teams.coverage": (
+        lambda s, o, a: growth_teams.coverage(s, actor=a, scope=_scope(o)),
+        None,
+    ),
+    "core.growth.teams.coaching_effect_tables": (
+        lambda s, o, a: growth_teams.coaching_effect_tables(s, actor=a, scope=_scope(o)),
+        None,
+    ),
+    "core.growth.teams.team_growth": (
+        lambda s, o, a: growth_teams.team_growth(s, actor=a, scope=_scope(o)),
+        None,
+    ),
+    "core.growth.teams.latest_data": (
+        lambda s, o, a: growth_teams.latest_data(s, actor=a, team_ids=[o.team]),
+        None,
+    ),
+    "core.growth.teams.falling_agents": (
+        lambda s, o, a: growth_teams.falling_agents(s, actor=a, team_ids=[o.team], as_of=TODAY),
+        None,
+    ),
+    "core.home.person_changes": (
+        lambda s, o, a: person_changes(s, actor=a, person_id=o.agent, today=TODAY),
+        None,
+    ),
+    "core.home.weekly_trend": (
+        lambda s, o, a: weekly_trend(s, actor=a, person_id=o.agent, metric="csat", today=TODAY),
+        None,
+    ),
+    "core.home.team_glance": (
+        lambda s, o, a: team_glance(s, actor=a, team_id=o.team, today=TODAY),
+        None,
+    ),
+    "core.home.organisation_glance": (
+        lambda s, o, a: organisation_glance(s, actor=a, today=TODAY),
+        lambda rows, o: any(r.id == o.team for r in rows),
+    ),
+    "core.home.agent_day": (lambda s, o, a: agent_day(s, actor=a, day=TODAY), None),
+    "core.home.lead_day": (lambda s, o, a: lead_day(s, actor=a, day=TODAY), None),
+    "core.home.manager_day": (
+        lambda s, o, a: manager_day(s, actor=a, day=TODAY),
+        lambda plan, o: any(t.team_id == o.team for t in plan.teams),
+    ),
+    "core.home.admin_day": (lambda s, o, a: admin_day(s, actor=a, day=TODAY), None),
+    "core.drafts.save_draft": (
+        lambda s, o, a: drafts.save_draft(
+            s, actor=a, name="learning_share:new", fields={"title": "Half-typed"}
+        ),
+        None,
+    ),
+    "core.drafts.load_draft": (
+        lambda s, o, a: drafts.load_draft(s, actor=a, name="learning_share:new"),
+        None,
+    ),
+    "core.drafts.discard_draft": (
+        lambda s, o, a: drafts.discard_draft(s, actor=a, name="learning_share:new"),
+        None,
+    ),
+    "core.notifications.inbox": (lambda s, o, a: notifications.inbox(s, actor=a), None),
+    "core.notifications.unread_count": (
+        lambda s, o, a: notifications.unread_count(s, actor=a),
+        None,
+    ),
+    "core.notifications.mark_read": (
+        lambda s, o, a: notifications.mark_read(s, actor=a, notification_id=o.notification),
+        None,
+    ),
+    "core.notifications.mark_all_read": (
+        lambda s, o, a: notifications.mark_all_read(s, actor=a),
+        None,
+    ),
+    "core.notifications.preferences": (lambda s, o, a: notifications.preferences(s, actor=a), None),
+    "core.notifications.set_preferences": (
+        lambda s, o, a: notifications.set_preferences(
+            s, actor=a, choices=notifications.preferences(s, actor=a)
+        ),
+        None,
+    ),
+    "core.learning.write_share": (
+        lambda s, o, a: learning.write_share(
+            s,
+            actor=a,
+            data=learning.ShareInput(**{**SHARE.__dict__, "assignment_id": o.assignment}),
+        ),
+        None,
+    ),
+    "core.learning.edit_share": (
+        lambda s, o, a: learning.edit_share(s, actor=a, share_id=o.share, data=SHARE),
+        None,
+    ),
+    "core.learning.delete_share": (
+        lambda s, o, a: learning.delete_share(s, actor=a, share_id=o.share),
+        None,
+    ),
+    "core.learning.hide_share": (
+        lambda s, o, a: learning.hide_share(s, actor=a, share_id=o.share, reason="Off topic"),
+        None,
+    ),
+    "core.learning.search_shares": (
+        lambda s, o, a: learning.search_shares(s, actor=a),
+        lambda feed, o: any(r.id == o.share for r in feed.shares),
+    ),
+    "core.learning.toggle_kudos": (
+        lambda s, o, a: learning.toggle_kudos(s, actor=a, share_id=o.share),
+        None,
+    ),
+    "core.learning.most_helpful": (
+        lambda s, o, a: learning.most_helpful(s, actor=a, team_id=None),
+        lambda rows, o: bool(rows),
+    ),
+    "core.learning.last_next_time": (lambda s, o, a: learning.last_next_time(s, actor=a), None),
+    "core.learning.pd_day_to_share": (lambda s, o, a: learning.pd_day_to_share(s, actor=a), None),
+    "core.learning.pd_day_to_link": (lambda s, o, a: learning.pd_day_to_link(s, actor=a), None),
+    "core.pledges.mentor_choices": (lambda s, o, a: pledges.mentor_choices(s, actor=a), None),
+    "core.pledges.draft_pledge": (_new_pledge, None),
+    "core.pledges.edit_commitments": (
+        lambda s, o, a: pledges.edit_commitments(
+            s, actor=a, pledge_id=_new_pledge(s, o, load_actor(s, o.agent)), commitments=["Kinder"]
+        ),
+        None,
+    ),
+    "core.pledges.sign": (_sign, None),
+    "core.pledges.nudge": (lambda s, o, a: pledges.nudge(s, actor=a, pledge_id=o.pledge), None),
+    "core.pledges.renew": (lambda s, o, a: pledges.renew(s, actor=a, pledge_id=o.pledge), None),
+    "core.pledges.retire": (lambda s, o, a: pledges.retire(s, actor=a, pledge_id=o.pledge), None),
+    "core.pledges.my_pledge": (lambda s, o, a: pledges.my_pledge(s, actor=a), None),
+    "core.pledges.mentored": (lambda s, o, a: pledges.mentored(s, actor=a), None),
+    "core.pledges.check_in": (_check_in, None),
+    "core.pledges.check_ins": (
+        lambda s, o, a: pledges.check_ins(s, actor=a, agent_id=o.agent),
+        None,
+    ),
+    "core.pledges.pledge_today": (
+        lambda s, o, a: pledges.pledge_today(s, actor=a, day=TODAY),
+        None,
+    ),
+    "core.pledges.participation": (
+        lambda s, o, a: pledges.participation(s, actor=a, team_ids=[o.team], names={}),
+        None,
+    ),
+    "core.pd.constraints.add_blackout": (
+        lambda s, o, a: pd_constraints.add_blackout(
+            s, actor=a, date=dt.date(2026, 12, 10), team_id=o.team, reason="Launch"
+        ),
+        None,
+    ),
+    "core.pd.constraints.set_floor": (
+        lambda s, o, a: pd_constraints.set_floor(
+            s, actor=a, team_id=o.team, date=dt.date(2026, 12, 10), min_staffed=1
+        ),
+        None,
+    ),
+    "core.pd.coverage.coverage": (
+        lambda s, o, a: pd_coverage.coverage(s, actor=a, settings=_plan(o)),
+        None,
+    ),
+    "core.pd.coverage.why_these_days": (
+        lambda s, o, a: pd_coverage.why_these_days(s, actor=a, settings=_plan(o)),
+        None,
+    ),
+    "core.pd.coverage.why_my_days": (lambda s, o, a: pd_coverage.why_my_days(s, actor=a), None),
+    "core.pd.days.list_team_days": (
+        lambda s, o, a: pd_days.list_team_days(s, actor=a, settings=_plan(o)),
+        None,
+    ),
+    "core.pd.days.my_pd_days": (lambda s, o, a: pd_days.my_pd_days(s, actor=a), None),
+    "core.pd.days.unpublish": (
+        lambda s, o, a: pd_days.unpublish(s, actor=a, pd_day_id=o.pd_day),
+        None,
+    ),
+    "core.pd.days.check_move": (
+        lambda s, o, a: pd_days.check_move(
+            s, actor=a, pd_day_id=o.pd_day, new_date=dt.date(2026, 12, 9)
+        ),
+        None,
+    ),
+    "core.pd.days.move": (
+        lambda s, o, a: pd_days.move(
+            s,
+            actor=a,
+            pd_day_id=o.pd_day,
+            new_date=dt.date(2026, 12, 9),
+            expected_version=_version(s, PdDay, o.pd_day),
+        ),
+        None,
+    ),
+    "core.pd.days.set_goal": (
+        lambda s, o, a: pd_days.set_goal(
+            s, actor=a, pd_day_id=o.pd_day, purpose=PdPurpose.PRACTISE, goal="Objections"
+        ),
+        None,
+    ),
+    "core.pd.days.request_dates": (
+        lambda s, o, a: pd_days.request_dates(s, actor=a, dates=[dt.date(2026, 12, 16)]),
+        None,
+    ),
+    "core.pd.days.my_requests": (lambda s, o, a: pd_days.my_requests(s, actor=a), None),
+    "core.pd.planning.plan_period": (
+        lambda s, o, a: pd_planning.plan_period(s, actor=a, settings=_plan(o), time_limit=5),
+        None,
+    ),
+    "core.pd.planning.publish": (
+        lambda s, o, a: pd_planning.publish(s, actor=a, settings=_plan(o)),
+        None,
+    ),
+    "core.rotations.terms.create_term": (
+        lambda s, o, a: terms.create_term(
+            s, actor=a, name="2027-Q2", start=dt.date(2027, 4, 5), end=dt.date(2027, 6, 25)
+        ),
+        None,
+    ),
+    "core.rotations.terms.open_next_term": (
+        lambda s, o, a: terms.open_next_term(
+            s,
+            actor=a,
+            name="2027-Q2",
+            start=dt.date(2027, 4, 5),
+            end=dt.date(2027, 6, 25),
+            hours_per_week=4,
+            max_per_team=4,
+        ),
+        None,
+    ),
+    "core.rotations.terms.hosting": (
+        lambda s, o, a: terms.hosting(s, actor=a, term_id=o.term),
+        None,
+    ),
+    "core.rotations.terms.set_hosting": (
+        lambda s, o, a: terms.set_hosting(
+            s, actor=a, term_id=o.term, department_id=o.department, capacity=9
+        ),
+        None,
+    ),
+    "core.rotations.interests.set_interests": (
+        lambda s, o, a: interests.set_interests(s, actor=a, department_ids=[o.department]),
+        None,
+    ),
+    "core.rotations.interests.interests_of": (
+        lambda s, o, a: interests.interests_of(s, actor=a, person_id=o.agent),
+        None,
+    ),
+    "core.rotations.interests.my_interests_check": (
+        lambda s, o, a: interests.my_interests_check(s, actor=a),
+        None,
+    ),
+    "core.rotations.interests.interests_prompt": (
+        lambda s, o, a: interests.interests_prompt(s, a),
+        None,
+    ),
+    "core.rotations.outcomes.projects": (
+        lambda s, o, a: outcomes.projects(s, actor=a, assignment_id=o.assignment),
+        None,
+    ),
+    "core.rotations.outcomes.save_project": (
+        lambda s, o, a: outcomes.save_project(
+            s, actor=a, assignment_id=o.assignment, title="FAQ page", status=ProjectStatus.IDEA
+        ),
+        None,
+    ),
+    "core.rotations.outcomes.set_host_feedback": (
+        lambda s, o, a: outcomes.set_host_feedback(
+            s, actor=a, assignment_id=o.assignment, note="A great help"
+        ),
+        None,
+    ),
+    "core.rotations.outcomes.record_career_move": (
+        lambda s, o, a: outcomes.record_career_move(
+            s, actor=a, person_id=o.agent, department_id=o.department, date=TODAY
+        ),
+        None,
+    ),
+    "core.rotations.planning.run_rotations": (
+        lambda s, o, a: rotation_planning.run_rotations(
+            s, actor=a, term_id=o.next_term, team_ids=[o.team]
+        ),
+        None,
+    ),
+    "core.rotations.planning.list_assignments": (
+        lambda s, o, a: rotation_planning.list_assignments(
+            s, actor=a, term_id=o.next_term, team_ids=[o.team]
+        ),
+        None,
+    ),
+    "core.rotations.planning.review_assignments": (
+        lambda s, o, a: rotation_planning.review_assignments(
+            s, actor=a, term_id=o.next_term, team_ids=[o.team]
+        ),
+        None,
+    ),
+    "core.rotations.planning.without_a_choice": (
+        lambda s, o, a: rotation_planning.without_a_choice(
+            s, actor=a, term_id=o.next_term, team_ids=[o.team]
+        ),
+        None,
+    ),
+    "core.rotations.planning.override": (
+        lambda s, o, a: rotation_planning.override(
+            s,
+            actor=a,
+            assignment_id=o.next_assignment,
+            department_id=o.other_department,
+            expected_version=_version(s, Assignment, o.next_assignment),
+        ),
+        None,
+    ),
+    "core.rotations.planning.publish_rotations": (
+        lambda s, o, a: rotation_planning.publish_rotations(
+            s, actor=a, term_id=o.next_term, team_ids=[o.team]
+        ),
+        None,
+    ),
+    "core.rotations.planning.my_rotations": (
+        lambda s, o, a: rotation_planning.my_rotations(s, actor=a),
+        None,
+    ),
+    "core.rotations.programme.programme": (
+        lambda s, o, a: programme.programme(s, actor=a, term_id=o.term),
+        None,
+    ),
+    "core.exports.rotation_ics": (
+        lambda s, o, a: exports.rotation_ics(s, actor=a, assignment_id=o.assignment),
+        None,
+    ),
+}
+
+
+# ------------------------------------------------------------------ running the matrix
+
+
+def outcome(session: Session, o: Org, name: str, who: Who) -> str:
+    """ "allowed" or "refused" (AccessDenied, or the agent's records left out), or what else
+    happened, for one call made as `who` inside a savepoint rolled back afterwards."""
+    call, shows = CALLS[name]
+    savepoint = session.begin_nested()
+    try:
+        result = call(session, o, load_actor(session, o.people[who]))
+        session.flush()
+    except AccessDenied:
+        return "refused"
+    except NotFound as exc:
+        hidden = RULES[name].refusal is Refusal.HIDDEN
+        return "refused" if hidden else f"NotFound: {exc}"
+    except DomainError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    finally:
+        savepoint.rollback()
+        session.expire_all()
+    if shows is not None and not shows(result, o):
+        return "refused" if RULES[name].refusal is Refusal.LEFT_OUT else "returned nothing"
+    return "allowed"
+
+
+def expected(name: str, who: Who) -> str:
+    return "allowed" if who in RULES[name].allowed else "refused"
+
+
+@pytest.fixture(scope="module")
+def matrix_org(
+    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Session, Org]]:
+    path = tmp_path_factory.mktemp("matrix") / "matrix.db"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HEADWAY_TODAY", TODAY.isoformat())
+        from core.config import get_settings
+
+        get_settings.cache_clear()
+        connection = engine.connect()
+        outer = connection.begin()
+        session = Session(bind=connection, expire_on_commit=False)
+        try:
+            yield session, build_org(session)
+        finally:
+            session.close()
+            outer.rollback()
+            connection.close()
+            engine.dispose()
+            get_settings.cache_clear()
+
+
+def test_every_service_that_takes_an_acting_user_has_a_rule_and_a_call() -> None:
+    services = set(services_taking_actor())
+    missing = sorted(services - set(RULES) - set(NOT_SERVICES))
+    assert not missing, (
+        "These services take `actor` but have no row in core/access_matrix.py (RULES, or "
+        f"NOT_SERVICES with a reason): {missing}"
+    )
+    assert sorted(set(RULES) - services) == [], "rows for services that no longer exist"
+    assert sorted(set(NOT_SERVICES) - services) == []
+    assert sorted(set(RULES) - set(CALLS)) == [], "rules the matrix does not call"
+    assert sorted(set(CALLS) - set(RULES)) == []
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_each_service_allows_exactly_whom_its_rule_names(
+    matrix_org: tuple[Session, Org], name: str
+) -> None:
+    session, o = matrix_org
+    got = {who: outcome(session, o, name, who) for who in Who}
+    wrong = {
+        who.value: f"expected {expected(name, who)}, got {got[who]}"
+        for who in Who
+        if got[who] != expected(name, who)
+    }
+    assert not wrong, f"{name} ({RULES[name].rule}): {wrong}"
+
+
+def test_the_readme_shows_the_who_may_do_what_table() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert who_may_table() in readme, (
+        "README.md's 'Who may do what' table differs from core/access_matrix.py: paste "
+        "`python -c 'from core.access_matrix import who_may_table; print(who_may_table())'`"
+    )
+
+
+PRIVATE_RECORDS = (
+    "core.pledges.check_ins",
+    "core.coaching.notes_about",
+    "core.coaching.add_private_remark",
+    "core.quality.list_evaluations",
+    "core.quality.save_scorecard",
+    "core.rotations.terms.set_hosting",
+    "core.learning.write_share",
+    "core.growth.teams.falling_agents",
+)
+
+
+def test_the_private_records_follow_their_rules_on_each_database(session: Session) -> None:
+    """One slice of the matrix on SQLite and PostgreSQL alike (the `engine` fixture's kinds)."""
+    o = build_org(session)
+    wrong = {
+        (name, who.value): got
+        for name in PRIVATE_RECORDS
+        for who in Who
+        if (got := outcome(session, o, name, who)) != expected(name, who)
+    }
+    assert not wrong
+
+
+def test_a_coachs_private_remarks_reach_neither_the_agent_nor_an_admin(
+    matrix_org: tuple[Session, Org],
+) -> None:
+    session, o = matrix_org
+    for who, sees in (
+        (Who.LEAD, True),
+        (Who.MANAGER, True),
+        (Who.AGENT, False),
+        (Who.ADMIN, False),
+    ):
+        [note] = coaching.notes_about(
+            session, actor=load_actor(session, o.people[who]), agent_id=o.agent
+        )
+        assert (note.remarks is not None and len(note.remarks) == 1) is sees, who
+
+
+def test_the_mentor_of_the_live_pledge_reads_only_its_mind_checks(
+    matrix_org: tuple[Session, Org],
+) -> None:
+    session, o = matrix_org
+    mentor = load_actor(session, o.people[Who.MENTOR])
+    assert [c.note for c in pledges.check_ins(session, actor=mentor, agent_id=o.agent)] == [
+        "Listened first all day"
+    ]
+    agent = load_actor(session, o.agent)
+    assert [c.note for c in pledges.check_ins(session, actor=agent, agent_id=o.agent)] == [
+        "A hard week at home",
+        "Listened first all day",
+    ]
