@@ -51,7 +51,8 @@ def db() -> Iterator[Session]:
 def client_address() -> str | None:
     """The browser's address as Streamlit sees it (None on a loopback connection), for the
     login throttle and the audit trail."""
-    return st.context.ip_address
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None  # AppTest has no real connection
 
 
 def current_token() -> str | None:
