@@ -76,9 +76,7 @@ def test_changing_my_password_needs_the_current_one_and_a_long_new_one(
     with pytest.raises(InvalidInput, match="at least 10"):
         change_own_password(session, actor=me, current_password=PASSWORD, new_password="short")
     with pytest.raises(InvalidInput, match="repeated or sequential"):
-        change_own_password(
-            session, actor=me, current_password=PASSWORD, new_password="aaaaaaaaaa"
-        )
+        change_own_password(session, actor=me, current_password=PASSWORD, new_password="aaaaaaaaaa")
     change_own_password(
         session, actor=me, current_password=PASSWORD, new_password="a-long-new-secret"
     )
