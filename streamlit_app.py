@@ -29,12 +29,12 @@ else:
     )
 
     st.set_page_config(page_title="Headway", page_icon=":material/trending_up:", layout="wide")
-    render_cookie_clear()
     try:
         login = current_login()
     except DomainError as exc:  # e.g. the database cannot be reached: one clear sentence
         st.error(str(exc))
         st.stop()
+    render_cookie_clear()  # after a logout, or a session that ended meanwhile (current_login)
     if login is None:
         # Every page is registered (hidden) so a deep link is remembered and served after login.
         page = st.navigation(pages_for(None), position="hidden")

@@ -1,7 +1,14 @@
-"""Email + password login (argon2), lockout, server-side sessions and password changes.
+"""Email + password login (argon2), throttling, server-side sessions and password changes.
 
 The browser keeps a signed, expiring token in an HttpOnly cookie; only its SHA-256 is stored, so
-a stolen database does not yield live sessions. Logout revokes the stored session.
+a stolen database does not yield live sessions. Logout revokes the stored session; a password
+change, an admin's one-time password, a role change and a deactivation revoke all of a person's
+sessions. A session's rights (role, teams led, active) are read from the database on every
+request (`resume_session`), never kept with the session.
+
+Every password check (login, change password) goes through `_check_password`: exactly one argon2
+verification whatever the outcome (unknown account, wrong password, throttled), then the throttle
+of core/throttle.py. Every attempt is recorded in the audit trail.
 """
 
 from __future__ import annotations
@@ -15,21 +22,28 @@ from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
+from core import throttle
 from core.access import Actor, load_actor, require_admin
+from core.audit import record
 from core.clock import utcnow
 from core.config import get_settings
 from core.errors import AuthenticationFailed, InvalidInput, NotFound
-from core.models import AuthSession, Person
+from core.models import AuditAction, AuthSession, Person
+from core.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, check_new_password
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = dt.timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 10
-MAX_PASSWORD_LENGTH = 256
+__all__ = ["MAX_PASSWORD_LENGTH", "MIN_PASSWORD_LENGTH"]
+
+ONE_TIME_PASSWORD_VALID = dt.timedelta(hours=24)
 LOGIN_FAILED = (
-    "That email and password do not match an active account. "
-    "After 5 failed attempts an account is locked for 15 minutes."
+    "That email and password do not match an active account. After several failed attempts "
+    "the next one is accepted only after a short wait (at most a minute): check both and try "
+    "again."
+)
+CURRENT_PASSWORD_WRONG = (
+    "Your current password is not correct. After several wrong tries the next one is accepted "
+    "only after a short wait (at most a minute)."
 )
 COOKIE_NAME = "headway_session"
 
@@ -62,38 +76,95 @@ class Login:
     must_change_password: bool
 
 
-def authenticate(session: Session, *, email: str, password: str) -> Login:
-    """Check the credentials and open a session, or raise AuthenticationFailed (one message).
+def _usable_hash(person: Person | None, now: dt.datetime) -> str | None:
+    """The hash a password is checked against: none for an unknown or deactivated account, and
+    none for a one-time password past its 24 hours."""
+    if person is None or not person.active:
+        return None
+    if person.must_change_password:
+        expires = person.one_time_password_expires_at
+        if expires is None or expires <= now:
+            return None
+    return person.password_hash
 
-    A failed attempt is committed here, before raising, so that the lockout counts it even
-    though the caller's transaction is rolled back by the error.
-    """
+
+def _check_password(
+    session: Session, *, email: str, person: Person | None, password: str, client: str | None
+) -> str | None:
+    """None if `password` is right and the attempt may be made now, else the reason (in
+    Headway's words, for the audit trail). One argon2 verification on every path, so that the
+    time taken tells nothing; a refusal is counted by the throttle before the caller raises."""
+    now = utcnow()
+    attempt = throttle.attempt_for(session, email=email, client=client, now=now)
+    early = throttle.too_early(session, attempt, now=now)
+    usable = _usable_hash(person, now)
+    right = _verify(usable, password)
+    if early:
+        return "refused unchecked: too soon after failed attempts (throttled)"
+    if not right:
+        throttle.count_failure(session, attempt, now=now)
+        if person is None:
+            return "no active account has that e-mail address"
+        if usable is None and person.must_change_password:
+            return "one-time password expired or already used"
+        return "wrong password"
+    throttle.count_success(session, attempt, now=now)
+    return None
+
+
+def _find_person(session: Session, email: str) -> Person | None:
     person = session.exec(
         select(Person).where(func.lower(Person.email) == email.strip().lower())
     ).first()
-    now = utcnow()
-    if person is None or not person.active:
-        _verify(
-            None, password
-        )  # same cost as a real check: no timing hint that the email is unknown
-        raise AuthenticationFailed(LOGIN_FAILED)
-    if person.locked_until is not None and person.locked_until > now:
-        raise AuthenticationFailed(LOGIN_FAILED)
-    if not _verify(person.password_hash, password):
-        person.failed_logins += 1
-        if person.failed_logins >= MAX_FAILED_LOGINS:
-            person.locked_until = now + LOCKOUT
-            person.failed_logins = 0
-        session.add(person)
+    return person if person is not None and person.active else None
+
+
+def authenticate(
+    session: Session, *, email: str, password: str, client: str | None = None
+) -> Login:
+    """Check the credentials and open a session, or raise AuthenticationFailed (one message).
+
+    `client` is the browser's address (None when unknown or local). A refused attempt and its
+    audit event are committed here, before raising, so that the throttle counts it even though
+    the caller's transaction is rolled back by the error. A one-time password is used up by the
+    login it opens: the person then has to choose their own password.
+    """
+    person = _find_person(session, email)
+    refused = _check_password(session, email=email, person=person, password=password, client=client)
+    subject = person.id if person is not None else None
+    if refused is not None:
+        record(
+            session,
+            actor=None,
+            action=AuditAction.LOGIN_FAILED,
+            record_type="person",
+            record_id=subject,
+            subject_id=subject,
+            client=client,
+            detail=refused,
+        )
         session.commit()
         raise AuthenticationFailed(LOGIN_FAILED)
-    person.failed_logins = 0
-    person.locked_until = None
-    session.add(person)
-    assert person.id is not None
+    assert person is not None and person.id is not None
+    how = "with a password"
+    if person.must_change_password:
+        person.password_hash = None  # single use: a second login with it fails
+        person.one_time_password_expires_at = None
+        session.add(person)
+        how = "with a one-time password (now used up)"
+    token = open_session(session, person_id=person.id)
+    record(
+        session,
+        actor=person.id,
+        action=AuditAction.LOGIN,
+        record_type="session",
+        subject_id=person.id,
+        client=client,
+        detail=f"logged in {how}",
+    )
     return Login(
         actor=load_actor(session, person.id),
-        token=open_session(session, person_id=person.id),
+        token=token,
         must_change_password=person.must_change_password,
     )
 
@@ -163,13 +234,24 @@ def cookie_confirmed(session: Session, *, token: str, stored: bool) -> bool:
     return (row.cookie_set_at if stored else row.cookie_cleared_at) is not None
 
 
-def revoke_session(session: Session, *, token: str) -> None:
+def revoke_session(session: Session, *, token: str, client: str | None = None) -> None:
+    """Log out: end the session of `token` (recorded once; nothing if it has ended already)."""
     stored = session.exec(
         select(AuthSession).where(AuthSession.token_hash == _token_hash(token))
     ).first()
     if stored is not None and stored.revoked_at is None:
         stored.revoked_at = utcnow()
         session.add(stored)
+        record(
+            session,
+            actor=stored.person_id,
+            action=AuditAction.LOGOUT,
+            record_type="session",
+            record_id=stored.id,
+            subject_id=stored.person_id,
+            client=client,
+            detail="logged out",
+        )
 
 
 def _signature(payload: str) -> str:
@@ -198,42 +280,195 @@ def unsign_token(value: str) -> str | None:
     return token
 
 
-def validate_new_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise InvalidInput(f"A password can have at most {MAX_PASSWORD_LENGTH} characters.")
+def validate_new_password(password: str, *, name: str = "", email: str = "") -> None:
+    """Refuse a password a guesser would try early (core/passwords.py has the rules)."""
+    check_new_password(password, name=name, email=email)
+
+
+def revoke_person_sessions(
+    session: Session,
+    *,
+    person_id: int,
+    actor: Actor | int | None,
+    reason: str,
+    keep_token: str | None = None,
+    client: str | None = None,
+) -> int:
+    """End every open session of a person (but the one of `keep_token`, if given); record it.
+    Returns how many ended."""
+    query = select(AuthSession).where(
+        col(AuthSession.person_id) == person_id, col(AuthSession.revoked_at).is_(None)
+    )
+    if keep_token is not None:
+        query = query.where(col(AuthSession.token_hash) != _token_hash(keep_token))
+    now = utcnow()
+    ended = 0
+    for stored in session.exec(query).all():
+        stored.revoked_at = now
+        session.add(stored)
+        ended += 1
+    record(
+        session,
+        actor=actor,
+        action=AuditAction.SESSIONS_REVOKED,
+        record_type="person",
+        record_id=person_id,
+        subject_id=person_id,
+        client=client,
+        detail=f"{ended} session{'' if ended == 1 else 's'} ended: {reason}",
+    )
+    session.flush()
+    return ended
+
+
+def log_out_everywhere(session: Session, *, actor: Actor, client: str | None = None) -> int:
+    """End every session of the acting person, on every device, this one included."""
+    return revoke_person_sessions(
+        session, person_id=actor.id, actor=actor, reason="log out everywhere", client=client
+    )
+
+
+def _set_own_password(
+    session: Session,
+    person: Person,
+    *,
+    new_password: str,
+    how: str,
+    keep_token: str | None,
+    client: str | None,
+) -> None:
+    validate_new_password(new_password, name=person.name, email=person.email)
+    assert person.id is not None
+    person.password_hash = hash_password(new_password)
+    person.must_change_password = False
+    person.one_time_password_expires_at = None
+    session.add(person)
+    record(
+        session,
+        actor=person.id,
+        action=AuditAction.PASSWORD_CHANGED,
+        record_type="person",
+        record_id=person.id,
+        subject_id=person.id,
+        client=client,
+        detail=how,
+    )
+    revoke_person_sessions(
+        session,
+        person_id=person.id,
+        actor=person.id,
+        reason="password changed (the session that changed it stays)",
+        keep_token=keep_token,
+        client=client,
+    )
 
 
 def change_own_password(
-    session: Session, *, actor: Actor, current_password: str, new_password: str
+    session: Session,
+    *,
+    actor: Actor,
+    current_password: str,
+    new_password: str,
+    keep_token: str | None = None,
+    client: str | None = None,
 ) -> None:
+    """Change my password: the current one is checked (and throttled, like a login); every other
+    session of mine ends (the one of `keep_token` stays)."""
     person = session.get(Person, actor.id)
-    if person is None:
+    if person is None or not person.active:
         raise NotFound("Your account no longer exists.")
-    if not _verify(person.password_hash, current_password):
-        raise InvalidInput("Your current password is not correct.")
+    refused = _check_password(
+        session, email=person.email, person=person, password=current_password, client=client
+    )
+    if refused is not None:
+        record(
+            session,
+            actor=actor,
+            action=AuditAction.PASSWORD_CHANGE_FAILED,
+            record_type="person",
+            record_id=actor.id,
+            subject_id=actor.id,
+            client=client,
+            detail=f"current password not accepted: {refused}",
+        )
+        session.commit()
+        raise InvalidInput(CURRENT_PASSWORD_WRONG)
     if new_password == current_password:
-        raise InvalidInput("The new password must differ from the current one.")
-    validate_new_password(new_password)
-    person.password_hash = hash_password(new_password)
-    person.must_change_password = False
-    session.add(person)
+        raise InvalidInput("The new password must differ from the current one; choose another.")
+    _set_own_password(
+        session,
+        person,
+        new_password=new_password,
+        how="changed on My account",
+        keep_token=keep_token,
+        client=client,
+    )
+
+
+def choose_own_password(
+    session: Session,
+    *,
+    actor: Actor,
+    new_password: str,
+    keep_token: str | None = None,
+    client: str | None = None,
+) -> None:
+    """After logging in with a one-time password (used up by that login), choose my own: no
+    current password is asked, since the session itself is the proof."""
+    person = session.get(Person, actor.id)
+    if person is None or not person.active:
+        raise NotFound("Your account no longer exists.")
+    if not person.must_change_password:
+        raise InvalidInput(
+            "Your password is already your own; change it on My account with your current one."
+        )
+    _set_own_password(
+        session,
+        person,
+        new_password=new_password,
+        how="own password chosen after a one-time password",
+        keep_token=keep_token,
+        client=client,
+    )
 
 
 def set_one_time_password(
-    session: Session, *, actor: Actor, person_id: int, password: str | None = None
+    session: Session,
+    *,
+    actor: Actor,
+    person_id: int,
+    password: str | None = None,
+    client: str | None = None,
 ) -> str:
-    """Admin sets (or generates) a one-time password; the person must change it at next login."""
+    """Admin sets (or generates) a one-time password: it opens one login within 24 hours, after
+    which the person must choose their own. Every open session of the person ends."""
     require_admin(actor)
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound(f"There is no person with id {person_id}.")
-    password = password or secrets.token_urlsafe(9)
-    validate_new_password(password)
+    if password is None:
+        password = secrets.token_urlsafe(12)
+    else:
+        validate_new_password(password, name=person.name, email=person.email)
     person.password_hash = hash_password(password)
     person.must_change_password = True
-    person.failed_logins = 0
-    person.locked_until = None
+    person.one_time_password_expires_at = utcnow() + ONE_TIME_PASSWORD_VALID
     session.add(person)
+    record(
+        session,
+        actor=actor,
+        action=AuditAction.PASSWORD_RESET,
+        record_type="person",
+        record_id=person_id,
+        subject_id=person_id,
+        client=client,
+        detail="one-time password set (one login, within 24 hours)",
+    )
+    revoke_person_sessions(
+        session,
+        person_id=person_id,
+        actor=actor,
+        reason="one-time password set by an admin",
+        client=client,
+    )
     return password

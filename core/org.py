@@ -12,11 +12,13 @@ from typing import Protocol
 from sqlmodel import Session, col, func, select
 
 from core.access import Actor, require_admin, visible_people
+from core.audit import record
+from core.auth import revoke_person_sessions
 from core.clock import today
 from core.csvio import CsvRow, line_of, read_csv
 from core.errors import InvalidInput, NotFound, StaleEdit
 from core.limits import max_length, require_fits
-from core.models import Department, Person, Role, Team
+from core.models import AuditAction, Department, Person, Role, Team
 
 EMAIL_RE = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
 
@@ -245,13 +247,40 @@ def update_person(
             f"{person.name} leads {', '.join(t.name for t in led)}; choose another lead for "
             "that team first."
         )
+    old_role = Role(person.role)
     person.name, person.email, person.role = clean.name, clean.email, clean.role
     person.team_id, person.hire_date = clean.team_id, clean.hire_date
     person.version += 1
     session.add(person)
     session.flush()
     _make_lead_of_team_without_one(session, person)
+    if clean.role is not old_role:
+        _record_account_change(
+            session,
+            actor=actor,
+            person_id=person_id,
+            action=AuditAction.ROLE_CHANGED,
+            detail=f"role changed from {old_role.label} to {clean.role.label}",
+        )
     return _person_read(person, _team_names(session))
+
+
+def _record_account_change(
+    session: Session, *, actor: Actor, person_id: int, action: AuditAction, detail: str
+) -> None:
+    """Record a change to who someone is in Headway; a role change or a deactivation also ends
+    their open sessions (they log in again with their new rights, or not at all)."""
+    record(
+        session,
+        actor=actor,
+        action=action,
+        record_type="person",
+        record_id=person_id,
+        subject_id=person_id,
+        detail=detail,
+    )
+    if action in (AuditAction.ROLE_CHANGED, AuditAction.ACCOUNT_DEACTIVATED):
+        revoke_person_sessions(session, person_id=person_id, actor=actor, reason=detail)
 
 
 def set_person_active(
@@ -269,10 +298,19 @@ def set_person_active(
             raise InvalidInput(
                 f"{person.name} leads {', '.join(t.name for t in led)}; choose another lead first."
             )
+    was_active = person.active
     person.active = active
     person.version += 1
     session.add(person)
     session.flush()
+    if was_active != active:
+        _record_account_change(
+            session,
+            actor=actor,
+            person_id=person_id,
+            action=AuditAction.ACCOUNT_REACTIVATED if active else AuditAction.ACCOUNT_DEACTIVATED,
+            detail="account reactivated" if active else "account deactivated",
+        )
     return _person_read(person, _team_names(session))
 
 

@@ -16,7 +16,7 @@ from core.org import (
     update_person,
 )
 from ui.forms import SaveOnceForm
-from ui.state import actor, db
+from ui.state import actor, client_address, db
 from ui.widgets import choose, day_text
 
 me = actor()
@@ -121,10 +121,13 @@ with edit:
         c1, c2 = st.columns(2)
         if c1.button("Set a one-time password", key="people_otp"):
             with db() as session:
-                password = set_one_time_password(session, actor=me, person_id=chosen.id)
+                password = set_one_time_password(
+                    session, actor=me, person_id=chosen.id, client=client_address()
+                )
             st.info(
-                f"One-time password for {chosen.name}: `{password}` — they must change it at "
-                "their next login. It is shown only now."
+                f"One-time password for {chosen.name}: `{password}` — it opens one login within "
+                "24 hours, at which they choose their own password. Any session they had open "
+                "has ended. It is shown only now."
             )
         label = "Deactivate" if chosen.active else "Reactivate"
         confirm = c2.checkbox(

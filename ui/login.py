@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.auth import authenticate, change_own_password
+from core.auth import MIN_PASSWORD_LENGTH, authenticate, change_own_password, choose_own_password
 from core.errors import DomainError
 from ui.navigation import page_file
-from ui.state import NEXT_PAGE_KEY, db, start_login
+from ui.state import NEXT_PAGE_KEY, SESSION_ENDED_KEY, client_address, db, start_login
+
+PASSWORD_ADVICE = (
+    f"At least {MIN_PASSWORD_LENGTH} characters. A few unrelated words are easy to remember and "
+    "hard to guess; common passwords, your name or e-mail, and runs such as 1234567890 are "
+    "refused."
+)
 
 
 def render_login() -> None:
     st.title("Headway")
     st.markdown("Team development and coaching for contact centres. Log in to continue.")
+    if st.session_state.pop(SESSION_ENDED_KEY, False):
+        st.info(
+            "Your session has ended (you logged out on another device, your password or role "
+            "changed, or it was idle too long). Log in again to continue."
+        )
     with st.form("login_form"):
         email = st.text_input("Email", autocomplete="username")
         password = st.text_input("Password", type="password", autocomplete="current-password")
@@ -20,7 +31,9 @@ def render_login() -> None:
     if submitted:
         try:
             with db() as session:
-                login = authenticate(session, email=email, password=password)
+                login = authenticate(
+                    session, email=email, password=password, client=client_address()
+                )
         except DomainError as exc:
             st.error(str(exc))
             return
@@ -31,30 +44,51 @@ def render_login() -> None:
 
 def render_password_change(*, forced: bool) -> None:
     """A change-password form; once the password is changed the app reruns (a forced change
-    then lets the person in)."""
+    then lets the person in). After a one-time password, which the login used up, no current
+    password is asked. Every other session of the person ends."""
     from ui.forms import SaveOnceForm
-    from ui.state import actor
+    from ui.state import actor, current_token
 
     if forced:
-        st.warning("Your password was set by an admin. Choose your own password to continue.")
+        st.warning(
+            "You logged in with a one-time password, which works only once. Choose your own "
+            "password to continue."
+        )
     with SaveOnceForm("password_form") as form:
-        current = st.text_input(
-            "Current password", type="password", autocomplete="current-password"
+        current = (
+            ""
+            if forced
+            else st.text_input("Current password", type="password", autocomplete="current-password")
         )
         new = st.text_input(
-            "New password (at least 10 characters)", type="password", autocomplete="new-password"
+            f"New password (at least {MIN_PASSWORD_LENGTH} characters)",
+            type="password",
+            autocomplete="new-password",
+            help=PASSWORD_ADVICE,
         )
         repeat = st.text_input(
             "Repeat the new password", type="password", autocomplete="new-password"
         )
+        st.caption(PASSWORD_ADVICE + " Your other sessions end when it changes.")
         if form.submitted("Change password", type="primary"):
             if new != repeat:
-                st.error("The two new passwords differ.")
+                st.error("The two new passwords differ; type the same password in both boxes.")
+            elif forced:
+                form.save(
+                    choose_own_password,
+                    actor=actor(),
+                    new_password=new,
+                    keep_token=current_token(),
+                    client=client_address(),
+                    done="Your password was changed.",
+                )
             else:
                 form.save(
                     change_own_password,
                     actor=actor(),
                     current_password=current,
                     new_password=new,
-                    done="Your password was changed.",
+                    keep_token=current_token(),
+                    client=client_address(),
+                    done="Your password was changed; your other sessions have ended.",
                 )

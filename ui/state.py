@@ -15,6 +15,7 @@ from core.auth import (
     COOKIE_NAME,
     Login,
     cookie_confirmed,
+    log_out_everywhere,
     resume_session,
     revoke_session,
     unsign_token,
@@ -26,6 +27,7 @@ TOKEN_KEY = "auth_token"
 COOKIE_PENDING_KEY = "auth_cookie_pending"
 NEXT_PAGE_KEY = "login_next_page"
 LOGGED_OUT_KEY = "logged_out_token"
+SESSION_ENDED_KEY = "login_session_ended"
 
 
 @st.cache_resource(show_spinner=False)
@@ -46,9 +48,29 @@ def db() -> Iterator[Session]:
         yield session
 
 
-def current_login() -> Login | None:
-    """The logged-in user of this browser session, from session state or the session cookie."""
+def client_address() -> str | None:
+    """The browser's address as Streamlit sees it (None on a loopback connection), for the
+    login throttle and the audit trail."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None  # AppTest has no real connection
+
+
+def current_token() -> str | None:
+    """The token of this browser session's login (after `current_login` has run)."""
     token = st.session_state.get(TOKEN_KEY)
+    return token if isinstance(token, str) else None
+
+
+def current_login() -> Login | None:
+    """The logged-in user of this browser session, from session state or the session cookie.
+
+    Read from the database on every run: a session revoked meanwhile (password changed
+    elsewhere, role changed, account deactivated, "log out everywhere") ends here, at the next
+    rerun, and the person's rights are always the current ones. Nothing about the person is
+    kept in session state, only the token.
+    """
+    token = st.session_state.get(TOKEN_KEY)
+    from_state = token is not None
     if token is None:
         cookie = st.context.cookies.get(COOKIE_NAME)
         token = unsign_token(cookie) if cookie else None
@@ -58,6 +80,9 @@ def current_login() -> Login | None:
         login = resume_session(session, token=token)
     if login is None:
         st.session_state.pop(TOKEN_KEY, None)
+        if st.session_state.get(LOGGED_OUT_KEY) != token:
+            st.session_state[LOGGED_OUT_KEY] = token  # have the browser drop the dead cookie
+            st.session_state[SESSION_ENDED_KEY] = from_state
         return None
     st.session_state[TOKEN_KEY] = token
     return login
@@ -103,15 +128,28 @@ def render_cookie_sync() -> None:
     _ask_browser_until_confirmed(COOKIE_PENDING_KEY, stored=True, route="/auth/session")
 
 
-def logout() -> None:
-    token = st.session_state.pop(TOKEN_KEY, None)
-    if token is not None:
-        with db() as session:
-            revoke_session(session, token=token)
+def _forget_login(token: str | None) -> None:
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     if token is not None:
         st.session_state[LOGGED_OUT_KEY] = token
+
+
+def logout() -> None:
+    token = st.session_state.pop(TOKEN_KEY, None)
+    if token is not None:
+        with db() as session:
+            revoke_session(session, token=token, client=client_address())
+    _forget_login(token)
+
+
+def log_out_everywhere_and_restart(me: Actor) -> None:
+    """End every session of `me` (this one too), then show the login page."""
+    token = st.session_state.pop(TOKEN_KEY, None)
+    with db() as session:
+        log_out_everywhere(session, actor=me, client=client_address())
+    _forget_login(token)
+    st.rerun()
 
 
 def log_out_and_restart() -> None:

@@ -1,7 +1,7 @@
 """SQLModel tables, one module per area. Importing this package registers every table."""
 
 from core.models.audit import AuditAction, AuditEvent
-from core.models.auth import AuthSession
+from core.models.auth import AuthSession, LoginThrottle
 from core.models.calendar import ClosureDay
 from core.models.draft import FormDraft
 from core.models.learning import (
@@ -94,6 +94,7 @@ __all__ = [
     "Term",
     "METRICS",
     "AuthSession",
+    "LoginThrottle",
     "Blackout",
     "Leave",
     "LeaveKind",

@@ -23,3 +23,17 @@ class AuthSession(SQLModel, table=True):
     # until then the app keeps asking, so a run cut short by a click cannot lose it.
     cookie_set_at: dt.datetime | None = None
     cookie_cleared_at: dt.datetime | None = None
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed password checks counted per key (core/throttle.py): an account, a client address,
+    or an (account, address) pair that has logged in before. Keys are SHA-256 digests: the table
+    names no e-mail and no address."""
+
+    __tablename__ = "login_throttle"
+
+    key: str = Field(max_length=64, primary_key=True)
+    failures: int = Field(default=0)
+    last_failure_at: dt.datetime | None = None
+    next_allowed_at: dt.datetime | None = None
+    last_success_at: dt.datetime | None = None

@@ -50,8 +50,8 @@ class Person(SQLModel, table=True):
     active: bool = Field(default=True)
     password_hash: str | None = Field(default=None, max_length=255)
     must_change_password: bool = Field(default=False)
-    failed_logins: int = Field(default=0)
-    locked_until: dt.datetime | None = None
+    # A one-time password set by an admin works for one login, until this moment.
+    one_time_password_expires_at: dt.datetime | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
     version: int = Field(default=1)
 
