@@ -283,7 +283,9 @@ def _names(names: list[str], limit: int = 3) -> str:
 def agent_day(session: Session, *, actor: Actor, day: dt.date) -> AgentDay:
     """What an agent has ahead: check-ins, rotation, pledge, PD days and the share prompt."""
     check_ins = []
-    for note in notes_about(session, actor=actor, agent_id=actor.id, include_closed=False):
+    for note in notes_about(
+        session, actor=actor, agent_id=actor.id, include_closed=False, with_check_in_only=True
+    ):
         if note.follow_up_date is None:
             continue
         steps = [f.next_step for f in note.follow_ups if f.next_step]
