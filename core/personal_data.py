@@ -101,7 +101,7 @@ def _rows(session: Session, model: type[SQLModel], *where: ColumnElement[bool]) 
     if pk is not None:
         query = query.order_by(col(pk))
     return [
-        {k: _plain(v) for k, v in row.model_dump().items() if k not in _NEVER_EXPORTED}
+        {k: _plain(v) for k, v in row.model_dump(warnings=False).items() if k not in _NEVER_EXPORTED}
         for row in session.exec(query).all()
     ]
 
@@ -313,8 +313,6 @@ class ErasureResult:
 def erasure_refusal(session: Session, *, actor: Actor, person: Person) -> str | None:
     """Why `person` cannot be erased now, in one sentence, or None."""
     assert person.id is not None
-    if person.id == actor.id:
-        return "You cannot erase your own account: ask another admin."
     led = session.exec(select(Team.name).where(Team.lead_id == person.id)).all()
     if led:
         return (
@@ -329,6 +327,8 @@ def erasure_refusal(session: Session, *, actor: Actor, person: Person) -> str | 
         ).one()
         if not others:
             return f"{person.name} is the only admin: make someone else an admin first."
+    if person.id == actor.id:
+        return "You cannot erase your own account: ask another admin."
     return None
 
 
