@@ -101,7 +101,11 @@ def _rows(session: Session, model: type[SQLModel], *where: ColumnElement[bool]) 
     if pk is not None:
         query = query.order_by(col(pk))
     return [
-        {k: _plain(v) for k, v in row.model_dump(warnings=False).items() if k not in _NEVER_EXPORTED}
+        {
+            k: _plain(v)
+            for k, v in row.model_dump(warnings=False).items()
+            if k not in _NEVER_EXPORTED
+        }
         for row in session.exec(query).all()
     ]
 
@@ -310,9 +314,22 @@ class ErasureResult:
         )
 
 
-def erasure_refusal(session: Session, *, actor: Actor, person: Person) -> str | None:
-    """Why `person` cannot be erased now, in one sentence, or None."""
+ERASED_DOMAIN = "erased.invalid"
+
+
+def erasure_refusal(session: Session, *, actor: Actor, person_id: int) -> str | None:
+    """Why the person cannot be erased now, in one sentence, or None (admins only)."""
+    require_admin(actor)
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound(f"There is no person with id {person_id}.")
+    return _refusal(session, actor, person)
+
+
+def _refusal(session: Session, actor: Actor, person: Person) -> str | None:
     assert person.id is not None
+    if person.email.endswith(f"@{ERASED_DOMAIN}"):
+        return f"{person.name} was erased already: nothing about them is left to remove."
     led = session.exec(select(Team.name).where(Team.lead_id == person.id)).all()
     if led:
         return (
@@ -352,7 +369,7 @@ def erase_person(
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound(f"There is no person with id {person_id}.")
-    if refusal := erasure_refusal(session, actor=actor, person=person):
+    if refusal := _refusal(session, actor, person):
         raise InvalidInput(refusal)
     if confirm_name.strip().casefold() != person.name.strip().casefold():
         raise InvalidInput(
@@ -368,7 +385,7 @@ def erase_person(
             .values(revoked_at=now)
         )
     )
-    person.name, person.email = new_name, f"former-{pid}@erased.invalid"
+    person.name, person.email = new_name, f"former-{pid}@{ERASED_DOMAIN}"
     person.active, person.password_hash, person.must_change_password = False, None, False
     person.hire_date, person.failed_logins, person.locked_until = None, 0, None
     person.version += 1
