@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import String, cast, delete, literal, select
 from sqlmodel import Session, col
 
-from core import audit
+from core import audit, data_version
 from core.db import rows_affected
 from core.models import (
     AuditAction,
@@ -83,6 +83,8 @@ def apply_retention(session: Session, *, months: int, day: dt.date) -> Retention
     evaluations = rows_affected(
         session.execute(delete(Evaluation).where(col(Evaluation.date) < cutoff))
     )
+    if notes:  # bulk deletes pass no ORM flush: the cached team figures must still see them
+        data_version.bump(session)
     result = RetentionResult(cutoff, notes, evaluations)
     audit.record(
         session,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from core import audit
+from core import audit, data_version
 from core.auth import open_session, resume_session
 from core.coaching import NoteInput, add_follow_up, add_private_remark, edit_note, write_note
 from core.config import SettingsError, get_settings
@@ -275,8 +275,10 @@ def test_retention_removes_old_notes_and_evaluations_and_keeps_the_scores(
         session, actor=actor_of(session, org["red_lead"]), agent_id=org["red_agent"].id, data=NOTE
     )
     session.flush()
+    stamp = data_version.current(session)
     result = apply_retention(session, months=24, day=TODAY)
     session.flush()
+    assert data_version.current(session) > stamp  # cached team figures are read afresh
     assert (result.notes, result.evaluations) == (1, 1)
     assert session.exec(select(CoachingNote.id)).all() == [recent]
     assert session.get(Evaluation, old["evaluation"]) is None
