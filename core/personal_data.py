@@ -150,10 +150,10 @@ def _names(rows: Sequence[Team | Department | Term]) -> dict[int, str]:
     return {r.id: r.name for r in rows if r.id is not None}
 
 
-def _csv_of(rows: Sequence[dict]) -> bytes:  # type: ignore[type-arg]
+def _csv_of(rows: Sequence[dict], model: type[SQLModel]) -> bytes:  # type: ignore[type-arg]
     from core.csvio import write_csv
 
-    header = tuple(rows[0]) if rows else ("id",)
+    header = tuple(rows[0]) if rows else tuple(model.model_fields)
     return write_csv(header, ([row[k] for k in header] for row in rows))
 
 
@@ -199,7 +199,9 @@ def export_person(session: Session, *, actor: Actor, person_id: int) -> bytes:
                 "note": "Headway keeps a person's current team only, not the teams before it.",
             }
         ),
-        "observations.csv": _csv_of(_rows(session, Observation, col(Observation.person_id) == pid)),
+        "observations.csv": _csv_of(
+            _rows(session, Observation, col(Observation.person_id) == pid), Observation
+        ),
         "evaluations_about.json": _json(evaluations),
         "evaluations_by.json": _json(
             _parsed(_rows(session, Evaluation, col(Evaluation.evaluator_id) == pid), "answers")

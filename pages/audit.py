@@ -93,7 +93,7 @@ st.dataframe(
     hide_index=True,
 )
 deferred_download(
-    "Download as CSV",
+    "Download all matching events (CSV)",
     lambda session: audit.export_csv(session, actor=me, query=query),
     file_name=f"headway-audit-{today().isoformat()}.csv",
     mime="text/csv",
