@@ -5,6 +5,12 @@ together. Reads of sensitive records (a coaching note, a private remark, an eval
 dispute) are recorded by the service that returns them, with the reader as actor. Events that
 must outlive a refused operation (a failed login) are recorded with `record_now`, in a
 transaction of their own.
+
+What counts as a read: a record returned by a service to be shown to a person, one event per
+record per call (a list of five notes is five events, written in one insert). Counting and
+aggregating done by background jobs (reminders, the weekly digest) and by team statistics
+(coaching effects, follow-up counts) is not a read: no one sees a record's text there.
+Searching and exporting the trail itself is recorded too (`run_search`, `export_csv`).
 """
 
 from __future__ import annotations
@@ -13,16 +19,34 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from core.access import Actor, require_admin
 from core.clock import utcnow
 from core.csvio import write_csv
+from core.errors import InvalidInput
 from core.models import AuditAction, AuditEvent, Person
 
 MAX_RESULTS = 5000
+PAGE_ROWS = 500  # the admin page shows at most this many events: newest first
+
+# The record types the services write (the page offers them as a filter).
+COACHING_NOTE = "coaching_note"
+PRIVATE_REMARK = "private_remark"
+EVALUATION = "evaluation"
+PERSON = "person"
+AUDIT_TRAIL = "audit_trail"
+RECORD_TYPES = (
+    COACHING_NOTE,
+    PRIVATE_REMARK,
+    EVALUATION,
+    PERSON,
+    "session",
+    "job",
+    AUDIT_TRAIL,
+)
 
 
 def record(
@@ -83,17 +107,29 @@ def record_reads(
     actor: Actor,
     record_type: str,
     rows: Sequence[tuple[int | None, int | None]],
+    detail: str = "",
 ) -> None:
-    """One `read` event per (record id, subject id) shown to `actor`."""
-    for record_id, subject_id in rows:
-        record(
-            session,
-            actor=actor,
-            action=AuditAction.READ,
-            record_type=record_type,
-            record_id=record_id,
-            subject_id=subject_id,
-        )
+    """One `read` event per (record id, subject id) shown to `actor`, in one INSERT statement
+    (however many records a list shows, the page pays one round trip)."""
+    if not rows:
+        return
+    at = utcnow()
+    session.execute(
+        insert(AuditEvent),
+        [
+            {
+                "at": at,
+                "actor_id": actor.id,
+                "action": AuditAction.READ,
+                "record_type": record_type,
+                "record_id": record_id,
+                "subject_id": subject_id,
+                "client": None,
+                "detail": detail[:300],
+            }
+            for record_id, subject_id in rows
+        ],
+    )
 
 
 @dataclass(frozen=True)
@@ -194,3 +230,80 @@ def to_csv(rows: Sequence[AuditRow]) -> bytes:
             for r in rows
         ),
     )
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """What an admin searches the trail for; every field optional."""
+
+    person_id: int | None = None
+    action: AuditAction | None = None
+    record_type: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def describe(self) -> str:
+        """The search in Headway's words (ids and dates, never a name), for the trail itself."""
+        parts = [
+            f"person #{self.person_id}" if self.person_id is not None else "",
+            f"action {self.action.value}" if self.action is not None else "",
+            f"record type {self.record_type}" if self.record_type else "",
+            f"from {self.since.isoformat()}" if self.since else "",
+            f"to {self.until.isoformat()}" if self.until else "",
+        ]
+        return ", ".join(p for p in parts if p) or "everything"
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    rows: list[AuditRow]
+    more: bool  # there are older matching events than the ones shown
+
+
+def _filtered(session: Session, actor: Actor, query: AuditQuery, limit: int) -> list[AuditRow]:
+    if query.since and query.until and query.since > query.until:
+        raise InvalidInput(
+            f"The search runs from {query.since.isoformat()} to {query.until.isoformat()}: "
+            "choose a start on or before the end."
+        )
+    return search(
+        session,
+        actor=actor,
+        person_id=query.person_id,
+        action=query.action,
+        record_type=query.record_type,
+        since=query.since,
+        until=query.until,
+        limit=limit,
+    )
+
+
+def run_search(
+    session: Session, *, actor: Actor, query: AuditQuery, limit: int = PAGE_ROWS
+) -> AuditPage:
+    """The newest `limit` matching events (admins only); the search itself is recorded."""
+    rows = _filtered(session, actor, query, limit + 1)
+    record(
+        session,
+        actor=actor,
+        action=AuditAction.READ,
+        record_type=AUDIT_TRAIL,
+        subject_id=query.person_id,
+        detail=f"searched: {query.describe()}",
+    )
+    return AuditPage(rows[:limit], len(rows) > limit)
+
+
+def export_csv(session: Session, *, actor: Actor, query: AuditQuery) -> bytes:
+    """The matching events as CSV, newest first, at most MAX_RESULTS (admins only); recorded
+    as an `export` of the trail."""
+    rows = _filtered(session, actor, query, MAX_RESULTS)
+    record(
+        session,
+        actor=actor,
+        action=AuditAction.EXPORT,
+        record_type=AUDIT_TRAIL,
+        subject_id=query.person_id,
+        detail=f"{len(rows)} events exported: {query.describe()}",
+    )
+    return to_csv(rows)

@@ -337,6 +337,22 @@ def cmd_run_due(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_apply_retention(args: argparse.Namespace) -> int:
+    from core import clock
+    from core.config import get_settings
+    from core.db import check_database, migrate, session_scope
+    from core.retention import apply_retention
+
+    engine = _engine(args.database)
+    check_database(engine)
+    migrate(engine)
+    months = get_settings().retention_months
+    with session_scope(engine) as session:
+        result = apply_retention(session, months=months, day=clock.today())
+    print(f"retention {months} months: {result.sentence()}", flush=True)
+    return EXIT_OK
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     import logging
     import signal
@@ -442,6 +458,12 @@ def build_parser() -> argparse.ArgumentParser:
     j.add_argument("--at", type=_moment, help="YYYY-MM-DDTHH:MM, local time (default: now)")
     j.add_argument("--database")
     j.set_defaults(jobs_func=cmd_run_due)
+    j = jobs.add_parser(
+        "apply-retention",
+        help="remove coaching notes and evaluations older than HEADWAY_RETENTION_MONTHS",
+    )
+    j.add_argument("--database")
+    j.set_defaults(jobs_func=cmd_apply_retention)
     return parser
 
 

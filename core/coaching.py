@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, delete, select
 
+from core import audit
 from core.access import Actor, is_coach_of, require_view_person
 from core.clock import today, utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
@@ -17,6 +18,7 @@ from core.follow_ups import follow_up_status, is_overdue
 from core.limits import max_length, require_fits
 from core.models import (
     METRICS,
+    AuditAction,
     CoachingNote,
     CoachingNoteEvaluation,
     CoachingNoteVersion,
@@ -178,6 +180,7 @@ def write_note(
     session.flush()
     assert note.id is not None
     _link_evaluations(session, note.id, agent_id, clean.evaluation_ids)
+    _record_change(session, actor, AuditAction.CREATE, note.id, agent_id)
     check_back = (
         f"\n\n{actor.name} will check back in with you on {clean.follow_up_date:%A %-d %B}."
         if clean.follow_up_date
@@ -193,6 +196,27 @@ def write_note(
         link="growth",
     )
     return note.id
+
+
+def _record_change(
+    session: Session,
+    actor: Actor,
+    action: AuditAction,
+    note_id: int,
+    agent_id: int,
+    detail: str = "",
+    record_type: str = audit.COACHING_NOTE,
+    record_id: int | None = None,
+) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        record_type=record_type,
+        record_id=note_id if record_id is None else record_id,
+        subject_id=agent_id,
+        detail=detail,
+    )
 
 
 def _note_for_coach(session: Session, actor: Actor, note_id: int) -> tuple[CoachingNote, Person]:
@@ -239,18 +263,34 @@ def edit_note(
     note.version += 1
     note.updated_at = utcnow()
     session.add(note)
+    _record_change(
+        session,
+        actor,
+        AuditAction.UPDATE,
+        note_id,
+        note.agent_id,
+        f"edited (version {note.version})",
+    )
 
 
 def note_versions(
     session: Session, *, actor: Actor, note_id: int
 ) -> list[tuple[int, str, dict[str, object]]]:
-    _note_for_coach(session, actor, note_id)
+    note, _ = _note_for_coach(session, actor, note_id)
     rows = session.exec(
         select(CoachingNoteVersion, Person.name)
         .join(Person, col(Person.id) == CoachingNoteVersion.edited_by_id)
         .where(CoachingNoteVersion.note_id == note_id)
         .order_by(col(CoachingNoteVersion.version))
     ).all()
+    if rows:
+        audit.record_reads(
+            session,
+            actor=actor,
+            record_type=audit.COACHING_NOTE,
+            rows=[(note_id, note.agent_id)],
+            detail=f"{len(rows)} earlier versions",
+        )
     return [(v.version, str(name), json.loads(v.snapshot)) for v, name in rows]
 
 
@@ -297,14 +337,34 @@ def add_follow_up(
     note.closed = closes
     note.version += 1
     session.add(note)
+    _record_change(
+        session,
+        actor,
+        AuditAction.UPDATE,
+        note_id,
+        note.agent_id,
+        "check-in recorded, note closed" if closes else "check-in recorded",
+    )
 
 
 def add_private_remark(session: Session, *, actor: Actor, note_id: int, text: str) -> None:
-    _note_for_coach(session, actor, note_id)
+    note, _ = _note_for_coach(session, actor, note_id)
     if not text.strip():
         raise InvalidInput("Write the remark before adding it.")
     require_fits(("Remark", text, max_length(PrivateRemark, "text")))
-    session.add(PrivateRemark(note_id=note_id, author_id=actor.id, text=text.strip()))
+    remark = PrivateRemark(note_id=note_id, author_id=actor.id, text=text.strip())
+    session.add(remark)
+    session.flush()
+    _record_change(
+        session,
+        actor,
+        AuditAction.CREATE,
+        note_id,
+        note.agent_id,
+        f"on coaching note #{note_id}",
+        record_type=audit.PRIVATE_REMARK,
+        record_id=remark.id,
+    )
 
 
 def acknowledge(session: Session, *, actor: Actor, note_id: int) -> None:
@@ -314,12 +374,24 @@ def acknowledge(session: Session, *, actor: Actor, note_id: int) -> None:
     if note.acknowledged_at is None:
         note.acknowledged_at = utcnow()
         session.add(note)
+        _record_change(session, actor, AuditAction.UPDATE, note_id, actor.id, "acknowledged")
 
 
 def notes_about(
-    session: Session, *, actor: Actor, agent_id: int, include_closed: bool = True
+    session: Session,
+    *,
+    actor: Actor,
+    agent_id: int,
+    include_closed: bool = True,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    with_check_in_only: bool = False,
 ) -> list[NoteRead]:
-    """The notes about an agent, newest first; private remarks only for the agent's coaches."""
+    """The notes about an agent, newest first; private remarks only for the agent's coaches.
+
+    Every note returned, and every private remark with it, is recorded in the audit trail as
+    read by `actor`: callers ask only for what they show (a period with `start`/`end`, the
+    notes with a check-in date with `with_check_in_only`)."""
     agent = _agent(session, agent_id)
     require_view_person(actor, agent)
     coach = is_coach_of(actor, team_id=agent.team_id)
@@ -331,6 +403,12 @@ def notes_about(
     )
     if not include_closed:
         query = query.where(col(CoachingNote.closed).is_(False))
+    if start is not None:
+        query = query.where(col(CoachingNote.date) >= start)
+    if end is not None:
+        query = query.where(col(CoachingNote.date) <= end)
+    if with_check_in_only:
+        query = query.where(col(CoachingNote.follow_up_date).is_not(None))
     rows = session.exec(query).all()
     ids = [n.id for n, _ in rows]
     follow_ups: dict[int, list[FollowUpRead]] = {}
@@ -351,13 +429,23 @@ def notes_about(
     ).all():
         evaluations.setdefault(link.note_id, []).append(link.evaluation_id)
     remarks: dict[int, list[str]] = {}
+    remark_ids: list[tuple[int | None, int | None]] = []
     if coach:
         for r, name in session.exec(
             select(PrivateRemark, Person.name)
             .join(Person, col(Person.id) == PrivateRemark.author_id)
             .where(col(PrivateRemark.note_id).in_(ids))
+            .order_by(col(PrivateRemark.id))
         ).all():
             remarks.setdefault(r.note_id, []).append(f"{name}: {r.text}")
+            remark_ids.append((r.id, agent_id))
+    audit.record_reads(
+        session,
+        actor=actor,
+        record_type=audit.COACHING_NOTE,
+        rows=[(note_id, agent_id) for note_id in ids],
+    )
+    audit.record_reads(session, actor=actor, record_type=audit.PRIVATE_REMARK, rows=remark_ids)
     return [
         NoteRead(
             n.id or 0,

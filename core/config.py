@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     smtp_url: str = Field(default="", alias="SMTP_URL")
     mail_from: str = Field(default="Headway <headway@localhost>", alias="HEADWAY_MAIL_FROM")
     base_url: str = Field(default="http://localhost:8501", alias="HEADWAY_BASE_URL")
+    # Coaching notes and evaluations older than this are removed by the daily retention job.
+    retention_months: int = Field(default=24, alias="HEADWAY_RETENTION_MONTHS")
 
     @field_validator("today", mode="before")
     @classmethod
@@ -62,6 +64,17 @@ class Settings(BaseSettings):
         if value:
             public_holidays(value)
         return value
+
+    @field_validator("retention_months", mode="before")
+    @classmethod
+    def _whole_months(cls, value: object) -> object:
+        text = str(value).strip()
+        if not text.isdigit() or not 1 <= int(text) <= 1200:
+            raise ValueError(
+                f"HEADWAY_RETENTION_MONTHS={value!r} is not a number of months: use a whole "
+                "number from 1 to 1200 (24 keeps two years of coaching notes and evaluations)"
+            )
+        return int(text)
 
     @field_validator("timezone")
     @classmethod

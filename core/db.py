@@ -136,3 +136,8 @@ def migrate(engine: Engine) -> None:
 
     check_database(engine)
     command.upgrade(alembic_config(engine), "head")
+
+
+def rows_affected(result: object) -> int:
+    """How many rows an UPDATE or DELETE statement changed (0 when the driver cannot say)."""
+    return int(getattr(result, "rowcount", 0) or 0)

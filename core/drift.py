@@ -105,8 +105,8 @@ def read_evaluations_csv(data: bytes) -> Evaluations:
     """evaluator,agent,score rows (header in any order, other columns ignored); every bad row
     is reported by its line (InvalidInput), as the metrics import does."""
     from core.csvio import read_csv
-    from core.parsing import read_number  # the imports' number rules: one home for them
     from core.models import METRICS
+    from core.parsing import read_number  # the imports' number rules: one home for them
 
     qa = METRICS["qa_score"]
     table = read_csv(data, required=REQUIRED_COLUMNS, optional=ID_COLUMNS)

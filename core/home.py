@@ -287,7 +287,9 @@ def agent_day(session: Session, *, actor: Actor, day: dt.date) -> AgentDay:
             "This day plan is an agent's; leads, managers and admins have their own."
         )
     check_ins = []
-    for note in notes_about(session, actor=actor, agent_id=actor.id, include_closed=False):
+    for note in notes_about(
+        session, actor=actor, agent_id=actor.id, include_closed=False, with_check_in_only=True
+    ):
         if note.follow_up_date is None:
             continue
         steps = [f.next_step for f in note.follow_ups if f.next_step]

@@ -24,6 +24,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from core import clock
 from core.config import get_settings
@@ -32,11 +33,13 @@ from core.logs import timed
 from core.mailer import send_pending
 from core.notifications import Created
 from core.reminders.schedule import catch_up_moment, run_due
+from core.retention import RetentionResult, apply_retention
 
 log = logging.getLogger("headway.jobs")
 
 MISFIRE_GRACE_SECONDS = 24 * 3600  # a run more than a day late is stale: skip it
 PICK_UP_MINUTES = 5
+RETENTION_AT = dt.time(2, 30)  # every day, local time: a quiet hour
 
 
 def jobs_engine() -> Engine:
@@ -124,10 +127,30 @@ class ResilientScheduler(BackgroundScheduler):  # type: ignore[misc]
         return bool(self.running and thread is not None and thread.is_alive())
 
 
+def retention_job() -> RetentionResult | None:
+    """Daily: remove coaching notes and evaluations older than HEADWAY_RETENTION_MONTHS
+    (core.retention). A database error is logged and the job runs again the next day: nothing
+    is half-removed, the whole run is one transaction."""
+    months = get_settings().retention_months
+    try:
+        with session_scope(jobs_engine()) as session:
+            result = apply_retention(session, months=months, day=clock.today())
+    except SQLAlchemyError as exc:
+        log.error(
+            "retention: the database failed (%s: %s); nothing was removed, the job runs again "
+            "tomorrow",
+            type(exc).__name__,
+            str(exc).splitlines()[0] if str(exc) else "",
+        )
+        return None
+    log.info("retention %d months: %s", months, result.sentence())
+    return result
+
+
 @dataclass(frozen=True)
 class JobSpec:
     id: str
-    func: Callable[[], None]
+    func: Callable[[], object]
     trigger: BaseTrigger
     misfire_grace_time: int
 
@@ -153,6 +176,12 @@ def job_specs() -> list[JobSpec]:
                 minute=digest.minute,
                 timezone=tz,
             ),
+            MISFIRE_GRACE_SECONDS,
+        ),
+        JobSpec(
+            "retention",
+            retention_job,
+            CronTrigger(hour=RETENTION_AT.hour, minute=RETENTION_AT.minute, timezone=tz),
             MISFIRE_GRACE_SECONDS,
         ),
         JobSpec(

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from core import audit
 from core.access import (
     Actor,
     is_coach_of,
@@ -21,7 +22,7 @@ from core.access import (
 from core.clock import today
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.limits import max_length, require_fits
-from core.models import Channel, Evaluation, Observation, Person, Scorecard
+from core.models import AuditAction, Channel, Evaluation, Observation, Person, Scorecard
 
 Answer = str | int  # "yes" | "no" | "na" | 1..5
 
@@ -275,7 +276,15 @@ def record_evaluation(
             reference=evaluation_reference(evaluation.id),
         )
     )
-    return list_evaluations(session, actor=actor, agent_id=agent_id, evaluation_id=evaluation.id)[0]
+    audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.CREATE,
+        record_type=audit.EVALUATION,
+        record_id=evaluation.id,
+        subject_id=agent_id,
+    )
+    return _evaluations(session, agent_id=agent_id, evaluation_id=evaluation.id)[0]
 
 
 EVALUATION_REFERENCE = "evaluation-"
@@ -339,10 +348,22 @@ def latest_qa_scores(session: Session, *, agent_ids: Iterable[int]) -> dict[int,
 def list_evaluations(
     session: Session, *, actor: Actor, agent_id: int, evaluation_id: int | None = None
 ) -> list[EvaluationRead]:
+    """The agent's evaluations, newest first (at most 200); each one returned is recorded in
+    the audit trail as read by `actor`."""
     agent = session.get(Person, agent_id)
     if agent is None:
         raise NotFound(f"There is no person with id {agent_id}.")
     require_view_person(actor, agent)
+    found = _evaluations(session, agent_id=agent_id, evaluation_id=evaluation_id)
+    audit.record_reads(
+        session, actor=actor, record_type=audit.EVALUATION, rows=[(e.id, agent_id) for e in found]
+    )
+    return found
+
+
+def _evaluations(
+    session: Session, *, agent_id: int, evaluation_id: int | None = None
+) -> list[EvaluationRead]:
     query = (
         select(Evaluation, Scorecard, Person)
         .join(Scorecard, col(Scorecard.id) == Evaluation.scorecard_id)

@@ -1,4 +1,5 @@
-"""People (admin): find, add, edit, deactivate, set one-time passwords, import from CSV."""
+"""People (admin): find, add, edit, deactivate, set one-time passwords, import from CSV, export
+or erase a person's data."""
 
 import datetime as dt
 
@@ -16,6 +17,7 @@ from core.org import (
     update_person,
 )
 from ui.forms import SaveOnceForm
+from ui.personal_data import personal_data_tab
 from ui.state import actor, client_address, db
 from ui.widgets import choose, day_text
 
@@ -79,7 +81,9 @@ st.dataframe(
     hide_index=True,
 )
 
-add, edit, bulk = st.tabs(["Add a person", "Edit a person", "Import from CSV"])
+add, edit, bulk, personal = st.tabs(
+    ["Add a person", "Edit a person", "Import from CSV", "Personal data"]
+)
 with add:
     new_form = SaveOnceForm("people_new")
     data = person_form(new_form)
@@ -152,3 +156,6 @@ with bulk:
         st.success(f"Added {result.added} people.")
         if result.ignored_columns:
             st.warning("Ignored columns: " + ", ".join(result.ignored_columns))
+
+with personal:
+    personal_data_tab(me, search=search)

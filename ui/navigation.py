@@ -154,6 +154,14 @@ PAGE_TABLE: tuple[tuple[str, str, str, str, str, frozenset[Role]], ...] = (
         "departments",
         frozenset({Role.ADMIN}),
     ),
+    (
+        "Administration",
+        "audit.py",
+        "Audit trail",
+        ":material/policy:",
+        "audit",
+        frozenset({Role.ADMIN}),
+    ),
 )
 
 

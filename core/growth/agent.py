@@ -51,7 +51,7 @@ def growth_data(
     ).all():
         series.setdefault(metric, []).append((day, value))
     notes = (
-        [n for n in notes_about(session, actor=actor, agent_id=agent_id) if start <= n.date <= end]
+        notes_about(session, actor=actor, agent_id=agent_id, start=start, end=end)
         if person.role == "agent"
         else []
     )

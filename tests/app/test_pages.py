@@ -37,6 +37,7 @@ PAGES = {
     "teams": "pages/admin_teams.py",
     "departments": "pages/admin_departments.py",
     "calendar": "pages/admin_calendar.py",
+    "audit": "pages/audit.py",
 }
 ALLOWED = {
     "admin": {
@@ -47,6 +48,7 @@ ALLOWED = {
         "teams",
         "departments",
         "calendar",
+        "audit",
         "import_metrics",
         "learning",
         "pledge",
@@ -115,6 +117,7 @@ TITLE = {
     "teams": "Teams",
     "departments": "Departments",
     "calendar": "Calendar",
+    "audit": "Audit trail",
 }
 
 

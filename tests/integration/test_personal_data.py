@@ -1,0 +1,339 @@
+"""Personal-data rights: the export of everything about a person, erasure by anonymisation, and
+the retention of coaching notes and evaluations (the daily job included)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import logging
+import zipfile
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from core import audit, data_version
+from core.auth import open_session, resume_session
+from core.coaching import NoteInput, add_follow_up, add_private_remark, edit_note, write_note
+from core.config import SettingsError, get_settings
+from core.db import make_engine, session_scope
+from core.errors import AccessDenied, InvalidInput
+from core.jobs import retention_job
+from core.models import (
+    AuditAction,
+    AuditEvent,
+    AuthSession,
+    CoachingNote,
+    CoachingNoteVersion,
+    Evaluation,
+    FollowUp,
+    LearningShare,
+    Leave,
+    MindAnswer,
+    MindCheck,
+    Notification,
+    NotificationKind,
+    Observation,
+    Person,
+    Pledge,
+    PledgeStatus,
+    PrivateRemark,
+    Role,
+)
+from core.personal_data import erase_person, export_person
+from core.quality import DEFAULT_FORM, record_evaluation, save_scorecard
+from core.retention import apply_retention, months_before
+from tests.conftest import TODAY, actor_of, make_person
+
+NOTE = NoteInput(focus_metric="fcr", to_try="Ask what else is open", actions="Five calls")
+
+
+def _history(session: Session, org: dict, *, day: dt.date = TODAY) -> dict[str, int]:
+    """A note (edited, with a check-in and a private remark) and an evaluation about the red
+    agent; a learning share, a pledge with a mind check and sick leave of their own."""
+    agent, lead = org["red_agent"], actor_of(session, org["red_lead"])
+    note_id = write_note(session, actor=lead, agent_id=agent.id, data=NOTE, date=day)
+    edit_note(session, actor=lead, note_id=note_id, data=NOTE, expected_version=1)
+    add_follow_up(
+        session, actor=lead, note_id=note_id, outcome="Much better", next_date=TODAY, date=day
+    )
+    add_private_remark(session, actor=lead, note_id=note_id, text="Money worries at home")
+    card = save_scorecard(session, actor=lead, family="Voice", definition=DEFAULT_FORM)
+    evaluation = record_evaluation(
+        session,
+        actor=lead,
+        agent_id=agent.id,
+        scorecard_id=card.id,
+        answers=[["yes", 4], [4, "yes"], ["yes", "yes"]],
+        date=day,
+        comments="Lovely empathy on the refund call",
+    )
+    share = LearningShare(author_id=agent.id, title="Refund tricks", learned="Say sorry first")
+    pledge = Pledge(
+        agent_id=agent.id,
+        mentor_id=org["red_lead"].id,
+        commitments=json.dumps(["Breathe before answering"]),
+        start_date=TODAY,
+        status=PledgeStatus.ACTIVE,
+    )
+    session.add_all([share, pledge])
+    session.flush()
+    session.add_all(
+        [
+            MindCheck(
+                pledge_id=pledge.id,
+                agent_id=agent.id,
+                date=TODAY,
+                answer=MindAnswer.SLIPPED,
+                note="Bad night's sleep",
+            ),
+            Leave(person_id=agent.id, start=TODAY, end=TODAY, kind="sick"),
+        ]
+    )
+    session.flush()
+    return {"note": note_id, "evaluation": evaluation.id, "share": share.id or 0}
+
+
+# ------------------------------------------------------------------------------ export
+
+
+def test_an_admin_exports_everything_about_a_person_including_remarks_about_them(
+    session: Session, org: dict
+) -> None:
+    ids = _history(session, org)
+    agent, admin = org["red_agent"], actor_of(session, org["admin"])
+    data = export_person(session, actor=admin, person_id=agent.id)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    names = set(archive.namelist())
+    assert {"README.txt", "profile.json", "coaching_notes_about.json", "audit_events.csv"} <= names
+    profile = json.loads(archive.read("profile.json"))
+    assert profile["person"]["email"] == agent.email
+    assert "password_hash" not in profile["person"]
+    [note] = json.loads(archive.read("coaching_notes_about.json"))
+    assert note["id"] == ids["note"] and note["to_try"] == "Ask what else is open"
+    assert [r["text"] for r in note["private_remarks"]] == ["Money worries at home"]
+    assert [c["outcome"] for c in note["check_ins"]] == ["Much better"]
+    assert note["earlier_versions"][0]["snapshot"]["actions"] == "Five calls"
+    [evaluation] = json.loads(archive.read("evaluations_about.json"))
+    assert evaluation["comments"] == "Lovely empathy on the refund call"
+    assert evaluation["scorecard"] == "Voice" and evaluation["answers"][0] == ["yes", 4]
+    pledges = json.loads(archive.read("pledges.json"))
+    assert pledges["pledges"][0]["commitments"] == ["Breathe before answering"]
+    assert pledges["mind_checks"][0]["note"] == "Bad night's sleep"
+    assert json.loads(archive.read("learning.json"))["shares"][0]["title"] == "Refund tricks"
+    assert json.loads(archive.read("pd_days.json"))["leave"][0]["kind"] == "sick"
+    assert "qa_score" in archive.read("observations.csv").decode("utf-8-sig")
+    assert "create" in archive.read("audit_events.csv").decode("utf-8-sig")
+    # The lead's export holds what they wrote about others, the others by id only.
+    lead_archive = zipfile.ZipFile(
+        io.BytesIO(export_person(session, actor=admin, person_id=org["red_lead"].id))
+    )
+    by = json.loads(lead_archive.read("coaching_notes_by.json"))
+    assert by["notes"][0]["agent_id"] == agent.id
+    assert by["private_remarks"][0]["text"] == "Money worries at home"
+    session.flush()
+    exported = audit.search(session, actor=admin, action=AuditAction.PERSONAL_DATA_EXPORTED)
+    assert [(r.actor, r.subject) for r in exported] == [
+        (admin.name, org["red_lead"].name),
+        (admin.name, agent.name),
+    ]
+
+
+def test_only_an_admin_exports_a_persons_data(session: Session, org: dict) -> None:
+    for who in ("manager", "red_lead", "red_agent"):
+        with pytest.raises(AccessDenied):
+            export_person(session, actor=actor_of(session, org[who]), person_id=org["red_agent"].id)
+
+
+# ------------------------------------------------------------------------------ erasure
+
+
+def test_erasing_an_agent_anonymises_them_and_keeps_the_teams_figures(
+    session: Session, org: dict
+) -> None:
+    ids = _history(session, org)
+    agent, admin = org["red_agent"], actor_of(session, org["admin"])
+    name = agent.name
+    token = open_session(session, person_id=agent.id)
+    session.add(
+        Notification(
+            person_id=org["red_lead"].id,
+            recipient_email=org["red_lead"].email,
+            kind=NotificationKind.MENTOR_NUDGE,
+            subject="pledge:1",
+            due_date=TODAY,
+            title=f"{name} slipped today",
+            body=f"Check in with {name}.",
+        )
+    )
+    session.flush()
+    observations_before = len(session.exec(select(Observation)).all())
+
+    result = erase_person(session, actor=admin, person_id=agent.id, confirm_name=f" {name} ")
+    session.flush()
+    session.expire_all()
+
+    person = session.get(Person, agent.id)
+    assert person is not None
+    assert person.name == f"Former agent #{agent.id}" == result.name
+    assert person.email == f"former-{agent.id}@erased.invalid"
+    assert not person.active and person.password_hash is None and person.hire_date is None
+    assert person.team_id == org["red"].id  # still counted in the team's trends
+    assert resume_session(session, token=token) is None
+    assert result.sessions_revoked == 1
+    assert all(s.revoked_at for s in session.exec(select(AuthSession)).all())
+    # Their own words are gone.
+    share = session.get(LearningShare, ids["share"])
+    assert share is not None and share.title == "(removed)" and share.learned == ""
+    assert share.hidden_reason  # out of every feed
+    [pledge] = session.exec(select(Pledge)).all()
+    assert json.loads(pledge.commitments) == ["(removed)"]
+    assert pledge.status == PledgeStatus.RETIRED
+    assert session.exec(select(MindCheck.note)).all() == [""]
+    assert session.exec(select(Leave)).all() == []
+    assert session.exec(select(Notification).where(Notification.person_id == agent.id)).all() == []
+    # About them: kept for the aggregates, without the texts.
+    note = session.get(CoachingNote, ids["note"])
+    assert note is not None
+    assert (note.date, note.focus_metric, note.coach_id) == (TODAY, "fcr", org["red_lead"].id)
+    assert (note.to_try, note.actions, note.went_well) == ("", "", "")
+    assert session.exec(select(PrivateRemark)).all() == []
+    assert session.exec(select(CoachingNoteVersion)).all() == []
+    assert session.exec(select(FollowUp.outcome)).all() == [""]
+    evaluation = session.get(Evaluation, ids["evaluation"])
+    assert evaluation is not None and evaluation.comments == "" and evaluation.score > 0
+    assert len(session.exec(select(Observation)).all()) == observations_before
+    # Others' inbox messages name the anonymous person.
+    [nudge] = session.exec(
+        select(Notification).where(Notification.person_id == org["red_lead"].id)
+    ).all()
+    assert (nudge.title, nudge.body) == (
+        f"Former agent #{agent.id} slipped today",
+        f"Check in with Former agent #{agent.id}.",
+    )
+    [erased] = audit.search(session, actor=admin, action=AuditAction.PERSON_ERASED)
+    assert erased.subject == f"Former agent #{agent.id}" and "1 sessions ended" in erased.detail
+    assert name not in erased.detail
+
+
+@pytest.mark.parametrize(
+    "who,confirm,refusal",
+    [
+        ("red_lead", None, "still leads Red: choose another lead for the team first"),
+        ("red_agent", "Somebody Else", "exactly as shown to confirm"),
+    ],
+)
+def test_an_erasure_is_refused_with_the_reason(
+    session: Session, org: dict, who: str, confirm: str | None, refusal: str
+) -> None:
+    person = org[who]
+    with pytest.raises(InvalidInput, match=refusal):
+        erase_person(
+            session,
+            actor=actor_of(session, org["admin"]),
+            person_id=person.id,
+            confirm_name=person.name if confirm is None else confirm,
+        )
+    assert session.get(Person, person.id).active  # type: ignore[union-attr]
+
+
+def test_the_only_admin_cannot_be_erased_and_only_admins_erase(session: Session, org: dict) -> None:
+    admin = org["admin"]
+    with pytest.raises(InvalidInput, match="is the only admin: make someone else an admin first"):
+        erase_person(
+            session, actor=actor_of(session, admin), person_id=admin.id, confirm_name=admin.name
+        )
+    with pytest.raises(AccessDenied):
+        erase_person(
+            session,
+            actor=actor_of(session, org["manager"]),
+            person_id=org["red_agent"].id,
+            confirm_name=org["red_agent"].name,
+        )
+    # With a second admin, the first one can be erased (by the other, never by themself).
+    second = actor_of(session, make_person(session, role=Role.ADMIN))
+    erase_person(session, actor=second, person_id=admin.id, confirm_name=admin.name)
+    assert session.get(Person, admin.id).name == f"Former admin #{admin.id}"  # type: ignore[union-attr]
+
+
+# ------------------------------------------------------------------------------ retention
+
+
+def test_months_before_keeps_the_day_or_the_months_last_day() -> None:
+    assert months_before(dt.date(2026, 11, 23), 24) == dt.date(2024, 11, 23)
+    assert months_before(dt.date(2026, 5, 31), 3) == dt.date(2026, 2, 28)
+    assert months_before(dt.date(2026, 1, 15), 1) == dt.date(2025, 12, 15)
+
+
+def test_retention_removes_old_notes_and_evaluations_and_keeps_the_scores(
+    session: Session, org: dict
+) -> None:
+    old_day = TODAY - dt.timedelta(days=800)
+    old = _history(session, org, day=old_day)
+    recent = write_note(
+        session, actor=actor_of(session, org["red_lead"]), agent_id=org["red_agent"].id, data=NOTE
+    )
+    session.flush()
+    stamp = data_version.current(session)
+    result = apply_retention(session, months=24, day=TODAY)
+    session.flush()
+    assert data_version.current(session) > stamp  # cached team figures are read afresh
+    assert (result.notes, result.evaluations) == (1, 1)
+    assert session.exec(select(CoachingNote.id)).all() == [recent]
+    assert session.get(Evaluation, old["evaluation"]) is None
+    for child in (FollowUp, PrivateRemark, CoachingNoteVersion):
+        assert session.exec(select(child)).all() == []
+    assert (
+        session.exec(
+            select(Notification).where(Notification.subject == f"coaching_note:{old['note']}")
+        ).all()
+        == []
+    )
+    qa = session.exec(select(Observation).where(Observation.metric == "qa_score")).all()
+    assert [o.date for o in qa] == [old_day]  # the score stays on the trend
+    [event] = audit.search(
+        session, actor=actor_of(session, org["admin"]), action=AuditAction.RETENTION_APPLIED
+    )
+    assert event.actor == "system"
+    assert event.detail == (
+        "retention 24 months: 1 coaching note and 1 evaluation dated before 2024-11-23 removed"
+    )
+
+
+def test_the_retention_job_applies_the_setting_and_survives_a_database_error(
+    committed_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("HEADWAY_RETENTION_MONTHS", "6")
+    get_settings.cache_clear()
+    caplog.set_level(logging.INFO, logger="headway.jobs")
+    result = retention_job()
+    assert result is not None and result.cutoff == months_before(TODAY, 6)
+    assert "retention 6 months: 0 coaching notes and 0 evaluations" in caplog.text
+    engine = make_engine(committed_url)
+    with session_scope(engine) as session:
+        [event] = session.exec(
+            select(AuditEvent).where(AuditEvent.action == AuditAction.RETENTION_APPLIED)
+        ).all()
+        assert event.actor_id is None and event.detail.startswith("retention 6 months")
+    engine.dispose()
+
+    caplog.clear()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'not-migrated.db'}")
+    get_settings.cache_clear()
+    assert retention_job() is None  # no exception reaches the scheduler
+    assert "retention: the database failed" in caplog.text
+    assert "nothing was removed, the job runs again tomorrow" in caplog.text
+
+
+@pytest.mark.parametrize("value", ["0", "two", "-3", "12.5"])
+def test_a_bad_retention_setting_names_the_variable(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HEADWAY_RETENTION_MONTHS", value)
+    get_settings.cache_clear()
+    with pytest.raises(SettingsError, match="HEADWAY_RETENTION_MONTHS"):
+        get_settings()
