@@ -19,7 +19,7 @@ from sqlmodel import Session, func, select
 
 from core.access import Actor, load_actor, require_admin
 from core.clock import utcnow
-from core.config import get_settings
+from core.config import get_settings, signing_secret
 from core.errors import AuthenticationFailed, InvalidInput, NotFound
 from core.models import AuthSession, Person
 
@@ -173,7 +173,7 @@ def revoke_session(session: Session, *, token: str) -> None:
 
 
 def _signature(payload: str) -> str:
-    key = get_settings().secret.encode()
+    key = signing_secret().encode()
     return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()[:32]
 
 
