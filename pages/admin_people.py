@@ -17,6 +17,7 @@ from core.org import (
 )
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
+from ui.text import plain
 from ui.widgets import choose, day_text
 
 me = actor()
@@ -123,7 +124,7 @@ with edit:
             with db() as session:
                 password = set_one_time_password(session, actor=me, person_id=chosen.id)
             st.info(
-                f"One-time password for {chosen.name}: `{password}` — they must change it at "
+                f"One-time password for {plain(chosen.name)}: `{password}` — they must change it at "
                 "their next login. It is shown only now."
             )
         label = "Deactivate" if chosen.active else "Reactivate"
@@ -133,7 +134,7 @@ with edit:
         if c2.button(label, disabled=not confirm, key="people_toggle"):
             with db() as session:
                 set_person_active(session, actor=me, person_id=chosen.id, active=not chosen.active)
-            st.success(f"{chosen.name} is now {'inactive' if chosen.active else 'active'}.")
+            st.success(f"{plain(chosen.name)} is now {'inactive' if chosen.active else 'active'}.")
             st.rerun()
 
 with bulk:
@@ -148,4 +149,4 @@ with bulk:
             result = import_people(session, actor=me, data=upload.getvalue())
         st.success(f"Added {result.added} people.")
         if result.ignored_columns:
-            st.warning("Ignored columns: " + ", ".join(result.ignored_columns))
+            st.warning("Ignored columns: " + plain(", ".join(result.ignored_columns)))

@@ -573,7 +573,7 @@ def test_each_role_reads_what_to_do_today_first(app_as) -> None:
     ):
         at = app_as(email)
         assert not at.exception, (email, at.exception)
-        first = at.markdown[0].value
+        first = at.markdown[0].value.replace("\\", "")  # names in it arrive escaped
         assert first.startswith("**Today** · ") and words.strip(" ·").lower() in first.lower(), (
             email,
             first,
