@@ -13,11 +13,14 @@ import re
 import string
 
 # CommonMark lets any ASCII punctuation be escaped with a backslash, and then shows it as itself:
-# escaping all of it also stops Streamlit's own syntax (:red[…], :material/…:, $…$) and bare links
-# (http://…, www.…), which need an unescaped ':' or '.'.
+# escaping all of it also stops Streamlit's own syntax (:red[…], :material/…:, $…$).
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+# Bare addresses (http://…, www.…, a@b.org) are turned into links after the escapes are read, so
+# an invisible word joiner breaks them up: the text looks the same and nothing is linked.
+_JOINER = "\u2060"
+_BARE_LINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)")
 
 
 def plain(value: object) -> str:
     """`value` as text that markdown shows exactly as written (line breaks kept)."""
-    return _PUNCTUATION.sub(r"\\\1", str(value))
+    return _PUNCTUATION.sub(r"\\\1", _BARE_LINK.sub(_JOINER, str(value)))

@@ -123,6 +123,15 @@ def test_the_nudge_body_reads_exactly_as_the_mentor_typed_it(app_as) -> None:
     assert f"**{plain(f'A nudge from {EVIL[:60]}, your mentor')}**" in title
 
 
-def test_plain_escapes_every_markdown_and_streamlit_marker() -> None:
-    escaped = plain("![x](http://e.t) <b> :red[x] $x$ www.e.t a_b")
-    assert escaped == (r"\!\[x\]\(http\:\/\/e\.t\) \<b\> \:red\[x\] \$x\$ www\.e\.t a\_b")
+def test_plain_escapes_every_markdown_and_streamlit_marker_and_breaks_bare_links() -> None:
+    escaped = plain("![x](http://e.t) <b> :red[x] $x$ www.e.t a_b me@e.t")
+    joiner = "\u2060"
+    assert escaped == (
+        r"\!\[x\]\(http\:"
+        + joiner
+        + r"\/\/e\.t\) \<b\> \:red\[x\] \$x\$ www"
+        + joiner
+        + r"\.e\.t a\_b me"
+        + joiner
+        + r"\@e\.t"
+    )
