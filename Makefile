@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# Loopback only unless you choose otherwise (ADDRESS=0.0.0.0 needs HEADWAY_SECRET, see README).
+ADDRESS ?= 127.0.0.1
 AXE := .cache/node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint audit bench load install install-test worker
@@ -25,7 +27,8 @@ install-test: $(VENV)/.test-tools
 run: install
 	$(BIN)/headway seed --if-empty
 	@echo "Headway is starting on http://localhost:$(PORT)"
-	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true \
+	$(BIN)/streamlit run streamlit_app.py --server.address $(ADDRESS) --server.port $(PORT) \
+		--server.headless true \
 		--browser.gatherUsageStats false
 
 $(AXE):

@@ -5,15 +5,18 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 if get_script_run_ctx(suppress_warning=True) is None:
     # Imported by `streamlit run` as an ASGI app: serve the pages plus Headway's cookie routes.
+    from streamlit import config
     from streamlit.runtime.pages_manager import PagesManager
 
-    from ui.server import build_routes, lifespan
+    from ui.server import build_middleware, build_routes, lifespan, refuse_unsafe_start
+
+    refuse_unsafe_start(config.get_option("server.address"))
 
     # Our page scripts live in pages/, which Streamlit would otherwise treat as a legacy
     # multipage folder until the first st.navigation call: a first visitor's deep link would
     # then run a page script on its own, without the login gate. Navigation is ours from the start.
     PagesManager.uses_pages_directory = False
-    app = st.App(__file__, routes=build_routes(), lifespan=lifespan)
+    app = st.App(__file__, routes=build_routes(), middleware=build_middleware(), lifespan=lifespan)
 else:
     from core.errors import DomainError
     from ui.errors import run_page

@@ -28,7 +28,7 @@ from core import throttle
 from core.access import Actor, load_actor, require_admin
 from core.audit import record
 from core.clock import utcnow
-from core.config import get_settings
+from core.config import get_settings, signing_secret
 from core.errors import AuthenticationFailed, InvalidInput, NotFound
 from core.models import AuditAction, AuthSession, Person
 from core.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, check_new_password
@@ -255,7 +255,7 @@ def revoke_session(session: Session, *, token: str, client: str | None = None) -
 
 
 def _signature(payload: str) -> str:
-    key = get_settings().secret.encode()
+    key = signing_secret().encode()
     return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()[:32]
 
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
+import os
+import secrets
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -20,7 +24,8 @@ class Settings(BaseSettings):
     timezone: str = Field(default="UTC", alias="HEADWAY_TIMEZONE")
     today: dt.date | None = Field(default=None, alias="HEADWAY_TODAY")
     scheduler: Literal["embedded", "worker"] = Field(default="embedded", alias="HEADWAY_SCHEDULER")
-    secret: str = Field(default="headway-development-secret-change-me", alias="HEADWAY_SECRET")
+    # Unset: only a loopback server may start, with a random key kept beside the data.
+    secret: str = Field(default="", alias="HEADWAY_SECRET")
     session_hours: int = Field(default=12, alias="HEADWAY_SESSION_HOURS")
     idle_minutes: int = Field(default=30, alias="HEADWAY_IDLE_MINUTES")
     # When reminders are due (local time): the contract's default schedule.
@@ -50,6 +55,16 @@ class Settings(BaseSettings):
         if outside:
             raise ValueError(f"HEADWAY_TODAY={value} is out of range: {outside}")
         return value
+
+    @field_validator("secret")
+    @classmethod
+    def _not_a_published_key(cls, value: str) -> str:
+        if value.strip() in PUBLISHED_KEYS:
+            raise ValueError(
+                "HEADWAY_SECRET is a key published in Headway's source: set it to a long random "
+                "value (python3 -c 'import secrets; print(secrets.token_urlsafe(32))')"
+            )
+        return value.strip()
 
     @field_validator("working_days_text")
     @classmethod
@@ -132,6 +147,80 @@ def public_holidays(code: str) -> Any:
 
 class SettingsError(DomainError):
     """A setting the organisation gave cannot be used; the message names the variable."""
+
+
+# Keys that anyone can read (older releases shipped the first as the default): never sign with one.
+PUBLISHED_KEYS = frozenset({"headway-development-secret-change-me"})
+
+
+def is_loopback(address: str | None) -> bool:
+    """Whether a server bound to `address` is reachable from this machine only. No address
+    means all interfaces (Streamlit's default)."""
+    host = (address or "").strip().strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def require_secret_to_serve(address: str | None, settings: Settings) -> None:
+    """Refuse to serve beyond this machine with a key nobody chose: a session cookie signed with
+    a guessable key could be forged."""
+    if not settings.secret and not is_loopback(address):
+        where = f"on {address}" if address else "on all network addresses"
+        raise SettingsError(
+            f"Headway will not serve {where} without HEADWAY_SECRET: set it to a long random "
+            "value (the same on every server), or serve on 127.0.0.1 only."
+        )
+
+
+def signing_secret(settings: Settings | None = None) -> str:
+    """The key that signs session cookies: HEADWAY_SECRET, else a random key generated on this
+    machine (kept beside the SQLite database so a restart keeps people logged in; per process
+    when the database is not a local file)."""
+    settings = settings or get_settings()
+    return settings.secret or _local_secret(_secret_file(settings.database_url))
+
+
+def _secret_file(database_url: str) -> Path | None:
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    database = url.database or ""
+    if not url.drivername.startswith("sqlite") or database in ("", ":memory:"):
+        return None
+    if database.startswith("file:"):
+        return None
+    return Path(database).with_name(Path(database).name + ".secret")
+
+
+@lru_cache(maxsize=8)
+def _local_secret(path: Path | None) -> str:
+    if path is None:
+        return secrets.token_urlsafe(32)
+    if not path.exists():
+        # Written whole under a temporary name, then linked into place: a process starting at
+        # the same moment reads either no file or the complete key, and only one key wins.
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_urlsafe(32) + "\n")
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < 32:
+        raise SettingsError(
+            f"{path} does not hold a usable key: delete it (a new one is generated) "
+            "or set HEADWAY_SECRET."
+        )
+    return key
 
 
 @lru_cache(maxsize=1)

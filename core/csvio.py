@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from core.errors import InvalidInput
 
 MAX_FIELD = 10_000
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,12 @@ def line_of(problem: str) -> int:
 
 
 def escape_cell(value: object) -> object:
-    """OWASP CSV-injection rule: text starting with = + - @ tab or CR is prefixed with '."""
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+    """OWASP CSV-injection rule: text starting with = + - @ tab or CR is prefixed with ', and so
+    is text whose first character after leading whitespace is one of them (" =1+1", "\n@SUM"):
+    spreadsheets trim it before deciding what is a formula."""
+    if isinstance(value, str) and (
+        value.startswith(_FORMULA_STARTS) or value.lstrip().startswith(_FORMULA_STARTS)
+    ):
         return "'" + value
     return value
 
@@ -108,7 +112,7 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     """CSV bytes (UTF-8 with BOM so spreadsheets read accents) with every text cell escaped."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([escape_cell(h) for h in header])
     for row in rows:
         writer.writerow([escape_cell(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

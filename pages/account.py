@@ -5,13 +5,16 @@ import streamlit as st
 from core.org import get_person
 from ui.login import render_password_change
 from ui.state import actor, db, log_out_everywhere_and_restart
+from ui.text import plain
 
 me = actor()
 st.title("My account")
 with db() as session:
     profile = get_person(session, actor=me, person_id=me.id)
-st.text(f"{profile.name} · {profile.email}")
-st.markdown(f"{profile.role.label}" + (f" · {profile.team_name}" if profile.team_name else ""))
+st.markdown(f"**{plain(profile.name)}** · {plain(profile.email)}")
+st.markdown(
+    f"{profile.role.label}" + (f" · {plain(profile.team_name)}" if profile.team_name else "")
+)
 st.subheader("Change my password")
 render_password_change(forced=False)
 

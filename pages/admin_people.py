@@ -19,6 +19,7 @@ from core.org import (
 from ui.forms import SaveOnceForm
 from ui.personal_data import personal_data_tab
 from ui.state import actor, client_address, db
+from ui.text import plain
 from ui.widgets import choose, day_text
 
 me = actor()
@@ -129,18 +130,18 @@ with edit:
                     session, actor=me, person_id=chosen.id, client=client_address()
                 )
             st.info(
-                f"One-time password for {chosen.name}: `{password}` — it opens one login within "
-                "24 hours, at which they choose their own password. Any session they had open "
-                "has ended. It is shown only now."
+                f"One-time password for {plain(chosen.name)}: `{password}` — it opens one login "
+                "within 24 hours, at which they choose their own password. Any session they had "
+                "open has ended. It is shown only now."
             )
         label = "Deactivate" if chosen.active else "Reactivate"
         confirm = c2.checkbox(
-            f"Yes, {label.lower()} {chosen.name}", key=f"people_confirm_{chosen.id}"
+            f"Yes, {label.lower()} {plain(chosen.name)}", key=f"people_confirm_{chosen.id}"
         )
         if c2.button(label, disabled=not confirm, key="people_toggle"):
             with db() as session:
                 set_person_active(session, actor=me, person_id=chosen.id, active=not chosen.active)
-            st.success(f"{chosen.name} is now {'inactive' if chosen.active else 'active'}.")
+            st.success(f"{plain(chosen.name)} is now {'inactive' if chosen.active else 'active'}.")
             st.rerun()
 
 with bulk:
@@ -155,7 +156,7 @@ with bulk:
             result = import_people(session, actor=me, data=upload.getvalue())
         st.success(f"Added {result.added} people.")
         if result.ignored_columns:
-            st.warning("Ignored columns: " + ", ".join(result.ignored_columns))
+            st.warning("Ignored columns: " + plain(", ".join(result.ignored_columns)))
 
 with personal:
     personal_data_tab(me, search=search)

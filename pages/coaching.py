@@ -22,6 +22,7 @@ from core.models import METRICS
 from ui.coaching import open_requested_agent, show_queue
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
+from ui.text import plain
 from ui.widgets import choose, day_text
 
 me = actor()
@@ -100,7 +101,7 @@ with db() as session:
     notes = notes_about(session, actor=me, agent_id=agent_id, include_closed=False)
 st.subheader(f"Open notes ({len(notes)})")
 for note in notes:
-    label = METRICS[note.focus_metric].label if note.focus_metric else note.focus_section
+    label = METRICS[note.focus_metric].label if note.focus_metric else plain(note.focus_section)
     due = (
         f" · check-in {day_text(note.follow_up_date)}" + (" (overdue)" if note.overdue else "")
         if note.follow_up_date

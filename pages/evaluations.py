@@ -11,6 +11,7 @@ from core.org import list_people, people_labels
 from core.quality import DEFAULT_FORM, list_scorecards, record_evaluation, save_scorecard
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
+from ui.text import plain
 from ui.widgets import qa_score_text
 
 me = actor()
@@ -39,10 +40,10 @@ with evaluate:
             ref = c4.text_input("Interaction reference")
             answers = []
             for s_index, section in enumerate(card.sections):
-                st.markdown(f"**{section.title}** · weight {section.weight:g}")
+                st.markdown(f"**{plain(section.title)}** · weight {section.weight:g}")
                 row = []
                 for q_index, question in enumerate(section.questions):
-                    label = question.text + (" (critical)" if question.critical else "")
+                    label = plain(question.text) + (" (critical)" if question.critical else "")
                     options = (
                         ["yes", "no", "na"] if question.kind == "yes_no" else [1, 2, 3, 4, 5, "na"]
                     )
@@ -80,8 +81,8 @@ with forms:
     )
     for c in cards:
         st.markdown(
-            f"- **{c.family}** version {c.version}: "
-            + ", ".join(f"{s.title} ({s.weight:g})" for s in c.sections)
+            f"- **{plain(c.family)}** version {c.version}: "
+            + ", ".join(f"{plain(s.title)} ({s.weight:g})" for s in c.sections)
         )
     if not owns_scorecards(me):
         st.info("A manager changes the scorecards: every lead scores with the same form.")

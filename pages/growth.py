@@ -13,6 +13,7 @@ from core.org import list_people, people_labels
 from core.quality import list_evaluations
 from ui.growth import empty_metric, metric_figure, speed_quality_figure
 from ui.state import actor, db
+from ui.text import plain
 from ui.widgets import choose, plot, qa_score_text
 
 me = actor()
@@ -56,7 +57,7 @@ with db() as session:
         end=end,
     )
     evaluations = list_evaluations(session, actor=me, agent_id=agent_id)
-st.subheader(data.agent_name)
+st.subheader(plain(data.agent_name))
 mine = agent_id == me.id
 plot(
     metric_figure(data, metric, period=(end - dt.timedelta(days=30 * months), end)),
@@ -79,7 +80,7 @@ if not data.notes:
 for note in data.notes:
     focus = METRICS[note.focus_metric].label if note.focus_metric else note.focus_section
     with st.expander(  # keyed: it stays open across the rerun an acknowledgement makes
-        f"{note.date:%d %b %Y} · {focus} · {'open' if note.open else 'closed'} · by {note.coach}",
+        f"{note.date:%d %b %Y} · {plain(focus)} · {'open' if note.open else 'closed'} · by {plain(note.coach)}",
         key=f"growth_note_{note.id}",
     ):
         st.text(
@@ -93,7 +94,9 @@ for note in data.notes:
                 + (f" — next: {f.next_step}" if f.next_step else "")
             )
         if note.remarks:
-            st.warning("Private remarks (coaches only):\n\n" + "\n\n".join(note.remarks))
+            st.warning(
+                "Private remarks (coaches only):\n\n" + "\n\n".join(plain(r) for r in note.remarks)
+            )
         if me.id == note.agent_id and note.acknowledged:
             st.text("You marked this note as read.")
         elif (
@@ -117,7 +120,7 @@ for e in evaluations[:20]:
         + qa_score_text(e.score, auto_fail=e.critical_failed)
     ):
         for section, answers in zip(e.sections, e.answers, strict=False):
-            st.markdown(f"**{section.title}** (weight {section.weight:g})")
+            st.markdown(f"**{plain(section.title)}** (weight {section.weight:g})")
             for question, answer in zip(section.questions, answers, strict=False):
                 st.text(f"{question.text}{' (critical)' if question.critical else ''}: {answer}")
         if e.comments:

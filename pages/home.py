@@ -30,6 +30,7 @@ from ui.home import (
     today_box,
 )
 from ui.state import actor, db
+from ui.text import plain
 from ui.widgets import glance_frame, metric_cards, plot, team_bar_figure, trend_figure
 
 
@@ -76,12 +77,12 @@ def lead_home(session: Session, me: Actor) -> None:
     plan = lead_day(session, actor=me, day=day)
     today_box(plan.headline())
     for team in plan.teams:
-        st.header(f"{team.team} today")
+        st.header(f"{plain(team.team)} today")
         lead_check_ins(team)
         lead_pd_days(team)
         st.subheader("Rotations")
         st.markdown(
-            f"{team.rotation_todo}." if team.rotation_todo else "Nothing to plan or publish."
+            f"{plain(team.rotation_todo)}." if team.rotation_todo else "Nothing to plan or publish."
         )
         st.page_link("pages/rotation_planner.py", label="Open the rotation planner")
         st.subheader("Learning shares")
@@ -113,11 +114,11 @@ def manager_home(session: Session, me: Actor) -> None:
             if team.overdue:
                 st.page_link(
                     "pages/coaching.py",
-                    label=f"{team.team}: {team.overdue} overdue coaching check-in"
+                    label=f"{plain(team.team)}: {team.overdue} overdue coaching check-in"
                     f"{'' if team.overdue == 1 else 's'}: open the coaching queue",
                 )
             if team.falling:
-                with st.expander(f"{team.team}: falling trends ({len(team.falling)})"):
+                with st.expander(f"{plain(team.team)}: falling trends ({len(team.falling)})"):
                     for line in team.falling:
                         st.text(line)
         c1, c2 = st.columns(2)

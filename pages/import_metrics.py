@@ -5,6 +5,7 @@ import streamlit as st
 
 from core.imports import check_metrics_csv, import_metrics
 from ui.state import actor, db
+from ui.text import plain
 
 me = actor()
 st.title("Import metrics")
@@ -26,7 +27,7 @@ c1.metric("New rows", len(check.new_rows))
 c2.metric("Already stored", check.already_present)
 c3.metric("Lines with problems", len(check.problems))
 if check.ignored_columns:
-    st.warning("These columns are ignored: " + ", ".join(check.ignored_columns))
+    st.warning("These columns are ignored: " + plain(", ".join(check.ignored_columns)))
 if check.problems:
     st.error("Nothing can be imported until these lines are fixed:")
     st.dataframe(pd.DataFrame({"Problem": check.problems}), hide_index=True)

@@ -15,6 +15,7 @@ from core.notifications import (
 from ui.inbox import ICONS, READ_PARAM
 from ui.navigation import page_for
 from ui.state import actor, db
+from ui.text import plain
 
 me = actor()
 st.title("Inbox")
@@ -41,15 +42,16 @@ with messages_tab:
         )
     for item in items:
         with st.container(border=True):
-            title = item.title if item.read else f"**{item.title}**"
+            title = plain(item.title) if item.read else f"**{plain(item.title)}**"
             st.markdown(f"{ICONS.get(item.kind, ':material/notifications:')} {title}")
             status = "read" if item.read else "unread"
             st.text(f"{item.due_date:%a %-d %b %Y} · {status}")
+            # A body is plain text (it may quote what someone typed: a mentor's nudge, a title)
             if len(item.body) > 400:  # a digest: one click away, so the list stays scannable
                 with st.expander("Read it all"):
-                    st.markdown(item.body)
+                    st.text(item.body)
             elif item.body:
-                st.markdown(item.body)
+                st.text(item.body)
             link, toggle = st.columns([1, 5])
             target = page_for(me.role, item.page)
             if target:

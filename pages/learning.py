@@ -19,6 +19,7 @@ from core.models import Role, Visibility
 from core.org import list_people, list_teams, people_labels
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
+from ui.text import plain
 
 me = actor()
 st.title("Learning shares")
@@ -132,14 +133,14 @@ if not feed.shares:
     )
 for s in feed.shares:
     with st.container(border=True):
-        st.markdown(f"**{s.title}**")
+        st.markdown(f"**{plain(s.title)}**")
         st.text(
             f"{s.author} · {s.created_at:%d %b %Y}"
             + (" · edited" if s.edited_at else "")
             + (f" · {', '.join(s.tags)}" if s.tags else "")
         )
         if s.hidden_reason:
-            st.warning(f"Hidden by a lead: {s.hidden_reason}")
+            st.warning(f"Hidden by a lead: {plain(s.hidden_reason)}")
         for label, body in (
             ("Learned", s.learned),
             ("Worked", s.worked),

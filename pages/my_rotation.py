@@ -10,6 +10,7 @@ from core.rotations.outcomes import projects, save_project
 from core.rotations.planning import my_rotations
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
+from ui.text import plain
 from ui.widgets import pick_many
 
 me = actor()
@@ -27,7 +28,7 @@ with db() as session:
 st.subheader("Where I would like to go")
 if check is not None and check.needs_refresh:
     st.warning(
-        f"**Rank your interests for {check.term or 'the next term'}.** {check.advice()}",
+        f"**Rank your interests for {plain(check.term or 'the next term')}.** {plain(check.advice())}",
         icon=":material/edit_note:",
     )
 elif check is not None and check.term is not None and not check.placed:
@@ -57,16 +58,18 @@ if not rotations:
     )
 for rotation in rotations:
     with st.container(border=True):
-        st.markdown(f"**{rotation.term}: {rotation.department}** · {rotation.status.value}")
+        st.markdown(
+            f"**{plain(rotation.term)}: {plain(rotation.department)}** · {rotation.status.value}"
+        )
         with db() as session:
             mine = projects(session, actor=me, assignment_id=rotation.id)
             ics = rotation_ics(session, actor=me, assignment_id=rotation.id)
         if rotation.host_feedback:
-            st.markdown(f"Host feedback: {rotation.host_feedback}")
+            st.text(f"Host feedback: {rotation.host_feedback}")
         for project in mine:
             st.markdown(
-                f"- {project.title} ({project.status.value})"
-                + (f": {project.impact}" if project.impact else "")
+                f"- {plain(project.title)} ({project.status.value})"
+                + (f": {plain(project.impact)}" if project.impact else "")
             )
         st.download_button(
             "Weekly sessions (.ics)",

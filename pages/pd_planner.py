@@ -15,6 +15,7 @@ from core.seasons import quarter_of
 from ui.pd import by_agent_frame, by_day_frame, coverage_figure, reasons_frame
 from ui.pd_settings import render_planning_inputs
 from ui.state import actor, db
+from ui.text import plain
 from ui.widgets import pick_many
 
 me = actor()
@@ -51,7 +52,7 @@ with db() as session:
     days = list_team_days(session, actor=me, settings=settings)
     labels = person_labels(session, person_ids=[d.person_id for d in days])
 if cover.uniform:  # a one-colour chart would say nothing: the sentence says it all
-    st.info(cover.summary)
+    st.info(plain(cover.summary))
 else:
     st.plotly_chart(coverage_figure(cover))
     st.text(cover.summary + " Hover over a day for its figures.")  # as typed: names, reasons
@@ -60,7 +61,7 @@ if cover.closed:
 render_planning_inputs(me, {t: teams[t] for t in chosen}, settings.start)
 
 if cover.cannot_fit:
-    st.warning(cover.cannot_fit)
+    st.warning(plain(cover.cannot_fit))
 if st.button(
     "Plan PD days",
     type="primary",
@@ -83,9 +84,9 @@ if st.button(
             st.rerun()
         status.update(label="No plan keeps every rule", state="error")
     for stale in outcome.stale:
-        st.warning(stale.reason + ": unpublish it (below) or move it, then plan again.")
+        st.warning(plain(stale.reason) + ": unpublish it (below) or move it, then plan again.")
     for conflict in outcome.conflicts:
-        st.error(conflict.reason)
+        st.error(plain(conflict.reason))
 
 drafts = [d for d in days if d.status.value == "draft"]
 st.subheader(
@@ -120,7 +121,7 @@ with st.expander("Move or unpublish a PD day"):
                 else []
             )
         for problem in problems:
-            st.error(problem)
+            st.error(plain(problem))
         m1, m2 = st.columns(2)
         if m1.button("Move", disabled=bool(problems) or new_date == pick.date, key="pd_move"):
             with db() as session:

@@ -20,6 +20,7 @@ from core.pledges import (
 from ui.forms import SaveOnceForm
 from ui.pledges import heatmap_figure, mind_check_section, printable_pledge
 from ui.state import actor, db
+from ui.text import plain
 from ui.widgets import pick_many, plot
 
 me = actor()
@@ -118,7 +119,7 @@ if not mentoring:
     st.info("No one has asked you to mentor their pledge yet.")
 for p in mentoring:
     with st.container(border=True):
-        st.markdown(f"**{p.agent}** · {p.status.value}")
+        st.markdown(f"**{plain(p.agent)}** · {p.status.value}")
         for number, text in enumerate(p.commitments, start=1):
             st.text(f"{number}. {text}")
         if p.status is PledgeStatus.DRAFT:

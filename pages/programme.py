@@ -11,6 +11,7 @@ from core.rotations.terms import current_term, list_terms, open_next_term
 from ui.forms import SaveOnceForm
 from ui.rotations import choices_figure, projects_figure, uptake_frame
 from ui.state import actor, db
+from ui.text import plain
 from ui.widgets import day_text
 
 me = actor()
@@ -56,14 +57,14 @@ term = st.selectbox(
 with db() as session:
     overview = programme(session, actor=me, term_id=term.id)
 
-st.subheader(f"Ambassadors in {term.name}")
+st.subheader(f"Ambassadors in {plain(term.name)}")
 if not any(u.ambassadors for u in overview.by_department):
     st.info(
-        f"No rotations are published for {term.name} yet. Team leads assign and publish them "
+        f"No rotations are published for {plain(term.name)} yet. Team leads assign and publish them "
         "on the Rotation planner; they appear here once published."
     )
 else:
-    st.markdown(overview.summary)
+    st.markdown(plain(overview.summary))
     st.plotly_chart(choices_figure(overview.by_department))
     st.dataframe(uptake_frame(overview.by_department), hide_index=True)
 st.subheader("Ambassadors' projects")

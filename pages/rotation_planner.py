@@ -16,6 +16,7 @@ from core.rotations.planning import (
 from core.rotations.terms import hosting, list_terms, set_hosting
 from ui.rotations import assignment_frame, teams_figure
 from ui.state import actor, db
+from ui.text import plain
 from ui.widgets import choose, pick_many
 
 me = actor()
@@ -56,7 +57,7 @@ with st.expander("Departments' capacity this term"), db() as session:
         )
     for h in hosting(session, actor=me, term_id=term.id):
         new = st.number_input(
-            f"{h.department} (host: {h.host or 'none yet'})",
+            f"{plain(h.department)} (host: {plain(h.host or 'none yet')})",
             0,
             500,
             h.capacity,
@@ -71,9 +72,9 @@ with st.expander("Departments' capacity this term"), db() as session:
 with db() as session:
     stuck = without_a_choice(session, actor=me, term_id=term.id, team_ids=chosen)
 with st.expander(
-    f"Agents with no choice within reach in {term.name}: {len(stuck)}"
+    f"Agents with no choice within reach in {plain(term.name)}: {len(stuck)}"
     if stuck or not chosen
-    else f"Every agent has at least one choice within reach in {term.name}"
+    else f"Every agent has at least one choice within reach in {plain(term.name)}"
 ):
     if stuck:
         st.markdown(
@@ -111,7 +112,7 @@ st.subheader(f"Review: {len(proposed)} proposed, {len(rows) - len(proposed)} pub
 if not rows:
     st.info("No assignments for these teams this term yet: press “Assign rotations”.")
     st.stop()
-st.markdown(review.summary)
+st.markdown(plain(review.summary))
 if review.not_placed:
     st.warning(f"{len(review.not_placed)} agent(s) could not be placed:")
     st.dataframe(

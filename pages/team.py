@@ -9,6 +9,7 @@ from core.home import team_glance
 from core.org import list_teams, person_labels
 from core.pledges import participation
 from ui.state import actor, db
+from ui.text import plain
 from ui.widgets import glance_frame
 
 me = actor()
@@ -26,7 +27,7 @@ with db() as session:
     labels = person_labels(session, person_ids=[r.id for r in rows])
 team = teams[team_id]
 st.markdown(
-    f"{team.site} · staffing floor {team.min_staffed} agents on the phones · last four weeks"
+    f"{plain(team.site)} · staffing floor {team.min_staffed} agents on the phones · last four weeks"
 )
 if not rows:
     st.info("This team has no active agents yet.")

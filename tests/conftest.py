@@ -38,6 +38,8 @@ def skip_or_fail(reason: str) -> None:
 @pytest.fixture(autouse=True)
 def _settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("HEADWAY_TODAY", TODAY.isoformat())
+    # A key of the tests' own, so that no test writes a key file beside a default database.
+    monkeypatch.setenv("HEADWAY_SECRET", "tests-only-" + "k" * 32)
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

@@ -5,7 +5,6 @@ never serves stale or foreign numbers."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import pandas as pd
@@ -35,6 +34,7 @@ from core.growth.wording import (
 )
 from core.models import METRICS
 from ui.state import db
+from ui.text import plain
 
 
 def data_version() -> int:
@@ -344,11 +344,6 @@ def trend_details(ranking: Ranking) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
-
-
-def plain(text: str) -> str:
-    """Text with names in it, shown as written: Markdown's special characters escaped."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
 
 
 def agent_lines(groups: list[ga.AgentGrowth]) -> None:

@@ -10,12 +10,13 @@ import streamlit as st
 
 from core.home import AgentDay, TeamAttention, TeamDay
 from core.models import PledgeStatus
+from ui.text import plain
 
 
 def today_box(sentences: Sequence[str]) -> None:
     """The one to three sentences that lead the page: what today asks of me."""
     with st.container(border=True):
-        st.markdown("**Today** · " + " ".join(sentences))
+        st.markdown("**Today** · " + " ".join(plain(s) for s in sentences))
 
 
 def agent_check_ins(ahead: AgentDay) -> None:
@@ -37,12 +38,12 @@ def agent_rotation(ahead: AgentDay) -> None:
     st.subheader("My rotation")
     if now is not None:
         st.markdown(
-            f"Now: customer ambassador to **{now.department}** in {now.term}, "
+            f"Now: customer ambassador to **{plain(now.department)}** in {plain(now.term)}, "
             f"until {now.end:%a %-d %b}."
         )
     if upcoming is not None:
         st.markdown(
-            f"Next: **{upcoming.department}** in {upcoming.term}, from {upcoming.start:%a %-d %b}."
+            f"Next: **{plain(upcoming.department)}** in {plain(upcoming.term)}, from {upcoming.start:%a %-d %b}."
         )
     if now is None and upcoming is None:
         st.markdown(

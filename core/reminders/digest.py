@@ -124,14 +124,14 @@ def _digest_section(week: TeamWeek) -> str:
     overdue = f" ({week.overdue} overdue)" if week.overdue else ""
     blocks = [
         _block(
-            f"**Follow-ups due this week: {len(week.due_follow_ups)}**{overdue}",
+            f"Follow-ups due this week: {len(week.due_follow_ups)}{overdue}",
             week.due_follow_ups,
             15,
         ),
-        _block(f"**Falling trends: {len(week.falling)}**", week.falling, 10),
-        f"**PD days in the next two weeks: {week.pd_days}** "
+        _block(f"Falling trends: {len(week.falling)}", week.falling, 10),
+        f"PD days in the next two weeks: {week.pd_days} "
         f"({week.with_pd_day} of {week.agents} agents{busiest})",
-        _block(f"**New learning shares: {len(week.new_shares)}**", week.new_shares, 10),
+        _block(f"New learning shares: {len(week.new_shares)}", week.new_shares, 10),
     ]
     return "\n\n".join(blocks)
 
@@ -139,7 +139,7 @@ def _digest_section(week: TeamWeek) -> str:
 def _team_line(week: TeamWeek) -> str:
     overdue = f" ({week.overdue} overdue)" if week.overdue else ""
     return (
-        f"**{week.team}**: {len(week.due_follow_ups)} follow-ups due{overdue} · "
+        f"{week.team}: {len(week.due_follow_ups)} follow-ups due{overdue} · "
         f"{len(week.falling)} falling trends · PD days for {week.with_pd_day} of {week.agents} "
         f"agents in the next two weeks · {len(week.new_shares)} new learning shares"
     )
@@ -182,9 +182,7 @@ def weekly_digests(session: Session, day: dt.date) -> list[Message]:
         body = "\n\n".join(
             [
                 summary,
-                _block(
-                    "**Teams, those needing attention first**", [_team_line(w) for w in ranked], 40
-                ),
+                _block("Teams, those needing attention first", [_team_line(w) for w in ranked], 40),
             ]
         )
         messages += [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -85,9 +86,15 @@ def texts(at: AppTest) -> str:
         "error",
         "success",
     ):
-        parts.extend(str(e.value) for e in getattr(at, kind))
-    parts.extend(str(m.label) for m in at.metric)
+        parts.extend(read(str(e.value)) for e in getattr(at, kind))
+    parts.extend(read(str(m.label)) for m in at.metric)
     return "\n".join(parts)
+
+
+def read(markdown: str) -> str:
+    """Markdown source as a reader sees its words: names and titles arrive escaped (ui.text.plain),
+    with a backslash before punctuation and an invisible joiner inside bare addresses."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown).replace("\u2060", "")
 
 
 def submit(at: AppTest, form: str, label: str) -> AppTest:

@@ -526,3 +526,30 @@ def test_an_e_mail_stuck_in_sending_is_failed_after_the_bound_and_never_sent_twi
     later = clock.utcnow() + STUCK_AFTER + dt.timedelta(minutes=1)
     assert fail_stuck(engine, now=later) == 1
     assert e_mail_state(engine, fresh)[0] == "failed"
+
+
+def test_an_email_is_plain_text_and_links_only_to_headway() -> None:
+    from core.config import Settings
+    from core.mailer import compose
+    from core.models import Notification, NotificationKind
+
+    evil = "![x](http://evil.test/p.png) [Log in again here](http://evil.test) <b>x</b> **bold**"
+    note = Notification(
+        id=7,
+        person_id=1,
+        recipient_email="ana@example.com",
+        kind=NotificationKind.MENTOR_NUDGE,
+        subject="pledge:1",
+        title="A nudge from Lee, your mentor",
+        body=evil,
+        link="pledge",
+    )
+    message = compose(note, Settings(HEADWAY_BASE_URL="https://headway.example.org"))
+    assert not message.is_multipart() and message.get_content_type() == "text/plain"
+    text = message.get_content()
+    assert text.startswith(evil + "\n\n")  # the mentor's words, exactly, as text
+    links = [w for w in text.split() if "://" in w]
+    assert [w for w in links if "evil.test" not in w] == [
+        "https://headway.example.org/pledge?n=7",
+        "https://headway.example.org/inbox",
+    ]

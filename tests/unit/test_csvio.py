@@ -58,3 +58,18 @@ def test_numbers_and_plain_text_are_left_alone_and_the_export_round_trips() -> N
     assert escape_cell(-3) == -3 and escape_cell("Ana") == "Ana"
     data = write_csv(["who", "score"], [["=HYPERLINK()", 5]]).decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(data))) == [["who", "score"], ["'=HYPERLINK()", "5"]]
+
+
+@pytest.mark.parametrize("text", [" =1+1", "  +1", "\t=cmd()", "\r\n@SUM(A1)", "\u00a0-2", "\n=1"])
+def test_a_formula_after_leading_whitespace_is_prefixed_too(text: str) -> None:
+    assert escape_cell(text) == "'" + text
+
+
+def test_header_cells_are_escaped_like_any_other_cell() -> None:
+    data = write_csv([' =HYPERLINK("http://evil.test")', "score"], [["Ana", 5]])
+    header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert header == ['\' =HYPERLINK("http://evil.test")', "score"]
+
+
+def test_text_with_a_sign_inside_is_left_alone() -> None:
+    assert escape_cell("Ana = lead") == "Ana = lead" and escape_cell("  Ana") == "  Ana"
