@@ -8,12 +8,16 @@ if get_script_run_ctx(suppress_warning=True) is None:
     from streamlit.runtime.pages_manager import PagesManager
 
     from ui.server import build_routes, lifespan
+    from ui.sso import auth_secrets, sso_routes
 
     # Our page scripts live in pages/, which Streamlit would otherwise treat as a legacy
     # multipage folder until the first st.navigation call: a first visitor's deep link would
     # then run a page script on its own, without the login gate. Navigation is ours from the start.
     PagesManager.uses_pages_directory = False
-    app = st.App(__file__, routes=build_routes(), lifespan=lifespan)
+    # Single sign-on, when configured, reaches st.login as the [auth] secrets.
+    app = st.App(
+        __file__, routes=build_routes() + sso_routes(), lifespan=lifespan, secrets=auth_secrets()
+    )
 else:
     from core.errors import DomainError
     from ui.errors import run_page

@@ -4,29 +4,36 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.auth import authenticate, change_own_password
+from core.auth import Login, authenticate, change_own_password
 from core.errors import DomainError
 from ui.navigation import page_file
+from ui.sso import render_sso_login
 from ui.state import NEXT_PAGE_KEY, db, start_login
 
 
 def render_login() -> None:
     st.title("Headway")
     st.markdown("Team development and coaching for contact centres. Log in to continue.")
+    login = render_sso_login() or _password_login()
+    if login is not None:
+        start_login(login)
+        path, query = st.session_state.pop(NEXT_PAGE_KEY, ("home", {}))
+        st.switch_page(page_file(path), query_params=query)
+
+
+def _password_login() -> Login | None:
     with st.form("login_form"):
         email = st.text_input("Email", autocomplete="username")
         password = st.text_input("Password", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Log in", type="primary")
-    if submitted:
-        try:
-            with db() as session:
-                login = authenticate(session, email=email, password=password)
-        except DomainError as exc:
-            st.error(str(exc))
-            return
-        start_login(login)
-        path, query = st.session_state.pop(NEXT_PAGE_KEY, ("home", {}))
-        st.switch_page(page_file(path), query_params=query)
+    if not submitted:
+        return None
+    try:
+        with db() as session:
+            return authenticate(session, email=email, password=password)
+    except DomainError as exc:
+        st.error(str(exc))
+        return None
 
 
 def render_password_change(*, forced: bool) -> None:

@@ -26,6 +26,7 @@ from core.auth import (
 )
 from core.config import SettingsError, get_settings
 from core.db import session_scope, shared_engine
+from ui.sso import drop_provider_identity
 
 
 async def set_session_cookie(request: Request) -> Response:
@@ -47,6 +48,7 @@ async def set_session_cookie(request: Request) -> Response:
         secure=request.url.scheme == "https",
         path="/",
     )
+    drop_provider_identity(request, response)  # Headway's session is now the only login
     return response
 
 
@@ -65,6 +67,7 @@ async def clear_session_cookie(request: Request) -> Response:
             record_cookie(session, token=token, stored=False)
     response = Response(status_code=204)
     response.delete_cookie(COOKIE_NAME, path="/")
+    drop_provider_identity(request, response)
     return response
 
 
