@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
+import warnings
 from collections.abc import Iterator
 
 import pytest
@@ -13,9 +14,22 @@ import pytest
 from tests.conftest import skip_or_fail
 from tests.e2e.conftest import _free_port, nav_labels, serve_app, settle
 
+# The provider runs in this process on Authlib's legacy API. Authlib sets an "always show our
+# deprecation warnings" filter when first imported: imported here, that filter lives only
+# inside this block, and the ignore below it wins.
+with warnings.catch_warnings():
+    try:
+        import authlib.deprecate  # noqa: F401
+
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import authlib.integrations.httpx_client  # noqa: F401  (the provider imports it late)
+        import oidc_provider_mock
+    except ImportError:
+        oidc_provider_mock = None
+
 pytestmark = [
     pytest.mark.browser,
-    # The provider runs in this process and uses Authlib's legacy API: its warnings, not ours.
+    # The provider's warnings, not ours.
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),
 ]
 
@@ -26,11 +40,9 @@ LABEL = "Contoso ID"
 def provider() -> Iterator[str]:
     """The identity provider, on `localhost` while the app is on 127.0.0.1: two hosts, so the
     browser keeps their cookies apart (both would use one named `session`)."""
-    try:
-        from oidc_provider_mock import run_server_in_thread
-    except ImportError:
+    if oidc_provider_mock is None:
         skip_or_fail("oidc-provider-mock is not installed (pip install -e '.[test]')")
-    with run_server_in_thread(port=0) as server:
+    with oidc_provider_mock.run_server_in_thread(port=0) as server:
         yield f"http://localhost:{server.server_port}"
 
 
