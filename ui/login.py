@@ -1,4 +1,5 @@
-"""The login form and the forced password change that follows a one-time password."""
+"""The login page (single sign-on when configured, and the password form) and the forced
+password change that follows a one-time password."""
 
 from __future__ import annotations
 

@@ -31,6 +31,7 @@ from core.auth import Login
 from core.config import SettingsError, get_settings
 from core.errors import DomainError
 from core.sso import sso_login
+from ui.analytics import plain
 from ui.state import db
 
 PROVIDER = "oidc"  # the [auth.oidc] section; Streamlit refuses underscores in the name
@@ -76,9 +77,10 @@ def render_sso_login() -> Login | None:
         try:
             return _hand_over(claims)
         except DomainError as exc:
-            st.error(str(exc))
+            st.error(plain(str(exc)))  # the address is the provider's text, not Markdown
             _ask_browser_to_forget()
-    if st.button(f"Sign in with {settings.oidc_label}", icon=":material/login:"):
+    label = settings.oidc_label.strip() or "single sign-on"
+    if st.button(f"Sign in with {label}", icon=":material/login:"):
         st.login(PROVIDER)
     st.markdown("Or log in with your Headway email and password.")
     return None
