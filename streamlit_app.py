@@ -9,6 +9,7 @@ if get_script_run_ctx(suppress_warning=True) is None:
     from streamlit.runtime.pages_manager import PagesManager
 
     from ui.server import build_middleware, build_routes, lifespan, refuse_unsafe_start
+    from ui.sso import auth_secrets, sso_routes
 
     refuse_unsafe_start(config.get_option("server.address"))
 
@@ -16,7 +17,14 @@ if get_script_run_ctx(suppress_warning=True) is None:
     # multipage folder until the first st.navigation call: a first visitor's deep link would
     # then run a page script on its own, without the login gate. Navigation is ours from the start.
     PagesManager.uses_pages_directory = False
-    app = st.App(__file__, routes=build_routes(), middleware=build_middleware(), lifespan=lifespan)
+    # Single sign-on, when configured, reaches st.login as the [auth] secrets.
+    app = st.App(
+        __file__,
+        routes=build_routes() + sso_routes(),
+        middleware=build_middleware(),
+        lifespan=lifespan,
+        secrets=auth_secrets(),
+    )
 else:
     from core.errors import DomainError
     from ui.errors import run_page

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.errors import DomainError
@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     base_url: str = Field(default="http://localhost:8501", alias="HEADWAY_BASE_URL")
     # Coaching notes and evaluations older than this are removed by the daily retention job.
     retention_months: int = Field(default=24, alias="HEADWAY_RETENTION_MONTHS")
+    # Single sign-on (OpenID Connect) is on when the issuer and the client are given.
+    oidc_issuer: str = Field(default="", alias="HEADWAY_OIDC_ISSUER")
+    oidc_metadata_url: str = Field(default="", alias="HEADWAY_OIDC_METADATA_URL")
+    oidc_client_id: str = Field(default="", alias="HEADWAY_OIDC_CLIENT_ID")
+    oidc_client_secret: str = Field(default="", alias="HEADWAY_OIDC_CLIENT_SECRET")
+    oidc_redirect_uri: str = Field(default="", alias="HEADWAY_OIDC_REDIRECT_URI")
+    oidc_label: str = Field(default="single sign-on", alias="HEADWAY_OIDC_LABEL")
 
     @field_validator("today", mode="before")
     @classmethod
@@ -99,6 +106,41 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"HEADWAY_TIMEZONE {value!r} is not an IANA time zone") from exc
         return value
+
+    @model_validator(mode="after")
+    def _complete_single_sign_on(self) -> Settings:
+        given = {
+            "HEADWAY_OIDC_ISSUER or HEADWAY_OIDC_METADATA_URL": bool(
+                self.oidc_issuer or self.oidc_metadata_url
+            ),
+            "HEADWAY_OIDC_CLIENT_ID": bool(self.oidc_client_id),
+            "HEADWAY_OIDC_CLIENT_SECRET": bool(self.oidc_client_secret),
+        }
+        if any(given.values()) and not all(given.values()):
+            missing = " and ".join(name for name, present in given.items() if not present)
+            raise ValueError(f"single sign-on also needs {missing}")
+        if self.oidc_enabled and not self.oidc_callback_url.endswith("/oauth2callback"):
+            raise ValueError(
+                f"HEADWAY_OIDC_REDIRECT_URI={self.oidc_redirect_uri!r} must end with /oauth2callback"
+            )
+        return self
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_client_id)
+
+    @property
+    def oidc_discovery_url(self) -> str:
+        """Where the provider describes itself (its OpenID Connect discovery document)."""
+        return self.oidc_metadata_url or (
+            self.oidc_issuer.rstrip("/") + "/.well-known/openid-configuration"
+        )
+
+    @property
+    def oidc_callback_url(self) -> str:
+        """The redirect URI registered at the provider: HEADWAY_BASE_URL/oauth2callback unless
+        given."""
+        return self.oidc_redirect_uri or self.base_url.rstrip("/") + "/oauth2callback"
 
     @property
     def tz(self) -> ZoneInfo:

@@ -1,12 +1,20 @@
-"""The login form and the forced password change that follows a one-time password."""
+"""The login page (single sign-on when configured, and the password form) and the forced
+password change that follows a one-time password."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from core.auth import MIN_PASSWORD_LENGTH, authenticate, change_own_password, choose_own_password
+from core.auth import (
+    MIN_PASSWORD_LENGTH,
+    Login,
+    authenticate,
+    change_own_password,
+    choose_own_password,
+)
 from core.errors import DomainError
 from ui.navigation import page_file
+from ui.sso import render_sso_login
 from ui.state import NEXT_PAGE_KEY, SESSION_ENDED_KEY, client_address, db, start_login
 
 PASSWORD_ADVICE = (
@@ -24,22 +32,26 @@ def render_login() -> None:
             "Your session has ended (you logged out on another device, your password or role "
             "changed, or it was idle too long). Log in again to continue."
         )
+    login = render_sso_login() or _password_login()
+    if login is not None:
+        start_login(login)
+        path, query = st.session_state.pop(NEXT_PAGE_KEY, ("home", {}))
+        st.switch_page(page_file(path), query_params=query)
+
+
+def _password_login() -> Login | None:
     with st.form("login_form"):
         email = st.text_input("Email", autocomplete="username")
         password = st.text_input("Password", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Log in", type="primary")
-    if submitted:
-        try:
-            with db() as session:
-                login = authenticate(
-                    session, email=email, password=password, client=client_address()
-                )
-        except DomainError as exc:
-            st.error(str(exc))
-            return
-        start_login(login)
-        path, query = st.session_state.pop(NEXT_PAGE_KEY, ("home", {}))
-        st.switch_page(page_file(path), query_params=query)
+    if not submitted:
+        return None
+    try:
+        with db() as session:
+            return authenticate(session, email=email, password=password, client=client_address())
+    except DomainError as exc:
+        st.error(str(exc))
+        return None
 
 
 def render_password_change(*, forced: bool) -> None:

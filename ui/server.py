@@ -41,6 +41,7 @@ from core.config import SettingsError, get_settings, require_secret_to_serve
 from core.db import check_database, session_scope, shared_engine
 from core.errors import DomainError
 from core.logs import configure as configure_logs
+from ui.sso import drop_provider_identity
 
 # On every response. Streamlit frames nothing from another origin, and Headway's pages are
 # not meant to be framed by another site (clickjacking).
@@ -126,6 +127,7 @@ async def set_session_cookie(request: Request) -> Response:
         secure=request.url.scheme == "https",
         path="/",
     )
+    drop_provider_identity(request, response)  # Headway's session is now the only login
     return response
 
 
@@ -152,6 +154,7 @@ async def clear_session_cookie(request: Request) -> Response:
         samesite="lax",
         secure=request.url.scheme == "https",
     )
+    drop_provider_identity(request, response)
     return response
 
 

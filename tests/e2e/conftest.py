@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -47,21 +48,14 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="session")
-def app_url(app_env: dict[str, str]) -> Iterator[str]:
-    """The app, served on a fresh demo database, as a user's browser reaches it. It runs the
-    embedded reminder scheduler, as a single-server installation does."""
-    env = app_env
+@contextmanager
+def serve_app(env: dict[str, str], port: int) -> Iterator[str]:
+    """`streamlit run` of the app on 127.0.0.1:`port` with `env`, until the block ends; its
+    output goes to server-<port>.log beside the database."""
     folder = Path(env["DATABASE_URL"].removeprefix("sqlite:///")).parent
     bin_dir = Path(sys.executable).parent
-    subprocess.run(
-        [str(bin_dir / "headway"), "seed", "--agents", "30", "--years", "1"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    port = _free_port()
-    log = (folder / "server.log").open("w")
+    log_path = folder / f"server-{port}.log"
+    log = log_path.open("w")
     server = subprocess.Popen(
         [
             str(bin_dir / "streamlit"),
@@ -91,11 +85,27 @@ def app_url(app_env: dict[str, str]) -> Iterator[str]:
             pass
         if time.monotonic() > deadline or server.poll() is not None:
             server.kill()
-            pytest.fail("the app did not start: " + (folder / "server.log").read_text()[-2000:])
+            pytest.fail("the app did not start: " + log_path.read_text()[-2000:])
         time.sleep(0.3)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_url(app_env: dict[str, str]) -> Iterator[str]:
+    """The app, served on a fresh demo database, as a user's browser reaches it. It runs the
+    embedded reminder scheduler, as a single-server installation does."""
+    subprocess.run(
+        [str(Path(sys.executable).parent / "headway"), "seed", "--agents", "30", "--years", "1"],
+        env=app_env,
+        check=True,
+        capture_output=True,
+    )
+    with serve_app(app_env, _free_port()) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,198 @@
+"""Single sign-on: who a provider's verified e-mail address logs in as, and the settings that
+switch it on (on SQLite and PostgreSQL, without Streamlit)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import Response
+
+from core.auth import resume_session, revoke_session
+from core.config import Settings, SettingsError, get_settings
+from core.errors import AuthenticationFailed
+from core.models import Person, Role
+from core.sso import EXPIRED, NO_EMAIL, NOT_VERIFIED, no_account, sso_login
+from tests.conftest import make_person, make_team
+
+ISSUER = "https://id.example.com"
+
+
+@pytest.fixture
+def lead(session: Session) -> Person:
+    return make_person(
+        session, role=Role.TEAM_LEAD, team=make_team(session), email="Lee.Lead@Example.com"
+    )
+
+
+def sign_in(session: Session, email: str | None, *, verified: bool = True, **extra: object):  # type: ignore[no-untyped-def]
+    return sso_login(
+        session, email=email, email_verified=verified, issuer=ISSUER, subject="abc-123", **extra
+    )
+
+
+def test_a_verified_email_logs_in_its_person_whatever_the_case_with_a_normal_session(
+    session: Session, lead: Person
+) -> None:
+    login = sign_in(session, "  lee.lead@EXAMPLE.com ")
+    assert login.actor.id == lead.id and login.actor.role is Role.TEAM_LEAD
+    resumed = resume_session(session, token=login.token)
+    assert resumed is not None and resumed.actor.id == lead.id
+    revoke_session(session, token=login.token)  # logout ends it like any other session
+    assert resume_session(session, token=login.token) is None
+
+
+def test_an_unverified_email_is_refused_even_for_a_known_person(
+    session: Session, lead: Person
+) -> None:
+    with pytest.raises(AuthenticationFailed) as error:
+        sign_in(session, "lee.lead@example.com", verified=False)
+    assert (
+        str(error.value)
+        == NOT_VERIFIED
+        == ("Your identity provider did not confirm this e-mail address.")
+    )
+
+
+def test_an_email_no_one_uses_is_refused_with_the_address_and_what_to_do(
+    session: Session, lead: Person
+) -> None:
+    with pytest.raises(AuthenticationFailed) as error:
+        sign_in(session, "someone.else@example.com")
+    assert str(error.value) == no_account("someone.else@example.com")
+    assert (
+        str(error.value)
+        == "No active Headway account uses someone.else@example.com; ask your admin."
+    )
+
+
+def test_a_deactivated_person_cannot_sign_in(session: Session, lead: Person) -> None:
+    lead.active = False
+    session.add(lead)
+    session.flush()
+    with pytest.raises(AuthenticationFailed) as error:
+        sign_in(session, "lee.lead@example.com")
+    assert str(error.value) == no_account("lee.lead@example.com")
+
+
+def test_a_missing_email_asks_for_the_email_scope(session: Session, lead: Person) -> None:
+    with pytest.raises(AuthenticationFailed) as error:
+        sign_in(session, None)
+    assert str(error.value) == NO_EMAIL
+
+
+def test_a_sign_in_older_than_ten_minutes_is_not_accepted(session: Session, lead: Person) -> None:
+    now = dt.datetime.now(dt.UTC)
+    assert sign_in(session, "lee.lead@example.com", issued_at=now - dt.timedelta(minutes=9))
+    with pytest.raises(AuthenticationFailed) as error:
+        sign_in(session, "lee.lead@example.com", issued_at=now - dt.timedelta(minutes=11))
+    assert str(error.value) == EXPIRED
+
+
+def test_a_one_time_password_does_not_block_a_sign_in_through_the_provider(
+    session: Session, lead: Person
+) -> None:
+    lead.must_change_password = True
+    session.add(lead)
+    session.flush()
+    assert sign_in(session, "lee.lead@example.com").must_change_password is False
+
+
+# ------------------------------------------------------------------ settings
+
+
+def test_single_sign_on_is_off_unless_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.sso import auth_secrets
+
+    assert get_settings().oidc_enabled is False
+    assert auth_secrets() is None
+
+
+def test_the_settings_become_streamlits_auth_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.sso import PROVIDER, auth_secrets
+
+    monkeypatch.setenv("HEADWAY_OIDC_ISSUER", "https://id.example.com/realms/cc/")
+    monkeypatch.setenv("HEADWAY_OIDC_CLIENT_ID", "headway")
+    monkeypatch.setenv("HEADWAY_OIDC_CLIENT_SECRET", "s3cret")
+    monkeypatch.setenv("HEADWAY_BASE_URL", "https://headway.example.com/")
+    get_settings.cache_clear()
+    secrets = auth_secrets()
+    assert secrets is not None
+    auth = secrets["auth"]
+    assert auth["redirect_uri"] == "https://headway.example.com/oauth2callback"
+    assert len(auth["cookie_secret"]) == 64 and auth["cookie_secret"] != get_settings().secret
+    assert auth[PROVIDER]["server_metadata_url"] == (
+        "https://id.example.com/realms/cc/.well-known/openid-configuration"
+    )
+    assert (auth[PROVIDER]["client_id"], auth[PROVIDER]["client_secret"]) == ("headway", "s3cret")
+
+
+def test_a_metadata_url_and_a_redirect_uri_can_be_given_outright() -> None:
+    settings = Settings(
+        HEADWAY_OIDC_METADATA_URL="https://login.example.com/v2.0/.well-known/openid-configuration",
+        HEADWAY_OIDC_CLIENT_ID="headway",
+        HEADWAY_OIDC_CLIENT_SECRET="s3cret",
+        HEADWAY_OIDC_REDIRECT_URI="https://hw.example.com/oauth2callback",
+    )
+    assert settings.oidc_discovery_url.startswith("https://login.example.com/v2.0/")
+    assert settings.oidc_callback_url == "https://hw.example.com/oauth2callback"
+
+
+def test_half_a_configuration_is_refused_naming_what_is_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HEADWAY_OIDC_ISSUER", "https://id.example.com")
+    get_settings.cache_clear()
+    with pytest.raises(SettingsError) as error:
+        get_settings()
+    assert str(error.value) == (
+        "single sign-on also needs HEADWAY_OIDC_CLIENT_ID and HEADWAY_OIDC_CLIENT_SECRET"
+    )
+
+
+def test_a_redirect_uri_off_the_callback_path_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in {
+        "HEADWAY_OIDC_ISSUER": "https://id.example.com",
+        "HEADWAY_OIDC_CLIENT_ID": "headway",
+        "HEADWAY_OIDC_CLIENT_SECRET": "s3cret",
+        "HEADWAY_OIDC_REDIRECT_URI": "https://hw.example.com/login",
+    }.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    with pytest.raises(SettingsError, match="must end with /oauth2callback"):
+        get_settings()
+
+
+# ------------------------------------------------------------------ Streamlit's login cookies
+
+
+def test_storing_or_ending_a_headway_session_drops_streamlits_login_cookies() -> None:
+    from ui.sso import drop_provider_identity
+
+    cookie = "; ".join(
+        f"{name}=x"
+        for name in (
+            "_streamlit_user",
+            "_streamlit_user_1",
+            "_streamlit_user_tokens",
+            "_streamlit_user_tokens_2",
+            "_streamlit_xsrf",
+            "headway_session",
+        )
+    )
+    request = Request({"type": "http", "headers": [(b"cookie", cookie.encode())]})
+    response = Response()
+    drop_provider_identity(request, response)
+    dropped = sorted(
+        value.decode().split("=")[0]
+        for key, value in response.raw_headers
+        if key == b"set-cookie" and b"Max-Age=0" in value
+    )
+    assert dropped == [
+        "_streamlit_user",
+        "_streamlit_user_1",
+        "_streamlit_user_tokens",
+        "_streamlit_user_tokens_2",
+    ]
