@@ -31,8 +31,8 @@ from core.auth import Login
 from core.config import SettingsError, get_settings
 from core.errors import DomainError
 from core.sso import sso_login
-from ui.analytics import plain
 from ui.state import db
+from ui.text import plain
 
 PROVIDER = "oidc"  # the [auth.oidc] section; Streamlit refuses underscores in the name
 FORGET_ROUTE = "/auth/sso/forget"
