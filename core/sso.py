@@ -15,10 +15,11 @@ import logging
 from sqlmodel import Session, func, select
 
 from core.access import load_actor
+from core.audit import record
 from core.auth import Login, open_session
 from core.clock import utcnow
 from core.errors import AuthenticationFailed
-from core.models import Person
+from core.models import AuditAction, Person
 
 NOT_VERIFIED = "Your identity provider did not confirm this e-mail address."
 NO_EMAIL = (
@@ -60,11 +61,31 @@ def sso_login(
         _log.info(
             "single sign-on refused: no active person uses %s (%s %s)", address, issuer, subject
         )
+        if person is not None:  # a deactivated account: its owner's trail shows the attempt
+            record(
+                session,
+                actor=None,
+                action=AuditAction.LOGIN_FAILED,
+                record_type="person",
+                record_id=person.id,
+                subject_id=person.id,
+                detail="single sign-on refused: the account is deactivated",
+            )
+            session.commit()
         raise AuthenticationFailed(no_account(address))
     _log.info("single sign-on: person %s as %s at %s", person.id, subject, issuer)
+    token = open_session(session, person_id=person.id)
+    record(
+        session,
+        actor=person.id,
+        action=AuditAction.LOGIN,
+        record_type="session",
+        subject_id=person.id,
+        detail="logged in with single sign-on",
+    )
     return Login(
         actor=load_actor(session, person.id),
-        token=open_session(session, person_id=person.id),
+        token=token,
         # A one-time password set by an admin is for password logins: whoever signs in through
         # their provider never typed it, so it does not stand in their way here.
         must_change_password=False,

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 from starlette.requests import Request
 from starlette.responses import Response
 
 from core.auth import resume_session, revoke_session
 from core.config import Settings, SettingsError, get_settings
 from core.errors import AuthenticationFailed
-from core.models import Person, Role
+from core.models import AuditAction, AuditEvent, Person, Role
 from core.sso import EXPIRED, NO_EMAIL, NOT_VERIFIED, no_account, sso_login
 from tests.conftest import make_person, make_team
 
@@ -40,6 +40,10 @@ def test_a_verified_email_logs_in_its_person_whatever_the_case_with_a_normal_ses
     assert login.actor.id == lead.id and login.actor.role is Role.TEAM_LEAD
     resumed = resume_session(session, token=login.token)
     assert resumed is not None and resumed.actor.id == lead.id
+    logged = session.exec(select(AuditEvent).where(AuditEvent.subject_id == lead.id)).all()
+    assert [(e.action, e.detail) for e in logged] == [
+        (AuditAction.LOGIN, "logged in with single sign-on")
+    ]
     revoke_session(session, token=login.token)  # logout ends it like any other session
     assert resume_session(session, token=login.token) is None
 
