@@ -86,7 +86,14 @@ RULES: dict[str, Rule] = {
     # accounts
     "core.auth.change_own_password": Rule(W, EVERYONE, OWN),
     "core.auth.set_one_time_password": Rule(W, ADMINS, "admins"),
+    "core.auth.choose_own_password": Rule(W, EVERYONE, OWN),
+    "core.auth.log_out_everywhere": Rule(W, EVERYONE, OWN),
     "core.audit.search": Rule(R, ADMINS, "admins"),
+    "core.audit.run_search": Rule(R, ADMINS, "admins"),
+    "core.audit.export_csv": Rule(R, ADMINS, "admins"),
+    "core.personal_data.export_person": Rule(R, ADMINS, "admins"),
+    "core.personal_data.erasure_refusal": Rule(R, ADMINS, "admins"),
+    "core.personal_data.erase_person": Rule(W, ADMINS, "admins"),
     # organisation set-up
     "core.calendar.add_closure": Rule(W, ADMINS, "admins"),
     "core.calendar.remove_closure": Rule(W, ADMINS, "admins"),
@@ -293,6 +300,8 @@ NOT_SERVICES: dict[str, str] = {
             "require_scorecard_owner",
         )
     },
+    "core.auth.revoke_person_sessions": "ends a person's sessions for the service that changed "
+    "their password, role or account; that service decides access",
     "core.audit.record": "records what the actor did; the caller decides access",
     "core.audit.record_now": "records what the actor did; the caller decides access",
     "core.audit.record_reads": "records what the actor read; the caller decides access",

@@ -389,7 +389,7 @@ def erase_person(
     )
     person.name, person.email = new_name, f"former-{pid}@{ERASED_DOMAIN}"
     person.active, person.password_hash, person.must_change_password = False, None, False
-    person.hire_date, person.failed_logins, person.locked_until = None, 0, None
+    person.hire_date, person.one_time_password_expires_at = None, None
     person.version += 1
     session.add(person)
 

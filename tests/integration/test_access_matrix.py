@@ -30,6 +30,7 @@ from core import (
     learning,
     notifications,
     org,
+    personal_data,
     pledges,
     quality,
 )
@@ -355,6 +356,21 @@ def _problems_or(service: Callable[..., Any], s: Session, **kwargs: Any) -> Any:
         raise
 
 
+def _must_change_password(s: Session, person_id: int) -> None:
+    """As after logging in with a one-time password."""
+    person = s.get(Person, person_id)
+    assert person is not None
+    person.must_change_password = True
+    s.add(person)
+    s.flush()
+
+
+def _name(s: Session, person_id: int) -> str:
+    person = s.get(Person, person_id)
+    assert person is not None
+    return person.name
+
+
 def _has_agent(rows: Any, o: Org) -> bool:
     return any(getattr(r, "id", None) == o.agent for r in rows)
 
@@ -371,7 +387,37 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         lambda s, o, a: auth.set_one_time_password(s, actor=a, person_id=o.agent),
         None,
     ),
+    "core.auth.choose_own_password": (
+        lambda s, o, a: (
+            _must_change_password(s, a.id),
+            auth.choose_own_password(s, actor=a, new_password="a brand new passphrase 42"),
+        ),
+        None,
+    ),
+    "core.auth.log_out_everywhere": (lambda s, o, a: auth.log_out_everywhere(s, actor=a), None),
     "core.audit.search": (lambda s, o, a: audit.search(s, actor=a, person_id=o.agent), None),
+    "core.audit.run_search": (
+        lambda s, o, a: audit.run_search(s, actor=a, query=audit.AuditQuery(person_id=o.agent)),
+        None,
+    ),
+    "core.audit.export_csv": (
+        lambda s, o, a: audit.export_csv(s, actor=a, query=audit.AuditQuery(person_id=o.agent)),
+        None,
+    ),
+    "core.personal_data.export_person": (
+        lambda s, o, a: personal_data.export_person(s, actor=a, person_id=o.agent),
+        None,
+    ),
+    "core.personal_data.erasure_refusal": (
+        lambda s, o, a: personal_data.erasure_refusal(s, actor=a, person_id=o.agent),
+        None,
+    ),
+    "core.personal_data.erase_person": (
+        lambda s, o, a: personal_data.erase_person(
+            s, actor=a, person_id=o.agent, confirm_name=_name(s, o.agent)
+        ),
+        None,
+    ),
     "core.calendar.add_closure": (
         lambda s, o, a: calendar.add_closure(s, actor=a, date=dt.date(2026, 12, 28), reason="Shut"),
         None,

@@ -164,7 +164,8 @@ def test_an_evaluation_is_recorded_when_made_and_each_time_it_is_listed(
 ) -> None:
     agent, lead = org["red_agent"], actor_of(session, org["red_lead"])
     admin = actor_of(session, org["admin"])
-    card = save_scorecard(session, actor=lead, family="Voice", definition=DEFAULT_FORM)
+    manager = actor_of(session, org["manager"])  # scorecards are the managers'
+    card = save_scorecard(session, actor=manager, family="Voice", definition=DEFAULT_FORM)
     made = record_evaluation(
         session,
         actor=lead,

@@ -59,7 +59,8 @@ def _history(session: Session, org: dict, *, day: dt.date = TODAY) -> dict[str, 
         session, actor=lead, note_id=note_id, outcome="Much better", next_date=TODAY, date=day
     )
     add_private_remark(session, actor=lead, note_id=note_id, text="Money worries at home")
-    card = save_scorecard(session, actor=lead, family="Voice", definition=DEFAULT_FORM)
+    manager = actor_of(session, org["manager"])  # scorecards are the managers'
+    card = save_scorecard(session, actor=manager, family="Voice", definition=DEFAULT_FORM)
     evaluation = record_evaluation(
         session,
         actor=lead,
