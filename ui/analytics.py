@@ -34,7 +34,7 @@ from core.growth.wording import (
 )
 from core.models import METRICS
 from ui.state import db
-from ui.text import plain
+from ui.text import chart_text, plain
 
 
 def data_version() -> int:
@@ -126,7 +126,9 @@ def trend_figure(frame: pd.DataFrame, metric: str) -> go.Figure:
     """Weekly means per team on the metric's fixed axis, the unfinished last week dotted.
     Up to MAX_LINES teams share one chart; more get one small chart each, beside the mean of
     all of them in grey (so no chart is a tangle of lines)."""
-    shown = frame.assign(shown=[level(metric, v) for v in frame["mean"]])
+    shown = frame.assign(
+        shown=[level(metric, v) for v in frame["mean"]], team=frame["team"].map(chart_text)
+    )
     teams = sorted(shown["team"].unique())
     colors = px.colors.qualitative.Safe
     title = f"{METRICS[metric].label}: weekly mean per team"
@@ -165,7 +167,12 @@ def trend_figure(frame: pd.DataFrame, metric: str) -> go.Figure:
 
 
 def distribution_figure(frame: pd.DataFrame, metric: str) -> go.Figure:
-    shown = frame.assign(shown=[level(metric, v) for v in frame["mean"]], scores=frame["n"])
+    shown = frame.assign(
+        shown=[level(metric, v) for v in frame["mean"]],
+        scores=frame["n"],
+        team=frame["team"].map(chart_text),
+        agent=frame["agent"].map(chart_text),
+    )
     figure = px.box(
         shown,
         x="team",

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from core.growth.agent import TARGETS, GrowthData
 from core.growth.wording import DISPLAY
 from core.models import METRICS
+from ui.text import chart_text
 
 # Where each metric comes from: what has to happen before a chart of it shows anything.
 SOURCES = {
@@ -61,7 +62,7 @@ def metric_figure(
             fillcolor="#9467bd",
             opacity=0.07,
             line_width=0,
-            annotation_text=f"rotation: {department}",
+            annotation_text=f"rotation: {chart_text(department)}",
             annotation_position="bottom left",
         )
     for day in data.pd_days:
@@ -110,9 +111,11 @@ def metric_figure(
                 marker={"symbol": "star", "size": 14, "color": "#d62728"},
                 customdata=[
                     [
-                        n.focus_metric and METRICS[n.focus_metric].label or n.focus_section,
-                        n.to_try or n.actions,
-                        n.coach,
+                        chart_text(
+                            n.focus_metric and METRICS[n.focus_metric].label or n.focus_section
+                        ),
+                        chart_text(n.to_try or n.actions),
+                        chart_text(n.coach),
                     ]
                     for n in notes
                 ],

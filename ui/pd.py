@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from core.pd.coverage import Coverage
 from core.pd.days import PdDayRead
+from ui.text import chart_text
 
 CLOSED_GREY = "#bdbdbd"
 
@@ -18,6 +19,7 @@ def coverage_figure(coverage: Coverage) -> go.Figure:
     """Team × working weekday, coloured by agents above the floor (red under it, white at it,
     blue above); closed days grey, each cell's hover text a sentence."""
     frame = pd.DataFrame([c.__dict__ for c in coverage.cells])
+    frame["team"], frame["note"] = frame["team"].map(chart_text), frame["note"].map(chart_text)
     frame["label"] = [f"{d:%a %d %b}" for d in frame["date"]]
     frame["closed_z"] = [1.0 if c.closed is not None else None for c in coverage.cells]
     labels = list(dict.fromkeys(frame.sort_values("date")["label"]))

@@ -24,3 +24,11 @@ _BARE_LINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)")
 def plain(value: object) -> str:
     """`value` as text that markdown shows exactly as written (line breaks kept)."""
     return _PUNCTUATION.sub(r"\\\1", _BARE_LINK.sub(_JOINER, str(value)))
+
+
+def chart_text(value: object) -> str:
+    """`value` as text in a Plotly chart (legend, axis label, hover, annotation). Plotly reads a
+    few HTML tags in its text (`<a href>`, `<b>`, `<br>`…), so a name such as `<a href=…>` would
+    become a link inside a chart: its `&`, `<` and `>` become entities, which Plotly shows as
+    the characters themselves."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

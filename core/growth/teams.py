@@ -335,7 +335,9 @@ def team_growth(
         how="inner",
     )
     team_names = dict(zip(agents["agent_id"], agents["team"], strict=True))
-    who, rows = growth_trends(session, team_ids=scope.team_ids, as_of=scope.end, window=flag_window)
+    who, rows = _growth_trends(
+        session, team_ids=scope.team_ids, as_of=scope.end, window=flag_window
+    )
     flags = [
         (agent_id, name, str(team_names.get(agent_id, "")), flag)
         for per_team in _falling(rows).values()
@@ -445,7 +447,7 @@ class TrendRow:
     trend: AgentTrend
 
 
-def growth_trends(
+def _growth_trends(
     session: Session, *, team_ids: Sequence[int], as_of: dt.date, window: int = 60
 ) -> tuple[dict[int, tuple[str, int]], list[TrendRow]]:
     """The teams' active agents (id → name, team id) and their trend in every metric they
@@ -494,7 +496,7 @@ def _falling_agents(
 ) -> dict[int, list[tuple[int, str, TrendFlag]]]:
     """falling_agents without an acting user: for the Monday digest, which the system sends to
     each team's own lead and to the managers (core.reminders.digest decides who reads what)."""
-    return _falling(growth_trends(session, team_ids=team_ids, as_of=as_of, window=window)[1])
+    return _falling(_growth_trends(session, team_ids=team_ids, as_of=as_of, window=window)[1])
 
 
 def _falling(rows: list[TrendRow]) -> dict[int, list[tuple[int, str, TrendFlag]]]:
