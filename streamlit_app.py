@@ -38,6 +38,7 @@ else:
         render_cookie_clear,
         render_cookie_sync,
     )
+    from ui.text import plain
 
     st.set_page_config(page_title="Headway", page_icon=":material/trending_up:", layout="wide")
     try:
@@ -61,7 +62,7 @@ else:
     else:
         titles = {"inbox": inbox_title(login.actor)}
         pages = pages_for(
-            login.actor.role, titles=titles, me=login.actor.name, log_out=log_out_and_restart
+            login.actor.role, titles=titles, me=plain(login.actor.name), log_out=log_out_and_restart
         )
         page = st.navigation(pages, position="top")
         render_cookie_sync()

@@ -20,11 +20,15 @@ EVIL = "![x](http://evil.test/p.png) [Log in again here](http://evil.test) <b>x<
 
 @pytest.fixture
 def untrusted_text(app_env: dict[str, str], app_url: str) -> Iterator[None]:
-    """A share of agent2's (visible to their team) and a nudge to them, removed afterwards."""
+    """A share of agent2's (visible to their team), a nudge to them and a name of theirs that
+    look like markdown, all undone afterwards."""
     engine = make_engine(app_env["DATABASE_URL"])
     with Session(engine) as session:
         agent = session.exec(select(Person).where(Person.email == "agent2@example.com")).one()
         assert agent.id is not None
+        own_name = agent.name
+        agent.name = f"Sam {EVIL}"  # the menu carries the person's name
+        session.add(agent)
         share = LearningShare(
             author_id=agent.id, title=EVIL, learned=EVIL, visibility=Visibility.TEAM
         )
@@ -41,6 +45,9 @@ def untrusted_text(app_env: dict[str, str], app_url: str) -> Iterator[None]:
         session.commit()
     yield
     with Session(engine) as session:
+        agent = session.exec(select(Person).where(Person.email == "agent2@example.com")).one()
+        agent.name = own_name
+        session.add(agent)
         session.exec(delete(LearningShare).where(col(LearningShare.title) == EVIL))  # type: ignore[call-overload]
         session.exec(delete(Notification).where(col(Notification.body) == EVIL))  # type: ignore[call-overload]
         session.commit()
@@ -65,3 +72,5 @@ def test_markdown_typed_by_someone_loads_nothing_and_reads_literally(
     ]
     assert page.locator("img[src*='evil.test']").count() == 0
     assert [url for url in asked if "evil.test" in url] == []
+    menu = page.locator("[data-testid='stTopNavSection']").first.inner_text().strip()
+    assert menu.replace("\u2060", "") == f"Sam {EVIL}"  # the name in the menu, as written
