@@ -377,6 +377,7 @@ SCENARIOS: dict[str, Scenario] = {
         _home_as("lead@example.com", "pages/growth.py"),
         _home_as("lead@example.com", "pages/coaching.py"),
         _home_as("manager@example.com", "pages/inbox.py"),
+        _home_as("manager@example.com", "pages/drift.py"),
         _run_due(),
         _org_growth(cached=False),
         _org_growth(cached=True),

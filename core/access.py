@@ -128,6 +128,15 @@ def require_scorecard_owner(actor: Actor) -> None:
         )
 
 
+def require_quality_oversight(actor: Actor) -> None:
+    """Comparing evaluators' scoring (evaluator drift) is for the scorecard's owners."""
+    if not owns_scorecards(actor):
+        raise AccessDenied(
+            "Evaluator drift compares every evaluator's scoring across teams: it is for managers, "
+            "who own the scorecards."
+        )
+
+
 def _scope_hint(actor: Actor) -> str:
     if actor.role is Role.TEAM_LEAD:
         return " and those of the teams you lead"

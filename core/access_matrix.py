@@ -128,6 +128,7 @@ RULES: dict[str, Rule] = {
         W, COACHES, "the agent's lead and managers, never about themself"
     ),
     "core.quality.list_evaluations": Rule(R, SEES_AGENT, "the general rule"),
+    "core.calibration.evaluator_drift": Rule(R, MANAGERS, "managers (who own the scorecards)"),
     "core.imports.check_metrics_csv": Rule(
         R,
         PLANNERS,
@@ -298,6 +299,7 @@ NOT_SERVICES: dict[str, str] = {
             "require_programme",
             "owns_scorecards",
             "require_scorecard_owner",
+            "require_quality_oversight",
         )
     },
     "core.auth.revoke_person_sessions": "ends a person's sessions for the service that changed "

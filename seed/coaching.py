@@ -4,12 +4,14 @@ coaching effects planted in the QA history for the growth pages to find."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import numpy as np
 from sqlmodel import Session
 
 from core.models import Channel, CoachingNote, Person, Team, id_of
 from core.observations import bulk_insert_observations
+from core.quality import Answer, Section
 from seed.days import working_day_on_or_after, working_day_on_or_before
 
 TO_TRY = (
@@ -37,6 +39,23 @@ TO_TRY = (
 )
 
 
+def _answers(
+    sections: Sequence[Section], rng: np.random.Generator, bias: int
+) -> list[list[Answer]]:
+    """One evaluation's answers: yes 9 times in 10 (a critical question 97 in 100, a fail zeroes
+    the score); scale questions 3–5, a point higher for the
+    generous evaluator and a point lower for the strict one (about 7–10 points of the score)."""
+    return [
+        [
+            ("yes" if rng.random() < (0.97 if q.critical else 0.9) else "no")
+            if q.kind == "yes_no"
+            else min(5, max(1, int(rng.integers(3, 6)) + bias))
+            for q in s.questions
+        ]
+        for s in sections
+    ]
+
+
 def seed_coaching(
     session: Session,
     teams: list[Team],
@@ -51,6 +70,14 @@ def seed_coaching(
     from core.quality import DEFAULT_FORM, evaluation_reference, parse_definition, score_answers
 
     leads = {t.id: lead for t in teams if (lead := t.lead_id) is not None}
+    # Cross-scoring, as QA teams do: about a third of an agent's evaluations come from another
+    # team's lead, so evaluators share agents and can be compared (evaluator drift). The first
+    # team's lead scores generously and the second's strictly (planted for the demo: Quality →
+    # Evaluator drift names them). A separate generator, so every other demo draw stays the same.
+    mix = np.random.default_rng(20261124)
+    evaluators = sorted(set(leads.values()))
+    lenient = leads.get(teams[0].id) if teams else None
+    harsh = leads.get(teams[1].id) if len(teams) > 1 else None
     card = Scorecard(family="Voice quality", version=1, definition=json.dumps(DEFAULT_FORM))
     session.add(card)
     session.flush()
@@ -59,25 +86,44 @@ def seed_coaching(
     evaluations = []
     for person in agents:
         for week in range(int(rng.integers(1, 4))):
-            answers = [
-                [
-                    ("yes" if rng.random() < 0.9 else "no")
-                    if q.kind == "yes_no"
-                    else int(rng.integers(3, 6))
-                    for q in s.questions
-                ]
-                for s in sections
-            ]
+            evaluator = leads[person.team_id]
+            if len(evaluators) > 1 and mix.random() < 0.35:
+                evaluator = evaluators[int(mix.integers(len(evaluators)))]
+            bias = 1 if evaluator == lenient else -1 if evaluator == harsh else 0
+            answers = _answers(sections, rng, bias)
             result = score_answers(sections, answers)
             evaluations.append(
                 Evaluation(
                     agent_id=id_of(person),
-                    evaluator_id=leads[person.team_id],
+                    evaluator_id=evaluator,
                     scorecard_id=card_id,
                     interaction_ref=f"CALL-{int(rng.integers(10000, 99999))}",
                     channel=Channel.PHONE,
                     date=working_day_on_or_before(
                         today - dt.timedelta(days=7 * week + int(rng.integers(0, 5)))
+                    ),
+                    answers=json.dumps(answers),
+                    score=result.score,
+                    critical_failed=result.critical_failed,
+                )
+            )
+    # Earlier months of cross-scoring (from the separate generator): enough evaluations per
+    # evaluator on shared agents for the drift estimate to say something.
+    for person in agents if len(evaluators) > 1 else []:
+        for _ in range(5):
+            evaluator = evaluators[int(mix.integers(len(evaluators)))]
+            bias = 1 if evaluator == lenient else -1 if evaluator == harsh else 0
+            answers = _answers(sections, mix, bias)
+            result = score_answers(sections, answers)
+            evaluations.append(
+                Evaluation(
+                    agent_id=id_of(person),
+                    evaluator_id=evaluator,
+                    scorecard_id=card_id,
+                    interaction_ref=f"CALL-{int(mix.integers(10000, 99999))}",
+                    channel=Channel.PHONE,
+                    date=working_day_on_or_before(
+                        today - dt.timedelta(days=int(mix.integers(28, 180)))
                     ),
                     answers=json.dumps(answers),
                     score=result.score,

@@ -68,6 +68,14 @@ PAGE_TABLE: tuple[tuple[str, str, str, str, str, frozenset[Role]], ...] = (
     ),
     (
         "Quality",
+        "drift.py",
+        "Evaluator drift",
+        ":material/balance:",
+        "drift",
+        frozenset({Role.MANAGER}),
+    ),
+    (
+        "Quality",
         "team_growth.py",
         "Team growth",
         ":material/insights:",

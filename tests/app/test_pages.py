@@ -38,6 +38,7 @@ PAGES = {
     "departments": "pages/admin_departments.py",
     "calendar": "pages/admin_calendar.py",
     "audit": "pages/audit.py",
+    "drift": "pages/drift.py",
 }
 ALLOWED = {
     "admin": {
@@ -66,6 +67,7 @@ ALLOWED = {
         "evaluations",
         "import_metrics",
         "team_growth",
+        "drift",
         "learning",
         "pledge",
         "inbox",
@@ -118,6 +120,7 @@ TITLE = {
     "departments": "Departments",
     "calendar": "Calendar",
     "audit": "Audit trail",
+    "drift": "Evaluator drift",
 }
 
 
@@ -590,3 +593,22 @@ def test_a_mentor_of_a_pledge_still_being_written_is_told_what_comes_next(app_as
     shown = [t.value for t in at.text]
     assert "Sam Second is still writing it: you are asked to co-sign once they sign it." in shown
     assert not [b for b in at.button if b.label == "Co-sign"]
+
+
+def test_a_manager_reads_who_scores_differently_in_sentences_with_the_numbers_a_click_away(
+    app_as,
+) -> None:
+    at = app_as("manager@example.com", PAGES["drift"])
+    assert not at.exception
+    shown = texts(at)
+    assert "evaluations by" in shown
+    assert "Download evaluator drift (CSV)" in [b.label for b in at.get("download_button")]
+    assert at.dataframe  # the numbers, in the expander
+    assert any(
+        phrase in shown
+        for phrase in (
+            "points above colleagues",
+            "points below colleagues",
+            "in line with colleagues",
+        )
+    ), shown

@@ -23,6 +23,7 @@ from core import (
     audit,
     auth,
     calendar,
+    calibration,
     coaching,
     drafts,
     exports,
@@ -391,6 +392,12 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         lambda s, o, a: (
             _must_change_password(s, a.id),
             auth.choose_own_password(s, actor=a, new_password="a brand new passphrase 42"),
+        ),
+        None,
+    ),
+    "core.calibration.evaluator_drift": (
+        lambda s, o, a: calibration.evaluator_drift(
+            s, actor=a, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
         ),
         None,
     ),

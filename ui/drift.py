@@ -1,0 +1,78 @@
+"""Evaluator drift in pictures: each evaluator's leniency with its 95 % interval."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from core.calibration import DriftRow
+from core.drift import Verdict
+from ui.text import chart_text
+
+COLOURS = {Verdict.LENIENT: "#b35806", Verdict.HARSH: "#542788", Verdict.IN_LINE: "#5f6368"}
+
+
+def drift_figure(rows: Sequence[DriftRow]) -> go.Figure:
+    """A dot per evaluator (points above the average evaluator) with its interval as a bar;
+    zero, the average evaluator, as a line. Evaluators without figures are left out."""
+    shown = [r for r in rows if r.result.leniency is not None]
+    figure = go.Figure()
+    for verdict in (Verdict.LENIENT, Verdict.IN_LINE, Verdict.HARSH):
+        group = [r for r in shown if r.result.verdict is verdict]
+        if not group:
+            continue
+        names = [chart_text(r.name) for r in group]
+        lows = [r.result.low or 0.0 for r in group]
+        highs = [r.result.high or 0.0 for r in group]
+        points = [r.result.leniency or 0.0 for r in group]
+        figure.add_trace(
+            go.Scatter(
+                x=points,
+                y=names,
+                mode="markers",
+                name=str(verdict),
+                marker={"size": 11, "color": COLOURS[verdict]},
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [h - p for h, p in zip(highs, points, strict=True)],
+                    "arrayminus": [p - lo for p, lo in zip(points, lows, strict=True)],
+                    "thickness": 2,
+                },
+                customdata=[
+                    [r.result.evaluations, lo, h]
+                    for r, lo, h in zip(group, lows, highs, strict=True)
+                ],
+                hovertemplate="%{y}: %{x:+.1f} points (between %{customdata[1]:+.1f} and "
+                "%{customdata[2]:+.1f}), %{customdata[0]} evaluations<extra></extra>",
+            )
+        )
+    figure.add_vline(x=0, line_color="#202124", line_width=1)
+    figure.update_layout(
+        title="Points above (right) or below (left) the average evaluator on the same agents",
+        xaxis_title="points of the QA score, with the 95 % interval",
+        height=max(260, 48 * len(shown) + 120),
+        legend={"orientation": "h", "y": -0.25},
+        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    )
+    figure.update_yaxes(autorange="reversed")
+    return figure
+
+
+def drift_table(rows: Sequence[DriftRow]) -> pd.DataFrame:
+    def shown(x: float | None) -> float | None:
+        return None if x is None else round(x, 1)
+
+    return pd.DataFrame(
+        {
+            "Evaluator": [r.name for r in rows],
+            "Evaluations": [r.result.evaluations for r in rows],
+            "Agents scored": [r.result.agents for r in rows],
+            "Points above average": [shown(r.result.leniency) for r in rows],
+            "Interval from": [shown(r.result.low) for r in rows],
+            "Interval to": [shown(r.result.high) for r in rows],
+            "Verdict": [str(r.result.verdict) for r in rows],
+        }
+    )
