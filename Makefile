@@ -7,18 +7,38 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 AXE := .cache/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint audit bench load install install-test worker
+.PHONY: run test lint audit bench load install install-test worker lock upgrade-deps
 
-# `make run` installs only what the app needs; the test tools come with `make test` / `make lint`.
-$(BIN)/headway: pyproject.toml
+# Every dependency is pinned, with hashes, in requirements/ (Linux x86_64, CPython 3.11; see README,
+# "Dependencies"). `make run` installs only the app's lock (app.txt); `make test` and `make lint`
+# install the app's and the test tools' lock (test.txt). A stamp is rebuilt whenever a lock or
+# pyproject.toml changes, and the venv is then synced to exactly that lock.
+LOCKS := requirements
+UV := $(BIN)/uv
+SYNC = $(UV) pip sync --quiet --python $(BIN)/python --require-hashes --strict
+EDITABLE = $(UV) pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation -e .
+LOCK_FLAGS = --quiet --generate-hashes --python-version 3.11 \
+	--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" $(LOCK_ARGS)
+
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip setuptools
-	$(BIN)/pip install --quiet -e .
+
+# pip, setuptools and uv upgraded to their locked versions by the venv's own pip, hashes checked.
+$(VENV)/.build-tools: $(LOCKS)/build.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCKS)/build.txt
 	touch $@
 
-$(VENV)/.test-tools: $(BIN)/headway
-	$(BIN)/pip install --quiet -e '.[test]'
+$(BIN)/headway: pyproject.toml $(LOCKS)/app.txt $(VENV)/.build-tools
+	$(SYNC) $(LOCKS)/build.txt $(LOCKS)/app.txt
+	$(EDITABLE)
+	rm -f $(VENV)/.test-tools
 	touch $@
+
+# The test lock pins the app's packages at the same versions, so it serves `make run` too.
+$(VENV)/.test-tools: pyproject.toml $(LOCKS)/test.txt $(VENV)/.build-tools
+	$(SYNC) $(LOCKS)/build.txt $(LOCKS)/test.txt
+	$(EDITABLE)
+	touch $(BIN)/headway $@
 
 install: $(BIN)/headway
 
@@ -61,3 +81,16 @@ load: install
 
 worker: install
 	$(BIN)/headway worker
+
+# The locks, written by uv from requirements/build.in and pyproject.toml (the test lock is held to
+# build.txt's pins, the app's lock to the test lock's): `make lock` after changing a dependency
+# keeps every other pin; `make upgrade-deps` moves everything to the newest versions allowed;
+# `make lock LOCK_ARGS="--upgrade-package streamlit"` moves one. Commit requirements/ afterwards.
+lock: $(VENV)/.build-tools
+	$(UV) pip compile $(LOCK_FLAGS) $(LOCKS)/build.in -o $(LOCKS)/build.txt
+	$(UV) pip compile $(LOCK_FLAGS) pyproject.toml --extra test -c $(LOCKS)/build.txt \
+		-o $(LOCKS)/test.txt
+	$(UV) pip compile $(LOCK_FLAGS) pyproject.toml -c $(LOCKS)/test.txt -o $(LOCKS)/app.txt
+
+upgrade-deps:
+	$(MAKE) --no-print-directory lock LOCK_ARGS=--upgrade

@@ -41,7 +41,7 @@ def provider() -> Iterator[str]:
     """The identity provider, on `localhost` while the app is on 127.0.0.1: two hosts, so the
     browser keeps their cookies apart (both would use one named `session`)."""
     if oidc_provider_mock is None:
-        skip_or_fail("oidc-provider-mock is not installed (pip install -e '.[test]')")
+        skip_or_fail("oidc-provider-mock is not installed (make install-test)")
     with oidc_provider_mock.run_server_in_thread(port=0) as server:
         yield f"http://localhost:{server.server_port}"
 
