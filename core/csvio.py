@@ -34,6 +34,7 @@ class CsvTable:
     problems: list[str] = field(default_factory=list)
 
 
+MAX_UPLOAD_MB = 50  # the uploaders' limit (.streamlit/config.toml server.maxUploadSize)
 MAX_COLUMNS = 200  # a header with more columns is refused before anything else is read
 TOO_MANY_COLUMNS = (
     "line 1: the file has {count} columns and Headway reads at most {limit}: keep the columns "
