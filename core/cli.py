@@ -195,12 +195,11 @@ def cmd_import_metrics(args: argparse.Namespace) -> int:
     from core.imports import import_metrics
 
     try:
-        with open(args.file, "rb") as handle:
-            data = handle.read()
+        handle = open(args.file, "rb")  # noqa: SIM115 (closed below; read line by line)
     except OSError as exc:
         raise InvalidInput(f"cannot read {args.file}: {exc.strerror or exc}") from exc
-    with session_scope(make_engine(args.database)) as session:
-        result = import_metrics(session, data=data)
+    with handle, session_scope(make_engine(args.database)) as session:
+        result = import_metrics(session, data=handle)
     if result.ignored_columns:
         print("warning: ignored column(s): " + ", ".join(result.ignored_columns), file=sys.stderr)
     print(f"added {result.added}, already present {result.already_present}")

@@ -1,11 +1,16 @@
-"""CSV reading with line numbers (BOM, CRLF, quoted newlines) and CSV-injection-safe writing."""
+"""CSV reading with line numbers (BOM, CRLF, quoted newlines), streamed line by line with a
+header checked in linear time and a column limit, and CSV-injection-safe writing."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-from collections.abc import Iterable, Sequence
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import IO, Any
 
 from core.errors import InvalidInput
 
@@ -29,46 +34,94 @@ class CsvTable:
     problems: list[str] = field(default_factory=list)
 
 
-def decode(data: bytes) -> str:
-    """UTF-8 text with any byte-order mark removed; a bad byte is reported by its line."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        message = f"line {line}: the file is not UTF-8 text (save it as CSV UTF-8 and try again)"
-        raise InvalidInput(message, [message]) from exc
+MAX_UPLOAD_MB = 50  # the uploaders' limit (.streamlit/config.toml server.maxUploadSize)
+MAX_COLUMNS = 200  # a header with more columns is refused before anything else is read
+TOO_MANY_COLUMNS = (
+    "line 1: the file has {count} columns and Headway reads at most {limit}: keep the columns "
+    "you import (and a few others if you like) and try again."
+)
+_LONE_CR = re.compile(r"(?<=\r)(?!\n)")  # a line end of old Mac files, as the csv module sees it
 
 
-def read_csv(data: bytes, *, required: Sequence[str], optional: Sequence[str] = ()) -> CsvTable:
-    """Parse `data`; raise InvalidInput naming line 1 for a missing column or an empty file.
-    Unreadable rows are listed in `problems` (the caller reports them with its own)."""
-    text = decode(data)
-    if not text.strip():
-        raise InvalidInput("line 1: the file is empty", ["line 1: the file is empty"])
+def _text_lines(source: IO[bytes]) -> Iterator[str]:
+    """The file's lines as text, one at a time (nothing is held beyond the current line). The
+    byte-order mark is dropped; a bad byte is reported by its line."""
+    for number, raw in enumerate(source, start=1):
+        if number == 1:
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            message = (
+                f"line {number}: the file is not UTF-8 text (save it as CSV UTF-8 and try again)"
+            )
+            raise InvalidInput(message, [message]) from exc
+        if "\r" in line:
+            yield from (piece for piece in _LONE_CR.split(line) if piece)
+        else:
+            yield line
+
+
+@dataclass
+class CsvStream:
+    """A CSV being read: the header's verdict at once, the rows as they are read. `problems`
+    (unreadable rows, as in CsvTable) grows while `rows` is consumed."""
+
+    rows: Iterator[CsvRow]
+    ignored_columns: list[str]
+    problems: list[str] = field(default_factory=list)
+
+
+def stream_csv(
+    source: bytes | IO[bytes], *, required: Sequence[str], optional: Sequence[str] = ()
+) -> CsvStream:
+    """Read `source` (bytes, or a binary file read from its start, line by line) and check its
+    header in time linear in its width; raise InvalidInput naming line 1 for an empty file, more
+    than MAX_COLUMNS columns, a missing or twice-named column. A bad byte further down raises
+    InvalidInput naming its line when the rows get there."""
+    stream: IO[bytes] = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+    if stream.seekable():
+        stream.seek(0)
     csv.field_size_limit(1_000_000)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    lines = _text_lines(stream)
+    reader = csv.reader(lines, strict=False)
     try:
         header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        header = []
     except csv.Error as exc:
         raise InvalidInput(f"line 1: {exc}", [f"line 1: {exc}"]) from exc
-    missing = [c for c in required if c not in header]
+    if len(header) > MAX_COLUMNS:
+        message = TOO_MANY_COLUMNS.format(count=f"{len(header):,}", limit=MAX_COLUMNS)
+        raise InvalidInput(message, [message])
+    if not any(header) and all(not line.strip() for line in lines):
+        raise InvalidInput("line 1: the file is empty", ["line 1: the file is empty"])
+    present = set(header)
+    missing = [c for c in required if c not in present]
     if missing:
         message = "line 1: missing required column(s) " + ", ".join(missing)
         raise InvalidInput(message, [message])
-    duplicated = sorted({h for h in header if header.count(h) > 1 and h in (*required, *optional)})
+    known = set(required) | set(optional)
+    counts = Counter(header)
+    duplicated = sorted(h for h, n in counts.items() if n > 1 and h in known)
     if duplicated:
         message = "line 1: column(s) named twice: " + ", ".join(duplicated)
         raise InvalidInput(message, [message])
-    known = set(required) | set(optional)
     ignored = [h for h in header if h not in known]
-    rows: list[CsvRow] = []
+    wanted = [(i, h) for i, h in enumerate(header) if h in known]
     problems: list[str] = []
+    return CsvStream(_rows(reader, header, wanted, problems), ignored, problems)
+
+
+def _rows(
+    reader: Any, header: list[str], wanted: list[tuple[int, str]], problems: list[str]
+) -> Iterator[CsvRow]:
     start = reader.line_num + 1
     while True:
         try:
             record = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
             problems.append(f"line {start}: {exc}")
             start = reader.line_num + 1
@@ -84,10 +137,17 @@ def read_csv(data: bytes, *, required: Sequence[str], optional: Sequence[str] = 
         if any(len(v) > MAX_FIELD for v in record):
             problems.append(f"line {line}: a field is longer than {MAX_FIELD} characters")
             continue
-        rows.append(
-            CsvRow(line, {h: v.strip() for h, v in zip(header, record, strict=True) if h in known})
-        )
-    return CsvTable(rows=rows, ignored_columns=ignored, problems=problems)
+        yield CsvRow(line, {h: record[i].strip() for i, h in wanted})
+
+
+def read_csv(
+    data: bytes | IO[bytes], *, required: Sequence[str], optional: Sequence[str] = ()
+) -> CsvTable:
+    """Parse the whole of `data` (see stream_csv for the refusals). Unreadable rows are listed
+    in `problems` (the caller reports them with its own)."""
+    stream = stream_csv(data, required=required, optional=optional)
+    rows = list(stream.rows)
+    return CsvTable(rows=rows, ignored_columns=stream.ignored_columns, problems=stream.problems)
 
 
 def line_of(problem: str) -> int:

@@ -29,6 +29,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from core import clock
 from core.config import get_settings
 from core.db import session_scope, shared_engine
+from core.imports import tidy_import_tables
 from core.logs import timed
 from core.mailer import send_pending
 from core.notifications import Created
@@ -135,6 +136,8 @@ def retention_job() -> RetentionResult | None:
     try:
         with session_scope(jobs_engine()) as session:
             result = apply_retention(session, months=months, day=clock.today())
+        with session_scope(jobs_engine()) as session:  # a short transaction of its own
+            tidy_import_tables(session)
     except SQLAlchemyError as exc:
         log.error(
             "retention: the database failed (%s: %s); nothing was removed, the job runs again "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
+from sqlalchemy import Connection
 from sqlmodel import Session
 
 from core.clock import utcnow
@@ -13,38 +14,46 @@ ObservationRow = tuple[
     int, dt.date, str, float, str, str
 ]  # person, date, metric, value, source, ref
 
-_COLUMNS = "person_id, date, metric, value, source, reference, created_at"
+_COLUMNS = ("person_id", "date", "metric", "value", "source", "reference", "created_at")
+SQLITE_BATCH = 50_000
 
 
 def bulk_insert_observations(session: Session, rows: Iterable[ObservationRow]) -> int:
     """Insert rows in the session's transaction with the database's fastest path; returns count.
 
     PostgreSQL gets COPY, SQLite a prepared executemany: an ORM insert per row is 20-50x slower,
-    which matters for a two-year seed of 2,000 agents or a million-row import.
+    which matters for a two-year seed of 2,000 agents. (Metric imports do not write here
+    directly: they stage their rows and move them in one short transaction, core.imports.)
     """
     from core.data_version import bump
 
     bump(session)
-    connection = session.connection()
     created = utcnow()
+    return bulk_copy(
+        session.connection(), "observation", _COLUMNS, ((*row, created) for row in rows)
+    )
+
+
+def bulk_copy(
+    connection: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]
+) -> int:
+    """Append `rows` to `table` in the connection's transaction: COPY on PostgreSQL, a prepared
+    executemany in batches on SQLite (dates and times as SQLAlchemy stores them there)."""
+    names = ", ".join(columns)
     count = 0
     if connection.dialect.name == "postgresql":
         raw = connection.connection.driver_connection
         assert raw is not None
-        with (
-            raw.cursor() as cursor,
-            cursor.copy(f"COPY observation ({_COLUMNS}) FROM STDIN") as copy,
-        ):
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row((*row, created))
+                copy.write_row(row)
                 count += 1
         return count
-    stamp = created.strftime("%Y-%m-%d %H:%M:%S.%f")
-    statement = f"INSERT INTO observation ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    statement = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)})"
     batch: list[Sequence[object]] = []
-    for person, day, metric, value, source, reference in rows:
-        batch.append((person, day.isoformat(), metric, value, source, reference, stamp))
-        if len(batch) >= 50_000:
+    for row in rows:
+        batch.append(tuple(_sqlite_value(v) for v in row))
+        if len(batch) >= SQLITE_BATCH:
             connection.exec_driver_sql(statement, batch)
             count += len(batch)
             batch = []
@@ -52,3 +61,11 @@ def bulk_insert_observations(session: Session, rows: Iterable[ObservationRow]) -
         connection.exec_driver_sql(statement, batch)
         count += len(batch)
     return count
+
+
+def _sqlite_value(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

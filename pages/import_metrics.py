@@ -1,9 +1,12 @@
 """Import metrics (team lead, manager, admin): preview a CSV with its errors, then load it."""
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
-from core.imports import check_metrics_csv, import_metrics
+from core.csvio import MAX_COLUMNS, MAX_UPLOAD_MB
+from core.imports import MetricsCheck, check_metrics_csv, import_metrics
 from ui.state import actor, db
 from ui.text import plain
 
@@ -15,15 +18,34 @@ st.markdown(
     "Every line is checked first: nothing is written unless all lines are valid, and rows already "
     "stored are skipped."
 )
-upload = st.file_uploader("Metrics CSV", type=["csv"], key="import_file")
+upload = st.file_uploader(
+    f"Metrics CSV (up to {MAX_UPLOAD_MB} MB and {MAX_COLUMNS} columns)",
+    type=["csv"],
+    key="import_file",
+    help="A larger file can be split, or imported with `headway import metrics` on the server.",
+)
 if upload is None:
-    st.info("Choose a CSV export from your QA tool, survey platform or telephony system.")
+    st.info(
+        f"Choose a CSV export (up to {MAX_UPLOAD_MB} MB) from your QA tool, survey platform or "
+        "telephony system."
+    )
     st.stop()
-data = upload.getvalue()
-with db() as session:
-    check = check_metrics_csv(session, data=data, actor=me)
+
+# The file's check runs once per file (keyed by its content's hash), not on every rerun.
+file = upload
+digest = hashlib.sha256()
+file.seek(0)
+for chunk in iter(lambda: file.read(1 << 20), b""):
+    digest.update(chunk)
+key = (digest.hexdigest(), me.id)
+checked: dict[tuple[str, int], MetricsCheck] = st.session_state.setdefault("import_checked", {})
+if key not in checked:
+    checked.clear()  # one file's check at a time
+    with db() as session:
+        checked[key] = check_metrics_csv(session, data=upload, actor=me)
+check = checked[key]
 c1, c2, c3 = st.columns(3)
-c1.metric("New rows", len(check.new_rows))
+c1.metric("New rows", check.new_count)
 c2.metric("Already stored", check.already_present)
 c3.metric("Lines with problems", len(check.problems))
 if check.ignored_columns:
@@ -32,19 +54,22 @@ if check.problems:
     st.error("Nothing can be imported until these lines are fixed:")
     st.dataframe(pd.DataFrame({"Problem": check.problems}), hide_index=True)
     st.stop()
+if check.new_count > len(check.new_rows):
+    st.caption(f"The first {len(check.new_rows)} of {check.new_count} new rows:")
 st.dataframe(
     pd.DataFrame(
-        check.new_rows[:200],
+        check.new_rows,
         columns=["person id", "date", "metric", "value", "source", "reference"],
     ),
     hide_index=True,
 )
 if st.button(
-    f"Import {len(check.new_rows)} rows",
+    f"Import {check.new_count} rows",
     type="primary",
-    disabled=not check.new_rows,
+    disabled=not check.new_count,
     key="import_go",
 ):
+    checked.clear()  # the stored rows changed: a new look at the same file checks afresh
     with db() as session:
-        result = import_metrics(session, data=data, actor=me)
+        result = import_metrics(session, data=upload, actor=me)
     st.success(f"Added {result.added}, already present {result.already_present}.")

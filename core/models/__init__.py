@@ -54,7 +54,7 @@ from core.models.rotation import (
     ProjectStatus,
     Term,
 )
-from core.models.stamp import DataVersion
+from core.models.stamp import DataStamp, DataVersion, ImportStaging
 
 __all__ = [
     "AuditAction",
@@ -77,7 +77,9 @@ __all__ = [
     "PledgeStatus",
     "Visibility",
     "id_of",
+    "DataStamp",
     "DataVersion",
+    "ImportStaging",
     "CoachingNote",
     "CoachingNoteVersion",
     "Evaluation",

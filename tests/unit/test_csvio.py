@@ -73,3 +73,29 @@ def test_header_cells_are_escaped_like_any_other_cell() -> None:
 
 def test_text_with_a_sign_inside_is_left_alone() -> None:
     assert escape_cell("Ana = lead") == "Ana = lead" and escape_cell("  Ana") == "  Ana"
+
+
+def test_a_header_of_100000_columns_is_refused_with_one_sentence_before_any_other_work() -> None:
+    """Measured before: 282 s of one core (a quadratic duplicate check). The time is printed,
+    not asserted (the handbook forbids timed assertions)."""
+    import time
+
+    from core.csvio import MAX_COLUMNS
+
+    header = ",".join(f"column{i}" for i in range(100_000)).encode()  # ~789 KB
+    data = header + b"\n" + b",".join(b"x" for _ in range(100_000)) + b"\n"
+    started = time.perf_counter()
+    with pytest.raises(InvalidInput) as refused:
+        read_csv(data, required=["column1"])
+    print(f"\n100,000-column header refused in {time.perf_counter() - started:.3f} s")
+    assert str(refused.value) == (
+        f"line 1: the file has 100,000 columns and Headway reads at most {MAX_COLUMNS}: keep "
+        "the columns you import (and a few others if you like) and try again."
+    )
+    assert refused.value.problems == [str(refused.value)]
+
+
+def test_duplicate_columns_are_found_in_a_wide_header_and_only_known_ones_matter() -> None:
+    header = ",".join(["name", *(f"c{i}" for i in range(150)), "name", "c3"]).encode()
+    with pytest.raises(InvalidInput, match=r"^line 1: column\(s\) named twice: name$"):
+        read_csv(header + b"\n", required=["name"])
