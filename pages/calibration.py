@@ -120,6 +120,7 @@ if not view.revealed:
                         ),
                     )
         else:
+            SaveOnceForm("calib_score").show_done()  # the last score's confirmation
             st.success("You have scored every interaction. The scores appear at the reveal.")
     if view.runs:
         with SaveOnceForm(f"calib_reveal_{view.id}") as form:
