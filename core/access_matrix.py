@@ -74,6 +74,8 @@ SEES_AGENT = _who(Who.ADMIN, Who.MANAGER, Who.LEAD, Who.AGENT)  # the general ru
 AGENT_ONLY = _who(Who.AGENT)
 AGENTS = _who(Who.AGENT, Who.OTHER_AGENT, Who.MENTOR, Who.FORMER_MENTOR, Who.HOST)
 NO_ADMIN = EVERYONE - ADMINS
+# In the matrix, a calibration session run by the manager with their lead and the manager invited.
+CALIBRATORS = _who(Who.MANAGER, Who.LEAD)
 
 R, W = Access.READ, Access.WRITE
 OWN = "everyone, about themself only"
@@ -129,6 +131,28 @@ RULES: dict[str, Rule] = {
     ),
     "core.quality.list_evaluations": Rule(R, SEES_AGENT, "the general rule"),
     "core.calibration.evaluator_drift": Rule(R, MANAGERS, "managers (who own the scorecards)"),
+    "core.calibration_sessions.create_session": Rule(
+        W, MANAGERS, "managers (who own the scorecards)"
+    ),
+    "core.calibration_sessions.evaluator_choices": Rule(
+        R, MANAGERS, "managers (who own the scorecards)"
+    ),
+    "core.calibration_sessions.reveal": Rule(W, MANAGERS, "managers (who own the scorecards)"),
+    "core.calibration_sessions.record_reference": Rule(
+        W, MANAGERS, "managers (who own the scorecards)"
+    ),
+    "core.calibration_sessions.list_sessions": Rule(
+        R, CALIBRATORS, "managers; leads the sessions they are invited to", Refusal.LEFT_OUT
+    ),
+    "core.calibration_sessions.session_view": Rule(
+        R,
+        CALIBRATORS,
+        "managers and the invited evaluators; nobody sees another's scores before the reveal",
+    ),
+    "core.calibration_sessions.score_call": Rule(
+        W, CALIBRATORS, "the invited evaluators (leads, managers), before the reveal"
+    ),
+    "core.sampling.draw_sample": Rule(R, COACHES, "the agent's lead and managers"),
     "core.imports.check_metrics_csv": Rule(
         R,
         PLANNERS,

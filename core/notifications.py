@@ -75,6 +75,12 @@ KINDS: dict[NotificationKind, Kind] = {
             "A PD day (mine, or my team's) falls on a newly closed day",
             email_by_default=True,
         ),
+        Kind(
+            NotificationKind.CALIBRATION_INVITE,
+            "I am invited to score a calibration session",
+            email_by_default=True,
+        ),
+        Kind(NotificationKind.CALIBRATION_REVEALED, "A calibration session I scored is revealed"),
     )
 }
 

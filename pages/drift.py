@@ -48,6 +48,11 @@ if report.flagged:
         "A calibration session (everyone scores the same calls, then compares) is the usual next "
         "step; the coaching conversations with their agents may need the difference in mind."
     )
+    st.page_link(
+        "pages/calibration.py",
+        label="Run a calibration session",
+        icon=":material/group_work:",
+    )
 else:
     st.success(
         "Every evaluator with enough data scores in line with colleagues on the same agents."

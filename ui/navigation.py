@@ -76,6 +76,22 @@ PAGE_TABLE: tuple[tuple[str, str, str, str, str, frozenset[Role]], ...] = (
     ),
     (
         "Quality",
+        "calibration.py",
+        "Calibration sessions",
+        ":material/group_work:",
+        "calibration",
+        frozenset({Role.TEAM_LEAD, Role.MANAGER}),
+    ),
+    (
+        "Quality",
+        "sampling.py",
+        "Fair sampling",
+        ":material/shuffle:",
+        "sampling",
+        frozenset({Role.TEAM_LEAD, Role.MANAGER}),
+    ),
+    (
+        "Quality",
         "team_growth.py",
         "Team growth",
         ":material/insights:",

@@ -3,6 +3,13 @@
 from core.models.audit import AuditAction, AuditEvent
 from core.models.auth import AuthSession, LoginThrottle
 from core.models.calendar import ClosureDay
+from core.models.calibration import (
+    CalibrationCall,
+    CalibrationInvite,
+    CalibrationReference,
+    CalibrationScore,
+    CalibrationSession,
+)
 from core.models.draft import FormDraft
 from core.models.learning import (
     Kudos,
@@ -60,6 +67,11 @@ __all__ = [
     "AuditAction",
     "AuditEvent",
     "ClosureDay",
+    "CalibrationCall",
+    "CalibrationInvite",
+    "CalibrationReference",
+    "CalibrationScore",
+    "CalibrationSession",
     "FormDraft",
     "EmailState",
     "Notification",

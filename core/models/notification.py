@@ -32,6 +32,8 @@ class NotificationKind(StrEnum):
     WEEKLY_DIGEST = "weekly_digest"
     INTERESTS_REFRESH = "interests_refresh"
     PD_DAY_CLOSED = "pd_day_closed"
+    CALIBRATION_INVITE = "calibration_invite"
+    CALIBRATION_REVEALED = "calibration_revealed"
 
 
 class EmailState(StrEnum):

@@ -39,6 +39,8 @@ PAGES = {
     "calendar": "pages/admin_calendar.py",
     "audit": "pages/audit.py",
     "drift": "pages/drift.py",
+    "calibration": "pages/calibration.py",
+    "sampling": "pages/sampling.py",
 }
 ALLOWED = {
     "admin": {
@@ -68,6 +70,8 @@ ALLOWED = {
         "import_metrics",
         "team_growth",
         "drift",
+        "calibration",
+        "sampling",
         "learning",
         "pledge",
         "inbox",
@@ -83,6 +87,8 @@ ALLOWED = {
         "evaluations",
         "import_metrics",
         "team_growth",
+        "calibration",
+        "sampling",
         "learning",
         "pledge",
         "inbox",
@@ -121,6 +127,8 @@ TITLE = {
     "calendar": "Calendar",
     "audit": "Audit trail",
     "drift": "Evaluator drift",
+    "calibration": "Calibration sessions",
+    "sampling": "Fair sampling",
 }
 
 

@@ -24,6 +24,7 @@ from core import (
     auth,
     calendar,
     calibration,
+    calibration_sessions,
     coaching,
     drafts,
     exports,
@@ -34,6 +35,7 @@ from core import (
     personal_data,
     pledges,
     quality,
+    sampling,
 )
 from core.access import Actor, load_actor
 from core.access_matrix import (
@@ -372,6 +374,32 @@ def _name(s: Session, person_id: int) -> str:
     return person.name
 
 
+def _calibration(s: Session, o: Org) -> tuple[int, list[int]]:
+    """A session the manager runs, with the agent's lead and the manager invited; the lead has
+    scored the first interaction, the second is unscored."""
+    manager = load_actor(s, o.people[Who.MANAGER])
+    lead = load_actor(s, o.people[Who.LEAD])
+    session_id = calibration_sessions.create_session(
+        s,
+        actor=manager,
+        title="Matrix calibration",
+        scorecard_id=o.scorecard,
+        calls=[calibration_sessions.CallInput("C-1"), calibration_sessions.CallInput("C-2")],
+        evaluator_ids=[manager.id, lead.id],
+    )
+    view = calibration_sessions.session_view(s, actor=manager, calibration_id=session_id)
+    calls = [c.id for c in view.calls]
+    calibration_sessions.score_call(s, actor=lead, call_id=calls[0], answers=ANSWERS)
+    return session_id, calls
+
+
+def _revealed_call(s: Session, o: Org) -> int:
+    session_id, calls = _calibration(s, o)
+    manager = load_actor(s, o.people[Who.MANAGER])
+    calibration_sessions.reveal(s, actor=manager, calibration_id=session_id)
+    return calls[0]
+
+
 def _has_agent(rows: Any, o: Org) -> bool:
     return any(getattr(r, "id", None) == o.agent for r in rows)
 
@@ -398,6 +426,61 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
     "core.calibration.evaluator_drift": (
         lambda s, o, a: calibration.evaluator_drift(
             s, actor=a, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
+        ),
+        None,
+    ),
+    "core.calibration_sessions.create_session": (
+        lambda s, o, a: calibration_sessions.create_session(
+            s,
+            actor=a,
+            title="Calibration",
+            scorecard_id=o.scorecard,
+            calls=[calibration_sessions.CallInput("C-9", "https://example.com/c9")],
+            evaluator_ids=[o.people[Who.LEAD], o.people[Who.OTHER_LEAD]],
+        ),
+        None,
+    ),
+    "core.calibration_sessions.evaluator_choices": (
+        lambda s, o, a: calibration_sessions.evaluator_choices(s, actor=a),
+        None,
+    ),
+    "core.calibration_sessions.list_sessions": (
+        lambda s, o, a: (_calibration(s, o), calibration_sessions.list_sessions(s, actor=a))[1],
+        lambda rows, o: any(r.title == "Matrix calibration" for r in rows),
+    ),
+    "core.calibration_sessions.session_view": (
+        lambda s, o, a: calibration_sessions.session_view(
+            s, actor=a, calibration_id=_calibration(s, o)[0]
+        ),
+        None,
+    ),
+    "core.calibration_sessions.score_call": (
+        lambda s, o, a: calibration_sessions.score_call(
+            s, actor=a, call_id=_calibration(s, o)[1][1], answers=ANSWERS
+        ),
+        None,
+    ),
+    "core.calibration_sessions.reveal": (
+        lambda s, o, a: calibration_sessions.reveal(
+            s, actor=a, calibration_id=_calibration(s, o)[0]
+        ),
+        None,
+    ),
+    "core.calibration_sessions.record_reference": (
+        lambda s, o, a: calibration_sessions.record_reference(
+            s, actor=a, call_id=_revealed_call(s, o), answers=ANSWERS, notes="Agreed"
+        ),
+        None,
+    ),
+    "core.sampling.draw_sample": (
+        lambda s, o, a: sampling.draw_sample(
+            s,
+            actor=a,
+            team_id=o.team,
+            start=TODAY - dt.timedelta(days=27),
+            end=TODAY,
+            per_agent=2,
+            seed=1,
         ),
         None,
     ),

@@ -1,0 +1,110 @@
+"""Fair sampling (leads, managers): which interactions to evaluate, the same number per agent."""
+
+import datetime as dt
+import secrets
+
+import pandas as pd
+import streamlit as st
+
+from core.access import Purpose, teams_for
+from core.clock import today
+from core.sampling import MAX_PER_AGENT, draw_sample, sample_checklist, sample_csv
+from ui.state import actor, db
+from ui.widgets import choose, day_text
+
+me = actor()
+st.title("Fair sampling")
+st.markdown(
+    "Draw the interactions to evaluate so that every agent is scored on the same number, on "
+    "their usual mix of channels, **spread across the weeks** of the period — nobody is scored "
+    "only on their worst week. The same seed draws the same list again."
+)
+with db() as session:
+    teams = teams_for(session, actor=me, purpose=Purpose.COACH)
+if not teams:
+    st.info("You lead no team yet: an admin sets team leads on Administration → Teams.")
+    st.stop()
+
+if "sampling_seed" not in st.session_state:
+    st.session_state["sampling_seed"] = secrets.randbelow(1_000_000)
+c1, c2, c3 = st.columns(3)
+with c1:
+    team_id = choose("Team", teams, key="sampling_team")
+this_month = today().replace(day=1)
+last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+period = c2.date_input(
+    "Period", value=(last_month, this_month - dt.timedelta(days=1)), format="YYYY-MM-DD"
+)
+per_agent = c3.number_input(
+    "Interactions per agent", min_value=1, max_value=MAX_PER_AGENT, value=4, step=1
+)
+seed = st.number_input(
+    "Seed (type an earlier draw's seed to draw the same list again)",
+    min_value=0,
+    max_value=2**32 - 1,
+    step=1,
+    key="sampling_seed",
+)
+upload = st.file_uploader(
+    "Interactions (CSV with columns agent_email, reference, date, and channel if you have it) — "
+    "optional",
+    type=["csv"],
+)
+if upload is None:
+    st.caption(
+        "Without a file, Headway draws days: on each, evaluate any interaction of that agent "
+        "(on the channel given, split like the channels their evaluations were on)."
+    )
+if not isinstance(period, tuple) or len(period) != 2:
+    st.info("Choose the period's first and last day.")
+    st.stop()
+start, end = period
+with db() as session:
+    sample = draw_sample(
+        session,
+        actor=me,
+        team_id=team_id,
+        start=start,
+        end=end,
+        per_agent=int(per_agent),
+        seed=int(seed),
+        interactions_csv=upload.getvalue() if upload is not None else None,
+    )
+
+agents = len({r.agent_id for r in sample.rows})
+st.success(
+    f"Drawn with seed {sample.seed}: {len(sample.rows)} interactions for {agents} agents of "
+    f"{sample.team}, {day_text(start)} to {day_text(end)}"
+    + (", split by channel" if sample.stratified else "")
+    + "."
+)
+for name, drawn in sample.short:
+    st.text(f"{name} has only {drawn} interactions in the period: all of them are drawn.")
+if sample.left_out:
+    st.text(
+        f"{sample.left_out} rows of the file are for people outside {sample.team} or dates "
+        "outside the period: left out."
+    )
+st.dataframe(
+    pd.DataFrame(
+        {
+            "Agent": [r.agent for r in sample.rows],
+            "Interaction": [r.reference or "any interaction that day" for r in sample.rows],
+            "Date": [day_text(r.date) for r in sample.rows],
+            "Channel": [r.channel or "—" for r in sample.rows],
+        }
+    ),
+    hide_index=True,
+)
+d1, d2 = st.columns(2)
+name = f"sample-{start.isoformat()}-{end.isoformat()}-seed{sample.seed}"
+d1.download_button(
+    "Download the draw (CSV)", sample_csv(sample), f"{name}.csv", "text/csv", key="sampling_csv"
+)
+d2.download_button(
+    "Download the checklist (text)",
+    sample_checklist(sample),
+    f"{name}.txt",
+    "text/plain",
+    key="sampling_txt",
+)

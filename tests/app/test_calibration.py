@@ -1,0 +1,78 @@
+"""Calibration sessions and fair sampling in the app: the demo's revealed session names its
+poorly agreed item; a manager creates a session, a lead scores blind, the manager reveals."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from core.db import make_engine
+from core.models import CalibrationSession, Person
+from tests.app.conftest import submit, texts
+
+PAGE = "pages/calibration.py"
+
+
+def _id(url: str, email: str) -> int:
+    engine = make_engine(url)
+    with Session(engine) as session:
+        person = session.exec(select(Person).where(Person.email == email)).one()
+    engine.dispose()
+    return person.id or 0
+
+
+def test_the_demo_session_shows_every_score_and_names_the_poorly_agreed_item(app_as) -> None:
+    at = app_as("manager@example.com", PAGE)
+    assert not at.exception
+    shown = texts(at)
+    assert "How well you agree" in shown
+    assert "“Acknowledged the customer's situation” — evaluators disagree on" in shown
+    assert "Lee Lead" in set(at.dataframe[2].value.columns)  # the first call, side by side
+
+
+def test_a_session_from_invite_to_reveal_keeps_scores_blind_until_then(
+    app_as, demo_url: str
+) -> None:
+    manager = app_as("manager@example.com", PAGE)
+    [title] = [t for t in manager.text_input if t.label == "Title"]
+    title.input("Blind test")
+    [calls] = [t for t in manager.text_area if t.label.startswith("Interactions")]
+    calls.input("CALL-1 https://recordings.example.com/1\nCALL-2 javascript:alert(1)")
+    [invite] = manager.multiselect
+    invite.select(_id(demo_url, "lead@example.com")).select(_id(demo_url, "manager@example.com"))
+    submit(manager, "calib_new", "Create and invite")
+    assert any("must be a web address" in e.value for e in manager.error)  # nothing created
+    [calls] = [t for t in manager.text_area if t.label.startswith("Interactions")]
+    calls.input("CALL-1 https://recordings.example.com/1\nCALL-2")
+    submit(manager, "calib_new", "Create and invite")
+    assert not manager.exception and not manager.error
+    engine = make_engine(demo_url)
+    with Session(engine) as session:
+        created = session.exec(
+            select(CalibrationSession).where(CalibrationSession.title == "Blind test")
+        ).one()
+    engine.dispose()
+
+    lead = app_as("lead@example.com", PAGE, session=str(created.id))
+    assert "Blind test" in texts(lead)
+    submit(lead, "calib_score", "Save my score (final)")
+    assert "Nobody sees it before the reveal" in texts(lead)
+    assert "You scored CALL-1" in texts(lead)
+
+    manager = app_as("manager@example.com", PAGE, session=str(created.id))
+    shown = texts(manager)
+    assert "Lee Lead 1 of 2" in shown and "How well you agree" not in shown
+    assert "You scored" not in shown  # the manager sees no one's score
+    submit(manager, f"calib_reveal_{created.id}", "Reveal every score")
+    assert "How well you agree" in texts(manager)
+
+
+def test_a_lead_draws_a_fair_sample_with_its_seed(app_as) -> None:
+    at = app_as("lead@example.com", "pages/sampling.py")
+    assert not at.exception
+    seed = at.number_input(key="sampling_seed")
+    seed.set_value(1234).run()
+    shown = texts(at)
+    assert "Drawn with seed 1234" in shown
+    frame = at.dataframe[0].value
+    counts = frame["Agent"].value_counts()
+    assert set(counts) == {4}
