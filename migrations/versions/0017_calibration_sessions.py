@@ -5,7 +5,7 @@ The notification kinds this revision adds on top of 0012's list: calibration_inv
 calibration_revealed (another branch may widen the same CHECK: merge the lists).
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0015
 Create Date: 2026-11-24 16:40:00
 """
 
@@ -20,7 +20,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0017"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
