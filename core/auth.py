@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,7 +31,7 @@ from core.audit import record
 from core.clock import utcnow
 from core.config import get_settings, signing_secret
 from core.errors import AuthenticationFailed, InvalidInput, NotFound
-from core.models import AuditAction, AuthSession, Person
+from core.models import AuditAction, AuthSession, Person, Team
 from core.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, check_new_password
 
 __all__ = ["MAX_PASSWORD_LENGTH", "MIN_PASSWORD_LENGTH"]
@@ -46,6 +47,15 @@ CURRENT_PASSWORD_WRONG = (
     "only after a short wait (at most a minute)."
 )
 COOKIE_NAME = "headway_session"
+
+
+def throttled(seconds: int) -> str:
+    """The refusal while an e-mail address or a network is slowed down: the password typed was
+    not checked (so a right one is not called wrong), and when to try again."""
+    return (
+        "Too many failed attempts for this e-mail address or from this network, so this "
+        f"password was not checked. Try again in {seconds} second{'s' if seconds != 1 else ''}."
+    )
 
 
 @lru_cache(maxsize=1)
@@ -88,6 +98,16 @@ def _usable_hash(person: Person | None, now: dt.datetime) -> str | None:
     return person.password_hash
 
 
+THROTTLED = "refused unchecked: too soon after failed attempts (throttled), seconds left:"
+
+
+def _refusal_sentence(refused: str, otherwise: str) -> str:
+    """What the person reads: how long to wait when throttled, else `otherwise`."""
+    if refused.startswith(THROTTLED):
+        return throttled(int(refused.removeprefix(THROTTLED)))
+    return otherwise
+
+
 def _check_password(
     session: Session, *, email: str, person: Person | None, password: str, client: str | None
 ) -> str | None:
@@ -96,11 +116,11 @@ def _check_password(
     time taken tells nothing; a refusal is counted by the throttle before the caller raises."""
     now = utcnow()
     attempt = throttle.attempt_for(session, email=email, client=client, now=now)
-    early = throttle.too_early(session, attempt, now=now)
+    wait = throttle.wait_left(session, attempt, now=now)
     usable = _usable_hash(person, now)
     right = _verify(usable, password)
-    if early:
-        return "refused unchecked: too soon after failed attempts (throttled)"
+    if wait:
+        return f"{THROTTLED} {wait}"
     if not right:
         throttle.count_failure(session, attempt, now=now)
         if person is None:
@@ -144,11 +164,12 @@ def authenticate(
             detail=refused,
         )
         session.commit()
-        raise AuthenticationFailed(LOGIN_FAILED)
+        raise AuthenticationFailed(_refusal_sentence(refused, LOGIN_FAILED))
     assert person is not None and person.id is not None
     how = "with a password"
     if person.must_change_password:
-        person.password_hash = None  # single use: a second login with it fails
+        # Single use: with no expiry left, a second login with it fails (`_usable_hash`); its
+        # hash stays until the person chooses their own, so that they cannot keep it.
         person.one_time_password_expires_at = None
         session.add(person)
         how = "with a one-time password (now used up)"
@@ -280,9 +301,11 @@ def unsign_token(value: str) -> str | None:
     return token
 
 
-def validate_new_password(password: str, *, name: str = "", email: str = "") -> None:
+def validate_new_password(
+    password: str, *, name: str = "", email: str = "", context: Sequence[str] = ()
+) -> None:
     """Refuse a password a guesser would try early (core/passwords.py has the rules)."""
-    check_new_password(password, name=name, email=email)
+    check_new_password(password, name=name, email=email, context=context)
 
 
 def revoke_person_sessions(
@@ -337,7 +360,13 @@ def _set_own_password(
     keep_token: str | None,
     client: str | None,
 ) -> None:
-    validate_new_password(new_password, name=person.name, email=person.email)
+    team = session.get(Team, person.team_id) if person.team_id is not None else None
+    validate_new_password(
+        new_password,
+        name=person.name,
+        email=person.email,
+        context=(team.name,) if team is not None else (),
+    )
     assert person.id is not None
     person.password_hash = hash_password(new_password)
     person.must_change_password = False
@@ -392,7 +421,7 @@ def change_own_password(
             detail=f"current password not accepted: {refused}",
         )
         session.commit()
-        raise InvalidInput(CURRENT_PASSWORD_WRONG)
+        raise InvalidInput(_refusal_sentence(refused, CURRENT_PASSWORD_WRONG))
     if new_password == current_password:
         raise InvalidInput("The new password must differ from the current one; choose another.")
     _set_own_password(
@@ -421,6 +450,11 @@ def choose_own_password(
     if not person.must_change_password:
         raise InvalidInput(
             "Your password is already your own; change it on My account with your current one."
+        )
+    if _verify(person.password_hash, new_password):
+        raise InvalidInput(
+            "That is the one-time password your admin set, which they have seen: choose one "
+            "only you know."
         )
     _set_own_password(
         session,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -64,17 +65,21 @@ def _is_sequential(text: str) -> bool:
     return len(steps) == 1 and abs(next(iter(steps))) <= 3
 
 
-def personal_words(*, name: str, email: str) -> set[str]:
+def personal_words(*, name: str, email: str, context: Sequence[str] = ()) -> set[str]:
     """The words a password must not be made of: the name, its parts of 4+ letters, the e-mail,
-    its local part (and that part's own pieces), and the service's name. Lower case."""
+    its local part (and that part's own pieces), the service's name, and words Headway shows
+    beside the person (their team's name). Lower case."""
     local = _plain(email).partition("@")[0]
     words = {_letters(name), _letters(email), _letters(local), *SERVICE_WORDS}
+    words.update(_letters(c) for c in context)
     words.update(p for p in re.split(r"[^a-z]+", _plain(name)) if len(p) >= MIN_NAME_PART)
     words.update(p for p in re.split(r"[^a-z]+", local) if len(p) >= MIN_NAME_PART)
     return {w for w in words if w}
 
 
-def check_new_password(password: str, *, name: str = "", email: str = "") -> None:
+def check_new_password(
+    password: str, *, name: str = "", email: str = "", context: Sequence[str] = ()
+) -> None:
     """Refuse (InvalidInput, one sentence) a password a guesser would try early."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
@@ -97,8 +102,8 @@ def check_new_password(password: str, *, name: str = "", email: str = "") -> Non
         )
     # Your name, e-mail or "headway" with only digits or symbols around it: Ana2026!, headway-99.
     letters = _letters(password)
-    if letters and letters in personal_words(name=name, email=email):
+    if letters and letters in personal_words(name=name, email=email, context=context):
         raise InvalidInput(
-            "That password is made of your name, your e-mail address or the name Headway, "
-            f"which are the first things a guesser tries; {TRY_INSTEAD}."
+            "That password is made of your name, your e-mail address, your team's name or the "
+            f"name Headway, which are the first things a guesser tries; {TRY_INSTEAD}."
         )

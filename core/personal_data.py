@@ -373,7 +373,7 @@ def erase_person(
         raise NotFound(f"There is no person with id {person_id}.")
     if refusal := _refusal(session, actor, person):
         raise InvalidInput(refusal)
-    if confirm_name.strip().casefold() != person.name.strip().casefold():
+    if confirm_name.strip() != person.name.strip():  # exactly as shown: an erasure is final
         raise InvalidInput(
             f"Type {person.name}'s name exactly as shown to confirm: an erasure cannot be undone."
         )

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from dataclasses import dataclass
 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -95,11 +96,20 @@ def attempt_for(session: Session, *, email: str, client: str | None, now: dt.dat
 
 def too_early(session: Session, attempt: Attempt, *, now: dt.datetime) -> bool:
     """Must this attempt wait longer (one of its keys is still in its delay)?"""
-    for key, _ in attempt.counted:
-        row = session.get(LoginThrottle, key)
-        if row is not None and row.next_allowed_at is not None and row.next_allowed_at > now:
-            return True
-    return False
+    return wait_left(session, attempt, now=now) > 0
+
+
+def wait_left(session: Session, attempt: Attempt, *, now: dt.datetime) -> int:
+    """Whole seconds until this attempt would be checked (0: now). It tells nothing about the
+    account: an address nobody uses is slowed exactly like one that exists."""
+    waits = [
+        row.next_allowed_at - now
+        for key, _ in attempt.counted
+        if (row := session.get(LoginThrottle, key)) is not None
+        and row.next_allowed_at is not None
+        and row.next_allowed_at > now
+    ]
+    return math.ceil(max(waits).total_seconds()) if waits else 0
 
 
 def _locked_row(session: Session, key: str) -> LoginThrottle:

@@ -66,7 +66,7 @@ search = st.text_input("Find a person", placeholder="name or email", key="people
 show_inactive = st.toggle("Show deactivated people", key="people_inactive")
 with db() as session:
     people = list_people(session, actor=me, include_inactive=show_inactive, search=search)
-st.markdown(f"{len(people)} people")
+st.markdown(f"{len(people)} {'person' if len(people) == 1 else 'people'}")
 st.dataframe(
     [
         {
@@ -154,7 +154,7 @@ with bulk:
     if upload is not None and st.button("Import", type="primary", key="people_import"):
         with db() as session:
             result = import_people(session, actor=me, data=upload.getvalue())
-        st.success(f"Added {result.added} people.")
+        st.success(f"Added {result.added} {'person' if result.added == 1 else 'people'}.")
         if result.ignored_columns:
             st.warning("Ignored columns: " + plain(", ".join(result.ignored_columns)))
 

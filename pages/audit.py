@@ -36,13 +36,13 @@ with st.form("audit_search"):
     )
     action = choose(
         "Action",
-        {ANY: "Any action", **{a.value: a.value for a in AuditAction}},
+        {ANY: "Any action", **{a.value: a.value.replace("_", " ") for a in AuditAction}},
         key="audit_action",
         where=c2,
     )
     record_type = choose(
         "Record type",
-        {ANY: "Any record", **{t: t for t in audit.RECORD_TYPES}},
+        {ANY: "Any record", **{t: t.replace("_", " ") for t in audit.RECORD_TYPES}},
         key="audit_type",
         where=c3,
     )
@@ -82,10 +82,11 @@ st.dataframe(
         {
             "Time (UTC)": r.at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S"),
             "Who": r.actor,
-            "Action": r.action.value,
-            "Record": r.record_type + ("" if r.record_id is None else f" #{r.record_id}"),
+            "Action": r.action.value.replace("_", " "),
+            "Record": r.record_type.replace("_", " ")
+            + ("" if r.record_id is None else f" #{r.record_id}"),
             "About": r.subject,
-            "Client": r.client,
+            "Client address": r.client,
             "Detail": r.detail,
         }
         for r in found.rows

@@ -223,6 +223,7 @@ def test_erasing_an_agent_anonymises_them_and_keeps_the_teams_figures(
     [
         ("red_lead", None, "still leads Red: choose another lead for the team first"),
         ("red_agent", "Somebody Else", "exactly as shown to confirm"),
+        ("red_agent", "LOWER", "exactly as shown to confirm"),  # the name in other letter case
     ],
 )
 def test_an_erasure_is_refused_with_the_reason(
@@ -234,7 +235,7 @@ def test_an_erasure_is_refused_with_the_reason(
             session,
             actor=actor_of(session, org["admin"]),
             person_id=person.id,
-            confirm_name=person.name if confirm is None else confirm,
+            confirm_name={None: person.name, "LOWER": person.name.lower()}.get(confirm, confirm),
         )
     assert session.get(Person, person.id).active  # type: ignore[union-attr]
 

@@ -74,7 +74,9 @@ def _refused(session: Session, password: str, client: str | None = OFFICE) -> bo
     try:
         _log_in(session, password, client)
     except AuthenticationFailed as exc:
-        assert str(exc) == LOGIN_FAILED  # one sentence for every refusal
+        # One sentence for every checked refusal; while throttled, the wait (the same for an
+        # address nobody uses, so it tells nothing about the account).
+        assert str(exc) == LOGIN_FAILED or str(exc).startswith("Too many failed attempts")
         return True
     return False
 
@@ -125,6 +127,12 @@ def test_an_admin_reset_ends_every_session_and_the_one_time_password_opens_one_l
     assert _refused(session, one_time), "a one-time password opens one login only"
     with pytest.raises(InvalidInput, match="common and leaked"):
         choose_own_password(session, actor=first.actor, new_password="password123")
+    with pytest.raises(InvalidInput, match="one-time password your admin set"):
+        choose_own_password(session, actor=first.actor, new_password=one_time)
+    team = session.get(Team, agent.team_id)
+    assert team is not None
+    with pytest.raises(InvalidInput, match="your team's name"):
+        choose_own_password(session, actor=first.actor, new_password=f"{team.name} 2026!")
     choose_own_password(
         session, actor=first.actor, new_password="lilac tram at noon", keep_token=first.token
     )
@@ -228,7 +236,11 @@ def test_failures_slow_the_next_attempt_down_and_the_owner_waits_at_most_a_minut
     for _ in range(3):  # typos are free
         assert _refused(session, "wrong-password", ELSEWHERE)
     assert _refused(session, "wrong-password", ELSEWHERE)  # 4th failure: wait 1 s
-    assert _refused(session, PASSWORD, ELSEWHERE), "too early, even with the right password"
+    with pytest.raises(AuthenticationFailed) as early:
+        _log_in(session, PASSWORD, ELSEWHERE)
+    # Too early, even with the right password: which is not called wrong, and the wait is said.
+    assert str(early.value) == core.auth.throttled(1)
+    assert "not checked" in str(early.value) and "do not match" not in str(early.value)
     clock.advance(seconds=1)
     assert not _refused(session, PASSWORD, ELSEWHERE)
 
@@ -305,8 +317,9 @@ def test_the_change_password_form_is_throttled_like_the_login(
         with pytest.raises(InvalidInput) as refusal:
             change("nope")()
         assert str(refusal.value) == CURRENT_PASSWORD_WRONG
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as early:
         change(PASSWORD)()  # too early after 4 failures
+    assert str(early.value) == core.auth.throttled(1)
     assert len(_events(session, AuditAction.PASSWORD_CHANGE_FAILED)) == 5
     clock.advance(seconds=1)
     change(PASSWORD)()
@@ -345,3 +358,13 @@ def test_every_kind_of_refusal_does_exactly_one_argon2_verification(
     agent.active = True
     session.add(agent)
     assert verifications(login(EMAIL, PASSWORD)) == 1  # right
+
+
+def test_an_address_nobody_uses_is_slowed_down_alike(session: Session, clock: Clock) -> None:
+    """The throttled sentence tells nothing about whether an account exists."""
+    for _ in range(4):
+        with pytest.raises(AuthenticationFailed):
+            authenticate(session, email="nobody@example.com", password="guess", client=ELSEWHERE)
+    with pytest.raises(AuthenticationFailed) as early:
+        authenticate(session, email="nobody@example.com", password="guess", client=ELSEWHERE)
+    assert str(early.value) == core.auth.throttled(1)

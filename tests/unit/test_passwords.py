@@ -28,11 +28,11 @@ NAME, EMAIL = "Ana María Martinez", "ana.martinez@example.com"
         ("0987654321", "repeated or sequential"),
         ("abcabcabcabc", "repeated or sequential"),
         ("mnopqrstuvw", "repeated or sequential"),
-        ("Martinez2026!", "your name, your e-mail address or the name Headway"),
-        ("AnaMariaMartinez", "your name, your e-mail address or the name Headway"),
-        ("ana.martinez@example.com", "your name, your e-mail address or the name Headway"),
-        ("ana.martinez", "your name, your e-mail address or the name Headway"),
-        ("Headway-2026!", "your name, your e-mail address or the name Headway"),
+        ("Martinez2026!", "your name, your e-mail address, your team's name or the name Headway"),
+        ("AnaMariaMartinez", "your name, your e-mail address, your team's name or the name Headway"),
+        ("ana.martinez@example.com", "your name, your e-mail address, your team's name or the name Headway"),
+        ("ana.martinez", "your name, your e-mail address, your team's name or the name Headway"),
+        ("Headway-2026!", "your name, your e-mail address, your team's name or the name Headway"),
     ],
 )
 def test_a_guessable_password_is_refused_with_why_and_what_to_do(password: str, why: str) -> None:
