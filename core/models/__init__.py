@@ -3,6 +3,15 @@
 from core.models.audit import AuditAction, AuditEvent
 from core.models.auth import AuthSession, LoginThrottle
 from core.models.calendar import ClosureDay
+from core.models.conversation import (
+    Comment,
+    CommentOn,
+    Dispute,
+    DisputeEvent,
+    DisputeStatus,
+    DisputeStep,
+    NoteAgreement,
+)
 from core.models.draft import FormDraft
 from core.models.learning import (
     Kudos,
@@ -60,6 +69,13 @@ __all__ = [
     "AuditAction",
     "AuditEvent",
     "ClosureDay",
+    "Comment",
+    "CommentOn",
+    "Dispute",
+    "DisputeEvent",
+    "DisputeStatus",
+    "DisputeStep",
+    "NoteAgreement",
     "FormDraft",
     "EmailState",
     "Notification",

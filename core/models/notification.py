@@ -32,6 +32,9 @@ class NotificationKind(StrEnum):
     WEEKLY_DIGEST = "weekly_digest"
     INTERESTS_REFRESH = "interests_refresh"
     PD_DAY_CLOSED = "pd_day_closed"
+    COMMENT = "comment"
+    DISPUTE = "dispute"
+    DISPUTE_DUE = "dispute_due"
 
 
 class EmailState(StrEnum):
