@@ -60,14 +60,19 @@ class StepRead:
 
     def sentence(self) -> str:
         """One line of the history, in words (the reason apart: it is the person's text)."""
-        when = f"{self.at:%-d %b %Y %H:%M}"
+        when = f"{self.at.astimezone(get_settings().tz):%-d %b %Y %H:%M}"
         if self.step is DisputeStep.OPENED:
-            return f"{when} — {self.by} disputed the score of {self.old_score:g}"
+            return f"{when} — {self.by} disputed the score of {_pct(self.old_score)}"
         if self.step is DisputeStep.UPHELD:
-            return f"{when} — {self.by} upheld the score of {self.old_score:g}"
+            return f"{when} — {self.by} upheld the score of {_pct(self.old_score)}"
         return (
-            f"{when} — {self.by} adjusted the score from {self.old_score:g} to {self.new_score:g}"
+            f"{when} — {self.by} adjusted the score from {_pct(self.old_score)} to "
+            f"{_pct(self.new_score)}"
         )
+
+
+def _pct(score: float | None) -> str:
+    return "—" if score is None else f"{score:g}%"
 
 
 @dataclass(frozen=True)
@@ -101,8 +106,8 @@ class DisputeRead:
             late = " (overdue)" if self.overdue else ""
             return f"open: {self.owner} decides by {self.due_date:%a %-d %b}{late}"
         if self.status is DisputeStatus.UPHELD:
-            return f"upheld: the score of {self.old_score:g} stands"
-        return f"adjusted: {self.old_score:g} → {self.new_score:g}"
+            return f"upheld: the score of {_pct(self.old_score)} stands"
+        return f"adjusted: {_pct(self.old_score)} → {_pct(self.new_score)}"
 
 
 def dispute_window_end(evaluation_date: dt.date) -> dt.date:
