@@ -45,8 +45,11 @@ if waiting:
     late = sum(d.overdue for d in waiting)
     st.page_link(
         "pages/evaluations.py",
-        label=f"{len(waiting)} disputed evaluation{'s' if len(waiting) != 1 else ''} await "
-        f"your review" + (f" ({late} overdue)" if late else "") + " — QA evaluations",
+        label=f"{len(waiting)} disputed evaluation"
+        + (" awaits" if len(waiting) == 1 else "s await")
+        + " your review"
+        + (f" ({late} overdue)" if late else "")
+        + " — QA evaluations",
         icon=":material/gavel:",
     )
 show_queue(queue)

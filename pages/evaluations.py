@@ -19,7 +19,7 @@ from core.quality import (
     save_scorecard,
 )
 from ui.conversation import decision_form, rates_frame, show_answers, show_dispute
-from ui.forms import SaveOnceForm
+from ui.forms import SaveOnceForm, show_done_of_gone_forms
 from ui.state import actor, db
 from ui.text import plain
 from ui.widgets import qa_score_text
@@ -38,11 +38,24 @@ with db() as session:
     }
 agent_labels = people_labels(agents)
 
+# Tracked tabs (a key): the page stays on the tab after a save; a reminder's link opens disputes.
 evaluate, review, forms = st.tabs(
-    ["Evaluate an interaction", f"Disputes to review ({len(to_review)})", "Scorecards"]
+    ["Evaluate an interaction", "Disputes to review", "Scorecards"],
+    key="eval_tab",
+    on_change="rerun",
+    default="Disputes to review" if st.query_params.get("dispute") else None,
 )
 with review:
-    if not to_review:
+    show_done_of_gone_forms("decide_")
+    if to_review:
+        late = sum(d.overdue for d in to_review)
+        st.markdown(
+            f"**{len(to_review)} open** "
+            + ("dispute" if len(to_review) == 1 else "disputes")
+            + (f", {late} overdue" if late else "")
+            + ": yours first, then by due date. Uphold the score or adjust it, with a reason."
+        )
+    else:
         st.info(
             "No disputes await you. When an agent disputes a score that someone else gave, it "
             "appears here with its reason; you uphold it or adjust the score."
@@ -58,13 +71,12 @@ with review:
             key=f"eval_dispute_{d.id}",
         ):
             show_dispute(d)
-            st.markdown(f"**Their reason:** {plain(d.reason)}")
             for e in disputed[d.id]:
                 show_answers(e)
             decision_form(me, d)
     if owns_scorecards(me):
         st.subheader("Dispute and overturn rates by evaluator")
-        st.caption(
+        st.markdown(
             "Evaluations of the last 90 days: the share that agents disputed, and of the decided "
             "disputes the share whose score was adjusted. A high overturn rate is worth a "
             "calibration session; a few disputes are normal."

@@ -131,7 +131,7 @@ if not evaluations:
         "scores one of " + ("your" if mine else "their") + " contacts."
     )
 elif mine:
-    st.caption(
+    st.markdown(
         "Think a score is wrong? Open the evaluation and dispute it (the whole of it or some "
         "questions) within the window shown; a lead or manager who did not score it decides."
     )

@@ -1,5 +1,6 @@
 """The conversation on a note or an evaluation (comments, the 1:1 sign-off) and disputes: shown
-the same way on Growth, Coaching and QA evaluations. What people wrote is shown as text."""
+the same way on Growth, Coaching and QA evaluations. What people wrote is shown as text. Hints
+are st.markdown, not captions: a caption's grey fails the contrast check inside an expander."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def comment_form(
     """The thread and a box to add to it."""
     st.markdown("**Conversation**")
     if not comments:
-        st.caption(
+        st.markdown(
             "No comments yet. Ask a question or add context: "
             + ("your coach hears of it." if me.id == agent_id else "the agent hears of it.")
         )
@@ -86,7 +87,7 @@ def agreement_block(
             signed.append(f"the agent on {_when(agreement.agent_signed_at)}")
         if agreement.coach_signed_at and agreement.coach:
             signed.append(f"{plain(agreement.coach)} on {_when(agreement.coach_signed_at)}")
-        st.caption("Signed by " + " and ".join(signed) + ".")
+        st.markdown("Signed by " + " and ".join(signed) + ".")
         if agreement.signed_by_both:
             return
         mine_to_sign = (me.id == agent_id and agreement.agent_signed_at is None) or (
@@ -104,9 +105,9 @@ def agreement_block(
                     )
         else:
             other = "your coach" if me.id == agent_id else "the agent"
-            st.caption(f"Waiting for {other} to sign. Propose a new text below if it needs one.")
+            st.markdown(f"Waiting for {other} to sign. Propose a new text below if it needs one.")
     else:
-        st.caption(
+        st.markdown(
             "Not signed off yet. Write what you agreed on: you sign it by proposing it, "
             + ("your coach" if me.id == agent_id else "the agent")
             + " signs it next."
@@ -136,27 +137,32 @@ def dispute_form(me: Actor, e: EvaluationRead, disputes: Sequence[DisputeRead]) 
     """The agent's "Dispute" action on their own evaluation, while the window is open."""
     if me.id != e.agent_id:
         return
+    form = SaveOnceForm(f"dispute_{e.id}", show_done=False)
+    form.show_done()  # drawn here: once sent, the form itself gives way to the open dispute
     last_day = dispute_window_end(e.date)
     if any(d.open for d in disputes):
-        st.caption("Your dispute is open: add to it in a comment.")
+        st.markdown("Your dispute is open: add to it in a comment.")
         return
     if today() > last_day:
-        st.caption(
+        st.markdown(
             f"This evaluation could be disputed until {day_text(last_day)}; "
             "a comment still reaches your coach."
         )
         return
     if st.toggle("Dispute this score", key=f"dispute_open_{e.id}"):
-        st.caption(
+        st.markdown(
             f"Until {day_text(last_day)}. A lead or manager who did not score it decides, "
             "within five working days."
         )
-        with SaveOnceForm(f"dispute_{e.id}") as form:
+        with form:
             items = st.multiselect(
                 "Which questions? (leave empty to dispute the whole evaluation)",
                 question_labels(e.sections),
+                key=form.key_for("items"),
             )
-            reason = st.text_area("Why do you dispute the score?", height=100)
+            reason = st.text_area(
+                "Why do you dispute the score?", height=100, key=form.key_for("reason")
+            )
             if form.submitted("Send dispute", type="primary"):
                 form.save(
                     open_dispute,
@@ -211,6 +217,7 @@ def decision_form(me: Actor, d: DisputeRead) -> None:
             list(Decision),
             format_func=lambda c: "Uphold the score" if c is Decision.UPHOLD else "Adjust it",
             horizontal=True,
+            key=form.key_for("decision"),
         )
         score = st.number_input(
             "Adjusted score (0–100, only when adjusting)",
@@ -218,8 +225,11 @@ def decision_form(me: Actor, d: DisputeRead) -> None:
             max_value=100.0,
             value=None,
             step=0.5,
+            key=form.key_for("score"),
         )
-        reason = st.text_area("Reason (the agent and the evaluator read it)", height=80)
+        reason = st.text_area(
+            "Reason (the agent and the evaluator read it)", height=80, key=form.key_for("reason")
+        )
         if form.submitted("Save decision", type="primary"):
             form.save(
                 decide_dispute,
