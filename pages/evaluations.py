@@ -48,11 +48,11 @@ evaluate, review, forms = st.tabs(
 with review:
     show_done_of_gone_forms("decide_")
     if to_review:
-        late = sum(d.overdue for d in to_review)
+        overdue = sum(d.overdue for d in to_review)
         st.markdown(
             f"**{len(to_review)} open** "
             + ("dispute" if len(to_review) == 1 else "disputes")
-            + (f", {late} overdue" if late else "")
+            + (f", {overdue} overdue" if overdue else "")
             + ": yours first, then by due date. Uphold the score or adjust it, with a reason."
         )
     else:
