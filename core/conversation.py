@@ -10,7 +10,7 @@ see the agent's records reads. Coaches' private remarks are a different record
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -166,19 +166,33 @@ def _comment_read(c: Comment, author: str, agent_id: int) -> CommentRead:
     )
 
 
-def conversation(session: Session, *, actor: Actor, agent_id: int) -> Conversation:
+def conversation(
+    session: Session,
+    *,
+    actor: Actor,
+    agent_id: int,
+    note_ids: Sequence[int] | None = None,
+    evaluation_ids: Sequence[int] | None = None,
+) -> Conversation:
     """The comments on the agent's notes and evaluations and each note's current agreement, for
-    whoever may see the agent's records; each comment returned is recorded as read."""
+    whoever may see the agent's records; each comment returned is recorded as read, so callers
+    name the notes and evaluations they show (None: all of them)."""
     agent = session.get(Person, agent_id)
     if agent is None:
         raise NotFound(f"There is no person with id {agent_id}.")
     require_view_person(actor, agent)
-    rows = session.exec(
+    query = (
         select(Comment, Person.name)
         .join(Person, col(Person.id) == Comment.author_id)
         .where(Comment.agent_id == agent_id)
         .order_by(col(Comment.created_at), col(Comment.id))
-    ).all()
+    )
+    for kind, ids in ((CommentOn.COACHING_NOTE, note_ids), (CommentOn.EVALUATION, evaluation_ids)):
+        if ids is not None:
+            query = query.where(
+                (col(Comment.record_type) != kind) | col(Comment.record_id).in_(list(ids))
+            )
+    rows = session.exec(query).all()
     comments: dict[tuple[CommentOn, int], list[CommentRead]] = {}
     for c, name in rows:
         comments.setdefault((c.record_type, c.record_id), []).append(
@@ -187,7 +201,11 @@ def conversation(session: Session, *, actor: Actor, agent_id: int) -> Conversati
     audit.record_reads(
         session, actor=actor, record_type=COMMENT, rows=[(c.id, agent_id) for c, _ in rows]
     )
-    notes = select(CoachingNote.id).where(CoachingNote.agent_id == agent_id)
+    notes = (
+        select(CoachingNote.id).where(CoachingNote.agent_id == agent_id)
+        if note_ids is None
+        else select(CoachingNote.id).where(col(CoachingNote.id).in_(list(note_ids)))
+    )
     agreements = _agreements(
         session,
         session.exec(

@@ -114,7 +114,9 @@ with st.expander("Write a coaching note", expanded=True):
 
 with db() as session:
     notes = notes_about(session, actor=me, agent_id=agent_id, include_closed=False)
-    talk = conversation(session, actor=me, agent_id=agent_id)
+    talk = conversation(
+        session, actor=me, agent_id=agent_id, note_ids=[n.id for n in notes], evaluation_ids=[]
+    )
 st.subheader(f"Open notes ({len(notes)})")
 for note in notes:
     label = METRICS[note.focus_metric].label if note.focus_metric else plain(note.focus_section)

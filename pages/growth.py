@@ -60,7 +60,13 @@ with db() as session:
         end=end,
     )
     evaluations = list_evaluations(session, actor=me, agent_id=agent_id)
-    talk = conversation(session, actor=me, agent_id=agent_id)
+    talk = conversation(
+        session,
+        actor=me,
+        agent_id=agent_id,
+        note_ids=[n.id for n in data.notes],
+        evaluation_ids=[e.id for e in evaluations[:20]],
+    )
     disputes = disputes_of(session, actor=me, agent_id=agent_id)
 st.subheader(plain(data.agent_name))
 mine = agent_id == me.id

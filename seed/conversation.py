@@ -57,7 +57,10 @@ def seed_conversations(
     calendar = organisation_calendar(session)
     alex = next((a for a in agents if a.email == "agent@example.com"), agents[0])
     coach_of = {t.id: t.lead_id for t in teams}
-    talkers = [alex, *[agents[int(i)] for i in rng.choice(len(agents), 6, replace=False)]]
+    talkers = [
+        alex,
+        *[agents[int(i)] for i in rng.choice(len(agents), min(6, len(agents)), replace=False)],
+    ]
     comments = []
     for agent in {id_of(a): a for a in talkers}.values():
         coach = coach_of.get(agent.team_id)
