@@ -80,6 +80,12 @@ CALIBRATORS = _who(Who.MANAGER, Who.LEAD)
 R, W = Access.READ, Access.WRITE
 OWN = "everyone, about themself only"
 MINE = "the agent, on their own record (note, PD day, pledge, share, project, inbox)"
+PARTIES = _who(Who.AGENT, Who.MANAGER, Who.LEAD)  # the agent and their coaches
+TALK = "the agent, on their own record, and their coaches (their lead, managers)"
+REVIEWERS = (
+    "the agent's coaches (their lead, managers) who did not score the evaluation (here their "
+    "lead scored it)"
+)
 SHARE_READERS = (
     "whoever may read the share (a team share: the author's team, lead, managers, admins)"
 )
@@ -153,6 +159,16 @@ RULES: dict[str, Rule] = {
         W, CALIBRATORS, "the invited evaluators (leads, managers), before the reveal"
     ),
     "core.sampling.draw_sample": Rule(R, COACHES, "the agent's lead and managers"),
+    # the agent's voice: comments, 1:1 sign-offs, disputes
+    "core.conversation.add_comment": Rule(W, PARTIES, TALK),
+    "core.conversation.propose_agreement": Rule(W, PARTIES, TALK),
+    "core.conversation.sign_agreement": Rule(W, PARTIES, TALK),
+    "core.conversation.conversation": Rule(R, SEES_AGENT, "the general rule"),
+    "core.disputes.open_dispute": Rule(W, AGENT_ONLY, MINE),
+    "core.disputes.decide_dispute": Rule(W, MANAGERS, REVIEWERS),
+    "core.disputes.disputes_of": Rule(R, SEES_AGENT, "the general rule"),
+    "core.disputes.disputes_to_review": Rule(R, MANAGERS, REVIEWERS, Refusal.LEFT_OUT),
+    "core.disputes.dispute_rates": Rule(R, MANAGERS, "managers (who own the scorecards)"),
     "core.imports.check_metrics_csv": Rule(
         R,
         PLANNERS,

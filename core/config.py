@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     base_url: str = Field(default="http://localhost:8501", alias="HEADWAY_BASE_URL")
     # Coaching notes and evaluations older than this are removed by the daily retention job.
     retention_months: int = Field(default=24, alias="HEADWAY_RETENTION_MONTHS")
+    # How long an agent may dispute an evaluation: days after the evaluation's date.
+    dispute_days: int = Field(default=14, alias="HEADWAY_DISPUTE_DAYS")
     # Single sign-on (OpenID Connect) is on when the issuer and the client are given.
     oidc_issuer: str = Field(default="", alias="HEADWAY_OIDC_ISSUER")
     oidc_metadata_url: str = Field(default="", alias="HEADWAY_OIDC_METADATA_URL")
@@ -95,6 +97,17 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"HEADWAY_RETENTION_MONTHS={value!r} is not a number of months: use a whole "
                 "number from 1 to 1200 (24 keeps two years of coaching notes and evaluations)"
+            )
+        return int(text)
+
+    @field_validator("dispute_days", mode="before")
+    @classmethod
+    def _whole_days(cls, value: object) -> object:
+        text = str(value).strip()
+        if not text.isdigit() or not 1 <= int(text) <= 365:
+            raise ValueError(
+                f"HEADWAY_DISPUTE_DAYS={value!r} is not a number of days: use a whole number "
+                "from 1 to 365 (14 lets an agent dispute an evaluation for two weeks)"
             )
         return int(text)
 

@@ -81,6 +81,21 @@ KINDS: dict[NotificationKind, Kind] = {
             email_by_default=True,
         ),
         Kind(NotificationKind.CALIBRATION_REVEALED, "A calibration session I scored is revealed"),
+        Kind(
+            NotificationKind.COMMENT,
+            "A comment or a 1:1 sign-off on a coaching note or evaluation (mine, or one I coach)",
+            email_by_default=True,
+        ),
+        Kind(
+            NotificationKind.DISPUTE,
+            "A disputed evaluation: one to review, or the decision on one",
+            email_by_default=True,
+        ),
+        Kind(
+            NotificationKind.DISPUTE_DUE,
+            "A dispute I review is due tomorrow or overdue",
+            email_by_default=True,
+        ),
     )
 }
 

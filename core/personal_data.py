@@ -40,7 +40,10 @@ from core.models import (
     CoachingNote,
     CoachingNoteEvaluation,
     CoachingNoteVersion,
+    Comment,
     Department,
+    Dispute,
+    DisputeEvent,
     Evaluation,
     FollowUp,
     FormDraft,
@@ -49,6 +52,7 @@ from core.models import (
     LearningShare,
     Leave,
     MindCheck,
+    NoteAgreement,
     Notification,
     NotificationPreference,
     Observation,
@@ -476,6 +480,37 @@ def erase_person(
             update(Evaluation)
             .where(col(Evaluation.agent_id) == pid)
             .values(comments="", interaction_ref="")
+        )
+    )
+    # The conversation: their words, and the words about their records (the steps and scores
+    # of a dispute stay, as the evaluation's score does).
+    removed += rows_affected(
+        session.execute(
+            update(Comment)
+            .where((col(Comment.author_id) == pid) | (col(Comment.agent_id) == pid))
+            .values(text=REMOVED)
+        )
+    )
+    removed += rows_affected(
+        session.execute(
+            update(NoteAgreement)
+            .where(col(NoteAgreement.note_id).in_(notes_about))
+            .values(text=REMOVED)
+        )
+    )
+    own_disputes = select(col(Dispute.id)).where(col(Dispute.agent_id) == pid)
+    removed += rows_affected(
+        session.execute(
+            update(Dispute)
+            .where(col(Dispute.agent_id) == pid)
+            .values(reason=REMOVED, decision_reason="")
+        )
+    )
+    removed += rows_affected(
+        session.execute(
+            update(DisputeEvent)
+            .where(col(DisputeEvent.dispute_id).in_(own_disputes))
+            .values(reason="")
         )
     )
     # Others' inbox messages that named them ("Ada wrote…", a mentor's nudge).

@@ -4,7 +4,8 @@ Applied once a day by the `retention` job (core.jobs) or by hand (`headway jobs
 apply-retention`). A coaching note dated before the cut-off goes with everything hanging on it
 (its check-ins, earlier versions, coaches' private remarks, links to evaluations and the inbox
 messages that quoted it); an evaluation dated before the cut-off goes with its answers and
-comments. The QA score an evaluation added to the agent's trend stays: a number on a chart, as
+comments. Their conversations (comments, 1:1 sign-offs, disputes and their history) go with
+them. The QA score an evaluation added to the agent's trend stays: a number on a chart, as
 an imported score is, so team and agent trends keep their history. One `retention_applied`
 event in the audit trail says what was removed.
 """
@@ -24,8 +25,13 @@ from core.models import (
     CoachingNote,
     CoachingNoteEvaluation,
     CoachingNoteVersion,
+    Comment,
+    CommentOn,
+    Dispute,
+    DisputeEvent,
     Evaluation,
     FollowUp,
+    NoteAgreement,
     Notification,
     PrivateRemark,
 )
@@ -75,7 +81,17 @@ def apply_retention(session: Session, *, months: int, day: dt.date) -> Retention
             | col(CoachingNoteEvaluation.evaluation_id).in_(old_evaluations)
         )
     )
-    for child in (FollowUp, CoachingNoteVersion, PrivateRemark):
+    old_disputes = select(col(Dispute.id)).where(col(Dispute.evaluation_id).in_(old_evaluations))
+    session.execute(delete(DisputeEvent).where(col(DisputeEvent.dispute_id).in_(old_disputes)))
+    session.execute(delete(Dispute).where(col(Dispute.evaluation_id).in_(old_evaluations)))
+    for kind, old in (
+        (CommentOn.COACHING_NOTE, old_notes),
+        (CommentOn.EVALUATION, old_evaluations),
+    ):
+        session.execute(
+            delete(Comment).where(col(Comment.record_type) == kind, col(Comment.record_id).in_(old))
+        )
+    for child in (FollowUp, CoachingNoteVersion, PrivateRemark, NoteAgreement):
         session.execute(delete(child).where(col(child.note_id).in_(old_notes)))
     notes = rows_affected(
         session.execute(delete(CoachingNote).where(col(CoachingNote.date) < cutoff))

@@ -18,8 +18,11 @@ from core.coaching import (
     notes_about,
     write_note,
 )
-from core.models import METRICS
+from core.conversation import conversation
+from core.disputes import disputes_to_review
+from core.models import METRICS, CommentOn
 from ui.coaching import open_requested_agent, show_queue
+from ui.conversation import agreement_block, comment_form
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
 from ui.text import plain
@@ -36,7 +39,19 @@ open_requested_agent(me, teams)
 team_id = choose("Team", teams, key="coach_team")
 with db() as session:
     queue = coaching_queue(session, actor=me, team_id=team_id)
+    waiting = disputes_to_review(session, actor=me)
 st.subheader("Today's queue")
+if waiting:
+    late = sum(d.overdue for d in waiting)
+    st.page_link(
+        "pages/evaluations.py",
+        label=f"{len(waiting)} disputed evaluation"
+        + (" awaits" if len(waiting) == 1 else "s await")
+        + " your review"
+        + (f" ({late} overdue)" if late else "")
+        + " — QA evaluations",
+        icon=":material/gavel:",
+    )
 show_queue(queue)
 if not queue:
     st.stop()
@@ -99,6 +114,9 @@ with st.expander("Write a coaching note", expanded=True):
 
 with db() as session:
     notes = notes_about(session, actor=me, agent_id=agent_id, include_closed=False)
+    talk = conversation(
+        session, actor=me, agent_id=agent_id, note_ids=[n.id for n in notes], evaluation_ids=[]
+    )
 st.subheader(f"Open notes ({len(notes)})")
 for note in notes:
     label = METRICS[note.focus_metric].label if note.focus_metric else plain(note.focus_section)
@@ -110,7 +128,20 @@ for note in notes:
     with st.expander(
         f"{day_text(note.date)} · {label}{due}", key=f"coach_note_open_{note.id}", on_change="rerun"
     ):
-        edit, follow, remark = st.tabs(["Edit", "Record the check-in", "Private remark"])
+        edit, follow, talk_tab, remark = st.tabs(
+            ["Edit", "Record the check-in", "Conversation and sign-off", "Private remark"]
+        )
+        with talk_tab:
+            agreement_block(
+                me, note_id=note.id, agent_id=agent_id, agreement=talk.agreements.get(note.id)
+            )
+            comment_form(
+                me,
+                CommentOn.COACHING_NOTE,
+                note.id,
+                talk.on(CommentOn.COACHING_NOTE, note.id),
+                agent_id,
+            )
         with edit:
             with db() as session:
                 history = note_versions(session, actor=me, note_id=note.id)

@@ -1,15 +1,25 @@
-"""QA evaluations (team lead, manager): score an interaction on a scorecard; manage forms."""
+"""QA evaluations (team lead, manager): score an interaction on a scorecard; review disputed
+evaluations; managers see dispute and overturn rates per evaluator; manage forms."""
 
+import datetime as dt
 import json
 
 import streamlit as st
 
 from core.access import owns_scorecards
 from core.clock import today
+from core.disputes import dispute_rates, disputes_to_review
 from core.models import Role
 from core.org import list_people, people_labels
-from core.quality import DEFAULT_FORM, list_scorecards, record_evaluation, save_scorecard
-from ui.forms import SaveOnceForm
+from core.quality import (
+    DEFAULT_FORM,
+    list_evaluations,
+    list_scorecards,
+    record_evaluation,
+    save_scorecard,
+)
+from ui.conversation import decision_form, rates_frame, show_answers, show_dispute
+from ui.forms import SaveOnceForm, show_done_of_gone_forms
 from ui.state import actor, db
 from ui.text import plain
 from ui.widgets import qa_score_text
@@ -19,9 +29,66 @@ st.title("QA evaluations")
 with db() as session:
     cards = list_scorecards(session, actor=me)
     agents = [p for p in list_people(session, actor=me) if p.role is Role.AGENT]
+    to_review = disputes_to_review(session, actor=me)
+    disputed = {
+        d.id: list_evaluations(
+            session, actor=me, agent_id=d.agent_id, evaluation_id=d.evaluation_id
+        )
+        for d in to_review
+    }
 agent_labels = people_labels(agents)
 
-evaluate, forms = st.tabs(["Evaluate an interaction", "Scorecards"])
+# Tracked tabs (a key): the page stays on the tab after a save; a reminder's link opens disputes.
+evaluate, review, forms = st.tabs(
+    ["Evaluate an interaction", "Disputes to review", "Scorecards"],
+    key="eval_tab",
+    on_change="rerun",
+    default="Disputes to review" if st.query_params.get("dispute") else None,
+)
+with review:
+    show_done_of_gone_forms("decide_")
+    if to_review:
+        overdue = sum(d.overdue for d in to_review)
+        st.markdown(
+            f"**{len(to_review)} open** "
+            + ("dispute" if len(to_review) == 1 else "disputes")
+            + (f", {overdue} overdue" if overdue else "")
+            + ": yours first, then by due date. Uphold the score or adjust it, with a reason."
+        )
+    else:
+        st.info(
+            "No disputes await you. When an agent disputes a score that someone else gave, it "
+            "appears here with its reason; you uphold it or adjust the score."
+        )
+    requested = st.query_params.get("dispute")
+    for d in to_review:
+        late = " · overdue" if d.overdue else ""
+        with st.expander(
+            f"{plain(d.agent)} · scored by {plain(d.evaluator)} on {d.evaluation_date:%d %b} · "
+            f"due {d.due_date:%a %d %b}{late}"
+            + ("" if d.owner == me.name else f" · owner {plain(d.owner)}"),
+            expanded=requested == str(d.id) or len(to_review) == 1,
+            key=f"eval_dispute_{d.id}",
+        ):
+            show_dispute(d)
+            for e in disputed[d.id]:
+                show_answers(e)
+            decision_form(me, d)
+    if owns_scorecards(me):
+        st.subheader("Dispute and overturn rates by evaluator")
+        st.markdown(
+            "Evaluations of the last 90 days: the share that agents disputed, and of the decided "
+            "disputes the share whose score was adjusted. A high overturn rate is worth a "
+            "calibration session; a few disputes are normal."
+        )
+        with db() as session:
+            rates = dispute_rates(
+                session, actor=me, start=today() - dt.timedelta(days=90), end=today()
+            )
+        if rates:
+            st.dataframe(rates_frame(rates), hide_index=True)
+        else:
+            st.info("No evaluations in the last 90 days: the rates appear once leads score.")
 with evaluate:
     if not cards or not agents:
         st.info("Create a scorecard first (Scorecards tab), and make sure your team has agents.")

@@ -7,14 +7,17 @@ import streamlit as st
 
 from core.clock import today
 from core.coaching import acknowledge
+from core.conversation import conversation
+from core.disputes import disputes_of
 from core.growth.agent import growth_data
-from core.models import METRICS, Role
+from core.models import METRICS, CommentOn, Role
 from core.org import list_people, people_labels
 from core.quality import list_evaluations
+from ui.conversation import agreement_block, comment_form, evaluation_label, evaluation_panel
 from ui.growth import empty_metric, metric_figure, speed_quality_figure
 from ui.state import actor, db
 from ui.text import plain
-from ui.widgets import choose, plot, qa_score_text
+from ui.widgets import choose, plot
 
 me = actor()
 st.title("Growth")
@@ -57,6 +60,14 @@ with db() as session:
         end=end,
     )
     evaluations = list_evaluations(session, actor=me, agent_id=agent_id)
+    talk = conversation(
+        session,
+        actor=me,
+        agent_id=agent_id,
+        note_ids=[n.id for n in data.notes],
+        evaluation_ids=[e.id for e in evaluations[:20]],
+    )
+    disputes = disputes_of(session, actor=me, agent_id=agent_id)
 st.subheader(plain(data.agent_name))
 mine = agent_id == me.id
 plot(
@@ -107,21 +118,30 @@ for note in data.notes:
             with db() as session:
                 acknowledge(session, actor=me, note_id=note.id)
             st.rerun()
+        if mine or note.remarks is not None:  # the agent and their coaches talk; others read
+            agreement_block(
+                me, note_id=note.id, agent_id=agent_id, agreement=talk.agreements.get(note.id)
+            )
+            comment_form(
+                me,
+                CommentOn.COACHING_NOTE,
+                note.id,
+                talk.on(CommentOn.COACHING_NOTE, note.id),
+                agent_id,
+            )
 
-st.subheader("Evaluations")
+st.subheader("My QA evaluations" if mine else "QA evaluations")
 if not evaluations:
     st.info(
         "No QA evaluations yet. Each one appears here, question by question, once a team lead "
         "scores one of " + ("your" if mine else "their") + " contacts."
     )
+elif mine:
+    st.markdown(
+        "Think a score is wrong? Open the evaluation and dispute it (the whole of it or some "
+        "questions) within the window shown; a lead or manager who did not score it decides."
+    )
 for e in evaluations[:20]:
-    with st.expander(
-        f"{e.date:%d %b %Y} · {e.scorecard} v{e.version} · "
-        + qa_score_text(e.score, auto_fail=e.critical_failed)
-    ):
-        for section, answers in zip(e.sections, e.answers, strict=False):
-            st.markdown(f"**{plain(section.title)}** (weight {section.weight:g})")
-            for question, answer in zip(section.questions, answers, strict=False):
-                st.text(f"{question.text}{' (critical)' if question.critical else ''}: {answer}")
-        if e.comments:
-            st.text(f"Comments: {e.comments}")
+    on_it = [d for d in disputes if d.evaluation_id == e.id]
+    with st.expander(evaluation_label(e, on_it), key=f"growth_eval_{e.id}"):
+        evaluation_panel(me, e, on_it, talk.on(CommentOn.EVALUATION, e.id))

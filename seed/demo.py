@@ -20,6 +20,7 @@ from core.models import ClosureDay, Department, Person, Role, Team
 from core.observations import ObservationRow, bulk_insert_observations
 from seed.calibration import seed_calibration
 from seed.coaching import seed_coaching
+from seed.conversation import seed_conversations
 from seed.days import working_day_on_or_before
 from seed.learning import seed_learning
 from seed.pd_and_rotations import seed_pd_days, seed_rotations
@@ -174,6 +175,7 @@ def seed_demo(
     seed_rotations(session, teams, agent_people, manager, today, rng)
     seed_coaching(session, teams, agent_people, today, rng)
     seed_calibration(session, manager, leads, today)
+    seed_conversations(session, teams, agent_people, today)
     seed_learning(session, agent_people, today, rng)
     _seed_inbox(session, today)
     return SeedSummary(

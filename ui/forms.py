@@ -274,6 +274,13 @@ class SaveOnceForm:
         st.rerun()
 
 
+def show_done_of_gone_forms(prefix: str) -> None:
+    """The confirmations of forms named `prefix…` that the page no longer draws because what they
+    saved took their record out of the list (a decided dispute leaves the reviewer's list)."""
+    for name in sorted(n for n in _forms().done if n.startswith(prefix)):
+        SaveOnceForm(name).show_done()
+
+
 def _when(at: dt.datetime) -> str:
     """A draft's time as the organisation's clock reads it: "10:42", or "23 Nov 10:42"."""
     tz = get_settings().tz

@@ -9,6 +9,14 @@ from core.models.calibration import (
     CalibrationReference,
     CalibrationScore,
     CalibrationSession,
+from core.models.conversation import (
+    Comment,
+    CommentOn,
+    Dispute,
+    DisputeEvent,
+    DisputeStatus,
+    DisputeStep,
+    NoteAgreement,
 )
 from core.models.draft import FormDraft
 from core.models.learning import (
@@ -72,6 +80,13 @@ __all__ = [
     "CalibrationReference",
     "CalibrationScore",
     "CalibrationSession",
+    "Comment",
+    "CommentOn",
+    "Dispute",
+    "DisputeEvent",
+    "DisputeStatus",
+    "DisputeStep",
+    "NoteAgreement",
     "FormDraft",
     "EmailState",
     "Notification",

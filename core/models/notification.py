@@ -34,6 +34,9 @@ class NotificationKind(StrEnum):
     PD_DAY_CLOSED = "pd_day_closed"
     CALIBRATION_INVITE = "calibration_invite"
     CALIBRATION_REVEALED = "calibration_revealed"
+    COMMENT = "comment"
+    DISPUTE = "dispute"
+    DISPUTE_DUE = "dispute_due"
 
 
 class EmailState(StrEnum):

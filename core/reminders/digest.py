@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from core.config import get_settings
+from core.disputes import open_dispute_counts
 from core.follow_ups import follow_up_status, is_overdue
 from core.growth.teams import _falling_agents
 from core.models import LearningShare, NotificationKind, PdDay, Person, Role, Team
@@ -30,6 +31,8 @@ class TeamWeek:
     pd_days: int
     busiest: tuple[dt.date, int] | None
     new_shares: list[str]
+    open_disputes: int = 0  # disputes of the team's evaluations awaiting a reviewer
+    overdue_disputes: int = 0
 
 
 def _team_weeks(session: Session, day: dt.date, team_ids: list[int]) -> list[TeamWeek]:
@@ -88,6 +91,9 @@ def _team_weeks(session: Session, day: dt.date, team_ids: list[int]) -> list[Tea
         shared[team_of[a]].append(f"{name_of[a]}: “{title}”")
     weeks = []
     for team_id in sorted(teams, key=lambda t: teams[t]):
+        disputes, late = open_dispute_counts(
+            session, agent_ids=[a for a, t in team_of.items() if t == team_id and a], day=day
+        )
         per_day = Counter(d for _, d in away[team_id])
         busiest = max(per_day.items(), key=lambda kv: (kv[1], -kv[0].toordinal()), default=None)
         weeks.append(
@@ -105,6 +111,8 @@ def _team_weeks(session: Session, day: dt.date, team_ids: list[int]) -> list[Tea
                 len(away[team_id]),
                 busiest,
                 shared[team_id],
+                disputes,
+                late,
             )
         )
     return weeks
@@ -132,8 +140,14 @@ def _digest_section(week: TeamWeek) -> str:
         f"PD days in the next two weeks: {week.pd_days} "
         f"({week.with_pd_day} of {week.agents} agents{busiest})",
         _block(f"New learning shares: {len(week.new_shares)}", week.new_shares, 10),
+        f"Disputed evaluations awaiting review: {_disputes(week)}",
     ]
     return "\n\n".join(blocks)
+
+
+def _disputes(week: TeamWeek) -> str:
+    late = f" ({week.overdue_disputes} overdue)" if week.overdue_disputes else ""
+    return f"{week.open_disputes}{late}"
 
 
 def _team_line(week: TeamWeek) -> str:
@@ -141,7 +155,8 @@ def _team_line(week: TeamWeek) -> str:
     return (
         f"{week.team}: {len(week.due_follow_ups)} follow-ups due{overdue} · "
         f"{len(week.falling)} falling trends · PD days for {week.with_pd_day} of {week.agents} "
-        f"agents in the next two weeks · {len(week.new_shares)} new learning shares"
+        f"agents in the next two weeks · {len(week.new_shares)} new learning shares · "
+        f"{_disputes(week)} disputes awaiting review"
     )
 
 
@@ -174,7 +189,9 @@ def weekly_digests(session: Session, day: dt.date) -> list[Message]:
         summary = (
             f"{len(weeks)} teams · {sum(len(w.due_follow_ups) for w in weeks.values())} follow-ups "
             f"due ({overdue} overdue) · {sum(len(w.falling) for w in weeks.values())} falling "
-            f"trends · {sum(len(w.new_shares) for w in weeks.values())} new learning shares"
+            f"trends · {sum(len(w.new_shares) for w in weeks.values())} new learning shares · "
+            f"{sum(w.open_disputes for w in weeks.values())} disputes awaiting review "
+            f"({sum(w.overdue_disputes for w in weeks.values())} overdue)"
         )
         ranked = sorted(
             weeks.values(), key=lambda w: (-w.overdue, -len(w.falling), -len(w.due_follow_ups))

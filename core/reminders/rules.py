@@ -14,6 +14,8 @@ from core.models import (
     AssignmentStatus,
     CoachingNote,
     Department,
+    Dispute,
+    DisputeStatus,
     LearningShare,
     MindCheck,
     Notification,
@@ -142,6 +144,50 @@ def overdue_escalations(session: Session, day: dt.date) -> list[Message]:
                     link=link_to("coaching", agent=n.agent_id),
                 )
             )
+    return messages
+
+
+# --- disputes of evaluations --------------------------------------------------------------------
+
+
+def disputes_due(session: Session, day: dt.date) -> list[Message]:
+    """An open dispute due on the next working day reminds its reviewer the working day before;
+    one past its due date reminds them once, the working day after (the digest keeps counting
+    it)."""
+    calendar = organisation_calendar(session)
+    rows = session.exec(
+        select(Dispute).where(
+            Dispute.status == DisputeStatus.OPEN,
+            Dispute.due_date <= calendar.next_working_day(day),
+        )
+    ).all()
+    people = active_people(session, [i for d in rows for i in (d.owner_id, d.agent_id)])
+    messages = []
+    for d in rows:
+        owner, agent = people.get(d.owner_id), people.get(d.agent_id)
+        if owner is None or agent is None:
+            continue
+        overdue = d.due_date < day
+        if d.due_date == day:
+            continue  # reminded the working day before
+        messages.append(
+            message_to(
+                owner,
+                kind=NotificationKind.DISPUTE_DUE,
+                subject=f"dispute:{d.id}",
+                due_date=calendar.next_working_day(d.due_date) if overdue else day,
+                title=(
+                    f"Overdue: {agent.name}'s dispute was due {_when(d.due_date)}"
+                    if overdue
+                    else f"{agent.name}'s dispute is due {_when(d.due_date)}"
+                ),
+                body=(
+                    f"They dispute a score of {d.old_score:g}: uphold it or adjust it, with a "
+                    "reason, on the QA evaluations page."
+                ),
+                link=link_to("evaluations", dispute=d.id),
+            )
+        )
     return messages
 
 

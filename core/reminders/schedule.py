@@ -13,6 +13,7 @@ from core.config import get_settings
 from core.notifications import Created, Message, send
 from core.reminders.digest import weekly_digests
 from core.reminders.rules import (
+    disputes_due,
     follow_ups_due,
     interests_refresh,
     mind_checks,
@@ -33,6 +34,7 @@ DAILY_RULES: tuple[Rule, ...] = (
     term_changes,
     interests_refresh,
     mind_checks,
+    disputes_due,
 )
 
 

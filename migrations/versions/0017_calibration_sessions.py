@@ -5,7 +5,7 @@ The notification kinds this revision adds on top of 0012's list: calibration_inv
 calibration_revealed (another branch may widen the same CHECK: merge the lists).
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-11-24 16:40:00
 """
 
@@ -20,7 +20,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
@@ -35,8 +35,9 @@ def _sibling(name: str) -> ModuleType:
 
 
 _0012 = _sibling("0012_pd_day_closed_kind")
+_0016 = _sibling("0016_comments_and_disputes")
 NEW_KINDS = ("calibration_invite", "calibration_revealed")
-KINDS = (*_0012.KINDS, *NEW_KINDS)
+KINDS = (*_0016.KINDS, *NEW_KINDS)
 
 
 def upgrade() -> None:
@@ -173,4 +174,4 @@ def downgrade() -> None:
     for table in ("notification", "notification_preference"):
         for kind in NEW_KINDS:
             op.get_bind().execute(sa.text(f"DELETE FROM {table} WHERE kind = '{kind}'"))
-    _0012._0011._kind_checks(_0012.KINDS)
+    _0012._0011._kind_checks(_0016.KINDS)

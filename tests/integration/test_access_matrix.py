@@ -26,6 +26,8 @@ from core import (
     calibration,
     calibration_sessions,
     coaching,
+    conversation,
+    disputes,
     drafts,
     exports,
     imports,
@@ -63,6 +65,7 @@ from core.home import (
 from core.models import (
     Assignment,
     AssignmentStatus,
+    CommentOn,
     MindAnswer,
     MindCheck,
     Notification,
@@ -400,6 +403,21 @@ def _revealed_call(s: Session, o: Org) -> int:
     return calls[0]
 
 
+def _dispute(s: Session, o: Org) -> int:
+    """The agent disputes the evaluation their lead scored (the matrix's reviewer: a manager)."""
+    opened = disputes.open_dispute(
+        s, actor=load_actor(s, o.agent), evaluation_id=o.evaluation, reason="The call dropped"
+    )
+    return opened.id
+
+
+def _sign_off(s: Session, o: Org, a: Actor) -> Any:
+    """The agent proposes (the lead when the agent is the one signing); `a` signs."""
+    proposer = load_actor(s, o.people[Who.LEAD] if a.id == o.agent else o.agent)
+    proposed = conversation.propose_agreement(s, actor=proposer, note_id=o.note, text="Recaps")
+    return conversation.sign_agreement(s, actor=a, note_id=o.note, agreement_id=proposed.id)
+
+
 def _has_agent(rows: Any, o: Org) -> bool:
     return any(getattr(r, "id", None) == o.agent for r in rows)
 
@@ -485,6 +503,52 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         None,
     ),
     "core.auth.log_out_everywhere": (lambda s, o, a: auth.log_out_everywhere(s, actor=a), None),
+    "core.conversation.add_comment": (
+        lambda s, o, a: conversation.add_comment(
+            s, actor=a, record_type=CommentOn.EVALUATION, record_id=o.evaluation, text="Fair"
+        ),
+        None,
+    ),
+    "core.conversation.propose_agreement": (
+        lambda s, o, a: conversation.propose_agreement(s, actor=a, note_id=o.note, text="Recaps"),
+        None,
+    ),
+    "core.conversation.sign_agreement": (_sign_off, None),
+    "core.conversation.conversation": (
+        lambda s, o, a: conversation.conversation(s, actor=a, agent_id=o.agent),
+        None,
+    ),
+    "core.disputes.open_dispute": (
+        lambda s, o, a: disputes.open_dispute(
+            s, actor=a, evaluation_id=o.evaluation, reason="The call dropped"
+        ),
+        None,
+    ),
+    "core.disputes.decide_dispute": (
+        lambda s, o, a: disputes.decide_dispute(
+            s,
+            actor=a,
+            dispute_id=_dispute(s, o),
+            decision=disputes.Decision.ADJUST,
+            reason="The drop was not the agent's doing",
+            new_score=90,
+        ),
+        None,
+    ),
+    "core.disputes.disputes_of": (
+        lambda s, o, a: disputes.disputes_of(s, actor=a, agent_id=o.agent),
+        None,
+    ),
+    "core.disputes.disputes_to_review": (
+        lambda s, o, a: (_dispute(s, o), disputes.disputes_to_review(s, actor=a))[1],
+        lambda rows, o: any(d.evaluation_id == o.evaluation for d in rows),
+    ),
+    "core.disputes.dispute_rates": (
+        lambda s, o, a: disputes.dispute_rates(
+            s, actor=a, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
+        ),
+        None,
+    ),
     "core.audit.search": (lambda s, o, a: audit.search(s, actor=a, person_id=o.agent), None),
     "core.audit.run_search": (
         lambda s, o, a: audit.run_search(s, actor=a, query=audit.AuditQuery(person_id=o.agent)),

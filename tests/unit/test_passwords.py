@@ -29,8 +29,14 @@ NAME, EMAIL = "Ana María Martinez", "ana.martinez@example.com"
         ("abcabcabcabc", "repeated or sequential"),
         ("mnopqrstuvw", "repeated or sequential"),
         ("Martinez2026!", "your name, your e-mail address, your team's name or the name Headway"),
-        ("AnaMariaMartinez", "your name, your e-mail address, your team's name or the name Headway"),
-        ("ana.martinez@example.com", "your name, your e-mail address, your team's name or the name Headway"),
+        (
+            "AnaMariaMartinez",
+            "your name, your e-mail address, your team's name or the name Headway",
+        ),
+        (
+            "ana.martinez@example.com",
+            "your name, your e-mail address, your team's name or the name Headway",
+        ),
         ("ana.martinez", "your name, your e-mail address, your team's name or the name Headway"),
         ("Headway-2026!", "your name, your e-mail address, your team's name or the name Headway"),
     ],

@@ -1,0 +1,212 @@
+"""Demo conversations: comments on notes and evaluations, two open disputes (one overdue) and one
+decided dispute whose score was adjusted — with the history each would have had."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import numpy as np
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from core.calendar import organisation_calendar
+from core.disputes import reviewer_for
+from core.models import (
+    CoachingNote,
+    Comment,
+    CommentOn,
+    Dispute,
+    DisputeEvent,
+    DisputeStatus,
+    DisputeStep,
+    Evaluation,
+    Observation,
+    Person,
+    Team,
+    id_of,
+)
+from core.quality import evaluation_reference
+
+AGENT_SAYS = (
+    "Thanks — can we listen to one of those calls together on Friday?",
+    "I tried the recap on my chats today; customers seemed to like it.",
+    "The customer hung up before I could offer to check back in.",
+)
+COACH_SAYS = (
+    "Yes, let's take twenty minutes on Friday after the huddle.",
+    "Good to hear. Keep a note of one that went well and we'll look at it.",
+)
+OPEN_REASONS = (
+    "The customer had already been verified by the IVR, so asking again was not needed.",
+    "I did set a next step: the ticket shows the callback I booked for the next morning.",
+)
+
+
+def _at(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC)
+
+
+def seed_conversations(
+    session: Session, teams: Sequence[Team], agents: Sequence[Person], today: dt.date
+) -> None:
+    """From its own generator, so every other demo draw stays the same."""
+    rng = np.random.default_rng(20261125)
+    if not agents:
+        return
+    calendar = organisation_calendar(session)
+    alex = next((a for a in agents if a.email == "agent@example.com"), agents[0])
+    coach_of = {t.id: t.lead_id for t in teams}
+    talkers = [
+        alex,
+        *[agents[int(i)] for i in rng.choice(len(agents), min(6, len(agents)), replace=False)],
+    ]
+    comments = []
+    for agent in {id_of(a): a for a in talkers}.values():
+        coach = coach_of.get(agent.team_id)
+        note = session.exec(
+            select(CoachingNote)
+            .where(CoachingNote.agent_id == agent.id)
+            .order_by(col(CoachingNote.date).desc())
+        ).first()
+        if note is None or coach is None:
+            continue
+        day = min(today, note.date + dt.timedelta(days=1))
+        comments += [
+            Comment(
+                record_type=CommentOn.COACHING_NOTE,
+                record_id=id_of(note),
+                agent_id=id_of(agent),
+                author_id=id_of(agent),
+                text=AGENT_SAYS[int(rng.integers(2))],
+                created_at=_at(day, 9),
+            ),
+            Comment(
+                record_type=CommentOn.COACHING_NOTE,
+                record_id=id_of(note),
+                agent_id=id_of(agent),
+                author_id=coach,
+                text=COACH_SAYS[int(rng.integers(len(COACH_SAYS)))],
+                created_at=_at(day, 11),
+            ),
+        ]
+    session.add_all(comments)
+
+    def evaluations_of(agent: Person, first: dt.date, last: dt.date) -> list[Evaluation]:
+        return list(
+            session.exec(
+                select(Evaluation)
+                .where(
+                    Evaluation.agent_id == agent.id,
+                    Evaluation.date >= first,
+                    Evaluation.date <= last,
+                    Evaluation.score < 90,
+                )
+                .order_by(col(Evaluation.date), col(Evaluation.id))
+            ).all()
+        )
+
+    # Alex's decided dispute: an older evaluation, adjusted up by its reviewer.
+    older = evaluations_of(alex, today - dt.timedelta(days=200), today - dt.timedelta(days=20))
+    if older:
+        _decided(
+            session, older[-1], calendar.add_working_days(older[-1].date + dt.timedelta(days=2), 5)
+        )
+    # Two open disputes of colleagues' evaluations: one opened yesterday, one overdue.
+    others = [a for a in agents if a.id != alex.id]
+    order = [others[int(i)] for i in rng.permutation(len(others))]
+    order.sort(key=lambda a: a.team_id != alex.team_id)  # Alex's team first (the demo lead)
+    wanted = (
+        (today - dt.timedelta(days=6), today - dt.timedelta(days=1), False),
+        (today - dt.timedelta(days=20), today - dt.timedelta(days=10), True),
+    )
+    used: set[int] = set()
+    for first, last, overdue in wanted:
+        for agent in order:
+            found = [e for e in evaluations_of(agent, first, last) if agent.id not in used]
+            if found:
+                e = found[-1]
+                opened = e.date + dt.timedelta(days=1) if overdue else today - dt.timedelta(days=1)
+                _open(session, e, opened, calendar.add_working_days(opened, 5), OPEN_REASONS)
+                used.add(id_of(agent))
+                break
+    session.flush()
+
+
+def _open(
+    session: Session,
+    e: Evaluation,
+    opened: dt.date,
+    due: dt.date,
+    reasons: Sequence[str],
+) -> Dispute | None:
+    reviewer = reviewer_for(session, e)
+    if reviewer is None:
+        return None
+    dispute = Dispute(
+        evaluation_id=id_of(e),
+        agent_id=e.agent_id,
+        evaluator_id=e.evaluator_id,
+        reason=reasons[id_of(e) % len(reasons)],
+        owner_id=id_of(reviewer),
+        due_date=due,
+        opened_at=_at(opened, 10),
+        old_score=e.score,
+    )
+    session.add(dispute)
+    session.flush()
+    session.add(
+        DisputeEvent(
+            dispute_id=id_of(dispute),
+            step=DisputeStep.OPENED,
+            by_id=e.agent_id,
+            at=dispute.opened_at,
+            reason=dispute.reason,
+            old_score=e.score,
+        )
+    )
+    return dispute
+
+
+def _decided(session: Session, e: Evaluation, due: dt.date) -> None:
+    opened = e.date + dt.timedelta(days=2)
+    dispute = _open(
+        session,
+        e,
+        opened,
+        due,
+        ("The call was transferred to me after the greeting: I could not greet the customer.",),
+    )
+    if dispute is None:
+        return
+    new = min(100.0, round(e.score + 12.5, 2))
+    decided_at = _at(opened + dt.timedelta(days=3), 14)
+    reason = "Agreed: the greeting happened before the transfer; scored as n.a."
+    dispute.status, dispute.new_score = DisputeStatus.ADJUSTED, new
+    dispute.decided_by_id, dispute.decided_at, dispute.decision_reason = (
+        dispute.owner_id,
+        decided_at,
+        reason,
+    )
+    session.add(dispute)
+    session.add(
+        DisputeEvent(
+            dispute_id=id_of(dispute),
+            step=DisputeStep.ADJUSTED,
+            by_id=dispute.owner_id,
+            at=decided_at,
+            reason=reason,
+            old_score=e.score,
+            new_score=new,
+        )
+    )
+    e.score, e.critical_failed = new, False
+    session.add(e)
+    session.execute(
+        update(Observation)
+        .where(
+            col(Observation.metric) == "qa_score",
+            col(Observation.reference) == evaluation_reference(e.id),
+        )
+        .values(value=new)
+    )

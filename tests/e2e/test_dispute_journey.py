@@ -1,0 +1,84 @@
+"""Browser journey for the agent's voice: the agent comments on an evaluation and disputes it →
+a manager (not the evaluator) adjusts the score → the agent's growth trend shows the new score
+and the dispute's history."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.conftest import another_page, log_in, settle
+
+pytestmark = pytest.mark.browser
+
+NEW_SCORE = "91.5"
+
+
+def test_an_agent_disputes_a_score_a_reviewer_adjusts_it_and_the_trend_follows(
+    page, app_url: str, axe_check
+) -> None:
+    page.goto(f"{app_url}/growth")
+    settle(page)
+    log_in(page, "agent@example.com")
+    page.get_by_role("heading", name="My QA evaluations").wait_for()
+    newest = page.locator("[data-testid=stExpander]").filter(has_text="Voice quality v1").first
+    label = newest.locator("summary").inner_text()
+    newest.locator("summary").click()
+    settle(page)
+    # A comment: text, as typed.
+    box = newest.get_by_label("Add a comment")
+    box.fill("Can we listen to this call together? The line was **bad**.")
+    newest.get_by_role("button", name="Send comment").click()
+    settle(page)
+    page.get_by_text("The line was **bad**.").first.wait_for()
+    # The dispute: the whole evaluation, with a reason.
+    newest.get_by_text("Dispute this score").click()
+    settle(page)
+    reason = newest.get_by_label("Why do you dispute the score?")
+    reason.fill("The customer was already verified by the IVR")
+    newest.get_by_role("button", name="Send dispute").click()
+    settle(page)
+    page.get_by_text("Sent: ").first.wait_for()
+    newest.get_by_text("Your dispute is open").wait_for()
+    violations = axe_check(page)
+    assert violations == [], "\n".join(violations)
+
+    manager = another_page(page)
+    manager.goto(f"{app_url}/evaluations")
+    settle(manager)
+    log_in(manager, "manager@example.com")
+    manager.get_by_role("tab", name="Disputes to review").click()
+    settle(manager)
+    mine = manager.locator("[data-testid=stExpander]").filter(has_text="Alex Agent").first
+    if mine.locator("summary").get_attribute("aria-expanded") != "true":
+        mine.locator("summary").click()
+        settle(manager)
+    mine.get_by_text("The customer was already verified by the IVR").first.wait_for()
+    # The decision is an st.form: nothing runs until Save, so no box needs leaving first.
+    mine.get_by_text("Adjust it").click()
+    mine.get_by_label("Adjusted score (0–100, only when adjusting)").fill(NEW_SCORE)
+    mine.get_by_label("Reason (the agent and the evaluator read it)").fill(
+        "The IVR verified the customer: the item does not apply"
+    )
+    mine.get_by_role("button", name="Save decision").click()
+    settle(manager)
+    manager.get_by_text("Decided: adjusted").first.wait_for()
+    violations = axe_check(manager)
+    assert violations == [], "\n".join(violations)
+    manager.context.close()
+
+    page.reload()
+    settle(page)
+    page.get_by_role("heading", name="My QA evaluations").wait_for()
+    date = re.search(r"\d{2} \w{3} \d{4}", label).group()  # type: ignore[union-attr]
+    adjusted = page.locator("[data-testid=stExpander]").filter(has_text=f"{date} · Voice").first
+    adjusted.locator("summary").get_by_text("disputed, adjusted").wait_for()
+    adjusted.locator("summary").click()
+    settle(page)
+    adjusted.get_by_text(f"to {NEW_SCORE}%: The IVR verified the customer").wait_for()
+    adjusted.get_by_text("Alex Agent disputed the score of").wait_for()
+    qa_points = page.locator(".js-plotly-plot").first.evaluate(
+        "el => el._fullData.filter(t => t.name === 'QA score').flatMap(t => Array.from(t.y))"
+    )
+    assert float(NEW_SCORE) in qa_points

@@ -1,0 +1,162 @@
+"""The conversation on notes and evaluations: who comments, who hears of it, the 1:1 sign-off by
+both sides, and private remarks that never join it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from core.coaching import NoteInput, add_private_remark, write_note
+from core.conversation import add_comment, conversation, propose_agreement, sign_agreement
+from core.errors import AccessDenied, InvalidInput
+from core.models import Comment, CommentOn, NoteAgreement, Notification, NotificationKind
+from core.quality import DEFAULT_FORM, record_evaluation, save_scorecard
+from tests.conftest import TODAY, actor_of
+
+NOTE = NoteInput(focus_metric="fcr", to_try="Ask what else is open before closing")
+ANSWERS: list[list[Any]] = [["yes", 3], [3, "yes"], ["yes", "no"]]
+
+
+def _note(session: Session, org: dict) -> int:
+    return write_note(
+        session, actor=actor_of(session, org["red_lead"]), agent_id=org["red_agent"].id, data=NOTE
+    )
+
+
+def _comment_notices(session: Session) -> list[tuple[int | None, str, str]]:
+    return [
+        (n.person_id, n.title, n.body)
+        for n in session.exec(
+            select(Notification)
+            .where(Notification.kind == NotificationKind.COMMENT)
+            .order_by(Notification.id)  # type: ignore[arg-type]
+        ).all()
+    ]
+
+
+def test_the_agent_and_the_coach_talk_on_a_note_and_each_hears_of_the_other(
+    session: Session, org: dict
+) -> None:
+    note = _note(session, org)
+    agent, lead = actor_of(session, org["red_agent"]), actor_of(session, org["red_lead"])
+    add_comment(
+        session,
+        actor=agent,
+        record_type=CommentOn.COACHING_NOTE,
+        record_id=note,
+        text="Can we **practise** it on Friday?",
+    )
+    add_comment(
+        session, actor=lead, record_type=CommentOn.COACHING_NOTE, record_id=note, text="Yes"
+    )
+    notices = _comment_notices(session)
+    assert notices == [
+        (
+            lead.id,
+            f"{agent.name} commented on {agent.name}'s coaching note",
+            "Can we **practise** it on Friday?",
+        ),
+        (agent.id, f"{lead.name} commented on your coaching note", "Yes"),
+    ]
+    said = conversation(session, actor=agent, agent_id=agent.id).on(CommentOn.COACHING_NOTE, note)
+    assert [(c.author, c.by_agent, c.text) for c in said] == [
+        (agent.name, True, "Can we **practise** it on Friday?"),
+        (lead.name, False, "Yes"),
+    ]
+
+
+def test_an_agent_comments_on_their_own_evaluation_and_the_evaluator_hears_of_it(
+    session: Session, org: dict
+) -> None:
+    manager = actor_of(session, org["manager"])
+    card = save_scorecard(session, actor=manager, family="Voice", definition=DEFAULT_FORM)
+    evaluation = record_evaluation(
+        session,
+        actor=manager,
+        agent_id=org["red_agent"].id,
+        scorecard_id=card.id,
+        answers=ANSWERS,
+        date=TODAY - dt.timedelta(days=1),
+    )
+    add_comment(
+        session,
+        actor=actor_of(session, org["red_agent"]),
+        record_type=CommentOn.EVALUATION,
+        record_id=evaluation.id,
+        text="The customer hung up",
+    )
+    assert [n[0] for n in _comment_notices(session)] == [manager.id]
+
+
+@pytest.mark.parametrize("outsider", ["red_agent2", "blue_lead", "admin", "blue_agent"])
+def test_no_one_else_comments_and_nothing_is_stored(
+    session: Session, org: dict, outsider: str
+) -> None:
+    note = _note(session, org)
+    with pytest.raises(AccessDenied):
+        add_comment(
+            session,
+            actor=actor_of(session, org[outsider]),
+            record_type=CommentOn.COACHING_NOTE,
+            record_id=note,
+            text="Hello",
+        )
+    assert session.exec(select(Comment)).all() == []
+
+
+def test_an_empty_comment_is_refused(session: Session, org: dict) -> None:
+    note = _note(session, org)
+    with pytest.raises(InvalidInput, match="Write the comment"):
+        add_comment(
+            session,
+            actor=actor_of(session, org["red_agent"]),
+            record_type=CommentOn.COACHING_NOTE,
+            record_id=note,
+            text="  ",
+        )
+    assert session.exec(select(Comment)).all() == []
+
+
+def test_a_1_1_is_signed_off_by_both_with_the_agreed_text_and_times(
+    session: Session, org: dict
+) -> None:
+    note = _note(session, org)
+    agent, manager = actor_of(session, org["red_agent"]), actor_of(session, org["manager"])
+    first = propose_agreement(session, actor=agent, note_id=note, text="Recap on every call")
+    changed = propose_agreement(
+        session, actor=agent, note_id=note, text="Recap on every call, then ask what else"
+    )
+    with pytest.raises(InvalidInput, match="changed since you opened it"):
+        sign_agreement(session, actor=manager, note_id=note, agreement_id=first.id)
+    with pytest.raises(InvalidInput, match="signed this already"):
+        sign_agreement(session, actor=agent, note_id=note, agreement_id=changed.id)
+    signed = sign_agreement(session, actor=manager, note_id=note, agreement_id=changed.id)
+    assert signed.signed_by_both and signed.coach == manager.name
+    assert signed.agent_signed_at is not None and signed.coach_signed_at is not None
+    shown = conversation(session, actor=agent, agent_id=agent.id).agreements[note]
+    assert shown.text == "Recap on every call, then ask what else"
+    assert len(session.exec(select(NoteAgreement)).all()) == 2  # the first is kept, superseded
+    with pytest.raises(InvalidInput, match="already signed off"):
+        propose_agreement(session, actor=agent, note_id=note, text="Something else")
+
+
+def test_private_remarks_never_join_the_conversation(session: Session, org: dict) -> None:
+    note = _note(session, org)
+    lead = actor_of(session, org["red_lead"])
+    add_private_remark(session, actor=lead, note_id=note, text="Seems tired lately")
+    for reader in ("red_agent", "red_lead", "manager"):
+        said = conversation(
+            session, actor=actor_of(session, org[reader]), agent_id=org["red_agent"].id
+        )
+        assert all("tired" not in c.text for cs in said.comments.values() for c in cs)
+    assert all("tired" not in body for _, _, body in _comment_notices(session))
+
+
+def test_another_agent_cannot_read_the_conversation(session: Session, org: dict) -> None:
+    with pytest.raises(AccessDenied):
+        conversation(
+            session, actor=actor_of(session, org["red_agent2"]), agent_id=org["red_agent"].id
+        )

@@ -1,0 +1,271 @@
+"""The conversation on a note or an evaluation (comments, the 1:1 sign-off) and disputes: shown
+the same way on Growth, Coaching and QA evaluations. What people wrote is shown as text. Hints
+are st.markdown, not captions: a caption's grey fails the contrast check inside an expander."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from core.access import Actor
+from core.clock import today
+from core.config import get_settings
+from core.conversation import (
+    AgreementRead,
+    CommentRead,
+    add_comment,
+    propose_agreement,
+    sign_agreement,
+)
+from core.disputes import (
+    Decision,
+    DisputeRead,
+    EvaluatorDisputes,
+    decide_dispute,
+    dispute_window_end,
+    open_dispute,
+    question_labels,
+)
+from core.models import CommentOn
+from core.quality import EvaluationRead
+from ui.forms import SaveOnceForm
+from ui.text import plain
+from ui.widgets import day_text, qa_score_text
+
+
+def _when(at: dt.datetime) -> str:
+    return f"{at.astimezone(get_settings().tz):%-d %b %H:%M}"
+
+
+def show_comments(comments: Sequence[CommentRead], *, agent_id: int, me: Actor) -> None:
+    for c in comments:
+        who = "you" if (c.by_agent and me.id == agent_id) else c.author
+        side = "" if c.by_agent else " (coach)"
+        st.markdown(f"**{plain(who)}**{side} · {_when(c.at)}  \n{plain(c.text)}")
+
+
+def comment_form(
+    me: Actor,
+    record_type: CommentOn,
+    record_id: int,
+    comments: Sequence[CommentRead],
+    agent_id: int,
+) -> None:
+    """The thread and a box to add to it."""
+    st.markdown("**Conversation**")
+    if not comments:
+        st.markdown(
+            "No comments yet. Ask a question or add context: "
+            + ("your coach hears of it." if me.id == agent_id else "the agent hears of it.")
+        )
+    show_comments(comments, agent_id=agent_id, me=me)
+    with SaveOnceForm(f"comment_{record_type.value}_{record_id}") as form:
+        text = st.text_area("Add a comment", height=80)
+        if form.submitted("Send comment"):
+            form.save(
+                add_comment,
+                actor=me,
+                record_type=record_type,
+                record_id=record_id,
+                text=text,
+                done="Sent.",
+            )
+
+
+def agreement_block(
+    me: Actor, *, note_id: int, agent_id: int, agreement: AgreementRead | None
+) -> None:
+    """“We agreed on: …”: the text, who signed when, and what is left to do."""
+    st.markdown("**Sign-off of this 1:1**")
+    if agreement is not None:
+        st.markdown(f"We agreed on: {plain(agreement.text)}")
+        signed = []
+        if agreement.agent_signed_at:
+            signed.append(f"the agent on {_when(agreement.agent_signed_at)}")
+        if agreement.coach_signed_at and agreement.coach:
+            signed.append(f"{plain(agreement.coach)} on {_when(agreement.coach_signed_at)}")
+        st.markdown("Signed by " + " and ".join(signed) + ".")
+        if agreement.signed_by_both:
+            return
+        mine_to_sign = (me.id == agent_id and agreement.agent_signed_at is None) or (
+            me.id != agent_id and agreement.coach_signed_at is None
+        )
+        if mine_to_sign:
+            with SaveOnceForm(f"sign_{agreement.id}") as form:
+                if form.submitted("Sign: we agreed on this", type="primary"):
+                    form.save(
+                        sign_agreement,
+                        actor=me,
+                        note_id=note_id,
+                        agreement_id=agreement.id,
+                        done="Signed: this 1:1 is signed off by both of you.",
+                    )
+        else:
+            other = "your coach" if me.id == agent_id else "the agent"
+            st.markdown(f"Waiting for {other} to sign. Propose a new text below if it needs one.")
+    else:
+        st.markdown(
+            "Not signed off yet. Write what you agreed on: you sign it by proposing it, "
+            + ("your coach" if me.id == agent_id else "the agent")
+            + " signs it next."
+        )
+    with SaveOnceForm(f"agree_{note_id}") as form:
+        text = st.text_area("We agreed on", height=80)
+        if form.submitted("Propose and sign"):
+            form.save(
+                propose_agreement,
+                actor=me,
+                note_id=note_id,
+                text=text,
+                done="Proposed and signed by you.",
+            )
+
+
+def show_dispute(d: DisputeRead) -> None:
+    """The dispute's state and its history, each person's words as text."""
+    st.markdown(f"**Dispute:** {plain(d.state())}")
+    items = "; ".join(d.items) if d.items else "the whole evaluation"
+    st.text(f"Disputed: {items}")
+    for step in d.history:
+        st.text(step.sentence() + (f": {step.reason}" if step.reason else ""))
+
+
+def dispute_form(me: Actor, e: EvaluationRead, disputes: Sequence[DisputeRead]) -> None:
+    """The agent's "Dispute" action on their own evaluation, while the window is open."""
+    if me.id != e.agent_id:
+        return
+    form = SaveOnceForm(f"dispute_{e.id}", show_done=False)
+    form.show_done()  # drawn here: once sent, the form itself gives way to the open dispute
+    last_day = dispute_window_end(e.date)
+    if any(d.open for d in disputes):
+        st.markdown("Your dispute is open: add to it in a comment.")
+        return
+    if today() > last_day:
+        st.markdown(
+            f"This evaluation could be disputed until {day_text(last_day)}; "
+            "a comment still reaches your coach."
+        )
+        return
+    if st.toggle("Dispute this score", key=f"dispute_open_{e.id}"):
+        st.markdown(
+            f"Until {day_text(last_day)}. A lead or manager who did not score it decides, "
+            "within five working days."
+        )
+        with form:
+            items = st.multiselect(
+                "Which questions? (leave empty to dispute the whole evaluation)",
+                question_labels(e.sections),
+                key=form.key_for("items"),
+            )
+            reason = st.text_area(
+                "Why do you dispute the score?", height=100, key=form.key_for("reason")
+            )
+            if form.submitted("Send dispute", type="primary"):
+                form.save(
+                    open_dispute,
+                    actor=me,
+                    evaluation_id=e.id,
+                    reason=reason,
+                    items=items,
+                    done=lambda d: f"Sent: {d.owner} decides by {day_text(d.due_date)}.",
+                )
+
+
+def show_answers(e: EvaluationRead) -> None:
+    for section, answers in zip(e.sections, e.answers, strict=False):
+        st.markdown(f"**{plain(section.title)}** (weight {section.weight:g})")
+        for question, answer in zip(section.questions, answers, strict=False):
+            st.text(f"{question.text}{' (critical)' if question.critical else ''}: {answer}")
+    if e.comments:
+        st.text(f"Comments: {e.comments}")
+
+
+def evaluation_panel(
+    me: Actor,
+    e: EvaluationRead,
+    disputes: Sequence[DisputeRead],
+    comments: Sequence[CommentRead],
+) -> None:
+    """One evaluation: its answers, its disputes with their history, the agent's Dispute action
+    and the conversation."""
+    show_answers(e)
+    for d in disputes:
+        show_dispute(d)
+    dispute_form(me, e, disputes)
+    comment_form(me, CommentOn.EVALUATION, e.id, comments, e.agent_id)
+
+
+def evaluation_label(e: EvaluationRead, disputes: Sequence[DisputeRead]) -> str:
+    """The expander's label: date, form, score, and the latest dispute's state."""
+    latest = disputes[0] if disputes else None
+    state = f" · disputed, {latest.status.value}" if latest else ""
+    return (
+        f"{e.date:%d %b %Y} · {plain(e.scorecard)} v{e.version} · "
+        + qa_score_text(e.score, auto_fail=e.critical_failed)
+        + state
+    )
+
+
+def decision_form(me: Actor, d: DisputeRead) -> None:
+    """The reviewer upholds or adjusts, with a reason."""
+    with SaveOnceForm(f"decide_{d.id}") as form:
+        choice = st.radio(
+            "Decision",
+            list(Decision),
+            format_func=lambda c: "Uphold the score" if c is Decision.UPHOLD else "Adjust it",
+            horizontal=True,
+            key=form.key_for("decision"),
+        )
+        score = st.number_input(
+            "Adjusted score (0–100, only when adjusting)",
+            min_value=0.0,
+            max_value=100.0,
+            value=None,
+            step=0.5,
+            key=form.key_for("score"),
+        )
+        reason = st.text_area(
+            "Reason (the agent and the evaluator read it)", height=80, key=form.key_for("reason")
+        )
+        if form.submitted("Save decision", type="primary"):
+            form.save(
+                decide_dispute,
+                actor=me,
+                dispute_id=d.id,
+                decision=choice,
+                reason=reason,
+                new_score=score,
+                done=lambda r: f"Decided: {r.state()}.",
+            )
+
+
+def rates_frame(rows: Sequence[EvaluatorDisputes]) -> pd.DataFrame:
+    def pct(value: float | None) -> str:
+        return "—" if value is None else f"{value:.0%}"
+
+    return pd.DataFrame(
+        [
+            {
+                "Evaluator": r.evaluator,
+                "Evaluations": r.evaluations,
+                "Disputed": r.disputed,
+                "Dispute rate": pct(r.dispute_rate),
+                "Decided": r.decided,
+                "Adjusted": r.adjusted,
+                "Overturn rate": pct(r.overturn_rate),
+            }
+            for r in rows
+        ],
+        columns=[
+            "Evaluator",
+            "Evaluations",
+            "Disputed",
+            "Dispute rate",
+            "Decided",
+            "Adjusted",
+            "Overturn rate",
+        ],
+    )
