@@ -9,6 +9,7 @@ from core.models.calibration import (
     CalibrationReference,
     CalibrationScore,
     CalibrationSession,
+)
 from core.models.conversation import (
     Comment,
     CommentOn,
