@@ -36,6 +36,8 @@ from core.models import (
     Assignment,
     AuditAction,
     AuthSession,
+    CalibrationInvite,
+    CalibrationScore,
     CareerMove,
     CoachingNote,
     CoachingNoteEvaluation,
@@ -88,6 +90,9 @@ rotations.json            department interests, rotation assignments, projects, 
 learning.json             learning shares written, kudos given and received
 pledges.json              positivity pledges (as agent and as mentor) and daily mind checks
 notifications.json        inbox messages and delivery preferences
+conversations_and_disputes.json  comments on notes and evaluations, 1:1 sign-offs, and
+                          disputes (opened, about their evaluations, or reviewed) with history
+calibration.json          calibration sessions the person was invited to and the scores given
 drafts.json               unsaved drafts of forms
 audit_events.csv          the audit trail's events by or about the person
 """
@@ -177,8 +182,12 @@ def export_person(session: Session, *, actor: Actor, person_id: int) -> bytes:
     led = session.exec(select(Team).where(Team.lead_id == pid).order_by(col(Team.name))).all()
     cards = {c.id: c.family for c in session.exec(select(Scorecard)).all()}
     evaluations = _parsed(_rows(session, Evaluation, col(Evaluation.agent_id) == pid), "answers")
+    # The people the person's records name (their coaches and evaluators), by name: the
+    # person should be able to read who wrote what about them.
+    people = dict(session.exec(select(Person.id, Person.name)).all())
     for e in evaluations:
         e["scorecard"] = cards.get(e["scorecard_id"])
+        e["evaluator"] = people.get(e["evaluator_id"])
     assignments = _rows(session, Assignment, col(Assignment.person_id) == pid)
     for a in assignments:
         a["term"], a["department"] = terms.get(a["term_id"]), departments.get(a["department_id"])
@@ -210,7 +219,12 @@ def export_person(session: Session, *, actor: Actor, person_id: int) -> bytes:
         "evaluations_by.json": _json(
             _parsed(_rows(session, Evaluation, col(Evaluation.evaluator_id) == pid), "answers")
         ),
-        "coaching_notes_about.json": _json(_notes(session, col(CoachingNote.agent_id) == pid)),
+        "coaching_notes_about.json": _json(
+            [
+                {**n, "coach": people.get(n["coach_id"])}
+                for n in _notes(session, col(CoachingNote.agent_id) == pid)
+            ]
+        ),
         "coaching_notes_by.json": _json(
             {
                 "notes": _rows(session, CoachingNote, col(CoachingNote.coach_id) == pid),
@@ -265,6 +279,47 @@ def export_person(session: Session, *, actor: Actor, person_id: int) -> bytes:
                     session,
                     NotificationPreference,
                     col(NotificationPreference.person_id) == pid,
+                ),
+            }
+        ),
+        "conversations_and_disputes.json": _json(
+            {
+                "comments_written": _rows(session, Comment, col(Comment.author_id) == pid),
+                "comments_on_their_records": _rows(session, Comment, col(Comment.agent_id) == pid),
+                "one_to_one_sign_offs": _rows(
+                    session,
+                    NoteAgreement,
+                    (col(NoteAgreement.proposed_by_id) == pid)
+                    | (col(NoteAgreement.coach_id) == pid)
+                    | col(NoteAgreement.note_id).in_(
+                        select(col(CoachingNote.id)).where(col(CoachingNote.agent_id) == pid)
+                    ),
+                ),
+                "disputes": [
+                    {
+                        **dispute,
+                        "history": _rows(
+                            session, DisputeEvent, col(DisputeEvent.dispute_id) == dispute["id"]
+                        ),
+                    }
+                    for dispute in _rows(
+                        session,
+                        Dispute,
+                        (col(Dispute.agent_id) == pid)
+                        | (col(Dispute.evaluator_id) == pid)
+                        | (col(Dispute.owner_id) == pid),
+                    )
+                ],
+            }
+        ),
+        "calibration.json": _json(
+            {
+                "invitations": _rows(
+                    session, CalibrationInvite, col(CalibrationInvite.evaluator_id) == pid
+                ),
+                "scores_given": _parsed(
+                    _rows(session, CalibrationScore, col(CalibrationScore.evaluator_id) == pid),
+                    "answers",
                 ),
             }
         ),

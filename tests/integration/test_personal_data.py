@@ -17,7 +17,9 @@ from core import audit, data_version
 from core.auth import open_session, resume_session
 from core.coaching import NoteInput, add_follow_up, add_private_remark, edit_note, write_note
 from core.config import SettingsError, get_settings
+from core.conversation import add_comment
 from core.db import make_engine, session_scope
+from core.disputes import open_dispute
 from core.errors import AccessDenied, InvalidInput
 from core.jobs import retention_job
 from core.models import (
@@ -41,6 +43,7 @@ from core.models import (
     PrivateRemark,
     Role,
 )
+from core.models.conversation import CommentOn
 from core.personal_data import erase_person, export_person
 from core.quality import DEFAULT_FORM, record_evaluation, save_scorecard
 from core.retention import apply_retention, months_before
@@ -104,6 +107,11 @@ def test_an_admin_exports_everything_about_a_person_including_remarks_about_them
 ) -> None:
     ids = _history(session, org)
     agent, admin = org["red_agent"], actor_of(session, org["admin"])
+    me = actor_of(session, agent)
+    add_comment(
+        session, actor=me, record_type=CommentOn.COACHING_NOTE, record_id=ids["note"], text="It helped"
+    )
+    open_dispute(session, actor=me, evaluation_id=ids["evaluation"], reason="The line dropped")
     data = export_person(session, actor=admin, person_id=agent.id)
     archive = zipfile.ZipFile(io.BytesIO(data))
     names = set(archive.namelist())
@@ -119,6 +127,7 @@ def test_an_admin_exports_everything_about_a_person_including_remarks_about_them
     [evaluation] = json.loads(archive.read("evaluations_about.json"))
     assert evaluation["comments"] == "Lovely empathy on the refund call"
     assert evaluation["scorecard"] == "Voice" and evaluation["answers"][0] == ["yes", 4]
+    assert evaluation["evaluator"] == org["red_lead"].name and note["coach"] == org["red_lead"].name
     pledges = json.loads(archive.read("pledges.json"))
     assert pledges["pledges"][0]["commitments"] == ["Breathe before answering"]
     assert pledges["mind_checks"][0]["note"] == "Bad night's sleep"
@@ -126,6 +135,11 @@ def test_an_admin_exports_everything_about_a_person_including_remarks_about_them
     assert json.loads(archive.read("pd_days.json"))["leave"][0]["kind"] == "sick"
     assert "qa_score" in archive.read("observations.csv").decode("utf-8-sig")
     assert "create" in archive.read("audit_events.csv").decode("utf-8-sig")
+    talk = json.loads(archive.read("conversations_and_disputes.json"))
+    assert [c["text"] for c in talk["comments_written"]] == ["It helped"]
+    [dispute] = talk["disputes"]
+    assert dispute["reason"] == "The line dropped" and dispute["history"]
+    assert json.loads(archive.read("calibration.json")) == {"invitations": [], "scores_given": []}
     # The lead's export holds what they wrote about others, the others by id only.
     lead_archive = zipfile.ZipFile(
         io.BytesIO(export_person(session, actor=admin, person_id=org["red_lead"].id))
