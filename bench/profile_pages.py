@@ -43,6 +43,18 @@ def _search(at: Any) -> None:
     at.text_input(key="learn_words").input("refund escalation")
 
 
+def _every_team(at: Any) -> None:
+    """A manager picks every team (the picker's values are team ids)."""
+    from sqlmodel import Session, col, select
+
+    from core.models import Team
+    from ui.state import engine
+
+    with Session(engine()) as session:
+        every = list(session.exec(select(Team.id).order_by(col(Team.name))).all())
+    at.multiselect(key="tg_teams").set_value(every)
+
+
 JOURNEYS = (
     Page("My day (agent)", "agent@example.com", "pages/home.py"),
     Page("My PD days", "agent@example.com", "pages/my_pd_days.py"),
@@ -53,7 +65,14 @@ JOURNEYS = (
     Page("Team at a glance", "lead@example.com", "pages/team.py"),
     Page("Coaching", "lead@example.com", "pages/coaching.py"),
     Page("Team growth (lead)", "lead@example.com", "pages/team_growth.py"),
-    Page("Team growth (manager, all teams)", "manager@example.com", "pages/team_growth.py"),
+    Page("My day (manager)", "manager@example.com", "pages/home.py"),
+    Page("Team growth (manager, 4 teams)", "manager@example.com", "pages/team_growth.py"),
+    Page(
+        "Team growth (manager, all teams)",
+        "manager@example.com",
+        "pages/team_growth.py",
+        _every_team,
+    ),
 )
 
 
