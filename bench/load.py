@@ -134,7 +134,14 @@ class Tab:
                     texts.append(getattr(element, which).body)
                 elif which == "dataframe":
                     tables.append(element.dataframe.arrow_data.data)
-                elif which in ("text_input", "radio", "button", "selectbox", "text_area"):
+                elif which in (
+                    "text_input",
+                    "radio",
+                    "button",
+                    "selectbox",
+                    "text_area",
+                    "multiselect",
+                ):
                     proto = getattr(element, which)
                     options = tuple(getattr(proto, "options", ()))
                     widgets.append(Widget(which, proto.id, proto.label, options))
@@ -181,6 +188,7 @@ class VirtualUser:
         self.tab = Tab(url, cookie)
         self.rng = rng
         self.step = 0
+        self.every_team: WidgetState | None = None  # a manager's choice of every team
 
     async def _timed(
         self, tally: Tally, step: str, page: str, states: Sequence[WidgetState] = ()
@@ -245,8 +253,16 @@ class VirtualUser:
                 else ("Team growth", "team_growth")
             )
             await self._timed(tally, step, page_name)
-        else:
-            await self._timed(tally, "Team growth", "team_growth")
+        else:  # a manager: Team growth with every team chosen (the picker starts with four)
+            chosen = [self.every_team] if self.every_team is not None else []
+            page = await self._timed(tally, "Team growth (every team)", "team_growth", chosen)
+            teams = _find(page.widgets, "multiselect", r"^Teams$")
+            if self.every_team is None and teams is not None:
+                self.every_team = WidgetState(id=teams.id)
+                self.every_team.string_array_value.data.extend(teams.options)
+                await self._timed(
+                    tally, "Team growth (every team)", "team_growth", [self.every_team]
+                )
 
 
 def _people(database: str, counts: dict[Role, int]) -> dict[Role, list[int]]:
@@ -379,7 +395,7 @@ async def run_level(
     rss_end = sum(_rss_mb(p) for p in pids)
     await asyncio.gather(*(u.tab.close() for u in users), return_exceptions=True)
     agent_times = [s.seconds for s in tally.samples if s.role == Role.AGENT.value]
-    growth_times = [s.seconds for s in tally.samples if s.step == "Team growth"]
+    growth_times = [s.seconds for s in tally.samples if s.step.startswith("Team growth")]
     every = [s.seconds for s in tally.samples]
     runs = sum(s.runs for s in tally.samples)
     return {
@@ -470,17 +486,22 @@ def _plot(levels: Sequence[dict[str, Any]], path: Path) -> None:
 
 
 @contextmanager
-def served(count: int, database: str | None) -> Iterator[tuple[list[str], str]]:
-    """Start `count` app servers on free loopback ports (the 2,000-agent demo on a copy of its
-    SQLite file unless `database` is given), with a shared secret; stop them afterwards."""
+def served(
+    count: int, database: str | None, first_port: int | None = None
+) -> Iterator[tuple[list[str], str]]:
+    """Start `count` app servers on loopback ports (free ones, or from `first_port` on) on a
+    copy of the 2,000-agent demo's SQLite file (or of `database`'s, when it is a SQLite file; a
+    PostgreSQL database is used as it is), with a shared secret; stop them afterwards."""
     from bench.scenarios import TODAY, ensure_big_database
 
     with tempfile.TemporaryDirectory(prefix="headway-load-") as folder:
-        if database is None:
-            big = ensure_big_database().removeprefix("sqlite:///")
+        source = database or ensure_big_database()
+        if source.startswith("sqlite:///"):
             copy = Path(folder) / "load.db"
-            shutil.copy(big, copy)
+            shutil.copy(source.removeprefix("sqlite:///"), copy)
             database = f"sqlite:///{copy}"
+        else:
+            database = source
         env = {
             **os.environ,
             "DATABASE_URL": database,
@@ -490,7 +511,11 @@ def served(count: int, database: str | None) -> Iterator[tuple[list[str], str]]:
         }
         os.environ.update({k: env[k] for k in ("HEADWAY_SECRET", "HEADWAY_TODAY")})
         get_settings.cache_clear()
-        ports = [_free_port() for _ in range(count)]
+        ports = (
+            [_free_port() for _ in range(count)]
+            if first_port is None
+            else list(range(first_port, first_port + count))
+        )
         servers = [
             subprocess.Popen(
                 [
@@ -557,6 +582,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="start this many servers on the 2,000-agent demo (a copy) instead of --url",
     )
     parser.add_argument(
+        "--first-port", type=int, help="with --serve: the servers' ports from this one on"
+    )
+    parser.add_argument(
         "--database",
         help="the servers' database (default: DATABASE_URL; with --serve, a copy of the "
         "2,000-agent demo)",
@@ -603,7 +631,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # understate its memory per session.
         @contextmanager
         def servers() -> Iterator[tuple[list[str], str]]:
-            with served(args.serve, args.database) as (urls, database):
+            with served(args.serve, args.database, args.first_port) as (urls, database):
                 yield urls, database
 
         return _run(args, servers, levels_n)
