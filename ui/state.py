@@ -39,9 +39,18 @@ def _checked(url: str) -> Engine:
     return engine
 
 
+_CHECKED: dict[str, Engine] = {}
+
+
 def engine() -> Engine:
-    """The process's one engine (core.db.shared_engine), checked once."""
-    return _checked(get_settings().database_url)
+    """The process's one engine (core.db.shared_engine), checked once. A page asks for it a
+    dozen times per rerun: after the first check a dictionary answers, not Streamlit's cache
+    (which hashes its argument at every call)."""
+    url = get_settings().database_url
+    found = _CHECKED.get(url)
+    if found is None:
+        found = _CHECKED[url] = _checked(url)
+    return found
 
 
 @contextmanager
