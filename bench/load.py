@@ -377,6 +377,7 @@ async def run_level(
     rss_idle = sum(_rss_mb(p) for p in pids)
     tally.samples.clear()  # the first loads are the ramp, not the steady state
     cpu_before = sum(_cpu_seconds(p) for p in pids)
+    client_before = time.process_time()  # this harness shares the machine: say how much it took
     deadline = time.perf_counter() + seconds
 
     async def loop(user: VirtualUser) -> None:
@@ -392,6 +393,7 @@ async def run_level(
     await asyncio.gather(*(loop(u) for u in users))
     elapsed = time.perf_counter() - started
     cpu = sum(_cpu_seconds(p) for p in pids) - cpu_before
+    client_cpu = time.process_time() - client_before
     rss_end = sum(_rss_mb(p) for p in pids)
     await asyncio.gather(*(u.tab.close() for u in users), return_exceptions=True)
     agent_times = [s.seconds for s in tally.samples if s.role == Role.AGENT.value]
@@ -426,6 +428,9 @@ async def run_level(
         # The server's CPU (every thread: scripts, websockets, caches) per script run.
         "script_runs": runs,
         "cpu_per_rerun_s": round(cpu / runs, 3) if runs and pids else None,
+        # Cores busy on average: the servers, and this harness's own client (same machine).
+        "server_cores": round(cpu / elapsed, 2) if elapsed and pids else None,
+        "client_cores": round(client_cpu / elapsed, 2) if elapsed else None,
     }
 
 
@@ -676,6 +681,11 @@ def _run(args: argparse.Namespace, servers: Servers, levels_n: list[int]) -> int
                 f"{step} {_ms(f['p50'])}/{_ms(f['p95'])} ({f['n']})"
                 for step, f in level["steps"].items()
             ),
+            flush=True,
+        )
+        print(
+            f"      cores busy: servers {level['server_cores']}, this harness "
+            f"{level['client_cores']} (machine load average {os.getloadavg()[0]:.1f})",
             flush=True,
         )
         for example in level["error_examples"]:
