@@ -38,8 +38,8 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,6 +77,7 @@ class Rerun:
     errors: list[str]
     texts: list[str] = field(default_factory=list)  # markdown, headings, text, navigation
     tables: list[bytes] = field(default_factory=list)  # each dataframe's Arrow bytes
+    runs: int = 1  # script runs the server made for it (a save that reruns the page: 2)
 
     def widget(self, kind: str, label: str) -> Widget | None:
         return _find(self.widgets, kind, label)
@@ -117,6 +118,7 @@ class Tab:
         errors: list[str] = []
         texts: list[str] = []
         tables: list[bytes] = []
+        runs = 0
         while True:
             forward = ForwardMsg()
             forward.ParseFromString(await asyncio.wait_for(self.ws.recv(), TIMEOUT))
@@ -132,7 +134,14 @@ class Tab:
                     texts.append(getattr(element, which).body)
                 elif which == "dataframe":
                     tables.append(element.dataframe.arrow_data.data)
-                elif which in ("text_input", "radio", "button", "selectbox", "text_area"):
+                elif which in (
+                    "text_input",
+                    "radio",
+                    "button",
+                    "selectbox",
+                    "text_area",
+                    "multiselect",
+                ):
                     proto = getattr(element, which)
                     options = tuple(getattr(proto, "options", ()))
                     widgets.append(Widget(which, proto.id, proto.label, options))
@@ -141,6 +150,7 @@ class Tab:
             elif kind == "page_not_found":
                 errors.append(f"page not found: {page}")
             elif kind == "script_finished":
+                runs += 1
                 if forward.script_finished == forward.FINISHED_EARLY_FOR_RERUN:
                     continue  # the page asked for a rerun (after a save): wait for that one
                 if forward.script_finished not in (
@@ -148,7 +158,9 @@ class Tab:
                     forward.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
                 ):
                     errors.append(f"script finished with status {forward.script_finished}")
-                return Rerun(time.perf_counter() - started, widgets, errors, texts, tables)
+                return Rerun(
+                    time.perf_counter() - started, widgets, errors, texts, tables, max(runs, 1)
+                )
 
 
 def _find(widgets: Sequence[Widget], kind: str, label: str) -> Widget | None:
@@ -161,6 +173,7 @@ class Sample:
     role: str
     step: str
     seconds: float
+    runs: int = 1
 
 
 @dataclass
@@ -175,6 +188,7 @@ class VirtualUser:
         self.tab = Tab(url, cookie)
         self.rng = rng
         self.step = 0
+        self.every_team: WidgetState | None = None  # a manager's choice of every team
 
     async def _timed(
         self, tally: Tally, step: str, page: str, states: Sequence[WidgetState] = ()
@@ -184,9 +198,27 @@ class VirtualUser:
         except (TimeoutError, websockets.ConnectionClosed, OSError) as exc:
             tally.errors.append(f"{self.role.value} {step}: {type(exc).__name__} {exc}")
             raise
-        tally.samples.append(Sample(self.role.value, step, run.seconds))
+        tally.samples.append(Sample(self.role.value, step, run.seconds, run.runs))
         tally.errors.extend(f"{self.role.value} {step}: {e}" for e in run.errors)
         return run
+
+    @property
+    def open(self) -> bool:
+        return self.tab.ws is not None
+
+    async def first_load(self, tally: Tally) -> None:
+        """Open the tab and load My day (its first run: session state, the page's caches)."""
+        try:
+            await self.tab.open()
+        except (TimeoutError, websockets.InvalidStatus, OSError) as exc:
+            tally.errors.append(f"{self.role.value} open: {type(exc).__name__} {exc}")
+            self.tab.ws = None
+            return
+        try:
+            await self._timed(tally, "first load", "")
+        except (TimeoutError, websockets.ConnectionClosed, OSError):
+            await self.tab.close()
+            self.tab.ws = None
 
     async def act(self, tally: Tally) -> None:
         """The role's next interaction (a journey in a loop)."""
@@ -221,8 +253,16 @@ class VirtualUser:
                 else ("Team growth", "team_growth")
             )
             await self._timed(tally, step, page_name)
-        else:
-            await self._timed(tally, "Team growth", "team_growth")
+        else:  # a manager: Team growth with every team chosen (the picker starts with four)
+            chosen = [self.every_team] if self.every_team is not None else []
+            page = await self._timed(tally, "Team growth (every team)", "team_growth", chosen)
+            teams = _find(page.widgets, "multiselect", r"^Teams$")
+            if self.every_team is None and teams is not None:
+                self.every_team = WidgetState(id=teams.id)
+                self.every_team.string_array_value.data.extend(teams.options)
+                await self._timed(
+                    tally, "Team growth (every team)", "team_growth", [self.every_team]
+                )
 
 
 def _people(database: str, counts: dict[Role, int]) -> dict[Role, list[int]]:
@@ -324,16 +364,20 @@ async def run_level(
     rss_before = sum(_rss_mb(p) for p in pids)
     tally = Tally()
     # Open the tabs a few at a time (a shift starting over a minute, not in one instant).
+    # A tab that cannot open or load counts as an error and takes no part in the rest.
     for start in range(0, len(users), 10):
         batch = users[start : start + 10]
-        await asyncio.gather(*(u.tab.open() for u in batch))
-        await asyncio.gather(
-            *(u._timed(tally, "first load", "") for u in batch), return_exceptions=True
-        )
+        await asyncio.gather(*(u.first_load(tally) for u in batch))
+    users = [u for u in users if u.open]
     await asyncio.sleep(2)
+    # Memory per idle session: every tab open and loaded once, none running. Measured against
+    # the server just before the tabs opened (warm: imports and shared caches in place), so it
+    # is exact only on a server that has served nothing else since it started: `--serve`
+    # starts a fresh one for each N.
     rss_idle = sum(_rss_mb(p) for p in pids)
     tally.samples.clear()  # the first loads are the ramp, not the steady state
     cpu_before = sum(_cpu_seconds(p) for p in pids)
+    client_before = time.process_time()  # this harness shares the machine: say how much it took
     deadline = time.perf_counter() + seconds
 
     async def loop(user: VirtualUser) -> None:
@@ -349,11 +393,13 @@ async def run_level(
     await asyncio.gather(*(loop(u) for u in users))
     elapsed = time.perf_counter() - started
     cpu = sum(_cpu_seconds(p) for p in pids) - cpu_before
+    client_cpu = time.process_time() - client_before
     rss_end = sum(_rss_mb(p) for p in pids)
     await asyncio.gather(*(u.tab.close() for u in users), return_exceptions=True)
     agent_times = [s.seconds for s in tally.samples if s.role == Role.AGENT.value]
-    growth_times = [s.seconds for s in tally.samples if s.step == "Team growth"]
+    growth_times = [s.seconds for s in tally.samples if s.step.startswith("Team growth")]
     every = [s.seconds for s in tally.samples]
+    runs = sum(s.runs for s in tally.samples)
     return {
         "sessions": n,
         "servers": len(urls),
@@ -379,7 +425,12 @@ async def run_level(
         "error_examples": sorted(set(tally.errors))[:5],
         "server_rss_mb": round(rss_end, 1),
         "rss_per_idle_session_mb": round((rss_idle - rss_before) / n, 2) if pids and n else None,
-        "cpu_per_rerun_s": round(cpu / len(every), 3) if every and pids else None,
+        # The server's CPU (every thread: scripts, websockets, caches) per script run.
+        "script_runs": runs,
+        "cpu_per_rerun_s": round(cpu / runs, 3) if runs and pids else None,
+        # Cores busy on average: the servers, and this harness's own client (same machine).
+        "server_cores": round(cpu / elapsed, 2) if elapsed and pids else None,
+        "client_cores": round(client_cpu / elapsed, 2) if elapsed else None,
     }
 
 
@@ -440,17 +491,22 @@ def _plot(levels: Sequence[dict[str, Any]], path: Path) -> None:
 
 
 @contextmanager
-def served(count: int, database: str | None) -> Iterator[tuple[list[str], str]]:
-    """Start `count` app servers on free loopback ports (the 2,000-agent demo on a copy of its
-    SQLite file unless `database` is given), with a shared secret; stop them afterwards."""
+def served(
+    count: int, database: str | None, first_port: int | None = None
+) -> Iterator[tuple[list[str], str]]:
+    """Start `count` app servers on loopback ports (free ones, or from `first_port` on) on a
+    copy of the 2,000-agent demo's SQLite file (or of `database`'s, when it is a SQLite file; a
+    PostgreSQL database is used as it is), with a shared secret; stop them afterwards."""
     from bench.scenarios import TODAY, ensure_big_database
 
     with tempfile.TemporaryDirectory(prefix="headway-load-") as folder:
-        if database is None:
-            big = ensure_big_database().removeprefix("sqlite:///")
+        source = database or ensure_big_database()
+        if source.startswith("sqlite:///"):
             copy = Path(folder) / "load.db"
-            shutil.copy(big, copy)
+            shutil.copy(source.removeprefix("sqlite:///"), copy)
             database = f"sqlite:///{copy}"
+        else:
+            database = source
         env = {
             **os.environ,
             "DATABASE_URL": database,
@@ -460,7 +516,11 @@ def served(count: int, database: str | None) -> Iterator[tuple[list[str], str]]:
         }
         os.environ.update({k: env[k] for k in ("HEADWAY_SECRET", "HEADWAY_TODAY")})
         get_settings.cache_clear()
-        ports = [_free_port() for _ in range(count)]
+        ports = (
+            [_free_port() for _ in range(count)]
+            if first_port is None
+            else list(range(first_port, first_port + count))
+        )
         servers = [
             subprocess.Popen(
                 [
@@ -527,6 +587,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="start this many servers on the 2,000-agent demo (a copy) instead of --url",
     )
     parser.add_argument(
+        "--first-port", type=int, help="with --serve: the servers' ports from this one on"
+    )
+    parser.add_argument(
         "--database",
         help="the servers' database (default: DATABASE_URL; with --serve, a copy of the "
         "2,000-agent demo)",
@@ -547,6 +610,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--burst", type=int, default=10, help="sessions in the same-moment test (0: skip)"
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--out", type=Path, default=RESULTS, help="folder for the figures (default bench/results)"
+    )
     args = parser.parse_args(argv)
     if args.serve and args.url:
         parser.error("give --url (running servers) or --serve N (start them), not both")
@@ -564,21 +630,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not levels_n or min(levels_n) < 1 or max(levels_n) > 1000:
         parser.error("--sessions: between 1 and 1000 each")
     if args.serve:
-        with served(args.serve, args.database) as (
-            urls,
-            database,
-        ):
-            return _run(args, urls, database, levels_n)
-    return _run(args, args.url or ["http://127.0.0.1:8501"], args.database, levels_n)
+        # A fresh server (on a fresh copy of the database) for each N and for the burst: the
+        # memory a server has freed is reused by the next sessions, and closed sessions stay
+        # in memory for two minutes (for a reconnect), so a second N on the same server would
+        # understate its memory per session.
+        @contextmanager
+        def servers() -> Iterator[tuple[list[str], str]]:
+            with served(args.serve, args.database, args.first_port) as (urls, database):
+                yield urls, database
+
+        return _run(args, servers, levels_n)
+    urls = args.url or ["http://127.0.0.1:8501"]
+
+    @contextmanager
+    def running() -> Iterator[tuple[list[str], str]]:
+        yield urls, args.database
+
+    if len(levels_n) > 1:
+        print(
+            "note: against running servers, MB per idle session is exact for the first N only "
+            "(later N reuse memory freed by earlier ones); --serve starts a fresh server per N.",
+            flush=True,
+        )
+    return _run(args, running, levels_n)
 
 
-def _run(args: argparse.Namespace, urls: list[str], database: str, levels_n: list[int]) -> int:
+Servers = Callable[[], AbstractContextManager[tuple[list[str], str]]]
+
+
+def _run(args: argparse.Namespace, servers: Servers, levels_n: list[int]) -> int:
     levels = []
-    print(f"{len(urls)} server(s): {', '.join(urls)}", flush=True)
     header = f"{'N':>5} {'int/s':>7} {'p50':>8} {'p95':>8} {'p99':>8} {'agent p95':>10} {'growth p95':>11} {'errors':>7} {'RSS MB':>8} {'MB/sess':>8} {'CPU/rerun':>10}"
-    print(header, flush=True)
     for n in levels_n:
-        level = asyncio.run(run_level(urls, database, n, args.seconds, args.think, args.seed))
+        with servers() as (urls, database):
+            if not levels:
+                print(f"{len(urls)} server(s): {', '.join(urls)}", flush=True)
+                print(header, flush=True)
+            level = asyncio.run(run_level(urls, database, n, args.seconds, args.think, args.seed))
         levels.append(level)
         print(
             f"{n:>5} {level['interactions_per_second'] or 0:>7.1f} {_ms(level['p50']):>8} {_ms(level['p95']):>8} "
@@ -595,22 +683,28 @@ def _run(args: argparse.Namespace, urls: list[str], database: str, levels_n: lis
             ),
             flush=True,
         )
+        print(
+            f"      cores busy: servers {level['server_cores']}, this harness "
+            f"{level['client_cores']} (machine load average {os.getloadavg()[0]:.1f})",
+            flush=True,
+        )
         for example in level["error_examples"]:
             print(f"      error: {example}", flush=True)
-    report: dict[str, Any] = {"servers": urls, "levels": levels}
+    report: dict[str, Any] = {"servers": len(urls), "levels": levels}
     if args.burst:
-        report["burst"] = asyncio.run(burst(urls, database, args.burst))
+        with servers() as (urls, database):
+            report["burst"] = asyncio.run(burst(urls, database, args.burst))
         b = report["burst"]
         print(
             f"burst: {b['sessions']} sessions rerun My day at once: slowest {b['slowest_of_burst_s']} s, "
             f"one session alone {b['one_session_s']} s ({b['ratio']}×), errors {b['errors']}",
             flush=True,
         )
-    RESULTS.mkdir(exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    (RESULTS / f"load-{stamp}.json").write_text(json.dumps(report, indent=2))
-    _plot(levels, RESULTS / f"load-{stamp}.html")
-    print(f"figures: {RESULTS / f'load-{stamp}.json'}; chart: {RESULTS / f'load-{stamp}.html'}")
+    (args.out / f"load-{stamp}.json").write_text(json.dumps(report, indent=2))
+    _plot(levels, args.out / f"load-{stamp}.html")
+    print(f"figures: {args.out / f'load-{stamp}.json'}; chart: {args.out / f'load-{stamp}.html'}")
     return 1 if any(level["errors"] for level in levels) else 0
 
 

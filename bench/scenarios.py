@@ -193,10 +193,10 @@ def _org_growth(cached: bool) -> Scenario:
             run()
 
     def run() -> None:
-        from ui.analytics import data_version, load_bundle
+        from ui.analytics import clear_caches, data_version, load_bundle
 
         if not cached:
-            load_bundle.clear()
+            clear_caches()
         start, end = state["window"]
         load_bundle(data_version(), state["viewer"], start, end, state["teams"], "qa_score")
 

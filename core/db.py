@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session, create_engine, text
 
 import core.data_version  # noqa: F401  (registers the write stamp on every session)
@@ -29,6 +30,16 @@ def redact(url: str) -> str:
 
 LOCK_WAIT_SECONDS = 30  # the bounded wait for a lock held by other work, on both databases
 
+# Connections per process. Every Streamlit session runs its page on its own thread and holds a
+# connection only while its page queries, so a few dozen serve hundreds of sessions; a page that
+# finds none free waits up to LOCK_WAIT_SECONDS, then says the database is busy. SQLite
+# connections are file handles (WAL: readers never block each other). PostgreSQL's default
+# max_connections is 100: two app servers (30 each) and a worker stay well inside it.
+POOL: dict[str, dict[str, Any]] = {
+    "sqlite": {"pool_size": 20, "max_overflow": 30, "pool_timeout": LOCK_WAIT_SECONDS},
+    "postgresql": {"pool_size": 10, "max_overflow": 20, "pool_timeout": LOCK_WAIT_SECONDS},
+}
+
 
 def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     """An engine for `url` (default: DATABASE_URL). SQLite gets WAL and foreign keys."""
@@ -41,6 +52,8 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if database and database != ":memory:":
+            kwargs = {**POOL["sqlite"], **kwargs}
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": LOCK_WAIT_SECONDS},
@@ -51,7 +64,7 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     # A statement waits for another transaction's lock at most this long, then fails (and a
     # page says the database is busy) rather than hanging a user or a job without end.
     kwargs.setdefault("connect_args", {"options": f"-c lock_timeout={LOCK_WAIT_SECONDS * 1000}"})
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(url, pool_pre_ping=True, **{**POOL["postgresql"], **kwargs})
 
 
 def shared_engine(url: str | None = None) -> Engine:
@@ -98,6 +111,9 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         if is_busy(exc):
             raise DatabaseBusy(BUSY) from exc
         raise
+    except PoolTimeout as exc:  # every connection of the pool busy for LOCK_WAIT_SECONDS
+        session.rollback()
+        raise DatabaseBusy(BUSY) from exc
     except BaseException:
         session.rollback()
         raise

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from core.access import Actor, require_view_team
@@ -24,7 +26,6 @@ from core.models import (
     PledgeStatus,
     Role,
     Team,
-    id_of,
 )
 from core.notifications import notify
 from core.org import people_labels
@@ -99,32 +100,56 @@ def may_mentor(person: Person) -> bool:
     return person.active and Role(person.role) is not Role.ADMIN
 
 
+class _Colleague(NamedTuple):
+    id: int
+    name: str
+    email: str
+    role: str
+    team_id: int | None
+
+
 def mentor_choices(session: Session, *, actor: Actor) -> list[tuple[int, str]]:
     """Who `actor` may ask to mentor their pledge, as (id, "name · team"): their team lead
-    first, then their own team, then everyone else by name. No one is chosen for them."""
-    teams = {t.id: t for t in session.exec(select(Team)).all()}
-    own = teams.get(actor.team_id) if actor.team_id is not None else None
+    first, then their own team, then everyone else by name. No one is chosen for them.
+    (Plain columns, not records: the whole organisation is listed, on every rerun of the page.)"""
+    teams = dict(session.exec(select(Team.id, Team.name)).all())
+    own_lead = (
+        session.exec(select(Team.lead_id).where(Team.id == actor.team_id)).first()
+        if actor.team_id is not None
+        else None
+    )
     people = [
-        p
-        for p in session.exec(
-            select(Person).where(Person.id != actor.id).order_by(col(Person.name))
+        _Colleague(*row)
+        for row in session.execute(
+            sa_select(
+                col(Person.id),
+                col(Person.name),
+                col(Person.email),
+                col(Person.role),
+                col(Person.team_id),
+            )
+            .where(
+                col(Person.id) != actor.id,
+                col(Person.active).is_(True),  # may_mentor: active colleagues but admins
+                col(Person.role) != Role.ADMIN,
+            )
+            .order_by(col(Person.name))
         ).all()
-        if may_mentor(p) and p.id is not None
     ]
 
-    def rank(p: Person) -> int:
-        if own is not None and p.id == own.lead_id:
+    def rank(p: _Colleague) -> int:
+        if own_lead is not None and p.id == own_lead:
             return 0
         return 1 if actor.team_id is not None and p.team_id == actor.team_id else 2
 
     names = people_labels(people)  # namesakes told apart
 
-    def label(p: Person) -> str:
+    def label(p: _Colleague) -> str:
         team = teams.get(p.team_id) if p.team_id is not None else None
-        lead = " (your team lead)" if own is not None and p.id == own.lead_id else ""
-        return f"{names[id_of(p)]}{lead} · {team.name if team else Role(p.role).label}"
+        lead = " (your team lead)" if own_lead is not None and p.id == own_lead else ""
+        return f"{names[p.id]}{lead} · {team if team else Role(p.role).label}"
 
-    return [(p.id or 0, label(p)) for p in sorted(people, key=rank)]
+    return [(p.id, label(p)) for p in sorted(people, key=rank)]
 
 
 def _read(session: Session, p: Pledge) -> PledgeRead:

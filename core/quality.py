@@ -321,7 +321,9 @@ def latest_qa_scores(session: Session, *, agent_ids: Iterable[int]) -> dict[int,
             (col(Observation.person_id) == newest_day.c.person_id)
             & (col(Observation.date) == newest_day.c.day),
         )
-        .where(Observation.metric == "qa_score")
+        # Repeating the agents here lets the database walk (person, metric, date) for just
+        # these agents instead of every QA score there is (0.4 s to 4 ms for one team).
+        .where(Observation.metric == "qa_score", col(Observation.person_id).in_(ids))
         .order_by(col(Observation.id))
     ).all():
         latest[o.person_id] = o  # ordered by id: the last one recorded that day wins

@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from core.access import Actor
 from core.clock import today
+from core.growth.teams import visible_teams
 from core.home import (
     admin_day,
     agent_day,
@@ -20,6 +21,7 @@ from core.learning import most_helpful
 from core.models import Role
 from core.org import person_labels
 from core.rotations.interests import interests_prompt
+from ui.analytics import falling
 from ui.home import (
     agent_check_ins,
     agent_pledge,
@@ -105,7 +107,8 @@ def lead_home(session: Session, me: Actor) -> None:
 
 
 def manager_home(session: Session, me: Actor) -> None:
-    plan = manager_day(session, actor=me, day=day)
+    teams = tuple(visible_teams(session, actor=me))
+    plan = manager_day(session, actor=me, day=day, falling=falling(me.id, teams, day))
     today_box(plan.headline())
     if plan.needing_attention:
         st.subheader("Teams needing attention")

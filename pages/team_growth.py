@@ -13,9 +13,9 @@ from core.models import METRICS
 from ui.analytics import (
     MAX_LINES,
     activity_table,
+    chart,
     coverage_table,
     data_version,
-    distribution_figure,
     load_bundle,
     load_every_focus,
     means_table,
@@ -24,7 +24,6 @@ from ui.analytics import (
     render_ranking,
     show_table,
     teams_table,
-    trend_figure,
 )
 from ui.state import actor, db
 from ui.widgets import pick_many
@@ -77,7 +76,7 @@ with trends:
     better = "higher is better" if METRICS[metric].higher_is_better else "lower is better"
     st.markdown(f"{label} ({better}), week by week from {day_text(start)} to {day_text(end)}.")
     if len(bundle.trends):
-        st.plotly_chart(trend_figure(bundle.trends, metric))
+        chart("trend", bundle.trends, metric)
         so_far = "" if bundle.trends["complete"].all() else " The dotted end is this week so far."
         grey = " Grey: the mean of all chosen teams." if len(chosen) > MAX_LINES else ""
         st.markdown(f"The axis runs over {DISPLAY[metric].scale}.{so_far}{grey}")
@@ -87,7 +86,7 @@ with trends:
     st.markdown("Each chosen team over the last 4 weeks against the 4 weeks before.")
     show_table(teams_table(bundle.teams, metric), "team comparison")
     if len(bundle.means):
-        st.plotly_chart(distribution_figure(bundle.means, metric))
+        chart("distribution", bundle.means, metric)
         with st.expander("Every agent's mean over the last 30 days"):
             show_table(means_table(bundle.means, metric), "agent means")
 with coaching:

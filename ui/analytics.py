@@ -1,11 +1,15 @@
-"""Cached team-growth queries and their figures. Each cached call takes the data-version stamp
-and the viewer's id, so a write anywhere (an import, the worker) or another viewer's scope
-never serves stale or foreign numbers."""
+"""Cached team-growth queries and their figures, shared by every session of the server process.
+
+Each cached read takes the data-version stamp, so a write anywhere (an import, the worker) is seen
+at the next rerun. The numbers of a set of teams are the same whoever asks, so they are cached
+once for every viewer allowed to see those teams: the viewer's right to each team is checked on
+every call, before the cache is consulted, and never served from it. Figures are cached on the
+data they draw (a viewer only gets a chart of numbers they already hold)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import plotly.express as px
@@ -13,7 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from core.access import load_actor
+from core.access import Actor, Purpose, load_actor, require_teams
 from core.csvio import write_csv
 from core.data_version import current
 from core.growth import teams as ga
@@ -32,6 +36,7 @@ from core.growth.wording import (
     signed_amount,
     too_little_sentence,
 )
+from core.home import Falling
 from core.models import METRICS
 from ui.state import db
 from ui.text import chart_text, plain
@@ -42,27 +47,96 @@ def data_version() -> int:
         return current(session)
 
 
-@st.cache_data(ttl=600, show_spinner="Crunching the numbers…", max_entries=32)
+def _allowed(viewer: int, teams: tuple[int, ...]) -> Actor:
+    """The viewer, after checking (now, not from a cache) that they may review every team."""
+    with db() as session:
+        me = load_actor(session, viewer)
+    require_teams(me, Purpose.REVIEW, teams)
+    return me
+
+
 def load_bundle(
     version: int, viewer: int, start: dt.date, end: dt.date, teams: tuple[int, ...], metric: str
 ) -> ga.GrowthBundle:
+    """Every table of the team-growth page for these teams; computed once per data version for
+    all the viewers allowed to see them (a manager and the lead of the team share it)."""
+    return _bundle(version, start, end, teams, metric, _allowed(viewer, teams))
+
+
+@st.cache_data(ttl=600, show_spinner="Crunching the numbers…", max_entries=32)
+def _bundle(
+    version: int,
+    start: dt.date,
+    end: dt.date,
+    teams: tuple[int, ...],
+    metric: str,
+    _asker: Actor,  # not part of the key: checked by load_bundle on every call
+) -> ga.GrowthBundle:
     del version  # part of the cache key only
     with db() as session:
-        return ga.team_growth(
-            session, actor=load_actor(session, viewer), scope=ga.Scope(start, end, teams, metric)
-        )
+        return ga.team_growth(session, actor=_asker, scope=ga.Scope(start, end, teams, metric))
+
+
+def load_every_focus(
+    version: int, viewer: int, start: dt.date, end: dt.date, teams: tuple[int, ...], metric: str
+) -> ga.EffectTables:
+    return _every_focus(version, start, end, teams, metric, _allowed(viewer, teams))
 
 
 @st.cache_data(ttl=600, show_spinner="Comparing every focus area…", max_entries=16)
-def load_every_focus(
-    version: int, viewer: int, start: dt.date, end: dt.date, teams: tuple[int, ...], metric: str
+def _every_focus(
+    version: int,
+    start: dt.date,
+    end: dt.date,
+    teams: tuple[int, ...],
+    metric: str,
+    _asker: Actor,  # not part of the key: checked by load_every_focus on every call
 ) -> ga.EffectTables:
     del version
     with db() as session:
         scope = ga.Scope(start, end, teams, metric)
-        return ga.coaching_effect_tables(
-            session, actor=load_actor(session, viewer), scope=scope, every_focus=True
-        )
+        return ga.coaching_effect_tables(session, actor=_asker, scope=scope, every_focus=True)
+
+
+def falling(viewer: int, teams: tuple[int, ...], as_of: dt.date) -> Falling:
+    """`falling_agents` of these teams (a manager's My day tests every agent in every metric,
+    over a second on 2,000 agents): once per data version for every viewer allowed to see
+    them."""
+    return _falling(data_version(), teams, as_of, _allowed(viewer, teams))
+
+
+@st.cache_data(ttl=600, show_spinner="Looking for falling trends…", max_entries=16)
+def _falling(version: int, teams: tuple[int, ...], as_of: dt.date, _asker: Actor) -> Falling:
+    del version
+    with db() as session:
+        return ga.falling_agents(session, actor=_asker, team_ids=teams, as_of=as_of)
+
+
+def clear_caches() -> None:
+    """Forget every cached team-growth read and figure (benchmarks of a first load)."""
+    for cached in (_bundle, _every_focus, _figure, _falling):
+        cached.clear()
+
+
+@st.cache_data(ttl=600, show_spinner=False, max_entries=64)
+def _figure(kind: str, frame: pd.DataFrame, metric: str, label: str) -> dict[str, Any]:
+    """A figure of `frame`, built once (Plotly's checks of a figure with a hundred small charts
+    take a second) and kept as the plain dictionary Streamlit sends."""
+    if kind == "trend":
+        return trend_figure(frame, metric).to_dict()  # type: ignore[no-any-return]
+    if kind == "distribution":
+        return distribution_figure(frame, metric).to_dict()  # type: ignore[no-any-return]
+    return effect_figure(frame, label, metric).to_dict()  # type: ignore[no-any-return]
+
+
+def chart(
+    kind: Literal["trend", "distribution", "effect"],
+    frame: pd.DataFrame,
+    metric: str,
+    label: str = "",
+) -> None:
+    """Draw the team-growth figure `kind` of `frame` (cached across sessions on the data)."""
+    st.plotly_chart(_figure(kind, frame, metric, label))
 
 
 PROJECTOR = {"font": {"size": 15}, "margin": {"l": 10, "r": 10, "t": 50, "b": 10}}
@@ -475,7 +549,7 @@ def render_coaching(bundle: ga.GrowthBundle, metric: str, start: dt.date, end: d
         )
         for frame, key in ((effects.by_coach, "coach"), (effects.by_team, "team")):
             if len(frame):
-                st.plotly_chart(effect_figure(frame, key, metric))
+                chart("effect", frame, metric, key)
         show_table(effect_notes_table(effects.notes, metric), "coaching effects")
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.access import Actor
 from core.auth import (
@@ -37,9 +39,18 @@ def _checked(url: str) -> Engine:
     return engine
 
 
+_CHECKED: dict[str, Engine] = {}
+
+
 def engine() -> Engine:
-    """The process's one engine (core.db.shared_engine), checked once."""
-    return _checked(get_settings().database_url)
+    """The process's one engine (core.db.shared_engine), checked once. A page asks for it a
+    dozen times per rerun: after the first check a dictionary answers, not Streamlit's cache
+    (which hashes its argument at every call)."""
+    url = get_settings().database_url
+    found = _CHECKED.get(url)
+    if found is None:
+        found = _CHECKED[url] = _checked(url)
+    return found
 
 
 @contextmanager
@@ -61,6 +72,23 @@ def current_token() -> str | None:
     return token if isinstance(token, str) else None
 
 
+# The login checked in each script run, so the app's gate and the page's `actor()` cost one
+# lookup per rerun, not two. Keyed weakly on an object Streamlit makes anew for every run
+# (fragment runs included): a later run, or a fragment's rerun, checks the database again.
+_RUN_LOGIN: weakref.WeakKeyDictionary[object, tuple[str, Login]] = weakref.WeakKeyDictionary()
+
+
+def _this_run() -> object | None:
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return getattr(ctx, "parallel_coordinator", None) if ctx is not None else None
+
+
+def _forget_run_login() -> None:
+    run = _this_run()
+    if run is not None:
+        _RUN_LOGIN.pop(run, None)
+
+
 def current_login() -> Login | None:
     """The logged-in user of this browser session, from session state or the session cookie.
 
@@ -76,8 +104,14 @@ def current_login() -> Login | None:
         token = unsign_token(cookie) if cookie else None
     if token is None:
         return None
+    run = _this_run()
+    remembered = _RUN_LOGIN.get(run) if run is not None else None
+    if remembered is not None and remembered[0] == token:
+        return remembered[1]  # checked already in this run (the app, then the page's actor())
     with db() as session:
         login = resume_session(session, token=token)
+    if run is not None and login is not None:
+        _RUN_LOGIN[run] = (token, login)
     if login is None:
         st.session_state.pop(TOKEN_KEY, None)
         if st.session_state.get(LOGGED_OUT_KEY) != token:
@@ -96,6 +130,7 @@ def actor() -> Actor:
 
 
 def start_login(login: Login) -> None:
+    _forget_run_login()
     st.session_state.pop(LOGGED_OUT_KEY, None)
     st.session_state[TOKEN_KEY] = login.token
     st.session_state[COOKIE_PENDING_KEY] = login.token
@@ -129,6 +164,7 @@ def render_cookie_sync() -> None:
 
 
 def _forget_login(token: str | None) -> None:
+    _forget_run_login()
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     if token is not None:

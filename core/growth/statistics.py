@@ -328,7 +328,7 @@ def _mann_kendall(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     order = np.argsort(x, kind="stable")
     y = y[order]
     n = len(y)
-    s = float(np.sign(y[None, :] - y[:, None])[np.triu_indices(n, 1)].sum())
+    s = float(np.triu(np.sign(y[None, :] - y[:, None]), 1).sum())
     _, ties = np.unique(y, return_counts=True)
     var = (n * (n - 1) * (2 * n + 5) - float((ties * (ties - 1) * (2 * ties + 5)).sum())) / 18
     return s, var
@@ -339,7 +339,9 @@ def _one_sided_p(s: float, var: float) -> float:
     if var <= 0:
         return 1.0
     z = (s - 1) / math.sqrt(var) if s > 0 else (s + 1) / math.sqrt(var) if s < 0 else 0.0
-    return float(stats.norm.sf(z))
+    # The standard normal's upper tail (scipy's norm.sf computes the same erfc), without
+    # scipy's per-call overhead: a manager's My day tests every agent in every metric.
+    return 0.5 * math.erfc(z / math.sqrt(2))
 
 
 def mann_kendall_p(x: np.ndarray, y: np.ndarray, *, worse_is_down: bool) -> float:

@@ -64,7 +64,11 @@ def list_team_days(session: Session, *, actor: Actor, settings: PlanSettings) ->
         .where(col(PdDay.status).in_(ACTIVE))
         .order_by(col(PdDay.date), col(Person.name))
     ).all()
-    teams = {t.id: t for t in session.exec(select(Team)).all() if t.id}
+    teams = {
+        t.id: t
+        for t in session.exec(select(Team).where(col(Team.id).in_(settings.team_ids))).all()
+        if t.id
+    }
     people = {p.id: p for _, p in rows if p.id}
     return [_read(day, people, teams) for day, _ in rows]
 
@@ -78,7 +82,8 @@ def my_pd_days(session: Session, *, actor: Actor) -> list[PdDayRead]:
     ).all()
     me = session.get(Person, actor.id)
     assert me is not None and me.id is not None
-    teams = {t.id: t for t in session.exec(select(Team)).all() if t.id}
+    team = session.get(Team, me.team_id) if me.team_id is not None else None  # theirs only
+    teams = {team.id: team} if team is not None and team.id is not None else {}
     return [_read(d, {me.id: me}, teams) for d in rows]
 
 

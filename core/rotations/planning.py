@@ -224,8 +224,8 @@ def _effective_status(a: Assignment, term: Term) -> AssignmentStatus:
 
 def _reads(session: Session, rows: Sequence[Assignment]) -> list[AssignmentRead]:
     terms = {t.id: t for t in session.exec(select(Term)).all()}
-    depts = {d.id: d.name for d in session.exec(select(Department)).all()}
-    teams = {t.id: t.name for t in session.exec(select(Team)).all()}
+    depts = dict(session.exec(select(Department.id, Department.name)).all())
+    teams = dict(session.exec(select(Team.id, Team.name)).all())  # names only: every rerun
     people = {
         p.id: p
         for p in session.exec(
