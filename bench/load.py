@@ -517,7 +517,7 @@ def served(
         os.environ.update({k: env[k] for k in ("HEADWAY_SECRET", "HEADWAY_TODAY")})
         get_settings.cache_clear()
         ports = (
-            [_free_port() for _ in range(count)]
+            [free_port() for _ in range(count)]
             if first_port is None
             else list(range(first_port, first_port + count))
         )
@@ -548,7 +548,7 @@ def served(
         try:
             urls = [f"http://127.0.0.1:{port}" for port in ports]
             for url in urls:
-                _wait_healthy(url)
+                wait_healthy(url)
             yield urls, database
         finally:
             for server in servers:
@@ -557,21 +557,22 @@ def served(
                 server.wait(timeout=30)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-def _wait_healthy(url: str, seconds: float = 90) -> None:
+def wait_healthy(url: str, seconds: float = 90, *, path: str = "/_stcore/health") -> None:
+    """Until `url` answers 200 on `path` (SystemExit with a sentence after `seconds`)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+            with urllib.request.urlopen(f"{url}{path}", timeout=2) as answer:
                 if answer.status == 200:
                     return
         except OSError:
-            time.sleep(0.5)
+            time.sleep(0.3)
     sys.exit(f"{url} did not start within {seconds:.0f} s")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.load import free_port
 from tests.conftest import ROOT, TODAY, skip_or_fail
 
 AXE = ROOT / ".cache" / "node_modules" / "axe-core" / "axe.min.js"
@@ -31,10 +31,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+_free_port = free_port  # one home: bench.load (the load harness starts servers too)
 
 
 @pytest.fixture(scope="session")

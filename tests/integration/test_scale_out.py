@@ -12,12 +12,10 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,7 +26,7 @@ from sqlalchemy import make_url
 from sqlmodel import Session, func, select
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from bench.load import Rerun, Tab
+from bench.load import Rerun, Tab, free_port, wait_healthy
 from core.auth import COOKIE_NAME, authenticate
 from core.db import make_engine, session_scope
 from core.models import Notification, Person
@@ -46,22 +44,11 @@ class Farm:
     received: list[object]
 
 
-def _port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _healthy(url: str, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"{url} did not become healthy")
+def _healthy(url: str) -> None:
+    try:
+        wait_healthy(url, path="/healthz")
+    except SystemExit as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +68,7 @@ def farm(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             received.append(envelope)
             return "250 OK"
 
-    smtp_port = _port()
+    smtp_port = free_port()
     smtp = Controller(Keep(), hostname="127.0.0.1", port=smtp_port)
     smtp.start()
     env = {
@@ -102,7 +89,7 @@ def farm(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     )
     assert seeded.returncode == 0, seeded.stderr
     logs = tmp_path_factory.mktemp("farm")
-    ports = [_port(), _port()]
+    ports = [free_port(), free_port()]
     servers = [
         subprocess.Popen(
             [
