@@ -107,7 +107,10 @@ class DisputeRead:
             return f"open: {self.owner} decides by {self.due_date:%a %-d %b}{late}"
         if self.status is DisputeStatus.UPHELD:
             return f"upheld: the score of {_pct(self.old_score)} stands"
-        return f"adjusted: {_pct(self.old_score)} → {_pct(self.new_score)}"
+        return (
+            f"adjusted: {_pct(self.old_score)} → {_pct(self.new_score)} (the answers shown are "
+            "the evaluator's original ones; the adjusted score replaces their total)"
+        )
 
 
 def dispute_window_end(evaluation_date: dt.date) -> dt.date:

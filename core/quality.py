@@ -121,6 +121,13 @@ def score_answers(sections: tuple[Section, ...], answers: list[list[Answer]]) ->
         len(a) != len(s.questions) for a, s in zip(answers, sections, strict=False)
     ):
         raise InvalidInput("Answer every question of the scorecard (n.a. where it does not apply).")
+    for section, given in zip(sections, answers, strict=True):
+        for question, answer in zip(section.questions, given, strict=True):
+            if answer is None or answer == "":
+                raise InvalidInput(
+                    f"Answer every question (n.a. where it does not apply): “{question.text}” "
+                    "has no answer yet."
+                )
     section_scores: list[float | None] = []
     critical_failed = False
     for section, given in zip(sections, answers, strict=True):

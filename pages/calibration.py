@@ -165,6 +165,13 @@ if view.poorly_agreed:
 else:
     st.success("Every item is scored alike (at least 4 pairs in 5 within one point).")
 st.dataframe(agreement_table(view.items), hide_index=True)
+st.markdown(
+    "How to read it: two scores **agree** when a yes/no answer is the same or a 1–5 answer is "
+    "within one point. Alpha also counts how far apart the answers are, against how much "
+    "they vary at all, so with few calls an item can have most pairs agreeing and still a low "
+    "alpha (or the reverse): an item is named above when either says the evaluators see it "
+    "differently."
+)
 
 st.subheader("Every score, side by side")
 for c in view.calls:

@@ -16,7 +16,8 @@ from ui.text import plain
 
 
 def answer_widgets(sections: Sequence[Section], key: str) -> list[list[Answer]]:
-    """One radio per scorecard question, section by section (inside a form)."""
+    """One radio per scorecard question, section by section (inside a form), none chosen to
+    begin with: an item left out is refused (core.quality.score_answers), never saved as 1."""
     answers: list[list[Answer]] = []
     for s_index, section in enumerate(sections):
         st.markdown(f"**{plain(section.title)}** · weight {section.weight:g}")
@@ -26,15 +27,15 @@ def answer_widgets(sections: Sequence[Section], key: str) -> list[list[Answer]]:
             options: list[Answer] = (
                 ["yes", "no", "na"] if question.kind == "yes_no" else [1, 2, 3, 4, 5, "na"]
             )
-            row.append(
-                st.radio(
-                    label,
-                    options,
-                    horizontal=True,
-                    key=f"{key}_{s_index}_{q_index}",
-                    format_func=lambda o: "n.a." if o == "na" else str(o),
-                )
+            chosen = st.radio(
+                label,
+                options,
+                horizontal=True,
+                index=None,  # nothing chosen for the scorer: a forgotten item is refused
+                key=f"{key}_{s_index}_{q_index}",
+                format_func=lambda o: "n.a." if o == "na" else str(o),
             )
+            row.append("" if chosen is None else chosen)  # "": not answered (refused)
         answers.append(row)
     return answers
 

@@ -143,6 +143,9 @@ def dispute_form(me: Actor, e: EvaluationRead, disputes: Sequence[DisputeRead]) 
     if any(d.open for d in disputes):
         st.markdown("Your dispute is open: add to it in a comment.")
         return
+    if disputes:  # decided: the decision and its reason stand; the conversation goes on
+        st.markdown("Your dispute was decided (above): a comment still reaches your coach.")
+        return
     if today() > last_day:
         st.markdown(
             f"This evaluation could be disputed until {day_text(last_day)}; "

@@ -54,6 +54,12 @@ def test_a_session_from_invite_to_reveal_keeps_scores_blind_until_then(
 
     lead = app_as("lead@example.com", PAGE, session=str(created.id))
     assert "Blind test" in texts(lead)
+    submit(lead, "calib_score", "Save my score (final)")  # nothing chosen: refused
+    assert "has no answer yet" in " ".join(e.value for e in lead.error)
+    for radio in lead.radio:  # nothing is chosen for the scorer
+        if radio.key and radio.key.startswith("calib_score"):
+            assert radio.value is None
+            radio.set_value(radio.options[0] if radio.options[0] != "na" else radio.options[1])
     submit(lead, "calib_score", "Save my score (final)")
     assert "Nobody sees it before the reveal" in texts(lead)
     assert "You scored CALL-1" in texts(lead)

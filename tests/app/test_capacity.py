@@ -118,7 +118,7 @@ def test_a_managers_falling_trends_are_kept_across_reruns(
     app_as: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     analytics.clear_caches()
-    tested = _counting(monkeypatch, ga, "growth_trends")
+    tested = _counting(monkeypatch, ga, "_growth_trends")
     at = app_as("manager@example.com")
     assert not at.exception
     assert "teams" in texts(at)

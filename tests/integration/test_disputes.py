@@ -100,7 +100,7 @@ def test_an_adjusted_score_replaces_the_old_one_in_the_trend_and_keeps_the_histo
         reason="A dropped line is not the agent's doing",
         new_score=95,
     )
-    assert decided.state() == f"adjusted: {old_score:g}% → 95%"
+    assert decided.state().startswith(f"adjusted: {old_score:g}% → 95% (the answers shown are")
     evaluation_row = session.get(Evaluation, evaluation)
     assert evaluation_row is not None and evaluation_row.score == 95
     trend = growth_data(

@@ -109,7 +109,11 @@ def test_an_admin_exports_everything_about_a_person_including_remarks_about_them
     agent, admin = org["red_agent"], actor_of(session, org["admin"])
     me = actor_of(session, agent)
     add_comment(
-        session, actor=me, record_type=CommentOn.COACHING_NOTE, record_id=ids["note"], text="It helped"
+        session,
+        actor=me,
+        record_type=CommentOn.COACHING_NOTE,
+        record_id=ids["note"],
+        text="It helped",
     )
     open_dispute(session, actor=me, evaluation_id=ids["evaluation"], reason="The line dropped")
     data = export_person(session, actor=admin, person_id=agent.id)

@@ -18,6 +18,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import httpx
@@ -162,7 +163,9 @@ def _run(
         finally:
             await tab.close()
 
-    return asyncio.run(go())
+    # On a thread of its own: an earlier test may leave an event loop running on this one.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, go()).result()
 
 
 def test_a_login_on_one_server_is_valid_on_the_other(
