@@ -3,19 +3,21 @@
 import streamlit as st
 
 from core.access import owns_scorecards
-from core.agreement import alpha_words
 from core.calibration_sessions import (
-    CallInput,
-    create_session,
     evaluator_choices,
     list_sessions,
-    record_reference,
     reveal,
     score_call,
     session_view,
 )
 from core.quality import list_scorecards
-from ui.calibration import agreement_table, answer_widgets, calls_table, side_by_side
+from ui.calibration import (
+    agreement_section,
+    answer_widgets,
+    calls_table,
+    new_session_form,
+    scores_side_by_side,
+)
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
 from ui.text import plain
@@ -34,33 +36,7 @@ with db() as session:
     cards = list_scorecards(session, actor=me) if choices else []
 
 if choices:
-    with (
-        st.expander("New calibration session", expanded=not sessions),
-        SaveOnceForm("calib_new") as new,
-    ):
-        title = st.text_input("Title", placeholder="November calibration")
-        card = st.selectbox(
-            "Scorecard", cards, format_func=lambda c: f"{c.family} (version {c.version})"
-        )
-        lines = st.text_area(
-            "Interactions, one per line: the reference, then a link to the recording or "
-            "ticket if there is one",
-            placeholder="CALL-10423 https://recordings.example.com/10423\nTICKET-881",
-        )
-        invited = st.multiselect(
-            "Evaluators to invite", list(choices), format_func=choices.__getitem__
-        )
-        if new.submitted("Create and invite", type="primary"):
-            parts = [line.split(maxsplit=1) for line in lines.splitlines() if line.strip()]
-            new.save(
-                create_session,
-                actor=me,
-                title=title,
-                scorecard_id=card.id if card else 0,
-                calls=[CallInput(p[0], p[1] if len(p) > 1 else "") for p in parts],
-                evaluator_ids=invited,
-                done="Created: the evaluators are invited (Inbox, and e-mail if they chose).",
-            )
+    new_session_form(me, choices, cards, expanded=not sessions)
 
 if not sessions:
     st.info(
@@ -134,70 +110,5 @@ if not view.revealed:
                 )
     st.stop()
 
-st.subheader("How well you agree")
-if view.overall is not None:
-    o = view.overall
-    c1, c2, c3 = st.columns(3)
-    c1.metric(
-        "Pairs that agree",
-        "—" if o.pairs.share is None else f"{o.pairs.share:.0%}",
-        help="Two evaluators agree on an item when their answers are within one scale point "
-        "(yes/no: the same answer); over every item of every interaction.",
-        border=True,
-    )
-    c2.metric(
-        "Overall score alpha",
-        alpha_words(o.alpha).split(" — ")[0],
-        help="Krippendorff's alpha of the overall score: 1 is perfect agreement, 0 what chance "
-        "gives; below 0.67, too low to rely on.",
-        border=True,
-    )
-    c3.metric(
-        "Typical gap between two scores",
-        "—" if o.mean_gap is None else f"{o.mean_gap:.0f} points",
-        border=True,
-    )
-if view.poorly_agreed:
-    st.warning(
-        "Poor agreement — worth discussing before anyone is coached on it:\n\n"
-        + "\n".join(f"- {plain(i.sentence)}" for i in view.poorly_agreed)
-    )
-else:
-    st.success("Every item is scored alike (at least 4 pairs in 5 within one point).")
-st.dataframe(agreement_table(view.items), hide_index=True)
-st.markdown(
-    "How to read it: two scores **agree** when a yes/no answer is the same or a 1–5 answer is "
-    "within one point. Alpha also counts how far apart the answers are, against how much "
-    "they vary at all, so with few calls an item can have most pairs agreeing and still a low "
-    "alpha (or the reverse): an item is named above when either says the evaluators see it "
-    "differently."
-)
-
-st.subheader("Every score, side by side")
-for c in view.calls:
-    agreed = f" · agreed {c.agreed.score:.0f}%" if c.agreed else " · no agreed score yet"
-    with st.expander(f"{plain(c.reference)}{agreed}", expanded=c.agreed is None):
-        if not c.scores:
-            st.text("Nobody scored this interaction.")
-        else:
-            st.dataframe(side_by_side(view, c), hide_index=True)
-        if c.agreed is not None:
-            st.text(
-                f"Agreed by {c.agreed.by}, {day_text(c.agreed.at.date())}"
-                + (f" (replacing {c.agreed.earlier} earlier)" if c.agreed.earlier else "")
-                + (f": {c.agreed.notes}" if c.agreed.notes else ".")
-            )
-        if view.runs:
-            with SaveOnceForm(f"calib_agree_{c.id}") as form:
-                st.markdown("**The agreed score**")
-                answers = answer_widgets(view.sections, form.key)
-                notes = st.text_area("Notes (why, what to tell every evaluator)")
-                if form.submitted("Record the agreed score"):
-                    form.save(
-                        record_reference,
-                        actor=me,
-                        call_id=c.id,
-                        answers=answers,
-                        notes=notes,
-                        done=lambda score: f"Recorded: the agreed score is {score:.0f}%.",
-                    )
+agreement_section(view)
+scores_side_by_side(me, view)
