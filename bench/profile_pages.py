@@ -82,12 +82,15 @@ class _Counter:
     def __init__(self) -> None:
         self.statements = 0
         self.cpu = 0.0
+        self.sql: list[str] | None = None  # with --sql: the statements themselves
         self.profile: cProfile.Profile | None = None
         event.listen(Engine, "before_cursor_execute", self._statement)
         self._patch_runner()
 
-    def _statement(self, *_args: object) -> None:
+    def _statement(self, _conn: object, _cursor: object, statement: str, *_args: object) -> None:
         self.statements += 1
+        if self.sql is not None:
+            self.sql.append(" ".join(statement.split())[:160])
 
     def _patch_runner(self) -> None:
         from streamlit.runtime.scriptrunner import script_runner
@@ -160,6 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--profile", help="print the cProfile of the page with this name")
     parser.add_argument("--lines", type=int, default=40)
+    parser.add_argument("--sql", help="print the SQL statements of one rerun of the page with this name")
     args = parser.parse_args(argv)
     import os
 
@@ -172,7 +176,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert threading.current_thread() is threading.main_thread()
     print(f"{'page':<34} {'wall/rerun':>11} {'CPU/rerun':>10} {'SQL/rerun':>10}", flush=True)
     for page in JOURNEYS:
-        if args.profile and args.profile != page.name:
+        if (args.profile or args.sql) and page.name not in (args.profile, args.sql):
+            continue
+        if args.sql:
+            measure(page, counter, 1)
+            counter.sql = []
+            measure(page, counter, 1)
+            print("\n".join(counter.sql[-int(counter.statements) :]))
+            counter.sql = None
             continue
         if args.profile:
             measure(page, counter, 1)

@@ -33,7 +33,7 @@ from ui.home import (
 )
 from ui.state import actor, db
 from ui.text import plain
-from ui.widgets import glance_frame, metric_cards, plot, team_bar_figure, trend_figure
+from ui.widgets import glance_frame, metric_cards, plot, plot_built, team_bar_figure, trend_figure
 
 
 def agent_home(session: Session, me: Actor) -> None:
@@ -69,8 +69,10 @@ def agent_home(session: Session, me: Actor) -> None:
         )
         return
     metric_cards(changes)
-    plot(
-        trend_figure(trend, "qa_score"),
+    plot_built(
+        trend_figure,
+        tuple(trend),
+        "qa_score",
         empty="Your QA scores appear here, week by week, after your first evaluation.",
     )
 

@@ -7,19 +7,15 @@ from core.learning import (
     COUNT_CAP,
     SHARE_TEXTS,
     ShareInput,
-    delete_share,
-    edit_share,
-    hide_share,
     pd_day_to_link,
     search_shares,
-    toggle_kudos,
     write_share,
 )
-from core.models import Role, Visibility
+from core.models import Visibility
 from core.org import list_people, list_teams, people_labels
 from ui.forms import SaveOnceForm
+from ui.learning import share_card
 from ui.state import actor, db
-from ui.text import plain
 
 me = actor()
 st.title("Learning shares")
@@ -132,57 +128,6 @@ if not feed.shares:
         "Nothing here yet. Be the first to share what you learned on your last PD day or rotation."
     )
 for s in feed.shares:
-    with st.container(border=True):
-        st.markdown(f"**{plain(s.title)}**")
-        st.text(
-            f"{s.author} · {s.created_at:%d %b %Y}"
-            + (" · edited" if s.edited_at else "")
-            + (f" · {', '.join(s.tags)}" if s.tags else "")
-        )
-        if s.hidden_reason:
-            st.warning(f"Hidden by a lead: {plain(s.hidden_reason)}")
-        for label, body in (
-            ("Learned", s.learned),
-            ("Worked", s.worked),
-            ("Didn't work", s.didnt_work),
-            ("Next time", s.next_time),
-        ):
-            if body:
-                st.text(
-                    f"{label}: {body}"
-                )  # st.text: user text is shown as text, never as Markdown or HTML
-        b1, b2, b3 = st.columns(3)
-        if s.author_id != me.id and b1.button(
-            f"{'Helpful ✓' if s.mine_kudos else 'Helpful'} ({s.kudos})", key=f"kudos_{s.id}"
-        ):
-            with db() as session:
-                toggle_kudos(session, actor=me, share_id=s.id)
-            st.rerun()
-        if s.author_id == me.id:
-            b1.markdown(f"{s.kudos} found this helpful")
-            with b3.popover("Edit"), SaveOnceForm(f"learn_edit_{s.id}") as edit_form:
-                fields = {
-                    k: st.text_area(SHARE_TEXTS[k], value=getattr(s, k))
-                    for k in ("learned", "worked", "didnt_work", "next_time")
-                }
-                new_title = st.text_input(SHARE_TEXTS["title"], value=s.title)
-                if edit_form.submitted("Save changes"):
-                    edited = ShareInput(new_title, tags=s.tags, visibility=s.visibility, **fields)
-                    edit_form.save(edit_share, actor=me, share_id=s.id, data=edited, done="Saved.")
-            if b2.checkbox("Delete this share", key=f"del_ok_{s.id}") and b2.button(
-                "Yes, delete", key=f"del_{s.id}"
-            ):
-                with db() as session:
-                    delete_share(session, actor=me, share_id=s.id)
-                st.rerun()
-        if me.role in (Role.TEAM_LEAD, Role.MANAGER) and s.author_id != me.id:
-            with b3.popover("Hide" if not s.hidden_reason else "Unhide"):
-                reason = st.text_input(
-                    "Reason the author will see (empty to unhide)", key=f"hide_reason_{s.id}"
-                )
-                if st.button("Save", key=f"hide_{s.id}"):
-                    with db() as session:
-                        hide_share(session, actor=me, share_id=s.id, reason=reason)
-                    st.rerun()
+    share_card(s, me)
 if feed.pages > 1:
     st.number_input(f"Page (of {feed.pages})", 1, feed.pages, feed.page, key="learn_page")

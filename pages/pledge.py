@@ -21,7 +21,7 @@ from ui.forms import SaveOnceForm
 from ui.pledges import heatmap_figure, mind_check_section, printable_pledge
 from ui.state import actor, db
 from ui.text import plain
-from ui.widgets import pick_many, plot
+from ui.widgets import pick_many, plot_built
 
 me = actor()
 day = today()
@@ -133,8 +133,11 @@ for p in mentoring:
         if p.status in (PledgeStatus.ACTIVE, PledgeStatus.RENEWED):
             with db() as session:
                 checks = check_ins(session, actor=me, agent_id=p.agent_id)
-            plot(
-                heatmap_figure(checks, since=p.start_date, until=day),
+            plot_built(
+                heatmap_figure,
+                tuple(checks),
+                p.start_date,
+                day,
                 empty=f"No mind checks from {p.agent} yet: their days appear here, coloured by "
                 "how each went, once they start checking in.",
                 key=f"mentee_heat_{p.id}",

@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from core.clock import today
-from core.growth.teams import latest_data, visible_teams
+from core.growth.teams import visible_teams
 from core.growth.wording import DISPLAY, day_text, level_label
 from core.models import METRICS
 from ui.analytics import (
@@ -16,6 +16,7 @@ from ui.analytics import (
     chart,
     coverage_table,
     data_version,
+    latest_day,
     load_bundle,
     load_every_focus,
     means_table,
@@ -55,8 +56,8 @@ metric = c3.selectbox(
 if not chosen:
     st.info("Choose at least one team.")
     st.stop()
-with db() as session:
-    latest = latest_data(session, actor=me, team_ids=chosen)
+version = data_version()
+latest = latest_day(version, me.id, chosen)
 if latest is None:
     st.info("No scores for these teams yet. They appear here once they are imported.")
     st.stop()
@@ -64,7 +65,7 @@ end = latest  # the period ends at the latest figures, so a late import shows no
 start = end - dt.timedelta(days=30 * months)
 if latest < today():
     st.markdown(f"The latest figures are from {day_text(latest)}: the period ends there.")
-args = (data_version(), me.id, start, end, chosen, metric)
+args = (version, me.id, start, end, chosen, metric)
 label = METRICS[metric].label
 bundle = load_bundle(*args)
 growing, trends, coaching, activity = st.tabs(

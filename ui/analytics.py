@@ -4,7 +4,9 @@ Each cached read takes the data-version stamp, so a write anywhere (an import, t
 at the next rerun. The numbers of a set of teams are the same whoever asks, so they are cached
 once for every viewer allowed to see those teams: the viewer's right to each team is checked on
 every call, before the cache is consulted, and never served from it. Figures are cached on the
-data they draw (a viewer only gets a chart of numbers they already hold)."""
+data they draw (a viewer only gets a chart of numbers they already hold). What is cached is shared
+by the sessions as it is, never copied (a copy per rerun cost more than the page): nothing that
+reads it changes it."""
 
 from __future__ import annotations
 
@@ -40,6 +42,7 @@ from core.home import Falling
 from core.models import METRICS
 from ui.state import db
 from ui.text import chart_text, plain
+from ui.widgets import Prebuilt
 
 
 def data_version() -> int:
@@ -63,7 +66,7 @@ def load_bundle(
     return _bundle(version, start, end, teams, metric, _allowed(viewer, teams))
 
 
-@st.cache_data(ttl=600, show_spinner="Crunching the numbers…", max_entries=32)
+@st.cache_resource(ttl=600, show_spinner="Crunching the numbers…", max_entries=32)
 def _bundle(
     version: int,
     start: dt.date,
@@ -83,7 +86,7 @@ def load_every_focus(
     return _every_focus(version, start, end, teams, metric, _allowed(viewer, teams))
 
 
-@st.cache_data(ttl=600, show_spinner="Comparing every focus area…", max_entries=16)
+@st.cache_resource(ttl=600, show_spinner="Comparing every focus area…", max_entries=16)
 def _every_focus(
     version: int,
     start: dt.date,
@@ -98,6 +101,19 @@ def _every_focus(
         return ga.coaching_effect_tables(session, actor=_asker, scope=scope, every_focus=True)
 
 
+def latest_day(version: int, viewer: int, teams: tuple[int, ...]) -> dt.date | None:
+    """`latest_data` of these teams (the newest observation: a scan of every score of every
+    chosen team), once per data version for every viewer allowed to see them."""
+    return _latest(version, teams, _allowed(viewer, teams))
+
+
+@st.cache_resource(ttl=600, show_spinner=False, max_entries=32)
+def _latest(version: int, teams: tuple[int, ...], _asker: Actor) -> dt.date | None:
+    del version
+    with db() as session:
+        return ga.latest_data(session, actor=_asker, team_ids=teams)
+
+
 def falling(viewer: int, teams: tuple[int, ...], as_of: dt.date) -> Falling:
     """`falling_agents` of these teams (a manager's My day tests every agent in every metric,
     over a second on 2,000 agents): once per data version for every viewer allowed to see
@@ -105,7 +121,7 @@ def falling(viewer: int, teams: tuple[int, ...], as_of: dt.date) -> Falling:
     return _falling(data_version(), teams, as_of, _allowed(viewer, teams))
 
 
-@st.cache_data(ttl=600, show_spinner="Looking for falling trends…", max_entries=16)
+@st.cache_resource(ttl=600, show_spinner="Looking for falling trends…", max_entries=16)
 def _falling(version: int, teams: tuple[int, ...], as_of: dt.date, _asker: Actor) -> Falling:
     del version
     with db() as session:
@@ -114,19 +130,19 @@ def _falling(version: int, teams: tuple[int, ...], as_of: dt.date, _asker: Actor
 
 def clear_caches() -> None:
     """Forget every cached team-growth read and figure (benchmarks of a first load)."""
-    for cached in (_bundle, _every_focus, _figure, _falling):
+    for cached in (_bundle, _every_focus, _figure, _falling, _latest):
         cached.clear()
 
 
-@st.cache_data(ttl=600, show_spinner=False, max_entries=64)
-def _figure(kind: str, frame: pd.DataFrame, metric: str, label: str) -> dict[str, Any]:
-    """A figure of `frame`, built once (Plotly's checks of a figure with a hundred small charts
-    take a second) and kept as the plain dictionary Streamlit sends."""
+@st.cache_resource(ttl=600, show_spinner=False, max_entries=64)
+def _figure(kind: str, frame: pd.DataFrame, metric: str, label: str) -> Prebuilt:
+    """A figure of `frame`, built and checked once (Plotly's checks of a figure with a hundred
+    small charts take a tenth of a second) and shared by every session as it is."""
     if kind == "trend":
-        return trend_figure(frame, metric).to_dict()  # type: ignore[no-any-return]
+        return Prebuilt(trend_figure(frame, metric).to_dict())
     if kind == "distribution":
-        return distribution_figure(frame, metric).to_dict()  # type: ignore[no-any-return]
-    return effect_figure(frame, label, metric).to_dict()  # type: ignore[no-any-return]
+        return Prebuilt(distribution_figure(frame, metric).to_dict())
+    return Prebuilt(effect_figure(frame, label, metric).to_dict())
 
 
 def chart(
@@ -307,9 +323,9 @@ def show_table(frame: pd.DataFrame, name: str, **columns: Any) -> None:
     """A table with word headings and its CSV download (the same columns, without links)."""
     st.dataframe(frame, hide_index=True, column_config={"Chart": LINK, **columns})
     plain = frame.drop(columns=[c for c in ("Chart",) if c in frame.columns])
-    st.download_button(
+    st.download_button(  # the CSV is written when it is asked for, not on every rerun
         f"Download {name} (CSV)",
-        write_csv([str(c) for c in plain.columns], plain.itertuples(index=False)),
+        lambda: write_csv([str(c) for c in plain.columns], plain.itertuples(index=False)),
         f"{name.replace(' ', '-')}.csv",
         "text/csv",
         key=f"tg_csv_{name}",

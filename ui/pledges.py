@@ -23,7 +23,7 @@ from core.pledges import (
 )
 from ui.forms import SaveOnceForm
 from ui.state import db
-from ui.widgets import choose, plot
+from ui.widgets import choose, plot_built
 
 SCORE = {"kept": 3, "partly": 2, "slipped": 1}
 
@@ -31,7 +31,7 @@ SCORE = {"kept": 3, "partly": 2, "slipped": 1}
 MAX_WEEKS = 17  # about the 120 days of checks that core.pledges.check_ins reads
 
 
-def heatmap_figure(checks: Sequence[CheckRead], *, since: dt.date, until: dt.date) -> go.Figure:
+def heatmap_figure(checks: Sequence[CheckRead], since: dt.date, until: dt.date) -> go.Figure:
     """A calendar of the weeks from `since` to `until` (at most MAX_WEEKS, the latest): weeks
     across, weekdays down; each check coloured on the day it looks back on."""
     last_monday = until - dt.timedelta(days=until.weekday())
@@ -161,8 +161,11 @@ def mind_check_section(me: Actor, mine: PledgeRead, day: dt.date) -> None:
         "Your mind checks of the last four weeks: "
         + ", ".join(f"**{n}** {a.value}" for a, n in counts.items())
     )
-    plot(
-        heatmap_figure(checks, since=when.first_day, until=day),
+    plot_built(
+        heatmap_figure,
+        tuple(checks),
+        when.first_day,
+        day,
         empty=f"Your calendar of mind checks starts on {when.first_check:%A %-d %B}: "
         "each working day coloured by how it went (kept, partly, slipped).",
         width="content",

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from plotly.basedatatypes import BaseFigure
 
 from core.clock import today
 from core.growth.wording import DISPLAY
@@ -107,11 +109,44 @@ def has_points(figure: go.Figure) -> bool:
     return False
 
 
-def plot(figure: go.Figure, *, empty: str, has_data: bool | None = None, **kwargs: Any) -> None:
+class Prebuilt(BaseFigure):  # type: ignore[misc]  # plotly is untyped
+    """A figure built (and checked by Plotly) once, kept as the plain dictionary Plotly made of it,
+    for `st.plotly_chart` to send as it is.
+
+    `st.plotly_chart` checks every figure it is given again: a dictionary is rebuilt as a Figure,
+    every property validated (0.1 s for a page of small charts, on every rerun of every session),
+    and a Figure is deep-copied into a dictionary. This one skips both: its dictionary is the
+    cached one, shared by every session and never changed (Streamlit only serialises it)."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:  # no BaseFigure.__init__: nothing to redo
+        self._spec = spec
+
+    def to_dict(self) -> dict[str, Any]:
+        return self._spec
+
+
+@functools.lru_cache(maxsize=2048)
+def built(make: Callable[..., go.Figure], *args: Hashable) -> tuple[Prebuilt, bool]:
+    """`make(*args)`, built and checked once per distinct arguments (an agent's reruns draw the
+    same series until new data comes in), and whether it has anything to show."""
+    figure = make(*args)
+    return Prebuilt(figure.to_dict()), has_points(figure)
+
+
+def plot_built(make: Callable[..., go.Figure], *args: Hashable, empty: str, **kwargs: Any) -> None:
+    """`plot(make(*args))`, the figure built once (`built`): the arguments must be hashable
+    (tuples, not lists)."""
+    figure, has_data = built(make, *args)
+    plot(figure, empty=empty, has_data=has_data, **kwargs)
+
+
+def plot(
+    figure: go.Figure | Prebuilt, *, empty: str, has_data: bool | None = None, **kwargs: Any
+) -> None:
     """Draw `figure`, or when it has nothing to show, the sentence `empty` instead: what will
     appear here and when (never a blank chart on made-up axes)."""
     if has_data is None:
-        has_data = has_points(figure)
+        has_data = has_points(figure)  # a Prebuilt figure is always given has_data
     if has_data:
         st.plotly_chart(figure, **kwargs)
     else:

@@ -138,6 +138,14 @@ def coaching_effect_tables(
     return _effect_tables(notes, observations, agents, scope, window)
 
 
+def _of_teams(person: Any, team_ids: Sequence[int]) -> Any:
+    """`person` (a person-id column) is one of the teams' people: a subquery, so that the
+    database walks each agent's own index range (person, metric, date) instead of every agent's
+    observations of the metric and dropping the other teams' (the plan SQLite chose for a join on
+    person: 0.7 s against 0.01 s for one team of 2,000 agents' scores)."""
+    return col(person).in_(select(Person.id).where(col(Person.team_id).in_(team_ids)))
+
+
 def _team_observations(team_ids: Sequence[int], first: dt.date, last: dt.date) -> Any:
     """Observations (agent, date, metric, value) of the teams' agents from first to last."""
     return (
@@ -147,8 +155,7 @@ def _team_observations(team_ids: Sequence[int], first: dt.date, last: dt.date) -
             col(Observation.metric),
             col(Observation.value),
         )
-        .join(Person, col(Person.id) == Observation.person_id)
-        .where(col(Person.team_id).in_(team_ids))
+        .where(_of_teams(Observation.person_id, team_ids))
         .where(Observation.date >= first, Observation.date <= last)
     )
 
@@ -306,8 +313,7 @@ def team_growth(
         select(
             col(Observation.person_id).label("agent"), col(Observation.date), col(Observation.value)
         )
-        .join(Person, col(Person.id) == Observation.person_id)
-        .where(col(Person.team_id).in_(scope.team_ids), Observation.metric == scope.metric)
+        .where(_of_teams(Observation.person_id, scope.team_ids), Observation.metric == scope.metric)
         .where(Observation.date >= first, Observation.date <= scope.end),
     )
     obs["metric"] = scope.metric
@@ -603,7 +609,7 @@ def latest_data(session: Session, *, actor: Actor, team_ids: Sequence[int]) -> d
     "up to now" ends there, so a late import never shows as empty months."""
     require_teams(actor, Purpose.REVIEW, team_ids)
     return session.exec(
-        select(func.max(Observation.date))
-        .join(Person, col(Person.id) == Observation.person_id)
-        .where(col(Person.team_id).in_(team_ids), Observation.date <= today())
+        select(func.max(Observation.date)).where(
+            _of_teams(Observation.person_id, team_ids), Observation.date <= today()
+        )
     ).one()

@@ -125,3 +125,33 @@ def test_a_managers_falling_trends_are_kept_across_reruns(
     at.run()
     at.run()
     assert len(tested) == 1
+
+
+def test_figures_are_built_once_and_sent_without_plotly_checking_them_again(
+    app_as: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`st.plotly_chart` rebuilds a Figure from a dictionary to check it (0.1 s for a page of
+    small charts) and deep-copies a Figure: a Prebuilt one is sent as Plotly made it."""
+    import plotly.graph_objects as go
+    import plotly.tools
+
+    from ui import widgets
+
+    widgets.built.cache_clear()
+    analytics.clear_caches()
+    pages = {
+        "agent@example.com": "pages/home.py",  # the agent's QA trend, per agent
+        "manager@example.com": "pages/team_growth.py",  # shared by the viewers of the teams
+    }
+    apps = {email: app_as(email, page=page) for email, page in pages.items()}
+    sent = {email: [c.proto.spec for c in at.get("plotly_chart")] for email, at in apps.items()}
+    assert all(sent.values()), "every page draws its charts"
+    made = _counting(monkeypatch, go.Figure, "__init__")
+    for at in apps.values():
+        at.run()
+        assert not at.exception
+    assert made == []  # neither the page nor Streamlit's check built a Figure
+    assert {e: [c.proto.spec for c in at.get("plotly_chart")] for e, at in apps.items()} == sent
+    figure = widgets.trend_figure([(TODAY, 81.0, 3)], "qa_score")
+    spec = widgets.Prebuilt(figure.to_dict())
+    assert plotly.tools.return_figure_from_figure_or_data(spec, True) == figure.to_dict()
