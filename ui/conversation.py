@@ -17,6 +17,7 @@ from core.conversation import (
     AgreementRead,
     CommentRead,
     add_comment,
+    agreed_sentence,
     propose_agreement,
     sign_agreement,
 )
@@ -81,7 +82,7 @@ def agreement_block(
     """“We agreed on: …”: the text, who signed when, and what is left to do."""
     st.markdown("**Sign-off of this 1:1**")
     if agreement is not None:
-        st.markdown(f"We agreed on: {plain(agreement.text)}")
+        st.markdown(plain(agreed_sentence(agreement.text)))
         signed = []
         if agreement.agent_signed_at:
             signed.append(f"the agent on {_when(agreement.agent_signed_at)}")
