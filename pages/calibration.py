@@ -12,6 +12,7 @@ from core.calibration_sessions import (
 )
 from core.quality import list_scorecards
 from ui.calibration import (
+    PICKER,
     agreement_section,
     answer_widgets,
     calls_table,
@@ -52,7 +53,7 @@ labels = {
 }
 requested = st.query_params.get("session", "")
 start = next((i for i, s in enumerate(sessions) if str(s.id) == requested), 0)
-chosen = choose("Session", labels, key="calib_session", index=start)
+chosen = choose("Session", labels, key=PICKER, index=start)
 st.query_params["session"] = str(chosen)
 with db() as session:
     view = session_view(session, actor=me, calibration_id=chosen)
@@ -106,9 +107,14 @@ if not view.revealed:
                     reveal,
                     actor=me,
                     calibration_id=view.id,
-                    done=lambda n: f"Revealed {n} scores.",
+                    done=lambda n: (
+                        f"Revealed {n} score{'' if n == 1 else 's'}: every score is "
+                        "side by side below."
+                    ),
                 )
     st.stop()
 
+# The reveal form is gone once the session is revealed: its confirmation is shown here instead.
+SaveOnceForm(f"calib_reveal_{view.id}").show_done()
 agreement_section(view)
 scores_side_by_side(me, view)
