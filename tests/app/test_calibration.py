@@ -124,3 +124,6 @@ def test_a_lead_draws_a_fair_sample_with_its_seed(app_as) -> None:
     frame = at.dataframe[0].value
     counts = frame["Agent"].value_counts()
     assert set(counts) == {4}
+    # the demo's evaluations have channels: each draw names one (never an empty column)
+    assert set(frame["Channel"]) <= {"phone", "chat", "email", "any channel"}
+    assert {"phone", "chat"} <= set(frame["Channel"])
