@@ -85,6 +85,7 @@ class AgreementRead:
     agent_signed_at: dt.datetime | None
     coach: str | None  # the coach who signed
     coach_signed_at: dt.datetime | None
+    coach_id: int | None = None  # the coach who signed
 
     @property
     def signed_by_both(self) -> bool:
@@ -257,6 +258,7 @@ def _agreements(session: Session, rows: Iterable[NoteAgreement]) -> list[Agreeme
             r.agent_signed_at,
             str(names[r.coach_id]) if r.coach_id in names else None,
             r.coach_signed_at,
+            r.coach_id,
         )
         for r in rows
     ]
