@@ -332,7 +332,7 @@ def propose_agreement(session: Session, *, actor: Actor, note_id: int, text: str
         subject=f"note_agreement:{agreement.id}",
         title=f"{actor.name} asks you to sign off "
         f"{whose(actor_id=actor.id, agent=agent, recipient_id=recipient)} 1:1 of "
-        f"{note.date:%-d %B}",
+        f"{note.date:%-d %b}",
         body=agreed_sentence(agreement.text),
         link=link_to("growth", agent=agent.id) if by_agent else "growth",
     )
@@ -379,7 +379,7 @@ def sign_agreement(
         subject=f"note_agreement:{current.id}",
         title=f"{actor.name} signed off "
         f"{whose(actor_id=actor.id, agent=agent, recipient_id=current.proposed_by_id)} 1:1 of "
-        f"{note.date:%-d %B}",
+        f"{note.date:%-d %b}",
         body=agreed_sentence(current.text),
         link="growth" if current.proposed_by_id == agent.id else link_to("growth", agent=agent.id),
     )

@@ -47,12 +47,16 @@ if not sessions:
     st.stop()
 
 labels = {
-    s.id: f"{s.title} — {s.state}, {s.calls} interactions"
+    s.id: f"{s.title} — {s.state}, {s.calls} interaction{'' if s.calls == 1 else 's'}"
     + (f", you scored {s.my_scored}" if s.invited and s.state == "scoring" else "")
     for s in sessions
 }
 requested = st.query_params.get("session", "")
 start = next((i for i, s in enumerate(sessions) if str(s.id) == requested), 0)
+if PICKER in st.session_state:
+    # A label changes under the browser's feet (a score saved, a reveal): told the choice again,
+    # the picker shows the chosen session's label as it reads now, not as it read before.
+    st.session_state[PICKER] = st.session_state[PICKER]
 chosen = choose("Session", labels, key=PICKER, index=start)
 st.query_params["session"] = str(chosen)
 with db() as session:

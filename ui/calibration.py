@@ -215,6 +215,8 @@ def scores_side_by_side(me: Actor, view: SessionView) -> None:
                     + (f" (replacing {c.agreed.earlier} earlier)" if c.agreed.earlier else "")
                     + (f": {c.agreed.notes}" if c.agreed.notes else ".")
                 )
+            if c.agreed is None and not view.runs:
+                st.text(f"{view.created_by}, who runs the session, records the agreed score.")
             if view.runs:
                 with SaveOnceForm(f"calib_agree_{c.id}") as form:
                     st.markdown("**The agreed score**")

@@ -222,7 +222,7 @@ def test_a_sign_off_typed_with_we_agreed_on_is_never_doubled(session: Session, o
     assert agreed_sentence(proposed.text) == "We agreed on: recap every call"
     assert agreed_sentence("we agreed on recap") == "We agreed on: recap"  # stored earlier
     sign_agreement(session, actor=agent, note_id=note, agreement_id=proposed.id)
-    day = f"{session.get(CoachingNote, note).date:%-d %B}"  # type: ignore[union-attr]
+    day = f"{session.get(CoachingNote, note).date:%-d %b}"  # type: ignore[union-attr]
     assert _comment_notices(session) == [
         (
             agent.id,
