@@ -132,6 +132,8 @@ def create_session(
     )
     for person in evaluators:
         assert person.id is not None
+        if person.id == actor.id:  # the manager who invites themself needs no invitation
+            continue
         notify(
             session,
             person_id=person.id,

@@ -10,6 +10,7 @@ see the agent's records reads. Coaches' private remarks are a different record
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -35,6 +36,32 @@ from core.notifications import link_to, notify
 COMMENT = "comment"  # the audit trail's record type
 AGREEMENT = "note_agreement"
 LABEL = {CommentOn.COACHING_NOTE: "coaching note", CommentOn.EVALUATION: "QA evaluation"}
+_AGREED_PREFIX = re.compile(r"\s*we\s+agreed\s+on\b\s*:?\s*", re.IGNORECASE)
+
+
+def without_prefix(text: str) -> str:
+    """What was agreed, without a leading "We agreed on:" that whoever typed it wrote
+    themself (the box is labelled so) or pasted with it: the sentence adds those words."""
+    text = text.strip()
+    while match := _AGREED_PREFIX.match(text):
+        text = text[match.end() :]
+    return text.strip()
+
+
+def agreed_sentence(text: str) -> str:
+    """ "We agreed on: …": the one place the sentence is made (the page, the inbox, e-mail),
+    never doubled, even for a text stored with the words before they were taken off."""
+    return f"We agreed on: {without_prefix(text)}"
+
+
+def whose(*, actor_id: int, agent: Person, recipient_id: int) -> str:
+    """How the agent's record reads to the recipient of a notification about it: "your" to the
+    agent, "their" to a coach when the agent is the one acting, else "<agent>'s"."""
+    if recipient_id == agent.id:
+        return "your"
+    if actor_id == agent.id:
+        return "their"
+    return f"{agent.name}'s"
 
 
 @dataclass(frozen=True)
@@ -58,6 +85,7 @@ class AgreementRead:
     agent_signed_at: dt.datetime | None
     coach: str | None  # the coach who signed
     coach_signed_at: dt.datetime | None
+    coach_id: int | None = None  # the coach who signed
 
     @property
     def signed_by_both(self) -> bool:
@@ -75,8 +103,10 @@ class Conversation:
         return self.comments.get((record_type, record_id), [])
 
 
-def _record(session: Session, record_type: CommentOn, record_id: int) -> tuple[Person, int]:
-    """The agent whose record it is, and the coach or evaluator who wrote it."""
+def _record(
+    session: Session, record_type: CommentOn, record_id: int
+) -> tuple[Person, int, dt.date]:
+    """The agent whose record it is, the coach or evaluator who wrote it, and its date."""
     row: CoachingNote | Evaluation | None
     if record_type is CommentOn.COACHING_NOTE:
         row = session.get(CoachingNote, record_id)
@@ -88,7 +118,7 @@ def _record(session: Session, record_type: CommentOn, record_id: int) -> tuple[P
         raise NotFound(f"There is no {LABEL[record_type]} with id {record_id}.")
     agent = session.get(Person, row.agent_id)
     assert agent is not None
-    return agent, author
+    return agent, author, row.date
 
 
 def _require_party(actor: Actor, agent: Person, what: str) -> None:
@@ -107,7 +137,7 @@ def add_comment(
     comment goes to the agent, the agent's to the note's coach (or the evaluator) and to every
     coach who has joined the conversation."""
     record_type = CommentOn(record_type)
-    agent, writer = _record(session, record_type, record_id)
+    agent, writer, day = _record(session, record_type, record_id)
     _require_party(actor, agent, "comment on it")
     if not text.strip():
         raise InvalidInput("Write the comment before sending it.")
@@ -148,16 +178,13 @@ def add_comment(
             person_id=person_id,
             kind=NotificationKind.COMMENT,
             subject=f"comment:{comment.id}",
-            title=f"{actor.name} commented on {_whose(actor, agent, person_id)} "
-            f"{LABEL[record_type]}",
+            title=f"{actor.name} commented on "
+            f"{whose(actor_id=actor.id, agent=agent, recipient_id=person_id)} "
+            f"{LABEL[record_type]} of {day:%-d %b}",
             body=comment.text,
             link=link,
         )
     return _comment_read(comment, actor.name, agent.id)
-
-
-def _whose(actor: Actor, agent: Person, recipient: int) -> str:
-    return "your" if recipient == agent.id else f"{agent.name}'s"
 
 
 def _comment_read(c: Comment, author: str, agent_id: int) -> CommentRead:
@@ -231,6 +258,7 @@ def _agreements(session: Session, rows: Iterable[NoteAgreement]) -> list[Agreeme
             r.agent_signed_at,
             str(names[r.coach_id]) if r.coach_id in names else None,
             r.coach_signed_at,
+            r.coach_id,
         )
         for r in rows
     ]
@@ -260,7 +288,8 @@ def propose_agreement(session: Session, *, actor: Actor, note_id: int, text: str
     """ "We agreed on: …" for a 1:1, signed by whoever proposes it (the agent or a coach); the
     other side is asked to sign. An unsigned earlier proposal is superseded (kept, not shown)."""
     note, agent = _note_and_agent(session, actor, note_id, "sign off this 1:1")
-    if not text.strip():
+    text = without_prefix(text)
+    if not text:
         raise InvalidInput("Write what you agreed on before proposing it.")
     require_fits(("We agreed on", text, max_length(NoteAgreement, "text")))
     current = _current(session, note_id)
@@ -276,7 +305,7 @@ def propose_agreement(session: Session, *, actor: Actor, note_id: int, text: str
     by_agent = actor.id == agent.id
     agreement = NoteAgreement(
         note_id=note_id,
-        text=text.strip(),
+        text=text,
         proposed_by_id=actor.id,
         proposed_at=now,
         agent_signed_at=now if by_agent else None,
@@ -295,13 +324,16 @@ def propose_agreement(session: Session, *, actor: Actor, note_id: int, text: str
         detail=f"proposed and signed for coaching note #{note_id}",
     )
     assert agent.id is not None
+    recipient = note.coach_id if by_agent else agent.id
     notify(
         session,
-        person_id=note.coach_id if by_agent else agent.id,
+        person_id=recipient,
         kind=NotificationKind.COMMENT,
         subject=f"note_agreement:{agreement.id}",
-        title=f"{actor.name} asks you to sign off your 1:1 of {note.date:%-d %B}",
-        body=f"We agreed on: {agreement.text}",
+        title=f"{actor.name} asks you to sign off "
+        f"{whose(actor_id=actor.id, agent=agent, recipient_id=recipient)} 1:1 of "
+        f"{note.date:%-d %b}",
+        body=agreed_sentence(agreement.text),
         link=link_to("growth", agent=agent.id) if by_agent else "growth",
     )
     return _agreements(session, [agreement])[0]
@@ -345,8 +377,10 @@ def sign_agreement(
         person_id=current.proposed_by_id,
         kind=NotificationKind.COMMENT,
         subject=f"note_agreement:{current.id}",
-        title=f"{actor.name} signed off your 1:1 of {note.date:%-d %B}",
-        body=f"We agreed on: {current.text}",
+        title=f"{actor.name} signed off "
+        f"{whose(actor_id=actor.id, agent=agent, recipient_id=current.proposed_by_id)} 1:1 of "
+        f"{note.date:%-d %b}",
+        body=agreed_sentence(current.text),
         link="growth" if current.proposed_by_id == agent.id else link_to("growth", agent=agent.id),
     )
     return _agreements(session, [current])[0]

@@ -4,9 +4,9 @@ So that no agent is scored only on their worst week, or only on the channel they
 - every agent gets the same number of interactions (fewer only when they have fewer; said so);
 - when the interactions have channels, each agent's draw is split across channels in proportion
   to their own mix (largest remainders);
-- the draw goes round the period's weeks in a shuffled order, one interaction per week at a
-  time, so the picks are spread across the weeks (no week gets two before every week with
-  interactions has one);
+- the picks are spread across the period's weeks in proportion to the interactions each week
+  has (without a file: its working days), so a short week (a period starting on a Thursday, a
+  week of holidays) gets its share and no more, and weeks alike get the same number;
 - it is reproducible: the same seed, interactions and period give the same draw; each agent
   has a generator of their own (seed, agent), so adding an agent changes nobody else's draw.
 
@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from sqlmodel import Session, col, select
@@ -35,6 +36,7 @@ from core.parsing import listed, read_date
 MAX_PER_AGENT = 50
 MAX_DAYS = 366
 CSV_COLUMNS = ("agent_email", "reference", "date")
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -50,21 +52,29 @@ def week_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def quotas(weights: Mapping[str, float], available: Mapping[str, int], n: int) -> dict[str, int]:
-    """`n` split across channels in proportion to `weights` (largest remainders), never more
-    than a channel has; what a channel cannot take goes to those with interactions to spare."""
-    channels = sorted(available)
-    w = {c: max(float(weights.get(c, 0.0)), 0.0) for c in channels}
+def quotas(
+    weights: Mapping[K, float],
+    available: Mapping[K, int],
+    n: int,
+    *,
+    order: Sequence[K] | None = None,
+) -> dict[K, int]:
+    """`n` split in proportion to `weights` (largest remainders), never more than a key has
+    available; what one cannot take goes to those with some to spare. Equal remainders go to
+    the key with the most to spare, then the first in `order` (by default, sorted)."""
+    keys = list(order) if order is not None else sorted(available, key=str)
+    rank = {k: position for position, k in enumerate(keys)}
+    w = {k: max(float(weights.get(k, 0.0)), 0.0) for k in keys}
     if not sum(w.values()):
-        w = dict.fromkeys(channels, 1.0)
-    share = {c: n * w[c] / sum(w.values()) for c in channels}
-    got = {c: min(int(share[c]), available[c]) for c in channels}
+        w = dict.fromkeys(keys, 1.0)
+    share = {k: n * w[k] / sum(w.values()) for k in keys}
+    got = {k: min(int(share[k]), available[k]) for k in keys}
     while sum(got.values()) < n:
-        spare = [c for c in channels if got[c] < available[c]]
+        spare = [k for k in keys if got[k] < available[k]]
         if not spare:
             break
-        # the channel furthest below its share first, then the one with the most to spare
-        best = min(spare, key=lambda c: (-(share[c] - got[c]), -(available[c] - got[c]), c))
+        # the one furthest below its share first, then the one with the most to spare
+        best = min(spare, key=lambda k: (-(share[k] - got[k]), -(available[k] - got[k]), rank[k]))
         got[best] += 1
     return got
 
@@ -72,7 +82,11 @@ def quotas(weights: Mapping[str, float], available: Mapping[str, int], n: int) -
 def draw_for_agent(
     pool: Sequence[Interaction], n: int, rng: np.random.Generator, weights: Mapping[str, float]
 ) -> list[Interaction]:
-    """`n` of one agent's interactions, spread across weeks and split across channels."""
+    """`n` of one agent's interactions, spread across weeks and split across channels.
+
+    Each week gets picks in proportion to the interactions it has (for working days: its
+    working days), so a week of two working days at the start of a period gets its share and
+    no more; weeks alike in size get the same number, a random one of them the odd pick."""
     if len(pool) <= n:
         return sorted(pool, key=lambda i: (i.date, i.channel, i.reference))
     available = Counter(i.channel for i in pool)
@@ -85,19 +99,35 @@ def draw_for_agent(
         bucket = by_week[week]
         by_week[week] = [bucket[int(k)] for k in rng.permutation(len(bucket))]
     order = [weeks[int(k)] for k in rng.permutation(len(weeks))]
+    sizes = {week: len(by_week[week]) for week in weeks}
+    per_week = quotas(sizes, sizes, n, order=order)
     picked: list[Interaction] = []
+
+    def pick(week: dt.date) -> bool:
+        options = [i for i in by_week[week] if remaining[i.channel] > 0]
+        if not options:
+            return False
+        most = max(remaining[i.channel] for i in options)
+        choice = next(i for i in options if remaining[i.channel] == most)
+        by_week[week].remove(choice)
+        remaining[choice.channel] -= 1
+        per_week[week] -= 1
+        picked.append(choice)
+        return True
+
+    # Round the weeks, one pick at a time, each week up to its share.
+    going = True
+    while going and sum(remaining.values()) > 0:
+        going = False
+        for week in order:
+            if per_week[week] > 0 and sum(remaining.values()) > 0:
+                going |= pick(week)
+    # A channel's picks its weeks could not take (those weeks lack the channel) go to the
+    # weeks that have it, still one at a time round the weeks.
     while sum(remaining.values()) > 0:
         for week in order:
-            if sum(remaining.values()) == 0:
-                break
-            options = [i for i in by_week[week] if remaining[i.channel] > 0]
-            if not options:
-                continue
-            most = max(remaining[i.channel] for i in options)
-            choice = next(i for i in options if remaining[i.channel] == most)
-            by_week[week].remove(choice)
-            remaining[choice.channel] -= 1
-            picked.append(choice)
+            if sum(remaining.values()) > 0:
+                pick(week)
     return sorted(picked, key=lambda i: (i.date, i.channel, i.reference))
 
 
@@ -144,10 +174,11 @@ class Sample:
     per_agent: int
     seed: int
     from_file: bool  # interactions from an uploaded file, else the working days
-    stratified: bool  # split by channel
+    stratified: bool  # some agent's draw is split across their channels
     rows: list[SampleRow]
     short: list[tuple[str, int]]  # agents with fewer interactions than asked: (name, drawn)
     left_out: int  # rows of the file outside the team or the period
+    any_channel: list[str]  # agents drawn without a channel (never evaluated; no channel in file)
 
 
 def _interactions_from_csv(
@@ -234,11 +265,13 @@ def draw_sample(
         ).all():
             mix.setdefault(agent, Counter())[str(channel)] += 1
         days = list(organisation_calendar(session).days(start, end))
+        # Every channel the agent's evaluations were on (one channel is a channel too); an agent
+        # never evaluated has none: their days are for any channel, and the page says so.
         pool = [
-            Interaction(agent, "", day, channel if len(mix.get(agent, ())) > 1 else "")
+            Interaction(agent, "", day, channel)
             for agent in ids
             for day in days
-            for channel in (sorted(mix[agent]) if len(mix.get(agent, ())) > 1 else [""])
+            for channel in (sorted(mix[agent]) if agent in mix else [""])
         ]
     drawn = draw(pool, agent_ids=ids, per_agent=per_agent, seed=seed, channel_mix=mix or None)
     by_id = {p.id: p for p in people}
@@ -254,11 +287,20 @@ def draw_sample(
         per_agent,
         seed,
         interactions_csv is not None,
-        len({i.channel for i in pool}) > 1,
+        len({(i.agent_id, i.channel) for i in pool}) > len({i.agent_id for i in pool}),
         rows,
         [(by_id[a].name, len(drawn[a])) for a in ids if len(drawn[a]) < per_agent],
         left_out,
+        [by_id[a].name for a in ids if any(not i.channel for i in drawn[a])],
     )
+
+
+ANY_CHANNEL = "any channel"
+
+
+def channel_text(channel: str) -> str:
+    """A drawn interaction's channel as the lead reads it: "any channel" when there is none."""
+    return channel or ANY_CHANNEL
 
 
 SAMPLE_CSV_HEADER = ("agent", "agent_email", "reference", "date", "week of", "channel")
@@ -274,7 +316,7 @@ def sample_csv(sample: Sample) -> bytes:
                 r.reference or "any interaction that day",
                 r.date.isoformat(),
                 week_of(r.date).isoformat(),
-                r.channel,
+                channel_text(r.channel),
             )
             for r in sample.rows
         ),
@@ -296,6 +338,5 @@ def sample_checklist(sample: Sample) -> str:
             lines.append(r.agent)
             current = r.agent_id
         what = r.reference or "any interaction"
-        channel = f" ({r.channel})" if r.channel else ""
-        lines.append(f"[ ] {r.date:%a %d %b %Y} — {what}{channel}")
+        lines.append(f"[ ] {r.date:%a %d %b %Y} — {what} ({channel_text(r.channel)})")
     return "\n".join(lines) + "\n"

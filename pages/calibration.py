@@ -12,6 +12,7 @@ from core.calibration_sessions import (
 )
 from core.quality import list_scorecards
 from ui.calibration import (
+    PICKER,
     agreement_section,
     answer_widgets,
     calls_table,
@@ -46,13 +47,17 @@ if not sessions:
     st.stop()
 
 labels = {
-    s.id: f"{s.title} — {s.state}, {s.calls} interactions"
+    s.id: f"{s.title} — {s.state}, {s.calls} interaction{'' if s.calls == 1 else 's'}"
     + (f", you scored {s.my_scored}" if s.invited and s.state == "scoring" else "")
     for s in sessions
 }
 requested = st.query_params.get("session", "")
 start = next((i for i, s in enumerate(sessions) if str(s.id) == requested), 0)
-chosen = choose("Session", labels, key="calib_session", index=start)
+if PICKER in st.session_state:
+    # A label changes under the browser's feet (a score saved, a reveal): told the choice again,
+    # the picker shows the chosen session's label as it reads now, not as it read before.
+    st.session_state[PICKER] = st.session_state[PICKER]
+chosen = choose("Session", labels, key=PICKER, index=start)
 st.query_params["session"] = str(chosen)
 with db() as session:
     view = session_view(session, actor=me, calibration_id=chosen)
@@ -106,9 +111,14 @@ if not view.revealed:
                     reveal,
                     actor=me,
                     calibration_id=view.id,
-                    done=lambda n: f"Revealed {n} scores.",
+                    done=lambda n: (
+                        f"Revealed {n} score{'' if n == 1 else 's'}: every score is "
+                        "side by side below."
+                    ),
                 )
     st.stop()
 
+# The reveal form is gone once the session is revealed: its confirmation is shown here instead.
+SaveOnceForm(f"calib_reveal_{view.id}").show_done()
 agreement_section(view)
 scores_side_by_side(me, view)

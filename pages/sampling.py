@@ -8,7 +8,13 @@ import streamlit as st
 
 from core.access import Purpose, teams_for
 from core.clock import today
-from core.sampling import MAX_PER_AGENT, draw_sample, sample_checklist, sample_csv
+from core.sampling import (
+    MAX_PER_AGENT,
+    channel_text,
+    draw_sample,
+    sample_checklist,
+    sample_csv,
+)
 from ui.state import actor, db
 from ui.widgets import choose, day_text
 
@@ -80,6 +86,11 @@ st.success(
 )
 for name, drawn in sample.short:
     st.text(f"{name} has only {drawn} interactions in the period: all of them are drawn.")
+if sample.any_channel:
+    st.text(
+        ("Without a channel in the file" if sample.from_file else "Never evaluated yet")
+        + f", so any channel will do: {', '.join(sample.any_channel)}."
+    )
 if sample.left_out:
     st.text(
         f"{sample.left_out} rows of the file are for people outside {sample.team} or dates "
@@ -91,7 +102,7 @@ st.dataframe(
             "Agent": [r.agent for r in sample.rows],
             "Interaction": [r.reference or "any interaction that day" for r in sample.rows],
             "Date": [day_text(r.date) for r in sample.rows],
-            "Channel": [r.channel or "—" for r in sample.rows],
+            "Channel": [channel_text(r.channel) for r in sample.rows],
         }
     ),
     hide_index=True,

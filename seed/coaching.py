@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 from sqlmodel import Session
 
-from core.models import Channel, CoachingNote, Person, Team, id_of
+from core.models import Channel, CoachingNote, Evaluation, Person, Team, id_of
 from core.observations import bulk_insert_observations
 from core.quality import Answer, Section
 from seed.days import working_day_on_or_after, working_day_on_or_before
@@ -66,7 +66,7 @@ def seed_coaching(
     """A scorecard, recent evaluations, and coaching notes with follow-ups (some overdue)."""
     import json
 
-    from core.models import Evaluation, FollowUp, Scorecard
+    from core.models import FollowUp, Scorecard
     from core.quality import DEFAULT_FORM, evaluation_reference, parse_definition, score_answers
 
     leads = {t.id: lead for t in teams if (lead := t.lead_id) is not None}
@@ -130,6 +130,7 @@ def seed_coaching(
                     critical_failed=result.critical_failed,
                 )
             )
+    _give_channels(evaluations)
     session.add_all(evaluations)
     session.flush()
     bulk_insert_observations(
@@ -177,6 +178,32 @@ def seed_coaching(
         for n in notes
         if n.closed
     )
+
+
+# Which channels an agent works on (a quarter phone only, half phone and chat, a quarter e-mail
+# too), and how often each comes up among their evaluations.
+CHANNEL_MIXES = (
+    (Channel.PHONE,),
+    (Channel.PHONE, Channel.CHAT),
+    (Channel.PHONE, Channel.CHAT, Channel.EMAIL),
+)
+CHANNEL_WEIGHT = {Channel.PHONE: 6.0, Channel.CHAT: 3.0, Channel.EMAIL: 1.0}
+REFERENCE_PREFIX = {Channel.PHONE: "CALL", Channel.CHAT: "CHAT", Channel.EMAIL: "MAIL"}
+
+
+def _give_channels(evaluations: Sequence[Evaluation]) -> None:
+    """Each evaluation's channel (and its reference's prefix), from a generator of its own so
+    every other demo draw stays the same: fair sampling splits the draw by these channels."""
+    rng = np.random.default_rng(20261127)
+    mixes: dict[int, tuple[Channel, ...]] = {}
+    for e in evaluations:
+        if e.agent_id not in mixes:
+            mixes[e.agent_id] = CHANNEL_MIXES[int(rng.choice(3, p=[0.25, 0.5, 0.25]))]
+        mix = mixes[e.agent_id]
+        weights = np.array([CHANNEL_WEIGHT[c] for c in mix])
+        channel = mix[int(rng.choice(len(mix), p=weights / weights.sum()))]
+        e.channel = channel
+        e.interaction_ref = f"{REFERENCE_PREFIX[channel]}-{e.interaction_ref.split('-', 1)[1]}"
 
 
 PLANTED_QA_EFFECTS = (

@@ -10,7 +10,7 @@ import numpy as np
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from core.calendar import organisation_calendar
+from core.calendar import WorkCalendar, organisation_calendar
 from core.disputes import reviewer_for
 from core.models import (
     CoachingNote,
@@ -21,6 +21,8 @@ from core.models import (
     DisputeStatus,
     DisputeStep,
     Evaluation,
+    FollowUp,
+    NoteAgreement,
     Observation,
     Person,
     Team,
@@ -57,6 +59,7 @@ def seed_conversations(
     calendar = organisation_calendar(session)
     alex = next((a for a in agents if a.email == "agent@example.com"), agents[0])
     coach_of = {t.id: t.lead_id for t in teams}
+    _a_1_1_for_alex(session, alex, coach_of.get(alex.team_id), calendar, today)
     talkers = [
         alex,
         *[agents[int(i)] for i in rng.choice(len(agents), min(6, len(agents)), replace=False)],
@@ -131,6 +134,59 @@ def seed_conversations(
                 used.add(id_of(agent))
                 break
     session.flush()
+
+
+def _a_1_1_for_alex(
+    session: Session,
+    alex: Person,
+    coach: int | None,
+    calendar: WorkCalendar,
+    today: dt.date,
+) -> None:
+    """The demo agent's recent 1:1, when the coaching draws gave them none: the lead has
+    proposed and signed what they agreed on, and it waits for Alex's signature (the sign-off
+    and the conversation are then there to try as agent@example.com)."""
+    if (
+        coach is None
+        or session.exec(select(CoachingNote.id).where(CoachingNote.agent_id == alex.id)).first()
+    ):
+        return
+    day = calendar.previous_working_day(today - dt.timedelta(days=8))
+    note = CoachingNote(
+        agent_id=id_of(alex),
+        coach_id=coach,
+        date=day,
+        focus_metric="fcr",
+        focus_section="Resolution",
+        went_well="Calm tone and accurate notes on the account.",
+        to_try="Before closing, ask whether anything else is unresolved and set one clear "
+        "next step.",
+        actions="Try it on five calls this week; I'll check back in with you.",
+        closed=True,
+    )
+    session.add(note)
+    session.flush()
+    session.add(
+        FollowUp(
+            note_id=id_of(note),
+            date=calendar.add_working_days(day, 3),
+            outcome="Asked on most calls; two customers had a second question.",
+            next_step="Keep it up.",
+            closes=True,
+            by_id=coach,
+        )
+    )
+    session.add(
+        NoteAgreement(
+            note_id=id_of(note),
+            text="Ask “is there anything else?” before closing, and book the callback "
+            "while the customer is on the line.",
+            proposed_by_id=coach,
+            proposed_at=_at(day, 15),
+            coach_id=coach,
+            coach_signed_at=_at(day, 15),
+        )
+    )
 
 
 def _open(

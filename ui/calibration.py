@@ -108,6 +108,21 @@ def agreement_table(items: Sequence[ItemAgreement]) -> pd.DataFrame:
     )
 
 
+PICKER = "calib_session"  # the session picker's key
+
+
+def select_session(calibration_id: int) -> None:
+    """Show this session on the next run: the picker keeps its own choice across reruns (its
+    index only counts the first time it is drawn), so a new session is chosen through its key."""
+    st.session_state[PICKER] = calibration_id
+    st.query_params["session"] = str(calibration_id)
+
+
+def _open_new(calibration_id: int) -> str:
+    select_session(calibration_id)  # the manager goes on with the session just created
+    return "Created: the evaluators are invited (Inbox, and e-mail if they chose)."
+
+
 def new_session_form(
     me: Actor, choices: Mapping[int, str], cards: Sequence[ScorecardRead], *, expanded: bool
 ) -> None:
@@ -137,7 +152,7 @@ def new_session_form(
                 scorecard_id=card.id if card else 0,
                 calls=[CallInput(p[0], p[1] if len(p) > 1 else "") for p in parts],
                 evaluator_ids=invited,
-                done="Created: the evaluators are invited (Inbox, and e-mail if they chose).",
+                done=lambda created: _open_new(created),
             )
 
 
@@ -200,6 +215,8 @@ def scores_side_by_side(me: Actor, view: SessionView) -> None:
                     + (f" (replacing {c.agreed.earlier} earlier)" if c.agreed.earlier else "")
                     + (f": {c.agreed.notes}" if c.agreed.notes else ".")
                 )
+            if c.agreed is None and not view.runs:
+                st.text(f"{view.created_by}, who runs the session, records the agreed score.")
             if view.runs:
                 with SaveOnceForm(f"calib_agree_{c.id}") as form:
                     st.markdown("**The agreed score**")

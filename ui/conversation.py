@@ -17,6 +17,7 @@ from core.conversation import (
     AgreementRead,
     CommentRead,
     add_comment,
+    agreed_sentence,
     propose_agreement,
     sign_agreement,
 )
@@ -81,14 +82,20 @@ def agreement_block(
     """“We agreed on: …”: the text, who signed when, and what is left to do."""
     st.markdown("**Sign-off of this 1:1**")
     if agreement is not None:
-        st.markdown(f"We agreed on: {plain(agreement.text)}")
-        signed = []
+        st.markdown(plain(agreed_sentence(agreement.text)))
+        signed: list[tuple[dt.datetime, str]] = []  # in the order they signed
         if agreement.agent_signed_at:
-            signed.append(f"the agent on {_when(agreement.agent_signed_at)}")
+            who = "you" if me.id == agent_id else "the agent"
+            signed.append((agreement.agent_signed_at, who))
         if agreement.coach_signed_at and agreement.coach:
-            signed.append(f"{plain(agreement.coach)} on {_when(agreement.coach_signed_at)}")
-        st.markdown("Signed by " + " and ".join(signed) + ".")
+            who = "you" if me.id == agreement.coach_id else agreement.coach
+            signed.append((agreement.coach_signed_at, plain(who)))
+        st.markdown(
+            "Signed by " + " and ".join(f"{who} on {_when(at)}" for at, who in sorted(signed)) + "."
+        )
         if agreement.signed_by_both:
+            # the sign form is gone with the second signature: its confirmation shows here
+            SaveOnceForm(f"sign_{agreement.id}").show_done()
             return
         mine_to_sign = (me.id == agent_id and agreement.agent_signed_at is None) or (
             me.id != agent_id and agreement.coach_signed_at is None

@@ -43,4 +43,7 @@ ICONS = {
     "rotation_published": ":material/swap_horiz:",
     "share_hidden": ":material/visibility_off:",
     "weekly_digest": ":material/summarize:",
+    "calibration_invite": ":material/balance:",
+    "calibration_revealed": ":material/balance:",
+    "comment": ":material/forum:",
 }

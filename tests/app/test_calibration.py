@@ -70,6 +70,48 @@ def test_a_session_from_invite_to_reveal_keeps_scores_blind_until_then(
     assert "You scored" not in shown  # the manager sees no one's score
     submit(manager, f"calib_reveal_{created.id}", "Reveal every score")
     assert "How well you agree" in texts(manager)
+    assert "Revealed 1 score: every score is side by side below." in texts(manager)
+    assert manager.selectbox(key="calib_session").value == created.id
+
+
+def test_a_new_session_is_shown_at_once_and_a_reveal_at_once(app_as, demo_url: str) -> None:
+    """The picker keeps its choice across reruns: after Create the new session is the one
+    chosen and shown (not the one chosen before), and after Reveal the revealed view shows in
+    the same run, with the reveal's confirmation."""
+    manager = app_as("manager@example.com", PAGE)
+    before = manager.selectbox(key="calib_session").value
+    [title] = [t for t in manager.text_input if t.label == "Title"]
+    title.input("Shown at once")
+    [calls] = [t for t in manager.text_area if t.label.startswith("Interactions")]
+    calls.input("CALL-5\nCALL-6")
+    [invite] = manager.multiselect
+    invite.select(_id(demo_url, "lead@example.com")).select(_id(demo_url, "manager@example.com"))
+    submit(manager, "calib_new", "Create and invite")
+    engine = make_engine(demo_url)
+    with Session(engine) as session:
+        created = session.exec(
+            select(CalibrationSession.id).where(CalibrationSession.title == "Shown at once")
+        ).one()
+    engine.dispose()
+    assert created != before
+    assert manager.selectbox(key="calib_session").value == created
+    assert manager.query_params["session"] == str(created)
+    shown = texts(manager)
+    assert "Shown at once" in [s.value for s in manager.subheader]
+    assert "Created: the evaluators are invited" in shown
+    manager.run()  # and it stays chosen on the next rerun
+    assert manager.selectbox(key="calib_session").value == created
+
+    lead = app_as("lead@example.com", PAGE, session=str(created))
+    for radio in lead.radio:
+        if radio.key and radio.key.startswith("calib_score"):
+            radio.set_value(radio.options[0] if radio.options[0] != "na" else radio.options[1])
+    submit(lead, "calib_score", "Save my score (final)")
+    submit(manager, f"calib_reveal_{created}", "Reveal every score")
+    assert manager.selectbox(key="calib_session").value == created
+    assert "How well you agree" in texts(manager)
+    label = manager.selectbox(key="calib_session").options[0]
+    assert label.startswith("Shown at once — revealed"), label
 
 
 def test_a_lead_draws_a_fair_sample_with_its_seed(app_as) -> None:
@@ -82,3 +124,6 @@ def test_a_lead_draws_a_fair_sample_with_its_seed(app_as) -> None:
     frame = at.dataframe[0].value
     counts = frame["Agent"].value_counts()
     assert set(counts) == {4}
+    # the demo's evaluations have channels: each draw names one (never an empty column)
+    assert set(frame["Channel"]) <= {"phone", "chat", "email", "any channel"}
+    assert {"phone", "chat"} <= set(frame["Channel"])

@@ -62,9 +62,7 @@ def test_a_calibration_session_from_invite_to_reveal(
     for i in range(groups.count()):  # nothing is chosen for the scorer: answer every item
         group = groups.nth(i)
         yes = group.get_by_role("radio", name="yes", exact=True)
-        (yes if yes.count() else group.get_by_role("radio", name="1", exact=True)).check(
-            force=True
-        )
+        (yes if yes.count() else group.get_by_role("radio", name="1", exact=True)).check(force=True)
     page.get_by_role("button", name="Save my score (final)").click()
     page.get_by_text("Nobody sees it before the reveal").wait_for()
     settle(page)
@@ -82,6 +80,9 @@ def test_a_calibration_session_from_invite_to_reveal(
     manager.get_by_role("heading", name="How well you agree").wait_for()
     settle(manager)
     manager.get_by_text("evaluators disagree on 1 of 1 call").first.wait_for()
+    # the picker reads as the session is now, without another rerun (it read "scoring" before)
+    picker = manager.get_by_role("combobox", name="Session")
+    assert picker.input_value().startswith("Journey calibration — revealed, 1 interaction")
     violations = axe_check(manager)
     assert violations == [], "\n".join(violations)
     manager.context.close()

@@ -20,7 +20,14 @@ from core.calibration_sessions import (
     session_view,
 )
 from core.errors import AccessDenied, InvalidInput
-from core.models import AuditEvent, CalibrationScore, Notification, NotificationKind, Role
+from core.models import (
+    AuditEvent,
+    CalibrationScore,
+    Notification,
+    NotificationKind,
+    Role,
+    Scorecard,
+)
 from core.quality import parse_definition, save_scorecard, score_answers
 from tests.conftest import make_person, make_team
 
@@ -250,3 +257,32 @@ def test_the_agreed_reference_is_kept_with_its_history_and_every_change_is_audit
         ("update", s["manager"].id),
     ]
     assert "revealed" in events[3][2] and "CALL-1" in events[1][2]
+
+
+def test_a_manager_who_invites_themself_is_not_sent_their_own_invitation(
+    session: Session,
+) -> None:
+    """ "Mona invites you to a calibration session" in Mona's own inbox reads wrong: the
+    manager creating the session knows; only the others are invited by notification."""
+    s = _setup(session)
+    card_id = session.exec(select(Scorecard.id)).one()
+    create_session(
+        session,
+        actor=s["manager"],
+        title="December calibration",
+        scorecard_id=card_id,
+        calls=[CallInput("CALL-9")],
+        evaluator_ids=[s["manager"].id, s["lead"].id],
+    )
+    invites = session.exec(
+        select(Notification).where(
+            Notification.kind == NotificationKind.CALIBRATION_INVITE,
+            col(Notification.subject) != f"calibration:{s['id']}",
+        )
+    ).all()
+    assert [(n.person_id, n.title) for n in invites] == [
+        (
+            s["lead"].id,
+            f"{s['manager'].name} invites you to a calibration session: December calibration",
+        )
+    ]

@@ -10,9 +10,23 @@ import pytest
 from sqlmodel import Session, select
 
 from core.coaching import NoteInput, add_private_remark, write_note
-from core.conversation import add_comment, conversation, propose_agreement, sign_agreement
+from core.conversation import (
+    add_comment,
+    agreed_sentence,
+    conversation,
+    propose_agreement,
+    sign_agreement,
+    whose,
+)
 from core.errors import AccessDenied, InvalidInput
-from core.models import Comment, CommentOn, NoteAgreement, Notification, NotificationKind
+from core.models import (
+    CoachingNote,
+    Comment,
+    CommentOn,
+    NoteAgreement,
+    Notification,
+    NotificationKind,
+)
 from core.quality import DEFAULT_FORM, record_evaluation, save_scorecard
 from tests.conftest import TODAY, actor_of
 
@@ -53,13 +67,14 @@ def test_the_agent_and_the_coach_talk_on_a_note_and_each_hears_of_the_other(
         session, actor=lead, record_type=CommentOn.COACHING_NOTE, record_id=note, text="Yes"
     )
     notices = _comment_notices(session)
+    day = f"{session.get(CoachingNote, note).date:%-d %b}"  # type: ignore[union-attr]
     assert notices == [
         (
             lead.id,
-            f"{agent.name} commented on {agent.name}'s coaching note",
+            f"{agent.name} commented on their coaching note of {day}",
             "Can we **practise** it on Friday?",
         ),
-        (agent.id, f"{lead.name} commented on your coaching note", "Yes"),
+        (agent.id, f"{lead.name} commented on your coaching note of {day}", "Yes"),
     ]
     said = conversation(session, actor=agent, agent_id=agent.id).on(CommentOn.COACHING_NOTE, note)
     assert [(c.author, c.by_agent, c.text) for c in said] == [
@@ -160,3 +175,65 @@ def test_another_agent_cannot_read_the_conversation(session: Session, org: dict)
         conversation(
             session, actor=actor_of(session, org["red_agent2"]), agent_id=org["red_agent"].id
         )
+
+
+def test_an_agent_s_comment_reads_as_theirs_to_each_coach_who_hears_of_it(
+    session: Session, org: dict
+) -> None:
+    """The note's coach and a manager who joined both read "their" note (the agent wrote);
+    the manager's own comment reaches the agent as "your" note."""
+    note = _note(session, org)
+    agent, manager = actor_of(session, org["red_agent"]), actor_of(session, org["manager"])
+    day = f"{session.get(CoachingNote, note).date:%-d %b}"  # type: ignore[union-attr]
+    add_comment(
+        session, actor=manager, record_type=CommentOn.COACHING_NOTE, record_id=note, text="Hi"
+    )
+    add_comment(
+        session, actor=agent, record_type=CommentOn.COACHING_NOTE, record_id=note, text="Hello"
+    )
+    titles = {(person, title) for person, title, _ in _comment_notices(session)}
+    assert titles == {
+        (agent.id, f"{manager.name} commented on your coaching note of {day}"),
+        (org["red_lead"].id, f"{agent.name} commented on their coaching note of {day}"),
+        (manager.id, f"{agent.name} commented on their coaching note of {day}"),
+    }
+    assert not any(agent.name + "'s" in title for _, title in titles)
+
+
+def test_the_record_reads_by_name_to_a_coach_when_another_coach_acts(org: dict) -> None:
+    agent = org["red_agent"]
+    assert whose(actor_id=org["red_lead"].id, agent=agent, recipient_id=agent.id) == "your"
+    assert whose(actor_id=agent.id, agent=agent, recipient_id=org["red_lead"].id) == "their"
+    assert (
+        whose(actor_id=org["manager"].id, agent=agent, recipient_id=org["red_lead"].id)
+        == f"{agent.name}'s"
+    )
+
+
+def test_a_sign_off_typed_with_we_agreed_on_is_never_doubled(session: Session, org: dict) -> None:
+    """The box is labelled "We agreed on": whoever types the words again gets them once, on the
+    page (agreed_sentence), in the inbox and in the e-mail (the notification's body)."""
+    note = _note(session, org)
+    lead, agent = actor_of(session, org["red_lead"]), actor_of(session, org["red_agent"])
+    proposed = propose_agreement(
+        session, actor=lead, note_id=note, text="  We agreed on: recap every call  "
+    )
+    assert proposed.text == "recap every call"
+    assert agreed_sentence(proposed.text) == "We agreed on: recap every call"
+    assert agreed_sentence("we agreed on recap") == "We agreed on: recap"  # stored earlier
+    sign_agreement(session, actor=agent, note_id=note, agreement_id=proposed.id)
+    day = f"{session.get(CoachingNote, note).date:%-d %b}"  # type: ignore[union-attr]
+    assert _comment_notices(session) == [
+        (
+            agent.id,
+            f"{lead.name} asks you to sign off your 1:1 of {day}",
+            "We agreed on: recap every call",
+        ),
+        (
+            lead.id,
+            f"{agent.name} signed off their 1:1 of {day}",
+            "We agreed on: recap every call",
+        ),
+    ]
+    with pytest.raises(InvalidInput, match="Write what you agreed on"):
+        propose_agreement(session, actor=lead, note_id=note, text="We agreed on:")

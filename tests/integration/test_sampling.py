@@ -12,7 +12,7 @@ from sqlmodel import Session
 from core.access import load_actor
 from core.errors import AccessDenied, InvalidInput
 from core.models import Channel, Evaluation, Person, Scorecard, Team
-from core.sampling import draw_sample, sample_checklist, sample_csv, week_of
+from core.sampling import channel_text, draw_sample, sample_checklist, sample_csv, week_of
 
 START, END = dt.date(2026, 10, 5), dt.date(2026, 10, 30)  # four working weeks
 
@@ -102,6 +102,44 @@ def test_without_a_file_the_draw_is_working_days_split_by_evaluated_channels(
     assert all(r.reference == "" and r.date.weekday() < 5 for r in sample.rows)
     other = [r for r in sample.rows if r.agent_id == org["red_agent2"].id]
     assert len(other) == 8 and {r.channel for r in other} == {""}
+    assert sample.any_channel == [org["red_agent2"].name]  # never evaluated: said so
+    assert {channel_text(r.channel) for r in other} == {"any channel"}
+    assert "(any channel)" in sample_checklist(sample)
+
+
+def test_an_agent_evaluated_on_one_channel_is_drawn_on_that_channel(
+    session: Session, org: dict[str, Person | Team]
+) -> None:
+    """One channel is still a channel: the draw says "phone", not an empty column."""
+    card = Scorecard(family="F", definition="{}")
+    session.add(card)
+    session.flush()
+    agent = org["red_agent"]
+    session.add(
+        Evaluation(
+            agent_id=agent.id or 0,
+            evaluator_id=org["red_lead"].id or 0,
+            scorecard_id=card.id or 0,
+            channel=Channel.PHONE,
+            date=START,
+            answers=json.dumps([]),
+            score=80,
+        )
+    )
+    session.flush()
+    sample = draw_sample(
+        session,
+        actor=load_actor(session, org["red_lead"].id or 0),
+        team_id=org["red"].id or 0,
+        start=START,
+        end=END,
+        per_agent=4,
+        seed=3,
+    )
+    mine = [r for r in sample.rows if r.agent_id == agent.id]
+    assert [r.channel for r in mine] == ["phone"] * 4
+    assert agent.name not in sample.any_channel
+    assert not sample.stratified  # nothing to split: one channel each (or none)
 
 
 def test_refusals_name_what_to_change(session: Session, org: dict[str, Person | Team]) -> None:

@@ -73,3 +73,54 @@ def test_the_same_seed_draws_the_same_list_and_another_agent_changes_nobody_else
     assert draw(pool, agent_ids=[1, 2], per_agent=4, seed=42) == first
     assert draw(pool + _pool(3, 8), agent_ids=[1, 2, 3], per_agent=4, seed=42)[1] == first[1]
     assert draw(pool, agent_ids=[1, 2], per_agent=4, seed=43) != first
+
+
+def test_a_short_first_week_gets_its_share_of_the_picks_and_no_more() -> None:
+    """A period from Thursday 3 September: its first week has 2 working days, the next three
+    have 5 (17 days). 8 picks: the short week's share is 8 × 2/17 ≈ 0.9, so at most one pick;
+    each full week's share is ≈ 2.4, so two or three. (Going round the weeks one at a time would
+    give the short week as many as a full one.)"""
+    thursday = dt.date(2026, 9, 3)
+    days = [thursday + dt.timedelta(days=k) for k in range(25)]
+    pool = [Interaction(1, "", d) for d in days if d.weekday() < 5]
+    assert len(pool) == 17
+    short_week = week_of(thursday)
+    for seed in range(30):
+        weeks = Counter(
+            week_of(i.date) for i in draw(pool, agent_ids=[1], per_agent=8, seed=seed)[1]
+        )
+        assert sum(weeks.values()) == 8
+        assert weeks[short_week] <= 1, (seed, weeks)
+        assert all(2 <= n <= 3 for week, n in weeks.items() if week != short_week), (seed, weeks)
+    # the same seed, the same draw
+    assert draw(pool, agent_ids=[1], per_agent=8, seed=4) == draw(
+        pool, agent_ids=[1], per_agent=8, seed=4
+    )
+
+
+def test_a_short_week_still_gets_its_pick_when_its_share_is_the_largest_remainder() -> None:
+    """4 picks over a 2-day week and three full weeks: shares 0.47 and 1.18 each; after one pick
+    per full week the short week's 0.47 is the largest remainder: it gets the fourth pick."""
+    thursday = dt.date(2026, 9, 3)
+    pool = [
+        Interaction(1, "", d)
+        for d in (thursday + dt.timedelta(days=k) for k in range(25))
+        if d.weekday() < 5
+    ]
+    for seed in range(10):
+        weeks = Counter(
+            week_of(i.date) for i in draw(pool, agent_ids=[1], per_agent=4, seed=seed)[1]
+        )
+        assert set(weeks.values()) == {1} and len(weeks) == 4, seed
+
+
+def test_channels_and_weeks_are_both_kept_when_only_some_weeks_have_a_channel() -> None:
+    """Chat only in the first week: the channel split still holds (a chat is drawn from the week
+    that has chats) and every interaction is drawn once."""
+    pool = _pool(1, 4)
+    chats = [Interaction(1, f"C{k}", MONDAY + dt.timedelta(days=k), "chat") for k in range(3)]
+    drawn = draw(
+        pool + chats, agent_ids=[1], per_agent=8, seed=2, channel_mix={1: {"phone": 3, "chat": 1}}
+    )[1]
+    assert Counter(i.channel for i in drawn) == {"phone": 6, "chat": 2}
+    assert len(set(drawn)) == 8
