@@ -85,12 +85,19 @@ class _Counter:
         self.sql: list[str] | None = None  # with --sql: the statements themselves
         self.profile: cProfile.Profile | None = None
         event.listen(Engine, "before_cursor_execute", self._statement)
+        event.listen(Engine, "after_cursor_execute", self._done)
+        self._started = 0.0
         self._patch_runner()
 
     def _statement(self, _conn: object, _cursor: object, statement: str, *_args: object) -> None:
         self.statements += 1
+        self._started = time.perf_counter()
         if self.sql is not None:
-            self.sql.append(" ".join(statement.split())[:160])
+            self.sql.append(" ".join(statement.split())[:150])
+
+    def _done(self, *_args: object) -> None:
+        if self.sql:
+            self.sql[-1] = f"{(time.perf_counter() - self._started) * 1000:6.2f} ms  {self.sql[-1]}"
 
     def _patch_runner(self) -> None:
         from streamlit.runtime.scriptrunner import script_runner
