@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.access import owns_scorecards
 from core.clock import today
-from core.disputes import dispute_rates, disputes_to_review
+from core.disputes import dispute_rates, disputes_of_my_evaluations, disputes_to_review
 from core.models import Role
 from core.org import list_people, people_labels
 from core.quality import (
@@ -18,7 +18,13 @@ from core.quality import (
     record_evaluation,
     save_scorecard,
 )
-from ui.conversation import decision_form, rates_frame, show_answers, show_dispute
+from ui.conversation import (
+    decision_form,
+    rates_frame,
+    show_answers,
+    show_dispute,
+    show_scored_by_me,
+)
 from ui.forms import SaveOnceForm, show_done_of_gone_forms
 from ui.state import actor, db
 from ui.text import plain
@@ -30,6 +36,7 @@ with db() as session:
     cards = list_scorecards(session, actor=me)
     agents = [p for p in list_people(session, actor=me) if p.role is Role.AGENT]
     to_review = disputes_to_review(session, actor=me)
+    scored_by_me = disputes_of_my_evaluations(session, actor=me)
     disputed = {
         d.id: list_evaluations(
             session, actor=me, agent_id=d.agent_id, evaluation_id=d.evaluation_id
@@ -71,9 +78,10 @@ with review:
             key=f"eval_dispute_{d.id}",
         ):
             show_dispute(d)
-            for e in disputed[d.id]:
-                show_answers(e)
-            decision_form(me, d)
+            [e] = disputed[d.id]
+            show_answers(e)
+            decision_form(me, d, e)
+    show_scored_by_me(scored_by_me, requested)
     if owns_scorecards(me):
         st.subheader("Dispute and overturn rates by evaluator")
         st.markdown(
@@ -111,9 +119,7 @@ with evaluate:
                 row = []
                 for q_index, question in enumerate(section.questions):
                     label = plain(question.text) + (" (critical)" if question.critical else "")
-                    options = (
-                        ["yes", "no", "na"] if question.kind == "yes_no" else [1, 2, 3, 4, 5, "na"]
-                    )
+                    options = list(question.scale)
                     row.append(
                         st.radio(
                             label,

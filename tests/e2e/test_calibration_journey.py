@@ -62,9 +62,7 @@ def test_a_calibration_session_from_invite_to_reveal(
     for i in range(groups.count()):  # nothing is chosen for the scorer: answer every item
         group = groups.nth(i)
         yes = group.get_by_role("radio", name="yes", exact=True)
-        (yes if yes.count() else group.get_by_role("radio", name="1", exact=True)).check(
-            force=True
-        )
+        (yes if yes.count() else group.get_by_role("radio", name="1", exact=True)).check(force=True)
     page.get_by_role("button", name="Save my score (final)").click()
     page.get_by_text("Nobody sees it before the reveal").wait_for()
     settle(page)
