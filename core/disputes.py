@@ -126,6 +126,7 @@ class DisputeRead:
     old_score: float
     new_score: float | None
     history: tuple[StepRead, ...]
+    owner_id: int = 0
 
     @property
     def open(self) -> bool:
@@ -533,6 +534,7 @@ def _reads(session: Session, disputes: Sequence[Dispute]) -> list[DisputeRead]:
             d.old_score,
             d.new_score,
             tuple(steps.get(d.id or 0, [])),
+            d.owner_id,
         )
         for d in disputes
     ]

@@ -60,7 +60,8 @@ with review:
             f"**{len(to_review)} open** "
             + ("dispute" if len(to_review) == 1 else "disputes")
             + (f", {overdue} overdue" if overdue else "")
-            + ": yours first, then by due date. Uphold the score or adjust it, with a reason."
+            + ": yours first, then by due date. Uphold the score, or adjust it by answering the "
+            "disputed questions again; give a reason either way."
         )
     else:
         st.info(
@@ -73,7 +74,7 @@ with review:
         with st.expander(
             f"{plain(d.agent)} · scored by {plain(d.evaluator)} on {d.evaluation_date:%d %b} · "
             f"due {d.due_date:%a %d %b}{late}"
-            + ("" if d.owner == me.name else f" · owner {plain(d.owner)}"),
+            + (" · yours to decide" if d.owner_id == me.id else f" · owner {plain(d.owner)}"),
             expanded=requested == str(d.id) or len(to_review) == 1,
             key=f"eval_dispute_{d.id}",
         ):
