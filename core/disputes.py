@@ -276,8 +276,8 @@ def open_dispute(
         kind=NotificationKind.DISPUTE,
         subject=f"dispute:{dispute.id}:opened",
         title=f"{actor.name} disputed your evaluation of {evaluation.date:%-d %b}",
-        body=f"Score {evaluation.score:g}. Disputed: {what}. Their reason: {dispute.reason}. "
-        f"{reviewer.name} reviews it by {dispute.due_date:%a %-d %b}.",
+        body=f"Score {evaluation.score:g}. {reviewer.name} reviews it by "
+        f"{dispute.due_date:%a %-d %b}. Disputed: {what}. Their reason: {dispute.reason}",
         link=link_to("evaluations", dispute=dispute.id),
     )
     return _reads(session, [dispute])[0]
@@ -476,7 +476,7 @@ def _tell_decision(
             f"{actor.name} adjusted your evaluation of {agent.name} on {when} after their "
             f"dispute: {old:g} → {new:g}"
         )
-    answered = "".join(f"Re-answered {c.sentence()}.\n" for c in changes)
+    answered = "".join(f"Re-answered {c.sentence()}\n" for c in changes)
     body = f"{answered}Reason: {dispute.decision_reason}"
     for person_id, title, link in (
         (agent.id, to_agent, "growth"),

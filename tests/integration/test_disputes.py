@@ -202,6 +202,15 @@ def test_the_evaluator_hears_of_the_dispute_and_the_decision_and_the_agent_of_th
             f"evaluations?dispute={opened.id}",
         ),
     ]
+    opened_body = session.exec(
+        select(Notification.body).where(
+            Notification.person_id == lead.id, Notification.subject == f"dispute:{opened.id}:opened"
+        )
+    ).one()
+    assert opened_body == (
+        f"Score {score}. {manager.name} reviews it by {opened.due_date:%a %-d %b}. "
+        "Disputed: the whole evaluation. Their reason: The line dropped"
+    )
     # Nothing tells the agent about themself in the third person.
     assert not any(p == agent.id and name in t for p, t, _ in told)
     # The evaluator (another team's lead could not open the agent's growth) reads it on QA
