@@ -168,6 +168,9 @@ RULES: dict[str, Rule] = {
     "core.disputes.decide_dispute": Rule(W, MANAGERS, REVIEWERS),
     "core.disputes.disputes_of": Rule(R, SEES_AGENT, "the general rule"),
     "core.disputes.disputes_to_review": Rule(R, MANAGERS, REVIEWERS, Refusal.LEFT_OUT),
+    "core.disputes.disputes_of_my_evaluations": Rule(
+        R, _who(Who.LEAD), "the evaluator who scored it (here their lead)", Refusal.LEFT_OUT
+    ),
     "core.disputes.dispute_rates": Rule(R, MANAGERS, "managers (who own the scorecards)"),
     "core.imports.check_metrics_csv": Rule(
         R,

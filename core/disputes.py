@@ -1,16 +1,20 @@
 """Disputes of QA evaluations: the agent disputes an evaluation (the whole of it, or some of its
 questions) with a reason within HEADWAY_DISPUTE_DAYS of its date; a reviewer who did not score it
-(the agent's lead, else a manager) upholds it or adjusts the score, with a reason, within
-REVIEW_WORKING_DAYS. An adjusted score replaces the old one everywhere: the evaluation's score
-and its observation in the metrics series (so the trend, the effect estimates and the exports
-follow). Every step is kept in the dispute history (dispute_event) and the audit trail."""
+(the agent's lead, else a manager) upholds it or adjusts it, with a reason, within
+REVIEW_WORKING_DAYS. Adjusting is re-answering: the reviewer answers the disputed questions again
+(any question when the whole evaluation is disputed) on the scorecard's own scale, and the score
+follows from the scorecard's own rule (core.quality.score_answers). The new answers and score
+replace the old ones everywhere: the evaluation and its observation in the metrics series (so the
+trend, the effect estimates and the exports follow). Every step is kept in the dispute history
+(dispute_event, with each re-answered question's old and new answer) and the audit trail. The
+evaluator hears when their evaluation is disputed and how it was decided."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -34,19 +38,44 @@ from core.models import (
     Observation,
     Person,
     Role,
+    Scorecard,
     Team,
 )
 from core.notifications import link_to, notify
-from core.quality import Section, evaluation_reference, list_evaluations
+from core.quality import (
+    Answer,
+    Score,
+    Section,
+    evaluation_reference,
+    list_evaluations,
+    parse_definition,
+    score_answers,
+)
 
 DISPUTE = "dispute"  # the audit trail's record type
 REVIEW_WORKING_DAYS = 5
-SCORE_RANGE = (0.0, 100.0)  # the scorecard's scale (core.quality.score_answers)
 
 
 class Decision(StrEnum):
     UPHOLD = "uphold"
     ADJUST = "adjust"
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    """One question a reviewer answered again: its label, the evaluator's answer and theirs."""
+
+    question: str
+    old: Answer
+    new: Answer
+
+    def sentence(self) -> str:
+        return f"{self.question}: {answer_text(self.old)} → {answer_text(self.new)}"
+
+
+def answer_text(answer: Answer) -> str:
+    """An answer as a person reads it (n.a. rather than the stored "na")."""
+    return "n.a." if answer == "na" else str(answer)
 
 
 @dataclass(frozen=True)
@@ -57,6 +86,7 @@ class StepRead:
     reason: str
     old_score: float | None
     new_score: float | None
+    changes: tuple[AnswerChange, ...] = ()
 
     def sentence(self) -> str:
         """One line of the history, in words (the reason apart: it is the person's text)."""
@@ -65,9 +95,14 @@ class StepRead:
             return f"{when} — {self.by} disputed the score of {_pct(self.old_score)}"
         if self.step is DisputeStep.UPHELD:
             return f"{when} — {self.by} upheld the score of {_pct(self.old_score)}"
+        answered = (
+            f" (re-answered {'; '.join(c.sentence() for c in self.changes)})"
+            if self.changes
+            else ""
+        )
         return (
             f"{when} — {self.by} adjusted the score from {_pct(self.old_score)} to "
-            f"{_pct(self.new_score)}"
+            f"{_pct(self.new_score)}{answered}"
         )
 
 
@@ -91,6 +126,7 @@ class DisputeRead:
     old_score: float
     new_score: float | None
     history: tuple[StepRead, ...]
+    owner_id: int = 0
 
     @property
     def open(self) -> bool:
@@ -100,6 +136,11 @@ class DisputeRead:
     def overdue(self) -> bool:
         return self.open and self.due_date < today()
 
+    @property
+    def reanswerable(self) -> tuple[str, ...] | None:
+        """The questions the reviewer may answer again: the disputed ones (None: any)."""
+        return self.items or None
+
     def state(self) -> str:
         """The state in words, as the agent and the reviewer read it."""
         if self.status is DisputeStatus.OPEN:
@@ -107,6 +148,11 @@ class DisputeRead:
             return f"open: {self.owner} decides by {self.due_date:%a %-d %b}{late}"
         if self.status is DisputeStatus.UPHELD:
             return f"upheld: the score of {_pct(self.old_score)} stands"
+        if any(step.changes for step in self.history):
+            return (
+                f"adjusted: {_pct(self.old_score)} → {_pct(self.new_score)} (the answers shown "
+                "are the reviewer's; the history keeps the evaluator's original ones)"
+            )
         return (
             f"adjusted: {_pct(self.old_score)} → {_pct(self.new_score)} (the answers shown are "
             "the evaluator's original ones; the adjusted score replaces their total)"
@@ -125,22 +171,32 @@ def question_labels(sections: Sequence[Section]) -> list[str]:
 
 def reviewer_for(session: Session, evaluation: Evaluation) -> Person | None:
     """Who owns a dispute of `evaluation`: the lead of the agent's team unless they scored it,
-    else the first manager (by name) who did not."""
+    else the manager who did not score it with the fewest open disputes to decide (the work is
+    shared; on a tie, the longest-standing account)."""
     agent = session.get(Person, evaluation.agent_id)
     team = session.get(Team, agent.team_id) if agent and agent.team_id else None
     if team is not None and team.lead_id not in (None, evaluation.evaluator_id):
         lead = session.get(Person, team.lead_id)
         if lead is not None and lead.active and lead.role == Role.TEAM_LEAD:
             return lead
-    return session.exec(
+    managers = session.exec(
         select(Person)
         .where(
             Person.role == Role.MANAGER,
             col(Person.active).is_(True),
             Person.id != evaluation.evaluator_id,
         )
-        .order_by(col(Person.name), col(Person.id))
-    ).first()
+        .order_by(col(Person.id))
+    ).all()
+    load = Counter(
+        session.exec(
+            select(Dispute.owner_id).where(
+                Dispute.status == DisputeStatus.OPEN,
+                col(Dispute.owner_id).in_([m.id for m in managers]),
+            )
+        ).all()
+    )
+    return min(managers, key=lambda m: load[m.id or 0], default=None)
 
 
 def open_dispute(
@@ -203,13 +259,25 @@ def open_dispute(
     session.flush()
     assert dispute.id is not None
     _step(session, dispute, actor, DisputeStep.OPENED, dispute.reason, evaluation.score, None)
+    what = "; ".join(json.loads(dispute.items)) or "the whole evaluation"
     notify(
         session,
         person_id=reviewer.id,
         kind=NotificationKind.DISPUTE,
         subject=f"dispute:{dispute.id}",
         title=f"{actor.name} disputes an evaluation: please review by {dispute.due_date:%a %-d %b}",
-        body=f"Score {evaluation.score:g} on {evaluation.date:%-d %b}. Their reason: {dispute.reason}",
+        body=f"Score {evaluation.score:g} on {evaluation.date:%-d %b}. Disputed: {what}. "
+        f"Their reason: {dispute.reason}",
+        link=link_to("evaluations", dispute=dispute.id),
+    )
+    notify(  # the evaluator hears of it too (they do not decide it: someone else reviews)
+        session,
+        person_id=evaluation.evaluator_id,
+        kind=NotificationKind.DISPUTE,
+        subject=f"dispute:{dispute.id}:opened",
+        title=f"{actor.name} disputed your evaluation of {evaluation.date:%-d %b}",
+        body=f"Score {evaluation.score:g}. {reviewer.name} reviews it by "
+        f"{dispute.due_date:%a %-d %b}. Disputed: {what}. Their reason: {dispute.reason}",
         link=link_to("evaluations", dispute=dispute.id),
     )
     return _reads(session, [dispute])[0]
@@ -223,6 +291,7 @@ def _step(
     reason: str,
     old: float | None,
     new: float | None,
+    changes: Sequence[AnswerChange] = (),
 ) -> None:
     """One step of the history, in the dispute's own table and in the audit trail."""
     session.add(
@@ -233,6 +302,7 @@ def _step(
             reason=reason,
             old_score=old,
             new_score=new,
+            answer_changes=json.dumps([c.__dict__ for c in changes]),
         )
     )
     audit.record(
@@ -247,6 +317,57 @@ def _step(
     )
 
 
+def reanswer(
+    sections: Sequence[Section],
+    answers: Sequence[Sequence[Answer]],
+    new: Mapping[str, Answer],
+    *,
+    allowed: Sequence[str] | None = None,
+) -> tuple[list[list[Answer]], Score, tuple[AnswerChange, ...]]:
+    """An evaluation's answers with some questions (by label) answered again, the score the
+    scorecard's own rule gives them, and what changed, in the scorecard's order. Refuses a
+    question not on the scorecard, one outside `allowed` (the disputed questions), and an answer
+    off the question's scale."""
+    labels = question_labels(sections)
+    if unknown := [q for q in new if q not in labels]:
+        raise InvalidInput(
+            f"“{unknown[0]}” is not a question of this evaluation's scorecard: choose from the list."
+        )
+    if allowed is not None and (outside := [q for q in new if q not in allowed]):
+        raise InvalidInput(
+            f"Only the disputed questions can be answered again ({'; '.join(allowed)}): "
+            f"“{outside[0]}” was not disputed."
+        )
+    updated = [list(row) for row in answers]
+    places = [(i, j) for i, s in enumerate(sections) for j in range(len(s.questions))]
+    changes = []
+    for label, (i, j) in zip(labels, places, strict=True):
+        if label in new and new[label] != updated[i][j]:
+            changes.append(AnswerChange(label, updated[i][j], new[label]))
+            updated[i][j] = new[label]
+    return updated, score_answers(tuple(sections), updated), tuple(changes)
+
+
+def _rescore(
+    session: Session,
+    evaluation: Evaluation,
+    answers: list[list[Answer]],
+    result: Score,
+) -> None:
+    """The evaluation takes the new answers and score, and so does its point in the QA series."""
+    evaluation.answers = json.dumps(answers)
+    evaluation.score, evaluation.critical_failed = result.score, result.critical_failed
+    session.add(evaluation)
+    for point in session.exec(
+        select(Observation).where(
+            Observation.metric == "qa_score",
+            Observation.reference == evaluation_reference(evaluation.id),
+        )
+    ).all():
+        point.value = result.score
+        session.add(point)
+
+
 def decide_dispute(
     session: Session,
     *,
@@ -254,9 +375,11 @@ def decide_dispute(
     dispute_id: int,
     decision: Decision,
     reason: str,
-    new_score: float | None = None,
+    answers: Mapping[str, Answer] | None = None,
 ) -> DisputeRead:
-    """Uphold the score, or adjust it (the evaluation and its trend point take the new score)."""
+    """Uphold the score, or adjust it by answering questions again (`answers`, by question
+    label: the disputed questions, or any when the whole evaluation is disputed); the score
+    follows from the scorecard, and the evaluation and its trend point take it."""
     dispute = session.get(Dispute, dispute_id)
     if dispute is None:
         raise NotFound(f"There is no dispute with id {dispute_id}.")
@@ -278,28 +401,26 @@ def decide_dispute(
         )
     require_fits(("Reason for the decision", reason, max_length(Dispute, "decision_reason")))
     evaluation = session.get(Evaluation, dispute.evaluation_id)
-    assert evaluation is not None
+    card = session.get(Scorecard, evaluation.scorecard_id) if evaluation else None
+    assert evaluation is not None and card is not None
     old = evaluation.score
+    new_answers, result, changes = reanswer(
+        parse_definition(json.loads(card.definition)),
+        json.loads(evaluation.answers),
+        answers or {},
+        allowed=json.loads(dispute.items) or None,
+    )
+    if decision is Decision.UPHOLD and changes:
+        raise InvalidInput(
+            "Upholding keeps the evaluator's answers: choose “adjust” to answer questions again."
+        )
     if decision is Decision.ADJUST:
-        low, high = SCORE_RANGE
-        if new_score is None or not low <= new_score <= high:
+        if not changes:
             raise InvalidInput(
-                f"The adjusted score must be from {low:g} to {high:g} (the scorecard's scale)."
+                "To adjust, answer at least one question differently from the evaluator; "
+                "to keep the score, choose “uphold”."
             )
-        new_score = round(float(new_score), 2)
-        if new_score == old:
-            raise InvalidInput(f"{new_score:g} is the current score: choose “uphold” to keep it.")
-        evaluation.score = new_score
-        evaluation.critical_failed = evaluation.critical_failed and new_score == 0
-        session.add(evaluation)
-        for point in session.exec(
-            select(Observation).where(
-                Observation.metric == "qa_score",
-                Observation.reference == evaluation_reference(evaluation.id),
-            )
-        ).all():
-            point.value = new_score
-            session.add(point)
+        _rescore(session, evaluation, new_answers, result)
         audit.record(
             session,
             actor=actor,
@@ -307,10 +428,12 @@ def decide_dispute(
             record_type=audit.EVALUATION,
             record_id=evaluation.id,
             subject_id=agent.id,
-            detail=f"score adjusted {old:g} → {new_score:g} after dispute #{dispute.id}",
+            detail=f"score adjusted {old:g} → {result.score:g} after dispute #{dispute.id} ("
+            + "; ".join(c.sentence() for c in changes)
+            + ")",
         )
     dispute.status = DisputeStatus.ADJUSTED if decision is Decision.ADJUST else DisputeStatus.UPHELD
-    dispute.new_score = new_score if decision is Decision.ADJUST else None
+    dispute.new_score = result.score if decision is Decision.ADJUST else None
     dispute.decided_by_id, dispute.decided_at = actor.id, utcnow()
     dispute.decision_reason = reason.strip()
     session.add(dispute)
@@ -322,33 +445,53 @@ def decide_dispute(
         dispute.decision_reason,
         old,
         dispute.new_score,
+        changes,
     )
-    outcome = (
-        f"adjusted your score from {old:g} to {dispute.new_score:g}"
-        if decision is Decision.ADJUST
-        else f"upheld your score of {old:g}"
-    )
+    _tell_decision(session, actor, dispute, agent, evaluation.date, changes)
+    session.flush()
+    return _reads(session, [dispute])[0]
+
+
+def _tell_decision(
+    session: Session,
+    actor: Actor,
+    dispute: Dispute,
+    agent: Person,
+    day: dt.date,
+    changes: Sequence[AnswerChange],
+) -> None:
+    """The agent hears the decision on their evaluation, the evaluator on theirs (each in the
+    second person: it is about them)."""
+    old, new = dispute.old_score, dispute.new_score
+    when = f"{day:%-d %b}"
+    if new is None:
+        to_agent = f"{actor.name} upheld your evaluation of {when}: the score of {old:g} stands"
+        to_evaluator = (
+            f"{actor.name} upheld your evaluation of {agent.name} on {when}: "
+            f"the score of {old:g} stands"
+        )
+    else:
+        to_agent = f"{actor.name} adjusted your evaluation of {when}: your score is now {new:g}"
+        to_evaluator = (
+            f"{actor.name} adjusted your evaluation of {agent.name} on {when} after their "
+            f"dispute: {old:g} → {new:g}"
+        )
+    answered = "".join(f"Re-answered {c.sentence()}\n" for c in changes)
+    body = f"{answered}Reason: {dispute.decision_reason}"
     for person_id, title, link in (
-        (agent.id, f"{actor.name} {outcome}", "growth"),
-        (
-            dispute.evaluator_id,
-            f"{actor.name} reviewed {agent.name}'s dispute of your evaluation: "
-            + outcome.replace("your", "the"),
-            link_to("growth", agent=agent.id),
-        ),
+        (agent.id, to_agent, "growth"),
+        (dispute.evaluator_id, to_evaluator, link_to("evaluations", dispute=dispute.id)),
     ):
         if person_id is not None:
             notify(
                 session,
                 person_id=person_id,
                 kind=NotificationKind.DISPUTE,
-                subject=f"dispute:{dispute.id}",
+                subject=f"dispute:{dispute.id}:decided",
                 title=title,
-                body=f"Reason: {dispute.decision_reason}",
+                body=body,
                 link=link,
             )
-    session.flush()
-    return _reads(session, [dispute])[0]
 
 
 def _reads(session: Session, disputes: Sequence[Dispute]) -> list[DisputeRead]:
@@ -360,8 +503,9 @@ def _reads(session: Session, disputes: Sequence[Dispute]) -> list[DisputeRead]:
         .where(col(DisputeEvent.dispute_id).in_(ids))
         .order_by(col(DisputeEvent.at), col(DisputeEvent.id))
     ).all():
+        changes = tuple(AnswerChange(**c) for c in json.loads(e.answer_changes or "[]"))
         steps.setdefault(e.dispute_id, []).append(
-            StepRead(e.step, str(name), e.at, e.reason, e.old_score, e.new_score)
+            StepRead(e.step, str(name), e.at, e.reason, e.old_score, e.new_score, changes)
         )
     people = {i for d in disputes for i in (d.agent_id, d.evaluator_id, d.owner_id)}
     names = dict(
@@ -390,6 +534,7 @@ def _reads(session: Session, disputes: Sequence[Dispute]) -> list[DisputeRead]:
             d.old_score,
             d.new_score,
             tuple(steps.get(d.id or 0, [])),
+            d.owner_id,
         )
         for d in disputes
     ]
@@ -495,3 +640,108 @@ def open_dispute_counts(
         )
     ).all()
     return len(dues), sum(d < day for d in dues)
+
+
+def disputes_of_my_evaluations(session: Session, *, actor: Actor) -> list[DisputeRead]:
+    """The disputes of evaluations `actor` scored (at most 50): open first, then the newest.
+    The evaluator follows them and reads the decision; someone else decides. Empty for
+    everyone who scored none."""
+    rows = session.exec(
+        select(Dispute)
+        .where(Dispute.evaluator_id == actor.id)
+        .order_by(
+            (col(Dispute.status) != DisputeStatus.OPEN),
+            col(Dispute.opened_at).desc(),
+            col(Dispute.id).desc(),
+        )
+        .limit(50)
+    ).all()
+    audit.record_reads(
+        session, actor=actor, record_type=DISPUTE, rows=[(d.id, d.agent_id) for d in rows]
+    )
+    return _reads(session, rows)
+
+
+RECENT_DAYS = 28  # "recent" evaluations and decisions on the agent's My day
+
+
+@dataclass(frozen=True)
+class QaGlance:
+    """An agent's QA evaluations and disputes at a glance, for My day."""
+
+    recent: int  # evaluations dated in the last RECENT_DAYS
+    disputable: int  # evaluations still inside the dispute window and never disputed
+    open_disputes: tuple[tuple[dt.date, str, dt.date], ...]  # (evaluation date, owner, due)
+    decided: int  # disputes decided in the last RECENT_DAYS
+    open_evaluation: int | None  # the evaluation of the first open dispute, to open it
+
+    def link_label(self) -> str:
+        """The link's words: the evaluations, and what waits in them."""
+        if self.open_disputes:
+            n = len(self.open_disputes)
+            return f"Your QA evaluations — {n} open dispute{'' if n == 1 else 's'}"
+        if self.decided:
+            return f"Your QA evaluations — {self.decided} dispute{'' if self.decided == 1 else 's'} decided"
+        return "Your QA evaluations and disputes"
+
+    def sentences(self) -> list[str]:
+        said = [
+            f"{self.recent} QA evaluation{'' if self.recent == 1 else 's'} of yours in the last "
+            "four weeks."
+            if self.recent
+            else "No QA evaluation of yours in the last four weeks."
+        ]
+        for day, owner, due in self.open_disputes:
+            said.append(
+                f"Your dispute of the evaluation of {day:%-d %b} is open: {owner} decides by "
+                f"{due:%a %-d %b}."
+            )
+        if self.decided:
+            said.append(
+                f"{self.decided} of your disputes {'was' if self.decided == 1 else 'were'} "
+                "decided in the last four weeks: read the decision and its reason."
+            )
+        if self.disputable:
+            said.append(
+                f"{self.disputable} evaluation{'' if self.disputable == 1 else 's'} can still be "
+                "disputed if you think a score is wrong."
+            )
+        return said
+
+
+def qa_glance(session: Session, *, agent_id: int, day: dt.date) -> QaGlance:
+    """The agent's evaluations and disputes at a glance (no acting user: the caller checks that
+    it is the agent's own, as My day does)."""
+    window = dt.timedelta(days=get_settings().dispute_days)
+    evaluations = session.exec(
+        select(col(Evaluation.id), col(Evaluation.date)).where(
+            Evaluation.agent_id == agent_id,
+            Evaluation.date >= day - max(window, dt.timedelta(days=RECENT_DAYS - 1)),
+            Evaluation.date <= day,
+        )
+    ).all()
+    disputes = session.exec(
+        select(Dispute, col(Evaluation.date), col(Person.name))
+        .join(Evaluation, col(Evaluation.id) == Dispute.evaluation_id)
+        .join(Person, col(Person.id) == Dispute.owner_id)
+        .where(Dispute.agent_id == agent_id)
+        .order_by(col(Dispute.due_date), col(Dispute.id))
+    ).all()
+    disputed = {d.evaluation_id for d, _, _ in disputes}
+    since = day - dt.timedelta(days=RECENT_DAYS - 1)
+    open_ones = [(d, on, str(owner)) for d, on, owner in disputes if d.status is DisputeStatus.OPEN]
+    return QaGlance(
+        recent=sum(on >= since for _, on in evaluations),
+        disputable=sum(
+            i not in disputed and dispute_window_end(on) >= day for i, on in evaluations
+        ),
+        open_disputes=tuple((on, owner, d.due_date) for d, on, owner in open_ones),
+        decided=sum(
+            d.decided_at is not None and _local_day(d.decided_at) >= since for d, _, _ in disputes
+        ),
+        open_evaluation=open_ones[0][0].evaluation_id if open_ones else None,
+    )
+
+
+def _local_day(at: dt.datetime) -> dt.date:
+    return (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone(get_settings().tz).date()

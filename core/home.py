@@ -18,6 +18,7 @@ from core.access import (
 )
 from core.calendar import ClosureRead, list_closures, organisation_calendar
 from core.coaching import QueueRow, coaching_queue, notes_about
+from core.disputes import QaGlance, qa_glance
 from core.errors import AccessDenied, NotFound
 from core.follow_ups import follow_up_status, is_overdue
 from core.growth.statistics import TrendFlag
@@ -233,6 +234,7 @@ class AgentDay:
     pd_days: list[PdDayRead]  # today's and the coming ones, earliest first
     to_share: dt.date | None  # the PD day Headway asks about
     closed: dict[dt.date, str] = field(default_factory=dict)  # PD days now on closed days: why
+    qa: QaGlance | None = None  # their QA evaluations and disputes
 
     def pd_day_line(self, pd_day: PdDayRead) -> str:
         """One coming PD day in words, with what to do about it."""
@@ -284,7 +286,8 @@ def _names(names: list[str], limit: int = 3) -> str:
 
 
 def agent_day(session: Session, *, actor: Actor, day: dt.date) -> AgentDay:
-    """What an agent has ahead: check-ins, rotation, pledge, PD days and the share prompt."""
+    """What an agent has ahead: check-ins, rotation, pledge, PD days, the share prompt, and
+    their QA evaluations and disputes."""
     if actor.role is not Role.AGENT:
         raise AccessDenied(
             "This day plan is an agent's; leads, managers and admins have their own."
@@ -324,6 +327,7 @@ def agent_day(session: Session, *, actor: Actor, day: dt.date) -> AgentDay:
         pd_days,
         shared.date if shared else None,
         closed,
+        qa_glance(session, agent_id=actor.id, day=day),
     )
 
 

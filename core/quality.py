@@ -33,6 +33,11 @@ class Question:
     kind: str  # "yes_no" or "scale"
     critical: bool = False
 
+    @property
+    def scale(self) -> tuple[Answer, ...]:
+        """The answers this question takes (score_answers scores exactly these)."""
+        return ("yes", "no", "na") if self.kind == "yes_no" else (1, 2, 3, 4, 5, "na")
+
 
 @dataclass(frozen=True)
 class Section:

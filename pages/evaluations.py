@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.access import owns_scorecards
 from core.clock import today
-from core.disputes import dispute_rates, disputes_to_review
+from core.disputes import dispute_rates, disputes_of_my_evaluations, disputes_to_review
 from core.models import Role
 from core.org import list_people, people_labels
 from core.quality import (
@@ -18,7 +18,13 @@ from core.quality import (
     record_evaluation,
     save_scorecard,
 )
-from ui.conversation import decision_form, rates_frame, show_answers, show_dispute
+from ui.conversation import (
+    decision_form,
+    rates_frame,
+    show_answers,
+    show_dispute,
+    show_scored_by_me,
+)
 from ui.forms import SaveOnceForm, show_done_of_gone_forms
 from ui.state import actor, db
 from ui.text import plain
@@ -30,6 +36,7 @@ with db() as session:
     cards = list_scorecards(session, actor=me)
     agents = [p for p in list_people(session, actor=me) if p.role is Role.AGENT]
     to_review = disputes_to_review(session, actor=me)
+    scored_by_me = disputes_of_my_evaluations(session, actor=me)
     disputed = {
         d.id: list_evaluations(
             session, actor=me, agent_id=d.agent_id, evaluation_id=d.evaluation_id
@@ -53,7 +60,8 @@ with review:
             f"**{len(to_review)} open** "
             + ("dispute" if len(to_review) == 1 else "disputes")
             + (f", {overdue} overdue" if overdue else "")
-            + ": yours first, then by due date. Uphold the score or adjust it, with a reason."
+            + ": yours first, then by due date. Uphold the score, or adjust it by answering the "
+            "disputed questions again; give a reason either way."
         )
     else:
         st.info(
@@ -66,14 +74,15 @@ with review:
         with st.expander(
             f"{plain(d.agent)} · scored by {plain(d.evaluator)} on {d.evaluation_date:%d %b} · "
             f"due {d.due_date:%a %d %b}{late}"
-            + ("" if d.owner == me.name else f" · owner {plain(d.owner)}"),
+            + (" · yours to decide" if d.owner_id == me.id else f" · owner {plain(d.owner)}"),
             expanded=requested == str(d.id) or len(to_review) == 1,
             key=f"eval_dispute_{d.id}",
         ):
             show_dispute(d)
-            for e in disputed[d.id]:
-                show_answers(e)
-            decision_form(me, d)
+            [e] = disputed[d.id]
+            show_answers(e)
+            decision_form(me, d, e)
+    show_scored_by_me(scored_by_me, requested)
     if owns_scorecards(me):
         st.subheader("Dispute and overturn rates by evaluator")
         st.markdown(
@@ -111,9 +120,7 @@ with evaluate:
                 row = []
                 for q_index, question in enumerate(section.questions):
                     label = plain(question.text) + (" (critical)" if question.critical else "")
-                    options = (
-                        ["yes", "no", "na"] if question.kind == "yes_no" else [1, 2, 3, 4, 5, "na"]
-                    )
+                    options = list(question.scale)
                     row.append(
                         st.radio(
                             label,

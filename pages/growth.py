@@ -141,7 +141,10 @@ elif mine:
         "Think a score is wrong? Open the evaluation and dispute it (the whole of it or some "
         "questions) within the window shown; a lead or manager who did not score it decides."
     )
+opened = st.query_params.get("evaluation")  # My day's link to an evaluation with a dispute
 for e in evaluations[:20]:
     on_it = [d for d in disputes if d.evaluation_id == e.id]
-    with st.expander(evaluation_label(e, on_it), key=f"growth_eval_{e.id}"):
+    with st.expander(
+        evaluation_label(e, on_it), expanded=opened == str(e.id), key=f"growth_eval_{e.id}"
+    ):
         evaluation_panel(me, e, on_it, talk.on(CommentOn.EVALUATION, e.id))

@@ -25,6 +25,7 @@ from ui.analytics import falling
 from ui.home import (
     agent_check_ins,
     agent_pledge,
+    agent_qa,
     agent_rotation,
     lead_check_ins,
     lead_pd_days,
@@ -40,6 +41,7 @@ def agent_home(session: Session, me: Actor) -> None:
     ahead = agent_day(session, actor=me, day=day)
     today_box(ahead.headline())
     agent_check_ins(ahead)
+    agent_qa(ahead)
     agent_rotation(ahead)
     agent_pledge(ahead)
     if (prompt := interests_prompt(session, me)) is not None:

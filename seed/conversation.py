@@ -1,9 +1,11 @@
-"""Demo conversations: comments on notes and evaluations, two open disputes (one overdue) and one
-decided dispute whose score was adjusted — with the history each would have had."""
+"""Demo conversations: comments on notes and evaluations, two open disputes (one overdue; the
+demo lead decides the other) and one decided dispute whose reviewer answered a question again —
+with the history each would have had."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 
 import numpy as np
@@ -11,7 +13,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from core.calendar import WorkCalendar, organisation_calendar
-from core.disputes import reviewer_for
+from core.disputes import question_labels, reanswer, reviewer_for
 from core.models import (
     CoachingNote,
     Comment,
@@ -25,10 +27,11 @@ from core.models import (
     NoteAgreement,
     Observation,
     Person,
+    Scorecard,
     Team,
     id_of,
 )
-from core.quality import evaluation_reference
+from core.quality import Answer, evaluation_reference, parse_definition
 
 AGENT_SAYS = (
     "Thanks — can we listen to one of those calls together on Friday?",
@@ -110,29 +113,43 @@ def seed_conversations(
         )
 
     # Alex's decided dispute: an older evaluation, adjusted up by its reviewer.
-    older = evaluations_of(alex, today - dt.timedelta(days=200), today - dt.timedelta(days=20))
+    older = [
+        e
+        for e in evaluations_of(alex, today - dt.timedelta(days=200), today - dt.timedelta(days=20))
+        if not e.critical_failed  # a missed critical item would keep it at 0 whatever n.a. does
+    ]
     if older:
         _decided(
             session, older[-1], calendar.add_working_days(older[-1].date + dt.timedelta(days=2), 5)
         )
-    # Two open disputes of colleagues' evaluations: one opened yesterday, one overdue.
+    # Two open disputes of colleagues' evaluations: one opened yesterday that the demo lead owns
+    # (an agent of their team disputes a score another lead gave: the lead may decide it), and
+    # one overdue (whoever owns it: a manager when the lead scored it).
     others = [a for a in agents if a.id != alex.id]
     order = [others[int(i)] for i in rng.permutation(len(others))]
     order.sort(key=lambda a: a.team_id != alex.team_id)  # Alex's team first (the demo lead)
     wanted = (
-        (today - dt.timedelta(days=6), today - dt.timedelta(days=1), False),
-        (today - dt.timedelta(days=20), today - dt.timedelta(days=10), True),
+        (today - dt.timedelta(days=6), today - dt.timedelta(days=1), False, True),
+        (today - dt.timedelta(days=20), today - dt.timedelta(days=10), True, False),
     )
     used: set[int] = set()
-    for first, last, overdue in wanted:
-        for agent in order:
-            found = [e for e in evaluations_of(agent, first, last) if agent.id not in used]
-            if found:
-                e = found[-1]
-                opened = e.date + dt.timedelta(days=1) if overdue else today - dt.timedelta(days=1)
-                _open(session, e, opened, calendar.add_working_days(opened, 5), OPEN_REASONS)
-                used.add(id_of(agent))
-                break
+    for first, last, overdue, lead_decides in wanted:
+        candidates = [
+            (agent, e)
+            for agent in order
+            if agent.id not in used
+            for e in reversed(evaluations_of(agent, first, last))
+        ]
+        if lead_decides:  # scored by another lead: the agent's own lead reviews it
+            candidates.sort(
+                key=lambda c: (
+                    c[0].team_id != alex.team_id or c[1].evaluator_id == coach_of.get(c[0].team_id)
+                )
+            )
+        for agent, e in candidates[:1]:
+            opened = e.date + dt.timedelta(days=1) if overdue else today - dt.timedelta(days=1)
+            _open(session, e, opened, calendar.add_working_days(opened, 5), OPEN_REASONS)
+            used.add(id_of(agent))
     session.flush()
 
 
@@ -224,7 +241,19 @@ def _open(
     return dispute
 
 
+GREETING = "Opening and empathy › Greeted the customer and used their name"
+
+
 def _decided(session: Session, e: Evaluation, due: dt.date) -> None:
+    """Alex's adjusted dispute: the evaluator answered "no" to the greeting on a call that was
+    transferred after it; the reviewer answered it again as n.a. (scored by the scorecard)."""
+    card = session.get(Scorecard, e.scorecard_id)
+    assert card is not None
+    sections = parse_definition(json.loads(card.definition))
+    if GREETING not in question_labels(sections):
+        return
+    original, scored, _ = reanswer(sections, json.loads(e.answers), {GREETING: "no"})
+    _rescore(e, original, scored.score, scored.critical_failed)
     opened = e.date + dt.timedelta(days=2)
     dispute = _open(
         session,
@@ -235,10 +264,11 @@ def _decided(session: Session, e: Evaluation, due: dt.date) -> None:
     )
     if dispute is None:
         return
-    new = min(100.0, round(e.score + 12.5, 2))
+    dispute.items = json.dumps([GREETING])
+    answers, result, changes = reanswer(sections, original, {GREETING: "na"}, allowed=[GREETING])
     decided_at = _at(opened + dt.timedelta(days=3), 14)
     reason = "Agreed: the greeting happened before the transfer; scored as n.a."
-    dispute.status, dispute.new_score = DisputeStatus.ADJUSTED, new
+    dispute.status, dispute.new_score = DisputeStatus.ADJUSTED, result.score
     dispute.decided_by_id, dispute.decided_at, dispute.decision_reason = (
         dispute.owner_id,
         decided_at,
@@ -253,10 +283,11 @@ def _decided(session: Session, e: Evaluation, due: dt.date) -> None:
             at=decided_at,
             reason=reason,
             old_score=e.score,
-            new_score=new,
+            new_score=result.score,
+            answer_changes=json.dumps([c.__dict__ for c in changes]),
         )
     )
-    e.score, e.critical_failed = new, False
+    _rescore(e, answers, result.score, result.critical_failed)
     session.add(e)
     session.execute(
         update(Observation)
@@ -264,5 +295,9 @@ def _decided(session: Session, e: Evaluation, due: dt.date) -> None:
             col(Observation.metric) == "qa_score",
             col(Observation.reference) == evaluation_reference(e.id),
         )
-        .values(value=new)
+        .values(value=e.score)
     )
+
+
+def _rescore(e: Evaluation, answers: list[list[Answer]], score: float, failed: bool) -> None:
+    e.answers, e.score, e.critical_failed = json.dumps(answers), score, failed

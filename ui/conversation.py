@@ -25,13 +25,14 @@ from core.disputes import (
     Decision,
     DisputeRead,
     EvaluatorDisputes,
+    answer_text,
     decide_dispute,
     dispute_window_end,
     open_dispute,
     question_labels,
 )
 from core.models import CommentOn
-from core.quality import EvaluationRead
+from core.quality import Answer, EvaluationRead
 from ui.forms import SaveOnceForm
 from ui.text import plain
 from ui.widgets import day_text, qa_score_text
@@ -188,7 +189,8 @@ def show_answers(e: EvaluationRead) -> None:
     for section, answers in zip(e.sections, e.answers, strict=False):
         st.markdown(f"**{plain(section.title)}** (weight {section.weight:g})")
         for question, answer in zip(section.questions, answers, strict=False):
-            st.text(f"{question.text}{' (critical)' if question.critical else ''}: {answer}")
+            critical = " (critical)" if question.critical else ""
+            st.text(f"{question.text}{critical}: {answer_text(answer)}")
     if e.comments:
         st.text(f"Comments: {e.comments}")
 
@@ -219,24 +221,50 @@ def evaluation_label(e: EvaluationRead, disputes: Sequence[DisputeRead]) -> str:
     )
 
 
-def decision_form(me: Actor, d: DisputeRead) -> None:
-    """The reviewer upholds or adjusts, with a reason."""
-    with SaveOnceForm(f"decide_{d.id}") as form:
-        choice = st.radio(
-            "Decision",
-            list(Decision),
-            format_func=lambda c: "Uphold the score" if c is Decision.UPHOLD else "Adjust it",
-            horizontal=True,
-            key=form.key_for("decision"),
-        )
-        score = st.number_input(
-            "Adjusted score (0–100, only when adjusting)",
-            min_value=0.0,
-            max_value=100.0,
-            value=None,
-            step=0.5,
-            key=form.key_for("score"),
-        )
+def decision_form(me: Actor, d: DisputeRead, e: EvaluationRead) -> None:
+    """The reviewer upholds, or adjusts by answering the disputed questions again (any question
+    when the whole evaluation is disputed); the scorecard scores the new answers. The choice
+    sits outside the form so that the questions appear only for "Adjust"."""
+    form = SaveOnceForm(f"decide_{d.id}", show_done=False)
+    form.show_done()
+    choice = st.radio(
+        "Decision",
+        list(Decision),
+        format_func=lambda c: (
+            "Uphold the score" if c is Decision.UPHOLD else "Adjust it: answer questions again"
+        ),
+        horizontal=True,
+        key=form.key_for("decision"),
+    )
+    with form:
+        answers: dict[str, Answer] = {}
+        if choice is Decision.ADJUST:
+            st.markdown(
+                "Answer again on the scorecard's scale"
+                + (
+                    " the questions the agent disputed"
+                    if d.reanswerable
+                    else " any question (the whole evaluation is disputed)"
+                )
+                + "; the score follows from the scorecard. Each starts at the evaluator's answer."
+            )
+            labels = question_labels(e.sections)
+            places = [(s, q) for s in e.sections for q in s.questions]
+            flat = [a for row in e.answers for a in row]
+            for n, (label, (_, question), given) in enumerate(
+                zip(labels, places, flat, strict=True)
+            ):
+                if d.reanswerable is not None and label not in d.reanswerable:
+                    continue
+                scale = list(question.scale)
+                answers[label] = st.radio(
+                    plain(label) + (" (critical)" if question.critical else ""),
+                    scale,
+                    index=scale.index(given) if given in scale else None,
+                    format_func=answer_text,
+                    horizontal=True,
+                    key=form.key_for(f"answer_{n}"),
+                )
         reason = st.text_area(
             "Reason (the agent and the evaluator read it)", height=80, key=form.key_for("reason")
         )
@@ -247,9 +275,27 @@ def decision_form(me: Actor, d: DisputeRead) -> None:
                 dispute_id=d.id,
                 decision=choice,
                 reason=reason,
-                new_score=score,
+                answers=answers,
                 done=lambda r: f"Decided: {r.state()}.",
             )
+
+
+def show_scored_by_me(disputes: Sequence[DisputeRead], requested: str | None) -> None:
+    """The disputes of evaluations the reader scored: they follow them, someone else decides."""
+    st.subheader("Disputes of evaluations you scored")
+    if not disputes:
+        st.markdown(
+            "None. When an agent disputes a score you gave, it appears here with its reason and, "
+            "once decided, the decision: another lead or a manager decides it."
+        )
+        return
+    for d in disputes:
+        with st.expander(
+            f"{plain(d.agent)} · your evaluation of {d.evaluation_date:%d %b} · {d.status.value}",
+            expanded=requested == str(d.id),
+            key=f"eval_scored_{d.id}",
+        ):
+            show_dispute(d)
 
 
 def rates_frame(rows: Sequence[EvaluatorDisputes]) -> pd.DataFrame:

@@ -33,6 +33,23 @@ def agent_check_ins(ahead: AgentDay) -> None:
     st.page_link("pages/growth.py", label="My coaching notes", icon=":material/trending_up:")
 
 
+def agent_qa(ahead: AgentDay) -> None:
+    """The agent's QA evaluations and disputes: what waits, and the way to them (on Growth;
+    an open dispute's evaluation opens there)."""
+    qa = ahead.qa
+    if qa is None:
+        return
+    st.subheader("My QA evaluations")
+    for line in qa.sentences():
+        st.markdown(plain(line))
+    st.page_link(
+        "pages/growth.py",
+        label=qa.link_label(),
+        icon=":material/fact_check:",
+        query_params={"evaluation": str(qa.open_evaluation)} if qa.open_evaluation else None,
+    )
+
+
 def agent_rotation(ahead: AgentDay) -> None:
     now, upcoming = ahead.rotation_now, ahead.rotation_next
     st.subheader("My rotation")

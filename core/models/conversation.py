@@ -115,3 +115,5 @@ class DisputeEvent(SQLModel, table=True):
     reason: str = Field(default="", max_length=2000)
     old_score: float | None = None
     new_score: float | None = None
+    # The questions a reviewer re-answered: JSON [{"question", "old", "new"}], [] otherwise.
+    answer_changes: str = Field(default="[]")

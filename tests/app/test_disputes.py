@@ -3,22 +3,23 @@ a refusal in one sentence that stores nothing, then the save and what each side 
 
 from __future__ import annotations
 
+import json
 import os
 
 from sqlmodel import Session, col, select
+from streamlit.testing.v1 import AppTest
 
-from core.access import load_actor
 from core.db import make_engine
-from core.disputes import Decision, dispute_window_end, open_dispute
+from core.disputes import Decision, dispute_window_end
 from core.models import (
     Dispute,
     DisputeStatus,
     Evaluation,
     Observation,
     Person,
-    Team,
+    Scorecard,
 )
-from core.quality import evaluation_reference
+from core.quality import evaluation_reference, parse_definition, score_answers
 from tests.app.conftest import submit, texts
 from tests.conftest import TODAY
 
@@ -30,7 +31,7 @@ def _session() -> Session:
     return Session(make_engine(os.environ["DATABASE_URL"]))
 
 
-def _undisputed_evaluation(email: str, *, not_by: str | None = None) -> Evaluation:
+def _undisputed_evaluation(email: str) -> Evaluation:
     """The newest evaluation of `email` that is still open to dispute and has no dispute."""
     with _session() as session:
         agent = session.exec(select(Person).where(Person.email == email)).one()
@@ -40,8 +41,6 @@ def _undisputed_evaluation(email: str, *, not_by: str | None = None) -> Evaluati
             .where(~select(Dispute.id).where(Dispute.evaluation_id == Evaluation.id).exists())
             .order_by(col(Evaluation.date).desc())
         )
-        if not_by is not None:
-            query = query.where(Evaluation.evaluator_id != not_by)
         return next(e for e in session.exec(query).all() if dispute_window_end(e.date) >= TODAY)
 
 
@@ -73,59 +72,87 @@ def test_the_agent_disputes_an_evaluation_on_growth_and_an_empty_reason_stores_n
     assert "Your dispute is open: add to it in a comment." in page
 
 
-def _dispute_for_the_lead() -> int:
-    """An open dispute the demo lead reviews: an agent of their team disputes an evaluation
-    another lead scored (opened through core, as the agent's form would)."""
+def _seeded_dispute_of_the_lead() -> tuple[int, int, str]:
+    """The demo's open dispute that the demo lead owns: its id, evaluation and evaluator's e-mail."""
     with _session() as session:
         lead = session.exec(select(Person).where(Person.email == "lead@example.com")).one()
-        team = session.exec(select(Team).where(Team.lead_id == lead.id)).one()
-        agents = session.exec(
-            select(Person).where(Person.team_id == team.id, Person.email != "agent@example.com")
-        ).all()
-        for agent in agents:
-            try:
-                evaluation = _undisputed_evaluation(agent.email, not_by=lead.id)
-            except StopIteration:
-                continue
-            opened = open_dispute(
-                session,
-                actor=load_actor(session, agent.id or 0),
-                evaluation_id=evaluation.id or 0,
-                reason="The callback was booked: see the ticket",
-            )
-            session.commit()
-            return opened.id
-    raise AssertionError("the demo has no evaluation for the lead to review")
+        dispute = session.exec(  # the seed's (the first test here opens another of Alex's)
+            select(Dispute)
+            .where(Dispute.owner_id == lead.id, Dispute.status == DisputeStatus.OPEN)
+            .order_by(col(Dispute.id))
+        ).first()
+        assert dispute is not None
+        evaluator = session.get(Person, dispute.evaluator_id)
+        assert evaluator is not None and evaluator.id != lead.id
+        return dispute.id or 0, dispute.evaluation_id, evaluator.email
 
 
-def test_the_reviewer_adjusts_a_disputed_score_and_a_missing_score_is_refused(app_as) -> None:
-    dispute_id = _dispute_for_the_lead()
+def _answer_radios(at: AppTest, form: str) -> list:
+    return [r for r in at.radio if r.key and r.key.startswith(f"{form}__0:answer_")]
+
+
+def test_the_lead_answers_the_disputed_questions_again_and_the_scorecard_scores_them(
+    app_as,
+) -> None:
+    dispute_id, evaluation_id, _ = _seeded_dispute_of_the_lead()
     form = f"decide_{dispute_id}"
     at = app_as("lead@example.com", EVALUATIONS)
     assert any(t.label == "Disputes to review" for t in at.tabs)
-    at.radio(key=f"{form}__0:decision").set_value(Decision.ADJUST)
-    at.text_area(key=f"{form}__0:reason").set_value(
-        "The ticket shows the callback: the next step was set"
-    )
+    assert any("yours to decide" in e.label for e in at.expander)
+    # Uphold (the default) asks for no answers: nothing confusing to combine.
+    assert at.radio(key=f"{form}__0:decision").value is Decision.UPHOLD
+    assert _answer_radios(at, form) == []
+    at.radio(key=f"{form}__0:decision").set_value(Decision.ADJUST).run()
+    radios = _answer_radios(at, form)
+    assert len(radios) == 6  # the whole evaluation is disputed: any question
+    at.text_area(key=f"{form}__0:reason").set_value("The ticket shows the callback was booked")
     submit(at, form, "Save decision")
     assert [e.value for e in at.error] == [
-        "The adjusted score must be from 0 to 100 (the scorecard's scale)."
+        "To adjust, answer at least one question differently from the evaluator; to keep the "
+        "score, choose “uphold”."
     ]
     with _session() as session:
         dispute = session.get(Dispute, dispute_id)
         assert dispute is not None and dispute.status is DisputeStatus.OPEN
-    at.number_input(key=f"{form}__0:score").set_value(96.5)
+    resolved = next(r for r in _answer_radios(at, form) if "Resolved the issue" in r.label)
+    resolved.set_value(5)
     submit(at, form, "Save decision")
     assert not at.error
     assert any(s.value.startswith("Decided: adjusted") for s in at.success)
     with _session() as session:
         dispute = session.get(Dispute, dispute_id)
+        evaluation = session.get(Evaluation, evaluation_id)
+        card = session.get(Scorecard, evaluation.scorecard_id) if evaluation else None
         assert dispute is not None and dispute.status is DisputeStatus.ADJUSTED
-        evaluation = session.get(Evaluation, dispute.evaluation_id)
-        assert evaluation is not None and evaluation.score == 96.5
+        assert evaluation is not None and card is not None
+        answers = json.loads(evaluation.answers)
+        assert answers[1][0] == 5
+        expected = score_answers(parse_definition(json.loads(card.definition)), answers).score
+        assert evaluation.score == dispute.new_score == expected
         [point] = session.exec(
             select(Observation.value).where(
                 Observation.reference == evaluation_reference(evaluation.id)
             )
         ).all()
-        assert point == 96.5
+        assert point == expected
+
+
+def test_the_evaluator_follows_the_dispute_of_their_evaluation_on_qa_evaluations(app_as) -> None:
+    dispute_id, _, evaluator = _seeded_dispute_of_the_lead()
+    at = app_as(evaluator, EVALUATIONS, dispute=str(dispute_id))
+    page = texts(at)
+    assert "Disputes of evaluations you scored" in page
+    with _session() as session:
+        dispute = session.get(Dispute, dispute_id)
+        assert dispute is not None
+        assert dispute.reason in page  # the agent's words, as text
+    assert not any(r.key == f"decide_{dispute_id}__0:decision" for r in at.radio)
+
+
+def test_the_agents_my_day_leads_to_their_evaluations_and_disputes(app_as) -> None:
+    at = app_as("agent@example.com")
+    assert "My QA evaluations" in texts(at)
+    [link] = [
+        link for link in at.get("page_link") if link.proto.label.startswith("Your QA evaluations")
+    ]
+    assert link.proto.page.endswith("growth") or "growth" in link.proto.page

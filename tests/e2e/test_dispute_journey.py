@@ -1,6 +1,7 @@
 """Browser journey for the agent's voice: the agent comments on an evaluation and disputes it →
-a manager (not the evaluator) adjusts the score → the agent's growth trend shows the new score
-and the dispute's history."""
+a manager (not the evaluator) adjusts it by answering a question again (the questions appear only
+for "Adjust") → the agent's growth trend shows the score the scorecard gives the new answers, and
+the dispute's history with the old and new answer."""
 
 from __future__ import annotations
 
@@ -11,8 +12,6 @@ import pytest
 from tests.e2e.conftest import another_page, log_in, settle
 
 pytestmark = pytest.mark.browser
-
-NEW_SCORE = "91.5"
 
 
 def test_an_agent_disputes_a_score_a_reviewer_adjusts_it_and_the_trend_follows(
@@ -55,15 +54,20 @@ def test_an_agent_disputes_a_score_a_reviewer_adjusts_it_and_the_trend_follows(
         mine.locator("summary").click()
         settle(manager)
     mine.get_by_text("The customer was already verified by the IVR").first.wait_for()
-    # The decision is an st.form: nothing runs until Save, so no box needs leaving first.
-    mine.get_by_text("Adjust it").click()
-    mine.get_by_label("Adjusted score (0–100, only when adjusting)").fill(NEW_SCORE)
+    # Uphold asks for no answers; "Adjust" (outside the form: it reruns) shows the questions.
+    greeting = mine.locator("[data-testid=stRadio]").filter(has_text="Greeted the customer")
+    assert greeting.count() == 0
+    mine.get_by_text("Adjust it: answer questions again").click()
+    settle(manager)
+    greeting.get_by_text("n.a.", exact=True).click()
     mine.get_by_label("Reason (the agent and the evaluator read it)").fill(
         "The IVR verified the customer: the item does not apply"
     )
     mine.get_by_role("button", name="Save decision").click()
     settle(manager)
-    manager.get_by_text("Decided: adjusted").first.wait_for()
+    decided = manager.get_by_text("Decided: adjusted").first
+    decided.wait_for()
+    new_score = re.search(r"→ ([\d.]+)%", decided.inner_text()).group(1)  # type: ignore[union-attr]
     violations = axe_check(manager)
     assert violations == [], "\n".join(violations)
     manager.context.close()
@@ -76,9 +80,10 @@ def test_an_agent_disputes_a_score_a_reviewer_adjusts_it_and_the_trend_follows(
     adjusted.locator("summary").get_by_text("disputed, adjusted").wait_for()
     adjusted.locator("summary").click()
     settle(page)
-    adjusted.get_by_text(f"to {NEW_SCORE}%: The IVR verified the customer").wait_for()
+    adjusted.get_by_text(f"to {new_score}% (re-answered Opening and empathy").wait_for()
+    adjusted.get_by_text("Greeted the customer and used their name: n.a.").first.wait_for()
     adjusted.get_by_text("Alex Agent disputed the score of").wait_for()
     qa_points = page.locator(".js-plotly-plot").first.evaluate(
         "el => el._fullData.filter(t => t.name === 'QA score').flatMap(t => Array.from(t.y))"
     )
-    assert float(NEW_SCORE) in qa_points
+    assert float(new_score) in qa_points

@@ -531,13 +531,17 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
             dispute_id=_dispute(s, o),
             decision=disputes.Decision.ADJUST,
             reason="The drop was not the agent's doing",
-            new_score=90,
+            answers={"Compliance › Offered to check back in (no “good luck”)": "na"},
         ),
         None,
     ),
     "core.disputes.disputes_of": (
         lambda s, o, a: disputes.disputes_of(s, actor=a, agent_id=o.agent),
         None,
+    ),
+    "core.disputes.disputes_of_my_evaluations": (
+        lambda s, o, a: (_dispute(s, o), disputes.disputes_of_my_evaluations(s, actor=a))[1],
+        lambda rows, o: any(d.evaluation_id == o.evaluation for d in rows),
     ),
     "core.disputes.disputes_to_review": (
         lambda s, o, a: (_dispute(s, o), disputes.disputes_to_review(s, actor=a))[1],

@@ -1,5 +1,6 @@
-"""Disputes of evaluations: the window, the reviewer who is not the evaluator, an adjusted score
-that replaces the old one in the trend with the history kept, reminders, digest and rates."""
+"""Disputes of evaluations: the window, the reviewer who is not the evaluator, a reviewer who
+answers questions again and the score the scorecard gives them replacing the old one in the trend
+with the history kept, who hears of what, reminders, digest and rates."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from sqlmodel import Session, select
 
 from core.access import load_actor
 from core.disputes import (
+    AnswerChange,
     Decision,
     decide_dispute,
     dispute_rates,
     disputes_of,
+    disputes_of_my_evaluations,
     disputes_to_review,
     open_dispute,
+    qa_glance,
 )
 from core.errors import AccessDenied, InvalidInput
 from core.growth.agent import growth_data
@@ -31,12 +35,22 @@ from core.models import (
     Person,
     Role,
 )
-from core.quality import DEFAULT_FORM, record_evaluation, save_scorecard
+from core.quality import (
+    DEFAULT_FORM,
+    list_evaluations,
+    parse_definition,
+    record_evaluation,
+    save_scorecard,
+    score_answers,
+)
 from core.reminders.digest import weekly_digests
 from core.reminders.rules import disputes_due
 from tests.conftest import TODAY, actor_of
 
 ANSWERS: list[list[Any]] = [["yes", 3], [3, "yes"], ["yes", "no"]]
+CHECK_BACK = "Compliance › Offered to check back in (no “good luck”)"
+ACKNOWLEDGED = "Opening and empathy › Acknowledged the customer's situation"
+SECTIONS = parse_definition(DEFAULT_FORM)
 
 
 def _evaluate(session: Session, org: dict, *, by: str = "red_lead", days_ago: int = 3) -> int:
@@ -92,17 +106,24 @@ def test_an_adjusted_score_replaces_the_old_one_in_the_trend_and_keeps_the_histo
             decision=Decision.UPHOLD,
             reason="I stand by it",
         )
+    # The reviewer answers the disputed question again; the scorecard scores the new answers.
+    expected = score_answers(SECTIONS, [["yes", 3], [3, "yes"], ["yes", "na"]]).score
+    assert expected != old_score
     decided = decide_dispute(
         session,
         actor=actor_of(session, org["manager"]),
         dispute_id=opened.id,
         decision=Decision.ADJUST,
         reason="A dropped line is not the agent's doing",
-        new_score=95,
+        answers={CHECK_BACK: "na"},
     )
-    assert decided.state().startswith(f"adjusted: {old_score:g}% → 95% (the answers shown are")
+    assert decided.state().startswith(
+        f"adjusted: {old_score:g}% → {expected:g}% (the answers shown are the reviewer's"
+    )
     evaluation_row = session.get(Evaluation, evaluation)
-    assert evaluation_row is not None and evaluation_row.score == 95
+    assert evaluation_row is not None and evaluation_row.score == expected
+    [shown] = list_evaluations(session, actor=agent, agent_id=agent.id)
+    assert shown.answers == [["yes", 3], [3, "yes"], ["yes", "na"]]
     trend = growth_data(
         session,
         actor=agent,
@@ -110,25 +131,114 @@ def test_an_adjusted_score_replaces_the_old_one_in_the_trend_and_keeps_the_histo
         start=TODAY - dt.timedelta(days=30),
         end=TODAY,
     )
-    assert trend.series["qa_score"] == [(TODAY - dt.timedelta(days=3), 95.0)]
+    assert trend.series["qa_score"] == [(TODAY - dt.timedelta(days=3), expected)]
     [history] = disputes_of(session, actor=agent, agent_id=agent.id)
-    assert [(s.step, s.by, s.old_score, s.new_score) for s in history.history] == [
-        (DisputeStep.OPENED, org["red_agent"].name, old_score, None),
-        (DisputeStep.ADJUSTED, org["manager"].name, old_score, 95.0),
+    assert [(s.step, s.by, s.old_score, s.new_score, s.changes) for s in history.history] == [
+        (DisputeStep.OPENED, org["red_agent"].name, old_score, None, ()),
+        (
+            DisputeStep.ADJUSTED,
+            org["manager"].name,
+            old_score,
+            expected,
+            (AnswerChange(CHECK_BACK, "no", "na"),),
+        ),
     ]
     assert history.history[1].reason == "A dropped line is not the agent's doing"
+    assert f"re-answered {CHECK_BACK}: no → n.a." in history.history[1].sentence()
     audit = session.exec(
         select(AuditEvent.record_type, AuditEvent.detail).where(
             AuditEvent.subject_id == agent.id, AuditEvent.action != "read"
         )
     ).all()
-    assert ("evaluation", f"score adjusted {old_score:g} → 95 after dispute #{opened.id}") in audit
+    assert (
+        "evaluation",
+        f"score adjusted {old_score:g} → {expected:g} after dispute #{opened.id} "
+        f"({CHECK_BACK}: no → n.a.)",
+    ) in audit
     told = session.exec(
         select(Notification.person_id, Notification.title).where(
             Notification.kind == NotificationKind.DISPUTE
         )
     ).all()
     assert {p for p, _ in told} == {org["manager"].id, agent.id, org["red_lead"].id}
+
+
+def test_the_evaluator_hears_of_the_dispute_and_the_decision_and_the_agent_of_the_decision(
+    session: Session, org: dict
+) -> None:
+    evaluation = _evaluate(session, org)
+    agent = actor_of(session, org["red_agent"])
+    opened = open_dispute(session, actor=agent, evaluation_id=evaluation, reason="The line dropped")
+    decide_dispute(
+        session,
+        actor=actor_of(session, org["manager"]),
+        dispute_id=opened.id,
+        decision=Decision.UPHOLD,
+        reason="The recording shows no offer",
+    )
+    day = f"{TODAY - dt.timedelta(days=3):%-d %b}"
+    told = session.exec(
+        select(Notification.person_id, Notification.title, Notification.link)
+        .where(Notification.kind == NotificationKind.DISPUTE)
+        .order_by(Notification.id)
+    ).all()
+    manager, lead, name = org["manager"], org["red_lead"], agent.name
+    score = f"{opened.old_score:g}"
+    assert told == [
+        (
+            manager.id,
+            f"{name} disputes an evaluation: please review by {opened.due_date:%a %-d %b}",
+            f"evaluations?dispute={opened.id}",
+        ),
+        (lead.id, f"{name} disputed your evaluation of {day}", f"evaluations?dispute={opened.id}"),
+        (
+            agent.id,
+            f"{manager.name} upheld your evaluation of {day}: the score of {score} stands",
+            "growth",
+        ),
+        (
+            lead.id,
+            f"{manager.name} upheld your evaluation of {name} on {day}: the score of {score} stands",
+            f"evaluations?dispute={opened.id}",
+        ),
+    ]
+    opened_body = session.exec(
+        select(Notification.body).where(
+            Notification.person_id == lead.id, Notification.subject == f"dispute:{opened.id}:opened"
+        )
+    ).one()
+    assert opened_body == (
+        f"Score {score}. {manager.name} reviews it by {opened.due_date:%a %-d %b}. "
+        "Disputed: the whole evaluation. Their reason: The line dropped"
+    )
+    # Nothing tells the agent about themself in the third person.
+    assert not any(p == agent.id and name in t for p, t, _ in told)
+    # The evaluator (another team's lead could not open the agent's growth) reads it on QA
+    # evaluations, with the decision; the agent's page is not needed.
+    [theirs] = disputes_of_my_evaluations(session, actor=actor_of(session, lead))
+    assert (theirs.id, theirs.state()) == (opened.id, f"upheld: the score of {score}% stands")
+    assert disputes_of_my_evaluations(session, actor=agent) == []
+
+
+def test_a_whole_evaluation_dispute_lets_the_reviewer_answer_any_question_again(
+    session: Session, org: dict
+) -> None:
+    evaluation = _evaluate(session, org)
+    opened = open_dispute(
+        session, actor=actor_of(session, org["red_agent"]), evaluation_id=evaluation, reason="x"
+    )
+    decided = decide_dispute(
+        session,
+        actor=actor_of(session, org["manager"]),
+        dispute_id=opened.id,
+        decision=Decision.ADJUST,
+        reason="Looked again",
+        answers={ACKNOWLEDGED: 5, CHECK_BACK: "no"},  # the second is unchanged: not a change
+    )
+    assert (
+        decided.new_score == score_answers(SECTIONS, [["yes", 5], [3, "yes"], ["yes", "no"]]).score
+    )
+    assert decided.history[-1].changes == (AnswerChange(ACKNOWLEDGED, 3, 5),)
 
 
 def test_the_agents_lead_reviews_when_a_manager_scored_it(session: Session, org: dict) -> None:
@@ -175,32 +285,80 @@ def test_a_bad_dispute_gets_one_sentence_and_changes_nothing(
 
 
 @pytest.mark.parametrize(
-    "decision,score,reason,message",
+    "decision,answers,items,reason,message",
     [
-        (Decision.ADJUST, 101, "Too low", "must be from 0 to 100"),
-        (Decision.ADJUST, -1, "Too low", "must be from 0 to 100"),
-        (Decision.ADJUST, None, "Too low", "must be from 0 to 100"),
-        (Decision.UPHOLD, None, " ", "Give the reason for your decision"),
+        (Decision.ADJUST, {}, (), "Too low", "To adjust, answer at least one question"),
+        (Decision.ADJUST, {CHECK_BACK: "no"}, (), "Too low", "To adjust, answer at least one"),
+        (Decision.ADJUST, {ACKNOWLEDGED: 7}, (), "Too low", "takes a score from 1 to 5"),
+        (Decision.ADJUST, {ACKNOWLEDGED: 0}, (), "Too low", "takes a score from 1 to 5"),
+        (Decision.ADJUST, {CHECK_BACK: "maybe"}, (), "Too low", "takes yes, no or n.a."),
+        (Decision.ADJUST, {"Made it up": "yes"}, (), "Too low", "is not a question of this"),
+        (
+            Decision.ADJUST,
+            {ACKNOWLEDGED: 5},
+            (CHECK_BACK,),
+            "Too low",
+            "Only the disputed questions can be answered again",
+        ),
+        (Decision.UPHOLD, {CHECK_BACK: "yes"}, (), "Fair", "Upholding keeps the evaluator's"),
+        (Decision.UPHOLD, {}, (), " ", "Give the reason for your decision"),
     ],
 )
 def test_a_bad_decision_gets_one_sentence_and_changes_nothing(
-    session: Session, org: dict, decision: Decision, score: float | None, reason: str, message: str
+    session: Session,
+    org: dict,
+    decision: Decision,
+    answers: dict[str, Any],
+    items: tuple[str, ...],
+    reason: str,
+    message: str,
 ) -> None:
     evaluation = _evaluate(session, org)
     opened = open_dispute(
-        session, actor=actor_of(session, org["red_agent"]), evaluation_id=evaluation, reason="x"
+        session,
+        actor=actor_of(session, org["red_agent"]),
+        evaluation_id=evaluation,
+        reason="x",
+        items=items,
     )
-    before = _state(session)
-    with pytest.raises(InvalidInput, match=message):
+    before = _state(session), _answers(session)
+    with pytest.raises(InvalidInput, match=message) as refused:
         decide_dispute(
             session,
             actor=actor_of(session, org["manager"]),
             dispute_id=opened.id,
             decision=decision,
             reason=reason,
-            new_score=score,
+            answers=answers,
         )
-    assert _state(session) == before
+    assert str(refused.value).count(". ") == 0  # one sentence
+    assert (_state(session), _answers(session)) == before
+
+
+def _answers(session: Session) -> list[str]:
+    return [e.answers for e in session.exec(select(Evaluation)).all()]
+
+
+def test_a_dispute_is_decided_once(session: Session, org: dict) -> None:
+    evaluation = _evaluate(session, org)
+    opened = open_dispute(
+        session, actor=actor_of(session, org["red_agent"]), evaluation_id=evaluation, reason="x"
+    )
+    manager = actor_of(session, org["manager"])
+    decide_dispute(
+        session, actor=manager, dispute_id=opened.id, decision=Decision.UPHOLD, reason="Fair"
+    )
+    before = _state(session), _answers(session)
+    with pytest.raises(InvalidInput, match=r"^This dispute was decided already \(upheld\)\.$"):
+        decide_dispute(
+            session,
+            actor=manager,
+            dispute_id=opened.id,
+            decision=Decision.ADJUST,
+            reason="On second thoughts",
+            answers={CHECK_BACK: "yes"},
+        )
+    assert (_state(session), _answers(session)) == before
 
 
 def test_only_the_agent_disputes_and_only_coaches_who_did_not_score_it_decide(
@@ -272,7 +430,7 @@ def test_managers_see_dispute_and_overturn_rates_per_evaluator(session: Session,
             dispute_id=opened.id,
             decision=decision,
             reason="Looked again",
-            new_score=99 if decision is Decision.ADJUST else None,
+            answers={CHECK_BACK: "yes"} if decision is Decision.ADJUST else None,
         )
     _evaluate(session, org, days_ago=5)
     [lead] = dispute_rates(session, actor=manager, start=TODAY - dt.timedelta(days=30), end=TODAY)
@@ -303,3 +461,46 @@ def test_a_dispute_without_a_possible_reviewer_is_refused(session: Session, org:
             reason="x",
         )
     assert session.exec(select(Person).where(Person.role == Role.MANAGER)).all()
+
+
+def test_managers_share_the_disputes_their_leads_cannot_review(session: Session, org: dict) -> None:
+    """The lead scored both: the first goes to a manager, the second to the other manager."""
+    second = Person(name="Second Manager", email="second.manager@example.com", role=Role.MANAGER)
+    session.add(second)
+    session.flush()
+    agent = actor_of(session, org["red_agent"])
+    owners = [
+        open_dispute(
+            session, actor=agent, evaluation_id=_evaluate(session, org, days_ago=d), reason="x"
+        ).owner
+        for d in (3, 4)
+    ]
+    assert sorted(owners) == sorted([org["manager"].name, second.name])
+
+
+def test_my_day_counts_the_agents_evaluations_and_open_disputes(
+    session: Session, org: dict
+) -> None:
+    agent = actor_of(session, org["red_agent"])
+    first, second = _evaluate(session, org), _evaluate(session, org, days_ago=5)
+    _evaluate(session, org, days_ago=40)  # older than four weeks and than the window
+    opened = open_dispute(session, actor=agent, evaluation_id=first, reason="x")
+    glance = qa_glance(session, agent_id=agent.id, day=TODAY)
+    assert (glance.recent, glance.disputable, glance.decided) == (2, 1, 0)
+    assert glance.open_evaluation == first
+    assert glance.link_label() == "Your QA evaluations — 1 open dispute"
+    assert (
+        f"Your dispute of the evaluation of {TODAY - dt.timedelta(days=3):%-d %b} is open: "
+        f"{opened.owner} decides by {opened.due_date:%a %-d %b}."
+    ) in glance.sentences()
+    decide_dispute(
+        session,
+        actor=actor_of(session, org["manager"]),
+        dispute_id=opened.id,
+        decision=Decision.UPHOLD,
+        reason="Fair",
+    )
+    glance = qa_glance(session, agent_id=agent.id, day=TODAY)
+    assert (glance.open_evaluation, glance.decided, glance.disputable) == (None, 1, 1)
+    assert glance.link_label() == "Your QA evaluations — 1 dispute decided"
+    assert second  # still open to dispute: counted in `disputable`

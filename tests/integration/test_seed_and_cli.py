@@ -1,13 +1,28 @@
 """The demo seed and the command line around it."""
 
 import datetime as dt
+import json
 
 import pytest
 from sqlmodel import Session, func, select
 
+from core.access import load_actor
 from core.auth import authenticate
 from core.cli import main
-from core.models import Observation, Person, Role, Team
+from core.disputes import disputes_to_review
+from core.models import (
+    Dispute,
+    DisputeEvent,
+    DisputeStatus,
+    DisputeStep,
+    Evaluation,
+    Observation,
+    Person,
+    Role,
+    Scorecard,
+    Team,
+)
+from core.quality import parse_definition, score_answers
 from seed.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 from tests.conftest import TODAY
 
@@ -129,3 +144,41 @@ def test_no_two_people_of_the_demo_organisation_share_a_name(session: Session) -
     seed_demo(session, agents=120, years=1, random_seed=7, today=TODAY)
     names = session.exec(select(Person.name)).all()
     assert len(names) == len(set(names)) > 120
+
+
+def test_the_demo_has_two_open_disputes_one_overdue_and_one_for_the_demo_lead_to_decide(
+    session: Session,
+) -> None:
+    seed_demo(session, agents=30, years=1, random_seed=3, today=TODAY)
+    lead = load_actor(
+        session, session.exec(select(Person.id).where(Person.email == "lead@example.com")).one()
+    )
+    manager = load_actor(
+        session, session.exec(select(Person.id).where(Person.email == "manager@example.com")).one()
+    )
+    disputes = session.exec(select(Dispute)).all()
+    open_ones = [d for d in disputes if d.status is DisputeStatus.OPEN]
+    assert len(open_ones) == 2
+    assert sum(d.due_date < TODAY for d in open_ones) == 1
+    # The demo lead owns one and may decide it: someone else scored it.
+    [for_lead] = [d for d in open_ones if d.owner_id == lead.id]
+    assert for_lead.evaluator_id != lead.id
+    assert [d.id for d in disputes_to_review(session, actor=lead)][:1] == [for_lead.id]
+    # The demo manager owns the other (the lead scored it) and sees both.
+    assert {d.owner_id for d in open_ones} == {lead.id, manager.id}
+    assert {d.id for d in disputes_to_review(session, actor=manager)} == {d.id for d in open_ones}
+    # The adjusted one: its reviewer answered a question again; the scorecard scored it.
+    [adjusted] = [d for d in disputes if d.status is DisputeStatus.ADJUSTED]
+    evaluation = session.get(Evaluation, adjusted.evaluation_id)
+    card = session.get(Scorecard, evaluation.scorecard_id) if evaluation else None
+    assert evaluation is not None and card is not None
+    sections = parse_definition(json.loads(card.definition))
+    assert evaluation.score == adjusted.new_score
+    assert score_answers(sections, json.loads(evaluation.answers)).score == adjusted.new_score
+    step = session.exec(
+        select(DisputeEvent).where(
+            DisputeEvent.dispute_id == adjusted.id, DisputeEvent.step == DisputeStep.ADJUSTED
+        )
+    ).one()
+    [change] = json.loads(step.answer_changes)
+    assert (change["old"], change["new"]) == ("no", "na")
