@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -49,6 +49,22 @@ def qa_score_text(score: float | None, *, auto_fail: bool = False, empty: str = 
     return f"{score:.0f}%"
 
 
+def delta_shown(
+    metric: str, delta: float | None
+) -> tuple[str | None, Literal["normal", "inverse", "off"]]:
+    """A metric card's change and its colouring: a change that rounds to nothing reads "±0"
+    with no arrow colour (a red "+0%" reads as a loss)."""
+    color: Literal["normal", "inverse", "off"] = (
+        "normal" if METRICS[metric].higher_is_better else "inverse"
+    )
+    if delta is None:
+        return None, color
+    amount = format_metric(metric, abs(delta))
+    if amount.strip("0.:%") == "":
+        return f"±{amount}", "off"
+    return ("+" if delta >= 0 else "-") + amount, color
+
+
 def metric_cards(changes: Sequence[MetricChange]) -> None:
     shown = [c for c in changes if c.current is not None]
     if not shown:
@@ -57,15 +73,12 @@ def metric_cards(changes: Sequence[MetricChange]) -> None:
         )
         return
     for column, change in zip(st.columns(len(shown)), shown, strict=True):
-        delta = None
-        if change.delta is not None:
-            delta = format_metric(change.metric, abs(change.delta))
-            delta = ("+" if change.delta >= 0 else "-") + delta
+        delta, color = delta_shown(change.metric, change.delta)
         column.metric(
             change.label,
             format_metric(change.metric, change.current),
             delta=delta,
-            delta_color="normal" if METRICS[change.metric].higher_is_better else "inverse",
+            delta_color=color,
             help=f"Mean of {change.count} observations in the last 4 weeks, against the 4 weeks before.",
             border=True,
         )
@@ -165,11 +178,17 @@ def trend_figure(points: Sequence[tuple[dt.date, float, int]], metric: str) -> g
             hovertemplate="Week of %{x|%d %b %Y}<br>%{y:.1f} (%{customdata} scores)<extra></extra>",
         )
     )
+    shown = DISPLAY[metric]  # the metric's whole scale, as on Team growth (in its own units)
+    low, high = shown.axis[0] / shown.factor, shown.axis[1] / shown.factor
+    values = [p[1] for p in points]
+    weeks = len({p[0] for p in points})
     figure.update_layout(
         height=300,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        title=f"{info.label}, weekly mean",
+        title=f"{info.label}, weekly mean"
+        + (f" over the last {weeks} weeks with scores" if weeks > 1 else ""),
         yaxis_title=info.unit,
+        yaxis_range=[min([low, *values]), max([high, *values])],
     )
     return figure
 

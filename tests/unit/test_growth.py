@@ -149,3 +149,13 @@ def test_a_figure_without_values_counts_as_empty_and_one_value_does_not() -> Non
     assert not has_points(go.Figure(go.Heatmap(z=[[None, None], [None, None]])))
     assert has_points(go.Figure(go.Heatmap(z=[[None, 2]])))
     assert has_points(trend_figure([(dt.date(2026, 11, 23), 81.0, 3)], "qa_score"))
+
+
+def test_a_change_that_rounds_to_nothing_reads_plus_minus_zero_without_colour() -> None:
+    from ui.widgets import delta_shown
+
+    assert delta_shown("repeat_contact_rate", 0.001) == ("±0%", "off")
+    assert delta_shown("aht_seconds", -0.2) == ("±0:00", "off")
+    assert delta_shown("repeat_contact_rate", 0.02) == ("+2%", "inverse")
+    assert delta_shown("qa_score", -1.25) == ("-1.2", "normal")
+    assert delta_shown("qa_score", None) == (None, "normal")
