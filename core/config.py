@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     retention_months: int = Field(default=24, alias="HEADWAY_RETENTION_MONTHS")
     # How long an agent may dispute an evaluation: days after the evaluation's date.
     dispute_days: int = Field(default=14, alias="HEADWAY_DISPUTE_DAYS")
+    # How many page scripts one server process runs at once (the others wait their turn):
+    # scripts share one interpreter lock, and past a couple at once they slow each other down
+    # more than they gain (README, "Capacity").
+    concurrent_runs: int = Field(default=2, alias="HEADWAY_CONCURRENT_RUNS")
     # Single sign-on (OpenID Connect) is on when the issuer and the client are given.
     oidc_issuer: str = Field(default="", alias="HEADWAY_OIDC_ISSUER")
     oidc_metadata_url: str = Field(default="", alias="HEADWAY_OIDC_METADATA_URL")
@@ -108,6 +112,17 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"HEADWAY_DISPUTE_DAYS={value!r} is not a number of days: use a whole number "
                 "from 1 to 365 (14 lets an agent dispute an evaluation for two weeks)"
+            )
+        return int(text)
+
+    @field_validator("concurrent_runs", mode="before")
+    @classmethod
+    def _whole_runs(cls, value: object) -> object:
+        text = str(value).strip()
+        if not text.isdigit() or not 1 <= int(text) <= 64:
+            raise ValueError(
+                f"HEADWAY_CONCURRENT_RUNS={value!r} is not a number of page runs: use a whole "
+                "number from 1 to 64 (2, the default, is the fastest measured on two cores)"
             )
         return int(text)
 

@@ -7,6 +7,7 @@ import streamlit as st
 
 from core.csvio import MAX_COLUMNS, MAX_UPLOAD_MB
 from core.imports import MetricsCheck, check_metrics_csv, import_metrics
+from ui.admission import unmetered
 from ui.state import actor, db
 from ui.text import plain
 
@@ -41,7 +42,7 @@ key = (digest.hexdigest(), me.id)
 checked: dict[tuple[str, int], MetricsCheck] = st.session_state.setdefault("import_checked", {})
 if key not in checked:
     checked.clear()  # one file's check at a time
-    with db() as session:
+    with unmetered(), db() as session:  # a long read: other pages run meanwhile
         checked[key] = check_metrics_csv(session, data=upload, actor=me)
 check = checked[key]
 c1, c2, c3 = st.columns(3)
@@ -70,6 +71,6 @@ if st.button(
     key="import_go",
 ):
     checked.clear()  # the stored rows changed: a new look at the same file checks afresh
-    with db() as session:
+    with unmetered(), db() as session:
         result = import_metrics(session, data=upload, actor=me)
     st.success(f"Added {result.added}, already present {result.already_present}.")

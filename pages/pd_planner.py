@@ -12,6 +12,7 @@ from core.pd.coverage import coverage
 from core.pd.days import check_move, list_team_days, move, unpublish
 from core.pd.planning import PlanSettings, plan_period, publish
 from core.seasons import quarter_of
+from ui.admission import unmetered
 from ui.pd import by_agent_frame, by_day_frame, coverage_figure, reasons_frame
 from ui.pd_settings import render_planning_inputs
 from ui.state import actor, db
@@ -74,7 +75,7 @@ if st.button(
             f"{len(chosen)} team(s), {settings.start:%d %b} to {settings.end:%d %b %Y}; published days stay put."
         )
         # A refusal marks the status as failed and the page shows why (ui.errors).
-        with db() as session:
+        with unmetered(), db() as session:  # the solver: other pages run meanwhile
             outcome = plan_period(session, actor=me, settings=settings)
         if outcome.status in ("optimal", "feasible"):
             status.update(

@@ -14,6 +14,7 @@ from core.rotations.planning import (
     without_a_choice,
 )
 from core.rotations.terms import hosting, list_terms, set_hosting
+from ui.admission import unmetered
 from ui.rotations import assignment_frame, teams_figure
 from ui.state import actor, db
 from ui.text import plain
@@ -94,7 +95,7 @@ if st.button(
     key="rot_run",
     disabled=not chosen,
 ):
-    with st.status("Matching agents to departments…") as status, db() as session:
+    with st.status("Matching agents to departments…") as status, unmetered(), db() as session:
         # A refusal marks the status as failed and the page shows why (ui.errors).
         outcome = run_rotations(session, actor=me, term_id=term.id, team_ids=chosen)
         status.update(

@@ -12,6 +12,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlExcepti
 
 from core.errors import DatabaseBusy, DomainError, StaleEdit
 from core.logs import timed
+from ui.admission import admitted
 from ui.widgets import show_error
 
 log = logging.getLogger("headway.pages")
@@ -30,11 +31,15 @@ def show_domain_error(exc: DomainError) -> None:
 
 
 def run_page(page: Any, *, person: int | None = None) -> None:
-    """Run a navigation page; a refusal from core ends it with its message. Each run is one
-    line in the log (page, person, duration, outcome)."""
-    with timed(log, page=getattr(page, "url_path", "") or "login", person=person or "-") as run:
+    """Run a navigation page, in its turn (`ui.admission`); a refusal from core ends it with its
+    message. Each run is one line in the log (page, person, duration, time queued, CPU time,
+    outcome)."""
+    name = getattr(page, "url_path", "") or ("my_day" if person else "login")
+    with timed(log, page=name, person=person or "-") as run:
         try:
-            page.run()
+            with admitted() as waited:
+                run.extra["queued_ms"] = round(waited * 1000)
+                page.run()
         except DomainError as exc:
             run.outcome = "busy" if isinstance(exc, DatabaseBusy) else "refused"
             show_domain_error(exc)
