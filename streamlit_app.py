@@ -27,6 +27,7 @@ if get_script_run_ctx(suppress_warning=True) is None:
     )
 else:
     from core.errors import DomainError
+    from ui.admission import admitted
     from ui.errors import run_page
     from ui.inbox import inbox_title
     from ui.login import render_password_change
@@ -41,33 +42,39 @@ else:
     from ui.text import plain
 
     st.set_page_config(page_title="Headway", page_icon=":material/trending_up:", layout="wide")
-    try:
-        login = current_login()
-    except DomainError as exc:  # e.g. the database cannot be reached: one clear sentence
-        st.error(str(exc))
-        st.stop()
-    render_cookie_clear()  # after a logout, or a session that ended meanwhile (current_login)
-    if login is None:
-        # Every page is registered (hidden) so a deep link is remembered and served after login.
-        page = st.navigation(pages_for(None), position="hidden")
-        if page.url_path not in (
-            "",
-            "login",
-            "logout",
-        ):  # the default (login) page has an empty url path
-            # ... with its query (an e-mailed reminder's link names the agent and itself)
-            st.session_state[NEXT_PAGE_KEY] = (page.url_path, st.query_params.to_dict())
-            st.switch_page(login_page())
-        run_page(page)
-    else:
-        titles = {"inbox": inbox_title(login.actor)}
-        pages = pages_for(
-            login.actor.role, titles=titles, me=plain(login.actor.name), log_out=log_out_and_restart
-        )
-        page = st.navigation(pages, position="top")
-        render_cookie_sync()
-        if login.must_change_password:
-            st.title("Choose a new password")
-            render_password_change(forced=True)
+    # One of the server's few places for running a page (ui.admission): the login check and
+    # the navigation are part of the run.
+    with admitted():
+        try:
+            login = current_login()
+        except DomainError as exc:  # e.g. the database cannot be reached: one clear sentence
+            st.error(str(exc))
+            st.stop()
+        render_cookie_clear()  # after a logout, or a session that ended meanwhile (current_login)
+        if login is None:
+            # Every page is registered (hidden) so a deep link is remembered and served after login.
+            page = st.navigation(pages_for(None), position="hidden")
+            if page.url_path not in (
+                "",
+                "login",
+                "logout",
+            ):  # the default (login) page has an empty url path
+                # ... with its query (an e-mailed reminder's link names the agent and itself)
+                st.session_state[NEXT_PAGE_KEY] = (page.url_path, st.query_params.to_dict())
+                st.switch_page(login_page())
+            run_page(page)
         else:
-            run_page(page, person=login.actor.id)
+            titles = {"inbox": inbox_title(login.actor)}
+            pages = pages_for(
+                login.actor.role,
+                titles=titles,
+                me=plain(login.actor.name),
+                log_out=log_out_and_restart,
+            )
+            page = st.navigation(pages, position="top")
+            render_cookie_sync()
+            if login.must_change_password:
+                st.title("Choose a new password")
+                render_password_change(forced=True)
+            else:
+                run_page(page, person=login.actor.id)

@@ -37,20 +37,21 @@ def _semaphore() -> threading.BoundedSemaphore:
 @contextmanager
 def admitted() -> Iterator[float]:
     """Run the block in one of the places; yields the seconds it waited for it. Nested use on
-    the same thread (a page that switches to another) takes no second place."""
+    the same thread (the app's run, then its page) takes no second place and yields the same
+    wait."""
     if getattr(_held, "depth", 0):
         _held.depth += 1
         try:
-            yield 0.0
+            yield _held.waited
         finally:
             _held.depth -= 1
         return
     places = _semaphore()
     started = time.perf_counter()
     places.acquire()
-    _held.depth = 1
+    _held.depth, _held.waited = 1, time.perf_counter() - started
     try:
-        yield time.perf_counter() - started
+        yield _held.waited
     finally:
         _held.depth = 0
         places.release()

@@ -53,8 +53,7 @@ def test_no_more_than_the_set_number_of_scripts_run_at_once(places: Callable[[in
 def test_a_page_inside_a_page_takes_no_second_place(places: Callable[[int], None]) -> None:
     places(1)
     with admission.admitted() as waited, admission.admitted() as again:
-        assert again == 0.0
-    assert waited >= 0.0
+        assert again == waited >= 0.0
     with admission.admitted():  # the place was given back once, not twice or never
         pass
 
