@@ -31,7 +31,7 @@ else:
     from ui.errors import run_page
     from ui.inbox import inbox_title
     from ui.login import render_password_change
-    from ui.navigation import login_page, pages_for
+    from ui.navigation import login_page, session_pages
     from ui.state import (
         NEXT_PAGE_KEY,
         current_login,
@@ -53,7 +53,7 @@ else:
         render_cookie_clear()  # after a logout, or a session that ended meanwhile (current_login)
         if login is None:
             # Every page is registered (hidden) so a deep link is remembered and served after login.
-            page = st.navigation(pages_for(None), position="hidden")
+            page = st.navigation(session_pages(None), position="hidden")
             if page.url_path not in (
                 "",
                 "login",
@@ -65,7 +65,7 @@ else:
             run_page(page)
         else:
             titles = {"inbox": inbox_title(login.actor)}
-            pages = pages_for(
+            pages = session_pages(
                 login.actor.role,
                 titles=titles,
                 me=plain(login.actor.name),

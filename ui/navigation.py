@@ -231,6 +231,30 @@ def pages_for(
     return sections
 
 
+_SESSION_PAGES = "_navigation_pages"
+
+
+def session_pages(
+    role: Role | None,
+    *,
+    titles: dict[str, str] | None = None,
+    me: str = "Me",
+    log_out: Callable[[], None] | None = None,
+) -> dict[str, list[st.Page]]:
+    """`pages_for`, built once per browser session while the role, titles and name stay the
+    same. Making a page from its file checks the file on disk (a handful of system calls per
+    page, two dozen pages on every rerun of every session); Streamlit marks which page may run
+    on each navigation, so the same pages serve every rerun of the one session that owns them
+    (never shared between sessions)."""
+    key = (role, tuple(sorted((titles or {}).items())), me, log_out)
+    kept = st.session_state.get(_SESSION_PAGES)
+    if kept is None or kept[0] != key:
+        kept = (key, pages_for(role, titles=titles, me=me, log_out=log_out))
+        st.session_state[_SESSION_PAGES] = kept
+    pages: dict[str, list[st.Page]] = kept[1]
+    return pages
+
+
 def _after_log_out() -> st.Page:
     """Logged out, the address of "Log out" (still in the browser) shows the login page."""
     return st.Page(_open_login, title="Log in", url_path="logout", visibility="hidden")
