@@ -11,10 +11,26 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from core.errors import DomainError
+
+# Whole-number settings: variable, unit, bounds and what a typical value means.
+_WHOLE = {
+    "retention_months": (
+        *("HEADWAY_RETENTION_MONTHS", "months", 1, 1200),
+        "24 keeps two years of coaching notes and evaluations",
+    ),
+    "dispute_days": (
+        *("HEADWAY_DISPUTE_DAYS", "days", 1, 365),
+        "14 lets an agent dispute an evaluation for two weeks",
+    ),
+    "concurrent_runs": (
+        *("HEADWAY_CONCURRENT_RUNS", "page runs", 1, 64),
+        "2, the default, is the fastest measured on two cores",
+    ),
+}
 
 
 class Settings(BaseSettings):
@@ -93,36 +109,15 @@ class Settings(BaseSettings):
             public_holidays(value)
         return value
 
-    @field_validator("retention_months", mode="before")
+    @field_validator("retention_months", "dispute_days", "concurrent_runs", mode="before")
     @classmethod
-    def _whole_months(cls, value: object) -> object:
+    def _whole_number(cls, value: object, info: ValidationInfo) -> object:
+        name, unit, low, high, example = _WHOLE[info.field_name or ""]
         text = str(value).strip()
-        if not text.isdigit() or not 1 <= int(text) <= 1200:
+        if not text.isdigit() or not low <= int(text) <= high:
             raise ValueError(
-                f"HEADWAY_RETENTION_MONTHS={value!r} is not a number of months: use a whole "
-                "number from 1 to 1200 (24 keeps two years of coaching notes and evaluations)"
-            )
-        return int(text)
-
-    @field_validator("dispute_days", mode="before")
-    @classmethod
-    def _whole_days(cls, value: object) -> object:
-        text = str(value).strip()
-        if not text.isdigit() or not 1 <= int(text) <= 365:
-            raise ValueError(
-                f"HEADWAY_DISPUTE_DAYS={value!r} is not a number of days: use a whole number "
-                "from 1 to 365 (14 lets an agent dispute an evaluation for two weeks)"
-            )
-        return int(text)
-
-    @field_validator("concurrent_runs", mode="before")
-    @classmethod
-    def _whole_runs(cls, value: object) -> object:
-        text = str(value).strip()
-        if not text.isdigit() or not 1 <= int(text) <= 64:
-            raise ValueError(
-                f"HEADWAY_CONCURRENT_RUNS={value!r} is not a number of page runs: use a whole "
-                "number from 1 to 64 (2, the default, is the fastest measured on two cores)"
+                f"{name}={value!r} is not a number of {unit}: use a whole number from {low} to "
+                f"{high} ({example})"
             )
         return int(text)
 
