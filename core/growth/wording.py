@@ -204,7 +204,7 @@ def ranking_summary(
     *,
     both: int = 0,
 ) -> str:
-    """ "From 26 September to 24 November: 2 agents improved, 2 got worse in a measure, 36 held
+    """ "Over the last 60 days (26 September to 24 November; …): 2 agents improved, 2 got worse in a measure, 36 held
     steady and 1 has too little data to tell." An agent better in one measure and worse in
     another is in both lists: `both` says how many, so the numbers add up."""
 
@@ -220,8 +220,8 @@ def ranking_summary(
         parts.append(
             f"{agents(too_little)} {'has' if too_little == 1 else 'have'} too little data to tell"
         )
+    days = (as_of - first).days + 1
     return (
-        f"From {day_text(first)} to {day_text(as_of)}: "
-        + ", ".join(parts[:-1])
-        + f" and {parts[-1]}."
+        f"Over the last {days} days ({day_text(first)} to {day_text(as_of)}; the period chosen "
+        "above sets the charts): " + ", ".join(parts[:-1]) + f" and {parts[-1]}."
     )

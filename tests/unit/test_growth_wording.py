@@ -152,7 +152,8 @@ def test_an_agent_with_too_few_scores_is_not_ranked_but_says_how_many() -> None:
         (2, "Nia New", "Billing Care 1", 3),
     ]
     assert ranking_summary(1, 1, 0, 2, ranking.first, as_of) == (
-        "From 1 January to 1 March: 1 agent improved, 1 agent got worse in a measure, no agents "
+        "Over the last 60 days (1 January to 1 March; the period chosen above sets the charts): "
+        "1 agent improved, 1 agent got worse in a measure, no agents "
         "held steady and 2 agents have too little data to tell."
     )
 
@@ -160,6 +161,7 @@ def test_an_agent_with_too_few_scores_is_not_ranked_but_says_how_many() -> None:
 def test_an_agent_in_both_lists_is_said_so_and_the_numbers_add_up() -> None:
     first, as_of = dt.date(2026, 1, 1), dt.date(2026, 3, 1)
     assert ranking_summary(2, 5, 54, 0, first, as_of, both=1) == (
-        "From 1 January to 1 March: 2 agents improved, 5 agents got worse in a measure (1 of them "
+        "Over the last 60 days (1 January to 1 March; the period chosen above sets the charts): "
+        "2 agents improved, 5 agents got worse in a measure (1 of them "
         "improved in another) and 54 agents held steady."
     )
