@@ -45,7 +45,7 @@ def share_card(s: ShareRead, me: Actor) -> None:
         mine = s.author_id == me.id
         moderates = me.role in (Role.TEAM_LEAD, Role.MANAGER) and not mine
         if not mine and not moderates:
-            _kudos(s, me, st.container())
+            _kudos(s, me, None)  # straight into the card: no row of columns for one button
             return
         b1, b2, b3 = st.columns(3)
         if not mine:
@@ -64,9 +64,9 @@ def share_card(s: ShareRead, me: Actor) -> None:
                     st.rerun()
 
 
-def _kudos(s: ShareRead, me: Actor, where: st.delta_generator.DeltaGenerator) -> None:
+def _kudos(s: ShareRead, me: Actor, where: st.delta_generator.DeltaGenerator | None) -> None:
     label = f"{'Helpful ✓' if s.mine_kudos else 'Helpful'} ({s.kudos})"
-    if where.button(label, key=f"kudos_{s.id}"):
+    if (where or st).button(label, key=f"kudos_{s.id}"):
         with db() as session:
             toggle_kudos(session, actor=me, share_id=s.id)
         st.rerun()
