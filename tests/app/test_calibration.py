@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from core.clock import today
 from core.db import make_engine
 from core.models import CalibrationSession, Person
+from core.sampling import default_period
 from tests.app.conftest import submit, texts
 
 PAGE = "pages/calibration.py"
@@ -160,14 +162,32 @@ def test_a_lead_is_told_in_one_line_that_a_manager_creates_sessions(app_as) -> N
     assert "A manager creates calibration sessions" not in texts(manager)
 
 
-def test_a_lead_draws_a_fair_sample_with_its_seed(app_as) -> None:
+def _draw_number(at):  # type: ignore[no-untyped-def]
+    [box] = [n for n in at.number_input if n.label.startswith("Draw number")]
+    return box
+
+
+def test_a_lead_draws_a_fair_sample_with_a_draw_number_that_stays_for_the_period(app_as) -> None:
     at = app_as("lead@example.com", "pages/sampling.py")
     assert not at.exception
-    seed = at.number_input(key="sampling_seed")
-    seed.set_value(1234).run()
+    start, end = default_period(today())
+    [period] = at.date_input
+    assert tuple(period.value) == (start, end)  # this month so far, said on the page
+    assert "The period starts as this month so far" in texts(at)
+    number = _draw_number(at)
+    assert number.label == "Draw number — the same number gives the same draw"
+    assert number.value == int(f"{start:%Y%m%d}")
+    assert "seed" not in texts(at).lower()
+    first = at.dataframe[0].value
+    again = app_as("lead@example.com", "pages/sampling.py")  # reopened: the same draw
+    assert _draw_number(again).value == number.value
+    assert again.dataframe[0].value.equals(first)
+
+    _draw_number(at).set_value(1234).run()
     shown = texts(at)
-    assert "Drawn with seed 1234" in shown
+    assert "Draw number 1234:" in shown
     frame = at.dataframe[0].value
+    assert not frame.equals(first)
     counts = frame["Agent"].value_counts()
     assert set(counts) == {4}
     # the demo's evaluations have channels: each draw names one (never an empty column)
