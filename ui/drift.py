@@ -54,10 +54,10 @@ def drift_figure(rows: Sequence[DriftRow]) -> go.Figure:
     figure.update_layout(
         title="Points above (right) or below (left) the average evaluator on the same agents",
         xaxis_title="points of the QA score; the bar: where the difference most likely lies",
-        height=max(260, 48 * len(shown) + 120),
-        legend={"orientation": "h", "y": -0.25},
+        height=max(300, 48 * len(shown) + 170),
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
         xaxis={"tickformat": ".1f"},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        margin={"l": 10, "r": 10, "t": 80, "b": 10},
     )
     figure.update_yaxes(autorange="reversed")
     return figure
