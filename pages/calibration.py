@@ -40,7 +40,7 @@ with db() as session:
 if choices:
     new_session_form(me, choices, cards, expanded=not sessions)
 else:
-    st.caption(
+    st.markdown(
         "A manager creates calibration sessions and invites evaluators; you find the ones "
         "you are invited to here and in your inbox."
     )

@@ -45,7 +45,7 @@ if not isinstance(period, tuple) or len(period) != 2:
     st.info("Choose the period's first and last day.")
     st.stop()
 start, end = period
-st.caption(
+st.markdown(
     "The period starts as this month so far (the 1st to yesterday; on the 1st, last month), "
     "because evaluation quotas are usually per month. "
     "The draw number starts from the period, so reopening the page shows the same draw for the "

@@ -9,7 +9,7 @@ from core.clock import today
 from core.db import make_engine
 from core.models import CalibrationSession, Person
 from core.sampling import default_period
-from tests.app.conftest import submit, texts
+from tests.app.conftest import read, submit, texts
 
 PAGE = "pages/calibration.py"
 
@@ -152,7 +152,9 @@ def test_a_lead_is_told_in_one_line_that_a_manager_creates_sessions(app_as) -> N
     lead = app_as("lead@example.com", PAGE)
     assert not lead.exception
     assert not [e for e in lead.expander if e.label == "New calibration session"]
-    lines = [c.value for c in lead.caption if "A manager creates calibration sessions" in c.value]
+    lines = [
+        read(m.value) for m in lead.markdown if "A manager creates calibration sessions" in m.value
+    ]
     assert lines == [
         "A manager creates calibration sessions and invites evaluators; you find the ones you "
         "are invited to here and in your inbox."
