@@ -9,6 +9,11 @@ Two figures, per scorecard item and overall:
   Below 0.667 Krippendorff advises against drawing even tentative conclusions from the scores.
 A "n.a." answer or a missing score is left out of both. With no spread at all (everyone gave the
 same answer everywhere), alpha is undefined; the pairs then say "all agree".
+
+Which figure decides: an item is poorly agreed when fewer than 4 pairs in 5 agree — the figure
+the page leads with, in a sentence. Alpha is shown beside it for those who want it but does not
+decide: with a handful of calls it swings widely (a single disagreement on an item everyone else
+agreed on can take it below 0), so a verdict from it would contradict the plain sentence.
 """
 
 from __future__ import annotations
@@ -92,18 +97,29 @@ class ItemAgreement:
 
     @property
     def poor(self) -> bool:
+        """Fewer than 4 pairs in 5 agree (the figure `agreed_sentence` states)."""
         share = self.pairs.share
-        return (share is not None and share < POOR_SHARE) or (
-            self.alpha is not None and self.alpha < POOR_ALPHA and self.pairs.disagreed_calls > 0
-        )
+        return share is not None and share < POOR_SHARE
+
+    @property
+    def agreed_sentence(self) -> str:
+        """How alike the answers were, in words: "Evaluators agreed within one point on 5 of 6
+        calls." (yes/no: "gave the same answer"); with more than two evaluators per call, the
+        pairs of answers too, since the verdict counts pairs."""
+        p = self.pairs
+        if p.calls == 0:
+            return "Fewer than two evaluators answered this question on any call."
+        how = "agreed within one point" if self.kind == "scale" else "gave the same answer"
+        calls = p.calls - p.disagreed_calls
+        text = f"Evaluators {how} on {calls} of {p.calls} call{'s' if p.calls != 1 else ''}"
+        if p.pairs != p.calls:  # more than two evaluators on some call
+            text += f" ({p.agreeing} of {p.pairs} pairs of answers)"
+        return text + "."
 
     @property
     def sentence(self) -> str:
-        p = self.pairs
-        return (
-            f"“{self.text}” — evaluators disagree on {p.disagreed_calls} of {p.calls} "
-            f"call{'s' if p.calls != 1 else ''}."
-        )
+        """The item named as poorly agreed: its text and what the answers did."""
+        return f"“{self.text}”: {self.agreed_sentence[0].lower()}{self.agreed_sentence[1:]}"
 
 
 def item_agreement(
@@ -130,10 +146,9 @@ class OverallAgreement:
 
     @property
     def poor(self) -> bool:
+        """Fewer than 4 pairs in 5 agree over every item (alpha does not decide: see above)."""
         share = self.pairs.share
-        return (share is not None and share < POOR_SHARE) or (
-            self.alpha is not None and self.alpha < POOR_ALPHA
-        )
+        return share is not None and share < POOR_SHARE
 
 
 def overall_agreement(
@@ -157,12 +172,18 @@ def overall_agreement(
     )
 
 
-def alpha_words(alpha: float | None) -> str:
-    """Alpha in words a team lead can use."""
+ALPHA_MEANING = "1 = full agreement, 0 = no better than chance, below 0 = systematic disagreement"
+
+
+def alpha_words(alpha: float | None, *, compared: bool = True) -> str:
+    """Alpha in words a team lead can use. `compared`: at least two evaluators answered the
+    same call (an undefined alpha then means everyone gave the same answer)."""
     if alpha is None:
-        return "not defined (no spread to compare)"
+        return "everyone gave the same answer" if compared else "too few answers to compare"
     if alpha >= 0.8:
         return f"{alpha:.2f} — reliable"
     if alpha >= POOR_ALPHA:
         return f"{alpha:.2f} — tentative"
+    if alpha < 0:
+        return f"{alpha:.2f} — systematic disagreement"
     return f"{alpha:.2f} — too low to rely on"

@@ -16,7 +16,13 @@ from sqlmodel import Session, col, select
 
 from core.access import Actor, require_quality_oversight
 from core.csvio import write_csv
-from core.drift import EvaluatorLeniency, Verdict, evaluator_leniency, leniency_sentence
+from core.drift import (
+    VERDICT_WORDS,
+    EvaluatorLeniency,
+    Verdict,
+    evaluator_leniency,
+    leniency_sentence,
+)
 from core.models import Evaluation, Person
 
 _ORDER = {Verdict.HARSH: 0, Verdict.LENIENT: 0, Verdict.IN_LINE: 1, Verdict.NOT_ENOUGH_DATA: 2}
@@ -89,7 +95,7 @@ def drift_csv(rows: Sequence[DriftRow]) -> bytes:
                     "" if x is None else round(x, 1)
                     for x in (r.result.leniency, r.result.low, r.result.high)
                 ),
-                str(r.result.verdict),
+                VERDICT_WORDS[r.result.verdict],
                 r.sentence,
             )
             for r in rows

@@ -292,6 +292,30 @@ class SessionView:
     def poorly_agreed(self) -> list[ItemAgreement]:
         return [i for i in self.items if i.poor]
 
+    @property
+    def unfinished(self) -> list[Progress]:
+        """The invited evaluators who have not scored every interaction."""
+        return [p for p in self.progress if p.scored < len(self.calls)]
+
+    @property
+    def progress_sentence(self) -> str:
+        """Who has scored how many: "so far" while scoring is open, final after the reveal."""
+        n = len(self.calls)
+        each = "; ".join(f"{p.name} {p.scored} of {n}" for p in self.progress)
+        if self.revealed:
+            return f"Scored before the reveal (final: nobody can score any more): {each}."
+        return f"Scored so far: {each}."
+
+
+def unfinished_sentence(unfinished: Sequence[Progress], calls: int) -> str:
+    """Who has not scored every interaction, for the reveal's confirmation: "Tina Stevens has
+    scored 0 of 3 calls; after the reveal nobody can score"."""
+    who = [
+        f"{p.name} has scored {p.scored} of {calls} call{'' if calls == 1 else 's'}"
+        for p in unfinished
+    ]
+    return "; ".join(who) + "; after the reveal nobody can score"
+
 
 def _load(session: Session, calibration_id: int) -> CalibrationSession:
     row = session.get(CalibrationSession, calibration_id)
@@ -489,8 +513,36 @@ def score_call(
     return result.score
 
 
-def reveal(session: Session, *, actor: Actor, calibration_id: int) -> int:
-    """Show every score to everyone invited; returns how many scores there are. Once only."""
+def unfinished_evaluators(session: Session, calibration_id: int) -> list[Progress]:
+    """The invited evaluators who have not scored every interaction of the session yet."""
+    calls = session.exec(
+        select(CalibrationCall.id).where(CalibrationCall.session_id == calibration_id)
+    ).all()
+    invites = session.exec(
+        select(CalibrationInvite.evaluator_id).where(CalibrationInvite.session_id == calibration_id)
+    ).all()
+    scored: dict[int, int] = dict(
+        session.exec(
+            select(CalibrationScore.evaluator_id, func.count())
+            .where(col(CalibrationScore.call_id).in_(calls))
+            .group_by(col(CalibrationScore.evaluator_id))
+        ).all()
+    )
+    names = _names(session, list(invites))
+    return sorted(
+        (
+            Progress(e, names.get(e, "?"), scored.get(e, 0))
+            for e in invites
+            if scored.get(e, 0) < len(calls)
+        ),
+        key=lambda p: p.name,
+    )
+
+
+def reveal(session: Session, *, actor: Actor, calibration_id: int, confirmed: bool = False) -> int:
+    """Show every score to everyone invited; returns how many scores there are. Once only.
+    While an invited evaluator has not scored every interaction, only with `confirmed` (the
+    manager was told who, and that nobody can score afterwards)."""
     _require_runner(actor)
     row = _load(session, calibration_id)
     if row.revealed_at is not None:
@@ -505,6 +557,18 @@ def reveal(session: Session, *, actor: Actor, calibration_id: int) -> int:
         raise InvalidInput(
             "Nobody has scored yet: reveal once the invited evaluators have scored the "
             "interactions."
+        )
+    unfinished = unfinished_evaluators(session, calibration_id)
+    if unfinished and not confirmed:
+        calls = len(
+            session.exec(
+                select(CalibrationCall.id).where(CalibrationCall.session_id == calibration_id)
+            ).all()
+        )
+        said = unfinished_sentence(unfinished, calls)
+        raise InvalidInput(
+            said[0].upper() + said[1:] + ". Confirm to reveal anyway, or wait until they "
+            "have scored."
         )
     row.revealed_at = utcnow()
     row.revealed_by_id = actor.id

@@ -57,6 +57,16 @@ class Verdict(StrEnum):
     NOT_ENOUGH_DATA = "not enough data"
 
 
+# The verdicts as the pages say them: neutral, what the evaluator does, not what they are (the
+# CLI's JSON keeps the contract's words above).
+VERDICT_WORDS = {
+    Verdict.LENIENT: "scores higher than colleagues",
+    Verdict.HARSH: "scores lower than colleagues",
+    Verdict.IN_LINE: "in line with colleagues",
+    Verdict.NOT_ENOUGH_DATA: "not enough evaluations yet",
+}
+
+
 class Reason(StrEnum):
     """Why an evaluator has no figures (for the sentence; the JSON has the verdict only)."""
 
@@ -297,15 +307,15 @@ def _fit(
 
 
 def _points(x: float) -> str:
-    rounded = round(abs(x))
-    return (
-        "less than 1 point" if rounded == 0 else f"{rounded} point" + ("" if rounded == 1 else "s")
-    )
+    """Points with one decimal, as every figure on the drift page: "7.9 points", "1.0 point"."""
+    amount = f"{abs(x):.1f}"
+    return f"{amount} point" + ("" if amount == "1.0" else "s")
 
 
 def leniency_sentence(result: EvaluatorLeniency, name: str | None = None) -> str:
-    """One plain sentence for a team lead, e.g. "Dana scores about 6 points above colleagues on
-    the same agents (somewhere between 4 and 8)."."""
+    """One plain, neutral sentence for a team lead, one decimal throughout, e.g. "Dana scores
+    higher than colleagues on the same agents: about 6.2 points higher (somewhere between 4.1
+    and 8.3 points higher)."."""
     who = name or result.evaluator
     if result.verdict is Verdict.NOT_ENOUGH_DATA or result.leniency is None:
         if result.reason is Reason.NO_SHARED_AGENTS:
@@ -335,20 +345,16 @@ def leniency_sentence(result: EvaluatorLeniency, name: str | None = None) -> str
             f"{who} scores in line with colleagues on the same agents: somewhere between "
             f"{_signed(result.low)} and {_signed(result.high)}."
         )
-    side = "above" if result.verdict is Verdict.LENIENT else "below"
+    side = "higher" if result.verdict is Verdict.LENIENT else "lower"
     near, far = sorted((abs(result.low), abs(result.high)))
     return (
-        f"{who} scores about {_points(result.leniency)} {side} colleagues on the same agents "
-        f"(somewhere between {_amount(near)} and {_amount(far)} points)."
+        f"{who} scores {side} than colleagues on the same agents: about "
+        f"{_points(result.leniency)} {side} (somewhere between {near:.1f} and {far:.1f} points "
+        f"{side})."
     )
 
 
-def _amount(x: float) -> str:
-    """Whole points, but a near-zero bound keeps a decimal ("0.4", never a misleading "0")."""
-    return f"{x:.1f}" if x < 1 else str(round(x))
-
-
 def _signed(x: float) -> str:
-    if round(abs(x)) == 0:
-        return "0 points"
-    return f"{_points(x)} {'above' if x > 0 else 'below'}"
+    if f"{abs(x):.1f}" == "0.0":
+        return "0.0 points"
+    return f"{_points(x)} {'higher' if x > 0 else 'lower'}"

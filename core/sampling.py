@@ -35,6 +35,22 @@ from core.parsing import listed, read_date
 
 MAX_PER_AGENT = 50
 MAX_DAYS = 366
+
+
+def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The period the page starts with: this month so far (the 1st to yesterday), since
+    evaluation quotas are usually set per month; on the 1st, the whole of last month."""
+    yesterday = today - dt.timedelta(days=1)
+    return yesterday.replace(day=1), yesterday
+
+
+def default_draw_number(start: dt.date, end: dt.date) -> int:
+    """The draw number the page starts with for a period: made from the period itself (its
+    first day as YYYYMMDD), so reopening the page shows the same draw for the same period."""
+    del end  # another end is another period: another draw already
+    return int(f"{start:%Y%m%d}")
+
+
 CSV_COLUMNS = ("agent_email", "reference", "date")
 K = TypeVar("K", bound=Hashable)
 
@@ -238,7 +254,7 @@ def draw_sample(
     if not 1 <= per_agent <= MAX_PER_AGENT:
         raise InvalidInput(f"Draw between 1 and {MAX_PER_AGENT} interactions per agent.")
     if not 0 <= seed < 2**32:
-        raise InvalidInput("The seed is a whole number from 0 to 4294967295.")
+        raise InvalidInput("The draw number is a whole number from 0 to 4294967295.")
     team = session.get(Team, team_id)
     assert team is not None
     people = session.exec(
@@ -327,7 +343,8 @@ def sample_checklist(sample: Sample) -> str:
     """The draw as a plain-text list to work through, agent by agent."""
     lines = [
         f"Interactions to evaluate — {sample.team}, {sample.start} to {sample.end}",
-        f"{sample.per_agent} per agent, seed {sample.seed} (the same seed draws the same list)",
+        f"{sample.per_agent} per agent, draw number {sample.seed} (the same number, period and "
+        "interactions give the same list)",
         "",
     ]
     current = None

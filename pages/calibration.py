@@ -9,6 +9,7 @@ from core.calibration_sessions import (
     reveal,
     score_call,
     session_view,
+    unfinished_sentence,
 )
 from core.quality import list_scorecards
 from ui.calibration import (
@@ -38,11 +39,20 @@ with db() as session:
 
 if choices:
     new_session_form(me, choices, cards, expanded=not sessions)
+else:
+    st.markdown(
+        "A manager creates calibration sessions and invites evaluators; you find the ones "
+        "you are invited to here and in your inbox."
+    )
 
 if not sessions:
     st.info(
-        "No calibration sessions yet. A manager creates one here and invites evaluators; "
-        "invited leads find it here and in their inbox."
+        "No calibration sessions yet. "
+        + (
+            "Create one above: a title, the scorecard, the interactions and who scores them."
+            if choices
+            else "Once a manager invites you, the session appears here."
+        )
     )
     st.stop()
 
@@ -72,11 +82,7 @@ st.text(
     )
 )
 calls_table(view.calls)
-st.text(
-    "Scored so far: "
-    + "; ".join(f"{p.name} {p.scored} of {len(view.calls)}" for p in view.progress)
-    + "."
-)
+st.text(view.progress_sentence)
 
 if not view.revealed:
     if view.invited:
@@ -106,11 +112,18 @@ if not view.revealed:
     if view.runs:
         with SaveOnceForm(f"calib_reveal_{view.id}") as form:
             st.markdown("Reveal when the evaluators have scored: afterwards nobody can score.")
+            confirmed = False
+            if view.unfinished:
+                confirmed = st.checkbox(
+                    "Reveal anyway: " + unfinished_sentence(view.unfinished, len(view.calls)) + ".",
+                    key=f"calib_reveal_anyway_{view.id}",
+                )
             if form.submitted("Reveal every score"):
                 form.save(
                     reveal,
                     actor=me,
                     calibration_id=view.id,
+                    confirmed=confirmed,
                     done=lambda n: (
                         f"Revealed {n} score{'' if n == 1 else 's'}: every score is "
                         "side by side below."

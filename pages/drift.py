@@ -17,8 +17,10 @@ st.title("Evaluator drift")
 st.markdown(
     "Does an agent's score depend on who picked their call? For each evaluator: how many points "
     "they score above or below the average evaluator **on the same agents** — adjusted for who "
-    "they happened to score, so the lead of a strong team is not called generous. An interval "
-    "that stays on one side of 0 is a real difference; one that crosses 0 is in line."
+    "they happened to score, so the lead of a strong team is not counted as scoring high. Each "
+    "sentence gives the range the difference most likely lies in: when all of it is higher (or "
+    "all lower), the difference is real; when it reaches both sides, the evaluator scores in "
+    "line with colleagues."
 )
 months = choose(
     "Evaluations of the last",
@@ -62,12 +64,18 @@ if others:
     with st.expander(f"Everyone else ({len(others)})", expanded=not report.flagged):
         for row in others:
             st.markdown("- " + plain(row.sentence))
+st.page_link(
+    "pages/evaluations.py",
+    label="Dispute and overturn rates per evaluator (QA evaluations)",
+    icon=":material/gavel:",
+)
 with st.expander("The numbers"):
     st.plotly_chart(drift_figure(report.rows))
     st.dataframe(drift_table(report.rows), hide_index=True)
     st.text(
-        f"Evaluators with fewer than {MIN_EVALUATIONS} evaluations, or whose agents nobody else "
-        "scores, have no figures: there is nothing fair to compare them with yet."
+        "Likely at least / at most: the range the difference most likely lies in (a 95 % "
+        f"interval). Evaluators with fewer than {MIN_EVALUATIONS} evaluations, or whose agents "
+        "nobody else scores, have no figures: there is nothing fair to compare them with yet."
     )
 st.download_button(
     "Download evaluator drift (CSV)",

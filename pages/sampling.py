@@ -1,8 +1,5 @@
 """Fair sampling (leads, managers): which interactions to evaluate, the same number per agent."""
 
-import datetime as dt
-import secrets
-
 import pandas as pd
 import streamlit as st
 
@@ -11,6 +8,8 @@ from core.clock import today
 from core.sampling import (
     MAX_PER_AGENT,
     channel_text,
+    default_draw_number,
+    default_period,
     draw_sample,
     sample_checklist,
     sample_csv,
@@ -23,7 +22,7 @@ st.title("Fair sampling")
 st.markdown(
     "Draw the interactions to evaluate so that every agent is scored on the same number, on "
     "their usual mix of channels, **spread across the weeks** of the period — nobody is scored "
-    "only on their worst week. The same seed draws the same list again."
+    "only on their worst week. The same draw number draws the same list again."
 )
 with db() as session:
     teams = teams_for(session, actor=me, purpose=Purpose.COACH)
@@ -31,25 +30,36 @@ if not teams:
     st.info("You lead no team yet: an admin sets team leads on Administration → Teams.")
     st.stop()
 
-if "sampling_seed" not in st.session_state:
-    st.session_state["sampling_seed"] = secrets.randbelow(1_000_000)
 c1, c2, c3 = st.columns(3)
 with c1:
     team_id = choose("Team", teams, key="sampling_team")
-this_month = today().replace(day=1)
-last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
 period = c2.date_input(
-    "Period", value=(last_month, this_month - dt.timedelta(days=1)), format="YYYY-MM-DD"
+    "Period",
+    value=default_period(today()),
+    format="YYYY-MM-DD",
 )
 per_agent = c3.number_input(
     "Interactions per agent", min_value=1, max_value=MAX_PER_AGENT, value=4, step=1
 )
-seed = st.number_input(
-    "Seed (type an earlier draw's seed to draw the same list again)",
+if not isinstance(period, tuple) or len(period) != 2:
+    st.info("Choose the period's first and last day.")
+    st.stop()
+start, end = period
+st.markdown(
+    "The period starts as this month so far (the 1st to yesterday; on the 1st, last month), "
+    "because evaluation quotas are usually per month. "
+    "The draw number starts from the period, so reopening the page shows the same draw for the "
+    "same period; the month so far grows each day, so download the list to keep it."
+)
+draw_number = st.number_input(
+    "Draw number — the same number gives the same draw",
     min_value=0,
     max_value=2**32 - 1,
+    value=default_draw_number(start, end),
     step=1,
-    key="sampling_seed",
+    key=f"sampling_draw_{start.isoformat()}_{end.isoformat()}",  # each period its own number
+    help="Type another number for a different draw of the same period; an earlier draw's "
+    "number (with its period) draws that list again.",
 )
 upload = st.file_uploader(
     "Interactions (CSV with columns agent_email, reference, date, and channel if you have it) — "
@@ -61,10 +71,6 @@ if upload is None:
         "Without a file, Headway draws days: on each, evaluate any interaction of that agent "
         "(on the channel given, split like the channels their evaluations were on)."
     )
-if not isinstance(period, tuple) or len(period) != 2:
-    st.info("Choose the period's first and last day.")
-    st.stop()
-start, end = period
 with db() as session:
     sample = draw_sample(
         session,
@@ -73,13 +79,13 @@ with db() as session:
         start=start,
         end=end,
         per_agent=int(per_agent),
-        seed=int(seed),
+        seed=int(draw_number),
         interactions_csv=upload.getvalue() if upload is not None else None,
     )
 
 agents = len({r.agent_id for r in sample.rows})
 st.success(
-    f"Drawn with seed {sample.seed}: {len(sample.rows)} interactions for {agents} agents of "
+    f"Draw number {sample.seed}: {len(sample.rows)} interactions for {agents} agents of "
     f"{sample.team}, {day_text(start)} to {day_text(end)}"
     + (", split by channel" if sample.stratified else "")
     + "."
@@ -108,7 +114,7 @@ st.dataframe(
     hide_index=True,
 )
 d1, d2 = st.columns(2)
-name = f"sample-{start.isoformat()}-{end.isoformat()}-seed{sample.seed}"
+name = f"sample-{start.isoformat()}-{end.isoformat()}-draw{sample.seed}"
 d1.download_button(
     "Download the draw (CSV)", sample_csv(sample), f"{name}.csv", "text/csv", key="sampling_csv"
 )

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.access import Actor
-from core.agreement import ItemAgreement, alpha_words
+from core.agreement import ALPHA_MEANING, ItemAgreement, Pairs, alpha_words
 from core.calibration_sessions import (
     CallInput,
     CallRead,
@@ -92,18 +92,41 @@ def side_by_side(view: SessionView, call: CallRead) -> pd.DataFrame:
 
 
 def agreement_table(items: Sequence[ItemAgreement]) -> pd.DataFrame:
+    """Question by question, in words: how alike the answers were and whether to discuss it."""
     return pd.DataFrame(
         {
-            "Item": [i.text for i in items],
-            "Kind": ["1–5 scale" if i.kind == "scale" else "yes/no" for i in items],
-            "Pairs that agree": [
-                "—" if i.pairs.share is None else f"{i.pairs.share:.0%} of {i.pairs.pairs}"
-                for i in items
-            ],
-            "Calls with a disagreement": [
-                f"{i.pairs.disagreed_calls} of {i.pairs.calls}" for i in items
-            ],
-            "Krippendorff's alpha": [alpha_words(i.alpha) for i in items],
+            "Question": [i.text for i in items],
+            "How alike the answers were": [i.agreed_sentence for i in items],
+            "Worth discussing": ["yes" if i.poor else "" for i in items],
+        }
+    )
+
+
+def _pairs_text(pairs: Pairs) -> str:
+    if not pairs.pairs:
+        return "none to compare"
+    return f"{pairs.agreeing} of {pairs.pairs} ({pairs.agreeing / pairs.pairs:.0%})"
+
+
+def agreement_figures(view: SessionView) -> pd.DataFrame:
+    """The figures behind the sentences: pairs within one point and Krippendorff's alpha, item by
+    item and overall."""
+    items = view.items
+    overall = view.overall
+    return pd.DataFrame(
+        {
+            "Question": [i.text for i in items]
+            + (["Every question together / the overall score"] if overall else []),
+            "Kind": ["1–5 scale" if i.kind == "scale" else "yes/no" for i in items]
+            + (["overall score 0–100"] if overall else []),
+            "Pairs of answers within one point (yes/no: the same)": [
+                _pairs_text(i.pairs) for i in items
+            ]
+            + ([_pairs_text(overall.pairs)] if overall else []),
+            "Krippendorff's alpha": [
+                alpha_words(i.alpha, compared=i.pairs.pairs > 0) for i in items
+            ]
+            + ([alpha_words(overall.alpha, compared=overall.pairs.pairs > 0)] if overall else []),
         }
     )
 
@@ -156,46 +179,53 @@ def new_session_form(
             )
 
 
+def overall_sentences(view: SessionView) -> list[str]:
+    """The session's agreement in two or three plain sentences (after the reveal)."""
+    said: list[str] = []
+    poor = view.poorly_agreed
+    asked = [i for i in view.items if i.pairs.pairs]
+    if asked:
+        said.append(
+            f"{len(asked) - len(poor)} of {len(asked)} question{'' if len(asked) == 1 else 's'} "
+            "scored alike: at least 4 pairs of answers in 5 within one point (yes/no: the same "
+            "answer)."
+        )
+    o = view.overall
+    if o is not None and o.mean_gap is not None:
+        said.append(
+            f"Two evaluators' overall scores for the same call were {o.mean_gap:.0f} point"
+            f"{'' if round(o.mean_gap) == 1 else 's'} apart on average."
+        )
+    if not asked:
+        said.append("No call was scored by two evaluators: there is nothing to compare.")
+    return said
+
+
 def agreement_section(view: SessionView) -> None:
-    """After the reveal: how well the evaluators agree, overall and item by item, in words."""
+    """After the reveal: how well the evaluators agree, question by question, in sentences; the
+    figures (pairs and Krippendorff's alpha) one click away."""
     st.subheader("How well you agree")
-    if view.overall is not None:
-        o = view.overall
-        c1, c2, c3 = st.columns(3)
-        c1.metric(
-            "Pairs that agree",
-            "—" if o.pairs.share is None else f"{o.pairs.share:.0%}",
-            help="Two evaluators agree on an item when their answers are within one scale point "
-            "(yes/no: the same answer); over every item of every interaction.",
-            border=True,
-        )
-        c2.metric(
-            "Overall score alpha",
-            alpha_words(o.alpha).split(" — ")[0],
-            help="Krippendorff's alpha of the overall score: 1 is perfect agreement, 0 what chance "
-            "gives; below 0.67, too low to rely on.",
-            border=True,
-        )
-        c3.metric(
-            "Typical gap between two scores",
-            "—" if o.mean_gap is None else f"{o.mean_gap:.0f} points",
-            border=True,
-        )
+    st.markdown("\n\n".join(overall_sentences(view)))
     if view.poorly_agreed:
         st.warning(
-            "Poor agreement — worth discussing before anyone is coached on it:\n\n"
+            "Worth discussing before anyone is coached on it:\n\n"
             + "\n".join(f"- {plain(i.sentence)}" for i in view.poorly_agreed)
         )
-    else:
-        st.success("Every item is scored alike (at least 4 pairs in 5 within one point).")
+    elif any(i.pairs.pairs for i in view.items):
+        st.success("Every question was scored alike: at least 4 pairs of answers in 5 agree.")
     st.dataframe(agreement_table(view.items), hide_index=True)
-    st.markdown(
-        "How to read it: two scores **agree** when a yes/no answer is the same or a 1–5 answer is "
-        "within one point. Alpha also counts how far apart the answers are, against how much "
-        "they vary at all, so with few calls an item can have most pairs agreeing and still a low "
-        "alpha (or the reverse): an item is named above when either says the evaluators see it "
-        "differently."
-    )
+    with st.expander("How we worked this out"):
+        st.markdown(
+            "Two answers to a question **agree** when a 1–5 answer is within one point or a "
+            "yes/no answer is the same; n.a. answers are left out. A question is worth "
+            "discussing when fewer than 4 pairs of answers in 5 agree.\n\n"
+            "**Krippendorff's alpha** also weighs how far apart the answers are against how much "
+            f"they vary at all: {ALPHA_MEANING}. Below 0.67 it is too low to rely on. With a few "
+            "calls it swings widely (one disagreement where everyone else agreed can take it "
+            "below 0), so it does not decide which questions are named above. For the overall "
+            "score it compares the evaluators' 0–100 scores."
+        )
+        st.dataframe(agreement_figures(view), hide_index=True)
 
 
 def scores_side_by_side(me: Actor, view: SessionView) -> None:

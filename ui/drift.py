@@ -1,4 +1,5 @@
-"""Evaluator drift in pictures: each evaluator's leniency with its 95 % interval."""
+"""Evaluator drift in pictures: how far each evaluator scores above or below colleagues, with
+the range the difference most likely lies in (its 95 % interval)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from core.calibration import DriftRow
-from core.drift import Verdict
+from core.drift import VERDICT_WORDS, Verdict
 from ui.text import chart_text
 
 COLOURS = {Verdict.LENIENT: "#b35806", Verdict.HARSH: "#542788", Verdict.IN_LINE: "#5f6368"}
@@ -32,7 +33,7 @@ def drift_figure(rows: Sequence[DriftRow]) -> go.Figure:
                 x=points,
                 y=names,
                 mode="markers",
-                name=str(verdict),
+                name=VERDICT_WORDS[verdict],
                 marker={"size": 11, "color": COLOURS[verdict]},
                 error_x={
                     "type": "data",
@@ -45,34 +46,42 @@ def drift_figure(rows: Sequence[DriftRow]) -> go.Figure:
                     [r.result.evaluations, lo, h]
                     for r, lo, h in zip(group, lows, highs, strict=True)
                 ],
-                hovertemplate="%{y}: %{x:+.1f} points (between %{customdata[1]:+.1f} and "
-                "%{customdata[2]:+.1f}), %{customdata[0]} evaluations<extra></extra>",
+                hovertemplate="%{y}: %{x:+.1f} points (likely between %{customdata[1]:+.1f} "
+                "and %{customdata[2]:+.1f}), %{customdata[0]} evaluations<extra></extra>",
             )
         )
     figure.add_vline(x=0, line_color="#202124", line_width=1)
     figure.update_layout(
         title="Points above (right) or below (left) the average evaluator on the same agents",
-        xaxis_title="points of the QA score, with the 95 % interval",
-        height=max(260, 48 * len(shown) + 120),
-        legend={"orientation": "h", "y": -0.25},
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
+        xaxis_title="points of the QA score; the bar: where the difference most likely lies",
+        height=max(300, 48 * len(shown) + 170),
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
+        xaxis={"tickformat": ".1f"},
+        margin={"l": 10, "r": 10, "t": 80, "b": 10},
     )
     figure.update_yaxes(autorange="reversed")
     return figure
 
 
-def drift_table(rows: Sequence[DriftRow]) -> pd.DataFrame:
-    def shown(x: float | None) -> float | None:
-        return None if x is None else round(x, 1)
+def _one_decimal(x: float | None) -> str:
+    """Every figure on the page with one decimal and its sign ("−7.9", "+6.0"); "—" without."""
+    if x is None:
+        return "—"
+    text = f"{x:+.1f}"
+    return "0.0" if text in ("+0.0", "-0.0") else text.replace("-", "−")
 
+
+def drift_table(rows: Sequence[DriftRow]) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Evaluator": [r.name for r in rows],
             "Evaluations": [r.result.evaluations for r in rows],
             "Agents scored": [r.result.agents for r in rows],
-            "Points above average": [shown(r.result.leniency) for r in rows],
-            "Interval from": [shown(r.result.low) for r in rows],
-            "Interval to": [shown(r.result.high) for r in rows],
-            "Verdict": [str(r.result.verdict) for r in rows],
+            "Points above (+) or below (−) colleagues": [
+                _one_decimal(r.result.leniency) for r in rows
+            ],
+            "Likely at least": [_one_decimal(r.result.low) for r in rows],
+            "Likely at most": [_one_decimal(r.result.high) for r in rows],
+            "In words": [VERDICT_WORDS[r.result.verdict] for r in rows],
         }
     )

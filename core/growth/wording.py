@@ -176,8 +176,8 @@ def coaching_sentence(
     if bad_side:
         return f"{subject} is not helping so far: {change}, worse than the season explains {count}"
     return (
-        f"{subject} shows no clear change yet: {change}, within what the season and chance "
-        f"explain {count}"
+        f"{subject} shows no clear change yet: {change}, no more than scores move anyway "
+        f"without a note {count}"
     )
 
 

@@ -79,7 +79,7 @@ def test_a_calibration_session_from_invite_to_reveal(
     manager.get_by_role("button", name="Reveal every score").click()
     manager.get_by_role("heading", name="How well you agree").wait_for()
     settle(manager)
-    manager.get_by_text("evaluators disagree on 1 of 1 call").first.wait_for()
+    manager.get_by_text("gave the same answer on 0 of 1 call").first.wait_for()
     # the picker reads as the session is now, without another rerun (it read "scoring" before)
     picker = manager.get_by_role("combobox", name="Session")
     assert picker.input_value().startswith("Journey calibration — revealed, 1 interaction")

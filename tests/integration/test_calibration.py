@@ -55,8 +55,9 @@ def test_a_generous_evaluator_is_named_against_colleagues_on_the_same_agents(
     assert all(o is not None and abs(o + 8 / 3) < 2 for o in others), others
     assert top.result.verdict is Verdict.LENIENT
     assert top.result.low is not None and top.result.low > 0
-    assert top.sentence.startswith(f"{generous.name} scores about ")
-    assert "above colleagues on the same agents" in top.sentence
+    assert top.sentence.startswith(
+        f"{generous.name} scores higher than colleagues on the same agents: about "
+    )
     csv = drift_csv(report.rows).decode("utf-8-sig").splitlines()
     assert csv[0].startswith("evaluator,evaluations,agents scored,points above the average")
     assert csv[1].startswith(f"{generous.name},60,30,")

@@ -108,7 +108,17 @@ def test_scores_stay_blind_until_the_reveal_then_everyone_sees_every_score(
     }
     assert runner.items == [] and runner.overall is None
 
-    reveal(session, actor=s["manager"], calibration_id=s["id"])
+    with pytest.raises(InvalidInput) as refused:  # someone has not finished: confirm first
+        reveal(session, actor=s["manager"], calibration_id=s["id"])
+    assert str(refused.value).startswith(
+        f"{s['other_lead'].name} has scored 1 of 4 calls; after the reveal nobody can score."
+    )
+    assert runner.unfinished == [p for p in runner.progress if p.evaluator_id == s["other_lead"].id]
+    assert runner.progress_sentence.startswith("Scored so far: ")
+    reveal(session, actor=s["manager"], calibration_id=s["id"], confirmed=True)
+    final = session_view(session, actor=s["manager"], calibration_id=s["id"])
+    assert final.progress_sentence.startswith("Scored before the reveal (final: nobody can score")
+    assert "so far" not in final.progress_sentence
     for who in ("lead", "other_lead", "manager"):
         view = session_view(session, actor=s[who], calibration_id=s["id"])
         assert [len(c.scores) for c in view.calls] == [2, 1, 1, 1], who
@@ -157,7 +167,7 @@ def test_bad_input_gets_one_sentence_and_changes_nothing(session: Session) -> No
     score_call(session, actor=s["lead"], call_id=calls[0], answers=[A[0]])
     with pytest.raises(InvalidInput, match="final once saved"):
         score_call(session, actor=s["lead"], call_id=calls[0], answers=[B[0]])
-    reveal(session, actor=s["manager"], calibration_id=s["id"])
+    reveal(session, actor=s["manager"], calibration_id=s["id"], confirmed=True)
     with pytest.raises(InvalidInput, match="revealed"):
         score_call(session, actor=s["other_lead"], call_id=calls[1], answers=[B[1]])
     with pytest.raises(InvalidInput, match="revealed already"):
@@ -211,7 +221,10 @@ def test_agreement_per_item_and_overall_matches_the_hand_computed_case(session: 
         )
     )
     assert empathy.poor and name.poor
-    assert empathy.sentence == "“Showed empathy” — evaluators disagree on 1 of 4 calls."
+    assert (
+        empathy.sentence == "“Showed empathy”: evaluators agreed within one point on 3 of 4 calls."
+    )
+    assert name.agreed_sentence == "Evaluators gave the same answer on 3 of 4 calls."
     sections = parse_definition(FORM)
     totals = [[score_answers(sections, [x]).score for x in pair] for pair in zip(A, B, strict=True)]
     assert view.overall is not None
@@ -231,7 +244,7 @@ def test_the_agreed_reference_is_kept_with_its_history_and_every_change_is_audit
     calls = _calls(session, s["lead"], s["id"])
     score_call(session, actor=s["lead"], call_id=calls[0], answers=[A[0]])
     score_call(session, actor=s["other_lead"], call_id=calls[0], answers=[B[0]])
-    reveal(session, actor=s["manager"], calibration_id=s["id"])
+    reveal(session, actor=s["manager"], calibration_id=s["id"], confirmed=True)
     with pytest.raises(AccessDenied):
         record_reference(session, actor=s["lead"], call_id=calls[0], answers=[A[0]])
     record_reference(

@@ -64,7 +64,7 @@ def test_a_lead_draws_an_equal_stratified_spread_sample_from_a_file(
     assert again.rows == sample.rows
     csv = sample_csv(sample).decode("utf-8-sig").splitlines()
     assert csv[0] == "agent,agent_email,reference,date,week of,channel" and len(csv) == 9
-    assert "seed 7" in sample_checklist(sample)
+    assert "draw number 7 " in sample_checklist(sample)
 
 
 def test_without_a_file_the_draw_is_working_days_split_by_evaluated_channels(

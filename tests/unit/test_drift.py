@@ -14,6 +14,7 @@ from scipy import stats
 
 from core.cli import main
 from core.drift import (
+    VERDICT_WORDS,
     EvaluatorLeniency,
     Reason,
     Verdict,
@@ -204,17 +205,26 @@ def test_identical_scores_are_in_line_and_one_evaluator_alone_is_not_compared() 
 def test_sentences_say_the_size_the_side_and_the_range_in_points() -> None:
     lenient = EvaluatorLeniency("E1", 80, 6.2, 4.1, 8.3, Verdict.LENIENT)
     assert leniency_sentence(lenient, "Dana") == (
-        "Dana scores about 6 points above colleagues on the same agents "
-        "(somewhere between 4 and 8 points)."
+        "Dana scores higher than colleagues on the same agents: about 6.2 points higher "
+        "(somewhere between 4.1 and 8.3 points higher)."
     )
     harsh = EvaluatorLeniency("E1", 80, -2.4, -4.3, -0.4, Verdict.HARSH)
-    assert "about 2 points below colleagues" in leniency_sentence(harsh)
-    assert "between 0.4 and 4 points" in leniency_sentence(harsh)
+    assert "scores lower than colleagues on the same agents: about 2.4 points lower" in (
+        leniency_sentence(harsh)
+    )
+    assert "between 0.4 and 4.3 points lower" in leniency_sentence(harsh)
     in_line = EvaluatorLeniency("E1", 80, 0.2, -1.6, 2.1, Verdict.IN_LINE)
     assert leniency_sentence(in_line) == (
         "E1 scores in line with colleagues on the same agents: somewhere between "
-        "2 points below and 2 points above."
+        "1.6 points lower and 2.1 points higher."
     )
+    whole = EvaluatorLeniency("E1", 80, 6.0, 1.0, 11.0, Verdict.LENIENT)  # one decimal always
+    assert "about 6.0 points higher (somewhere between 1.0 and 11.0 points higher)" in (
+        leniency_sentence(whole)
+    )
+    for words in VERDICT_WORDS.values():  # neutral: what they do, not what they are
+        assert not {"harsh", "lenient", "generous", "strict"} & set(words.split())
+    assert VERDICT_WORDS[Verdict.NOT_ENOUGH_DATA] == "not enough evaluations yet"
     thin = EvaluatorLeniency("E1", 4, reason=Reason.FEW_EVALUATIONS)
     assert leniency_sentence(thin) == (
         "E1 has 4 evaluations; at least 10 are needed to compare their scoring with colleagues."

@@ -87,7 +87,11 @@ def test_coaching_is_called_working_only_when_the_whole_interval_is_on_the_bette
         "points on average after a note, more than the season explains (12 notes)"
     )
     unclear = coaching_sentence("qa_score", where, GroupEffect("B", 6, 3.0, -1.0, 7.0), 6, 6)
-    assert "no clear change yet: +3 points" in unclear
+    assert unclear == (
+        "Coaching on QA score in Billing Care 1 shows no clear change yet: +3 points on average "
+        "after a note, no more than scores move anyway without a note (6 notes)"
+    )
+    assert "season and chance" not in unclear
     harmful = coaching_sentence("qa_score", where, GroupEffect("B", 5, -4.0, -7.0, -1.0), 5, 5)
     assert "is not helping so far: −4 points" in harmful
     # Handle time: lower is better, so a fall whose interval is below zero is working.

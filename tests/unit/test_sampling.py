@@ -6,7 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from core.sampling import Interaction, draw, quotas, week_of
+from core.sampling import (
+    Interaction,
+    default_draw_number,
+    default_period,
+    draw,
+    quotas,
+    week_of,
+)
 
 MONDAY = dt.date(2026, 9, 7)
 
@@ -124,3 +131,13 @@ def test_channels_and_weeks_are_both_kept_when_only_some_weeks_have_a_channel() 
     )[1]
     assert Counter(i.channel for i in drawn) == {"phone": 6, "chat": 2}
     assert len(set(drawn)) == 8
+
+
+def test_the_page_starts_with_this_month_so_far_and_a_draw_number_made_from_it() -> None:
+    assert default_period(dt.date(2026, 11, 24)) == (dt.date(2026, 11, 1), dt.date(2026, 11, 23))
+    # on the 1st, "so far" is empty: the whole of last month
+    assert default_period(dt.date(2026, 12, 1)) == (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    assert default_period(dt.date(2027, 1, 1)) == (dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+    number = default_draw_number(dt.date(2026, 11, 1), dt.date(2026, 11, 23))
+    assert number == 20261101 == default_draw_number(dt.date(2026, 11, 1), dt.date(2026, 11, 23))
+    assert 0 <= default_draw_number(dt.date(9999, 12, 31), dt.date(9999, 12, 31)) < 2**32
