@@ -17,7 +17,7 @@ RESULTS_KEY = "audit_results"
 
 me = actor()
 st.title("Audit trail")
-st.caption(
+st.markdown(
     "Who read or changed a coaching note, a private remark or an evaluation, every change to "
     "accounts and sessions, and the jobs that remove old records. The trail cannot be edited "
     "or deleted, not even by Headway; your searches and downloads are recorded in it too."

@@ -56,7 +56,7 @@ if check.problems:
     st.dataframe(pd.DataFrame({"Problem": check.problems}), hide_index=True)
     st.stop()
 if check.new_count > len(check.new_rows):
-    st.caption(f"The first {len(check.new_rows)} of {check.new_count} new rows:")
+    st.markdown(f"The first {len(check.new_rows)} of {check.new_count} new rows:")
 st.dataframe(
     pd.DataFrame(
         check.new_rows,

@@ -53,7 +53,7 @@ st.markdown(
 
 with st.expander("Departments' capacity this term"), db() as session:
     if not runs_programme(me):
-        st.caption(
+        st.markdown(
             "A manager sets how many agents each department hosts: it is the same for every team."
         )
     for h in hosting(session, actor=me, term_id=term.id):

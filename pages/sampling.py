@@ -67,7 +67,7 @@ upload = st.file_uploader(
     type=["csv"],
 )
 if upload is None:
-    st.caption(
+    st.markdown(
         "Without a file, Headway draws days: on each, evaluate any interaction of that agent "
         "(on the channel given, split like the channels their evaluations were on)."
     )

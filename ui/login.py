@@ -81,7 +81,7 @@ def render_password_change(*, forced: bool) -> None:
         repeat = st.text_input(
             "Repeat the new password", type="password", autocomplete="new-password"
         )
-        st.caption(PASSWORD_ADVICE + " Your other sessions end when it changes.")
+        st.markdown(PASSWORD_ADVICE + " Your other sessions end when it changes.")
         if form.submitted("Change password", type="primary"):
             if new != repeat:
                 st.error("The two new passwords differ; type the same password in both boxes.")
