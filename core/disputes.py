@@ -104,14 +104,29 @@ class StepRead:
             if self.changes
             else ""
         )
-        return (
-            f"{when} — {by} adjusted the score from {_pct(self.old_score)} to "
-            f"{_pct(self.new_score)}{answered}"
-        )
+        return f"{when} — {by} adjusted {_adjustment(self.old_score, self.new_score)}{answered}"
 
 
 def _pct(score: float | None) -> str:
     return score_text(score)
+
+
+def _scores(old: float | None, new: float | None) -> tuple[str, str]:
+    """Two scores as read side by side: whole points, or one decimal when whole points would
+    hide a change (95.6% → 96.4%, not 96% → 96%)."""
+    a, b = _pct(old), _pct(new)
+    if old is not None and new is not None and old != new and a == b:
+        return f"{old:.1f}%", f"{new:.1f}%"
+    return a, b
+
+
+def _adjustment(old: float | None, new: float | None) -> str:
+    """An adjustment in words: "the score from 69% to 77%", or the score that stays when the
+    new answers score the same."""
+    if old is not None and old == new:
+        return f"the answers; the score stays {_pct(new)}"
+    a, b = _scores(old, new)
+    return f"the score from {a} to {b}"
 
 
 @dataclass(frozen=True)
@@ -157,14 +172,20 @@ class DisputeRead:
             return f"open: {self.owner}{role} decides by {self.due_date:%a %-d %b}{late}"
         if self.status is DisputeStatus.UPHELD:
             return f"upheld: the score of {_pct(self.old_score)} stands"
+        a, b = _scores(self.old_score, self.new_score)
+        change = (
+            f"the answers changed, the score stays {b}"
+            if self.old_score == self.new_score
+            else f"{a} → {b}"
+        )
         if any(step.changes for step in self.history):
             return (
-                f"adjusted: {_pct(self.old_score)} → {_pct(self.new_score)} (the answers shown "
-                "are the reviewer's; the history keeps the evaluator's original ones)"
+                f"adjusted: {change} (the answers shown are the reviewer's; the history keeps "
+                "the evaluator's original ones)"
             )
         return (
-            f"adjusted: {_pct(self.old_score)} → {_pct(self.new_score)} (the answers shown are "
-            "the evaluator's original ones; the adjusted score replaces their total)"
+            f"adjusted: {change} (the answers shown are the evaluator's original ones; the "
+            "adjusted score replaces their total)"
         )
 
 
@@ -481,13 +502,13 @@ def _tell_decision(
             f"the score of {_pct(old)} stands"
         )
     else:
-        to_agent = (
-            f"{actor.name} adjusted your evaluation of {when}: your score is now {_pct(new)} "
-            f"(was {_pct(old)})"
+        was, now = _scores(old, new)
+        to_agent = f"{actor.name} adjusted your evaluation of {when}: " + (
+            f"your score stays {now}" if old == new else f"your score is now {now} (was {was})"
         )
         to_evaluator = (
             f"{actor.name} adjusted your evaluation of {agent.name} on {when} after their "
-            f"dispute: {_pct(old)} → {_pct(new)}"
+            f"dispute: " + (f"the score stays {now}" if old == new else f"{was} → {now}")
         )
     answered = "".join(f"Re-answered {c.sentence()}\n" for c in changes)
     body = f"{answered}Reason: {dispute.decision_reason}"
@@ -720,11 +741,12 @@ class QaGlance:
                 f"{due:%a %-d %b}."
             )
         for day, status, old, new in self.decisions:
-            outcome = (
-                f"adjusted from {_pct(old)} to {_pct(new)}"
-                if status is DisputeStatus.ADJUSTED
-                else f"upheld: the score of {_pct(old)} stands"
-            )
+            if status is DisputeStatus.UPHELD:
+                outcome = f"upheld: the score of {_pct(old)} stands"
+            elif old == new:
+                outcome = f"adjusted: the answers changed, the score stays {_pct(new)}"
+            else:
+                outcome = "adjusted from {} to {}".format(*_scores(old, new))
             said.append(f"Your dispute of the {day:%-d %b} evaluation was {outcome}.")
         if self.decided:
             said.append("Read the reason for each decision with the evaluation.")
@@ -747,13 +769,16 @@ def qa_glance(session: Session, *, agent_id: int, day: dt.date) -> QaGlance:
             Evaluation.date <= day,
         )
     ).all()
-    disputes = session.exec(
-        select(Dispute, col(Evaluation.date), col(Person.name))
-        .join(Evaluation, col(Evaluation.id) == Dispute.evaluation_id)
-        .join(Person, col(Person.id) == Dispute.owner_id)
-        .where(Dispute.agent_id == agent_id)
-        .order_by(col(Dispute.due_date), col(Dispute.id))
-    ).all()
+    disputes = [
+        (d, on, f"{name} ({Role(role).label.lower()})")  # who decides, with their role
+        for d, on, name, role in session.exec(
+            select(Dispute, col(Evaluation.date), col(Person.name), col(Person.role))
+            .join(Evaluation, col(Evaluation.id) == Dispute.evaluation_id)
+            .join(Person, col(Person.id) == Dispute.owner_id)
+            .where(Dispute.agent_id == agent_id)
+            .order_by(col(Dispute.due_date), col(Dispute.id))
+        ).all()
+    ]
     disputed = {d.evaluation_id for d, _, _ in disputes}
     since = day - dt.timedelta(days=RECENT_DAYS - 1)
     open_ones = [(d, on, str(owner)) for d, on, owner in disputes if d.status is DisputeStatus.OPEN]

@@ -167,6 +167,7 @@ def metric_figure(
                     known.get(i, f"QA evaluation: {score_text(value)}") for _, value, i in evaluated
                 ],
                 hovertemplate="%{customdata}<extra></extra>",
+                cliponaxis=False,  # a 100% sits on the axis' top edge: drawn whole
             )
         )
     notes = [n for n in data.notes if not n.focus_metric or n.focus_metric == metric]

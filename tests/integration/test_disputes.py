@@ -491,7 +491,7 @@ def test_my_day_counts_the_agents_evaluations_and_open_disputes(
     assert glance.link_label() == "Your QA evaluations — 1 open dispute"
     assert (
         f"Your dispute of the evaluation of {TODAY - dt.timedelta(days=3):%-d %b} is open: "
-        f"{opened.owner} decides by {opened.due_date:%a %-d %b}."
+        f"{opened.owner} ({opened.owner_role}) decides by {opened.due_date:%a %-d %b}."
     ) in glance.sentences()
     decide_dispute(
         session,
