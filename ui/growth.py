@@ -61,8 +61,13 @@ def evaluation_hovers(
         )
         if e.id in adjusted:
             d, step = adjusted[e.id]
+            change = (
+                "answers changed, score unchanged"
+                if step.old_score == step.new_score
+                else f"from {score_text(step.old_score)}"
+            )
             text += (
-                f"<br><b>adjusted</b> from {score_text(step.old_score)} by {chart_text(step.by)} "
+                f"<br><b>adjusted</b> ({change}) by {chart_text(step.by)} "
                 f"on {step.at.astimezone(get_settings().tz):%-d %b %Y} after "
                 f"{'your' if mine else 'a'} dispute"
             )

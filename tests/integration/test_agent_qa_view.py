@@ -158,7 +158,7 @@ def test_the_trend_shows_evaluations_apart_from_imported_qa_scores(
     assert mine.marker.symbol == "diamond"
     [hover] = mine.customdata
     assert f"Your QA evaluation of {day:%-d %b %Y}: {score_text(decided.new_score)}" in hover
-    assert f"<b>adjusted</b> from {score_text(decided.old_score)} by {manager.name}" in hover
+    assert f"<b>adjusted</b> (from {score_text(decided.old_score)}) by {manager.name}" in hover
     assert "%{y:.1f}%" in traces["28-day mean"].hovertemplate  # 79.4%, never 79.39231
     assert tuple(figure.layout.yaxis.range) == (0, 100)  # the metric's whole axis
 
