@@ -50,6 +50,7 @@ from core.quality import (
     list_evaluations,
     parse_definition,
     score_answers,
+    score_text,
 )
 
 DISPUTE = "dispute"  # the audit trail's record type
@@ -87,27 +88,45 @@ class StepRead:
     old_score: float | None
     new_score: float | None
     changes: tuple[AnswerChange, ...] = ()
+    by_id: int = 0
 
-    def sentence(self) -> str:
-        """One line of the history, in words (the reason apart: it is the person's text)."""
+    def sentence(self, reader_id: int | None = None) -> str:
+        """One line of the history, in words (the reason apart: it is the person's text);
+        "you" for the reader's own steps."""
         when = f"{self.at.astimezone(get_settings().tz):%-d %b %Y %H:%M}"
+        by = "you" if reader_id is not None and reader_id == self.by_id else self.by
         if self.step is DisputeStep.OPENED:
-            return f"{when} — {self.by} disputed the score of {_pct(self.old_score)}"
+            return f"{when} — {by} disputed the score of {_pct(self.old_score)}"
         if self.step is DisputeStep.UPHELD:
-            return f"{when} — {self.by} upheld the score of {_pct(self.old_score)}"
+            return f"{when} — {by} upheld the score of {_pct(self.old_score)}"
         answered = (
             f" (re-answered {'; '.join(c.sentence() for c in self.changes)})"
             if self.changes
             else ""
         )
-        return (
-            f"{when} — {self.by} adjusted the score from {_pct(self.old_score)} to "
-            f"{_pct(self.new_score)}{answered}"
-        )
+        return f"{when} — {by} adjusted {_adjustment(self.old_score, self.new_score)}{answered}"
 
 
 def _pct(score: float | None) -> str:
-    return "—" if score is None else f"{score:g}%"
+    return score_text(score)
+
+
+def _scores(old: float | None, new: float | None) -> tuple[str, str]:
+    """Two scores as read side by side: whole points, or one decimal when whole points would
+    hide a change (95.6% → 96.4%, not 96% → 96%)."""
+    a, b = _pct(old), _pct(new)
+    if old is not None and new is not None and old != new and a == b:
+        return f"{old:.1f}%", f"{new:.1f}%"
+    return a, b
+
+
+def _adjustment(old: float | None, new: float | None) -> str:
+    """An adjustment in words: "the score from 69% to 77%", or the score that stays when the
+    new answers score the same."""
+    if old is not None and old == new:
+        return f"the answers; the score stays {_pct(new)}"
+    a, b = _scores(old, new)
+    return f"the score from {a} to {b}"
 
 
 @dataclass(frozen=True)
@@ -127,6 +146,7 @@ class DisputeRead:
     new_score: float | None
     history: tuple[StepRead, ...]
     owner_id: int = 0
+    owner_role: str = ""  # "team lead" or "manager": the reader knows who decides
 
     @property
     def open(self) -> bool:
@@ -141,21 +161,31 @@ class DisputeRead:
         """The questions the reviewer may answer again: the disputed ones (None: any)."""
         return self.items or None
 
-    def state(self) -> str:
-        """The state in words, as the agent and the reviewer read it."""
+    def state(self, reader_id: int | None = None) -> str:
+        """The state in words, as the agent and the reviewer read it ("you" for the reader
+        who decides it; anyone else by name and role)."""
         if self.status is DisputeStatus.OPEN:
             late = " (overdue)" if self.overdue else ""
-            return f"open: {self.owner} decides by {self.due_date:%a %-d %b}{late}"
+            if reader_id is not None and reader_id == self.owner_id:
+                return f"open: you decide by {self.due_date:%a %-d %b}{late}"
+            role = f" ({self.owner_role})" if self.owner_role else ""
+            return f"open: {self.owner}{role} decides by {self.due_date:%a %-d %b}{late}"
         if self.status is DisputeStatus.UPHELD:
             return f"upheld: the score of {_pct(self.old_score)} stands"
+        a, b = _scores(self.old_score, self.new_score)
+        change = (
+            f"the answers changed, the score stays {b}"
+            if self.old_score == self.new_score
+            else f"{a} → {b}"
+        )
         if any(step.changes for step in self.history):
             return (
-                f"adjusted: {_pct(self.old_score)} → {_pct(self.new_score)} (the answers shown "
-                "are the reviewer's; the history keeps the evaluator's original ones)"
+                f"adjusted: {change} (the answers shown are the reviewer's; the history keeps "
+                "the evaluator's original ones)"
             )
         return (
-            f"adjusted: {_pct(self.old_score)} → {_pct(self.new_score)} (the answers shown are "
-            "the evaluator's original ones; the adjusted score replaces their total)"
+            f"adjusted: {change} (the answers shown are the evaluator's original ones; the "
+            "adjusted score replaces their total)"
         )
 
 
@@ -236,8 +266,9 @@ def open_dispute(
     ).first()
     if already is not None:
         raise InvalidInput(
-            f"You disputed this evaluation already; the dispute is open until "
-            f"{already.due_date:%-d %b}: add to it in a comment instead."
+            "This evaluation already has an open dispute (perhaps sent from another tab or "
+            f"device), decided by {already.due_date:%a %-d %b}: add what you wrote to it as a "
+            "comment instead."
         )
     reviewer = reviewer_for(session, evaluation)
     if reviewer is None or reviewer.id is None:
@@ -266,7 +297,7 @@ def open_dispute(
         kind=NotificationKind.DISPUTE,
         subject=f"dispute:{dispute.id}",
         title=f"{actor.name} disputes an evaluation: please review by {dispute.due_date:%a %-d %b}",
-        body=f"Score {evaluation.score:g} on {evaluation.date:%-d %b}. Disputed: {what}. "
+        body=f"Score {score_text(evaluation.score)} on {evaluation.date:%-d %b}. Disputed: {what}. "
         f"Their reason: {dispute.reason}",
         link=link_to("evaluations", dispute=dispute.id),
     )
@@ -276,7 +307,7 @@ def open_dispute(
         kind=NotificationKind.DISPUTE,
         subject=f"dispute:{dispute.id}:opened",
         title=f"{actor.name} disputed your evaluation of {evaluation.date:%-d %b}",
-        body=f"Score {evaluation.score:g}. {reviewer.name} reviews it by "
+        body=f"Score {score_text(evaluation.score)}. {reviewer.name} reviews it by "
         f"{dispute.due_date:%a %-d %b}. Disputed: {what}. Their reason: {dispute.reason}",
         link=link_to("evaluations", dispute=dispute.id),
     )
@@ -465,21 +496,28 @@ def _tell_decision(
     old, new = dispute.old_score, dispute.new_score
     when = f"{day:%-d %b}"
     if new is None:
-        to_agent = f"{actor.name} upheld your evaluation of {when}: the score of {old:g} stands"
+        to_agent = f"{actor.name} upheld your evaluation of {when}: the score of {_pct(old)} stands"
         to_evaluator = (
             f"{actor.name} upheld your evaluation of {agent.name} on {when}: "
-            f"the score of {old:g} stands"
+            f"the score of {_pct(old)} stands"
         )
     else:
-        to_agent = f"{actor.name} adjusted your evaluation of {when}: your score is now {new:g}"
+        was, now = _scores(old, new)
+        to_agent = f"{actor.name} adjusted your evaluation of {when}: " + (
+            f"your score stays {now}" if old == new else f"your score is now {now} (was {was})"
+        )
         to_evaluator = (
             f"{actor.name} adjusted your evaluation of {agent.name} on {when} after their "
-            f"dispute: {old:g} → {new:g}"
+            f"dispute: " + (f"the score stays {now}" if old == new else f"{was} → {now}")
         )
     answered = "".join(f"Re-answered {c.sentence()}\n" for c in changes)
     body = f"{answered}Reason: {dispute.decision_reason}"
     for person_id, title, link in (
-        (agent.id, to_agent, "growth"),
+        (
+            agent.id,
+            to_agent,
+            link_to("growth", show="evaluations", evaluation=dispute.evaluation_id),
+        ),
         (dispute.evaluator_id, to_evaluator, link_to("evaluations", dispute=dispute.id)),
     ):
         if person_id is not None:
@@ -505,12 +543,14 @@ def _reads(session: Session, disputes: Sequence[Dispute]) -> list[DisputeRead]:
     ).all():
         changes = tuple(AnswerChange(**c) for c in json.loads(e.answer_changes or "[]"))
         steps.setdefault(e.dispute_id, []).append(
-            StepRead(e.step, str(name), e.at, e.reason, e.old_score, e.new_score, changes)
+            StepRead(e.step, str(name), e.at, e.reason, e.old_score, e.new_score, changes, e.by_id)
         )
     people = {i for d in disputes for i in (d.agent_id, d.evaluator_id, d.owner_id)}
-    names = dict(
-        session.exec(select(Person.id, Person.name).where(col(Person.id).in_(people))).all()
-    )
+    names, roles = {}, {}
+    for i, name, role in session.exec(
+        select(Person.id, Person.name, Person.role).where(col(Person.id).in_(people))
+    ).all():
+        names[i], roles[i] = name, Role(role).label.lower()
     dates: dict[int | None, dt.date] = dict(
         session.exec(
             select(col(Evaluation.id), col(Evaluation.date)).where(
@@ -535,6 +575,7 @@ def _reads(session: Session, disputes: Sequence[Dispute]) -> list[DisputeRead]:
             d.new_score,
             tuple(steps.get(d.id or 0, [])),
             d.owner_id,
+            roles[d.owner_id],
         )
         for d in disputes
     ]
@@ -674,6 +715,9 @@ class QaGlance:
     open_disputes: tuple[tuple[dt.date, str, dt.date], ...]  # (evaluation date, owner, due)
     decided: int  # disputes decided in the last RECENT_DAYS
     open_evaluation: int | None  # the evaluation of the first open dispute, to open it
+    # the disputes decided in the last RECENT_DAYS, newest decision first:
+    # (evaluation date, outcome, score before, score after an adjustment)
+    decisions: tuple[tuple[dt.date, DisputeStatus, float, float | None], ...] = ()
 
     def link_label(self) -> str:
         """The link's words: the evaluations, and what waits in them."""
@@ -696,11 +740,16 @@ class QaGlance:
                 f"Your dispute of the evaluation of {day:%-d %b} is open: {owner} decides by "
                 f"{due:%a %-d %b}."
             )
+        for day, status, old, new in self.decisions:
+            if status is DisputeStatus.UPHELD:
+                outcome = f"upheld: the score of {_pct(old)} stands"
+            elif old == new:
+                outcome = f"adjusted: the answers changed, the score stays {_pct(new)}"
+            else:
+                outcome = "adjusted from {} to {}".format(*_scores(old, new))
+            said.append(f"Your dispute of the {day:%-d %b} evaluation was {outcome}.")
         if self.decided:
-            said.append(
-                f"{self.decided} of your disputes {'was' if self.decided == 1 else 'were'} "
-                "decided in the last four weeks: read the decision and its reason."
-            )
+            said.append("Read the reason for each decision with the evaluation.")
         if self.disputable:
             said.append(
                 f"{self.disputable} evaluation{'' if self.disputable == 1 else 's'} can still be "
@@ -720,26 +769,37 @@ def qa_glance(session: Session, *, agent_id: int, day: dt.date) -> QaGlance:
             Evaluation.date <= day,
         )
     ).all()
-    disputes = session.exec(
-        select(Dispute, col(Evaluation.date), col(Person.name))
-        .join(Evaluation, col(Evaluation.id) == Dispute.evaluation_id)
-        .join(Person, col(Person.id) == Dispute.owner_id)
-        .where(Dispute.agent_id == agent_id)
-        .order_by(col(Dispute.due_date), col(Dispute.id))
-    ).all()
+    disputes = [
+        (d, on, f"{name} ({Role(role).label.lower()})")  # who decides, with their role
+        for d, on, name, role in session.exec(
+            select(Dispute, col(Evaluation.date), col(Person.name), col(Person.role))
+            .join(Evaluation, col(Evaluation.id) == Dispute.evaluation_id)
+            .join(Person, col(Person.id) == Dispute.owner_id)
+            .where(Dispute.agent_id == agent_id)
+            .order_by(col(Dispute.due_date), col(Dispute.id))
+        ).all()
+    ]
     disputed = {d.evaluation_id for d, _, _ in disputes}
     since = day - dt.timedelta(days=RECENT_DAYS - 1)
     open_ones = [(d, on, str(owner)) for d, on, owner in disputes if d.status is DisputeStatus.OPEN]
+    decided = sorted(
+        (
+            (d, on)
+            for d, on, _ in disputes
+            if d.decided_at is not None and _local_day(d.decided_at) >= since
+        ),
+        key=lambda pair: pair[0].decided_at or dt.datetime.min,
+        reverse=True,
+    )
     return QaGlance(
         recent=sum(on >= since for _, on in evaluations),
         disputable=sum(
             i not in disputed and dispute_window_end(on) >= day for i, on in evaluations
         ),
         open_disputes=tuple((on, owner, d.due_date) for d, on, owner in open_ones),
-        decided=sum(
-            d.decided_at is not None and _local_day(d.decided_at) >= since for d, _, _ in disputes
-        ),
+        decided=len(decided),
         open_evaluation=open_ones[0][0].evaluation_id if open_ones else None,
+        decisions=tuple((on, d.status, d.old_score, d.new_score) for d, on in decided),
     )
 
 

@@ -28,6 +28,8 @@ from core.models import (
     METRICS,
     Assignment,
     AssignmentStatus,
+    CoachingNote,
+    NoteAgreement,
     Observation,
     PdDay,
     Person,
@@ -217,6 +219,15 @@ class CheckInAhead:
 
 
 @dataclass(frozen=True)
+class SignOffWaiting:
+    """A 1:1 sign-off ("We agreed on: …") a coach proposed and signed, waiting for the agent."""
+
+    note_id: int
+    note_date: dt.date
+    coach: str
+
+
+@dataclass(frozen=True)
 class RotationTerm:
     department: str
     term: str
@@ -235,6 +246,7 @@ class AgentDay:
     to_share: dt.date | None  # the PD day Headway asks about
     closed: dict[dt.date, str] = field(default_factory=dict)  # PD days now on closed days: why
     qa: QaGlance | None = None  # their QA evaluations and disputes
+    to_sign: tuple[SignOffWaiting, ...] = ()  # 1:1 sign-offs waiting for their signature
 
     def pd_day_line(self, pd_day: PdDayRead) -> str:
         """One coming PD day in words, with what to do about it."""
@@ -259,6 +271,14 @@ class AgentDay:
                 said.append(
                     f"Your coach {c.coach} checks back in with you {_on(c.date, self.day)}."
                 )
+        for s in self.to_sign[:1]:
+            more = len(self.to_sign) - 1
+            said.append(
+                f"{s.coach} signed what you agreed on in your 1:1 of {s.note_date:%-d %b} and "
+                "waits for your signature"
+                + (f" ({more} more sign-off{'' if more == 1 else 's'} waiting)" if more else "")
+                + "."
+            )
         p = self.pledge
         if p.check is not None and p.check.about is not None and not p.checked_today:
             said.append(f"Your mind check for {p.check.about:%A} is waiting.")
@@ -276,7 +296,9 @@ class AgentDay:
                 if first in self.closed
                 else f"Your next PD day is {first:%A %-d %B}."
             )
-        return said[:3] or ["Nothing needs you today: no check-in, mind check or PD day waiting."]
+        return said[:3] or [
+            "Nothing needs you today: no check-in, sign-off, mind check or PD day waiting."
+        ]
 
 
 def _names(names: list[str], limit: int = 3) -> str:
@@ -328,7 +350,26 @@ def agent_day(session: Session, *, actor: Actor, day: dt.date) -> AgentDay:
         shared.date if shared else None,
         closed,
         qa_glance(session, agent_id=actor.id, day=day),
+        sign_offs_waiting(session, agent_id=actor.id),
     )
+
+
+def sign_offs_waiting(session: Session, *, agent_id: int) -> tuple[SignOffWaiting, ...]:
+    """The agent's 1:1 sign-offs a coach proposed and signed that the agent has not signed yet,
+    oldest 1:1 first (no acting user: the caller shows the agent their own)."""
+    rows = session.exec(
+        select(col(CoachingNote.id), col(CoachingNote.date), col(Person.name))
+        .join(NoteAgreement, col(NoteAgreement.note_id) == CoachingNote.id)
+        .join(Person, col(Person.id) == NoteAgreement.coach_id)
+        .where(
+            CoachingNote.agent_id == agent_id,
+            col(NoteAgreement.superseded).is_(False),
+            col(NoteAgreement.agent_signed_at).is_(None),
+            col(NoteAgreement.coach_signed_at).is_not(None),
+        )
+        .order_by(col(CoachingNote.date), col(CoachingNote.id))
+    ).all()
+    return tuple(SignOffWaiting(note_id or 0, day, str(coach)) for note_id, day, coach in rows)
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,12 @@ class Score:
     sections: tuple[float | None, ...]
 
 
+def score_text(score: float | None, *, empty: str = "—") -> str:
+    """An evaluation's score as everyone reads it, on every page and in every message: whole
+    points with a % sign ("96%"; 95.83 is stored)."""
+    return empty if score is None else f"{score:.0f}%"
+
+
 def score_answers(sections: tuple[Section, ...], answers: list[list[Answer]]) -> Score:
     """Weighted score in percent. yes = 1, no = 0, a 1-5 scale maps to 0-1, n.a. is left out;
     a section with no applicable question is left out of the weights. A failed critical

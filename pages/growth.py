@@ -6,7 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from core.clock import today
-from core.coaching import acknowledge
+from core.coaching import NoteRead, acknowledge
 from core.conversation import conversation
 from core.disputes import disputes_of
 from core.growth.agent import growth_data
@@ -14,7 +14,7 @@ from core.models import METRICS, CommentOn, Role
 from core.org import list_people, people_labels
 from core.quality import list_evaluations
 from ui.conversation import agreement_block, comment_form, evaluation_label, evaluation_panel
-from ui.growth import empty_metric, metric_figure, speed_quality_figure
+from ui.growth import empty_metric, evaluation_hovers, metric_figure, speed_quality_figure
 from ui.state import actor, db
 from ui.text import plain
 from ui.widgets import choose, plot
@@ -70,81 +70,124 @@ with db() as session:
     disputes = disputes_of(session, actor=me, agent_id=agent_id)
 st.subheader(plain(data.agent_name))
 mine = agent_id == me.id
-plot(
-    metric_figure(data, metric, period=(end - dt.timedelta(days=30 * months), end)),
-    empty=empty_metric(metric, months=months, name=None if mine else data.agent_name),
-    has_data=bool(data.series.get(metric)),
-)
-plot(
-    speed_quality_figure(data),
-    empty="Handle time beside repeat contacts appears here, week by week, once "
-    + ("your" if mine else f"{data.agent_name}'s")
-    + " contact figures are imported.",
-)
+# My day's links ask for the evaluations (and may name one to open): they come first then.
+evaluations_first = st.query_params.get("show") == "evaluations" or "evaluation" in st.query_params
 
-st.subheader("Coaching notes")
-if not data.notes:
-    st.info(
-        f"No coaching notes in the last {months} months. "
-        + ("Notes your coach writes with you appear here." if mine else "")
+
+def charts() -> None:
+    plot(
+        metric_figure(
+            data,
+            metric,
+            period=(end - dt.timedelta(days=30 * months), end),
+            hovers=evaluation_hovers(evaluations, disputes, mine=mine),
+            mine=mine,
+        ),
+        empty=empty_metric(metric, months=months, name=None if mine else data.agent_name),
+        has_data=bool(data.series.get(metric)),
     )
-for note in data.notes:
-    focus = METRICS[note.focus_metric].label if note.focus_metric else note.focus_section
-    with st.expander(  # keyed: it stays open across the rerun an acknowledgement makes
-        f"{note.date:%d %b %Y} · {plain(focus)} · {'open' if note.open else 'closed'} · by {plain(note.coach)}",
-        key=f"growth_note_{note.id}",
-    ):
-        st.text(
-            f"What went well: {note.went_well}\nWhat to try: {note.to_try}\nAgreed actions: {note.actions}"
+    plot(
+        speed_quality_figure(data),
+        empty="Handle time beside repeat contacts appears here, week by week, once "
+        + ("your" if mine else f"{data.agent_name}'s")
+        + " contact figures are imported.",
+    )
+
+
+def coaching_notes() -> None:
+    st.subheader("Coaching notes")
+    if not data.notes:
+        st.info(
+            f"No coaching notes in the last {months} months. "
+            + ("Notes your coach writes with you appear here." if mine else "")
         )
-        if note.follow_up_date:
-            st.markdown(f"Check-in planned on **{note.follow_up_date:%A %d %B}**")
-        for f in note.follow_ups:
-            st.text(
-                f"{f.date:%d %b} check-in by {f.by}: {f.outcome}"
-                + (f" — next: {f.next_step}" if f.next_step else "")
-            )
-        if note.remarks:
-            st.warning(
-                "Private remarks (coaches only):\n\n" + "\n\n".join(plain(r) for r in note.remarks)
-            )
-        if me.id == note.agent_id and note.acknowledged:
-            st.text("You marked this note as read.")
-        elif (
-            me.id == note.agent_id
-            and note.open  # a closed note has nothing left to agree on
-            and st.button("I have read this note", key=f"ack_{note.id}")
+    wanted = st.query_params.get("note")  # My day's link to a 1:1 waiting for a sign-off
+    for note in data.notes:
+        focus = METRICS[note.focus_metric].label if note.focus_metric else note.focus_section
+        with st.expander(  # keyed: it stays open across the rerun an acknowledgement makes
+            f"{note.date:%d %b %Y} · {plain(focus)} · {'open' if note.open else 'closed'} · by {plain(note.coach)}",
+            expanded=wanted == str(note.id),
+            key=f"growth_note_{note.id}",
         ):
-            with db() as session:
-                acknowledge(session, actor=me, note_id=note.id)
-            st.rerun()
-        if mine or note.remarks is not None:  # the agent and their coaches talk; others read
-            agreement_block(
-                me, note_id=note.id, agent_id=agent_id, agreement=talk.agreements.get(note.id)
-            )
-            comment_form(
-                me,
-                CommentOn.COACHING_NOTE,
-                note.id,
-                talk.on(CommentOn.COACHING_NOTE, note.id),
-                agent_id,
-            )
+            note_body(note)
 
-st.subheader("My QA evaluations" if mine else "QA evaluations")
-if not evaluations:
-    st.info(
-        "No QA evaluations yet. Each one appears here, question by question, once a team lead "
-        "scores one of " + ("your" if mine else "their") + " contacts."
+
+def note_body(note: NoteRead) -> None:
+    st.text(
+        f"What went well: {note.went_well}\nWhat to try: {note.to_try}\nAgreed actions: {note.actions}"
     )
-elif mine:
-    st.markdown(
-        "Think a score is wrong? Open the evaluation and dispute it (the whole of it or some "
-        "questions) within the window shown; a lead or manager who did not score it decides."
-    )
-opened = st.query_params.get("evaluation")  # My day's link to an evaluation with a dispute
-for e in evaluations[:20]:
-    on_it = [d for d in disputes if d.evaluation_id == e.id]
-    with st.expander(
-        evaluation_label(e, on_it), expanded=opened == str(e.id), key=f"growth_eval_{e.id}"
+    if note.follow_up_date:
+        st.markdown(f"Check-in planned on **{note.follow_up_date:%A %d %B}**")
+    for f in note.follow_ups:
+        st.text(
+            f"{f.date:%d %b} check-in by {f.by}: {f.outcome}"
+            + (f" — next: {f.next_step}" if f.next_step else "")
+        )
+    if note.remarks:
+        st.warning(
+            "Private remarks (coaches only):\n\n" + "\n\n".join(plain(r) for r in note.remarks)
+        )
+    if me.id == note.agent_id and note.acknowledged:
+        st.text("You marked this note as read.")
+    elif (
+        me.id == note.agent_id
+        and note.open  # a closed note has nothing left to agree on
+        and st.button("I have read this note", key=f"ack_{note.id}")
     ):
-        evaluation_panel(me, e, on_it, talk.on(CommentOn.EVALUATION, e.id))
+        with db() as session:
+            acknowledge(session, actor=me, note_id=note.id)
+        st.rerun()
+    if mine or note.remarks is not None:  # the agent and their coaches talk; others read
+        agreement_block(
+            me, note_id=note.id, agent_id=note.agent_id, agreement=talk.agreements.get(note.id)
+        )
+        comment_form(
+            me,
+            CommentOn.COACHING_NOTE,
+            note.id,
+            talk.on(CommentOn.COACHING_NOTE, note.id),
+            note.agent_id,
+        )
+
+
+def qa_evaluations() -> None:
+    st.subheader("My QA evaluations" if mine else "QA evaluations")
+    if not evaluations:
+        st.info(
+            "No QA evaluations yet. Each one appears here, question by question, once a team lead "
+            "scores one of " + ("your" if mine else "their") + " contacts."
+        )
+        return
+    st.markdown(
+        "These are the evaluations scored in Headway, question by question. "
+        + (
+            "The QA score on My day is another figure: the mean of all your QA scores of the "
+            "last four weeks, the ones imported from your QA system and these evaluations "
+            "together, so the two rarely match."
+            if mine
+            else "The QA score on My day and in the team views is the mean of all the agent's "
+            "QA scores (imported ones and these evaluations together)."
+        )
+    )
+    if mine:
+        st.markdown(
+            "Think a score is wrong? Open the evaluation and dispute it (the whole of it or some "
+            "questions) by the date it shows; a lead or manager who did not score it decides."
+        )
+    opened = st.query_params.get("evaluation")  # My day's link to an evaluation with a dispute
+    for e in evaluations[:20]:
+        on_it = [d for d in disputes if d.evaluation_id == e.id]
+        with st.expander(
+            evaluation_label(e, on_it), expanded=opened == str(e.id), key=f"growth_eval_{e.id}"
+        ):
+            evaluation_panel(me, e, on_it, talk.on(CommentOn.EVALUATION, e.id))
+
+
+if evaluations_first:
+    qa_evaluations()
+    charts()
+    coaching_notes()
+else:
+    charts()
+    coaching_notes()
+    qa_evaluations()

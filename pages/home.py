@@ -27,6 +27,7 @@ from ui.home import (
     agent_pledge,
     agent_qa,
     agent_rotation,
+    agent_sign_offs,
     lead_check_ins,
     lead_pd_days,
     teams_attention_frame,
@@ -41,6 +42,7 @@ def agent_home(session: Session, me: Actor) -> None:
     ahead = agent_day(session, actor=me, day=day)
     today_box(ahead.headline())
     agent_check_ins(ahead)
+    agent_sign_offs(ahead)
     agent_qa(ahead)
     agent_rotation(ahead)
     agent_pledge(ahead)
@@ -71,6 +73,11 @@ def agent_home(session: Session, me: Actor) -> None:
         )
         return
     metric_cards(changes)
+    st.markdown(
+        "Each figure is the mean of the last four weeks. The QA score is the mean of all your QA "
+        "scores: the ones imported from your QA system and your evaluations in Headway together "
+        "(each evaluation, question by question, is under Your QA evaluations)."
+    )
     plot_built(
         trend_figure,
         tuple(trend),

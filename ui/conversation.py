@@ -113,13 +113,24 @@ def agreement_block(
                     )
         else:
             other = "your coach" if me.id == agent_id else "the agent"
-            st.markdown(f"Waiting for {other} to sign. Propose a new text below if it needs one.")
-    else:
-        st.markdown(
-            "Not signed off yet. Write what you agreed on: you sign it by proposing it, "
-            + ("your coach" if me.id == agent_id else "the agent")
-            + " signs it next."
-        )
+            st.markdown(f"Waiting for {other} to sign.")
+        other = "your coach" if me.id == agent_id else "the agent"
+        with st.expander("Propose different wording", key=f"agree_other_{note_id}"):
+            st.markdown(
+                "Only if the text above is not what you agreed on: your wording replaces it, "
+                f"you sign it by proposing it, and {other} is asked to sign it instead."
+            )
+            _proposal_form(me, note_id)
+        return
+    st.markdown(
+        "Not signed off yet. Write what you agreed on: you sign it by proposing it, "
+        + ("your coach" if me.id == agent_id else "the agent")
+        + " signs it next."
+    )
+    _proposal_form(me, note_id)
+
+
+def _proposal_form(me: Actor, note_id: int) -> None:
     with SaveOnceForm(f"agree_{note_id}") as form:
         text = st.text_area("We agreed on", height=80)
         if form.submitted("Propose and sign"):
@@ -132,13 +143,14 @@ def agreement_block(
             )
 
 
-def show_dispute(d: DisputeRead) -> None:
-    """The dispute's state and its history, each person's words as text."""
-    st.markdown(f"**Dispute:** {plain(d.state())}")
+def show_dispute(d: DisputeRead, *, reader_id: int | None = None) -> None:
+    """The dispute's state and its history, each person's words as text; the reader's own
+    steps read "you"."""
+    st.markdown(f"**Dispute:** {plain(d.state(reader_id))}")
     items = "; ".join(d.items) if d.items else "the whole evaluation"
     st.text(f"Disputed: {items}")
     for step in d.history:
-        st.text(step.sentence() + (f": {step.reason}" if step.reason else ""))
+        st.text(step.sentence(reader_id) + (f": {step.reason}" if step.reason else ""))
 
 
 def dispute_form(me: Actor, e: EvaluationRead, disputes: Sequence[DisputeRead]) -> None:
@@ -148,13 +160,22 @@ def dispute_form(me: Actor, e: EvaluationRead, disputes: Sequence[DisputeRead]) 
     form = SaveOnceForm(f"dispute_{e.id}", show_done=False)
     form.show_done()  # drawn here: once sent, the form itself gives way to the open dispute
     last_day = dispute_window_end(e.date)
-    if any(d.open for d in disputes):
+    # A dispute typed in this tab while another tab (or device) sent one: the form stays, so
+    # that Send gets core's refusal and what was typed is still there to copy into a comment.
+    typing = bool(
+        st.session_state.get(f"dispute_open_{e.id}")
+        and (
+            str(st.session_state.get(form.key_for("reason")) or "").strip()
+            or st.session_state.get(form.key_for("items"))
+        )
+    )
+    if any(d.open for d in disputes) and not typing:
         st.markdown("Your dispute is open: add to it in a comment.")
         return
-    if disputes:  # decided: the decision and its reason stand; the conversation goes on
+    if disputes and not typing:  # decided: the decision and its reason stand; talk goes on
         st.markdown("Your dispute was decided (above): a comment still reaches your coach.")
         return
-    if today() > last_day:
+    if today() > last_day and not typing:
         st.markdown(
             f"This evaluation could be disputed until {day_text(last_day)}; "
             "a comment still reaches your coach."
@@ -162,8 +183,8 @@ def dispute_form(me: Actor, e: EvaluationRead, disputes: Sequence[DisputeRead]) 
         return
     if st.toggle("Dispute this score", key=f"dispute_open_{e.id}"):
         st.markdown(
-            f"Until {day_text(last_day)}. A lead or manager who did not score it decides, "
-            "within five working days."
+            "A lead or manager who did not score it decides, within five working days, and "
+            "tells you why."
         )
         with form:
             items = st.multiselect(
@@ -185,14 +206,52 @@ def dispute_form(me: Actor, e: EvaluationRead, disputes: Sequence[DisputeRead]) 
                 )
 
 
-def show_answers(e: EvaluationRead) -> None:
+def show_answers(e: EvaluationRead, *, with_comments: bool = True) -> None:
     for section, answers in zip(e.sections, e.answers, strict=False):
         st.markdown(f"**{plain(section.title)}** (weight {section.weight:g})")
         for question, answer in zip(section.questions, answers, strict=False):
             critical = " (critical)" if question.critical else ""
             st.text(f"{question.text}{critical}: {answer_text(answer)}")
-    if e.comments:
+    if e.comments and with_comments:
         st.text(f"Comments: {e.comments}")
+
+
+def _is_link(reference: str) -> bool:
+    return reference.startswith(("https://", "http://")) and " " not in reference
+
+
+def evaluation_facts(me: Actor, e: EvaluationRead, disputes: Sequence[DisputeRead]) -> None:
+    """Who scored it, when, on which contact, and until when it can be disputed."""
+    facts = [f"Scored by {e.evaluator} on {day_text(e.date)}", str(e.channel)]
+    if e.interaction_ref:
+        facts.append(f"interaction {e.interaction_ref}")
+    st.text(" · ".join(facts))
+    if e.interaction_ref and _is_link(e.interaction_ref):
+        st.link_button("Open the interaction", e.interaction_ref, icon=":material/open_in_new:")
+    last_day = dispute_window_end(e.date)
+    if not disputes and today() <= last_day:
+        st.markdown(
+            f"**You can dispute this evaluation until {day_text(last_day)}.**"
+            if me.id == e.agent_id
+            else f"The agent can dispute this evaluation until {day_text(last_day)}."
+        )
+
+
+SCORING = (
+    "How it is scored: yes counts full marks, no none; on a 1–5 question 5 is full marks, "
+    "3 half and 1 none; n.a. is left out. Each section counts by its weight. A question marked "
+    "(critical) answered no (or 1) makes the whole evaluation 0%."
+)
+
+
+def evaluation_comments(me: Actor, e: EvaluationRead) -> None:
+    """The evaluator's "Comments for the agent", as text."""
+    whom = "you" if me.id == e.agent_id else "the agent"
+    if e.comments:
+        st.markdown(f"**{plain(e.evaluator)}'s comments for {whom}**")
+        st.text(e.comments)
+    else:
+        st.markdown(f"{plain(e.evaluator)} wrote no comments for {whom} with this evaluation.")
 
 
 def evaluation_panel(
@@ -203,9 +262,12 @@ def evaluation_panel(
 ) -> None:
     """One evaluation: its answers, its disputes with their history, the agent's Dispute action
     and the conversation."""
-    show_answers(e)
+    evaluation_facts(me, e, disputes)
+    evaluation_comments(me, e)
+    show_answers(e, with_comments=False)
+    st.markdown(SCORING)
     for d in disputes:
-        show_dispute(d)
+        show_dispute(d, reader_id=me.id)
     dispute_form(me, e, disputes)
     comment_form(me, CommentOn.EVALUATION, e.id, comments, e.agent_id)
 

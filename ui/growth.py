@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.config import get_settings
+from core.disputes import DisputeRead
 from core.growth.agent import TARGETS, GrowthData
 from core.growth.wording import DISPLAY
-from core.models import METRICS
+from core.models import METRICS, DisputeStep
+from core.quality import EvaluationRead, score_text
 from ui.text import chart_text
+from ui.widgets import qa_score_text
 
 # Where each metric comes from: what has to happen before a chart of it shows anything.
 SOURCES = {
@@ -36,14 +41,60 @@ def empty_metric(metric: str, *, months: int, name: str | None) -> str:
     )
 
 
+def evaluation_hovers(
+    evaluations: Sequence[EvaluationRead], disputes: Sequence[DisputeRead], *, mine: bool
+) -> dict[int, str]:
+    """Each evaluation's hover on the QA chart, by id: its score (the one formatter), who scored
+    it, and, when a dispute adjusted it, from what, by whom and when (chart-safe text)."""
+    adjusted = {
+        d.evaluation_id: (d, step)
+        for d in reversed(disputes)  # oldest first: the newest adjustment wins
+        for step in d.history
+        if step.step is DisputeStep.ADJUSTED
+    }
+    hovers = {}
+    for e in evaluations:
+        text = (
+            f"{'Your' if mine else 'A'} QA evaluation of {e.date:%-d %b %Y}: "
+            f"{chart_text(qa_score_text(e.score, auto_fail=e.critical_failed))}"
+            f"<br>scored by {chart_text(e.evaluator)}"
+        )
+        if e.id in adjusted:
+            d, step = adjusted[e.id]
+            change = (
+                "answers changed, score unchanged"
+                if step.old_score == step.new_score
+                else f"from {score_text(step.old_score)}"
+            )
+            text += (
+                f"<br><b>adjusted</b> ({change}) by {chart_text(step.by)} "
+                f"on {step.at.astimezone(get_settings().tz):%-d %b %Y} after "
+                f"{'your' if mine else 'a'} dispute"
+            )
+        hovers[e.id] = text
+    return hovers
+
+
 def metric_figure(
-    data: GrowthData, metric: str, *, period: tuple[dt.date, dt.date] | None = None
+    data: GrowthData,
+    metric: str,
+    *,
+    period: tuple[dt.date, dt.date] | None = None,
+    hovers: Mapping[int, str] | None = None,
+    mine: bool = False,
 ) -> go.Figure:
     """One agent's metric over `period` (the x-axis spans it, whatever the data), in the units
-    people use (shares in %, handle time in minutes), on the metric's whole scale."""
+    people use (shares in %, handle time in minutes), on the metric's whole scale. On the QA
+    score, the evaluations made in Headway are their own markers (hover: `hovers`, by evaluation
+    id), apart from the QA scores imported from elsewhere; the 28-day mean is of both, as on
+    My day."""
     info, shown = METRICS[metric], DISPLAY[metric]
     points = pd.DataFrame(data.series.get(metric, []), columns=["date", "value"])
     points["value"] = points["value"] * shown.factor
+    evaluated = data.evaluation_points if metric == "qa_score" else ()
+    dots = pd.DataFrame(data.imported_qa(), columns=["date", "value"]) if evaluated else points
+    unit = shown.unit or info.unit
+    number = f"%{{y:.{shown.decimals}f}}" + ("%" if shown.unit == "%" else "")
     figure = go.Figure()
     low, high = (v * shown.factor for v in TARGETS[metric])
     figure.add_hrect(
@@ -79,16 +130,19 @@ def metric_figure(
                 marker={"symbol": "square", "size": 12, "color": "#ff7f0e", "opacity": 0.5},
             )
         )
-    if not points.empty:
+    if not dots.empty:
+        name = f"{info.label}s imported" if evaluated else info.label
         figure.add_trace(
             go.Scatter(
-                x=points["date"],
-                y=points["value"],
+                x=dots["date"],
+                y=dots["value"],
                 mode="markers",
-                name=info.label,
+                name=name,
                 marker={"size": 5, "opacity": 0.45},
+                hovertemplate=f"%{{x|%-d %b %Y}} · {chart_text(name)}: {number}<extra></extra>",
             )
         )
+    if not points.empty:
         rolling = points.set_index(pd.to_datetime(points["date"]))["value"].rolling("28D").mean()
         figure.add_trace(
             go.Scatter(
@@ -97,6 +151,28 @@ def metric_figure(
                 mode="lines",
                 name="28-day mean",
                 line={"width": 3},
+                hovertemplate=f"%{{x|%-d %b %Y}} · 28-day mean: {number}<extra></extra>",
+            )
+        )
+    if evaluated:
+        known = hovers or {}
+        figure.add_trace(
+            go.Scatter(
+                x=[day for day, _, _ in evaluated],
+                y=[value for _, value, _ in evaluated],
+                mode="markers",
+                name="Your QA evaluations" if mine else "QA evaluations in Headway",
+                marker={
+                    "symbol": "diamond",
+                    "size": 12,
+                    "color": "#1f3b73",
+                    "line": {"width": 1.5, "color": "white"},
+                },
+                customdata=[
+                    known.get(i, f"QA evaluation: {score_text(value)}") for _, value, i in evaluated
+                ],
+                hovertemplate="%{customdata}<extra></extra>",
+                cliponaxis=False,  # a 100% sits on the axis' top edge: drawn whole
             )
         )
     notes = [n for n in data.notes if not n.focus_metric or n.focus_metric == metric]
@@ -122,7 +198,6 @@ def metric_figure(
                 hovertemplate="%{x|%d %b %Y} · coached by %{customdata[2]}<br>Focus: %{customdata[0]}<br>Try: %{customdata[1]}<extra></extra>",
             )
         )
-    unit = shown.unit or info.unit
     axis_low, axis_high = shown.axis
     if not points.empty:
         axis_low = min(axis_low, float(points["value"].min()))

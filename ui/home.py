@@ -42,12 +42,34 @@ def agent_qa(ahead: AgentDay) -> None:
     st.subheader("My QA evaluations")
     for line in qa.sentences():
         st.markdown(plain(line))
+    # Growth shows the evaluations first when asked for them (and opens the disputed one)
+    where = {"show": "evaluations"}
+    if qa.open_evaluation:
+        where["evaluation"] = str(qa.open_evaluation)
     st.page_link(
         "pages/growth.py",
-        label=qa.link_label(),
+        label=qa.link_label() + " (on Growth)",
         icon=":material/fact_check:",
-        query_params={"evaluation": str(qa.open_evaluation)} if qa.open_evaluation else None,
+        query_params=where,
     )
+
+
+def agent_sign_offs(ahead: AgentDay) -> None:
+    """The 1:1 sign-offs waiting for the agent's signature, each with the way to it."""
+    if not ahead.to_sign:
+        return
+    st.subheader("1:1 sign-offs waiting for you")
+    for s in ahead.to_sign:
+        st.text(
+            f"{s.coach} wrote down and signed what you agreed on in your 1:1 of "
+            f"{s.note_date:%a %-d %b}: read it and sign it if it is right."
+        )
+        st.page_link(
+            "pages/growth.py",
+            label=f"Sign off your 1:1 of {s.note_date:%-d %b} (on Growth)",
+            icon=":material/draw:",
+            query_params={"note": str(s.note_id)},
+        )
 
 
 def agent_rotation(ahead: AgentDay) -> None:

@@ -17,6 +17,7 @@ from core.clock import today
 from core.growth.wording import DISPLAY
 from core.home import GLANCE_METRICS, GlanceRow, MetricChange
 from core.models import METRICS
+from core.quality import score_text
 
 K = TypeVar("K")
 
@@ -45,8 +46,8 @@ def qa_score_text(score: float | None, *, auto_fail: bool = False, empty: str = 
     if score is None:
         return empty
     if auto_fail:
-        return f"{score:.0f}% — auto-fail: critical item missed"
-    return f"{score:.0f}%"
+        return f"{score_text(score)} — auto-fail: critical item missed"
+    return score_text(score)
 
 
 def delta_shown(

@@ -4,6 +4,7 @@ and rotation terms, read in a few indexed queries."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -12,6 +13,7 @@ from core.access import Actor, require_view_person
 from core.coaching import NoteRead, notes_about
 from core.errors import NotFound
 from core.models import METRICS, Assignment, Department, Observation, PdDay, Person, Term
+from core.quality import EVALUATION_REFERENCE
 
 # Target bands a contact centre would use; a chart shades them so the eye finds "good".
 TARGETS: dict[str, tuple[float, float]] = {
@@ -32,6 +34,20 @@ class GrowthData:
     notes: list[NoteRead]
     pd_days: list[dt.date]
     rotations: list[tuple[dt.date, dt.date, str]]
+    # The QA points that are evaluations made in Headway (day, score, evaluation id); they are
+    # in series["qa_score"] too, beside the QA scores imported from elsewhere.
+    evaluation_points: tuple[tuple[dt.date, float, int], ...] = ()
+
+    def imported_qa(self) -> list[tuple[dt.date, float]]:
+        """series["qa_score"] without the evaluations made in Headway."""
+        left = Counter((day, value) for day, value, _ in self.evaluation_points)
+        kept = []
+        for point in self.series.get("qa_score", []):
+            if left[point] > 0:
+                left[point] -= 1
+            else:
+                kept.append(point)
+        return kept
 
 
 def growth_data(
@@ -42,14 +58,23 @@ def growth_data(
         raise NotFound(f"There is no person with id {agent_id}.")
     require_view_person(actor, person)
     series: dict[str, list[tuple[dt.date, float]]] = {m: [] for m in METRICS}
-    for metric, day, value in session.exec(
-        select(col(Observation.metric), col(Observation.date), col(Observation.value))
+    evaluated: list[tuple[dt.date, float, int]] = []
+    for metric, day, value, reference in session.exec(
+        select(
+            col(Observation.metric),
+            col(Observation.date),
+            col(Observation.value),
+            col(Observation.reference),
+        )
         .where(
             Observation.person_id == agent_id, Observation.date >= start, Observation.date <= end
         )
         .order_by(col(Observation.date))
     ).all():
         series.setdefault(metric, []).append((day, value))
+        number = (reference or "").removeprefix(EVALUATION_REFERENCE)
+        if metric == "qa_score" and reference.startswith(EVALUATION_REFERENCE) and number.isdigit():
+            evaluated.append((day, value, int(number)))
     notes = (
         notes_about(session, actor=actor, agent_id=agent_id, start=start, end=end)
         if person.role == "agent"
@@ -76,4 +101,4 @@ def growth_data(
             )
         ).all()
     ]
-    return GrowthData(agent_id, person.name, series, notes, pd_days, rotations)
+    return GrowthData(agent_id, person.name, series, notes, pd_days, rotations, tuple(evaluated))

@@ -118,7 +118,7 @@ def test_an_adjusted_score_replaces_the_old_one_in_the_trend_and_keeps_the_histo
         answers={CHECK_BACK: "na"},
     )
     assert decided.state().startswith(
-        f"adjusted: {old_score:g}% → {expected:g}% (the answers shown are the reviewer's"
+        f"adjusted: {old_score:.0f}% → {expected:.0f}% (the answers shown are the reviewer's"
     )
     evaluation_row = session.get(Evaluation, evaluation)
     assert evaluation_row is not None and evaluation_row.score == expected
@@ -183,7 +183,7 @@ def test_the_evaluator_hears_of_the_dispute_and_the_decision_and_the_agent_of_th
         .order_by(Notification.id)
     ).all()
     manager, lead, name = org["manager"], org["red_lead"], agent.name
-    score = f"{opened.old_score:g}"
+    score = f"{opened.old_score:.0f}%"  # the one formatter of evaluation scores
     assert told == [
         (
             manager.id,
@@ -194,7 +194,7 @@ def test_the_evaluator_hears_of_the_dispute_and_the_decision_and_the_agent_of_th
         (
             agent.id,
             f"{manager.name} upheld your evaluation of {day}: the score of {score} stands",
-            "growth",
+            f"growth?show=evaluations&evaluation={evaluation}",
         ),
         (
             lead.id,
@@ -216,7 +216,7 @@ def test_the_evaluator_hears_of_the_dispute_and_the_decision_and_the_agent_of_th
     # The evaluator (another team's lead could not open the agent's growth) reads it on QA
     # evaluations, with the decision; the agent's page is not needed.
     [theirs] = disputes_of_my_evaluations(session, actor=actor_of(session, lead))
-    assert (theirs.id, theirs.state()) == (opened.id, f"upheld: the score of {score}% stands")
+    assert (theirs.id, theirs.state()) == (opened.id, f"upheld: the score of {score} stands")
     assert disputes_of_my_evaluations(session, actor=agent) == []
 
 
@@ -262,7 +262,7 @@ def test_the_agents_lead_reviews_when_a_manager_scored_it(session: Session, org:
         (dict(reason="   "), "Say why you dispute the score"),
         (dict(days_ago=15), "could be disputed until 22 Nov 2026"),
         (dict(items=["Made it up"]), "is not a question of this evaluation"),
-        (dict(twice=True), "You disputed this evaluation already"),
+        (dict(twice=True), "This evaluation already has an open dispute"),
     ],
 )
 def test_a_bad_dispute_gets_one_sentence_and_changes_nothing(
@@ -491,7 +491,7 @@ def test_my_day_counts_the_agents_evaluations_and_open_disputes(
     assert glance.link_label() == "Your QA evaluations — 1 open dispute"
     assert (
         f"Your dispute of the evaluation of {TODAY - dt.timedelta(days=3):%-d %b} is open: "
-        f"{opened.owner} decides by {opened.due_date:%a %-d %b}."
+        f"{opened.owner} ({opened.owner_role}) decides by {opened.due_date:%a %-d %b}."
     ) in glance.sentences()
     decide_dispute(
         session,
