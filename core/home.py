@@ -415,6 +415,7 @@ class QaWork:
     disputes: tuple[DisputeToDecide, ...] = ()
     calibrations: tuple[CalibrationToScore, ...] = ()
     replies: tuple[CommentToAnswer, ...] = ()
+    others_overdue: int = 0  # a manager's: overdue disputes owned by someone else they may decide
 
     @property
     def overdue(self) -> int:
@@ -422,7 +423,16 @@ class QaWork:
 
     @property
     def empty(self) -> bool:
-        return not (self.disputes or self.calibrations or self.replies)
+        return not (self.disputes or self.calibrations or self.replies or self.others_overdue)
+
+    def others_sentence(self) -> str | None:
+        n = self.others_overdue
+        if not n:
+            return None
+        return (
+            f"{n} overdue dispute{_s(n)} owned by someone else: you may decide "
+            f"{'it' if n == 1 else 'them'} as a manager."
+        )
 
     def headline(self) -> str | None:
         """One sentence for the Today box, or None when nothing waits."""
@@ -439,6 +449,9 @@ class QaWork:
         if self.replies:
             n = len(self.replies)
             parts.append(f"{n} agent comment{_s(n)} waiting for a reply")
+        if self.others_overdue:
+            n = self.others_overdue
+            parts.append(f"{n} overdue dispute{_s(n)} owned by someone else")
         return f"QA: {', '.join(parts)}." if parts else None
 
 
@@ -462,8 +475,23 @@ def qa_work(session: Session, *, actor: Actor, day: dt.date) -> QaWork:
         for s in list_sessions(session, actor=actor)
         if s.invited and s.revealed_at is None and s.my_scored < s.calls
     ]
+    others_overdue = 0
+    if actor.role is Role.MANAGER:  # they may decide any dispute but one they scored
+        others_overdue = len(
+            session.exec(
+                select(Dispute.id).where(
+                    Dispute.status == DisputeStatus.OPEN,
+                    Dispute.owner_id != actor.id,
+                    Dispute.evaluator_id != actor.id,
+                    col(Dispute.due_date) < day,
+                )
+            ).all()
+        )
     return QaWork(
-        tuple(disputes), tuple(calibrations), tuple(_comments_to_answer(session, actor, day))
+        tuple(disputes),
+        tuple(calibrations),
+        tuple(_comments_to_answer(session, actor, day)),
+        others_overdue,
     )
 
 

@@ -68,14 +68,17 @@ REVIEW = "Disputes to review" + (
     f" ({len(to_review)}" + (f", {overdue} overdue" if overdue else "") + ")" if to_review else ""
 )
 # Tracked tabs (a key): the page stays on the tab after a save; a reminder's link opens disputes.
-# A new count is a new label (a new tab widget): the reader stays on the disputes tab anyway.
-on_review = str(st.session_state.get("eval_tab", "")).startswith("Disputes to review")
-evaluate, review, forms = st.tabs(
-    ["Evaluate an interaction", REVIEW, "Scorecards"],
-    key="eval_tab",
-    on_change="rerun",
-    default=REVIEW if st.query_params.get("dispute") or on_review else None,
-)
+# A tab's identity follows its labels and its default: a new count is a new label, so the tab
+# the reader is on is also the default (stable while they stay; they stay on it when it changes).
+shown = str(st.session_state.get("eval_tab", ""))
+labels = ["Evaluate an interaction", REVIEW, "Scorecards"]
+if shown.startswith("Disputes to review"):
+    opened_tab: str | None = REVIEW
+elif shown in labels:
+    opened_tab = shown
+else:
+    opened_tab = REVIEW if st.query_params.get("dispute") else None
+evaluate, review, forms = st.tabs(labels, key="eval_tab", on_change="rerun", default=opened_tab)
 with review:
     show_done_of_gone_forms("decide_")
     if to_review:

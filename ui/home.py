@@ -156,6 +156,8 @@ def qa_work(work: QaWork) -> None:
                 icon=":material/warning:" if d.overdue else ":material/gavel:",
                 query_params={"dispute": str(d.id)},
             )
+    if (others := work.others_sentence()) is not None:
+        st.page_link("pages/evaluations.py", label=plain(others), icon=":material/warning:")
     if work.calibrations:
         st.markdown(f"**Calibration sessions waiting for your scores** ({len(work.calibrations)})")
         for c in work.calibrations:
