@@ -170,9 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--profile", help="print the cProfile of the page with this name")
     parser.add_argument("--lines", type=int, default=40)
-    parser.add_argument(
-        "--sql", help="print the SQL statements of one rerun of the page with this name"
-    )
+    parser.add_argument("--sql", help="print the SQL statements of one rerun of the page with this name")
     args = parser.parse_args(argv)
     import os
 
