@@ -171,6 +171,9 @@ RULES: dict[str, Rule] = {
     "core.disputes.disputes_of_my_evaluations": Rule(
         R, _who(Who.LEAD), "the evaluator who scored it (here their lead)", Refusal.LEFT_OUT
     ),
+    "core.disputes.disputes_decided_by": Rule(
+        R, MANAGERS, "the reviewer who decided it (here a manager)", Refusal.LEFT_OUT
+    ),
     "core.disputes.dispute_rates": Rule(R, MANAGERS, "managers (who own the scorecards)"),
     "core.imports.check_metrics_csv": Rule(
         R,
@@ -207,6 +210,7 @@ RULES: dict[str, Rule] = {
     ),
     "core.home.agent_day": Rule(R, AGENTS, "agents, for themself"),
     "core.home.lead_day": Rule(R, EVERYONE, OWN),
+    "core.home.qa_work": Rule(R, EVERYONE, OWN),
     "core.home.manager_day": Rule(
         R, PLANNERS, "the team's lead, managers and admins", Refusal.LEFT_OUT
     ),

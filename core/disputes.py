@@ -25,6 +25,7 @@ from core.access import Actor, is_coach_of, owns_scorecards, require_view_person
 from core.calendar import organisation_calendar
 from core.clock import today, utcnow
 from core.config import get_settings
+from core.csvio import write_csv
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.limits import max_length, require_fits
 from core.models import (
@@ -147,6 +148,8 @@ class DisputeRead:
     history: tuple[StepRead, ...]
     owner_id: int = 0
     owner_role: str = ""  # "team lead" or "manager": the reader knows who decides
+    decided_by: str = ""  # who decided it ("" while open)
+    decided_at: dt.datetime | None = None
 
     @property
     def open(self) -> bool:
@@ -163,7 +166,8 @@ class DisputeRead:
 
     def state(self, reader_id: int | None = None) -> str:
         """The state in words, as the agent and the reviewer read it ("you" for the reader
-        who decides it; anyone else by name and role)."""
+        who decides it; anyone else by name and role). Says nothing of which answers a page
+        shows: see `answers_note`."""
         if self.status is DisputeStatus.OPEN:
             late = " (overdue)" if self.overdue else ""
             if reader_id is not None and reader_id == self.owner_id:
@@ -173,19 +177,35 @@ class DisputeRead:
         if self.status is DisputeStatus.UPHELD:
             return f"upheld: the score of {_pct(self.old_score)} stands"
         a, b = _scores(self.old_score, self.new_score)
-        change = (
-            f"the answers changed, the score stays {b}"
-            if self.old_score == self.new_score
-            else f"{a} → {b}"
-        )
+        if self.old_score == self.new_score:
+            return f"adjusted: the answers changed, the score stays {b}"
+        return f"adjusted: {a} → {b}"
+
+    def answers_note(self) -> str:
+        """Beside the evaluation's answers once adjusted: whose answers they are. Only where the
+        answers are shown (elsewhere it would describe nothing on the page)."""
+        if self.status is not DisputeStatus.ADJUSTED:
+            return ""
         if any(step.changes for step in self.history):
             return (
-                f"adjusted: {change} (the answers shown are the reviewer's; the history keeps "
-                "the evaluator's original ones)"
+                "The answers shown are the reviewer's; the history keeps the evaluator's "
+                "original ones."
             )
         return (
-            f"adjusted: {change} (the answers shown are the evaluator's original ones; the "
-            "adjusted score replaces their total)"
+            "The answers shown are the evaluator's original ones; the adjusted score replaces "
+            "their total."
+        )
+
+    def ownership(self, reader_id: int, *, reader_is_manager: bool) -> str:
+        """Who decides, said to a reviewer who is not the owner (the agent's lead or any manager
+        may decide it, never the evaluator: the list never offers them theirs); "" to the owner."""
+        if reader_id == self.owner_id:
+            return ""
+        return (
+            f"Owned by {self.owner} (due {self.due_date:%a %-d %b}"
+            + (", overdue" if self.overdue else "")
+            + "); you may decide it as "
+            + ("a manager." if reader_is_manager else "the agent's team lead.")
         )
 
 
@@ -511,14 +531,22 @@ def _tell_decision(
             f"dispute: " + (f"the score stays {now}" if old == new else f"{was} → {now}")
         )
     answered = "".join(f"Re-answered {c.sentence()}\n" for c in changes)
-    body = f"{answered}Reason: {dispute.decision_reason}"
-    for person_id, title, link in (
+    to_agent_body = f"{answered}Reason: {dispute.decision_reason}"
+    # The reason is written to the agent ("you acknowledged…"): the evaluator reads it quoted.
+    to_evaluator_body = f'{answered}Reason given to {agent.name}: "{dispute.decision_reason}"'
+    for person_id, title, body, link in (
         (
             agent.id,
             to_agent,
+            to_agent_body,
             link_to("growth", show="evaluations", evaluation=dispute.evaluation_id),
         ),
-        (dispute.evaluator_id, to_evaluator, link_to("evaluations", dispute=dispute.id)),
+        (
+            dispute.evaluator_id,
+            to_evaluator,
+            to_evaluator_body,
+            link_to("evaluations", dispute=dispute.id),
+        ),
     ):
         if person_id is not None:
             notify(
@@ -546,6 +574,7 @@ def _reads(session: Session, disputes: Sequence[Dispute]) -> list[DisputeRead]:
             StepRead(e.step, str(name), e.at, e.reason, e.old_score, e.new_score, changes, e.by_id)
         )
     people = {i for d in disputes for i in (d.agent_id, d.evaluator_id, d.owner_id)}
+    people |= {d.decided_by_id for d in disputes if d.decided_by_id is not None}
     names, roles = {}, {}
     for i, name, role in session.exec(
         select(Person.id, Person.name, Person.role).where(col(Person.id).in_(people))
@@ -576,6 +605,8 @@ def _reads(session: Session, disputes: Sequence[Dispute]) -> list[DisputeRead]:
             tuple(steps.get(d.id or 0, [])),
             d.owner_id,
             roles[d.owner_id],
+            str(names[d.decided_by_id]) if d.decided_by_id is not None else "",
+            d.decided_at,
         )
         for d in disputes
     ]
@@ -617,6 +648,24 @@ def disputes_to_review(session: Session, *, actor: Actor) -> list[DisputeRead]:
     return _reads(session, rows)
 
 
+def disputes_decided_by(session: Session, *, actor: Actor, limit: int = 50) -> list[DisputeRead]:
+    """The disputes `actor` decided (at most `limit`), the newest decision first: the reviewer's
+    own record of what they upheld or adjusted, and why."""
+    rows = session.exec(
+        select(Dispute)
+        .where(Dispute.decided_by_id == actor.id)
+        .order_by(col(Dispute.decided_at).desc(), col(Dispute.id).desc())
+        .limit(limit)
+    ).all()
+    audit.record_reads(
+        session, actor=actor, record_type=DISPUTE, rows=[(d.id, d.agent_id) for d in rows]
+    )
+    return _reads(session, rows)
+
+
+MIN_DECIDED_FOR_RATE = 5  # below this many decided disputes an overturn rate says little
+
+
 @dataclass(frozen=True)
 class EvaluatorDisputes:
     evaluator: str
@@ -632,6 +681,22 @@ class EvaluatorDisputes:
     @property
     def overturn_rate(self) -> float | None:
         return self.adjusted / self.decided if self.decided else None
+
+    def disputed_words(self) -> str:
+        """ "2 of 54 (4%)": the counts first, the share after them."""
+        if not self.evaluations:
+            return "—"
+        return f"{self.disputed} of {self.evaluations} ({self.disputed / self.evaluations:.0%})"
+
+    def overturn_words(self) -> str:
+        """ "1 of 1 adjusted — too few to judge": the counts first; a share only once enough
+        disputes are decided for it to mean something."""
+        if not self.decided:
+            return "none decided yet"
+        counts = f"{self.adjusted} of {self.decided} adjusted"
+        if self.decided < MIN_DECIDED_FOR_RATE:
+            return f"{counts} — too few to judge"
+        return f"{counts} ({self.adjusted / self.decided:.0%})"
 
 
 def dispute_rates(
@@ -668,6 +733,37 @@ def dispute_rates(
         for e, n in scored.items()
     ]
     return sorted(rows, key=lambda r: (-(r.dispute_rate or 0), r.evaluator))
+
+
+RATES_CSV_HEADER = (
+    "evaluator",
+    "evaluations",
+    "disputed",
+    "dispute_rate",
+    "decided",
+    "adjusted",
+    "overturn_rate",
+)
+
+
+def dispute_rates_csv(rows: Sequence[EvaluatorDisputes]) -> bytes:
+    """The rates as numbers (shares from 0 to 1, empty where there is nothing to divide by),
+    with the counts beside them: the page says them in words, the file keeps the figures."""
+    return write_csv(
+        RATES_CSV_HEADER,
+        (
+            (
+                r.evaluator,
+                r.evaluations,
+                r.disputed,
+                "" if r.dispute_rate is None else round(r.dispute_rate, 4),
+                r.decided,
+                r.adjusted,
+                "" if r.overturn_rate is None else round(r.overturn_rate, 4),
+            )
+            for r in rows
+        ),
+    )
 
 
 def open_dispute_counts(

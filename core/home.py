@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
@@ -17,6 +18,7 @@ from core.access import (
     visible_people,
 )
 from core.calendar import ClosureRead, list_closures, organisation_calendar
+from core.calibration_sessions import list_sessions
 from core.coaching import QueueRow, coaching_queue, notes_about
 from core.disputes import QaGlance, qa_glance
 from core.errors import AccessDenied, NotFound
@@ -29,6 +31,11 @@ from core.models import (
     Assignment,
     AssignmentStatus,
     CoachingNote,
+    Comment,
+    CommentOn,
+    Dispute,
+    DisputeStatus,
+    Evaluation,
     NoteAgreement,
     Observation,
     PdDay,
@@ -394,9 +401,209 @@ class TeamDay:
 
 
 @dataclass(frozen=True)
+class DisputeToDecide:
+    id: int
+    agent: str
+    evaluation_date: dt.date
+    due_date: dt.date
+    overdue: bool
+
+    def sentence(self) -> str:
+        due = (
+            f"overdue: was due {self.due_date:{WEEKDAY_DATE}}"
+            if self.overdue
+            else f"due {self.due_date:{WEEKDAY_DATE}}"
+        )
+        return f"{self.agent}'s dispute of the evaluation of {self.evaluation_date:%-d %b} — {due}"
+
+
+@dataclass(frozen=True)
+class CalibrationToScore:
+    id: int
+    title: str
+    scored: int
+    calls: int
+
+    def sentence(self) -> str:
+        return f"{self.title}: you have scored {self.scored} of {self.calls} interactions"
+
+
+@dataclass(frozen=True)
+class CommentToAnswer:
+    """An agent's comment, the latest word on a record the reader wrote or joined."""
+
+    agent_id: int
+    agent: str
+    record_type: CommentOn
+    record_id: int
+    record_date: dt.date
+    at: dt.datetime
+
+    def sentence(self) -> str:
+        what = "QA evaluation" if self.record_type is CommentOn.EVALUATION else "coaching note"
+        return f"{self.agent} commented on your {what} of {self.record_date:%-d %b}"
+
+
+REPLY_DAYS = 30  # an agent's comment left unanswered for longer drops off My day
+
+
+@dataclass(frozen=True)
+class QaWork:
+    """The QA work waiting for a lead or manager: disputes they own (overdue first), calibration
+    sessions waiting for their scores, and agents' comments that wait for a reply."""
+
+    disputes: tuple[DisputeToDecide, ...] = ()
+    calibrations: tuple[CalibrationToScore, ...] = ()
+    replies: tuple[CommentToAnswer, ...] = ()
+    others_overdue: int = 0  # a manager's: overdue disputes owned by someone else they may decide
+
+    @property
+    def overdue(self) -> int:
+        return sum(d.overdue for d in self.disputes)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.disputes or self.calibrations or self.replies or self.others_overdue)
+
+    def others_sentence(self) -> str | None:
+        n = self.others_overdue
+        if not n:
+            return None
+        return (
+            f"{n} overdue dispute{_s(n)} owned by someone else: you may decide "
+            f"{'it' if n == 1 else 'them'} as a manager."
+        )
+
+    def headline(self) -> str | None:
+        """One sentence for the Today box, or None when nothing waits."""
+        parts = []
+        if self.disputes:
+            n = len(self.disputes)
+            parts.append(
+                f"{n} dispute{_s(n)} to decide"
+                + (f" ({self.overdue} overdue)" if self.overdue else "")
+            )
+        if self.calibrations:
+            n = len(self.calibrations)
+            parts.append(f"{n} calibration session{_s(n)} waiting for your scores")
+        if self.replies:
+            n = len(self.replies)
+            parts.append(f"{n} agent comment{_s(n)} waiting for a reply")
+        if self.others_overdue:
+            n = self.others_overdue
+            parts.append(f"{n} overdue dispute{_s(n)} owned by someone else")
+        return f"QA: {', '.join(parts)}." if parts else None
+
+
+def qa_work(session: Session, *, actor: Actor, day: dt.date) -> QaWork:
+    """What QA asks of a lead or manager today (empty for anyone else)."""
+    if actor.role not in (Role.TEAM_LEAD, Role.MANAGER):
+        return QaWork()
+    disputes = [
+        DisputeToDecide(d.id or 0, str(agent), on, d.due_date, is_overdue(d.due_date, day))
+        for d, agent, on in session.exec(
+            select(Dispute, col(Person.name), col(Evaluation.date))
+            .join(Person, col(Person.id) == Dispute.agent_id)
+            .join(Evaluation, col(Evaluation.id) == Dispute.evaluation_id)
+            .where(Dispute.owner_id == actor.id, Dispute.status == DisputeStatus.OPEN)
+            .order_by(col(Dispute.due_date), col(Dispute.id))
+        ).all()
+    ]
+    disputes.sort(key=lambda d: not d.overdue)  # stable: by due date within each group
+    calibrations = [
+        CalibrationToScore(s.id, s.title, s.my_scored, s.calls)
+        for s in list_sessions(session, actor=actor)
+        if s.invited and s.revealed_at is None and s.my_scored < s.calls
+    ]
+    others_overdue = 0
+    if actor.role is Role.MANAGER:  # they may decide any dispute but one they scored
+        others_overdue = len(
+            session.exec(
+                select(Dispute.id).where(
+                    Dispute.status == DisputeStatus.OPEN,
+                    Dispute.owner_id != actor.id,
+                    Dispute.evaluator_id != actor.id,
+                    col(Dispute.due_date) < day,
+                )
+            ).all()
+        )
+    return QaWork(
+        tuple(disputes),
+        tuple(calibrations),
+        tuple(_comments_to_answer(session, actor, day)),
+        others_overdue,
+    )
+
+
+def _comments_to_answer(session: Session, actor: Actor, day: dt.date) -> list[CommentToAnswer]:
+    """Records the reader wrote (their evaluations, their coaching notes) or commented on whose
+    latest comment, in the last REPLY_DAYS, is the agent's: newest first."""
+    since = dt.datetime.combine(day - dt.timedelta(days=REPLY_DAYS), dt.time(), tzinfo=dt.UTC)
+
+    def of_mine(kind: CommentOn, written: Any) -> Any:
+        joined = select(Comment.record_id).where(
+            Comment.author_id == actor.id, Comment.record_type == kind
+        )
+        return (col(Comment.record_type) == kind) & (
+            col(Comment.record_id).in_(written) | col(Comment.record_id).in_(joined)
+        )
+
+    rows = session.exec(
+        select(Comment, col(Person.name))
+        .join(Person, col(Person.id) == Comment.agent_id)
+        .where(Comment.created_at >= since)
+        .where(
+            of_mine(
+                CommentOn.EVALUATION,
+                select(Evaluation.id).where(Evaluation.evaluator_id == actor.id),
+            )
+            | of_mine(
+                CommentOn.COACHING_NOTE,
+                select(CoachingNote.id).where(CoachingNote.coach_id == actor.id),
+            )
+        )
+        .order_by(col(Comment.created_at), col(Comment.id))
+    ).all()
+    last: dict[tuple[CommentOn, int], tuple[Comment, str]] = {}
+    for c, name in rows:
+        last[(c.record_type, c.record_id)] = (c, str(name))  # in time order: the latest wins
+    waiting = [(c, name) for c, name in last.values() if c.author_id == c.agent_id]
+    ids = {kind: [c.record_id for c, _ in waiting if c.record_type is kind] for kind in CommentOn}
+    dates: dict[tuple[CommentOn, int], dt.date] = {}
+    for i, on in session.exec(
+        select(col(Evaluation.id), col(Evaluation.date)).where(
+            col(Evaluation.id).in_(ids[CommentOn.EVALUATION])
+        )
+    ).all():
+        dates[(CommentOn.EVALUATION, i or 0)] = on
+    for i, on in session.exec(
+        select(col(CoachingNote.id), col(CoachingNote.date)).where(
+            col(CoachingNote.id).in_(ids[CommentOn.COACHING_NOTE])
+        )
+    ).all():
+        dates[(CommentOn.COACHING_NOTE, i or 0)] = on
+    return sorted(
+        (
+            CommentToAnswer(
+                c.agent_id,
+                name,
+                c.record_type,
+                c.record_id,
+                dates[(c.record_type, c.record_id)],
+                c.created_at,
+            )
+            for c, name in waiting
+        ),
+        key=lambda r: r.at,
+        reverse=True,
+    )
+
+
+@dataclass(frozen=True)
 class LeadDay:
     day: dt.date
     teams: list[TeamDay]
+    qa: QaWork = field(default_factory=QaWork)  # disputes, calibration, agents' comments
 
     def headline(self) -> list[str]:
         if not self.teams:
@@ -410,6 +617,8 @@ class LeadDay:
             said.append(f"Coaching: {' and '.join(parts)}.")
         else:
             said.append("No coaching check-ins are due today.")
+        if (qa := self.qa.headline()) is not None:
+            said.append(qa)
         away = sum(len(t.pd_today) for t in self.teams)
         later = sum(len(t.pd_this_week) for t in self.teams)
         if away or later:
@@ -474,7 +683,7 @@ def lead_day(session: Session, *, actor: Actor, day: dt.date) -> LeadDay:
                 shares.total,
             )
         )
-    return LeadDay(day, out)
+    return LeadDay(day, out, qa_work(session, actor=actor, day=day))
 
 
 @dataclass(frozen=True)
@@ -491,18 +700,21 @@ class TeamAttention:
 class ManagerDay:
     day: dt.date
     teams: list[TeamAttention]  # every team the manager reviews, those needing attention first
+    qa: QaWork = field(default_factory=QaWork)  # disputes, calibration, agents' comments
 
     @property
     def needing_attention(self) -> list[TeamAttention]:
         return [t for t in self.teams if t.overdue or t.falling]
 
     def headline(self) -> list[str]:
+        qa = [q] if (q := self.qa.headline()) is not None else []
         if not self.teams:
-            return ["No teams yet. An admin creates them on the Teams page."]
+            return ["No teams yet. An admin creates them on the Teams page.", *qa]
         needing = self.needing_attention
         if not needing:
             return [
-                f"All {len(self.teams)} teams are on track: no overdue check-ins, no falling trends."
+                f"All {len(self.teams)} teams are on track: no overdue check-ins, no falling trends.",
+                *qa,
             ]
         overdue = sum(t.overdue for t in needing)
         falling = sum(len(t.falling) for t in needing)
@@ -511,6 +723,7 @@ class ManagerDay:
         return [
             f"{len(needing)} of {len(self.teams)} teams need attention: {' and '.join(parts)}.",
             f"Start with {needing[0].team}.",
+            *qa,
         ]
 
 
@@ -548,7 +761,7 @@ def manager_day(
             )
         )
     rows.sort(key=lambda t: (-(t.overdue + len(t.falling)), t.team))
-    return ManagerDay(day, rows)
+    return ManagerDay(day, rows, qa_work(session, actor=actor, day=day))
 
 
 @dataclass(frozen=True)

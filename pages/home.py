@@ -30,6 +30,7 @@ from ui.home import (
     agent_sign_offs,
     lead_check_ins,
     lead_pd_days,
+    qa_work,
     teams_attention_frame,
     today_box,
 )
@@ -89,6 +90,7 @@ def agent_home(session: Session, me: Actor) -> None:
 def lead_home(session: Session, me: Actor) -> None:
     plan = lead_day(session, actor=me, day=day)
     today_box(plan.headline())
+    qa_work(plan.qa)
     for team in plan.teams:
         st.header(f"{plain(team.team)} today")
         lead_check_ins(team)
@@ -121,6 +123,7 @@ def manager_home(session: Session, me: Actor) -> None:
     teams = tuple(visible_teams(session, actor=me))
     plan = manager_day(session, actor=me, day=day, falling=falling(me.id, teams, day))
     today_box(plan.headline())
+    qa_work(plan.qa)
     if plan.needing_attention:
         st.subheader("Teams needing attention")
         st.dataframe(teams_attention_frame(plan.needing_attention), hide_index=True)

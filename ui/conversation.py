@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-import pandas as pd
 import streamlit as st
 
 from core.access import Actor
@@ -22,17 +21,14 @@ from core.conversation import (
     sign_agreement,
 )
 from core.disputes import (
-    Decision,
     DisputeRead,
-    EvaluatorDisputes,
     answer_text,
-    decide_dispute,
     dispute_window_end,
     open_dispute,
     question_labels,
 )
 from core.models import CommentOn
-from core.quality import Answer, EvaluationRead
+from core.quality import EvaluationRead
 from ui.forms import SaveOnceForm
 from ui.text import plain
 from ui.widgets import day_text, qa_score_text
@@ -143,10 +139,14 @@ def _proposal_form(me: Actor, note_id: int) -> None:
             )
 
 
-def show_dispute(d: DisputeRead, *, reader_id: int | None = None) -> None:
-    """The dispute's state and its history, each person's words as text; the reader's own
-    steps read "you"."""
+def show_dispute(
+    d: DisputeRead, *, reader_id: int | None = None, answers_shown: bool = False
+) -> None:
+    """The dispute's state ("you decide…" to its owner) and its history, each person's words as
+    text; with `answers_shown` (the evaluation's answers are on the page) whose answers they are."""
     st.markdown(f"**Dispute:** {plain(d.state(reader_id))}")
+    if answers_shown and (note := d.answers_note()):
+        st.markdown(note)
     items = "; ".join(d.items) if d.items else "the whole evaluation"
     st.text(f"Disputed: {items}")
     for step in d.history:
@@ -267,7 +267,7 @@ def evaluation_panel(
     show_answers(e, with_comments=False)
     st.markdown(SCORING)
     for d in disputes:
-        show_dispute(d, reader_id=me.id)
+        show_dispute(d, reader_id=me.id, answers_shown=True)
     dispute_form(me, e, disputes)
     comment_form(me, CommentOn.EVALUATION, e.id, comments, e.agent_id)
 
@@ -280,110 +280,4 @@ def evaluation_label(e: EvaluationRead, disputes: Sequence[DisputeRead]) -> str:
         f"{e.date:%d %b %Y} · {plain(e.scorecard)} v{e.version} · "
         + qa_score_text(e.score, auto_fail=e.critical_failed)
         + state
-    )
-
-
-def decision_form(me: Actor, d: DisputeRead, e: EvaluationRead) -> None:
-    """The reviewer upholds, or adjusts by answering the disputed questions again (any question
-    when the whole evaluation is disputed); the scorecard scores the new answers. The choice
-    sits outside the form so that the questions appear only for "Adjust"."""
-    form = SaveOnceForm(f"decide_{d.id}", show_done=False)
-    form.show_done()
-    choice = st.radio(
-        "Decision",
-        list(Decision),
-        format_func=lambda c: (
-            "Uphold the score" if c is Decision.UPHOLD else "Adjust it: answer questions again"
-        ),
-        horizontal=True,
-        key=form.key_for("decision"),
-    )
-    with form:
-        answers: dict[str, Answer] = {}
-        if choice is Decision.ADJUST:
-            st.markdown(
-                "Answer again on the scorecard's scale"
-                + (
-                    " the questions the agent disputed"
-                    if d.reanswerable
-                    else " any question (the whole evaluation is disputed)"
-                )
-                + "; the score follows from the scorecard. Each starts at the evaluator's answer."
-            )
-            labels = question_labels(e.sections)
-            places = [(s, q) for s in e.sections for q in s.questions]
-            flat = [a for row in e.answers for a in row]
-            for n, (label, (_, question), given) in enumerate(
-                zip(labels, places, flat, strict=True)
-            ):
-                if d.reanswerable is not None and label not in d.reanswerable:
-                    continue
-                scale = list(question.scale)
-                answers[label] = st.radio(
-                    plain(label) + (" (critical)" if question.critical else ""),
-                    scale,
-                    index=scale.index(given) if given in scale else None,
-                    format_func=answer_text,
-                    horizontal=True,
-                    key=form.key_for(f"answer_{n}"),
-                )
-        reason = st.text_area(
-            "Reason (the agent and the evaluator read it)", height=80, key=form.key_for("reason")
-        )
-        if form.submitted("Save decision", type="primary"):
-            form.save(
-                decide_dispute,
-                actor=me,
-                dispute_id=d.id,
-                decision=choice,
-                reason=reason,
-                answers=answers,
-                done=lambda r: f"Decided: {r.state()}.",
-            )
-
-
-def show_scored_by_me(disputes: Sequence[DisputeRead], requested: str | None) -> None:
-    """The disputes of evaluations the reader scored: they follow them, someone else decides."""
-    st.subheader("Disputes of evaluations you scored")
-    if not disputes:
-        st.markdown(
-            "None. When an agent disputes a score you gave, it appears here with its reason and, "
-            "once decided, the decision: another lead or a manager decides it."
-        )
-        return
-    for d in disputes:
-        with st.expander(
-            f"{plain(d.agent)} · your evaluation of {d.evaluation_date:%d %b} · {d.status.value}",
-            expanded=requested == str(d.id),
-            key=f"eval_scored_{d.id}",
-        ):
-            show_dispute(d)
-
-
-def rates_frame(rows: Sequence[EvaluatorDisputes]) -> pd.DataFrame:
-    def pct(value: float | None) -> str:
-        return "—" if value is None else f"{value:.0%}"
-
-    return pd.DataFrame(
-        [
-            {
-                "Evaluator": r.evaluator,
-                "Evaluations": r.evaluations,
-                "Disputed": r.disputed,
-                "Dispute rate": pct(r.dispute_rate),
-                "Decided": r.decided,
-                "Adjusted": r.adjusted,
-                "Overturn rate": pct(r.overturn_rate),
-            }
-            for r in rows
-        ],
-        columns=[
-            "Evaluator",
-            "Evaluations",
-            "Disputed",
-            "Dispute rate",
-            "Decided",
-            "Adjusted",
-            "Overturn rate",
-        ],
     )

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from core.home import AgentDay, TeamAttention, TeamDay
+from core.home import AgentDay, QaWork, TeamAttention, TeamDay
 from core.models import PledgeStatus
 from ui.text import plain
 
@@ -156,3 +156,45 @@ def teams_attention_frame(teams: Sequence[TeamAttention]) -> pd.DataFrame:
             for t in teams
         ]
     )
+
+
+def qa_work(work: QaWork) -> None:
+    """A lead's or manager's QA work: disputes to decide (overdue first, with the due date),
+    calibration sessions waiting for their scores, agents' comments waiting for a reply; each
+    with the link that opens it."""
+    st.subheader("QA to do")
+    if work.empty:
+        st.markdown(
+            "Nothing waits: no dispute to decide, no calibration session to score and no agent's "
+            "comment to answer."
+        )
+    if work.disputes:
+        overdue = f", {work.overdue} overdue" if work.overdue else ""
+        st.markdown(f"**Disputes to decide** ({len(work.disputes)}{overdue})")
+        for d in work.disputes:
+            st.page_link(
+                "pages/evaluations.py",
+                label=plain(d.sentence()),
+                icon=":material/warning:" if d.overdue else ":material/gavel:",
+                query_params={"dispute": str(d.id)},
+            )
+    if (others := work.others_sentence()) is not None:
+        st.page_link("pages/evaluations.py", label=plain(others), icon=":material/warning:")
+    if work.calibrations:
+        st.markdown(f"**Calibration sessions waiting for your scores** ({len(work.calibrations)})")
+        for c in work.calibrations:
+            st.page_link(
+                "pages/calibration.py",
+                label=plain(c.sentence()),
+                icon=":material/balance:",
+                query_params={"session": str(c.id)},
+            )
+    if work.replies:
+        st.markdown(f"**Agents' comments waiting for your reply** ({len(work.replies)})")
+        for r in work.replies:
+            st.page_link(
+                "pages/growth.py",
+                label=plain(r.sentence()),
+                icon=":material/chat:",
+                query_params={"agent": str(r.agent_id)},
+            )

@@ -59,6 +59,7 @@ from core.home import (
     manager_day,
     organisation_glance,
     person_changes,
+    qa_work,
     team_glance,
     weekly_trend,
 )
@@ -411,6 +412,19 @@ def _dispute(s: Session, o: Org) -> int:
     return opened.id
 
 
+def _decided(s: Session, o: Org) -> int:
+    """The agent's dispute, upheld by its reviewer (the matrix's manager)."""
+    dispute_id = _dispute(s, o)
+    disputes.decide_dispute(
+        s,
+        actor=load_actor(s, o.people[Who.MANAGER]),
+        dispute_id=dispute_id,
+        decision=disputes.Decision.UPHOLD,
+        reason="The recording shows it",
+    )
+    return dispute_id
+
+
 def _sign_off(s: Session, o: Org, a: Actor) -> Any:
     """The agent proposes (the lead when the agent is the one signing); `a` signs."""
     proposer = load_actor(s, o.people[Who.LEAD] if a.id == o.agent else o.agent)
@@ -545,6 +559,10 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
     ),
     "core.disputes.disputes_to_review": (
         lambda s, o, a: (_dispute(s, o), disputes.disputes_to_review(s, actor=a))[1],
+        lambda rows, o: any(d.evaluation_id == o.evaluation for d in rows),
+    ),
+    "core.disputes.disputes_decided_by": (
+        lambda s, o, a: (_decided(s, o), disputes.disputes_decided_by(s, actor=a))[1],
         lambda rows, o: any(d.evaluation_id == o.evaluation for d in rows),
     ),
     "core.disputes.dispute_rates": (
@@ -782,6 +800,7 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
     ),
     "core.home.agent_day": (lambda s, o, a: agent_day(s, actor=a, day=TODAY), None),
     "core.home.lead_day": (lambda s, o, a: lead_day(s, actor=a, day=TODAY), None),
+    "core.home.qa_work": (lambda s, o, a: qa_work(s, actor=a, day=TODAY), None),
     "core.home.manager_day": (
         lambda s, o, a: manager_day(s, actor=a, day=TODAY),
         lambda plan, o: any(t.team_id == o.team for t in plan.teams),

@@ -117,9 +117,9 @@ def test_an_adjusted_score_replaces_the_old_one_in_the_trend_and_keeps_the_histo
         reason="A dropped line is not the agent's doing",
         answers={CHECK_BACK: "na"},
     )
-    assert decided.state().startswith(
-        f"adjusted: {old_score:.0f}% → {expected:.0f}% (the answers shown are the reviewer's"
-    )
+    # The state says the outcome; whose answers are shown is said only beside the answers.
+    assert decided.state() == f"adjusted: {old_score:.0f}% → {expected:.0f}%"
+    assert decided.answers_note().startswith("The answers shown are the reviewer's")
     evaluation_row = session.get(Evaluation, evaluation)
     assert evaluation_row is not None and evaluation_row.score == expected
     [shown] = list_evaluations(session, actor=agent, agent_id=agent.id)
