@@ -6,7 +6,6 @@ the QA work on a lead's and a manager's My day."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlmodel import Session, select
 
@@ -24,25 +23,9 @@ from core.disputes import (
 )
 from core.home import lead_day, manager_day, qa_work
 from core.models import CommentOn, Dispute, Notification, Role
-from core.quality import DEFAULT_FORM, record_evaluation, save_scorecard
+from core.quality import DEFAULT_FORM, save_scorecard
 from tests.conftest import TODAY, actor_of, make_person
-
-ANSWERS: list[list[Any]] = [["yes", 3], [3, "yes"], ["yes", "no"]]
-CHECK_BACK = "Compliance › Offered to check back in (no “good luck”)"
-
-
-def _evaluate(session: Session, org: dict, *, by: str = "red_lead", days_ago: int = 3) -> int:
-    card = save_scorecard(
-        session, actor=actor_of(session, org["manager"]), family="Voice", definition=DEFAULT_FORM
-    )
-    return record_evaluation(
-        session,
-        actor=actor_of(session, org[by]),
-        agent_id=org["red_agent"].id,
-        scorecard_id=card.id,
-        answers=ANSWERS,
-        date=TODAY - dt.timedelta(days=days_ago),
-    ).id
+from tests.integration.test_disputes import CHECK_BACK, _evaluate  # the same evaluation
 
 
 def test_the_owner_reads_you_decide_and_another_reviewer_reads_whose_it_is(
