@@ -1,17 +1,12 @@
 """QA evaluations (team lead, manager): score an interaction on a scorecard; review disputed
 evaluations; managers see dispute and overturn rates per evaluator; manage forms."""
 
-import datetime as dt
-import json
-
 import streamlit as st
 
 from core.access import owns_scorecards
 from core.clock import today
 from core.conversation import conversation
 from core.disputes import (
-    dispute_rates,
-    dispute_rates_csv,
     disputes_decided_by,
     disputes_of_my_evaluations,
     disputes_to_review,
@@ -19,25 +14,21 @@ from core.disputes import (
 from core.models import CommentOn, Role
 from core.org import list_people, people_labels
 from core.quality import (
-    DEFAULT_FORM,
     list_evaluations,
     list_scorecards,
     record_evaluation,
-    save_scorecard,
 )
 from ui.evaluations import (
     decision_panel,
-    definition_of,
     dispute_label,
     question_radios,
-    rates_frame,
-    scorecard_frame,
+    rates_section,
+    scorecards_section,
     show_decided,
     show_scored_by_me,
 )
 from ui.forms import SaveOnceForm, show_done_of_gone_forms
 from ui.state import actor, db
-from ui.text import plain
 from ui.widgets import qa_score_text
 
 me = actor()
@@ -106,28 +97,7 @@ with review:
     show_decided(decided_by_me, me, requested)
     show_scored_by_me(scored_by_me, requested)
     if owns_scorecards(me):
-        st.subheader("Dispute and overturn rates by evaluator")
-        st.markdown(
-            "Evaluations of the last 90 days: how many agents disputed, and of the decided "
-            "disputes how many were adjusted (overturned). A share means little under five "
-            "decided disputes; a high one over many is worth a calibration session, and a few "
-            "disputes are normal."
-        )
-        with db() as session:
-            rates = dispute_rates(
-                session, actor=me, start=today() - dt.timedelta(days=90), end=today()
-            )
-        if rates:
-            st.dataframe(rates_frame(rates), hide_index=True)
-            st.download_button(
-                "Download the rates (CSV, with the shares as numbers)",
-                dispute_rates_csv(rates),
-                f"dispute-rates-{today().isoformat()}.csv",
-                "text/csv",
-                key="dispute_rates_csv",
-            )
-        else:
-            st.info("No evaluations in the last 90 days: the rates appear once leads score.")
+        rates_section(me)
 with evaluate:
     if not cards or not agents:
         st.info("Create a scorecard first (Scorecards tab), and make sure your team has agents.")
@@ -168,38 +138,4 @@ with evaluate:
                 )
 
 with forms:
-    st.markdown(
-        "A scorecard has weighted sections of questions, each answered yes / no or on a 1 to 5 "
-        "scale (n.a. where it does not apply). A critical question that fails (no, or 1) makes "
-        "the whole evaluation score 0. Saving under an existing name makes a new version; "
-        "earlier evaluations keep the version they used."
-    )
-    for c in cards:
-        st.markdown(f"**{plain(c.family)}** · version {c.version}")
-        st.dataframe(scorecard_frame(c), hide_index=True)
-    if not owns_scorecards(me):
-        st.info("A manager changes the scorecards: every lead scores with the same form.")
-    else:
-        with st.expander("Edit as JSON (new scorecard or new version)"):
-            st.markdown(
-                "The scorecard written as JSON: each section has a title, a weight and questions; "
-                'each question a text, a kind ("yes_no" for yes / no, "scale" for 1 to 5) and, '
-                'for a critical one, "critical": true.'
-            )
-            with SaveOnceForm("eval_new_form") as card_form:
-                name = st.text_input(
-                    "Scorecard name", value=cards[0].family if cards else "Voice quality"
-                )
-                definition = st.text_area(
-                    "Definition (JSON)",
-                    value=json.dumps(definition_of(cards[0]) if cards else DEFAULT_FORM, indent=2),
-                    height=300,
-                )
-                if card_form.submitted("Save scorecard"):
-                    card_form.save(
-                        save_scorecard,
-                        actor=me,
-                        family=name,
-                        definition=definition,
-                        done=lambda saved: f"Saved {saved.family} version {saved.version}.",
-                    )
+    scorecards_section(me, cards)

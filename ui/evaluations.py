@@ -5,14 +5,17 @@ scorecards as a table. What people wrote is shown as text."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from core.access import Actor
+from core.access import Actor, owns_scorecards
 from core.calibration_sessions import safe_link
+from core.clock import today
 from core.conversation import CommentRead
 from core.disputes import (
     Decision,
@@ -20,13 +23,23 @@ from core.disputes import (
     EvaluatorDisputes,
     answer_text,
     decide_dispute,
+    dispute_rates,
+    dispute_rates_csv,
     question_labels,
     reanswer,
 )
 from core.models import Role
-from core.quality import Answer, EvaluationRead, ScorecardRead, Section
+from core.quality import (
+    DEFAULT_FORM,
+    Answer,
+    EvaluationRead,
+    ScorecardRead,
+    Section,
+    save_scorecard,
+)
 from ui.conversation import show_answers, show_comments, show_dispute
 from ui.forms import SaveOnceForm
+from ui.state import db
 from ui.text import plain
 from ui.widgets import day_text, qa_score_text
 
@@ -253,3 +266,66 @@ def definition_of(card: ScorecardRead) -> dict[str, Any]:
             for s in card.sections
         ]
     }
+
+
+def rates_section(me: Actor) -> None:
+    """Managers: dispute and overturn rates per evaluator over the last 90 days, with the CSV."""
+    st.subheader("Dispute and overturn rates by evaluator")
+    st.markdown(
+        "Evaluations of the last 90 days: how many agents disputed, and of the decided "
+        "disputes how many were adjusted (overturned). A share means little under five "
+        "decided disputes; a high one over many is worth a calibration session, and a few "
+        "disputes are normal."
+    )
+    with db() as session:
+        rates = dispute_rates(session, actor=me, start=today() - dt.timedelta(days=90), end=today())
+    if rates:
+        st.dataframe(rates_frame(rates), hide_index=True)
+        st.download_button(
+            "Download the rates (CSV, with the shares as numbers)",
+            dispute_rates_csv(rates),
+            f"dispute-rates-{today().isoformat()}.csv",
+            "text/csv",
+            key="dispute_rates_csv",
+        )
+    else:
+        st.info("No evaluations in the last 90 days: the rates appear once leads score.")
+
+
+def scorecards_section(me: Actor, cards: Sequence[ScorecardRead]) -> None:
+    """Every scorecard as a readable table; a manager edits them as JSON."""
+    st.markdown(
+        "A scorecard has weighted sections of questions, each answered yes / no or on a 1 to 5 "
+        "scale (n.a. where it does not apply). A critical question that fails (no, or 1) makes "
+        "the whole evaluation score 0. Saving under an existing name makes a new version; "
+        "earlier evaluations keep the version they used."
+    )
+    for c in cards:
+        st.markdown(f"**{plain(c.family)}** · version {c.version}")
+        st.dataframe(scorecard_frame(c), hide_index=True)
+    if not owns_scorecards(me):
+        st.info("A manager changes the scorecards: every lead scores with the same form.")
+    else:
+        with st.expander("Edit as JSON (new scorecard or new version)"):
+            st.markdown(
+                "The scorecard written as JSON: each section has a title, a weight and questions; "
+                'each question a text, a kind ("yes_no" for yes / no, "scale" for 1 to 5) and, '
+                'for a critical one, "critical": true.'
+            )
+            with SaveOnceForm("eval_new_form") as card_form:
+                name = st.text_input(
+                    "Scorecard name", value=cards[0].family if cards else "Voice quality"
+                )
+                definition = st.text_area(
+                    "Definition (JSON)",
+                    value=json.dumps(definition_of(cards[0]) if cards else DEFAULT_FORM, indent=2),
+                    height=300,
+                )
+                if card_form.submitted("Save scorecard"):
+                    card_form.save(
+                        save_scorecard,
+                        actor=me,
+                        family=name,
+                        definition=definition,
+                        done=lambda saved: f"Saved {saved.family} version {saved.version}.",
+                    )
