@@ -26,6 +26,8 @@ from core.models import (
     CoachingNote,
     Comment,
     CommentOn,
+    Dispute,
+    DisputeStatus,
     Evaluation,
     NoteAgreement,
     NotificationKind,
@@ -134,8 +136,8 @@ def add_comment(
     session: Session, *, actor: Actor, record_type: CommentOn, record_id: int, text: str
 ) -> CommentRead:
     """A comment on the agent's note or evaluation; the other side hears of it: a coach's
-    comment goes to the agent, the agent's to the note's coach (or the evaluator) and to every
-    coach who has joined the conversation."""
+    comment goes to the agent, the agent's to the note's coach (or the evaluator), to every
+    coach who has joined the conversation and to whoever decides an open dispute of it."""
     record_type = CommentOn(record_type)
     agent, writer, day = _record(session, record_type, record_id)
     _require_party(actor, agent, "comment on it")
@@ -169,6 +171,14 @@ def add_comment(
             )
         ).all()
         recipients = {writer, *earlier} - {agent.id, actor.id}
+        if record_type is CommentOn.EVALUATION:  # whoever decides an open dispute of it reads it
+            recipients |= set(
+                session.exec(
+                    select(Dispute.owner_id).where(
+                        Dispute.evaluation_id == record_id, Dispute.status == DisputeStatus.OPEN
+                    )
+                ).all()
+            ) - {actor.id}
         link = link_to("growth", agent=agent.id)
     else:
         recipients, link = {agent.id}, "growth"

@@ -114,8 +114,14 @@ if not view.revealed:
             st.markdown("Reveal when the evaluators have scored: afterwards nobody can score.")
             confirmed = False
             if view.unfinished:
+                st.warning(
+                    "Not everyone has scored: "
+                    + unfinished_sentence(view.unfinished, len(view.calls))
+                    + ".",
+                    icon=":material/warning:",
+                )
                 confirmed = st.checkbox(
-                    "Reveal anyway: " + unfinished_sentence(view.unfinished, len(view.calls)) + ".",
+                    "Reveal anyway: nobody can score after the reveal",
                     key=f"calib_reveal_anyway_{view.id}",
                 )
             if form.submitted("Reveal every score"):

@@ -66,8 +66,9 @@ if others:
             st.markdown("- " + plain(row.sentence))
 st.page_link(
     "pages/evaluations.py",
-    label="Dispute and overturn rates per evaluator (QA evaluations)",
+    label="Dispute and overturn rates per evaluator (QA evaluations, last 90 days)",
     icon=":material/gavel:",
+    query_params={"show": "rates"},
 )
 with st.expander("The numbers"):
     st.plotly_chart(drift_figure(report.rows))

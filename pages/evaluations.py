@@ -68,9 +68,14 @@ if shown.startswith("Disputes to review"):
 elif shown in labels:
     opened_tab = shown
 else:
-    opened_tab = REVIEW if st.query_params.get("dispute") else None
+    opened_tab = (
+        REVIEW if st.query_params.get("dispute") or st.query_params.get("show") == "rates" else None
+    )
 evaluate, review, forms = st.tabs(labels, key="eval_tab", on_change="rerun", default=opened_tab)
+rates_first = owns_scorecards(me) and st.query_params.get("show") == "rates"  # from Drift
 with review:
+    if rates_first:
+        rates_section(me)
     show_done_of_gone_forms("decide_")
     if to_review:
         st.markdown(
@@ -96,7 +101,7 @@ with review:
             decision_panel(me, d, disputed[d.id], conversations[d.id])
     show_decided(decided_by_me, me, requested)
     show_scored_by_me(scored_by_me, requested)
-    if owns_scorecards(me):
+    if owns_scorecards(me) and not rates_first:
         rates_section(me)
 with evaluate:
     if not cards or not agents:

@@ -57,7 +57,11 @@ def comment_form(
     if not comments:
         st.markdown(
             "No comments yet. Ask a question or add context: "
-            + ("your coach hears of it." if me.id == agent_id else "the agent hears of it.")
+            + (
+                "your team lead or the evaluator (and whoever decides a dispute of it) hears of it."
+                if me.id == agent_id
+                else "the agent hears of it."
+            )
         )
     show_comments(comments, agent_id=agent_id, me=me)
     with SaveOnceForm(f"comment_{record_type.value}_{record_id}") as form:
@@ -144,7 +148,7 @@ def show_dispute(
 ) -> None:
     """The dispute's state ("you decide…" to its owner) and its history, each person's words as
     text; with `answers_shown` (the evaluation's answers are on the page) whose answers they are."""
-    st.markdown(f"**Dispute:** {plain(d.state(reader_id))}")
+    st.markdown(f"**Dispute** · {plain(d.state(reader_id))}")
     if answers_shown and (note := d.answers_note()):
         st.markdown(note)
     items = "; ".join(d.items) if d.items else "the whole evaluation"
@@ -170,7 +174,9 @@ def dispute_form(me: Actor, e: EvaluationRead, disputes: Sequence[DisputeRead]) 
         )
     )
     if any(d.open for d in disputes) and not typing:
-        st.markdown("Your dispute is open: add to it in a comment.")
+        st.markdown(
+            "Your dispute is open: add to it in a comment below (whoever decides it reads it)."
+        )
         return
     if disputes and not typing:  # decided: the decision and its reason stand; talk goes on
         st.markdown("Your dispute was decided (above): a comment still reaches your coach.")

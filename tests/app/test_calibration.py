@@ -89,10 +89,11 @@ def test_a_session_from_invite_to_reveal_keeps_scores_blind_until_then(
     assert "You scored" not in shown  # the manager sees no one's score
     # not everyone has finished: the reveal names who, and waits for a confirmation
     anyway = manager.checkbox(key=f"calib_reveal_anyway_{created.id}")
-    assert anyway.label == (
-        "Reveal anyway: Lee Lead has scored 1 of 2 calls; Morgan Manager has scored 0 of 2 "
-        "calls; after the reveal nobody can score."
-    )
+    assert anyway.label == "Reveal anyway: nobody can score after the reveal"
+    assert [w.value for w in manager.warning if w.value.startswith("Not everyone")] == [
+        "Not everyone has scored: Lee Lead has scored 1 of 2 calls; Morgan Manager has scored "
+        "0 of 2 calls; after the reveal nobody can score."
+    ]
     submit(manager, f"calib_reveal_{created.id}", "Reveal every score")
     assert "Confirm to reveal anyway" in " ".join(e.value for e in manager.error)
     assert "How well you agree" not in texts(manager)

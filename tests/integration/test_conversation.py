@@ -237,3 +237,29 @@ def test_a_sign_off_typed_with_we_agreed_on_is_never_doubled(session: Session, o
     ]
     with pytest.raises(InvalidInput, match="Write what you agreed on"):
         propose_agreement(session, actor=lead, note_id=note, text="We agreed on:")
+
+
+def test_an_agents_comment_on_a_disputed_evaluation_reaches_whoever_decides_the_dispute(
+    session: Session, org: dict
+) -> None:
+    from core.conversation import add_comment
+    from core.disputes import open_dispute
+    from core.models import CommentOn, Notification, NotificationKind
+    from tests.integration.test_disputes import _evaluate
+
+    evaluation = _evaluate(session, org)
+    agent = actor_of(session, org["red_agent"])
+    dispute = open_dispute(
+        session, actor=agent, evaluation_id=evaluation, reason="The line dropped", items=[]
+    )
+    add_comment(
+        session,
+        actor=agent,
+        record_type=CommentOn.EVALUATION,
+        record_id=evaluation,
+        text="It was the customer's line, see the ticket.",
+    )
+    told = session.exec(
+        select(Notification.person_id).where(Notification.kind == NotificationKind.COMMENT)
+    ).all()
+    assert dispute.owner_id in told
