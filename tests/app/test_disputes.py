@@ -69,7 +69,9 @@ def test_the_agent_disputes_an_evaluation_on_growth_and_an_empty_reason_stores_n
     page = texts(at)
     assert "disputed the score of" in page
     assert "The customer had **already** been verified by the IVR" in page  # as typed: text
-    assert "Your dispute is open: add to it in a comment below (whoever decides it reads it)." in page
+    assert (
+        "Your dispute is open: add to it in a comment below (whoever decides it reads it)." in page
+    )
 
 
 def _seeded_dispute_of_the_lead() -> tuple[int, int, str]:

@@ -25,7 +25,11 @@ from core.home import lead_day, manager_day, qa_work
 from core.models import CommentOn, Dispute, Notification, Role
 from core.quality import DEFAULT_FORM, save_scorecard
 from tests.conftest import TODAY, actor_of, make_person
-from tests.integration.test_disputes import CHECK_BACK, _evaluate  # the same evaluation
+from tests.integration.test_disputes import (  # the same evaluation
+    CHECK_BACK,
+    _evaluate,
+    _evaluate_and_decide,
+)
 
 
 def test_the_owner_reads_you_decide_and_another_reviewer_reads_whose_it_is(
@@ -50,20 +54,9 @@ def test_the_owner_reads_you_decide_and_another_reviewer_reads_whose_it_is(
 def test_the_decided_list_keeps_the_reviewers_decisions_newest_first(
     session: Session, org: dict
 ) -> None:
-    agent = actor_of(session, org["red_agent"])
     manager = actor_of(session, org["manager"])
     assert disputes_decided_by(session, actor=manager) == []
-    first, second = _evaluate(session, org), _evaluate(session, org, days_ago=4)
-    for evaluation, decision in ((first, Decision.UPHOLD), (second, Decision.ADJUST)):
-        opened = open_dispute(session, actor=agent, evaluation_id=evaluation, reason="x")
-        decide_dispute(
-            session,
-            actor=manager,
-            dispute_id=opened.id,
-            decision=decision,
-            reason="Looked again",
-            answers={CHECK_BACK: "yes"} if decision is Decision.ADJUST else None,
-        )
+    first, second = _evaluate_and_decide(session, org, Decision.UPHOLD, Decision.ADJUST)
     decided = disputes_decided_by(session, actor=manager)
     assert [d.evaluation_id for d in decided] == [second, first]  # the newest decision first
     assert [d.status.value for d in decided] == ["adjusted", "upheld"]

@@ -70,6 +70,27 @@ def _evaluate(session: Session, org: dict, *, by: str = "red_lead", days_ago: in
     ).id
 
 
+def _evaluate_and_decide(session: Session, org: dict, *decisions: Decision) -> list[int]:
+    """One evaluation per decision (3, 4, … days ago), each disputed by the agent and decided by
+    the manager in that order; the evaluations' ids."""
+    agent = actor_of(session, org["red_agent"])
+    manager = actor_of(session, org["manager"])
+    evaluations = []
+    for days_ago, decision in enumerate(decisions, start=3):
+        evaluation = _evaluate(session, org, days_ago=days_ago)
+        opened = open_dispute(session, actor=agent, evaluation_id=evaluation, reason="x")
+        decide_dispute(
+            session,
+            actor=manager,
+            dispute_id=opened.id,
+            decision=decision,
+            reason="Looked again",
+            answers={CHECK_BACK: "yes"} if decision is Decision.ADJUST else None,
+        )
+        evaluations.append(evaluation)
+    return evaluations
+
+
 def _state(session: Session) -> tuple[int, int, list[float]]:
     """What a refused request must leave as it was: disputes, their history, the scores."""
     return (
@@ -419,19 +440,8 @@ def test_the_weekly_digest_counts_open_disputes(session: Session, org: dict) -> 
 
 
 def test_managers_see_dispute_and_overturn_rates_per_evaluator(session: Session, org: dict) -> None:
-    agent = actor_of(session, org["red_agent"])
     manager = actor_of(session, org["manager"])
-    first, second = _evaluate(session, org), _evaluate(session, org, days_ago=4)
-    for evaluation, decision in ((first, Decision.ADJUST), (second, Decision.UPHOLD)):
-        opened = open_dispute(session, actor=agent, evaluation_id=evaluation, reason="x")
-        decide_dispute(
-            session,
-            actor=manager,
-            dispute_id=opened.id,
-            decision=decision,
-            reason="Looked again",
-            answers={CHECK_BACK: "yes"} if decision is Decision.ADJUST else None,
-        )
+    _evaluate_and_decide(session, org, Decision.ADJUST, Decision.UPHOLD)
     _evaluate(session, org, days_ago=5)
     [lead] = dispute_rates(session, actor=manager, start=TODAY - dt.timedelta(days=30), end=TODAY)
     assert (lead.evaluator, lead.evaluations, lead.disputed, lead.adjusted) == (
