@@ -622,9 +622,10 @@ class LeadDay:
         away = sum(len(t.pd_today) for t in self.teams)
         later = sum(len(t.pd_this_week) for t in self.teams)
         if away or later:
+            today_part = f"{away} agent{_s(away)} on a PD day today" if away else ""
+            week_part = f"{later} {'more ' if away else ''}PD day{_s(later)} later this week"
             said.append(
-                f"{away} agent{_s(away)} on a PD day today, {later} more PD day{_s(later)} "
-                "later this week."
+                (f"{today_part}, {week_part}" if away and later else today_part or week_part) + "."
             )
         todo = [t.rotation_todo for t in self.teams if t.rotation_todo]
         if todo:

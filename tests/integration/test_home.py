@@ -7,7 +7,7 @@ import datetime as dt
 import json
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, col, delete
 
 from core.access import load_actor
 from core.coaching import NoteInput, add_follow_up, coaching_queue, write_note
@@ -127,6 +127,11 @@ def test_a_lead_sees_the_check_ins_of_the_coaching_queue_and_this_weeks_pd_days(
     assert team.pd_this_week == [(THURSDAY, org["red_agent"].name)]
     headline = lead_day(session, actor=lead, day=TODAY).headline()
     assert headline[0] == "Coaching: 1 check-in due today and 1 overdue."
+    assert "1 agent on a PD day today, 1 more PD day later this week." in headline
+    # Nobody away today: the sentence starts with what is ahead, never "0 agents".
+    session.exec(delete(PdDay).where(col(PdDay.date) == TODAY))
+    later = lead_day(session, actor=lead, day=TODAY).headline()
+    assert "1 PD day later this week." in later and not any("0 agents" in x for x in later)
 
 
 def test_a_manager_sees_teams_needing_attention_counted_by_the_shared_rules(
