@@ -56,7 +56,12 @@ MAX_WEEKS_EACH_SIDE = 26
 Z_95 = 1.959963984540054
 MAX_CONTACTS_PER_ROW = 1_000_000_000
 
-FEWER, MORE, NO_CLEAR_CHANGE, NOT_ENOUGH_DATA = "fewer", "more", "no clear change", "not enough data"
+FEWER, MORE, NO_CLEAR_CHANGE, NOT_ENOUGH_DATA = (
+    "fewer",
+    "more",
+    "no clear change",
+    "not enough data",
+)
 
 CONTACT_COLUMNS = ("date", "reason", "contacts")
 CHANGE_COLUMNS = ("reason", "date")
@@ -135,13 +140,16 @@ def _panel(daily: Mapping[str, Mapping[dt.date, int]]) -> _Panel | None:
         where = np.fromiter((d.toordinal() - first for d in days), np.int64, len(days))
         values = np.fromiter(days.values(), np.int64, len(days))
         np.add.at(counts[i], where, values)
-    return _Panel(reasons, {r: i for i, r in enumerate(reasons)}, dt.date.fromordinal(first), counts)
+    return _Panel(
+        reasons, {r: i for i, r in enumerate(reasons)}, dt.date.fromordinal(first), counts
+    )
 
 
 def _weeks(counts: IntArray, start: int) -> IntArray:
     """Sums over the full weeks starting on day `start` + 7k (days are columns)."""
     n = (counts.shape[1] - start) // 7
-    return counts[:, start : start + 7 * n].reshape(counts.shape[0], n, 7).sum(axis=2)
+    weekly: IntArray = counts[:, start : start + 7 * n].reshape(counts.shape[0], n, 7).sum(axis=2)
+    return weekly
 
 
 def _log_ratio(reason: FloatArray, control: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -305,12 +313,18 @@ class _Estimator:
     def fit(self, reason: str, day: dt.date) -> _Fit:
         panel = self.panel
         if panel is None or reason not in panel.index:
-            return _Fit(_not_enough(reason, day, "the reason is not in the contacts"), None, 0, frozenset())
+            return _Fit(
+                _not_enough(reason, day, "the reason is not in the contacts"), None, 0, frozenset()
+            )
         i = panel.index[reason]
         offset = panel.offset(day)
         before_days, after_days = offset, panel.days - offset
         if before_days < MIN_DAYS_EACH_SIDE or after_days < MIN_DAYS_EACH_SIDE:
-            side, have = ("before", before_days) if before_days < MIN_DAYS_EACH_SIDE else ("after", after_days)
+            side, have = (
+                ("before", before_days)
+                if before_days < MIN_DAYS_EACH_SIDE
+                else ("after", after_days)
+            )
             why = f"only {max(have, 0)} days of data {side} it"
             return _Fit(_not_enough(reason, day, why), None, offset, frozenset())
         own = [c for c in self.changed.get(i, []) if c != offset]
@@ -350,9 +364,7 @@ class _Estimator:
         verdict = FEWER if high < 0 else MORE if low > 0 else NO_CLEAR_CHANGE
         expected = math.exp(level_before) * (control_a[:na] + 0.5) - 0.5
         per_day = float(np.maximum(expected, 0.0).mean() / 7.0)
-        effect = ChangeEffect(
-            reason, day, _pct(estimate), _pct(low), _pct(high), verdict, per_day
-        )
+        effect = ChangeEffect(reason, day, _pct(estimate), _pct(low), _pct(high), verdict, per_day)
         return _Fit(effect, level_before, offset, excluded)
 
 
@@ -459,7 +471,9 @@ def _read_contacts_value(text: str) -> tuple[int | None, str | None]:
 
         number, problem = read_number(text, "contacts")
         if number is None:
-            return None, problem
+            if text == "":
+                return None, problem
+            return None, f"contacts {text[:40]!r} is not a whole number (write it like 12)"
         if number < 0:
             return None, f"contacts {text[:40]} is negative (a count of contacts is 0 or more)"
         if not number.is_integer():

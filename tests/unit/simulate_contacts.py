@@ -73,7 +73,7 @@ def contact_world(
     rng = np.random.default_rng(seed)
     t = np.arange(days)
     weekday = WEEKDAY[(START.weekday() + t) % 7]
-    growth = np.exp(rng.uniform(0.1, 0.4) * t / 365)
+    growth = np.exp(rng.uniform(0.2, 0.5) * t / 365)
     shared = weekday * growth
     for _ in range(2):  # two two-week surges lifting every reason
         at = int(rng.integers(0, days - 14))
@@ -90,10 +90,8 @@ def contact_world(
         level[i] = base[i] * shared * own_weekday * np.exp(_wander(rng, wander, days, scale))
     for k, (i, effect) in enumerate(zip(changed, effects, strict=True)):
         is_thin = thin and k >= n_changes - 2
-        if is_thin and k == n_changes - 2:
-            day = days - 9  # nine days of data after it
-        else:
-            day = int(rng.integers(35, days - 35))
+        # the first thin change has nine days of data after it
+        day = days - 9 if is_thin and k == n_changes - 2 else int(rng.integers(35, days - 35))
         if is_thin and k == n_changes - 1:
             base_rate = rng.uniform(0.3, 0.9)  # under one contact a day
             level[i] *= base_rate / level[i].mean()
@@ -102,8 +100,7 @@ def contact_world(
     counts = rng.poisson(level)
     daily = {
         name: {
-            START + dt.timedelta(days=int(d)): int(counts[i, d])
-            for d in np.flatnonzero(counts[i])
+            START + dt.timedelta(days=int(d)): int(counts[i, d]) for d in np.flatnonzero(counts[i])
         }
         for i, name in enumerate(names)
     }
