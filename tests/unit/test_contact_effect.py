@@ -14,11 +14,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.cli import main
+from core.csvio import stream_csv
 from core.errors import InvalidInput
 from core.voice.effect import (
+    CONTACT_COLUMNS,
     ChangeEffect,
+    _contacts_at_speed,
+    _contacts_row_by_row,
     describe_effect,
     estimate_change_effects,
     read_changes_csv,
@@ -373,3 +378,47 @@ def test_the_readers_only_ever_refuse_with_invalid_input(data: bytes) -> None:
             reader(data)
         except InvalidInput as exc:
             assert str(exc) and all(p.startswith("line ") for p in exc.problems)
+
+
+_CELL = st.text(alphabet=st.sampled_from(list("ab ,\t-+.e0123456789\r\n")), max_size=6)
+_ROWS = st.lists(
+    st.tuples(
+        st.sampled_from(["2026-01-01", " 2026-01-02", "2026-02-30", "2026-01-03 ", ""]),
+        st.sampled_from(["refund status", " refund status", "app login", "", "NA"]),
+        st.one_of(st.integers(-3, 10**10).map(str), _CELL),
+        _CELL,
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=_ROWS, crlf=st.booleans(), bom=st.booleans(), order=st.permutations(range(4)))
+def test_the_fast_reader_agrees_with_the_row_by_row_reader_whenever_it_answers(
+    rows: list[tuple[str, str, str, str]], crlf: bool, bom: bool, order: list[int]
+) -> None:
+    header = ["date", "reason", "contacts", "channel"]
+    end = "\r\n" if crlf else "\n"
+    lines = [",".join(header[i] for i in order)]
+    lines += [",".join(row[i] for i in order) for row in rows]
+    raw = (("\ufeff" if bom else "") + end.join(lines) + end).encode()
+    fast = _contacts_at_speed(raw)
+    try:
+        slow = _contacts_row_by_row(stream_csv(raw, required=CONTACT_COLUMNS))
+    except InvalidInput:
+        assert fast is None
+        return
+    assert fast is None or fast == slow
+
+
+def test_a_plain_file_is_read_fast_and_exactly_as_row_by_row() -> None:
+    w = contact_world(4)
+    lines = ["date,reason,contacts,channel"]
+    lines += [f"{d},{r},{n},phone" for r, days in w.daily.items() for d, n in days.items()]
+    lines.append(f"{min(w.daily['reason 000'])},reason 000,5,chat")  # adds to that day
+    raw = ("\r\n".join(lines) + "\r\n").encode()
+    fast = _contacts_at_speed(raw)
+    assert fast is not None
+    assert fast == _contacts_row_by_row(stream_csv(raw, required=CONTACT_COLUMNS))
+    first = min(w.daily["reason 000"])
+    assert fast["reason 000"][first] == w.daily["reason 000"][first] + 5
