@@ -453,9 +453,14 @@ def describe_effect(effect: ChangeEffect, *, reason_label: str) -> str:
     if effect.verdict in (FEWER, MORE):
         word = effect.verdict
         near, far = sorted((abs(effect.low_pct), abs(effect.high_pct)))
+        likely = (
+            f"likely between {round(near)} % and {round(far)} % {word}"
+            if round(near) > 0
+            else f"likely up to {round(far)} % {word}"
+        )
         return (
             f"about {round(abs(effect.effect_pct))} % {word} contacts about {reason_label} since "
-            f"{since} — likely between {round(near)} % and {round(far)} % {word}"
+            f"{since} — {likely}"
         )
     return (
         f"no clear change in contacts about {reason_label} since {since} — anything from "

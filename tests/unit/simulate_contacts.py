@@ -3,7 +3,7 @@ contact-effect estimator (core/voice/effect.py) and its benchmark.
 
 Shaped as shared/spec/examples/README.md describes the public example: reasons over some months
 with a weekday pattern, a slow growth and two two-week surges that lift every reason, each reason
-wandering on its own, zero days with no row; ten changes, two of them thin (nine days of data
+wandering on its own, zero days with no row; ten changes and two thin ones (nine days of data
 after the change; a reason with under one contact a day). The wander can be made harder than the
 example's: `wander` picks white day-to-day noise ("white", like the public example), a slow AR(1)
 drift ("ar") or a random walk ("walk"); `uneven` makes some reasons wander more than others.
@@ -20,6 +20,7 @@ import numpy as np
 START = dt.date(2026, 3, 2)
 WEEKDAY = np.array([1.25, 1.08, 0.97, 0.94, 0.89, 0.5, 0.37])
 EFFECTS = (-40.0, -30.0, -25.0, -20.0, -10.0, 0.0, 0.0, 0.0, 20.0, 30.0)
+THIN_EFFECTS = (-40.0, -40.0)  # planted on the two thin changes, which must have no figures
 
 
 @dataclass(frozen=True)
@@ -67,19 +68,24 @@ def contact_world(
     uneven: bool = False,
     effects: Sequence[float] = EFFECTS,
     thin: bool = True,
+    surge_spread: float = 0.0,
 ) -> ContactWorld:
     """One simulated file: `reasons` reasons over `days` days and one change per effect in
-    `effects` on distinct reasons (the last two thin when `thin`)."""
+    `effects` on distinct reasons, and two thin ones more (THIN_EFFECTS) when `thin`. With `surge_spread` the
+    surges lift reasons unevenly (the sd of each reason's exponent on the surge factor)."""
     rng = np.random.default_rng(seed)
     t = np.arange(days)
     weekday = WEEKDAY[(START.weekday() + t) % 7]
     growth = np.exp(rng.uniform(0.2, 0.5) * t / 365)
     shared = weekday * growth
+    surges = []
     for _ in range(2):  # two two-week surges lifting every reason
         at = int(rng.integers(0, days - 14))
-        shared[at : at + 14] *= rng.uniform(1.2, 1.5)
+        surges.append((at, rng.uniform(1.2, 1.5)))
+        shared[at : at + 14] *= surges[-1][1]
     names = [f"reason {i:03d}" for i in range(reasons)]
     base = np.exp(rng.uniform(np.log(8), np.log(80), reasons))
+    effects = (*effects, *THIN_EFFECTS) if thin else tuple(effects)
     n_changes = len(effects)
     changed = rng.choice(reasons, size=n_changes, replace=False)
     changes: list[PlantedChange] = []
@@ -88,6 +94,9 @@ def contact_world(
         scale = rng.uniform(0.5, 1.6) if uneven else 1.0
         own_weekday = np.exp(rng.normal(0.0, 0.04, 7))[(START.weekday() + t) % 7]
         level[i] = base[i] * shared * own_weekday * np.exp(_wander(rng, wander, days, scale))
+        if surge_spread:
+            for at, factor in surges:
+                level[i, at : at + 14] *= factor ** rng.normal(0.0, surge_spread)
     for k, (i, effect) in enumerate(zip(changed, effects, strict=True)):
         is_thin = thin and k >= n_changes - 2
         # the first thin change has nine days of data after it

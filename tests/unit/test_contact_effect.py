@@ -227,6 +227,26 @@ def test_other_changed_reasons_are_left_out_of_the_comparison() -> None:
     assert 90 < other.effect_pct < 110
 
 
+def test_a_reason_changed_twice_is_estimated_between_its_changes() -> None:
+    days = 168
+    daily: Daily = {name: {} for name in ("focus", "other", "third")}
+    for d in range(days):
+        day = START + dt.timedelta(days=d)
+        daily["focus"][day] = (60 if d < 56 else 30 if d < 112 else 45) + d % 3
+        daily["other"][day] = 100 + d % 4
+        daily["third"][day] = 40 + d % 5
+    first, second = START + dt.timedelta(days=56), START + dt.timedelta(days=112)
+    halved, up = estimate_change_effects(daily, [("focus", first), ("focus", second)])
+    assert halved.effect_pct is not None and -53 < halved.effect_pct < -47
+    assert up.effect_pct is not None and 45 < up.effect_pct < 55
+    too_close = second + dt.timedelta(days=14)
+    for close in estimate_change_effects(daily, [("focus", second), ("focus", too_close)]):
+        assert close.verdict == "not enough data"
+        assert close.why_no_estimate == (
+            "another change of the same reason is less than four weeks away"
+        )
+
+
 def test_the_weekly_series_is_aligned_on_the_change_and_expects_only_from_it_on() -> None:
     w = contact_world(3)
     planted = w.changes[0]
@@ -269,6 +289,10 @@ def test_sentences_say_the_size_the_side_and_the_likely_range() -> None:
     assert describe_effect(more, reason_label="password reset") == (
         "about 26 % more contacts about password reset since 1 June 2026 — likely between "
         "14 % and 39 % more"
+    )
+    barely = sample("fewer", -6.0, -11.8, -0.3)
+    assert describe_effect(barely, reason_label="gift card") == (
+        "about 6 % fewer contacts about gift card since 1 June 2026 — likely up to 12 % fewer"
     )
     unclear = sample("no clear change", -5.0, -10.1, 0.4)
     assert describe_effect(unclear, reason_label="damaged item") == (
