@@ -46,11 +46,12 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 @contextmanager
-def serve_app(env: dict[str, str], port: int) -> Iterator[str]:
+def serve_app(env: dict[str, str], port: int, *, bin_dir: Path | None = None) -> Iterator[str]:
     """`streamlit run` of the app on 127.0.0.1:`port` with `env`, until the block ends; its
-    output goes to server-<port>.log beside the database."""
+    output goes to server-<port>.log beside the database. `bin_dir`: the venv that serves it
+    (this test run's unless given, e.g. the app lock's: tests/app_lock.py)."""
     folder = Path(env["DATABASE_URL"].removeprefix("sqlite:///")).parent
-    bin_dir = Path(sys.executable).parent
+    bin_dir = bin_dir or Path(sys.executable).parent
     log_path = folder / f"server-{port}.log"
     log = log_path.open("w")
     server = subprocess.Popen(
