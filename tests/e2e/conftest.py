@@ -230,6 +230,18 @@ def another_page(page) -> object:  # type: ignore[no-untyped-def]
     return new_page(page.context.browser)
 
 
+def await_first_run(browser, url: str, button: str) -> None:  # type: ignore[no-untyped-def]
+    """Open `url` once and wait for `button`: a fresh server's first page run imports the whole
+    app, which on a busy machine alone can outlast settle() (40 s measured at load 15 on two
+    cores), so a fixture that starts a server pays for it before its first test."""
+    first = new_page(browser)
+    try:
+        first.goto(url)
+        first.get_by_role("button", name=button).wait_for(timeout=180_000)
+    finally:
+        first.context.close()
+
+
 def settle(page) -> None:  # type: ignore[no-untyped-def]
     """Wait until Streamlit has run the script for everything the page has asked of it."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout

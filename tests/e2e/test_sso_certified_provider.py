@@ -24,7 +24,7 @@ from core.models import Person
 from core.org import set_person_active
 from core.sso import NOT_VERIFIED, no_account
 from tests.conftest import ROOT, skip_or_fail
-from tests.e2e.conftest import _free_port, nav_labels, new_page, serve_app, settle
+from tests.e2e.conftest import _free_port, await_first_run, nav_labels, serve_app, settle
 
 pytestmark = pytest.mark.browser
 
@@ -118,14 +118,7 @@ def sso_url(  # type: ignore[no-untyped-def]
         "HEADWAY_SCHEDULER": "worker",
     }
     with serve_app(env, port, bin_dir=app_lock_bin) as url:
-        # A fresh server's first page run imports the whole app: on a busy machine that alone
-        # can outlast settle(), so it happens once here, with room to spare.
-        first = new_page(browser)
-        try:
-            first.goto(url)
-            first.get_by_role("button", name=f"Sign in with {LABEL}").wait_for(timeout=180_000)
-        finally:
-            first.context.close()
+        await_first_run(browser, url, f"Sign in with {LABEL}")
         yield url
 
 
