@@ -6,6 +6,8 @@ PORT ?= 8501
 # Loopback only unless you choose otherwise (ADDRESS=0.0.0.0 needs HEADWAY_SECRET, see README).
 ADDRESS ?= 127.0.0.1
 AXE := .cache/node_modules/axe-core/axe.min.js
+# A certified OpenID provider for the single sign-on browser journey (tests/e2e/oidc_provider.mjs).
+OIDC_PROVIDER := .cache/node_modules/oidc-provider/package.json
 
 .PHONY: run test lint audit bench load install install-test worker lock upgrade-deps
 
@@ -56,7 +58,12 @@ $(AXE):
 	npm install --prefix .cache --no-audit --no-fund --silent axe-core@4 \
 		|| echo "npm could not install axe-core: accessibility checks will skip outside CI"
 
-test: install-test $(AXE)
+$(OIDC_PROVIDER):
+	@mkdir -p .cache
+	npm install --prefix .cache --no-audit --no-fund --silent oidc-provider@9 \
+		|| echo "npm could not install oidc-provider: its sign-in journey will skip outside CI"
+
+test: install-test $(AXE) $(OIDC_PROVIDER)
 	$(BIN)/pytest
 
 lint: install-test

@@ -33,6 +33,10 @@ _WHOLE = {
 }
 
 
+# The OpenID Connect `prompt` values an operator may choose ("" sends no prompt at all).
+OIDC_PROMPTS = ("select_account", "login", "consent", "none", "")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=None, extra="ignore", populate_by_name=True)
 
@@ -69,6 +73,8 @@ class Settings(BaseSettings):
     oidc_client_secret: str = Field(default="", alias="HEADWAY_OIDC_CLIENT_SECRET")
     oidc_redirect_uri: str = Field(default="", alias="HEADWAY_OIDC_REDIRECT_URI")
     oidc_label: str = Field(default="single sign-on", alias="HEADWAY_OIDC_LABEL")
+    # The `prompt` sent with a sign-in (docs/sso.md: which providers accept which); empty: none.
+    oidc_prompt: str = Field(default="select_account", alias="HEADWAY_OIDC_PROMPT")
 
     @field_validator("today", mode="before")
     @classmethod
@@ -120,6 +126,18 @@ class Settings(BaseSettings):
                 f"{high} ({example})"
             )
         return int(text)
+
+    @field_validator("oidc_prompt")
+    @classmethod
+    def _known_prompt(cls, value: str) -> str:
+        prompt = value.strip().lower()
+        if prompt not in OIDC_PROMPTS:
+            raise ValueError(
+                f"HEADWAY_OIDC_PROMPT={value!r} is not a prompt Headway can send: use "
+                "select_account (the default), login, consent or none, or leave it empty to send "
+                "no prompt"
+            )
+        return prompt
 
     @field_validator("timezone")
     @classmethod

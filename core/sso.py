@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
+import httpx
 from sqlmodel import Session, func, select
 
 from core.access import load_actor
@@ -27,11 +29,58 @@ NO_EMAIL = (
     "ask your admin to allow the email scope for Headway."
 )
 EXPIRED = "That sign-in is too old to use; sign in again."
+NO_USERINFO = (
+    "Your identity provider could not be asked for your e-mail address just now; sign in again."
+)
+OTHER_SUBJECT = "Your identity provider answered for someone else; sign in again."
 # A sign-in is handed over to Headway at once; an older one is never accepted (a browser that
 # kept the provider's answer must not log someone in hours later).
 HANDOVER_WINDOW = dt.timedelta(minutes=10)
 
 _log = logging.getLogger("headway.auth")
+
+
+def missing_email_claims(claims: dict[str, Any]) -> bool:
+    """Whether the ID token leaves out the e-mail claims. A provider following OpenID Connect
+    Core 5.4 to the letter (e.g. panva's oidc-provider) returns the claims of the `email` scope
+    from its UserInfo endpoint only, never in the ID token of the authorization-code flow."""
+    return "email" not in claims or "email_verified" not in claims
+
+
+def read_userinfo(
+    discovery_url: str,
+    access_token: str,
+    *,
+    subject: str,
+    client: httpx.Client | None = None,
+) -> dict[str, Any]:
+    """The provider's UserInfo answer for the access token of this sign-in (its endpoint named
+    by the discovery document), refused unless it is about the ID token's subject (Core 5.3.2:
+    a different `sub` must not be used)."""
+    own = client is None
+    http = client or httpx.Client(timeout=10, follow_redirects=False)
+    try:
+        endpoint = http.get(discovery_url).raise_for_status().json().get("userinfo_endpoint")
+        if not isinstance(endpoint, str) or not endpoint:
+            raise AuthenticationFailed(NO_EMAIL)
+        answer = http.get(endpoint, headers={"Authorization": f"Bearer {access_token}"})
+        claims = answer.raise_for_status().json()
+    except (httpx.HTTPError, ValueError) as exc:
+        _log.warning("single sign-on: the UserInfo endpoint could not be read: %s", exc)
+        raise AuthenticationFailed(NO_USERINFO) from None
+    finally:
+        if own:
+            http.close()
+    if not isinstance(claims, dict):
+        raise AuthenticationFailed(NO_USERINFO)
+    if claims.get("sub") != subject:
+        _log.warning(
+            "single sign-on refused: UserInfo is about %r, the ID token about %r",
+            claims.get("sub"),
+            subject,
+        )
+        raise AuthenticationFailed(OTHER_SUBJECT)
+    return claims
 
 
 def no_account(email: str) -> str:

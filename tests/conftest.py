@@ -35,6 +35,19 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session")
+def app_lock_bin() -> Path:
+    """bin/ of a venv synced from the app lock alone (tests/app_lock.py): what `make run`
+    installs, without the test tools."""
+    from tests.app_lock import AppLockUnavailable, app_lock_bin
+
+    try:
+        return app_lock_bin()
+    except AppLockUnavailable as exc:
+        skip_or_fail(f"no environment from the app lock: {exc}")
+        raise
+
+
 @pytest.fixture(autouse=True)
 def _settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("HEADWAY_TODAY", TODAY.isoformat())

@@ -30,7 +30,7 @@ from streamlit.web.server.starlette.starlette_server_config import (
 from core.auth import Login
 from core.config import SettingsError, get_settings
 from core.errors import DomainError
-from core.sso import sso_login
+from core.sso import missing_email_claims, read_userinfo, sso_login
 from ui.state import db
 from ui.text import plain
 
@@ -55,14 +55,27 @@ def auth_secrets() -> dict[str, Any] | None:
         "auth": {
             "redirect_uri": settings.oidc_callback_url,
             "cookie_secret": cookie_secret,
+            # The access token reads the provider's UserInfo endpoint when its ID token leaves
+            # the e-mail claims out (core.sso.missing_email_claims).
+            "expose_tokens": ["access"],
             PROVIDER: {
                 "client_id": settings.oidc_client_id,
                 "client_secret": settings.oidc_client_secret,
                 "server_metadata_url": settings.oidc_discovery_url,
-                "client_kwargs": {"scope": "openid email profile"},
+                "client_kwargs": {
+                    "scope": "openid email profile",
+                    "prompt": prompt_parameter(settings.oidc_prompt),
+                },
             },
         }
     }
+
+
+def prompt_parameter(prompt: str) -> str | list[str]:
+    """The `prompt` client setting for Streamlit: it sends `select_account` whenever the key is
+    absent, and Authlib sends any string given (even an empty `prompt=`), but adds nothing for
+    an empty list (it writes one parameter per list item). Secrets cannot hold None."""
+    return prompt or []
 
 
 def render_sso_login() -> Login | None:
@@ -73,9 +86,10 @@ def render_sso_login() -> Login | None:
         return None
     if st.user.get("is_logged_in"):
         claims = st.user.to_dict()
+        access_token = st.user.tokens.to_dict().get("access")
         _forget_in_session()
         try:
-            return _hand_over(claims)
+            return _hand_over(claims, access_token)
         except DomainError as exc:
             st.error(plain(str(exc)))  # the address is the provider's text, not Markdown
             _ask_browser_to_forget()
@@ -86,7 +100,12 @@ def render_sso_login() -> Login | None:
     return None
 
 
-def _hand_over(claims: dict[str, Any]) -> Login:
+def _hand_over(claims: dict[str, Any], access_token: str | None) -> Login:
+    if missing_email_claims(claims) and access_token:
+        userinfo = read_userinfo(
+            get_settings().oidc_discovery_url, access_token, subject=str(claims.get("sub", ""))
+        )
+        claims = {**userinfo, **claims}  # the signed ID token's own claims win
     issued = claims.get("iat")
     with db() as session:
         return sso_login(

@@ -46,11 +46,12 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 @contextmanager
-def serve_app(env: dict[str, str], port: int) -> Iterator[str]:
+def serve_app(env: dict[str, str], port: int, *, bin_dir: Path | None = None) -> Iterator[str]:
     """`streamlit run` of the app on 127.0.0.1:`port` with `env`, until the block ends; its
-    output goes to server-<port>.log beside the database."""
+    output goes to server-<port>.log beside the database. `bin_dir`: the venv that serves it
+    (this test run's unless given, e.g. the app lock's: tests/app_lock.py)."""
     folder = Path(env["DATABASE_URL"].removeprefix("sqlite:///")).parent
-    bin_dir = Path(sys.executable).parent
+    bin_dir = bin_dir or Path(sys.executable).parent
     log_path = folder / f"server-{port}.log"
     log = log_path.open("w")
     server = subprocess.Popen(
@@ -227,6 +228,18 @@ def page(browser) -> Iterator[object]:  # type: ignore[no-untyped-def]
 def another_page(page) -> object:  # type: ignore[no-untyped-def]
     """A second person's browser beside `page`'s."""
     return new_page(page.context.browser)
+
+
+def await_first_run(browser, url: str, button: str) -> None:  # type: ignore[no-untyped-def]
+    """Open `url` once and wait for `button`: a fresh server's first page run imports the whole
+    app, which on a busy machine alone can outlast settle() (40 s measured at load 15 on two
+    cores), so a fixture that starts a server pays for it before its first test."""
+    first = new_page(browser)
+    try:
+        first.goto(url)
+        first.get_by_role("button", name=button).wait_for(timeout=180_000)
+    finally:
+        first.context.close()
 
 
 def settle(page) -> None:  # type: ignore[no-untyped-def]

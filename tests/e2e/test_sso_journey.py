@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import skip_or_fail
-from tests.e2e.conftest import _free_port, nav_labels, serve_app, settle
+from tests.e2e.conftest import _free_port, await_first_run, nav_labels, serve_app, settle
 
 # The provider runs in this process on Authlib's legacy API. Authlib sets an "always show our
 # deprecation warnings" filter when first imported: imported here, that filter lives only
@@ -47,7 +47,7 @@ def provider() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def sso_url(app_url: str, app_env: dict[str, str], provider: str) -> Iterator[str]:
+def sso_url(app_url: str, app_env: dict[str, str], provider: str, browser) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """A second app server on the seeded demo database, with single sign-on configured (it runs
     no reminder jobs: the first server does)."""
     port = _free_port()
@@ -61,6 +61,7 @@ def sso_url(app_url: str, app_env: dict[str, str], provider: str) -> Iterator[st
         "HEADWAY_SCHEDULER": "worker",
     }
     with serve_app(env, port) as url:
+        await_first_run(browser, url, f"Sign in with {LABEL}")
         yield url
 
 

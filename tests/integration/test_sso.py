@@ -4,7 +4,11 @@ switch it on (on SQLite and PostgreSQL, without Streamlit)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import warnings
+from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from sqlmodel import Session, select
 from starlette.requests import Request
@@ -14,7 +18,17 @@ from core.auth import resume_session, revoke_session
 from core.config import Settings, SettingsError, get_settings
 from core.errors import AuthenticationFailed
 from core.models import AuditAction, AuditEvent, Person, Role
-from core.sso import EXPIRED, NO_EMAIL, NOT_VERIFIED, no_account, sso_login
+from core.sso import (
+    EXPIRED,
+    NO_EMAIL,
+    NO_USERINFO,
+    NOT_VERIFIED,
+    OTHER_SUBJECT,
+    missing_email_claims,
+    no_account,
+    read_userinfo,
+    sso_login,
+)
 from tests.conftest import make_person, make_team
 
 ISSUER = "https://id.example.com"
@@ -167,6 +181,125 @@ def test_a_redirect_uri_off_the_callback_path_is_refused(monkeypatch: pytest.Mon
     get_settings.cache_clear()
     with pytest.raises(SettingsError, match="must end with /oauth2callback"):
         get_settings()
+
+
+def configure_sso(monkeypatch: pytest.MonkeyPatch, **extra: str) -> None:
+    for name, value in {
+        "HEADWAY_OIDC_ISSUER": "https://id.example.com",
+        "HEADWAY_OIDC_CLIENT_ID": "headway",
+        "HEADWAY_OIDC_CLIENT_SECRET": "s3cret",
+        **extra,
+    }.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+
+
+def authorization_query(client_kwargs: dict[str, object]) -> dict[str, list[str]]:
+    """The query of the authorization request Authlib builds from these client settings (what
+    Streamlit's st.login hands it)."""
+    # Authlib's notice that it will move to httpx2: its first import adds an "always show"
+    # filter, which the ignore after it outranks inside this block.
+    with warnings.catch_warnings():
+        import authlib.deprecate  # noqa: F401
+
+        warnings.simplefilter("ignore")
+        from authlib.integrations.httpx_client import AsyncOAuth2Client
+
+    client = AsyncOAuth2Client("headway", "s3cret", **client_kwargs)
+    url, _state = client.create_authorization_url("https://id.example.com/authorize")
+    return parse_qs(urlsplit(url).query, keep_blank_values=True)
+
+
+@pytest.mark.parametrize(
+    "given,sent",
+    [
+        (None, ["select_account"]),  # as before the setting existed
+        ("select_account", ["select_account"]),
+        ("login", ["login"]),
+        ("consent", ["consent"]),
+        (" None ", ["none"]),
+        ("", None),  # no prompt parameter at all, not an empty one
+    ],
+)
+def test_the_sign_in_request_carries_the_prompt_the_operator_chose(
+    monkeypatch: pytest.MonkeyPatch, given: str | None, sent: list[str] | None
+) -> None:
+    from ui.sso import PROVIDER, auth_secrets
+
+    configure_sso(monkeypatch, **({} if given is None else {"HEADWAY_OIDC_PROMPT": given}))
+    secrets = auth_secrets()
+    assert secrets is not None
+    query = authorization_query(secrets["auth"][PROVIDER]["client_kwargs"])
+    assert query.get("prompt") == sent
+    assert query["scope"] == ["openid email profile"]
+
+
+def test_a_prompt_no_provider_knows_is_refused_at_start_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ui.server import refuse_unsafe_start
+
+    configure_sso(monkeypatch, HEADWAY_OIDC_PROMPT="select-account")
+    with pytest.raises(SystemExit) as exit_:
+        refuse_unsafe_start("127.0.0.1")
+    assert exit_.value.code == 1
+    assert capsys.readouterr().err.strip() == (
+        "HEADWAY_OIDC_PROMPT='select-account' is not a prompt Headway can send: use "
+        "select_account (the default), login, consent or none, or leave it empty to send no prompt"
+    )
+
+
+# ------------------------------------------------------------------ the UserInfo endpoint
+
+DISCOVERY = "https://id.example.com/.well-known/openid-configuration"
+
+
+def provider_answering(userinfo: object, *, status: int = 200) -> httpx.Client:
+    """An HTTP client whose provider publishes a UserInfo endpoint answering `userinfo` to the
+    access token "at-1" (and 401 to any other)."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if str(request.url) == DISCOVERY:
+            return httpx.Response(200, json={"userinfo_endpoint": "https://id.example.com/me"})
+        if str(request.url) == "https://id.example.com/me":
+            if request.headers.get("Authorization") != "Bearer at-1":
+                return httpx.Response(401)
+            return httpx.Response(status, content=json.dumps(userinfo).encode())
+        return httpx.Response(404)
+
+    return httpx.Client(transport=httpx.MockTransport(answer))
+
+
+def test_an_id_token_without_the_email_claims_sends_headway_to_the_userinfo_endpoint() -> None:
+    assert missing_email_claims({"sub": "s1"})
+    assert missing_email_claims({"sub": "s1", "email": "a@example.com"})
+    assert not missing_email_claims(
+        {"sub": "s1", "email": "a@example.com", "email_verified": False}
+    )
+    claims = {"sub": "s1", "email": "lee.lead@example.com", "email_verified": True}
+    assert read_userinfo(DISCOVERY, "at-1", subject="s1", client=provider_answering(claims)) == (
+        claims
+    )
+
+
+def test_a_userinfo_answer_about_someone_else_is_refused() -> None:
+    answer = {"sub": "s2", "email": "admin@example.com", "email_verified": True}
+    with pytest.raises(AuthenticationFailed) as error:
+        read_userinfo(DISCOVERY, "at-1", subject="s1", client=provider_answering(answer))
+    assert str(error.value) == OTHER_SUBJECT
+
+
+@pytest.mark.parametrize(
+    "token,status,body", [("expired", 200, {}), ("at-1", 500, {}), ("at-1", 200, [1])]
+)
+def test_a_userinfo_endpoint_that_does_not_answer_is_a_refusal_with_a_sentence(
+    token: str, status: int, body: object
+) -> None:
+    with pytest.raises(AuthenticationFailed) as error:
+        read_userinfo(
+            DISCOVERY, token, subject="s1", client=provider_answering(body, status=status)
+        )
+    assert str(error.value) == NO_USERINFO
 
 
 # ------------------------------------------------------------------ Streamlit's login cookies
