@@ -81,6 +81,11 @@ def _engine_for(url: str) -> Engine:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    # A REPLACE deletes the row it displaces: with recursive triggers that delete fires the
+    # audit trail's append-only trigger (without, it would rewrite the trail silently).
+    cursor.execute("PRAGMA recursive_triggers=ON")
+    # Deleted and overwritten text is zeroed in the file, not left in free pages (erasure).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()

@@ -4,8 +4,9 @@ a server reachable from the network refuses to start without HEADWAY_SECRET."""
 from __future__ import annotations
 
 import os
+import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -152,7 +153,40 @@ def test_a_server_reachable_from_the_network_refuses_to_start_without_a_secret(
     with pytest.raises(SystemExit) as exit_:
         refuse_unsafe_start(address)
     assert exit_.value.code == 1 and "HEADWAY_SECRET" in capsys.readouterr().err
-    require_secret_to_serve(address, Settings(HEADWAY_SECRET="a-long-random-key-" + "x" * 20))
+    require_secret_to_serve(address, Settings(HEADWAY_SECRET=secrets.token_urlsafe(32)))
+
+
+@pytest.mark.parametrize(
+    "secret,why",
+    [
+        ("a", "is 1 character long"),
+        ("correct-horse-battery", "is 21 characters long"),
+        ("x" * 40, "too regular"),
+        ("abcdefgh" * 4, "too regular"),
+        ("0101010101010101010101010101010101", "too regular"),
+    ],
+)
+def test_a_server_reachable_from_the_network_refuses_a_weak_secret_in_one_sentence(
+    secret: str,
+    why: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    require_secret_to_serve("127.0.0.1", Settings(HEADWAY_SECRET=secret))  # loopback: any key
+    monkeypatch.setenv("HEADWAY_SECRET", secret)
+    get_settings.cache_clear()
+    with pytest.raises(SystemExit) as exit_:
+        refuse_unsafe_start("0.0.0.0")
+    said = capsys.readouterr().err.strip()
+    assert exit_.value.code == 1 and why in said
+    assert said.startswith("Headway will not serve on 0.0.0.0 with this HEADWAY_SECRET")
+    assert said.count(". ") == 0 and "\n" not in said  # one sentence
+
+
+@pytest.mark.parametrize("make", [lambda: secrets.token_urlsafe(32), lambda: secrets.token_hex(16)])
+def test_a_random_key_of_32_characters_or_more_is_strong_enough(make: Callable[[], str]) -> None:
+    for _ in range(200):
+        require_secret_to_serve("0.0.0.0", Settings(HEADWAY_SECRET=make()))
 
 
 def test_the_key_published_by_older_releases_is_refused() -> None:
