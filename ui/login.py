@@ -19,8 +19,8 @@ from ui.state import NEXT_PAGE_KEY, SESSION_ENDED_KEY, client_address, db, start
 
 PASSWORD_ADVICE = (
     f"At least {MIN_PASSWORD_LENGTH} characters. A few unrelated words are easy to remember and "
-    "hard to guess; common passwords, your name or e-mail, and runs such as 1234567890 are "
-    "refused."
+    "hard to guess; common passwords and their variants (such as Summer2024!), your name or "
+    "e-mail, dates, keyboard patterns and runs such as 1234567890 are refused."
 )
 
 
