@@ -3,6 +3,7 @@ a server reachable from the network refuses to start without HEADWAY_SECRET."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import stat
@@ -13,7 +14,14 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from core.auth import COOKIE_NAME, authenticate, unsign_token
+import core.auth
+from core.auth import (
+    COOKIE_NAME,
+    DEVICE_COOKIE_NAME,
+    authenticate,
+    unsign_device,
+    unsign_token,
+)
 from core.config import (
     Settings,
     SettingsError,
@@ -24,6 +32,7 @@ from core.config import (
     signing_secret,
 )
 from core.db import make_engine, session_scope
+from core.errors import AuthenticationFailed
 from tests.conftest import PASSWORD, make_person, make_team
 from ui.server import build_middleware, build_routes, refuse_unsafe_start
 
@@ -58,6 +67,36 @@ def test_the_apps_own_page_stores_the_cookie_httponly_and_lax(
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
     assert unsign_token(response.cookies[COOKIE_NAME]) == token
     assert response.headers["cache-control"] == "no-store"
+
+
+def test_after_a_login_the_browser_keeps_a_signed_httponly_device_cookie_that_lets_its_owner_in(
+    client: TestClient, token: str, committed_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = dt.datetime.now(dt.UTC)  # the throttle's clock stands still: its waits do not run out
+    monkeypatch.setattr(core.auth, "utcnow", lambda: now)
+    response = client.post("/auth/session", json={"token": token}, headers=SAME_ORIGIN)
+    assert response.status_code == 204
+    [device_cookie] = [
+        c for c in response.headers.get_list("set-cookie") if c.startswith(DEVICE_COOKIE_NAME)
+    ]
+    assert "HttpOnly" in device_cookie and "SameSite=lax" in device_cookie
+    device = unsign_device(response.cookies[DEVICE_COOKIE_NAME])
+    assert device is not None and "ana" not in device  # a random id, naming no one
+    # The next login in this browser keeps the same id.
+    engine = make_engine(committed_url)
+    with session_scope(engine) as session:
+        again = authenticate(session, email="ana@example.com", password=PASSWORD).token
+    response = client.post("/auth/session", json={"token": again}, headers=SAME_ORIGIN)
+    assert unsign_device(response.cookies[DEVICE_COOKIE_NAME]) == device
+    # A stranger's wrong passwords slow the account down, but not on the owner's browser.
+    for _ in range(5):
+        with pytest.raises(AuthenticationFailed), session_scope(engine) as session:
+            authenticate(session, email="ana@example.com", password="a guess")
+    with session_scope(engine) as session:
+        authenticate(session, email="ana@example.com", password=PASSWORD, device=device)
+    with pytest.raises(AuthenticationFailed, match="Too many"), session_scope(engine) as session:
+        authenticate(session, email="ana@example.com", password=PASSWORD)
+    engine.dispose()
 
 
 def test_over_https_the_cookie_is_secure(committed_url: str, token: str) -> None:
