@@ -16,6 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session, create_engine, text
 
 import core.data_version  # noqa: F401  (registers the write stamp on every session)
+import core.limits  # noqa: F401  (registers the NUL check on every session)
 from core.config import get_settings
 from core.errors import DatabaseBusy, DatabaseUnavailable
 
