@@ -252,3 +252,50 @@ def test_without_a_secret_or_a_database_file_the_key_is_random_per_process() -> 
     first = signing_secret(Settings(HEADWAY_SECRET="", DATABASE_URL="postgresql+psycopg://h@db/h"))
     assert len(first) >= 32 and first not in Path(__file__).read_text()
     assert signing_secret(Settings(HEADWAY_SECRET="set-by-the-deployer-" + "y" * 20)) != first
+
+
+# ------------------------------------------------------------------ the client address
+
+
+@pytest.mark.parametrize(
+    "allowed,peer,seen",
+    [
+        (None, "127.0.0.1", "198.51.100.7"),  # a proxy on this machine is trusted by default
+        (None, "203.0.113.9", "203.0.113.9"),  # anyone else's X-Forwarded-For is ignored
+        ("10.0.0.5", "10.0.0.5", "198.51.100.7"),  # the proxy named in FORWARDED_ALLOW_IPS
+        ("10.0.0.5", "127.0.0.1", "127.0.0.1"),  # and only that one
+    ],
+)
+def test_the_throttles_address_is_a_proxys_forwarded_one_only_when_that_proxy_is_trusted(
+    allowed: str | None, peer: str, seen: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What `st.context.ip_address` (the login throttle's address) reads on the websocket: the
+    server `streamlit run` starts (uvicorn, with Streamlit's settings) rewrites it from
+    X-Forwarded-For only for a trusted proxy (docs/security-changes.md)."""
+    import asyncio
+
+    import uvicorn
+    from streamlit.web.server.starlette.starlette_server import _get_uvicorn_config_kwargs
+
+    if allowed is None:
+        monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    else:
+        monkeypatch.setenv("FORWARDED_ALLOW_IPS", allowed)
+    clients: list[str] = []
+
+    async def app(scope: dict, receive: object, send: object) -> None:
+        clients.append(scope["client"][0])
+
+    config = uvicorn.Config(app, **_get_uvicorn_config_kwargs())
+    config.load()
+    scope = {
+        "type": "websocket",
+        "client": (peer, 50000),
+        "headers": [(b"x-forwarded-for", b"198.51.100.7")],
+        "scheme": "ws",
+        "path": "/_stcore/stream",
+        "query_string": b"",
+        "server": ("127.0.0.1", 8501),
+    }
+    asyncio.run(config.loaded_app(scope, None, None))  # type: ignore[arg-type]
+    assert clients == [seen]
