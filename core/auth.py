@@ -47,6 +47,10 @@ CURRENT_PASSWORD_WRONG = (
     "only after a short wait (at most a minute)."
 )
 COOKIE_NAME = "headway_session"
+# A browser on which someone has logged in keeps a signed, random device id (no person in it):
+# the throttle lets an account's owner in from their usual browser while a stranger is slowed.
+DEVICE_COOKIE_NAME = "headway_device"
+DEVICE_COOKIE_DAYS = 365
 
 
 def throttled(seconds: int) -> str:
@@ -109,13 +113,19 @@ def _refusal_sentence(refused: str, otherwise: str) -> str:
 
 
 def _check_password(
-    session: Session, *, email: str, person: Person | None, password: str, client: str | None
+    session: Session,
+    *,
+    email: str,
+    person: Person | None,
+    password: str,
+    client: str | None,
+    device: str | None,
 ) -> str | None:
     """None if `password` is right and the attempt may be made now, else the reason (in
     Headway's words, for the audit trail). One argon2 verification on every path, so that the
     time taken tells nothing; a refusal is counted by the throttle before the caller raises."""
     now = utcnow()
-    attempt = throttle.attempt_for(session, email=email, client=client, now=now)
+    attempt = throttle.attempt_for(session, email=email, client=client, now=now, device=device)
     wait = throttle.wait_left(session, attempt, now=now)
     usable = _usable_hash(person, now)
     right = _verify(usable, password)
@@ -140,17 +150,25 @@ def _find_person(session: Session, email: str) -> Person | None:
 
 
 def authenticate(
-    session: Session, *, email: str, password: str, client: str | None = None
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    client: str | None = None,
+    device: str | None = None,
 ) -> Login:
     """Check the credentials and open a session, or raise AuthenticationFailed (one message).
 
-    `client` is the browser's address (None when unknown or local). A refused attempt and its
+    `client` is the browser's address (None when unknown or local), `device` the id in its
+    verified device cookie (`unsign_device`; None without one). A refused attempt and its
     audit event are committed here, before raising, so that the throttle counts it even though
     the caller's transaction is rolled back by the error. A one-time password is used up by the
     login it opens: the person then has to choose their own password.
     """
     person = _find_person(session, email)
-    refused = _check_password(session, email=email, person=person, password=password, client=client)
+    refused = _check_password(
+        session, email=email, person=person, password=password, client=client, device=device
+    )
     subject = person.id if person is not None else None
     if refused is not None:
         record(
@@ -280,6 +298,43 @@ def _signature(payload: str) -> str:
     return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def new_device() -> str:
+    """A fresh device id for a browser that has none."""
+    return secrets.token_urlsafe(16)
+
+
+def sign_device(device: str) -> str:
+    """The device cookie's value: id, expiry and an HMAC over both, apart from session cookies
+    (the signed text starts with "device:", so neither cookie passes for the other)."""
+    expires = int((utcnow() + dt.timedelta(days=DEVICE_COOKIE_DAYS)).timestamp())
+    payload = f"{device}.{expires}"
+    return f"{payload}.{_signature('device:' + payload)}"
+
+
+def unsign_device(value: str | None) -> str | None:
+    """The device id inside a device cookie, or None if absent, forged or expired."""
+    try:
+        device, expires, signature = (value or "").rsplit(".", 2)
+        expiry = int(expires)
+    except ValueError:
+        return None
+    if not hmac.compare_digest(signature, _signature(f"device:{device}.{expires}")):
+        return None
+    return device if expiry >= utcnow().timestamp() and device else None
+
+
+def remember_device(session: Session, *, token: str, device: str) -> bool:
+    """The browser holding `device` has just logged in with `token` (the cookie route, after
+    any login): the person's next password checks there count on that device's own counter.
+    False (nothing remembered) for an unknown or ended session."""
+    login = resume_session(session, token=token)
+    person = session.get(Person, login.actor.id) if login is not None else None
+    if person is None:
+        return False
+    throttle.remember_device(session, email=person.email, device=device, now=utcnow())
+    return True
+
+
 def sign_token(token: str) -> str:
     """The cookie value: token, expiry (epoch seconds) and an HMAC over both."""
     expires = int((utcnow() + dt.timedelta(hours=get_settings().session_hours)).timestamp())
@@ -400,6 +455,7 @@ def change_own_password(
     new_password: str,
     keep_token: str | None = None,
     client: str | None = None,
+    device: str | None = None,
 ) -> None:
     """Change my password: the current one is checked (and throttled, like a login); every other
     session of mine ends (the one of `keep_token` stays)."""
@@ -407,7 +463,12 @@ def change_own_password(
     if person is None or not person.active:
         raise NotFound("Your account no longer exists.")
     refused = _check_password(
-        session, email=person.email, person=person, password=current_password, client=client
+        session,
+        email=person.email,
+        person=person,
+        password=current_password,
+        client=client,
+        device=device,
     )
     if refused is not None:
         record(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import math
 import os
 import secrets
 from functools import lru_cache
@@ -248,14 +249,48 @@ def is_loopback(address: str | None) -> bool:
         return False
 
 
+MIN_SECRET_LENGTH = 32
+MIN_SECRET_DISTINCT = 8  # 32 random hexadecimal digits (128 bits) practically always hold more
+MIN_SECRET_BITS = 80  # an estimate from its characters' frequencies (Shannon)
+NEW_SECRET_COMMAND = "python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+
+
+def secret_bits(secret: str) -> float:
+    """A generous estimate of a key's entropy: its length times the Shannon entropy of its
+    characters' frequencies. A random key of 32+ characters scores well above MIN_SECRET_BITS;
+    one character repeated scores 0, a short alphabet or a repeated phrase little."""
+    if not secret:
+        return 0.0
+    counts = [secret.count(c) for c in set(secret)]
+    return -sum(n * math.log2(n / len(secret)) for n in counts)
+
+
+def secret_weakness(secret: str) -> str | None:
+    """Why `secret` is too weak to sign the cookies of a server on the network, or None."""
+    if len(secret) < MIN_SECRET_LENGTH:
+        n = len(secret)
+        return f"is {n} character{'' if n == 1 else 's'} long (at least {MIN_SECRET_LENGTH} are needed)"
+    periodic = secret in (secret + secret)[1:-1]  # "abcabc…": one short run repeated
+    if periodic or len(set(secret)) < MIN_SECRET_DISTINCT or secret_bits(secret) < MIN_SECRET_BITS:
+        return "is too regular to be hard to guess (few different characters, or a run repeated)"
+    return None
+
+
 def require_secret_to_serve(address: str | None, settings: Settings) -> None:
-    """Refuse to serve beyond this machine with a key nobody chose: a session cookie signed with
-    a guessable key could be forged."""
-    if not settings.secret and not is_loopback(address):
-        where = f"on {address}" if address else "on all network addresses"
+    """Refuse to serve beyond this machine with a key nobody chose, or one too weak: a session
+    cookie signed with a guessable key could be forged."""
+    if is_loopback(address):
+        return
+    where = f"on {address}" if address else "on all network addresses"
+    if not settings.secret:
         raise SettingsError(
             f"Headway will not serve {where} without HEADWAY_SECRET: set it to a long random "
             "value (the same on every server), or serve on 127.0.0.1 only."
+        )
+    if weakness := secret_weakness(settings.secret):
+        raise SettingsError(
+            f"Headway will not serve {where} with this HEADWAY_SECRET, which {weakness}: set it "
+            f"to a long random value such as the output of {NEW_SECRET_COMMAND}."
         )
 
 

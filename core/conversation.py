@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from core import audit
-from core.access import Actor, is_coach_of, require_view_person
+from core.access import Actor, is_coach_of, load_actor, require_view_person
 from core.clock import utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.limits import max_length, require_fits
@@ -32,6 +32,7 @@ from core.models import (
     NoteAgreement,
     NotificationKind,
     Person,
+    Team,
 )
 from core.notifications import link_to, notify
 
@@ -123,6 +124,14 @@ def _record(
     return agent, author, row.date
 
 
+def _coaches(session: Session, person_id: int, agent: Person) -> bool:
+    """Does this person coach the agent now (the lead of the agent's team, or a manager)?"""
+    person = session.get(Person, person_id)
+    if person is None or not person.active:
+        return False
+    return is_coach_of(load_actor(session, person_id), team_id=agent.team_id)
+
+
 def _require_party(actor: Actor, agent: Person, what: str) -> None:
     """The agent themself, or one of their coaches."""
     if actor.id != agent.id and not is_coach_of(actor, team_id=agent.team_id):
@@ -170,7 +179,17 @@ def add_comment(
                 Comment.record_type == record_type, Comment.record_id == record_id
             )
         ).all()
-        recipients = {writer, *earlier} - {agent.id, actor.id}
+        # Coaches hear of it while they coach the agent: a lead the agent has left behind (a
+        # team change) no longer does, even if they wrote the note or joined the conversation.
+        # If none of them coaches the agent any more, the lead of the agent's team now hears.
+        recipients = {
+            coach
+            for coach in {writer, *earlier} - {agent.id, actor.id}
+            if _coaches(session, coach, agent)
+        }
+        team = session.get(Team, agent.team_id) if agent.team_id is not None else None
+        if not recipients and team is not None and team.lead_id is not None:
+            recipients = {team.lead_id} - {agent.id}
         if record_type is CommentOn.EVALUATION:  # whoever decides an open dispute of it reads it
             recipients |= set(
                 session.exec(
@@ -238,11 +257,11 @@ def conversation(
     audit.record_reads(
         session, actor=actor, record_type=COMMENT, rows=[(c.id, agent_id) for c, _ in rows]
     )
-    notes = (
-        select(CoachingNote.id).where(CoachingNote.agent_id == agent_id)
-        if note_ids is None
-        else select(CoachingNote.id).where(col(CoachingNote.id).in_(list(note_ids)))
-    )
+    # Only this agent's notes, whatever ids the caller names: access was checked for this
+    # agent, and another agent's note id must not bring that agent's 1:1 agreement along.
+    notes = select(CoachingNote.id).where(CoachingNote.agent_id == agent_id)
+    if note_ids is not None:
+        notes = notes.where(col(CoachingNote.id).in_(list(note_ids)))
     agreements = _agreements(
         session,
         session.exec(

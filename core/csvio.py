@@ -7,6 +7,7 @@ import codecs
 import csv
 import io
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,10 @@ from core.errors import InvalidInput
 
 MAX_FIELD = 10_000
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NUL_IN_FIELD = (
+    "the “{column}” field holds a NUL character (an invisible control character, often left by "
+    "another program), which cannot be stored: remove it and try again"
+)
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,9 @@ def _rows(
         if any(len(v) > MAX_FIELD for v in record):
             problems.append(f"line {line}: a field is longer than {MAX_FIELD} characters")
             continue
+        if nul := next((header[i] for i, v in enumerate(record) if "\x00" in v), None):
+            problems.append(f"line {line}: {NUL_IN_FIELD.format(column=nul)}")
+            continue
         yield CsvRow(line, {h: record[i].strip() for i, h in wanted})
 
 
@@ -157,12 +165,24 @@ def line_of(problem: str) -> int:
     return int(number) if head.startswith("line ") and number.isdigit() else 0
 
 
+def _first_shown(value: str) -> str:
+    """The first character a spreadsheet acts on: leading spaces and invisible characters
+    (zero-width space, byte-order mark, bidi marks: Unicode's format characters) skipped, and
+    a full-width or small form (＝ ＋ － ＠, ﹦) read as the sign it stands for."""
+    for ch in value:
+        if ch.isspace() or unicodedata.category(ch) == "Cf":
+            continue
+        return unicodedata.normalize("NFKC", ch)[:1]
+    return ""
+
+
 def escape_cell(value: object) -> object:
     """OWASP CSV-injection rule: text starting with = + - @ tab or CR is prefixed with ', and so
-    is text whose first character after leading whitespace is one of them (" =1+1", "\n@SUM"):
-    spreadsheets trim it before deciding what is a formula."""
+    is text whose first character after leading whitespace or invisible characters is one of
+    them, or a full-width look-alike (" =1+1", "\n@SUM", "\u200b=HYPERLINK(…)", "＝1+1"):
+    spreadsheets trim or fold those before deciding what is a formula."""
     if isinstance(value, str) and (
-        value.startswith(_FORMULA_STARTS) or value.lstrip().startswith(_FORMULA_STARTS)
+        value.startswith(_FORMULA_STARTS) or _first_shown(value) in _FORMULA_STARTS[:4]
     ):
         return "'" + value
     return value

@@ -16,6 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session, create_engine, text
 
 import core.data_version  # noqa: F401  (registers the write stamp on every session)
+import core.limits  # noqa: F401  (registers the NUL check on every session)
 from core.config import get_settings
 from core.errors import DatabaseBusy, DatabaseUnavailable
 
@@ -81,6 +82,11 @@ def _engine_for(url: str) -> Engine:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    # A REPLACE deletes the row it displaces: with recursive triggers that delete fires the
+    # audit trail's append-only trigger (without, it would rewrite the trail silently).
+    cursor.execute("PRAGMA recursive_triggers=ON")
+    # Deleted and overwritten text is zeroed in the file, not left in free pages (erasure).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()

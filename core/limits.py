@@ -1,15 +1,44 @@
-"""How long a text may be, and the one sentence that refuses an over-long one.
+"""How long a text may be, and the one sentence that refuses an over-long one; and the one
+character no text may hold.
 
 The limits are the models' `max_length`s (read from the tables, so a limit has one home). A text
 that is too long is refused with how many characters it has, the limit and how many to remove —
 never cut short silently and never emptied: the form that sent it keeps it (ui/forms.py).
+
+A NUL character (U+0000) is stored by SQLite but refused by PostgreSQL with an error no page
+expects: every text written through a session is checked before it is flushed, on both, and
+refused with one sentence naming the field (imports refuse it earlier, by line: core/csvio.py).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import SQLModel
 
 from core.errors import InvalidInput
+
+NUL = "\x00"
+
+
+def nul_refusal(label: str) -> str:
+    return (
+        f"“{label}” holds a NUL character (an invisible control character, often pasted from "
+        "another program), which cannot be stored: remove it and try again."
+    )
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _refuse_nul_characters(session: OrmSession, _context: Any, _instances: Any) -> None:
+    """Refuse a NUL in any text about to be written (new rows, and changed fields of others)."""
+    for row in (*session.new, *session.dirty):
+        state = inspect(row)
+        for attribute in state.mapper.column_attrs:
+            added = state.attrs[attribute.key].history.added or ()
+            if any(isinstance(value, str) and NUL in value for value in added):
+                raise InvalidInput(nul_refusal(attribute.key.replace("_", " ").capitalize()))
 
 
 def max_length(model: type[SQLModel], field: str) -> int:

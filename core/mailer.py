@@ -10,8 +10,9 @@ marks failed every e-mail claimed more than `STUCK_AFTER` ago: it may have gone 
 crash, so it is not sent again — an e-mail may be lost, never doubled.
 
 Header values come from people (a name in a title): every control character is made a space
-before it reaches a header, so a name like "Eve\r\nBcc: x@evil.test" can add no header, and a
-recipient must be exactly one address.
+before it reaches a header, so a name like "Eve\r\nBcc: x@evil.test" can add no header; bidi
+controls (right-to-left override…) are dropped, so a subject reads in the order it was written;
+a recipient must be exactly one address.
 """
 
 from __future__ import annotations
@@ -72,10 +73,22 @@ def parse_smtp_url(url: str) -> SmtpServer:
     )
 
 
+# Bidirectional controls (embeddings, overrides, isolates, marks): in a subject they reorder
+# what the reader sees ("…‮fdp.exe" reads as "…exe.pdf") and a subject needs none of them.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
 def header_text(value: str, limit: int = 200) -> str:
     """`value` safe for a header: control characters (CR, LF, NUL, tab, Unicode line and
-    paragraph separators) become spaces, runs of spaces one, at most `limit` characters."""
-    spaced = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in value)
+    paragraph separators) become spaces, bidirectional controls are dropped, runs of spaces
+    become one, at most `limit` characters."""
+    spaced = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch
+        for ch in value
+        if ch not in BIDI_CONTROLS
+    )
     return " ".join(spaced.split())[:limit]
 
 

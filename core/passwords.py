@@ -3,6 +3,13 @@ breached, not the person's own name or e-mail or the service's name, not a repea
 string. No composition rules (no "one digit and one symbol"): they make passwords harder to
 remember, not harder to guess.
 
+A list catches only exact entries, and guessers try variants first: `P@ssw0rd2024` is `password`
+with look-alike letters and a year. So a common word with letters swapped for look-alikes and
+digits, years or symbols around it counts as that word, and every password is then estimated the
+way the zxcvbn family does (dictionaries with l33t and reversed variants, dates, keyboard walks,
+repeats, sequences, the person's own words and the demo password): one a guesser would find in
+fewer than 10^8 guesses (zxcvbn's score 3) is refused.
+
 Each refusal is one sentence saying why and what to do instead.
 """
 
@@ -15,12 +22,35 @@ from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
+from zxcvbn import zxcvbn
+
 from core.errors import InvalidInput
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
 COMMON_PASSWORDS = Path(__file__).parent / "data" / "common_passwords.txt.gz"
 SERVICE_WORDS = ("headway",)
+# The README's demo password (seed/demo.py sets it without this check, for the demo logins).
+DEMO_PASSWORD = "headway-demo"
+MIN_GUESSES_LOG10 = 8  # zxcvbn's score 3: "safely unguessable" to an online or throttled attack
+ESTIMATED_PIECE = 72  # zxcvbn estimates at most this many characters at once
+# Characters people swap for the letter they look like (P@ssw0rd, $ummer, W3lc0me).
+LOOK_ALIKES = str.maketrans(
+    {
+        "@": "a",
+        "4": "a",
+        "8": "b",
+        "3": "e",
+        "1": "i",
+        "!": "i",
+        "0": "o",
+        "$": "s",
+        "5": "s",
+        "7": "t",
+        "+": "t",
+        "2": "z",
+    }
+)
 MIN_NAME_PART = 4
 # Runs a person types without thinking: the alphabet, the digits and the keyboard's rows.
 SEQUENCES = (
@@ -49,6 +79,50 @@ def _plain(text: str) -> str:
 
 def _letters(text: str) -> str:
     return "".join(ch for ch in _plain(text) if ch.isalpha())
+
+
+def _common_word_inside(lowered: str) -> bool:
+    """The common password a variant is made from: digits and symbols around it dropped (a year,
+    "123", "!"), look-alike characters read as letters: is it on the list?"""
+    core = re.sub(r"^[^a-z@$!0-9]*|[^a-z]*$", "", lowered)  # Summer2024! → summer
+    candidates = {core, core.translate(LOOK_ALIKES), lowered.translate(LOOK_ALIKES)}
+    candidates |= {re.sub(r"[^a-z]+$", "", c) for c in set(candidates)}
+    common = common_passwords()
+    return any(len(c) >= MIN_NAME_PART and c in common for c in candidates)
+
+
+def _weak_patterns(password: str, words: set[str]) -> str | None:
+    """What makes a password quick to guess, in words, as zxcvbn estimates it; None when a
+    guesser would need 10^8 guesses or more."""
+    # A longer password is estimated piece by piece: the guesses of its pieces multiply.
+    pieces = [password[i : i + ESTIMATED_PIECE] for i in range(0, len(password), ESTIMATED_PIECE)]
+    estimates = [zxcvbn(piece, user_inputs=sorted(words)) for piece in pieces]
+    if sum(float(e["guesses_log10"]) for e in estimates) >= MIN_GUESSES_LOG10:
+        return None
+    parts: list[str] = []
+    for match in (m for e in estimates for m in e["sequence"]):
+        pattern = match["pattern"]
+        if pattern == "dictionary":
+            part = (
+                "your own words or Headway's"
+                if match.get("dictionary_name") == "user_inputs"
+                else "a common word or name"
+            )
+            if match.get("l33t"):
+                part += " with look-alike characters"
+            elif match.get("reversed"):
+                part += " spelled backwards"
+        else:
+            part = {
+                "date": "a date",
+                "spatial": "a keyboard pattern",
+                "repeat": "a repeated run",
+                "sequence": "a sequence such as 123 or abc",
+                "regex": "a year",
+            }.get(pattern, "a few added characters")
+        if part not in parts:
+            parts.append(part)
+    return " and ".join(parts)
 
 
 def _is_repeated(text: str) -> bool:
@@ -102,8 +176,19 @@ def check_new_password(
         )
     # Your name, e-mail or "headway" with only digits or symbols around it: Ana2026!, headway-99.
     letters = _letters(password)
-    if letters and letters in personal_words(name=name, email=email, context=context):
+    words = personal_words(name=name, email=email, context=context)
+    if letters and letters in words:
         raise InvalidInput(
             "That password is made of your name, your e-mail address, your team's name or the "
             f"name Headway, which are the first things a guesser tries; {TRY_INSTEAD}."
+        )
+    if _common_word_inside(lowered):
+        raise InvalidInput(
+            "That password is a common password with small changes (look-alike characters, "
+            f"digits, a year or symbols), which guessers try first; {TRY_INSTEAD}."
+        )
+    if weakness := _weak_patterns(password, words | {DEMO_PASSWORD, "demo"}):
+        raise InvalidInput(
+            f"That password is quick to guess (made of {weakness}), the kind of pattern "
+            f"guessers try first; {TRY_INSTEAD}."
         )

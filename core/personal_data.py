@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, update
+from sqlalchemy import ColumnElement, func, text, update
 from sqlmodel import Session, SQLModel, col, delete, select
 
 from core import audit
@@ -410,6 +410,36 @@ def _refusal(session: Session, actor: Actor, person: Person) -> str | None:
     return None
 
 
+def _messages_quoting(session: Session, pid: int) -> list[str]:
+    """The subjects of inbox messages whose body quotes a person's words or words about them:
+    comments by them or on their records, the 1:1 agreements on notes about them, their
+    disputes (the reason)."""
+    comments = session.exec(
+        select(Comment.id).where((col(Comment.author_id) == pid) | (col(Comment.agent_id) == pid))
+    ).all()
+    agreements = session.exec(
+        select(NoteAgreement.id)
+        .join(CoachingNote, col(CoachingNote.id) == NoteAgreement.note_id)
+        .where(col(CoachingNote.agent_id) == pid)
+    ).all()
+    disputes = session.exec(select(Dispute.id).where(col(Dispute.agent_id) == pid)).all()
+    return [
+        *(f"comment:{i}" for i in comments),
+        *(f"note_agreement:{i}" for i in agreements),
+        *(f"dispute:{i}{end}" for i in disputes for end in ("", ":opened", ":decided")),
+    ]
+
+
+def _forget_search_words(session: Session) -> None:
+    """SQLite's full-text index keeps a removed text's words in its older segments until they
+    are merged: merge them now, so the words leave the file (secure_delete, core/db.py, zeroes
+    the pages they leave). PostgreSQL's index is a column of the row, rewritten with it."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            text("INSERT INTO learning_share_fts(learning_share_fts) VALUES('optimize')")
+        )
+
+
 def erase_person(
     session: Session, *, actor: Actor, person_id: int, confirm_name: str
 ) -> ErasureResult:
@@ -423,7 +453,9 @@ def erase_person(
     - About them: coaching notes keep date, coach and focus metric (the team's coaching
       figures) without their texts, check-ins without texts, no earlier versions and no private
       remarks; evaluations keep answers and score without comments; figures stay as they are.
-    - Other people's inbox messages that named them now use the anonymous name.
+    - Other people's inbox messages that named them now use the anonymous name; those that
+      quoted their words or words about them (comments, 1:1 agreements, disputes) lose the
+      quote. The search index forgets the removed words (they leave the database file).
     One `person_erased` event in the audit trail records it.
     """
     require_admin(actor)
@@ -451,6 +483,10 @@ def erase_person(
     person.hire_date, person.one_time_password_expires_at = None, None
     person.version += 1
     session.add(person)
+
+    # Others' inbox messages that quote their words or words about them (a comment, a 1:1
+    # agreement, a dispute's reason): the ids, before the texts go.
+    quoted = _messages_quoting(session, pid)
 
     removed = 0
     own_shares = col(LearningShare.author_id) == pid
@@ -568,6 +604,15 @@ def erase_person(
             .values(reason="")
         )
     )
+    if quoted:
+        removed += rows_affected(
+            session.execute(
+                update(Notification)
+                .where(col(Notification.subject).in_(quoted))
+                .values(body=REMOVED)
+            )
+        )
+    _forget_search_words(session)
     # Others' inbox messages that named them ("Ada wrote…", a mentor's nudge).
     if old_name.strip():
         for column in (Notification.title, Notification.body):

@@ -1,19 +1,24 @@
 """Throttling of password checks (login and change password): growing delays, never a lock.
 
-Every failed check is counted against the account and against the client address. A few
-failures are free (typos); after them the next attempt on that key is accepted only after a
-delay that doubles with each further failure (1, 2, 4 … s) up to a cap of one minute, so the
-real owner of an account waits at most a minute, however long an attacker keeps trying. An
-attempt that comes too early is refused like a wrong password (the caller still does the same
-password-hashing work, so neither the answer nor its timing tells a throttled key from an
-unknown account), and it moves no counter: hammering does not lengthen the wait.
+Every failed check is counted against keys. A few failures are free (typos); after them the next
+attempt on that key is accepted only after a delay that doubles with each further failure (1, 2,
+4 … s) up to a cap of one minute, so the real owner of an account waits at most a minute, however
+long an attacker keeps trying. An attempt that comes too early is refused unchecked (the caller
+still does the same password-hashing work, so neither the answer nor its timing tells a throttled
+key from an unknown account), and it moves no counter: hammering does not lengthen the wait.
 
-Failures on an account are counted apart for addresses its owner has logged in from before
-("familiar") and for every other address, so a stranger guessing from elsewhere cannot make the
-owner wait at their usual desk. The address key (10 free failures: a contact centre's staff may
-share one address) applies to accounts that are not familiar at that address; a success clears
-the counters it was checked against and its address's counter. Counters are forgotten a day
-after their last failure.
+Which keys (the "device cookie" defence of OWASP's authentication guidance):
+- From a device (a browser holding Headway's signed device cookie) on which this account has
+  logged in within 90 days: only that device's own counter for the account. A stranger
+  guessing the account, from anywhere (the owner's own desk, or the proxy address everyone
+  shares), never makes the owner wait on their usual browser.
+- From anything else: the account's counter for unknown devices, and the client address's
+  counter (10 free failures: a contact centre's staff may share one address).
+A success clears the account counter it was checked against, never an address's: logging in to
+one's own account between guesses does not reset the guessing allowance of an address. The
+address is the one uvicorn reports: a proxy's forwarded address only when that proxy is trusted
+(FORWARDED_ALLOW_IPS; docs/security-changes.md). Counters are forgotten a day after their last
+failure.
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ class Policy:
 ACCOUNT = Policy(free_failures=3)
 ADDRESS = Policy(free_failures=10)
 FORGET_AFTER = dt.timedelta(days=1)
-FAMILIAR_FOR = dt.timedelta(days=90)
+KNOWN_DEVICE_FOR = dt.timedelta(days=90)
 LOCAL = "local"  # Streamlit reports no address for a loopback connection
 
 
@@ -56,41 +61,54 @@ def _key(*parts: str) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
+def _normal(email: str) -> str:
+    return email.strip().lower()
+
+
+def _device_pair(email: str, device: str) -> str:
+    return _key("device", _normal(email), device)
+
+
 @dataclass(frozen=True)
 class Attempt:
     """The keys one password check is counted against."""
 
-    account: str
-    familiar_account: str
-    pair: str
+    account: str  # the account, from devices it has not logged in on
+    device_account: str | None  # the account, from this known device
     address: str
-    familiar: bool  # has this account logged in from this address before?
+    known_device: bool  # has this account logged in on this device (within 90 days)?
 
     @property
     def counted(self) -> list[tuple[str, Policy]]:
-        keys = [(self.familiar_account if self.familiar else self.account, ACCOUNT)]
-        if not self.familiar:
-            keys.append((self.address, ADDRESS))
-        return keys
+        if self.known_device and self.device_account is not None:
+            return [(self.device_account, ACCOUNT)]
+        return [(self.account, ACCOUNT), (self.address, ADDRESS)]
 
 
-def attempt_for(session: Session, *, email: str, client: str | None, now: dt.datetime) -> Attempt:
-    """`email` as typed (normalised here); `client` the address, None when unknown or local."""
-    email = email.strip().lower()
-    address = client or LOCAL
-    pair = _key("pair", email, address)
-    seen = session.get(LoginThrottle, pair)
-    familiar = (
-        seen is not None
-        and seen.last_success_at is not None
-        and now - seen.last_success_at < FAMILIAR_FOR
-    )
+def attempt_for(
+    session: Session,
+    *,
+    email: str,
+    client: str | None,
+    now: dt.datetime,
+    device: str | None = None,
+) -> Attempt:
+    """`email` as typed (normalised here); `client` the address, None when unknown or local;
+    `device` the id in the browser's verified device cookie, None without one."""
+    email = _normal(email)
+    known = False
+    if device is not None:
+        seen = session.get(LoginThrottle, _device_pair(email, device))
+        known = (
+            seen is not None
+            and seen.last_success_at is not None
+            and now - seen.last_success_at < KNOWN_DEVICE_FOR
+        )
     return Attempt(
         account=_key("account", email, "elsewhere"),
-        familiar_account=_key("account", email, "familiar"),
-        pair=pair,
-        address=_key("address", address),
-        familiar=familiar,
+        device_account=None if device is None else _key("account", email, "device", device),
+        address=_key("address", client or LOCAL),
+        known_device=known,
     )
 
 
@@ -140,15 +158,22 @@ def count_failure(session: Session, attempt: Attempt, *, now: dt.datetime) -> No
 
 
 def count_success(session: Session, attempt: Attempt, *, now: dt.datetime) -> None:
-    """Clear the counters this attempt was checked against and its address's; remember the
-    address as familiar to the account."""
-    keys = {key for key, _ in attempt.counted} | {attempt.familiar_account, attempt.address}
-    for key in keys:
+    """Clear the account counter this attempt was checked against; an address's counter stays
+    (a success of one's own must not buy guesses at others' accounts)."""
+    for key, policy in attempt.counted:
+        if policy is ADDRESS:
+            continue
         row = session.get(LoginThrottle, key)
         if row is not None:
             row.failures, row.next_allowed_at = 0, None
             session.add(row)
-    pair = _locked_row(session, attempt.pair)
+    session.flush()
+
+
+def remember_device(session: Session, *, email: str, device: str, now: dt.datetime) -> None:
+    """The account has just logged in on `device`: its owner's later attempts there count on
+    that device's own counter."""
+    pair = _locked_row(session, _device_pair(email, device))
     pair.last_success_at = now
     session.add(pair)
     session.flush()

@@ -96,7 +96,8 @@ if me.role.value == "agent":
             st.rerun()
         if mine.status is PledgeStatus.AWAITING_MENTOR:
             st.info(
-                f"Waiting for {mine.mentor} to co-sign. Your daily mind check starts once they have."
+                f"Waiting for {plain(mine.mentor)} to co-sign. Your daily mind check starts once "
+                "they have."
             )
         if mine.status in (PledgeStatus.ACTIVE, PledgeStatus.RENEWED):
             mind_check_section(me, mine, day)

@@ -15,6 +15,7 @@ from core.sampling import (
     sample_csv,
 )
 from ui.state import actor, db
+from ui.text import plain
 from ui.widgets import choose, day_text
 
 me = actor()
@@ -86,7 +87,7 @@ with db() as session:
 agents = len({r.agent_id for r in sample.rows})
 st.success(
     f"Draw number {sample.seed}: {len(sample.rows)} interactions for {agents} agents of "
-    f"{sample.team}, {day_text(start)} to {day_text(end)}"
+    f"{plain(sample.team)}, {day_text(start)} to {day_text(end)}"
     + (", split by channel" if sample.stratified else "")
     + "."
 )

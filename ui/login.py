@@ -15,12 +15,19 @@ from core.auth import (
 from core.errors import DomainError
 from ui.navigation import page_file
 from ui.sso import render_sso_login
-from ui.state import NEXT_PAGE_KEY, SESSION_ENDED_KEY, client_address, db, start_login
+from ui.state import (
+    NEXT_PAGE_KEY,
+    SESSION_ENDED_KEY,
+    client_address,
+    db,
+    device_id,
+    start_login,
+)
 
 PASSWORD_ADVICE = (
     f"At least {MIN_PASSWORD_LENGTH} characters. A few unrelated words are easy to remember and "
-    "hard to guess; common passwords, your name or e-mail, and runs such as 1234567890 are "
-    "refused."
+    "hard to guess; common passwords and their variants (such as Summer2024!), your name or "
+    "e-mail, dates, keyboard patterns and runs such as 1234567890 are refused."
 )
 
 
@@ -48,7 +55,13 @@ def _password_login() -> Login | None:
         return None
     try:
         with db() as session:
-            return authenticate(session, email=email, password=password, client=client_address())
+            return authenticate(
+                session,
+                email=email,
+                password=password,
+                client=client_address(),
+                device=device_id(),
+            )
     except DomainError as exc:
         st.error(str(exc))
         return None
@@ -102,5 +115,6 @@ def render_password_change(*, forced: bool) -> None:
                     new_password=new,
                     keep_token=current_token(),
                     client=client_address(),
+                    device=device_id(),
                     done="Your password was changed; your other sessions have ended.",
                 )

@@ -1,4 +1,5 @@
-"""The server around the Streamlit app: routes that set and clear the HttpOnly session cookie,
+"""The server around the Streamlit app: routes that set and clear the HttpOnly session cookie
+(and set the device cookie the login throttle recognises the owner's browser by),
 the security headers on every response, and the lifespan that runs the embedded reminder
 scheduler.
 
@@ -31,10 +32,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.auth import (
     COOKIE_NAME,
+    DEVICE_COOKIE_DAYS,
+    DEVICE_COOKIE_NAME,
+    new_device,
     record_cookie,
-    resume_session,
+    remember_device,
     revoke_session,
+    sign_device,
     sign_token,
+    unsign_device,
     unsign_token,
 )
 from core.config import SettingsError, get_settings, require_secret_to_serve
@@ -113,18 +119,31 @@ async def set_session_cookie(request: Request) -> Response:
         token = str((await request.json())["token"])
     except (ValueError, KeyError, TypeError):
         return _auth_response("expected JSON {token}", 400)
+    device = unsign_device(request.cookies.get(DEVICE_COOKIE_NAME)) or new_device()
     with session_scope(shared_engine()) as session:
-        if resume_session(session, token=token) is None:
+        if not remember_device(session, token=token, device=device):
             return _auth_response("unknown or expired session", 401)
         record_cookie(session, token=token, stored=True)
     response = _auth_response(None, 204)
+    secure = request.url.scheme == "https"
     response.set_cookie(
         COOKIE_NAME,
         sign_token(token),
         max_age=get_settings().session_hours * 3600,
         httponly=True,
         samesite="lax",
-        secure=request.url.scheme == "https",
+        secure=secure,
+        path="/",
+    )
+    # This browser is now one its owner logs in on: the throttle keeps it apart (core/throttle).
+    # It outlives the session and a logout (it names no one; the database holds which accounts).
+    response.set_cookie(
+        DEVICE_COOKIE_NAME,
+        sign_device(device),
+        max_age=DEVICE_COOKIE_DAYS * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=secure,
         path="/",
     )
     drop_provider_identity(request, response)  # Headway's session is now the only login

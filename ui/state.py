@@ -15,11 +15,13 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from core.access import Actor
 from core.auth import (
     COOKIE_NAME,
+    DEVICE_COOKIE_NAME,
     Login,
     cookie_confirmed,
     log_out_everywhere,
     resume_session,
     revoke_session,
+    unsign_device,
     unsign_token,
 )
 from core.config import get_settings
@@ -64,6 +66,13 @@ def client_address() -> str | None:
     login throttle and the audit trail."""
     address = st.context.ip_address
     return address if isinstance(address, str) else None  # AppTest has no real connection
+
+
+def device_id() -> str | None:
+    """The id in this browser's device cookie (set after a login here), if genuine: the login
+    throttle keeps the attempts of a browser its owner used apart from a stranger's."""
+    value = st.context.cookies.get(DEVICE_COOKIE_NAME)
+    return unsign_device(value) if isinstance(value, str) else None
 
 
 def current_token() -> str | None:

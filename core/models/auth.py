@@ -26,9 +26,10 @@ class AuthSession(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failed password checks counted per key (core/throttle.py): an account, a client address,
-    or an (account, address) pair that has logged in before. Keys are SHA-256 digests: the table
-    names no e-mail and no address."""
+    """Failed password checks counted per key (core/throttle.py): an account from unknown
+    devices, an account on one device (browser) it has logged in on, a client address; and the
+    (account, device) pairs that have logged in (`last_success_at`). Keys are SHA-256 digests:
+    the table names no e-mail, no address and no device."""
 
     __tablename__ = "login_throttle"
 

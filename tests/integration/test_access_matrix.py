@@ -1231,3 +1231,24 @@ def test_the_mentor_of_the_live_pledge_reads_only_its_mind_checks(
         "A hard week at home",
         "Listened first all day",
     ]
+
+
+def test_no_one_reads_the_agents_1_1_agreement_by_naming_its_note_in_their_own_conversation(
+    matrix_org: tuple[Session, Org],
+) -> None:
+    """A probe beside the matrix: `conversation` is allowed for one's own records, and the note
+    ids it is given must not reach past the agent it was asked about."""
+    session, o = matrix_org
+    savepoint = session.begin_nested()
+    try:
+        lead = load_actor(session, o.people[Who.LEAD])
+        conversation.propose_agreement(session, actor=lead, note_id=o.note, text="Recaps daily")
+        for who in Who:
+            reader = load_actor(session, o.people[who])
+            own = conversation.conversation(
+                session, actor=reader, agent_id=reader.id, note_ids=[o.note]
+            )
+            assert (o.note in own.agreements) is (who is Who.AGENT), who
+    finally:
+        savepoint.rollback()
+        session.expire_all()

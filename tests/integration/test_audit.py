@@ -22,7 +22,7 @@ from core.coaching import (
 )
 from core.errors import AccessDenied, InvalidInput
 from core.growth.agent import growth_data
-from core.models import AuditAction, PrivateRemark, Role
+from core.models import AuditAction, AuditEvent, PrivateRemark, Role
 from core.quality import DEFAULT_FORM, list_evaluations, record_evaluation, save_scorecard
 from tests.conftest import TODAY, actor_of, make_person, make_team
 
@@ -71,14 +71,43 @@ def test_only_admins_search_the_trail(session: Session) -> None:
     del team
 
 
+REPLACE = {
+    # SQLite's REPLACE deletes the row it displaces without firing delete triggers unless
+    # recursive triggers are on; PostgreSQL's upsert updates it.
+    "sqlite": "INSERT OR REPLACE INTO audit_event (id, at, action, record_type, detail) "
+    "SELECT id, at, action, record_type, 'rewritten' FROM audit_event",
+    "postgresql": "INSERT INTO audit_event (id, at, action, record_type, detail) "
+    "SELECT id, at, action, record_type, 'rewritten' FROM audit_event "
+    "ON CONFLICT (id) DO UPDATE SET detail = excluded.detail",
+}
+
+
 @pytest.mark.parametrize(
-    "statement", ["UPDATE audit_event SET detail = 'x'", "DELETE FROM audit_event"]
+    "statement",
+    ["UPDATE audit_event SET detail = 'x'", "DELETE FROM audit_event", "replace"],
 )
 def test_the_database_refuses_to_rewrite_the_trail(session: Session, statement: str) -> None:
     audit.record(session, actor=None, action=AuditAction.LOGIN, record_type="session")
     session.flush()
+    if statement == "replace":
+        statement = REPLACE[session.get_bind().dialect.name]
     with pytest.raises(DBAPIError, match="append-only"), session.begin_nested():
         session.connection().execute(text(statement))
+    assert [e.detail for e in session.exec(select(AuditEvent)).all()] == [""]
+
+
+def test_a_replace_is_refused_even_on_a_connection_without_recursive_triggers(
+    session: Session,
+) -> None:
+    """The trail's own trigger refuses a REPLACE of an existing row, whatever opened the
+    connection (the sqlite3 shell has recursive triggers off)."""
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("a SQLite connection setting")
+    audit.record(session, actor=None, action=AuditAction.LOGIN, record_type="session")
+    session.flush()
+    session.connection().exec_driver_sql("PRAGMA recursive_triggers=OFF")
+    with pytest.raises(DBAPIError, match="append-only"), session.begin_nested():
+        session.connection().execute(text(REPLACE["sqlite"]))
 
 
 # ----------------------------------------------------------- reads and changes of records

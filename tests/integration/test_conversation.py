@@ -26,7 +26,9 @@ from core.models import (
     NoteAgreement,
     Notification,
     NotificationKind,
+    Role,
 )
+from core.org import PersonInput, update_person
 from core.quality import DEFAULT_FORM, record_evaluation, save_scorecard
 from tests.conftest import TODAY, actor_of
 
@@ -263,3 +265,86 @@ def test_an_agents_comment_on_a_disputed_evaluation_reaches_whoever_decides_the_
         select(Notification.person_id).where(Notification.kind == NotificationKind.COMMENT)
     ).all()
     assert dispute.owner_id in told
+
+
+def _move(session: Session, org: dict, who: str, team: str) -> None:
+    """An admin moves a person to another team (as Administration → People does)."""
+    person = org[who]
+    update_person(
+        session,
+        actor=actor_of(session, org["admin"]),
+        person_id=person.id,
+        data=PersonInput(
+            person.name, person.email, Role(person.role), org[team].id, person.hire_date
+        ),
+        expected_version=person.version,
+    )
+
+
+def test_after_an_agent_changes_teams_their_comments_reach_their_new_lead_not_the_former_one(
+    session: Session, org: dict
+) -> None:
+    note = _note(session, org)  # written by the red lead
+    agent = actor_of(session, org["red_agent"])
+    add_comment(
+        session, actor=agent, record_type=CommentOn.COACHING_NOTE, record_id=note, text="Before"
+    )
+    _move(session, org, "red_agent", "blue")
+    add_comment(
+        session,
+        actor=actor_of(session, org["red_agent"]),
+        record_type=CommentOn.COACHING_NOTE,
+        record_id=note,
+        text="After the move",
+    )
+    heard = [(person, body) for person, _, body in _comment_notices(session)]
+    assert heard == [(org["red_lead"].id, "Before"), (org["blue_lead"].id, "After the move")]
+
+
+def test_a_manager_in_the_conversation_still_hears_after_the_agent_changes_teams(
+    session: Session, org: dict
+) -> None:
+    note = _note(session, org)
+    manager, agent = actor_of(session, org["manager"]), actor_of(session, org["red_agent"])
+    add_comment(
+        session, actor=manager, record_type=CommentOn.COACHING_NOTE, record_id=note, text="Hi"
+    )
+    _move(session, org, "red_agent", "blue")
+    add_comment(
+        session,
+        actor=actor_of(session, org["red_agent"]),
+        record_type=CommentOn.COACHING_NOTE,
+        record_id=note,
+        text="Thanks",
+    )
+    assert [p for p, _, body in _comment_notices(session) if body == "Thanks"] == [
+        org["manager"].id
+    ]
+    del agent
+
+
+def test_the_conversation_of_my_own_records_never_returns_another_agents_agreement(
+    session: Session, org: dict
+) -> None:
+    """Naming another agent's note id must not bring that agent's 1:1 agreement along."""
+    theirs = write_note(
+        session,
+        actor=actor_of(session, org["red_lead"]),
+        agent_id=org["red_agent2"].id,
+        data=NOTE,
+    )
+    propose_agreement(
+        session, actor=actor_of(session, org["red_lead"]), note_id=theirs, text="Private plan"
+    )
+    me = actor_of(session, org["red_agent"])
+    mine = conversation(session, actor=me, agent_id=me.id, note_ids=[theirs])
+    assert mine.agreements == {}
+    lead = actor_of(session, org["red_lead"])
+    as_lead = conversation(session, actor=lead, agent_id=me.id, note_ids=[theirs])
+    assert as_lead.agreements == {}  # asked about one agent: that agent's records only
+    assert (
+        conversation(session, actor=lead, agent_id=org["red_agent2"].id, note_ids=[theirs])
+        .agreements[theirs]
+        .text
+        == "Private plan"
+    )

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import logging
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -14,10 +15,11 @@ import pytest
 from sqlmodel import Session, select
 
 from core import audit, data_version
+from core.access import Actor, load_actor
 from core.auth import open_session, resume_session
 from core.coaching import NoteInput, add_follow_up, add_private_remark, edit_note, write_note
 from core.config import SettingsError, get_settings
-from core.conversation import add_comment
+from core.conversation import add_comment, propose_agreement
 from core.db import make_engine, session_scope
 from core.disputes import open_dispute
 from core.errors import AccessDenied, InvalidInput
@@ -47,7 +49,7 @@ from core.models.conversation import CommentOn
 from core.personal_data import erase_person, export_person
 from core.quality import DEFAULT_FORM, record_evaluation, save_scorecard
 from core.retention import apply_retention, months_before
-from tests.conftest import TODAY, actor_of, make_person
+from tests.conftest import TODAY, actor_of, make_person, make_team
 
 NOTE = NoteInput(focus_metric="fcr", to_try="Ask what else is open", actions="Five calls")
 
@@ -357,3 +359,105 @@ def test_a_bad_retention_setting_names_the_variable(
     get_settings.cache_clear()
     with pytest.raises(SettingsError, match="HEADWAY_RETENTION_MONTHS"):
         get_settings()
+
+
+def test_an_erasure_takes_the_agents_words_out_of_their_coaches_inboxes(
+    session: Session, org: dict
+) -> None:
+    agent, lead = actor_of(session, org["red_agent"]), actor_of(session, org["red_lead"])
+    note = write_note(session, actor=lead, agent_id=agent.id, data=NOTE, date=TODAY)
+    add_comment(
+        session,
+        actor=agent,
+        record_type=CommentOn.COACHING_NOTE,
+        record_id=note,
+        text="My divorce is why my calls ran long",
+    )
+    propose_agreement(session, actor=agent, note_id=note, text="Shorter calls while I recover")
+    other = write_note(session, actor=lead, agent_id=org["red_agent2"].id, data=NOTE, date=TODAY)
+    add_comment(
+        session,
+        actor=actor_of(session, org["red_agent2"]),
+        record_type=CommentOn.COACHING_NOTE,
+        record_id=other,
+        text="Someone else's words stay",
+    )
+    name = org["red_agent"].name
+
+    erase_person(
+        session, actor=actor_of(session, org["admin"]), person_id=agent.id, confirm_name=name
+    )
+    session.flush()
+    session.expire_all()
+
+    inbox = session.exec(
+        select(Notification)
+        .where(Notification.person_id == org["red_lead"].id)
+        .order_by(Notification.id)  # type: ignore[arg-type]
+    ).all()
+    bodies = [n.body for n in inbox]
+    assert bodies == ["(removed)", "(removed)", "Someone else's words stay"]
+    assert not any(
+        words in n.title + n.body for n in inbox for words in ("divorce", "recover", name)
+    )
+
+
+def test_an_erased_shares_and_comments_words_leave_the_sqlite_file(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    """Scanned in the file's bytes: the full-text index's shadow tables merge the old words
+    away, and secure_delete zeroes the space they leave."""
+    path = tmp_path / "erased.db"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    secret_words = (b"zanzibarquokka", b"marmaladeplatypus")
+    with session_scope(engine) as session:
+        team = make_team(session, name="Red")
+        lead = make_person(session, role=Role.TEAM_LEAD, team=team, leads=True)
+        agent = make_person(session, team=team)
+        admin = make_person(session, role=Role.ADMIN)
+        ids = {"agent": agent.id, "lead": lead.id, "admin": admin.id, "name": agent.name}
+        for i in range(3):  # several segments in the index, as a living database has
+            session.add(
+                LearningShare(
+                    author_id=agent.id,
+                    title=f"Refunds zanzibarquokka {i}",
+                    learned="Say sorry first zanzibarquokka",
+                )
+            )
+            session.flush()
+    with session_scope(engine) as session:
+        note = write_note(
+            session, actor=actor_of_id(session, ids["lead"]), agent_id=ids["agent"], data=NOTE
+        )
+        add_comment(
+            session,
+            actor=actor_of_id(session, ids["agent"]),
+            record_type=CommentOn.COACHING_NOTE,
+            record_id=note,
+            text="marmaladeplatypus is my worry",
+        )
+
+    def in_file() -> set[bytes]:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        found = set()
+        for part in path.parent.glob(path.name + "*"):
+            data = part.read_bytes()
+            found |= {w for w in secret_words if w in data}
+        return found
+
+    assert in_file() == set(secret_words)  # the test can see them while they are there
+    with session_scope(engine) as session:
+        erase_person(
+            session,
+            actor=actor_of_id(session, ids["admin"]),
+            person_id=ids["agent"],
+            confirm_name=ids["name"],
+        )
+    assert in_file() == set()
+    engine.dispose()
+
+
+def actor_of_id(session: Session, person_id: int) -> Actor:
+    return load_actor(session, person_id)

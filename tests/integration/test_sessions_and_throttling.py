@@ -253,17 +253,67 @@ def test_failures_slow_the_next_attempt_down_and_the_owner_waits_at_most_a_minut
     assert not _refused(session, PASSWORD, HOME), "the wait never exceeds a minute"
 
 
-def test_a_stranger_guessing_elsewhere_does_not_make_the_owner_wait_at_their_usual_address(
+def _owner_device(session: Session, clock: Clock) -> str:
+    """A browser the owner has logged in on (the cookie route remembers it after a login)."""
+    device = core.auth.new_device()
+    login = _log_in(session, PASSWORD, OFFICE)
+    assert core.auth.remember_device(session, token=login.token, device=device)
+    return device
+
+
+def test_a_stranger_guessing_from_the_owners_own_address_never_keeps_the_owner_out(
     session: Session, agent: Person, clock: Clock
 ) -> None:
-    _log_in(session, PASSWORD, OFFICE)  # the owner's usual address
-    for _ in range(8):
+    """Behind a reverse proxy everyone shares one address: wrong passwords every half second
+    from it, for two minutes, and the owner's browser still gets in at every try."""
+    device = _owner_device(session, clock)
+    owner_in = 0
+    for tick in range(240):
+        clock.advance(seconds=0.5)
+        assert _refused(session, "guess", OFFICE)
+        if tick % 24 == 23:  # the owner tries ten times in those two minutes
+            owner = authenticate(
+                session, email=EMAIL, password=PASSWORD, client=OFFICE, device=device
+            )
+            owner_in += owner.actor.id == agent.id
+    assert owner_in == 10
+    # The stranger is slowed all along (the account from unknown browsers, and the address).
+    with pytest.raises(AuthenticationFailed, match="Too many failed attempts"):
+        _log_in(session, PASSWORD, OFFICE)
+
+
+def test_a_device_cookie_is_trusted_only_for_the_accounts_that_logged_in_on_it(
+    session: Session, agent: Person, clock: Clock
+) -> None:
+    other = make_person(session, team=make_team(session), email="bo@example.com", password=PASSWORD)
+    mine = core.auth.new_device()
+    login = authenticate(session, email=other.email, password=PASSWORD, client=ELSEWHERE)
+    core.auth.remember_device(session, token=login.token, device=mine)
+    for _ in range(4):  # my own device does not lift the throttle on someone else's account
         assert _refused(session, "guess", ELSEWHERE)
-    assert not _refused(session, PASSWORD, OFFICE)
-    assert _refused(session, PASSWORD, ELSEWHERE)
+    with pytest.raises(AuthenticationFailed, match="Too many failed attempts"):
+        authenticate(session, email=EMAIL, password=PASSWORD, client=ELSEWHERE, device=mine)
+    assert core.auth.unsign_device(core.auth.sign_device(mine)) == mine
+    assert (
+        core.auth.unsign_device(core.auth.sign_token(mine)) is None
+    )  # a session cookie is not one
+    assert core.auth.unsign_device(core.auth.sign_device(mine)[:-1] + "0") is None
+    clock.advance(days=366)
+    assert core.auth.unsign_device(core.auth.sign_device(mine)) == mine
 
 
-def test_one_address_guessing_across_accounts_is_slowed_and_a_success_clears_it(
+def test_a_device_its_owner_has_not_used_for_90_days_is_a_stranger_again(
+    session: Session, agent: Person, clock: Clock
+) -> None:
+    device = _owner_device(session, clock)
+    clock.advance(days=91)
+    for _ in range(4):
+        assert _refused(session, "guess", ELSEWHERE)
+    with pytest.raises(AuthenticationFailed, match="Too many failed attempts"):
+        authenticate(session, email=EMAIL, password=PASSWORD, client=OFFICE, device=device)
+
+
+def test_one_address_guessing_across_accounts_is_slowed_and_a_success_does_not_clear_it(
     session: Session, clock: Clock
 ) -> None:
     team = make_team(session)
@@ -282,7 +332,32 @@ def test_one_address_guessing_across_accounts_is_slowed_and_a_success_clears_it(
     clock.advance(seconds=1)
     assert p3_from(ELSEWHERE)
     row = session.get(throttle.LoginThrottle, throttle._key("address", ELSEWHERE))
-    assert row is not None and row.failures == 0, "a success clears its address's counter"
+    assert row is not None and row.failures == 11, "a success leaves its address's counter"
+
+
+def test_logging_in_to_ones_own_account_between_guesses_buys_no_more_guesses(
+    session: Session, clock: Clock
+) -> None:
+    """An attacker with an account of their own interleaves its logins with guesses at 81
+    other accounts for a minute: only the address's free failures and its growing delays are
+    checked, not 81 guesses."""
+    team = make_team(session)
+    make_person(session, team=team, email="me@example.com", password=PASSWORD)
+    for i in range(81):
+        make_person(session, team=team, email=f"v{i}@example.com", password=PASSWORD)
+    checked = 0
+    start = clock.now
+    for i in range(81):
+        clock.advance(milliseconds=740)  # 81 in 60 s
+        try:
+            authenticate(session, email=f"v{i}@example.com", password="guess", client=ELSEWHERE)
+        except AuthenticationFailed as exc:
+            checked += str(exc) == LOGIN_FAILED
+        with contextlib.suppress(AuthenticationFailed):
+            authenticate(session, email="me@example.com", password=PASSWORD, client=ELSEWHERE)
+    assert clock.now - start <= dt.timedelta(seconds=60)
+    # 10 free failures, then one after each delay of 1, 2, 4, 8, 16 and 32 s: at most 16.
+    assert checked <= 16
 
 
 def test_every_attempt_is_recorded_with_its_address_and_never_with_what_was_typed(

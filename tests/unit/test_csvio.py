@@ -65,6 +65,44 @@ def test_a_formula_after_leading_whitespace_is_prefixed_too(text: str) -> None:
     assert escape_cell(text) == "'" + text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '\u200b=HYPERLINK("http://evil.test")',  # zero-width space first
+        "\ufeff=1+1",  # a byte-order mark
+        "\u2060\u200b @SUM(A1)",  # word joiner, zero-width space, a space
+        "\u202e=1+1",  # a right-to-left override
+        "\uff1d1+1",  # full-width =
+        "\uff0b1",  # full-width +
+        "\uff0d2+3",  # full-width -
+        "\uff20SUM(A1)",  # full-width @
+        "\ufe661+1",  # small form =
+        "\u200b\uff1dcmd()",
+    ],
+)
+def test_a_formula_behind_invisible_characters_or_in_full_width_is_prefixed_too(
+    text: str,
+) -> None:
+    assert escape_cell(text) == "'" + text
+    data = write_csv(["who"], [[text]]).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(data)))[1] == ["'" + text]
+
+
+@pytest.mark.parametrize("text", ["\u200bAna", "\ufeffscore 5", "Ana\uff1d1", "\u200b"])
+def test_invisible_characters_before_ordinary_text_change_nothing(text: str) -> None:
+    assert escape_cell(text) == text
+
+
+def test_a_nul_in_a_field_is_a_problem_of_its_line_and_reading_goes_on() -> None:
+    data = b"name,email\nAna,ana@x.org\nBo\x00b,bob@x.org\nCy,cy@x.org\n"
+    table = read_csv(data, required=["name", "email"])
+    assert [r.values["name"] for r in table.rows] == ["Ana", "Cy"]
+    assert table.problems == [
+        "line 3: the “name” field holds a NUL character (an invisible control character, often "
+        "left by another program), which cannot be stored: remove it and try again"
+    ]
+
+
 def test_header_cells_are_escaped_like_any_other_cell() -> None:
     data = write_csv([' =HYPERLINK("http://evil.test")', "score"], [["Ana", 5]])
     header = next(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
