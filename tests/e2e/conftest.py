@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bench.load import free_port
-from tests.conftest import ROOT, TODAY, skip_or_fail
+from tests.conftest import NOW, ROOT, TODAY, skip_or_fail
 
 AXE = ROOT / ".cache" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
@@ -42,6 +42,7 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         **os.environ,
         "DATABASE_URL": f"sqlite:///{folder / 'demo.db'}",
         "HEADWAY_TODAY": TODAY.isoformat(),
+        "HEADWAY_NOW": NOW.isoformat(timespec="minutes"),
     }
 
 
