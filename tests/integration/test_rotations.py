@@ -444,3 +444,42 @@ def test_on_the_demo_next_terms_run_places_most_agents_on_a_listed_interest(
     overview = programme(session, actor=manager, term_id=current.id)
     assert "ambassadors got one of their choices" in overview.summary
     assert sum(u.first_choice for u in overview.by_department) > 0
+
+
+def test_interests_are_capped_at_five_with_the_reason_and_a_repeat_is_named(
+    session: Session, world: dict
+) -> None:
+    agent = actor_of(session, world["agents"][0])
+    extra = [Department(name=f"Dept {i}") for i in range(3)]
+    session.add_all(extra)
+    session.flush()
+    six = [d.id for d in world["depts"]] + [d.id for d in extra]
+    with pytest.raises(InvalidInput, match=r"You ranked 6 departments\. Rank up to 5: "):
+        set_interests(session, actor=agent, department_ids=six)
+    sales, product, _ = world["depts"]
+    with pytest.raises(InvalidInput, match=r"Sales is ranked 2 times \(1st and 3rd choice\)"):
+        set_interests(session, actor=agent, department_ids=[sales.id, product.id, sales.id])
+    set_interests(session, actor=agent, department_ids=six[:5])
+    assert [r for r, _ in interests_of(session, actor=agent, person_id=agent.id)] == [1, 2, 3, 4, 5]
+
+
+def test_a_completed_rotation_takes_no_new_goals(
+    session: Session, world: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lead, term = world["lead"], world["term"]
+    run_rotations(session, actor=lead, term_id=term.id, team_ids=[world["team"].id])
+    publish_rotations(session, actor=lead, term_id=term.id, team_ids=[world["team"].id])
+    agent = actor_of(session, world["agents"][0])
+    [mine] = my_rotations(session, actor=agent)
+    save_project(
+        session, actor=agent, assignment_id=mine.id, title="FAQ", status=ProjectStatus.IDEA
+    )
+    monkeypatch.setenv("HEADWAY_TODAY", "2027-03-27")  # the day after the term ended
+    get_settings.cache_clear()
+    [ended] = my_rotations(session, actor=agent)
+    assert ended.status.value == "completed"
+    with pytest.raises(InvalidInput, match="This rotation ended on 26 March 2027"):
+        save_project(
+            session, actor=agent, assignment_id=mine.id, title="More", status=ProjectStatus.IDEA
+        )
+    assert [p.title for p in projects(session, actor=agent, assignment_id=mine.id)] == ["FAQ"]
