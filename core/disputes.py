@@ -21,7 +21,13 @@ from enum import StrEnum
 from sqlmodel import Session, col, select
 
 from core import audit
-from core.access import Actor, is_coach_of, owns_scorecards, require_view_person
+from core.access import (
+    Actor,
+    is_coach_of,
+    owns_scorecards,
+    require_admin,
+    require_view_person,
+)
 from core.auth import can_log_in
 from core.calendar import organisation_calendar
 from core.clock import today, utcnow
@@ -262,7 +268,9 @@ def reviewer_for(
 def reroute_open_disputes(session: Session, *, owner_id: int, by: Actor) -> int:
     """Give the open disputes `owner_id` owns to whoever `reviewer_for` names besides them
     (called as the owner stops being able to act, e.g. is deactivated); each new owner is told.
-    Refuses, changing nothing, when a dispute would be left with no one to decide it."""
+    Refuses, changing nothing, when a dispute would be left with no one to decide it. An
+    admin's step (it goes with deactivating an account: core.org.set_person_active)."""
+    require_admin(by)
     rows = session.exec(
         select(Dispute).where(Dispute.owner_id == owner_id, Dispute.status == DisputeStatus.OPEN)
     ).all()
