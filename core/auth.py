@@ -102,6 +102,15 @@ def _usable_hash(person: Person | None, now: dt.datetime) -> str | None:
     return person.password_hash
 
 
+def can_log_in(person: Person, *, now: dt.datetime | None = None) -> bool:
+    """Whether `person` can get into Headway today: an active account with a password that
+    works (a one-time password within its 24 hours), or single sign-on, which lets in any
+    active person whose address the provider verifies (`core.sso`)."""
+    if not person.active:
+        return False
+    return get_settings().oidc_enabled or _usable_hash(person, now or utcnow()) is not None
+
+
 THROTTLED = "refused unchecked: too soon after failed attempts (throttled), seconds left:"
 
 

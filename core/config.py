@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     database_url: str = Field(default="sqlite:///data/headway.db", alias="DATABASE_URL")
     timezone: str = Field(default="UTC", alias="HEADWAY_TIMEZONE")
     today: dt.date | None = Field(default=None, alias="HEADWAY_TODAY")
+    # Pins the moment (`YYYY-MM-DDTHH:MM`, the organisation's local time): the time of day as
+    # well as the date, for tests and demos whose result depends on the hour (reminders are due
+    # from HEADWAY_REMINDERS_AT). HEADWAY_TODAY, when also given, still decides the date.
+    now: dt.datetime | None = Field(default=None, alias="HEADWAY_NOW")
     scheduler: Literal["embedded", "worker"] = Field(default="embedded", alias="HEADWAY_SCHEDULER")
     # Unset: only a loopback server may start, with a random key kept beside the data.
     secret: str = Field(default="", alias="HEADWAY_SECRET")
@@ -90,6 +94,29 @@ class Settings(BaseSettings):
         outside = value and date_out_of_window(value)
         if outside:
             raise ValueError(f"HEADWAY_TODAY={value} is out of range: {outside}")
+        return value
+
+    @field_validator("now", mode="before")
+    @classmethod
+    def _readable_now(cls, value: object) -> object:
+        if value in ("", None):
+            return None
+        try:
+            return dt.datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValueError(
+                f"HEADWAY_NOW={value!r} is not a moment: write it as YYYY-MM-DDTHH:MM "
+                "(the organisation's local time), e.g. 2026-12-07T09:30"
+            ) from None
+
+    @field_validator("now")
+    @classmethod
+    def _plausible_now(cls, value: dt.datetime | None) -> dt.datetime | None:
+        from core.parsing import date_out_of_window
+
+        outside = value and date_out_of_window(value.date())
+        if outside:
+            raise ValueError(f"HEADWAY_NOW={value:%Y-%m-%dT%H:%M} is out of range: {outside}")
         return value
 
     @field_validator("secret")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -67,6 +68,27 @@ def _text_lines(source: IO[bytes]) -> Iterator[str]:
             yield line
 
 
+DELIMITERS = (",", ";", "\t")  # a spreadsheet saves ";" where the decimal mark is a comma
+
+
+def _delimiter(first_line: str, required: Sequence[str]) -> str:
+    """The header line's delimiter: the one that splits it into every required column (Excel in
+    much of Europe saves "CSV" with semicolons), else the one that splits it into the most
+    columns, else a comma."""
+    best, most = ",", 1
+    for candidate in DELIMITERS:
+        try:
+            cells = next(csv.reader([first_line], delimiter=candidate), [])
+        except csv.Error:
+            continue
+        names = {c.strip().lstrip("\ufeff").strip() for c in cells}
+        if required and all(r in names for r in required):
+            return candidate
+        if len(cells) > most:
+            best, most = candidate, len(cells)
+    return best
+
+
 @dataclass
 class CsvStream:
     """A CSV being read: the header's verdict at once, the rows as they are read. `problems`
@@ -89,9 +111,11 @@ def stream_csv(
         stream.seek(0)
     csv.field_size_limit(1_000_000)
     lines = _text_lines(stream)
-    reader = csv.reader(lines, strict=False)
+    first = next(lines, "")
+    delimiter = _delimiter(first, required)
+    reader = csv.reader(itertools.chain([first], lines), strict=False, delimiter=delimiter)
     try:
-        header = [h.strip() for h in next(reader)]
+        header = [h.strip().lstrip("\ufeff").strip() for h in next(reader)]
     except StopIteration:
         header = []
     except csv.Error as exc:
@@ -104,7 +128,12 @@ def stream_csv(
     present = set(header)
     missing = [c for c in required if c not in present]
     if missing:
-        message = "line 1: missing required column(s) " + ", ".join(missing)
+        found = ", ".join(repr(h[:40]) for h in header[:12] if h) or "no column names"
+        more = f" and {len(header) - 12} more" if len(header) > 12 else ""
+        message = (
+            f"line 1: missing required column(s) {', '.join(missing)}; the header has "
+            f"{found}{more} (columns separated by commas, semicolons or tabs)"
+        )
         raise InvalidInput(message, [message])
     known = set(required) | set(optional)
     counts = Counter(header)

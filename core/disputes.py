@@ -21,7 +21,14 @@ from enum import StrEnum
 from sqlmodel import Session, col, select
 
 from core import audit
-from core.access import Actor, is_coach_of, owns_scorecards, require_view_person
+from core.access import (
+    Actor,
+    is_coach_of,
+    owns_scorecards,
+    require_admin,
+    require_view_person,
+)
+from core.auth import can_log_in
 from core.calendar import organisation_calendar
 from core.clock import today, utcnow
 from core.config import get_settings
@@ -219,25 +226,34 @@ def question_labels(sections: Sequence[Section]) -> list[str]:
     return [f"{s.title} › {q.text}" for s in sections for q in s.questions]
 
 
-def reviewer_for(session: Session, evaluation: Evaluation) -> Person | None:
+def reviewer_for(
+    session: Session, evaluation: Evaluation, *, excluding: int | None = None
+) -> Person | None:
     """Who owns a dispute of `evaluation`: the lead of the agent's team unless they scored it,
     else the manager who did not score it with the fewest open disputes to decide (the work is
-    shared; on a tie, the longest-standing account)."""
+    shared; on a tie, the longest-standing account). Only someone who can log in (`can_log_in`)
+    is ever named: a dispute given to an account without a password would wait forever; nor
+    `excluding` (someone about to leave)."""
     agent = session.get(Person, evaluation.agent_id)
     team = session.get(Team, agent.team_id) if agent and agent.team_id else None
     if team is not None and team.lead_id not in (None, evaluation.evaluator_id):
         lead = session.get(Person, team.lead_id)
-        if lead is not None and lead.active and lead.role == Role.TEAM_LEAD:
+        usable = lead is not None and lead.id != excluding and can_log_in(lead)
+        if lead is not None and usable and lead.role == Role.TEAM_LEAD:
             return lead
-    managers = session.exec(
-        select(Person)
-        .where(
-            Person.role == Role.MANAGER,
-            col(Person.active).is_(True),
-            Person.id != evaluation.evaluator_id,
-        )
-        .order_by(col(Person.id))
-    ).all()
+    managers = [
+        m
+        for m in session.exec(
+            select(Person)
+            .where(
+                Person.role == Role.MANAGER,
+                col(Person.active).is_(True),
+                Person.id != evaluation.evaluator_id,
+            )
+            .order_by(col(Person.id))
+        ).all()
+        if m.id != excluding and can_log_in(m)
+    ]
     load = Counter(
         session.exec(
             select(Dispute.owner_id).where(
@@ -247,6 +263,58 @@ def reviewer_for(session: Session, evaluation: Evaluation) -> Person | None:
         ).all()
     )
     return min(managers, key=lambda m: load[m.id or 0], default=None)
+
+
+def reroute_open_disputes(session: Session, *, owner_id: int, by: Actor) -> int:
+    """Give the open disputes `owner_id` owns to whoever `reviewer_for` names besides them
+    (called as the owner stops being able to act, e.g. is deactivated); each new owner is told.
+    Refuses, changing nothing, when a dispute would be left with no one to decide it. An
+    admin's step (it goes with deactivating an account: core.org.set_person_active)."""
+    require_admin(by)
+    rows = session.exec(
+        select(Dispute).where(Dispute.owner_id == owner_id, Dispute.status == DisputeStatus.OPEN)
+    ).all()
+    owner = session.get(Person, owner_id)
+    moves = []
+    for dispute in rows:
+        evaluation = session.get(Evaluation, dispute.evaluation_id)
+        assert evaluation is not None
+        reviewer = reviewer_for(session, evaluation, excluding=owner_id)
+        if reviewer is None or reviewer.id is None:
+            raise InvalidInput(
+                f"{owner.name if owner else 'This person'} decides an open dispute of the "
+                f"evaluation of {evaluation.date:%-d %b %Y} and no other lead or manager who "
+                "can log in may take it: give a manager a password (or turn on single sign-on) "
+                "first."
+            )
+        moves.append((dispute, evaluation, reviewer))
+    for dispute, evaluation, reviewer in moves:
+        dispute.owner_id = reviewer.id or 0
+        session.add(dispute)
+        audit.record(
+            session,
+            actor=by,
+            action=AuditAction.UPDATE,
+            record_type=DISPUTE,
+            record_id=dispute.id,
+            subject_id=dispute.agent_id,
+            detail=f"re-routed to {reviewer.name}: the owner can no longer log in",
+        )
+        agent = session.get(Person, dispute.agent_id)
+        notify(
+            session,
+            person_id=reviewer.id or 0,
+            kind=NotificationKind.DISPUTE,
+            subject=f"dispute:{dispute.id}",
+            title=f"{agent.name if agent else 'An agent'}'s dispute is yours to decide by "
+            f"{dispute.due_date:%a %-d %b}",
+            body=f"Passed on to you because {owner.name if owner else 'its owner'} can no "
+            f"longer log in. Score {score_text(evaluation.score)} on {evaluation.date:%-d %b}. "
+            f"Their reason: {dispute.reason}",
+            link=link_to("evaluations", dispute=dispute.id),
+        )
+    session.flush()
+    return len(moves)
 
 
 def open_dispute(
@@ -293,8 +361,8 @@ def open_dispute(
     reviewer = reviewer_for(session, evaluation)
     if reviewer is None or reviewer.id is None:
         raise InvalidInput(
-            "No one but the evaluator can review this evaluation (no other lead or manager): "
-            "ask an admin to name a manager, then dispute it."
+            "No one but the evaluator can review this evaluation (no other lead or manager "
+            "who can log in): ask an admin to name one, then dispute it."
         )
     dispute = Dispute(
         evaluation_id=evaluation_id,

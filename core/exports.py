@@ -11,6 +11,7 @@ from sqlmodel import Session
 from core.access import Actor
 from core.calendar import organisation_calendar
 from core.clock import utcnow
+from core.config import get_settings
 from core.csvio import write_csv
 from core.pd.days import PdDayRead
 from core.rotations.outcomes import _own_or_coach
@@ -58,27 +59,35 @@ def pd_days_csv(days: Sequence[PdDayRead]) -> bytes:
 
 
 def rotation_ics(session: Session, *, actor: Actor, assignment_id: int) -> bytes:
-    """The weekly hosting session of one rotation as a recurring event (RFC 5545 RRULE)."""
+    """The weekly session of one rotation as a recurring event (RFC 5545 RRULE), in the
+    organisation's time zone (TZID and its VTIMEZONE): the same weekday, time and hours the app
+    states (`WeeklySession`)."""
     a = _own_or_coach(session, actor, assignment_id)
     term = get_term(session, a.term_id)
     host = next(
         h for h in _hosting(session, term_id=a.term_id) if h.department_id == a.department_id
     )
-    first = term.start + dt.timedelta(days=(host.weekday - term.start.weekday()) % 7)
-    begin = dt.datetime.combine(first, host.start_time)
+    weekly, tz = host.session, get_settings().tz
+    first = term.start + dt.timedelta(days=(weekly.weekday - term.start.weekday()) % 7)
+
+    def at(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, weekly.start_time, tzinfo=tz)
+
     calendar = Calendar()
     calendar.add("prodid", "-//Headway//Ambassador rotation//EN")
     calendar.add("version", "2.0")
     event = Event()
     event.add("uid", f"rotation-{a.id}@headway")
     event.add("dtstamp", utcnow())
-    event.add("dtstart", begin)
-    event.add("dtend", begin + dt.timedelta(hours=host.hours))
-    event.add("rrule", {"freq": "weekly", "until": dt.datetime.combine(term.end, dt.time(23, 59))})
+    event.add("dtstart", at(first))
+    event.add("dtend", at(first) + dt.timedelta(hours=weekly.hours))
+    # With a zoned start, RFC 5545 wants UNTIL in UTC: the last session's start is the bound.
+    last = first + dt.timedelta(weeks=max(0, (term.end - first).days // 7))
+    event.add("rrule", {"freq": "weekly", "until": at(last).astimezone(dt.UTC)})
     # No session on a closed day (public holiday, closure day): those weeks are left out.
     closed = organisation_calendar(session).closed_weekdays(first, term.end)
     skipped = [
-        dt.datetime.combine(first + dt.timedelta(weeks=w), host.start_time)
+        at(first + dt.timedelta(weeks=w))
         for w in range((term.end - first).days // 7 + 1)
         if first + dt.timedelta(weeks=w) in closed
     ]
@@ -87,7 +96,9 @@ def rotation_ics(session: Session, *, actor: Actor, assignment_id: int) -> bytes
     event.add("summary", f"Customer ambassador: {host.department}")
     event.add(
         "description",
-        f"Representing support in {host.department} ({term.name}); host: {host.host or 'to be confirmed'}.",
+        f"Representing support in {host.department} ({term.name}), {weekly.sentence()}; "
+        f"host: {host.host or 'to be confirmed'}.",
     )
     calendar.add_component(event)
+    calendar.add_missing_timezones()
     return bytes(calendar.to_ical())

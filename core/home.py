@@ -24,7 +24,13 @@ from core.disputes import QaGlance, qa_glance
 from core.errors import AccessDenied, NotFound
 from core.follow_ups import follow_up_status, is_overdue
 from core.growth.statistics import TrendFlag
-from core.growth.teams import falling_agents, visible_teams
+from core.growth.teams import (
+    FallingCount,
+    count_falling,
+    falling_agents,
+    teams_scope,
+    visible_teams,
+)
 from core.learning import pd_day_to_share, search_shares
 from core.models import (
     METRICS,
@@ -702,6 +708,7 @@ class ManagerDay:
     day: dt.date
     teams: list[TeamAttention]  # every team the manager reviews, those needing attention first
     qa: QaWork = field(default_factory=QaWork)  # disputes, calibration, agents' comments
+    falling: FallingCount = FallingCount(0, 0)  # count_falling of every team's falling trends
 
     @property
     def needing_attention(self) -> list[TeamAttention]:
@@ -718,11 +725,12 @@ class ManagerDay:
                 *qa,
             ]
         overdue = sum(t.overdue for t in needing)
-        falling = sum(len(t.falling) for t in needing)
         parts = [f"{overdue} overdue check-in{_s(overdue)}"] if overdue else []
-        parts += [f"{falling} agent{_s(falling)} with a falling trend"] if falling else []
+        parts += [self.falling.words()] if self.falling.trends else []
+        scope = teams_scope(len(self.teams), len(self.teams))
         return [
-            f"{len(needing)} of {len(self.teams)} teams need attention: {' and '.join(parts)}.",
+            f"{len(needing)} of {len(self.teams)} teams need attention: {' and '.join(parts)} "
+            f"{scope}.",
             f"Start with {needing[0].team}.",
             *qa,
         ]
@@ -762,7 +770,8 @@ def manager_day(
             )
         )
     rows.sort(key=lambda t: (-(t.overdue + len(t.falling)), t.team))
-    return ManagerDay(day, rows, qa_work(session, actor=actor, day=day))
+    seen = count_falling({t: falling.get(t, []) for t in teams})
+    return ManagerDay(day, rows, qa_work(session, actor=actor, day=day), seen)
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ from sqlmodel import select as sm_select
 from core import data_version
 from core.access import Actor
 from core.clock import today, utcnow
-from core.csvio import line_of, read_csv, stream_csv
+from core.csvio import line_of, read_csv, stream_csv, write_csv
 from core.errors import AccessDenied, InvalidInput
 from core.models import METRICS, Person, Role
 from core.observations import ObservationRow, bulk_copy
@@ -85,6 +85,29 @@ class MetricsCheck:
     ignored_columns: list[str] = field(default_factory=list)
     new_lines: list[int] = field(default_factory=list)  # the lines of `new_rows`
     new_count: int = 0  # every new row, not only the sample
+    # The agents of `new_rows` by their e-mail address, as the preview shows them (a person id
+    # means nothing to whoever uploads the file).
+    new_emails: list[str] = field(default_factory=list)
+
+    @property
+    def preview(self) -> list[tuple[object, ...]]:
+        """The sample of new rows as the page shows them: line, agent e-mail, date, metric,
+        value, source, reference."""
+        return [
+            (line, email, *row[1:])
+            for line, email, row in zip(self.new_lines, self.new_emails, self.new_rows, strict=True)
+        ]
+
+    @property
+    def refused_lines(self) -> int:
+        """How many lines of the file are refused (a problem on line 1 refuses the file)."""
+        return len({line_of(p) for p in self.problems})
+
+    @property
+    def good_rows_importable(self) -> bool:
+        """Whether "import the good rows, refuse the others" can be offered: some lines are
+        refused, some rows are new, and the header itself is fine."""
+        return bool(self.problems) and self.new_count > 0 and min(map(line_of, self.problems)) > 1
 
 
 def _parse_value(text: str, metric: str | None) -> tuple[float | None, str | None]:
@@ -118,26 +141,71 @@ class MetricsImport:
     added: int
     already_present: int
     ignored_columns: list[str]
+    refused: list[str] = field(default_factory=list)  # "line N: why", when good rows were kept
 
 
 def import_metrics(
-    session: Session, *, data: bytes | IO[bytes], actor: Actor | None = None
+    session: Session,
+    *,
+    data: bytes | IO[bytes],
+    actor: Actor | None = None,
+    good_rows: int | None = None,
 ) -> MetricsImport:
-    """Write the file's new rows if every row is valid; otherwise raise with every problem."""
+    """Write the file's new rows if every row is valid; otherwise raise with every problem.
+
+    `good_rows` is the other choice, made explicitly by the person after the check: import the
+    file's good new rows (there were `good_rows` of them) and refuse the bad lines, which come
+    back in `refused` (`refused_rows_csv` makes the file to fix them in). If the file no longer
+    checks to that many good rows (someone stored some meanwhile), nothing is written: they
+    look again before choosing. The command line keeps the contract's all or nothing."""
     _refuse_agents(actor)
     import_id = uuid.uuid4().hex
     with _own_session(session) as own:
         try:
             check = _stage_and_check(own, data, actor, import_id)
-            if check.problems:
+            if check.problems and good_rows is None:
                 raise InvalidInput(
                     f"Nothing was imported: {len(check.problems)} line(s) need fixing.",
                     check.problems,
                 )
+            if check.problems and (check.new_count != good_rows or not check.good_rows_importable):
+                message = (
+                    f"Nothing was imported: the file now checks to {check.new_count} good new "
+                    f"row(s), not the {good_rows} you chose to import. Check it again."
+                )
+                raise InvalidInput(message, check.problems or [message])
             added = _move(own, import_id, check.new_count) if check.new_count else 0
         finally:
             _unstage(own, import_id)
-    return MetricsImport(added, check.already_present, check.ignored_columns)
+    return MetricsImport(added, check.already_present, check.ignored_columns, check.problems)
+
+
+REFUSED_COLUMNS = ("line", *REQUIRED, *OPTIONAL, "reason")
+
+
+def refused_rows_csv(data: bytes | IO[bytes], problems: list[str]) -> bytes:
+    """The refused lines of an uploaded metrics file, as they were, each with its reason: the
+    file to fix and upload again (its own header, so it imports as it is once fixed). A line
+    that could not be read at all keeps only its number and reason. Written through the CSV
+    neutraliser."""
+    reasons: dict[int, list[str]] = {}
+    for problem in problems:
+        reasons.setdefault(line_of(problem), []).append(problem.split(": ", 1)[-1])
+    rows: list[tuple[object, ...]] = []
+    seen: set[int] = set()
+    if not reasons.keys() - {0, 1}:
+        return write_csv(REFUSED_COLUMNS, rows)
+    table = stream_csv(data, required=REQUIRED, optional=OPTIONAL)
+    for row in table.rows:
+        if row.line in reasons:
+            seen.add(row.line)
+            values = [row.values.get(c, "") for c in (*REQUIRED, *OPTIONAL)]
+            rows.append((row.line, *values, "; ".join(reasons[row.line])))
+    for line in sorted(reasons.keys() - seen - {0, 1}):
+        blank = [""] * (len(REQUIRED) + len(OPTIONAL))
+        rows.append((line, *blank, "; ".join(reasons[line])))
+    rows.sort(key=lambda r: int(str(r[0])))
+    return write_csv(REFUSED_COLUMNS, rows)
 
 
 def tidy_import_tables(session: Session) -> None:
@@ -181,7 +249,7 @@ def _stage_and_check(
     except InvalidInput as exc:
         return MetricsCheck(problems=exc.problems or [str(exc)])
     check = MetricsCheck(ignored_columns=table.ignored_columns)
-    people = _people_by_email(session, actor)
+    people = _people_and_roles(session, actor)
     session.commit()  # no read transaction stays open while the file is read
     latest, staged_at = today(), utcnow()
     batch: list[tuple[object, ...]] = []
@@ -190,13 +258,15 @@ def _stage_and_check(
             v = row.values
             reasons: list[str] = []
             email = v["agent_email"].lower()
-            person_id = people.get(email)
+            person_id, role = people.get(email, (None, Role.AGENT))
             if person_id is None:
                 reasons.append(
                     f"unknown agent {v['agent_email'][:80]!r}" if email else "agent_email missing"
                 )
             elif actor is not None and person_id == actor.id:
                 reasons.append("these are your own scores: no one imports scores about themself")
+            elif wrong := _not_an_agent(v["agent_email"], role, v["metric"]):
+                reasons.append(wrong)
             day, problem = read_date(v["date"])
             if problem:
                 reasons.append(problem)
@@ -237,12 +307,36 @@ def _key(a: Any, b: Any) -> ColumnElement[bool]:
 
 
 def _people_by_email(session: Session, actor: Actor | None) -> dict[str, int]:
+    return {email: pid for email, (pid, _) in _people_and_roles(session, actor).items()}
+
+
+def _people_and_roles(session: Session, actor: Actor | None) -> dict[str, tuple[int, Role]]:
+    """E-mail (lower case) → (person id, role) of everyone `actor` may import for."""
     from core.access import visible_people
 
-    query = sm_select(func.lower(Person.email), Person.id)
+    query = sm_select(func.lower(Person.email), Person.id, Person.role)
     if actor is not None:
         query = query.where(visible_people(actor))
-    return {email: pid for email, pid in session.exec(query).all() if pid is not None}
+    return {
+        email: (pid, Role(role))
+        for email, pid, role in session.exec(query).all()
+        if pid is not None
+    }
+
+
+# Metrics that score an agent's own contacts: a quality form scores an agent's call, so a QA
+# score for a team lead, a manager or an admin is a mistake in the file (a lead's name on the
+# evaluator column, say), not data.
+AGENTS_ONLY = frozenset({"qa_score"})
+
+
+def _not_an_agent(email: str, role: Role, metric: str) -> str | None:
+    if metric in AGENTS_ONLY and role is not Role.AGENT:
+        return (
+            f"unknown agent {email[:80]!r} for {metric}: this address is a "
+            f"{role.value.replace('_', ' ')}'s, and QA scores are for agents only"
+        )
+    return None
 
 
 def _new_rows_query(import_id: str) -> tuple[Table, ColumnElement[bool]]:
@@ -301,15 +395,18 @@ def _check_staged(session: Session, import_id: str, check: MetricsCheck) -> None
     check.new_count = int(
         session.execute(select(func.count()).select_from(staged).where(new)).scalar_one()
     )
+    people = _table("person")
     sample = (
-        select(*(staged.c[c] for c in ("line", *OBSERVED)))
+        select(*(staged.c[c] for c in ("line", *OBSERVED)), people.c.email)
+        .join(people, people.c.id == staged.c.person_id)
         .where(new)
         .order_by(staged.c.line)
         .limit(SAMPLE_ROWS)
     )
-    for line, *values in session.execute(sample):
+    for line, *values, email in session.execute(sample):
         check.new_lines.append(line)
         check.new_rows.append(tuple(values))
+        check.new_emails.append(email)
     session.commit()
 
 

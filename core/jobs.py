@@ -227,8 +227,9 @@ def start_scheduler(engine: Engine, **scheduler_options: Any) -> ResilientSchedu
             )
             scheduler.reschedule_job(spec.id, trigger=spec.trigger)
     # The pick-up runs once at start too: what is due by now (a first start at 10:00 on a
-    # working day) is in the inbox at once, not after the first interval.
-    scheduler.modify_job("pick-up", next_run_time=clock.now_local())
+    # working day) is in the inbox at once, not after the first interval. "At once" is the wall
+    # clock's: a pinned HEADWAY_NOW later in the day than the real time must not delay it.
+    scheduler.modify_job("pick-up", next_run_time=clock.utcnow())
     scheduler.resume()
     log.info("scheduler started: %s", ", ".join(j.id for j in scheduler.get_jobs()))
     return scheduler

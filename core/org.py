@@ -299,6 +299,12 @@ def set_person_active(
                 f"{person.name} leads {', '.join(t.name for t in led)}; choose another lead first."
             )
     was_active = person.active
+    if was_active and not active:
+        # The disputes they were to decide go to someone who can, first: refused, nothing
+        # changed (the import stays local: disputes reach back into people and teams).
+        from core.disputes import reroute_open_disputes
+
+        reroute_open_disputes(session, owner_id=person_id, by=actor)
     person.active = active
     person.version += 1
     session.add(person)

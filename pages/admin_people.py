@@ -19,7 +19,7 @@ from core.org import (
 from ui.forms import SaveOnceForm
 from ui.personal_data import personal_data_tab
 from ui.state import actor, client_address, db
-from ui.text import plain
+from ui.text import plain, widget_label
 from ui.widgets import choose, day_text
 
 me = actor()
@@ -136,7 +136,7 @@ with edit:
             )
         label = "Deactivate" if chosen.active else "Reactivate"
         confirm = c2.checkbox(
-            f"Yes, {label.lower()} {plain(chosen.name)}", key=f"people_confirm_{chosen.id}"
+            f"Yes, {label.lower()} {widget_label(chosen.name)}", key=f"people_confirm_{chosen.id}"
         )
         if c2.button(label, disabled=not confirm, key="people_toggle"):
             with db() as session:

@@ -6,7 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from core.csvio import MAX_COLUMNS, MAX_UPLOAD_MB
-from core.imports import MetricsCheck, check_metrics_csv, import_metrics
+from core.imports import (
+    MetricsCheck,
+    MetricsImport,
+    check_metrics_csv,
+    import_metrics,
+    refused_rows_csv,
+)
 from ui.admission import unmetered
 from ui.state import actor, db
 from ui.text import plain
@@ -16,8 +22,9 @@ st.title("Import metrics")
 st.markdown(
     "Columns: `agent_email, date, metric, value`, optionally `source, reference`, in any order. "
     "Metrics: qa_score (0–100), csat (1–5), fcr (0–1), repeat_contact_rate (0–1), aht_seconds, ces (1–7). "
-    "Every line is checked first: nothing is written unless all lines are valid, and rows already "
-    "stored are skipped."
+    "Commas, semicolons or tabs between columns. Every line is checked first: nothing is written "
+    "unless all lines are valid, or you choose to import the good rows and take the refused "
+    "lines away to fix. Rows already stored are skipped."
 )
 upload = st.file_uploader(
     f"Metrics CSV (up to {MAX_UPLOAD_MB} MB and {MAX_COLUMNS} columns)",
@@ -39,6 +46,22 @@ file.seek(0)
 for chunk in iter(lambda: file.read(1 << 20), b""):
     digest.update(chunk)
 key = (digest.hexdigest(), me.id)
+done: MetricsImport | None = st.session_state.get("import_done", {}).get(key)
+if done is not None:  # this file was just imported: say what happened, offer its refused lines
+    st.success(
+        f"Added {done.added}, already present {done.already_present}"
+        + (f"; {len(done.refused)} line(s) refused and not imported." if done.refused else ".")
+    )
+    if done.refused:
+        st.download_button(
+            f"Download the {len(done.refused)} refused line(s) with their reasons (CSV)",
+            lambda: refused_rows_csv(upload, done.refused),  # made when clicked
+            "refused-lines.csv",
+            "text/csv",
+            key="import_refused_after",
+            on_click="ignore",
+        )
+    st.stop()
 checked: dict[tuple[str, int], MetricsCheck] = st.session_state.setdefault("import_checked", {})
 if key not in checked:
     checked.clear()  # one file's check at a time
@@ -48,29 +71,48 @@ check = checked[key]
 c1, c2, c3 = st.columns(3)
 c1.metric("New rows", check.new_count)
 c2.metric("Already stored", check.already_present)
-c3.metric("Lines with problems", len(check.problems))
+c3.metric("Lines with problems", check.refused_lines)
 if check.ignored_columns:
     st.warning("These columns are ignored: " + plain(", ".join(check.ignored_columns)))
 if check.problems:
-    st.error("Nothing can be imported until these lines are fixed:")
+    st.error(
+        "These lines are refused. Fix them and upload the file again (nothing is imported"
+        + (
+            f"), or import the {check.new_count} good row(s) now and fix the refused lines in "
+            "the file you can download."
+            if check.good_rows_importable
+            else ")."
+        )
+    )
     st.dataframe(pd.DataFrame({"Problem": check.problems}), hide_index=True)
-    st.stop()
+    if not check.good_rows_importable:
+        st.stop()
 if check.new_count > len(check.new_rows):
     st.markdown(f"The first {len(check.new_rows)} of {check.new_count} new rows:")
 st.dataframe(
     pd.DataFrame(
-        check.new_rows,
-        columns=["person id", "date", "metric", "value", "source", "reference"],
+        check.preview,
+        columns=["line", "agent e-mail", "date", "metric", "value", "source", "reference"],
     ),
     hide_index=True,
 )
-if st.button(
-    f"Import {check.new_count} rows",
-    type="primary",
-    disabled=not check.new_count,
-    key="import_go",
-):
+if check.problems:
+    label = f"Import the {check.new_count} good rows and refuse the {check.refused_lines} others"
+    st.download_button(
+        f"Download the {check.refused_lines} refused line(s) with their reasons (CSV)",
+        lambda: refused_rows_csv(upload, check.problems),  # made when clicked
+        "refused-lines.csv",
+        "text/csv",
+        key="import_refused",
+        on_click="ignore",
+    )
+else:
+    label = f"Import {check.new_count} rows"
+if st.button(label, type="primary", disabled=not check.new_count, key="import_go"):
     checked.clear()  # the stored rows changed: a new look at the same file checks afresh
     with unmetered(), db() as session:
-        result = import_metrics(session, data=upload, actor=me)
-    st.success(f"Added {result.added}, already present {result.already_present}.")
+        result = import_metrics(
+            session, data=upload, actor=me, good_rows=check.new_count if check.problems else None
+        )
+    st.session_state["import_done"] = {key: result}
+    st.rerun()

@@ -3,15 +3,21 @@
 import streamlit as st
 
 from core.exports import rotation_ics
-from core.models import ProjectStatus
+from core.models import AssignmentStatus, ProjectStatus
 from core.org import list_departments
-from core.rotations.interests import interests_of, my_interests_check, set_interests
+from core.rotations.interests import (
+    CAP_REASON,
+    MAX_INTERESTS,
+    interests_of,
+    my_interests_check,
+    set_interests,
+)
 from core.rotations.outcomes import projects, save_project
 from core.rotations.planning import my_rotations
 from ui.forms import SaveOnceForm
+from ui.rotations import ranked_choices
 from ui.state import actor, db
 from ui.text import plain
-from ui.widgets import pick_many
 
 me = actor()
 st.title("My rotation")
@@ -37,11 +43,12 @@ elif check is not None and check.term is not None and not check.placed:
         f"(starts {check.term_start:%-d %B %Y})."
     )
 with SaveOnceForm("rot_interests") as interests_form:
-    choice = pick_many(
-        "Departments, most wanted first",
+    st.caption(CAP_REASON + " Pick a department in each box, most wanted first.")
+    choice = ranked_choices(
         list(departments.values()),
-        default=[n for n in ranked if n in departments.values()],
-        max_selections=5,
+        [n for n in ranked if n in departments.values()],
+        slots=MAX_INTERESTS,
+        key="rot_rank",
     )
     if interests_form.submitted("Save my interests"):
         ids = {v: k for k, v in departments.items()}
@@ -61,6 +68,7 @@ for rotation in rotations:
         st.markdown(
             f"**{plain(rotation.term)}: {plain(rotation.department)}** · {rotation.status.value}"
         )
+        st.text(f"Weekly session: {rotation.weekly}")
         with db() as session:
             mine = projects(session, actor=me, assignment_id=rotation.id)
             ics = rotation_ics(session, actor=me, assignment_id=rotation.id)
@@ -78,6 +86,9 @@ for rotation in rotations:
             "text/calendar",
             key=f"rot_ics_{rotation.id}",
         )
+        if rotation.status is AssignmentStatus.COMPLETED:
+            st.caption("This rotation has ended: its goals and projects stay as they were logged.")
+            continue
         with SaveOnceForm(f"rot_project_{rotation.id}") as project_form:
             title = st.text_input("A goal or project")
             status = st.selectbox("Status", list(ProjectStatus), format_func=lambda s: s.value)

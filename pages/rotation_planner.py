@@ -17,7 +17,7 @@ from core.rotations.terms import hosting, list_terms, set_hosting
 from ui.admission import unmetered
 from ui.rotations import assignment_frame, teams_figure
 from ui.state import actor, db
-from ui.text import plain
+from ui.text import plain, widget_label
 from ui.widgets import choose, pick_many
 
 me = actor()
@@ -58,7 +58,7 @@ with st.expander("Departments' capacity this term"), db() as session:
         )
     for h in hosting(session, actor=me, term_id=term.id):
         new = st.number_input(
-            f"{plain(h.department)} (host: {plain(h.host or 'none yet')})",
+            f"{widget_label(h.department)} (host: {widget_label(h.host or 'none yet')})",
             0,
             500,
             h.capacity,

@@ -7,13 +7,14 @@ import datetime as dt
 import streamlit as st
 
 from core.clock import today
-from core.growth.teams import visible_teams
-from core.growth.wording import DISPLAY, day_text, level_label
+from core.growth.teams import teams_scope, visible_teams
+from core.growth.wording import day_text, level_label
 from core.models import METRICS
 from ui.analytics import (
     MAX_LINES,
     activity_table,
     chart,
+    chart_axis_sentence,
     coverage_table,
     data_version,
     latest_day,
@@ -45,7 +46,7 @@ chosen = tuple(
         "Teams",
         list(teams),
         where=c2,
-        default=list(teams)[:4],
+        default=list(teams),  # every team the person may see: counts read as on My day
         format_func=teams.get,
         key="tg_teams",
     )
@@ -72,7 +73,7 @@ growing, trends, coaching, activity = st.tabs(
     ["Who is growing", "Trends", "Coaching", "Development"]
 )
 with growing:
-    render_ranking(bundle)
+    render_ranking(bundle, teams_scope(len(chosen), len(teams)))
 with trends:
     better = "higher is better" if METRICS[metric].higher_is_better else "lower is better"
     st.markdown(f"{label} ({better}), week by week from {day_text(start)} to {day_text(end)}.")
@@ -80,7 +81,7 @@ with trends:
         chart("trend", bundle.trends, metric)
         so_far = "" if bundle.trends["complete"].all() else " The dotted end is this week so far."
         grey = " Grey: the mean of all chosen teams." if len(chosen) > MAX_LINES else ""
-        st.markdown(f"The axis runs over {DISPLAY[metric].scale}.{so_far}{grey}")
+        st.markdown(f"{chart_axis_sentence(bundle.trends, metric)}{so_far}{grey}")
     else:
         st.info("No scores in this period.")
     st.subheader("Compare teams")
@@ -88,6 +89,7 @@ with trends:
     show_table(teams_table(bundle.teams, metric), "team comparison")
     if len(bundle.means):
         chart("distribution", bundle.means, metric)
+        st.markdown(chart_axis_sentence(bundle.means, metric))
         with st.expander("Every agent's mean over the last 30 days"):
             show_table(means_table(bundle.means, metric), "agent means")
 with coaching:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import shutil
 import subprocess
@@ -25,6 +26,9 @@ from core.models import Person, Role, Team
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 TODAY = dt.date(2026, 11, 23)
+# The moment every test runs at (HEADWAY_NOW, local time): HEADWAY_TODAY pins only the date, and
+# what is due (reminders from 07:00, the digest from 07:30) depends on the hour as well.
+NOW = dt.datetime.combine(TODAY, dt.time(9, 0))
 PASSWORD = "correct-horse-battery"
 
 
@@ -51,6 +55,7 @@ def app_lock_bin() -> Path:
 @pytest.fixture(autouse=True)
 def _settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("HEADWAY_TODAY", TODAY.isoformat())
+    monkeypatch.setenv("HEADWAY_NOW", NOW.isoformat(timespec="minutes"))
     # A key of the tests' own, so that no test writes a key file beside a default database.
     monkeypatch.setenv("HEADWAY_SECRET", "tests-only-" + "k" * 32)
     get_settings.cache_clear()
@@ -146,6 +151,12 @@ def make_team(session: Session, *, name: str | None = None, min_staffed: int = 2
     return team
 
 
+@functools.lru_cache(maxsize=8)
+def _hash(password: str) -> str:
+    """One argon2 hash per password for the whole run: builders make many people."""
+    return hash_password(password)
+
+
 def make_person(
     session: Session,
     *,
@@ -161,7 +172,7 @@ def make_person(
         role=role.value,
         team_id=team.id if team else None,
         hire_date=TODAY - dt.timedelta(days=900),
-        password_hash=hash_password(password) if password else None,
+        password_hash=_hash(password) if password else None,
     )
     session.add(person)
     session.flush()
@@ -184,13 +195,18 @@ def org(session: Session) -> dict[str, Person | Team]:
     return {
         "red": red,
         "blue": blue,
-        "red_lead": make_person(session, role=Role.TEAM_LEAD, team=red, leads=True),
-        "blue_lead": make_person(session, role=Role.TEAM_LEAD, team=blue, leads=True),
+        # Those who decide things can log in (a dispute is routed only to someone who can).
+        "red_lead": make_person(
+            session, role=Role.TEAM_LEAD, team=red, leads=True, password=PASSWORD
+        ),
+        "blue_lead": make_person(
+            session, role=Role.TEAM_LEAD, team=blue, leads=True, password=PASSWORD
+        ),
         "red_agent": make_person(session, team=red),
         "red_agent2": make_person(session, team=red),
         "blue_agent": make_person(session, team=blue),
-        "manager": make_person(session, role=Role.MANAGER),
-        "admin": make_person(session, role=Role.ADMIN),
+        "manager": make_person(session, role=Role.MANAGER, password=PASSWORD),
+        "admin": make_person(session, role=Role.ADMIN, password=PASSWORD),
     }
 
 

@@ -27,7 +27,9 @@ from core.growth.statistics import MIN_TREND_OBSERVATIONS, TREND_ALPHA
 from core.growth.teams import Ranking
 from core.growth.wording import (
     DISPLAY,
+    axis_sentence,
     coaching_sentence,
+    data_axis,
     day_text,
     growth_sentence,
     interval_text,
@@ -161,11 +163,14 @@ GREY = "#9aa0a6"
 
 
 def _axis(metric: str, values: pd.Series) -> list[float]:
-    """The metric's fixed axis (core.growth.wording.DISPLAY), widened only if a value is out."""
-    low, high = DISPLAY[metric].axis
-    if len(values):
-        low, high = min(low, float(values.min())), max(high, float(values.max()))
-    return [low, high]
+    """The axis of the shown values (core.growth.wording.data_axis: the data's range, said
+    under the chart by `chart_axis_sentence`)."""
+    return list(data_axis(metric, [float(v) for v in values]))
+
+
+def chart_axis_sentence(frame: pd.DataFrame, metric: str) -> str:
+    """What the axis of the chart of `frame` (its "mean" column) spans, for under it."""
+    return axis_sentence(metric, data_axis(metric, [level(metric, v) for v in frame["mean"]]))
 
 
 def _team_lines(
@@ -453,13 +458,16 @@ def agent_lines(groups: list[ga.AgentGrowth]) -> None:
         )
 
 
-def render_ranking(bundle: ga.GrowthBundle) -> None:
+def render_ranking(bundle: ga.GrowthBundle, scope: str) -> None:
     """Who is growing: most improved, needs attention, not enough data yet; the statistics in
-    an expander."""
+    an expander. `scope` says which teams the counts cover (`teams_scope`)."""
     ranking = bundle.ranking
     overdue = int(bundle.coverage["overdue_follow_ups"].sum())
     st.markdown(
-        ranking_summary(
+        scope[0].upper()
+        + scope[1:]
+        + ". "
+        + ranking_summary(
             len(ranking.improving),
             len(ranking.worsening),
             len(ranking.steady),
@@ -481,11 +489,12 @@ def render_ranking(bundle: ga.GrowthBundle) -> None:
             "Small ups and downs are not counted as growth; look again after a few more weeks."
         )
     st.subheader("Needs attention")
-    trends, checks = ranking.falling_trends, overdue
+    checks = overdue
+    falling = bundle.falling.words()
     st.markdown(
-        f"{trends} falling {'trend' if trends == 1 else 'trends'} and {checks} overdue coaching "
-        f"{'check-in' if checks == 1 else 'check-ins'}, counted the way the weekly digest "
-        "counts them."
+        f"{falling[0].upper() + falling[1:]} and {checks} overdue coaching "
+        f"{'check-in' if checks == 1 else 'check-ins'} {scope}, as of "
+        f"{day_text(ranking.as_of)}: counted as My day and the weekly digest count them."
     )
     if ranking.worsening:
         agent_lines(ranking.worsening)

@@ -21,7 +21,7 @@ from core.calibration_sessions import (
 )
 from core.quality import Answer, ScorecardRead, Section
 from ui.forms import SaveOnceForm
-from ui.text import plain
+from ui.text import plain, widget_label
 from ui.widgets import day_text
 
 
@@ -33,7 +33,7 @@ def answer_widgets(sections: Sequence[Section], key: str) -> list[list[Answer]]:
         st.markdown(f"**{plain(section.title)}** · weight {section.weight:g}")
         row: list[Answer] = []
         for q_index, question in enumerate(section.questions):
-            label = plain(question.text) + (" (critical)" if question.critical else "")
+            label = widget_label(question.text) + (" (critical)" if question.critical else "")
             options: list[Answer] = (
                 ["yes", "no", "na"] if question.kind == "yes_no" else [1, 2, 3, 4, 5, "na"]
             )

@@ -40,7 +40,7 @@ from core.quality import (
 from ui.conversation import show_answers, show_comments, show_dispute
 from ui.forms import SaveOnceForm
 from ui.state import db
-from ui.text import plain
+from ui.text import plain, widget_label
 from ui.widgets import day_text, qa_score_text
 
 KIND_WORDS = {"yes_no": "yes / no", "scale": "1 to 5"}
@@ -56,7 +56,7 @@ def question_radios(sections: Sequence[Section], key: str) -> list[list[Answer]]
         row: list[Answer] = []
         for q_index, question in enumerate(section.questions):
             chosen = st.radio(
-                plain(question.text) + (" (critical)" if question.critical else ""),
+                widget_label(question.text) + (" (critical)" if question.critical else ""),
                 list(question.scale),
                 index=None,
                 format_func=answer_text,
@@ -148,7 +148,7 @@ def decision_form(me: Actor, d: DisputeRead, e: EvaluationRead) -> None:
                     continue
                 scale = list(question.scale)
                 answers[label] = st.radio(
-                    plain(label) + (" (critical)" if question.critical else ""),
+                    widget_label(label) + (" (critical)" if question.critical else ""),
                     scale,
                     index=scale.index(given) if given in scale else None,
                     format_func=answer_text,

@@ -7,10 +7,12 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 
 from core.models import ProjectStatus
 from core.rotations.planning import AssignmentRead
 from core.rotations.programme import CHOICES, DepartmentUptake
+from core.scheduling.rotations import ordinal
 
 # Choices met in shades of one blue, from the 1st (darkest); not a choice in neutral grey: a
 # 3rd choice is still a choice, not an alarm.
@@ -129,3 +131,28 @@ def projects_figure(projects: Sequence[tuple[str, str, int]]) -> go.Figure:
         colours=PROJECT_COLOURS,
         unit="project",
     )
+
+
+NO_CHOICE = "—"
+
+
+def ranked_choices(
+    options: Sequence[str], ranked: Sequence[str], *, slots: int, key: str
+) -> list[str]:
+    """One box per rank ("1st choice", "2nd choice", …), each offering every option: re-ranking
+    is picking another department in a box, not clearing a list and adding it back in order.
+    Returns the chosen names in rank order (empty boxes left out)."""
+    columns = st.columns(slots)
+    chosen = []
+    for place, column in enumerate(columns, start=1):
+        current = ranked[place - 1] if place <= len(ranked) else NO_CHOICE
+        choices = [NO_CHOICE, *options]
+        picked = column.selectbox(
+            f"{ordinal(place)} choice",
+            choices,
+            index=choices.index(current) if current in choices else 0,
+            key=f"{key}_{place}",
+        )
+        if picked != NO_CHOICE:
+            chosen.append(picked)
+    return chosen

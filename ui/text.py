@@ -26,6 +26,22 @@ def plain(value: object) -> str:
     return _PUNCTUATION.sub(r"\\\1", _BARE_LINK.sub(_JOINER, str(value)))
 
 
+# What a widget label (radio, checkbox, text box, number box) reads as markdown: inline marks
+# only (bold, italics, strikethrough, code, links, images, colours, icons, LaTeX; block syntax
+# is unwrapped), and a line that starts like a block (`# `, `- `, `1. `) loses that start.
+_INLINE = re.compile(r"([\\`*_~\[\]<>:$&|])")
+_BLOCK_START = re.compile(r"^(\s*(?:\d+(?=[.)]))?)([#>+=.)-])", re.MULTILINE)
+
+
+def widget_label(value: object) -> str:
+    """`value` as a widget's label, shown exactly as written. Only what labels read as markdown
+    is escaped: Streamlit also puts the label, as given, in the widget's accessible name (its
+    aria-label), which screen readers and browser tests read, and there `plain()`'s escapes of
+    every punctuation mark came out as literal backslashes (`customer\\'s`)."""
+    text = _INLINE.sub(r"\\\1", _BARE_LINK.sub(_JOINER, str(value)))
+    return _BLOCK_START.sub(r"\1\\\2", text)
+
+
 def chart_text(value: object) -> str:
     """`value` as text in a Plotly chart (legend, axis label, hover, annotation). Plotly reads a
     few HTML tags in its text (`<a href>`, `<b>`, `<br>`…), so a name such as `<a href=…>` would

@@ -287,6 +287,39 @@ def _groups(effects: list[NoteEffect], groups: dict[str, str], label: str) -> pd
 
 
 @dataclass(frozen=True)
+class FallingCount:
+    """How many falling trends (an agent getting worse in a measure) and among how many agents:
+    the one count My day, Team growth and the digest read (an agent falling in two measures is
+    two trends and one agent)."""
+
+    trends: int
+    agents: int
+
+    def words(self) -> str:
+        """E.g. "9 falling trends among 7 agents", "no falling trends"."""
+        if not self.trends:
+            return "no falling trends"
+        trends = f"{self.trends} falling trend{'' if self.trends == 1 else 's'}"
+        return f"{trends} among {self.agents} agent{'' if self.agents == 1 else 's'}"
+
+
+def count_falling(falling: dict[int, list[tuple[int, str, TrendFlag]]]) -> FallingCount:
+    """The count of `falling_agents`' answer (per team: agent id, name, flag per trend)."""
+    pairs = [agent_id for per_team in falling.values() for agent_id, _, _ in per_team]
+    return FallingCount(len(pairs), len(set(pairs)))
+
+
+def teams_scope(chosen: int, of: int) -> str:
+    """Which teams a count covers, said with it: "in all 8 teams you review", "in 4 of the 8
+    teams you review", "in your team"."""
+    if of == 1:
+        return "in the team you review"
+    if chosen == of:
+        return f"in all {of} teams you review"
+    return f"in {chosen} of the {of} teams you review"
+
+
+@dataclass(frozen=True)
 class GrowthBundle:
     trends: pd.DataFrame  # team, week (its Monday), mean, n, complete (False: the week so far)
     means: pd.DataFrame
@@ -298,6 +331,7 @@ class GrowthBundle:
     teams: (
         pd.DataFrame
     )  # team, agents, recent, before, change, n: the last 28 days vs the 28 before
+    falling: FallingCount = FallingCount(0, 0)  # of `flags`: count_falling, as My day counts
 
 
 def team_growth(
@@ -344,9 +378,10 @@ def team_growth(
     who, rows = _growth_trends(
         session, team_ids=scope.team_ids, as_of=scope.end, window=flag_window
     )
+    falling = _falling(rows)
     flags = [
         (agent_id, name, str(team_names.get(agent_id, "")), flag)
-        for per_team in _falling(rows).values()
+        for per_team in falling.values()
         for agent_id, name, flag in per_team
     ]
     names_of_teams = dict(
@@ -372,6 +407,7 @@ def team_growth(
         activity,
         ranking,
         _team_comparison(obs.assign(team=obs["agent"].map(team_of)), agents, scope.end),
+        count_falling(falling),
     )
 
 

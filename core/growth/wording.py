@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from core.growth.statistics import AgentTrend, Direction, GroupEffect
@@ -84,6 +85,46 @@ def level(metric: str, value: float) -> float:
     """A value in the units it is shown in (shares as %, handle time in minutes), rounded."""
     info = DISPLAY[metric]
     return round(value * info.factor, info.decimals)
+
+
+def data_axis(metric: str, shown: Iterable[float]) -> tuple[float, float]:
+    """The y axis of a team-growth chart, from values already in display units: the data's
+    own range with a margin, so that a team moving from 81 % to 86 % does not look flat on the
+    whole 0–100 scale, never beyond what the metric can be (a share below 0 %, CSAT above 5).
+    The axis is said beside the chart (`axis_sentence`): the reader knows it is not the whole
+    scale."""
+    info, values = DISPLAY[metric], [v for v in shown if not math.isnan(v)]
+    metric_info = METRICS[metric]
+    floor = metric_info.low * info.factor
+    ceiling = metric_info.high * info.factor
+    if not values:
+        return info.axis
+    low, high = min(values), max(values)
+    # A margin of a fifth of the spread, and at least 2 % of the whole scale each side, so
+    # that one flat line sits mid-chart rather than on an edge.
+    whole = info.axis[1] - info.axis[0]
+    margin = max((high - low) / 5, whole / 50)
+    low, high = max(floor, low - margin), min(ceiling, high + margin)
+    step = 10 ** math.floor(math.log10(max((high - low) / 2, 1e-9)))  # outwards to a tidy tick
+    low, high = math.floor(low / step) * step, math.ceil(high / step) * step
+    return (round(max(floor, low), 6), round(min(ceiling, high), 6))
+
+
+def axis_sentence(metric: str, axis: tuple[float, float]) -> str:
+    """What a chart's axis spans, said under it: "The axis runs from 70 % to 95 % (not the
+    whole 0–100 scale), so small differences look larger than they are."."""
+    info = DISPLAY[metric]
+    if tuple(axis) == info.axis:
+        return f"The axis runs over {info.scale}."
+
+    def shown(value: float) -> str:
+        return f"{value:g} %" if info.unit == "%" else f"{value:g} {info.unit}".strip()
+
+    return (
+        f"The axis runs from {shown(axis[0])} to {shown(axis[1])}, the range of these figures, "
+        f"not the usual {shown(info.axis[0])} to {shown(info.axis[1])}: differences look "
+        "larger than they would on the whole scale."
+    )
 
 
 def level_text(metric: str, value: float) -> str:

@@ -32,6 +32,7 @@ from core.models import (
 from core.notifications import Message, active_people, link_to, message_to
 from core.pledges import LIVE, check_day
 from core.rotations.interests import interest_checks, next_term
+from core.rotations.terms import weekly_session
 
 ESCALATE_AFTER_WORKING_DAYS = 2
 # An escalation that could not be sent for a week (downtime) is left to the Monday digest.
@@ -304,7 +305,11 @@ def _term_messages(
             continue
         ambassadors.setdefault(a.department_id, []).append(agent.name)
         body = (
-            f"You represent the support team in {dept.name}, {term.hours_per_week:g} hours a week."
+            f"You represent the support team in {dept.name}: "
+            + weekly_session(
+                session, term_id=term.id or 0, department_id=a.department_id
+            ).sentence()
+            + "."
             + (f" Your host is {dept.host_contact_name}." if dept.host_contact_name else "")
             if verb == "starts"
             else "Time to wrap up: record your projects and what you learned, and thank your hosts."

@@ -21,17 +21,34 @@ from core.config import get_settings
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.models import Department, Interest, Person, Role, Term
 from core.rotations.planning import _build_problem, active_agents
+from core.scheduling.rotations import ordinal
+
+# How many departments an agent ranks: the planner gives points to the first three of them that
+# host in the term (core.scheduling.rotations), and the others stand in when one of those is
+# full, already visited or not hosting; past five, a choice would never count.
+MAX_INTERESTS = 5
+CAP_REASON = (
+    f"Rank up to {MAX_INTERESTS}: your lead's planner counts your first three that can be had "
+    "in the term, and the others stand in when one of those is full or already visited."
+)
 
 
 def set_interests(session: Session, *, actor: Actor, department_ids: Sequence[int]) -> None:
     """An agent ranks the departments they would like to represent support in (first = most)."""
     if actor.role is not Role.AGENT:
         raise AccessDenied("Only agents rank their own interests.")
-    if len(set(department_ids)) != len(department_ids):
-        raise InvalidInput("Each department can be ranked once.")
-    known = {d for d in session.exec(select(Department.id)).all()}
-    if not set(department_ids) <= known:
+    names = dict(session.exec(select(Department.id, Department.name)).all())
+    if not set(department_ids) <= set(names):
         raise InvalidInput("One of those departments does not exist.")
+    for department in dict.fromkeys(department_ids):
+        places = [i + 1 for i, d in enumerate(department_ids) if d == department]
+        if len(places) > 1:
+            raise InvalidInput(
+                f"{names[department]} is ranked {len(places)} times "
+                f"({' and '.join(ordinal(p) for p in places)} choice): rank each department once."
+            )
+    if len(department_ids) > MAX_INTERESTS:
+        raise InvalidInput(f"You ranked {len(department_ids)} departments. {CAP_REASON}")
     session.exec(delete(Interest).where(col(Interest.person_id) == actor.id))
     # On the organisation's today (HEADWAY_TODAY in tests and demos): it is compared with
     # term dates, not used as an audit stamp.

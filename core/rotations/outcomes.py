@@ -8,10 +8,19 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from core.access import Actor, require_view_person
-from core.clock import utcnow
+from core.clock import today, utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.limits import max_length, require_fits
-from core.models import AmbassadorProject, Assignment, CareerMove, Department, Person, ProjectStatus
+from core.models import (
+    AmbassadorProject,
+    Assignment,
+    AssignmentStatus,
+    CareerMove,
+    Department,
+    Person,
+    ProjectStatus,
+    Term,
+)
 
 
 def _own_or_coach(session: Session, actor: Actor, assignment_id: int) -> Assignment:
@@ -60,6 +69,12 @@ def save_project(
     a = _own_or_coach(session, actor, assignment_id)
     if a.person_id != actor.id:
         raise AccessDenied("Only the ambassador logs their own goals and projects.")
+    term = session.get(Term, a.term_id)
+    if a.status == AssignmentStatus.COMPLETED or (term is not None and today() > term.end):
+        ended = f" on {term.end:%-d %B %Y}" if term is not None else ""
+        raise InvalidInput(
+            f"This rotation ended{ended}: its goals and projects stay as they were logged."
+        )
     if not title.strip():
         raise InvalidInput("Give the goal or project a title.")
     require_fits(

@@ -26,7 +26,13 @@ from core.models import (
     id_of,
 )
 from core.notifications import active_people, message_to, send
-from core.rotations.terms import _hosting, get_term
+from core.rotations.terms import (
+    DEFAULT_SESSION,
+    _hosting,
+    get_term,
+    weekly_session,
+    weekly_sessions,
+)
 from core.scheduling.rotations import (
     RotationAgent,
     RotationProblem,
@@ -57,6 +63,8 @@ class AssignmentRead:
     host_feedback: str
     version: int
     why: str = ""  # for the lead: which choice this is, or why no listed interest was possible
+    # When the ambassador is with the department each week, as the calendar file holds it.
+    weekly: str = ""
 
 
 @dataclass(frozen=True)
@@ -226,6 +234,7 @@ def _reads(session: Session, rows: Sequence[Assignment]) -> list[AssignmentRead]
     terms = {t.id: t for t in session.exec(select(Term)).all()}
     depts = dict(session.exec(select(Department.id, Department.name)).all())
     teams = dict(session.exec(select(Team.id, Team.name)).all())  # names only: every rerun
+    weekly = weekly_sessions(session, {r.term_id for r in rows})
     people = {
         p.id: p
         for p in session.exec(
@@ -251,6 +260,7 @@ def _reads(session: Session, rows: Sequence[Assignment]) -> list[AssignmentRead]
                 a.interest_rank,
                 a.host_feedback,
                 a.version,
+                weekly=weekly.get((a.term_id, a.department_id), DEFAULT_SESSION).sentence(),
             )
         )
     return out
@@ -450,7 +460,8 @@ def publish_rotations(
                 title=f"You are a customer ambassador to {departments[a.department_id]} "
                 f"in {term.name}",
                 body=f"From {term.start:%-d %B} to {term.end:%-d %B %Y}, "
-                f"{term.hours_per_week:g} hours a week. Details and the calendar on My rotation.",
+                + weekly_session(session, term_id=term_id, department_id=a.department_id).sentence()
+                + ". Details and the calendar on My rotation.",
                 link="my_rotation",
             )
             for a in rows

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -27,6 +28,30 @@ class TermRead:
 
 
 @dataclass(frozen=True)
+class WeeklySession:
+    """When an ambassador is with their department each week: the one truth the app's sentences
+    and the calendar file are both made from."""
+
+    weekday: int
+    start_time: dt.time
+    hours: float
+
+    @property
+    def end_time(self) -> dt.time:
+        begin = dt.datetime.combine(dt.date(2000, 1, 3), self.start_time)
+        return (begin + dt.timedelta(hours=self.hours)).time()
+
+    def sentence(self) -> str:
+        """E.g. "Wednesdays 14:00–16:00 (2 hours a week)"."""
+        hours = f"{self.hours:g} hour{'' if self.hours == 1 else 's'} a week"
+        return f"{WEEKDAYS[self.weekday]}s {self.start_time:%H:%M}–{self.end_time:%H:%M} ({hours})"
+
+
+_UNSET = DepartmentHosting(term_id=0, department_id=0)
+DEFAULT_SESSION = WeeklySession(_UNSET.weekday, _UNSET.start_time, _UNSET.hours)
+
+
+@dataclass(frozen=True)
 class HostingRead:
     department_id: int
     department: str
@@ -35,6 +60,10 @@ class HostingRead:
     weekday: int
     start_time: dt.time
     hours: float
+
+    @property
+    def session(self) -> WeeklySession:
+        return WeeklySession(self.weekday, self.start_time, self.hours)
 
 
 def term_read(t: Term) -> TermRead:
@@ -184,6 +213,23 @@ def set_hosting(
     if hours is not None:
         row.hours = hours
     session.add(row)
+
+
+def weekly_sessions(
+    session: Session, term_ids: Iterable[int]
+) -> dict[tuple[int, int], WeeklySession]:
+    """(term id, department id) → the department's weekly session in that term, for the
+    departments that set one; `DEFAULT_SESSION` for the others (as `_hosting` reads them)."""
+    rows = session.exec(
+        select(DepartmentHosting).where(col(DepartmentHosting.term_id).in_(set(term_ids)))
+    ).all()
+    return {
+        (h.term_id, h.department_id): WeeklySession(h.weekday, h.start_time, h.hours) for h in rows
+    }
+
+
+def weekly_session(session: Session, *, term_id: int, department_id: int) -> WeeklySession:
+    return weekly_sessions(session, [term_id]).get((term_id, department_id), DEFAULT_SESSION)
 
 
 def get_term(session: Session, term_id: int) -> Term:

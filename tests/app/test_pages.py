@@ -301,9 +301,30 @@ def test_an_agent_ranks_interests_and_sees_past_rotations_with_projects(app_as) 
     assert "2026-Q2" in shown and "2026-Q4" in shown
     # The demo's agent kept last term's list: they are asked to rank again for the next term.
     assert any("Rank your interests for 2027-Q1" in read(w.value) for w in at.warning)
-    at.multiselect[0].set_value(["Product", "Billing"])
+    # Ranked by number, one box per rank, with the cap and its reason said (issue 25, item 9).
+    assert any(c.value.startswith("Rank up to 5: ") for c in at.caption)
+    assert [b.label for b in at.selectbox if (b.key or "").startswith("rot_rank_")] == [
+        "1st choice",
+        "2nd choice",
+        "3rd choice",
+        "4th choice",
+        "5th choice",
+    ]
+    at.selectbox(key="rot_rank_1").set_value("Product")
+    at.selectbox(key="rot_rank_2").set_value("Billing")
+    for place in (3, 4, 5):
+        at.selectbox(key=f"rot_rank_{place}").set_value("—")
     submit(at, "rot_interests", "Save my interests")
     assert any("Saved" in s.value for s in at.success)
+    assert at.selectbox(key="rot_rank_1").value == "Product"
+    # Past rotations are done: their goals are shown, never logged again.
+    project_forms = [b for b in at.button if b.label == "Log it"]
+    completed = [m.value for m in at.markdown if "· completed" in m.value]
+    assert completed and len(project_forms) == len(rotations_in(at)) - len(completed)
+
+
+def rotations_in(at) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith("**20") and " · " in m.value]
 
 
 def test_a_manager_sees_the_programme_overview(app_as) -> None:

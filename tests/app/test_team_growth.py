@@ -92,3 +92,25 @@ def test_a_lead_sees_only_their_teams_agents_in_the_ranking(app_as) -> None:
     assert all(line.endswith(f"· {team}") for line in lines), lines
     said = " ".join(text for _, _, text in read(at))
     assert lines or "have clearly" in said  # names, or a sentence saying no one moved
+
+
+def test_team_growth_opens_on_every_team_and_counts_falling_trends_as_my_day_does(
+    app_as,
+) -> None:
+    """It opened on 4 of 8 teams, with totals that read like the organisation's and disagreed
+    with My day (issue 25, item 5)."""
+    import re
+
+    at = app_as("manager@example.com", PAGE)
+    teams = at.multiselect(key="tg_teams")
+    assert len(teams.value) == len(teams.options) > 1
+    said = " ".join(m.value for m in at.tabs[0].markdown)
+    assert f"in all {len(teams.options)} teams you review" in said
+    count = re.search(r"\d+ falling trends? among \d+ agents?", said)
+    assert count is not None, said
+    home = app_as("manager@example.com", "pages/home.py")
+    headline = " ".join(m.value for m in home.markdown)
+    assert f"{count.group(0)} in all {len(teams.options)} teams you review" in headline
+    # The trend chart's axis is the data's, and the sentence under it says so.
+    trends = " ".join(m.value for m in at.tabs[1].markdown)
+    assert re.search(r"The axis runs from [\d.]+ % to [\d.]+ %, the range of these figures", trends)

@@ -11,6 +11,19 @@ from tests.e2e.conftest import another_page, log_in, settle
 pytestmark = pytest.mark.browser
 
 
+def _draft_title(app_env: dict[str, str]) -> str:
+    """The title in the agent's stored learning-share draft ("" if none)."""
+    import json
+
+    database = app_env["DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(database) as db:
+        row = db.execute(
+            "SELECT fields FROM form_draft WHERE form LIKE 'learning_share%' AND person_id = "
+            "(SELECT id FROM person WHERE email = 'agent@example.com')"
+        ).fetchone()
+    return str(json.loads(row[0]).get("title", "")) if row else ""
+
+
 def _shares_titled(app_env: dict[str, str], title: str) -> int:
     database = app_env["DATABASE_URL"].removeprefix("sqlite:///")
     with sqlite3.connect(database) as db:
@@ -179,6 +192,10 @@ def test_a_share_typed_before_a_reload_is_still_there_after_it(
     page.get_by_label("What worked").blur()  # leaving the box sends it: the draft is kept
     settle(page)
     page.get_by_text("it will be here if you reload").wait_for()
+    # Still in the boxes before the reload: a text missing after it was lost by the draft, one
+    # missing here by the page (a rerun redrawing a box while it was typed in).
+    assert page.get_by_label("Title").input_value() == "Warm transfers"
+    assert _draft_title(app_env) == "Warm transfers"
 
     page.reload()
     settle(page)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, TODAY
+from tests.conftest import NOW, ROOT, TODAY
 from tests.e2e.conftest import _free_port, serve_app
 
 
@@ -25,6 +25,7 @@ def test_twenty_sessions_for_thirty_seconds_without_an_error(
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'load.db'}",
         "HEADWAY_TODAY": TODAY.isoformat(),
+        "HEADWAY_NOW": NOW.isoformat(timespec="minutes"),
         "HEADWAY_SECRET": secrets.token_urlsafe(32),  # the harness signs the session cookies
         "HEADWAY_SCHEDULER": "worker",  # the pages under load, not the reminder jobs
     }

@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from core.access import load_actor
+from core.config import get_settings
 from core.disputes import (
     AnswerChange,
     Decision,
@@ -35,6 +36,7 @@ from core.models import (
     Person,
     Role,
 )
+from core.org import set_person_active
 from core.quality import (
     DEFAULT_FORM,
     list_evaluations,
@@ -45,7 +47,7 @@ from core.quality import (
 )
 from core.reminders.digest import weekly_digests
 from core.reminders.rules import disputes_due
-from tests.conftest import TODAY, actor_of
+from tests.conftest import PASSWORD, TODAY, actor_of, make_person
 
 ANSWERS: list[list[Any]] = [["yes", 3], [3, "yes"], ["yes", "no"]]
 CHECK_BACK = "Compliance › Offered to check back in (no “good luck”)"
@@ -475,9 +477,7 @@ def test_a_dispute_without_a_possible_reviewer_is_refused(session: Session, org:
 
 def test_managers_share_the_disputes_their_leads_cannot_review(session: Session, org: dict) -> None:
     """The lead scored both: the first goes to a manager, the second to the other manager."""
-    second = Person(name="Second Manager", email="second.manager@example.com", role=Role.MANAGER)
-    session.add(second)
-    session.flush()
+    second = make_person(session, role=Role.MANAGER, password=PASSWORD)
     agent = actor_of(session, org["red_agent"])
     owners = [
         open_dispute(
@@ -486,6 +486,57 @@ def test_managers_share_the_disputes_their_leads_cannot_review(session: Session,
         for d in (3, 4)
     ]
     assert sorted(owners) == sorted([org["manager"].name, second.name])
+
+
+def test_a_dispute_goes_only_to_someone_who_can_log_in(
+    session: Session, org: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A manager without a password (and no single sign-on) would never see the dispute: it
+    waited forever (issue 25, item 7). The one who can log in gets it; with single sign-on on,
+    an active manager without a password can act too."""
+    mute = make_person(session, role=Role.MANAGER)  # no password: cannot log in
+    session.flush()
+    agent = actor_of(session, org["red_agent"])
+    owners = {
+        open_dispute(
+            session, actor=agent, evaluation_id=_evaluate(session, org, days_ago=d), reason="x"
+        ).owner
+        for d in (3, 4, 5)
+    }
+    assert owners == {org["manager"].name}  # not shared with the manager who cannot log in
+    monkeypatch.setenv("HEADWAY_OIDC_ISSUER", "https://id.example.com")
+    monkeypatch.setenv("HEADWAY_OIDC_CLIENT_ID", "headway")
+    monkeypatch.setenv("HEADWAY_OIDC_CLIENT_SECRET", "s3cret-" + "x" * 24)
+    get_settings.cache_clear()
+    shared = open_dispute(
+        session, actor=agent, evaluation_id=_evaluate(session, org, days_ago=6), reason="x"
+    )
+    assert shared.owner == mute.name  # single sign-on lets them in: they share the work
+
+
+def test_a_deactivated_owners_open_disputes_go_to_someone_who_can_decide_them(
+    session: Session, org: dict
+) -> None:
+    second = make_person(session, role=Role.MANAGER, password=PASSWORD)
+    agent = actor_of(session, org["red_agent"])
+    opened = open_dispute(session, actor=agent, evaluation_id=_evaluate(session, org), reason="x")
+    owner = next(p for p in (org["manager"], second) if p.name == opened.owner)
+    other = second if owner is org["manager"] else org["manager"]
+    admin = actor_of(session, org["admin"])
+    set_person_active(session, actor=admin, person_id=owner.id, active=False)
+    [moved] = disputes_of(session, actor=agent, agent_id=org["red_agent"].id)
+    assert moved.owner == other.name and moved.open
+    told = session.exec(
+        select(Notification).where(
+            Notification.person_id == other.id, Notification.subject == f"dispute:{moved.id}"
+        )
+    ).all()
+    assert told and "can no longer log in" in told[-1].body
+    assert [d.id for d in disputes_to_review(session, actor=actor_of(session, other))] == [moved.id]
+    # The last one who could decide it is not deactivated: the dispute would wait forever.
+    with pytest.raises(InvalidInput, match="no other lead or manager who can log in"):
+        set_person_active(session, actor=admin, person_id=other.id, active=False)
+    assert session.get(Person, other.id).active  # type: ignore[union-attr]
 
 
 def test_my_day_counts_the_agents_evaluations_and_open_disputes(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -9,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from sqlmodel import Session, func, select
 
 from core.cli import main
+from core.csvio import line_of
 from core.errors import AccessDenied, InvalidInput
-from core.imports import check_metrics_csv, import_metrics
+from core.imports import check_metrics_csv, import_metrics, refused_rows_csv
 from core.models import Observation, Role
 from tests.conftest import actor_of, make_person, make_team
 from tests.unit.csv_strategies import CSV_BYTES
@@ -202,3 +204,114 @@ def test_underscored_infinite_and_ancient_values_are_refused_and_every_bad_row_i
         "line 6: value '1e400' is too large",
     ]
     assert count(session) == 0
+
+
+def test_a_semicolon_separated_file_with_a_byte_order_mark_is_read(
+    session: Session, agents: None
+) -> None:
+    """Excel in much of Europe saves "CSV UTF-8" with semicolons and a byte-order mark: it read
+    "missing required columns" (issue 25, item 8)."""
+    data = (
+        "\ufeffagent_email;date;metric;value;source;reference\r\n"
+        "agent@example.com;2026-10-01;csat;4,5;survey;S-1\r\n"
+        "agent2@example.com;2026-10-01;fcr;0.75;telephony;\r\n"
+    ).encode()
+    check = check_metrics_csv(session, data=data)
+    # Its columns are found; a decimal comma is named on its line, never guessed.
+    assert check.problems == ["line 2: value '4,5' is not a number (write it like 12 or 12.5)"]
+    assert check.preview == [
+        (3, "agent2@example.com", dt.date(2026, 10, 1), "fcr", 0.75, "telephony", "")
+    ]
+
+
+def test_a_header_without_the_required_columns_names_the_columns_it_has(
+    session: Session, agents: None
+) -> None:
+    data = "\ufeffEmail|Day|Metric|Score\nagent@example.com|2026-10-01|csat|4\n".encode()
+    with pytest.raises(InvalidInput) as refused:
+        import_metrics(session, data=data)
+    [problem] = refused.value.problems
+    assert problem.startswith("line 1: missing required column(s) agent_email, date, metric")
+    assert "'Email|Day|Metric|Score'" in problem  # what was found, not only what is missing
+
+
+def test_the_preview_names_agents_by_the_e_mail_uploaded_not_an_internal_id(
+    session: Session, agents: None
+) -> None:
+    data = (HEADER + "Agent@Example.com,2026-10-01,csat,4.5,survey,S-1\n").encode()
+    check = check_metrics_csv(session, data=data)
+    assert check.preview == [
+        (2, "agent@example.com", dt.date(2026, 10, 1), "csat", 4.5, "survey", "S-1")
+    ]
+
+
+def test_a_qa_score_for_a_team_lead_is_refused_and_other_metrics_for_them_are_not(
+    session: Session, agents: None
+) -> None:
+    team = make_team(session)
+    make_person(session, team=team, role=Role.TEAM_LEAD, leads=True, email="lead@example.com")
+    data = (
+        HEADER
+        + "lead@example.com,2026-10-01,qa_score,90,maestroqa,EV-9\n"
+        + "lead@example.com,2026-10-01,csat,4.5,survey,\n"
+    ).encode()
+    with pytest.raises(InvalidInput) as refused:
+        import_metrics(session, data=data)
+    assert refused.value.problems == [
+        "line 2: unknown agent 'lead@example.com' for qa_score: this address is a team lead's, "
+        "and QA scores are for agents only"
+    ]
+    assert count(session) == 0
+
+
+def test_the_cli_refuses_a_qa_score_for_a_lead_by_line_as_the_contract_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], committed_url: str
+) -> None:
+    from core.db import make_engine, session_scope
+
+    with session_scope(make_engine(committed_url)) as session:
+        make_person(session, role=Role.TEAM_LEAD, email="lead@example.com")
+    path = tmp_path / "m.csv"
+    path.write_text(HEADER + "lead@example.com,2026-10-01,qa_score,90,maestroqa,EV-9\n")
+    assert main(["import", "metrics", str(path), "--database", committed_url]) == 1
+    assert capsys.readouterr().err.splitlines()[-1].startswith("line 2: unknown agent ")
+
+
+def test_the_good_rows_are_imported_only_when_chosen_and_the_refused_come_back_with_reasons(
+    session: Session, agents: None
+) -> None:
+    data = (
+        HEADER
+        + "agent@example.com,2026-10-01,csat,4.5,survey,S-1\n"
+        + "nobody@example.com,2026-10-01,csat,4.6,survey,\n"
+        + "agent2@example.com,2026-10-02,fcr,0.8,telephony,\n"
+        + "agent@example.com,2026-10-03,csat,=HYPERLINK(1),survey,\n"
+    ).encode()
+    check = check_metrics_csv(session, data=data)
+    assert (check.new_count, check.refused_lines, check.good_rows_importable) == (2, 2, True)
+    with pytest.raises(InvalidInput):  # never silently: all or nothing unless chosen
+        import_metrics(session, data=data)
+    assert count(session) == 0
+    with pytest.raises(InvalidInput, match="now checks to 2 good new row"):
+        import_metrics(session, data=data, good_rows=3)  # not what the person saw
+    assert count(session) == 0
+    result = import_metrics(session, data=data, good_rows=2)
+    assert result.added == 2 and count(session) == 2
+    assert [line_of(p) for p in result.refused] == [3, 5]
+    refused = refused_rows_csv(data, result.refused).decode("utf-8-sig").splitlines()
+    assert refused[0] == "line,agent_email,date,metric,value,source,reference,reason"
+    assert refused[1].startswith("3,nobody@example.com,2026-10-01,csat,4.6,survey,,unknown agent")
+    assert refused[2].startswith("5,agent@example.com,2026-10-03,csat,'=HYPERLINK(1),survey,")
+    # The same file again: its good rows are stored, only the refused lines remain.
+    again = check_metrics_csv(session, data=data)
+    assert (again.new_count, again.already_present, again.refused_lines) == (0, 2, 2)
+    assert not again.good_rows_importable
+
+
+def test_a_file_whose_header_is_wrong_offers_no_partial_import(
+    session: Session, agents: None
+) -> None:
+    check = check_metrics_csv(session, data=b"email,date\nagent@example.com,2026-10-01\n")
+    assert not check.good_rows_importable
+    with pytest.raises(InvalidInput):
+        import_metrics(session, data=b"email,date\nagent@example.com,2026-10-01\n", good_rows=0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
@@ -10,9 +11,20 @@ from sqlmodel import Session, col, select
 
 from core.access import load_actor
 from core.calendar import add_closure
+from core.config import get_settings
 from core.errors import AccessDenied, InvalidInput
 from core.exports import rotation_ics
-from core.models import Assignment, Department, Interest, Person, ProjectStatus, Role, Team
+from core.models import (
+    Assignment,
+    Department,
+    Interest,
+    Notification,
+    NotificationKind,
+    Person,
+    ProjectStatus,
+    Role,
+    Team,
+)
 from core.rotations.interests import (
     interest_checks,
     interests_of,
@@ -130,7 +142,7 @@ def test_overrides_are_validated_and_published_rotations_reach_the_agent(
     calendar = Calendar.from_ical(rotation_ics(session, actor=agent, assignment_id=mine.id))
     [event] = calendar.walk("VEVENT")
     assert event["rrule"]["FREQ"] == ["WEEKLY"] and event.decoded("dtstart") == dt.datetime(
-        2027, 1, 6, 14, 0
+        2027, 1, 6, 14, 0, tzinfo=ZoneInfo("UTC")
     )
     assert "exdate" not in event
 
@@ -139,7 +151,53 @@ def test_overrides_are_validated_and_published_rotations_reach_the_agent(
     add_closure(session, actor=admin, date=dt.date(2027, 2, 10), reason="Site move")
     calendar = Calendar.from_ical(rotation_ics(session, actor=agent, assignment_id=mine.id))
     [event] = calendar.walk("VEVENT")
-    assert [d.dt for d in event["exdate"].dts] == [dt.datetime(2027, 2, 10, 14, 0)]
+    assert [d.dt for d in event["exdate"].dts] == [
+        dt.datetime(2027, 2, 10, 14, 0, tzinfo=ZoneInfo("UTC"))
+    ]
+
+
+def test_the_rotation_calendar_holds_the_hours_the_app_states_in_the_organisations_zone(
+    session: Session, world: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app said "4 hours a week" (the term) while the file held a 10:00–12:00 session with no
+    time zone (issue 25, item 6): both now come from the department's weekly session, and the
+    file names the zone (TZID and its VTIMEZONE)."""
+    monkeypatch.setenv("HEADWAY_TIMEZONE", "Europe/Berlin")
+    get_settings.cache_clear()
+    lead, term = world["lead"], world["term"]
+    for d in world["depts"]:
+        set_hosting(
+            session,
+            actor=world["manager"],
+            term_id=term.id,
+            department_id=d.id,
+            capacity=2,
+            weekday=1,
+            start_time=dt.time(10, 0),
+            hours=2.5,
+        )
+    run_rotations(session, actor=lead, term_id=term.id, team_ids=[world["team"].id])
+    publish_rotations(session, actor=lead, term_id=term.id, team_ids=[world["team"].id])
+    agent = actor_of(session, world["agents"][0])
+    [mine] = my_rotations(session, actor=agent)
+    assert mine.weekly == "Tuesdays 10:00–12:30 (2.5 hours a week)"
+    [told] = session.exec(
+        select(Notification).where(
+            Notification.person_id == agent.id,
+            Notification.kind == NotificationKind.ROTATION_PUBLISHED,
+        )
+    ).all()
+    assert mine.weekly in told.body
+    text = rotation_ics(session, actor=agent, assignment_id=mine.id)
+    assert b"DTSTART;TZID=Europe/Berlin:20270105T100000" in text
+    assert b"DTEND;TZID=Europe/Berlin:20270105T123000" in text
+    calendar = Calendar.from_ical(text)
+    [zone] = calendar.walk("VTIMEZONE")
+    assert str(zone["tzid"]) == "Europe/Berlin"
+    [event] = calendar.walk("VEVENT")
+    start, end = event.decoded("dtstart"), event.decoded("dtend")
+    assert end - start == dt.timedelta(hours=2.5) and start.utcoffset() == dt.timedelta(hours=1)
+    assert mine.weekly in str(event["description"])
 
 
 def test_an_agent_does_not_return_to_a_department_until_they_have_seen_them_all(
@@ -386,3 +444,42 @@ def test_on_the_demo_next_terms_run_places_most_agents_on_a_listed_interest(
     overview = programme(session, actor=manager, term_id=current.id)
     assert "ambassadors got one of their choices" in overview.summary
     assert sum(u.first_choice for u in overview.by_department) > 0
+
+
+def test_interests_are_capped_at_five_with_the_reason_and_a_repeat_is_named(
+    session: Session, world: dict
+) -> None:
+    agent = actor_of(session, world["agents"][0])
+    extra = [Department(name=f"Dept {i}") for i in range(3)]
+    session.add_all(extra)
+    session.flush()
+    six = [d.id for d in world["depts"]] + [d.id for d in extra]
+    with pytest.raises(InvalidInput, match=r"You ranked 6 departments\. Rank up to 5: "):
+        set_interests(session, actor=agent, department_ids=six)
+    sales, product, _ = world["depts"]
+    with pytest.raises(InvalidInput, match=r"Sales is ranked 2 times \(1st and 3rd choice\)"):
+        set_interests(session, actor=agent, department_ids=[sales.id, product.id, sales.id])
+    set_interests(session, actor=agent, department_ids=six[:5])
+    assert [r for r, _ in interests_of(session, actor=agent, person_id=agent.id)] == [1, 2, 3, 4, 5]
+
+
+def test_a_completed_rotation_takes_no_new_goals(
+    session: Session, world: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lead, term = world["lead"], world["term"]
+    run_rotations(session, actor=lead, term_id=term.id, team_ids=[world["team"].id])
+    publish_rotations(session, actor=lead, term_id=term.id, team_ids=[world["team"].id])
+    agent = actor_of(session, world["agents"][0])
+    [mine] = my_rotations(session, actor=agent)
+    save_project(
+        session, actor=agent, assignment_id=mine.id, title="FAQ", status=ProjectStatus.IDEA
+    )
+    monkeypatch.setenv("HEADWAY_TODAY", "2027-03-27")  # the day after the term ended
+    get_settings.cache_clear()
+    [ended] = my_rotations(session, actor=agent)
+    assert ended.status.value == "completed"
+    with pytest.raises(InvalidInput, match="This rotation ended on 26 March 2027"):
+        save_project(
+            session, actor=agent, assignment_id=mine.id, title="More", status=ProjectStatus.IDEA
+        )
+    assert [p.title for p in projects(session, actor=agent, assignment_id=mine.id)] == ["FAQ"]

@@ -78,6 +78,9 @@ def farm(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         "HEADWAY_SECRET": secrets.token_urlsafe(32),
         "HEADWAY_SCHEDULER": "worker",
         "HEADWAY_TODAY": TODAY,
+        # The reminders are due from 07:00 organisation time: pin the hour too, or the farm
+        # creates nothing when the suite runs before seven (issue 25, item 15).
+        "HEADWAY_NOW": f"{TODAY}T09:00",
         "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
     }
     seeded = subprocess.run(
@@ -243,7 +246,9 @@ class Worker:
         for line in self.process.stderr:
             self.lines.append(line)
 
-    def wait_for(self, words: str, seconds: float = 60) -> None:
+    def wait_for(self, words: str, seconds: float = 240) -> None:
+        # A worker imports the whole app (pandas, Plotly, SQLAlchemy) before it logs: beside a
+        # CPU hog that alone has taken over a minute.
         deadline = time.monotonic() + seconds
         while not any(words in line for line in self.lines):
             if time.monotonic() > deadline or self.process.poll() is not None:

@@ -11,12 +11,15 @@ from core.access import load_actor
 from core.data_version import current
 from core.errors import AccessDenied
 from core.growth.teams import (
+    FallingCount,
     Scope,
     coaching_effect_tables,
     latest_data,
     team_growth,
+    teams_scope,
     visible_teams,
 )
+from core.home import manager_day
 from core.models import Observation, Person, Team
 from seed.demo import seed_demo
 from tests.conftest import TODAY
@@ -133,3 +136,22 @@ def test_the_ranking_names_who_grows_on_the_same_tests_as_the_check_in_flags(
     everyone = len(bundle.means)
     moving = {g.agent_id for g in (*ranking.improving, *ranking.worsening)}
     assert len(moving) + len(ranking.steady) + len(ranking.too_little) == everyone
+
+
+def test_my_day_and_team_growth_count_falling_trends_with_one_function_and_say_the_scope(
+    session: Session, demo: dict
+) -> None:
+    """My day read "9 agents with a falling trend" (it counted trends) and Team growth, open on
+    4 of the teams, "7 falling trends" as if for the organisation (issue 25, item 5)."""
+    bundle = team_growth(session, actor=demo["manager"], scope=scope(demo["teams"]))
+    plan = manager_day(session, actor=demo["manager"], day=TODAY)
+    assert plan.falling == bundle.falling
+    assert bundle.falling.trends == len(bundle.flags)
+    assert bundle.falling.agents == len({a for a, _, _, _ in bundle.flags}) > 0
+    assert bundle.falling.agents <= bundle.falling.trends
+    n = len(demo["teams"])
+    assert plan.headline()[0].endswith(f"{bundle.falling.words()} in all {n} teams you review.")
+    fewer = team_growth(session, actor=demo["manager"], scope=scope(demo["teams"][:2]))
+    assert fewer.falling.trends <= bundle.falling.trends
+    assert teams_scope(2, n) == f"in 2 of the {n} teams you review"
+    assert FallingCount(1, 1).words() == "1 falling trend among 1 agent"

@@ -7,12 +7,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from core.growth.statistics import AgentTrend, Direction, GroupEffect, agent_trends
 from core.growth.teams import TrendRow, rank_growth
 from core.growth.wording import (
     amount,
+    axis_sentence,
     coaching_sentence,
+    data_axis,
     growth_sentence,
     level_text,
     ranking_summary,
@@ -169,3 +172,28 @@ def test_an_agent_in_both_lists_is_said_so_and_the_numbers_add_up() -> None:
         "2 agents improved, 5 agents got worse in a measure (1 of them "
         "improved in another) and 54 agents held steady."
     )
+
+
+@pytest.mark.parametrize(
+    ("metric", "shown", "axis"),
+    [
+        ("qa_score", [81.0, 86.0, 84.2], (79, 88)),
+        ("qa_score", [99.0, 100.0], (97, 100)),  # never past what the measure can be
+        ("csat", [4.1, 4.3], (4.0, 4.4)),
+        ("fcr", [70.5, 78.0], (68, 80)),
+        ("qa_score", [], (0, 100)),
+    ],
+)
+def test_a_chart_axis_spans_the_data_not_the_whole_scale(
+    metric: str, shown: list[float], axis: tuple[float, float]
+) -> None:
+    """On the whole 0–100 axis every team looked flat (issue 25, item 5)."""
+    assert data_axis(metric, shown) == axis
+
+
+def test_the_axis_is_said_under_the_chart() -> None:
+    assert axis_sentence("qa_score", (79, 88)) == (
+        "The axis runs from 79 % to 88 %, the range of these figures, not the usual 0 % to "
+        "100 %: differences look larger than they would on the whole scale."
+    )
+    assert axis_sentence("qa_score", (0, 100)) == "The axis runs over the whole 0–100 scale."

@@ -15,6 +15,38 @@ def test_today_honours_headway_today(monkeypatch: pytest.MonkeyPatch) -> None:
     assert today() == dt.date(2027, 1, 4)
 
 
+def test_headway_now_pins_the_time_of_day_as_well_as_the_date(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """HEADWAY_TODAY alone keeps the wall clock's hour: a result that depends on the hour (what
+    reminders are due) changed with the time the suite ran (issue 25, item 15)."""
+    from core.clock import now_local
+
+    monkeypatch.delenv("HEADWAY_TODAY")
+    monkeypatch.setenv("HEADWAY_NOW", "2027-01-04T06:30")
+    monkeypatch.setenv("HEADWAY_TIMEZONE", "Europe/London")
+    get_settings.cache_clear()
+    assert today() == dt.date(2027, 1, 4)
+    moment = now_local()
+    assert (moment.date(), moment.hour, moment.minute) == (dt.date(2027, 1, 4), 6, 30)
+    assert moment.utcoffset() == dt.timedelta(0)  # London in January, the organisation's zone
+    monkeypatch.setenv("HEADWAY_TODAY", "2027-01-05")  # given too, it still decides the date
+    get_settings.cache_clear()
+    assert now_local() == dt.datetime(2027, 1, 5, 6, 30, tzinfo=moment.tzinfo)
+
+
+@pytest.mark.parametrize("value", ["tomorrow", "2027-13-01T09:00", "0001-01-01T09:00"])
+def test_a_headway_now_that_is_not_a_plausible_moment_is_refused_in_one_sentence(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    from core.config import SettingsError
+
+    monkeypatch.setenv("HEADWAY_NOW", value)
+    get_settings.cache_clear()
+    with pytest.raises(SettingsError, match="^HEADWAY_NOW="):
+        get_settings()
+
+
 def test_an_unknown_time_zone_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HEADWAY_TIMEZONE", "Mars/Olympus")
     with pytest.raises(ValueError, match="not an IANA time zone"):
