@@ -12,6 +12,8 @@ from core.errors import AccessDenied, InvalidInput, StaleEdit
 from core.exports import pd_days_ics
 from core.imports import import_leave
 from core.models import Blackout, Leave, PdDay, PdPurpose, PdStatus, Role
+from core.notifications import inbox
+from core.pd.coverage import coverage
 from core.pd.days import (
     check_move,
     list_team_days,
@@ -22,8 +24,6 @@ from core.pd.days import (
     set_goal,
     unpublish,
 )
-from core.notifications import inbox
-from core.pd.coverage import coverage
 from core.pd.planning import PlanSettings, plan_period, publish
 from tests.conftest import actor_of, make_person, make_team
 
@@ -182,8 +182,7 @@ def test_a_moved_published_day_is_told_and_its_calendar_event_keeps_its_uid_with
     new_date = next(
         d
         for d in (day.date + dt.timedelta(days=i) for i in range(1, 8))
-        if d.weekday() < 5
-        and not check_move(session, actor=lead, pd_day_id=day.id, new_date=d)
+        if d.weekday() < 5 and not check_move(session, actor=lead, pd_day_id=day.id, new_date=d)
     )
     move(session, actor=lead, pd_day_id=day.id, new_date=new_date, expected_version=day.version)
     after = event()
@@ -466,3 +465,80 @@ def test_a_past_or_missing_date_request_says_what_to_change(
         request_dates(session, actor=agent, dates=[dt.date(2026, 11, 23)])
     with pytest.raises(InvalidInput, match="Choose the date you would like"):
         request_dates(session, actor=agent, dates=[])
+
+
+def test_a_floor_above_the_teams_size_is_refused_and_changes_nothing(
+    session: Session, team_setup: dict
+) -> None:
+    from core.models import StaffingOverride
+    from core.pd.constraints import set_floor
+
+    lead, team = team_setup["lead"], team_setup["team"]
+    with pytest.raises(InvalidInput) as refusal:
+        set_floor(session, actor=lead, team_id=team.id, date=dt.date(2027, 1, 8), min_staffed=20)
+    assert str(refusal.value) == (
+        "A floor of 20 on Friday 8 January 2027 is more than team Red's 5 active agents: "
+        "no plan could keep it. Choose 5 or fewer."
+    )
+    assert session.exec(select(StaffingOverride)).all() == []
+
+
+def test_a_floor_set_back_to_0_restores_the_teams_default_and_a_floor_can_be_removed(
+    session: Session, team_setup: dict
+) -> None:
+    from core.models import StaffingOverride
+    from core.pd.constraints import planning_rules, remove_floor, set_floor
+
+    lead, team, settings = team_setup["lead"], team_setup["team"], team_setup["settings"]
+    peak = dt.date(2027, 1, 8)
+
+    def floor_on(day: dt.date) -> int:
+        return next(
+            c.floor for c in coverage(session, actor=lead, settings=settings).cells if c.date == day
+        )
+
+    said = set_floor(session, actor=lead, team_id=team.id, date=peak, min_staffed=4)
+    assert said == "Team Red's floor on Friday 8 January 2027 is 4 (its default is 3)."
+    assert floor_on(peak) == 4
+    [listed] = planning_rules(session, actor=lead, team_ids=[team.id], since=START).floors
+    assert (listed.date, listed.min_staffed, listed.default, listed.size) == (peak, 4, 3, 5)
+    said = set_floor(session, actor=lead, team_id=team.id, date=peak, min_staffed=0)
+    assert said == "Team Red's floor on Friday 8 January 2027 is its default again: 3."
+    assert session.exec(select(StaffingOverride)).all() == [] and floor_on(peak) == 3
+    set_floor(session, actor=lead, team_id=team.id, date=peak, min_staffed=5)
+    remove_floor(session, actor=lead, team_id=team.id, date=peak)
+    assert floor_on(peak) == 3
+    assert planning_rules(session, actor=lead, team_ids=[team.id], since=START).floors == []
+
+
+def test_blackout_dates_are_listed_changed_and_removed_by_who_may_set_them(
+    session: Session, team_setup: dict
+) -> None:
+    from core.pd.constraints import add_blackout, edit_blackout, planning_rules, remove_blackout
+
+    lead, team = team_setup["lead"], team_setup["team"]
+    manager = actor_of(session, make_person(session, role=Role.MANAGER, email="m@example.com"))
+    add_blackout(session, actor=lead, date=dt.date(2027, 1, 6), team_id=team.id, reason="Release")
+    add_blackout(session, actor=manager, date=dt.date(2027, 1, 7), team_id=None, reason="Audit")
+    ours, org_wide = planning_rules(session, actor=lead, team_ids=[team.id], since=START).blackouts
+    assert (ours.where, ours.reason, ours.changeable) == ("Red", "Release", True)
+    assert (org_wide.where, org_wide.changeable) == ("Whole organisation", False)
+    with pytest.raises(AccessDenied):
+        remove_blackout(session, actor=lead, blackout_id=org_wide.id)
+    add_blackout(session, actor=lead, date=dt.date(2027, 1, 13), team_id=team.id, reason="")
+    with pytest.raises(InvalidInput, match="13 Jan 2027 is already a blackout date"):
+        edit_blackout(
+            session, actor=lead, blackout_id=ours.id, date=dt.date(2027, 1, 13), reason="Release"
+        )
+    edit_blackout(
+        session, actor=lead, blackout_id=ours.id, date=dt.date(2027, 1, 12), reason="Release 2"
+    )
+    remove_blackout(session, actor=manager, blackout_id=org_wide.id)
+    left = planning_rules(session, actor=lead, team_ids=[team.id], since=START).blackouts
+    assert [(b.date, b.reason) for b in left] == [
+        (dt.date(2027, 1, 12), "Release 2"),
+        (dt.date(2027, 1, 13), ""),
+    ]
+    cells = coverage(session, actor=lead, settings=team_setup["settings"]).cells
+    assert next(c for c in cells if c.date == dt.date(2027, 1, 7)).closed is None
+    assert next(c for c in cells if c.date == dt.date(2027, 1, 12)).closed is not None
