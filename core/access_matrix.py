@@ -128,6 +128,7 @@ RULES: dict[str, Rule] = {
         R, SEES_AGENT, "the general rule; private remarks only to the agent's lead and managers"
     ),
     "core.coaching.coaching_queue": Rule(R, COACHES, "the team's lead and managers"),
+    "core.note_evaluations.note_choices": Rule(R, COACHES, "the agent's lead and managers"),
     "core.quality.save_scorecard": Rule(W, MANAGERS, "managers (the one form every lead uses)"),
     "core.quality.list_scorecards": Rule(
         R, _who(Who.MANAGER, Who.LEAD, Who.OTHER_LEAD), "leads and managers"

@@ -61,7 +61,7 @@ def test_a_note_for_one_of_two_namesakes_reaches_them_and_their_queue_row_counts
     assert f"{twin.name} ({twin.email})" in picker.options
     picker.set_value(twin.id).run()
     before = _queue_row(at, twin)["Open notes"]
-    [t for t in at.text_input if t.label == "Focus scorecard section"][0].input("Resolution")
+    [s for s in at.selectbox if s.label == "Focus metric"][0].set_value("fcr")
     [t for t in at.text_area if t.label == "What to try"][0].input("Ask what else is open")
     submit(at, f"coach_new_{twin.id}", "Save note")
     assert any("Saved" in s.value for s in at.success), [e.value for e in at.error]

@@ -32,6 +32,7 @@ from core import (
     exports,
     imports,
     learning,
+    note_evaluations,
     notifications,
     org,
     personal_data,
@@ -725,6 +726,10 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
     ),
     "core.coaching.coaching_queue": (
         lambda s, o, a: coaching.coaching_queue(s, actor=a, team_id=o.team),
+        None,
+    ),
+    "core.note_evaluations.note_choices": (
+        lambda s, o, a: note_evaluations.note_choices(s, actor=a, agent_id=o.agent),
         None,
     ),
     "core.quality.save_scorecard": (
