@@ -206,9 +206,11 @@ def _tell_about_pd_days(session: Session, date: dt.date, reason: str) -> tuple[s
             subject=f"closure:{date.isoformat()}",
             title=f"{len(names)} PD day{'' if len(names) == 1 else 's'} of your team fall on "
             f"{when}, now a closure day",
-            body=f"The organisation is closed that day ({reason}): move the PD days of "
+            body=f"The organisation is closed that day ({reason}). On the PD day planner, "
+            "“Plan PD days” moves just the days of "
             + ", ".join(names)
-            + " on the PD day planner.",
+            + " (a draft is simply planned again) and tells each agent the new date; or move "
+            "them by hand.",
             link="pd_planner",
         )
         for lead_id, names in by_lead.items()

@@ -143,8 +143,8 @@ def conflicts_box(conflicts: Sequence[StalePublished]) -> None:
         + "\n\n".join(f"- {plain(c.reason)}" for c in conflicts)
         + "\n\n“Plan PD days” moves just "
         + ("this day" if n == 1 else "these days")
-        + " to the nearest day that keeps every rule, keeps every other published day, and "
-        "tells each agent the new date.",
+        + " to a date near it that keeps every rule, keeps every other published day where it "
+        "is, and tells each agent the new date.",
         icon=":material/event_busy:",
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session, col, delete, select, update
 
@@ -325,6 +325,7 @@ def plan_period(
     if to_move and not stale:
         ctx.days = [d for d in ctx.days if d.id not in to_move]
         problem, keys = _build_problem(settings, ctx)
+        problem = _near_where_they_were(problem, keys, moving)
     run = PlanRun(
         start=settings.start,
         end=settings.end,
@@ -378,6 +379,26 @@ def plan_period(
         run.id,
         moved,
     )
+
+
+NEAR_DAYS = 14  # a day that cannot stay moves within two weeks of its date when one fits
+
+
+def _near_where_they_were(
+    problem: PdProblem, keys: dict[str, Person], moving: list[PdDay]
+) -> PdProblem:
+    """The planner keeps `previous` days where it can: for a published day that must move, the
+    days around it count as its agent's previous ones, so it moves as little as the rules allow."""
+    near: dict[int, set[dt.date]] = defaultdict(set)
+    for day in moving:
+        near[day.person_id].update(
+            day.date + dt.timedelta(days=k) for k in range(-NEAR_DAYS, NEAR_DAYS + 1) if k
+        )
+    agents = tuple(
+        replace(a, previous=a.previous | near[keys[a.id].id or 0]) if keys[a.id].id in near else a
+        for a in problem.agents
+    )
+    return replace(problem, agents=agents)
 
 
 def _replace_drafts(session: Session, settings: PlanSettings, person_ids: list[int | None]) -> None:

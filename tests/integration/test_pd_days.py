@@ -104,6 +104,7 @@ def test_new_leave_on_a_published_day_is_named_and_re_planning_moves_just_that_d
     assert outcome.status == "optimal" and outcome.drafts == 0
     moved = session.get(PdDay, day.id)
     assert moved.status == "published" and moved.date != old_date  # the same day, moved
+    assert abs((moved.date - old_date).days) <= 14  # near where it was, rules allowing
     assert moved.version > old_version
     assert {(d.id, d.date) for d in session.exec(select(PdDay)).all() if d.id != day.id} == others
     [said] = outcome.moved
