@@ -20,7 +20,7 @@ from core.pd.constraints import (
     remove_floor,
     set_floor,
 )
-from ui.forms import SaveOnceForm
+from ui.forms import SaveOnceForm, show_done_of_gone_forms
 from ui.state import db
 
 
@@ -95,12 +95,24 @@ def _rule_label(rule: BlackoutRead | FloorRead) -> str:
     )
 
 
+def _form_name(rule: BlackoutRead | FloorRead | None) -> str:
+    """The change form of one rule (its confirmation outlives the rule: see _change_form)."""
+    if isinstance(rule, BlackoutRead):
+        return f"pd_rule_blackout_{rule.id}"
+    return f"pd_rule_floor_{rule.team_id}_{rule.date}" if rule is not None else ""
+
+
 def _change_form(me: Actor, rules: PlanningRules) -> None:
     """Every blackout date and floor from the period on, each to change or remove."""
     listed: list[BlackoutRead | FloorRead] = sorted(
         [*rules.blackouts, *rules.floors], key=lambda r: (r.date, isinstance(r, FloorRead))
     )
     st.markdown("**Set so far** (from the period's first day)")
+    pick = st.session_state.get("pd_rule_pick")
+    show_done_of_gone_forms(
+        "pd_rule_",
+        drawn=_form_name(pick) if listed and any(pick == r for r in listed) else None,
+    )
     if not listed:
         st.caption("No blackout date or floor of its own on any day yet.")
         return
@@ -123,7 +135,7 @@ def _change_form(me: Actor, rules: PlanningRules) -> None:
         if not pick.changeable:
             st.caption("An organisation-wide blackout date: only managers change it.")
             return
-        with SaveOnceForm(f"pd_blackout_{pick.id}") as form:
+        with SaveOnceForm(_form_name(pick)) as form:
             c1, c2 = st.columns([1, 2])
             day = c1.date_input("Date", value=pick.date, format="YYYY-MM-DD")
             reason = c2.text_input("Reason", value=pick.reason)
@@ -145,7 +157,7 @@ def _change_form(me: Actor, rules: PlanningRules) -> None:
                     done=f"Removed: PD days may go on {pick.date:%a %-d %b} again.",
                 )
         return
-    with SaveOnceForm(f"pd_floor_{pick.team_id}_{pick.date}") as form:
+    with SaveOnceForm(_form_name(pick)) as form:
         value = st.number_input(
             f"{pick.team}'s floor on {pick.date:%a %-d %b}",
             min_value=0,
