@@ -263,6 +263,25 @@ def settle(page) -> None:  # type: ignore[no-untyped-def]
         raise AssertionError(f"the app did not settle within 90 s: {state}") from None
 
 
+def open_options(page, widget):  # type: ignore[no-untyped-def]
+    """Open a select box's list of options and return them. On a busy machine a click that
+    lands while the page is still drawing the box opens nothing: then the box is clicked again
+    (at most three times), as a person would."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(3):
+        widget.locator("input").first.click()
+        try:
+            page.get_by_role("option").first.wait_for(timeout=20_000)
+            return page.get_by_role("option")
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            settle(page)
+    raise AssertionError("unreachable")
+
+
 def log_in(page, email: str, password: str = "headway-demo") -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("textbox", name="Email").fill(email)
     page.get_by_role("textbox", name="Password").fill(password)
