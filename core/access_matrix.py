@@ -128,6 +128,7 @@ RULES: dict[str, Rule] = {
         R, SEES_AGENT, "the general rule; private remarks only to the agent's lead and managers"
     ),
     "core.coaching.coaching_queue": Rule(R, COACHES, "the team's lead and managers"),
+    "core.note_evaluations.note_choices": Rule(R, COACHES, "the agent's lead and managers"),
     "core.quality.save_scorecard": Rule(W, MANAGERS, "managers (the one form every lead uses)"),
     "core.quality.list_scorecards": Rule(
         R, _who(Who.MANAGER, Who.LEAD, Who.OTHER_LEAD), "leads and managers"
@@ -276,11 +277,18 @@ RULES: dict[str, Rule] = {
     # PD days
     "core.pd.constraints.add_blackout": Rule(W, PLANNERS, "the team's lead, managers and admins"),
     "core.pd.constraints.set_floor": Rule(W, PLANNERS, "the team's lead, managers and admins"),
+    "core.pd.constraints.remove_floor": Rule(W, PLANNERS, "the team's lead, managers and admins"),
+    "core.pd.constraints.edit_blackout": Rule(W, PLANNERS, "the team's lead, managers and admins"),
+    "core.pd.constraints.remove_blackout": Rule(
+        W, PLANNERS, "the team's lead, managers and admins"
+    ),
+    "core.pd.constraints.planning_rules": Rule(R, PLANNERS, "the team's lead, managers and admins"),
     "core.pd.coverage.coverage": Rule(R, PLANNERS, "the team's lead, managers and admins"),
     "core.pd.coverage.why_these_days": Rule(R, PLANNERS, "the team's lead, managers and admins"),
     "core.pd.coverage.why_my_days": Rule(R, EVERYONE, OWN),
     "core.pd.days.list_team_days": Rule(R, PLANNERS, "the team's lead, managers and admins"),
     "core.pd.days.my_pd_days": Rule(R, EVERYONE, OWN),
+    "core.pd.days.my_withdrawn_days": Rule(R, EVERYONE, OWN),
     "core.pd.days.unpublish": Rule(W, PLANNERS, "the team's lead, managers and admins"),
     "core.pd.days.check_move": Rule(R, PLANNERS, "the team's lead, managers and admins"),
     "core.pd.days.move": Rule(W, PLANNERS, "the team's lead, managers and admins"),

@@ -22,6 +22,7 @@ from core.errors import InvalidInput, NotFound
 from core.limits import max_length, require_fits
 from core.models import ClosureDay, NotificationKind, PdDay, PdStatus, Person, Team
 from core.notifications import message_to, send
+from core.pd.changes import who_moves
 
 ONE_DAY = dt.timedelta(days=1)
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -174,18 +175,25 @@ def _tell_about_pd_days(session: Session, date: dt.date, reason: str) -> tuple[s
         ).all()
     }
     when = f"{date:%A %-d %B}"
-    messages = [
-        message_to(
-            person,
-            kind=NotificationKind.PD_DAY_CLOSED,
-            subject=f"pd_day:{day.id}",
-            title=f"Your PD day on {when} falls on a closure day",
-            body=f"The organisation is closed that day ({reason}). Your team lead will move it.",
-            link="my_pd_days",
-        )
-        for day, person in rows
-        if day.status == PdStatus.PUBLISHED and person.active
-    ]
+    messages = []
+    for day, person in rows:
+        if day.status != PdStatus.PUBLISHED:
+            continue
+        day.version += 1  # the calendar file says, under a higher SEQUENCE, why it cannot stay
+        session.add(day)
+        if person.active:
+            messages.append(
+                message_to(
+                    person,
+                    kind=NotificationKind.PD_DAY_CLOSED,
+                    subject=f"pd_day:{day.id}",
+                    title=f"Your PD day on {when} falls on a closure day",
+                    body=f"The organisation is closed that day ({reason}). "
+                    f"{_capital(who_moves(session, person.team_id))} will move it to another "
+                    "day and you will be told the new date: nothing to do for you.",
+                    link="my_pd_days",
+                )
+            )
     by_lead: dict[int, list[str]] = {}
     for _, person in rows:
         lead_id = leads.get(person.team_id) if person.team_id is not None else None
@@ -198,15 +206,21 @@ def _tell_about_pd_days(session: Session, date: dt.date, reason: str) -> tuple[s
             subject=f"closure:{date.isoformat()}",
             title=f"{len(names)} PD day{'' if len(names) == 1 else 's'} of your team fall on "
             f"{when}, now a closure day",
-            body=f"The organisation is closed that day ({reason}): move the PD days of "
+            body=f"The organisation is closed that day ({reason}). On the PD day planner, "
+            "“Plan PD days” moves just the days of "
             + ", ".join(names)
-            + " on the PD day planner.",
+            + " (a draft is simply planned again) and tells each agent the new date; or move "
+            "them by hand.",
             link="pd_planner",
         )
         for lead_id, names in by_lead.items()
     ]
     send(session, messages)
     return tuple(person.name for _, person in rows)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def remove_closure(session: Session, *, actor: Actor, date: dt.date) -> None:

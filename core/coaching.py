@@ -8,7 +8,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, select
 
 from core import audit
 from core.access import Actor, is_coach_of, require_view_person
@@ -22,13 +22,13 @@ from core.models import (
     CoachingNote,
     CoachingNoteEvaluation,
     CoachingNoteVersion,
-    Evaluation,
     FollowUp,
     NotificationKind,
     Person,
     PrivateRemark,
     Role,
 )
+from core.note_evaluations import check_section, link_evaluations
 from core.notifications import notify
 from core.org import people_labels
 from core.quality import latest_qa_scores
@@ -97,33 +97,6 @@ def _agent(session: Session, agent_id: int) -> Person:
     return agent
 
 
-def _link_evaluations(
-    session: Session, note_id: int, agent_id: int, evaluation_ids: tuple[int, ...]
-) -> None:
-    """The note refers to exactly these evaluations, each one of the agent's own."""
-    wanted = set(evaluation_ids)
-    if wanted:
-        theirs = set(
-            session.exec(
-                select(Evaluation.id).where(
-                    col(Evaluation.id).in_(wanted), Evaluation.agent_id == agent_id
-                )
-            ).all()
-        )
-        if missing := sorted(wanted - theirs):
-            raise InvalidInput(
-                "A note can only refer to the agent's own evaluations; not to "
-                + ", ".join(f"#{i}" for i in missing)
-                + "."
-            )
-    session.exec(
-        delete(CoachingNoteEvaluation).where(col(CoachingNoteEvaluation.note_id) == note_id)
-    )
-    session.add_all(
-        CoachingNoteEvaluation(note_id=note_id, evaluation_id=i) for i in sorted(wanted)
-    )
-
-
 def _require_coach(actor: Actor, agent: Person) -> None:
     if not is_coach_of(actor, team_id=agent.team_id):
         raise AccessDenied(f"Only {agent.name}'s team lead or a manager coaches them.")
@@ -170,6 +143,7 @@ def write_note(
     if date > today():
         raise InvalidInput(f"The note's date {date} is in the future.")
     clean = _clean(data, date)
+    check_section(session, clean.focus_section, clean.evaluation_ids)
     note = CoachingNote(
         agent_id=agent_id,
         coach_id=actor.id,
@@ -179,7 +153,7 @@ def write_note(
     session.add(note)
     session.flush()
     assert note.id is not None
-    _link_evaluations(session, note.id, agent_id, clean.evaluation_ids)
+    link_evaluations(session, note.id, agent_id, clean.evaluation_ids)
     _record_change(session, actor, AuditAction.CREATE, note.id, agent_id)
     check_back = (
         f"\n\n{actor.name} will check back in with you on {clean.follow_up_date:%A %-d %B}."
@@ -246,6 +220,7 @@ def edit_note(
             + "). Reload it to see the change, then make yours again: nothing was overwritten."
         )
     clean = _clean(data, note.date)
+    check_section(session, clean.focus_section, clean.evaluation_ids, kept=note.focus_section)
     snapshot = {
         k: (v.isoformat() if isinstance(v := getattr(note, k), dt.date) else v) for k in EDITABLE
     }
@@ -259,7 +234,7 @@ def edit_note(
     )
     for key in EDITABLE:
         setattr(note, key, getattr(clean, key))
-    _link_evaluations(session, note_id, note.agent_id, clean.evaluation_ids)
+    link_evaluations(session, note_id, note.agent_id, clean.evaluation_ids)
     note.version += 1
     note.updated_at = utcnow()
     session.add(note)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from icalendar import Calendar, Event
 from sqlmodel import Session
@@ -26,22 +26,39 @@ def _calendar(name: str) -> Calendar:
     return calendar
 
 
-def pd_days_ics(days: Sequence[PdDayRead], *, name: str = "PD days") -> bytes:
-    """One all-day event per PD day (DTEND is the next day, as RFC 5545 all-day events need)."""
+def pd_days_ics(
+    days: Sequence[PdDayRead],
+    *,
+    name: str = "PD days",
+    withdrawn: Sequence[PdDayRead] = (),
+    closed: Mapping[dt.date, str] | None = None,
+) -> bytes:
+    """One all-day event per PD day (DTEND is the next day, as RFC 5545 all-day events need).
+    Each day keeps its UID for life and its SEQUENCE is the day's version, which every change
+    raises: a calendar that imports the file again moves the event. `withdrawn` days (the
+    agent was told of them, then they were unpublished or cancelled) are STATUS:CANCELLED
+    events, which remove them; a day on a `closed` date says why it cannot stay."""
     calendar = _calendar(name)
     stamp = utcnow()
-    for day in days:
+    for day, cancelled in [*((d, False) for d in days), *((d, True) for d in withdrawn)]:
         event = Event()
         event.add("uid", f"pd-day-{day.id}@headway")
+        event.add("sequence", day.version)
         event.add("dtstamp", stamp)
         event.add("dtstart", day.date)
         event.add("dtend", day.date + dt.timedelta(days=1))
-        event.add("summary", f"PD day: {day.person_name}")
-        description = f"Professional development day ({day.status.value})."
-        if day.purpose:
-            description += f" Purpose: {day.purpose}."
-        if day.goal:
-            description += f" Goal: {day.goal}"
+        event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        event.add("summary", f"{'Cancelled: ' if cancelled else ''}PD day: {day.person_name}")
+        if cancelled:
+            description = "This PD day was withdrawn: it is no longer planned."
+        else:
+            description = f"Professional development day ({day.status.value})."
+            if closed and day.date in closed:
+                description += f" It cannot stay: {closed[day.date]}."
+            if day.purpose:
+                description += f" Purpose: {day.purpose}."
+            if day.goal:
+                description += f" Goal: {day.goal}"
         event.add("description", description)
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)

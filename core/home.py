@@ -17,7 +17,7 @@ from core.access import (
     teams_for,
     visible_people,
 )
-from core.calendar import ClosureRead, list_closures, organisation_calendar
+from core.calendar import ClosureRead, list_closures
 from core.calibration_sessions import list_sessions
 from core.coaching import QueueRow, coaching_queue, notes_about
 from core.disputes import QaGlance, qa_glance
@@ -50,7 +50,8 @@ from core.models import (
     Role,
     Team,
 )
-from core.pd.days import PdDayRead, my_pd_days
+from core.pd.changes import who_moves
+from core.pd.days import PdDayRead, closed_days, my_pd_days
 from core.pd.planning import FIXED as PD_FIXED
 from core.pledges import PledgeToday, pledge_today
 from core.rotations.planning import my_rotations
@@ -260,12 +261,16 @@ class AgentDay:
     closed: dict[dt.date, str] = field(default_factory=dict)  # PD days now on closed days: why
     qa: QaGlance | None = None  # their QA evaluations and disputes
     to_sign: tuple[SignOffWaiting, ...] = ()  # 1:1 sign-offs waiting for their signature
+    mover: str = "your team lead"  # who moves a PD day that cannot stay (core.pd.changes)
 
     def pd_day_line(self, pd_day: PdDayRead) -> str:
         """One coming PD day in words, with what to do about it."""
         line = f"PD day {pd_day.date:%A %d %B}"
         if pd_day.date in self.closed:
-            return f"{line} — cannot stay: {self.closed[pd_day.date]}; your team lead will move it"
+            return (
+                f"{line} — cannot stay: {self.closed[pd_day.date]}; {self.mover} will move it "
+                "and you will be told the new date"
+            )
         return line + (f" — {pd_day.goal}" if pd_day.goal else " — set your goal on My PD days")
 
     def headline(self) -> list[str]:
@@ -304,8 +309,8 @@ class AgentDay:
         if pd_today is None and self.pd_days:
             first = self.pd_days[0].date
             said.append(
-                f"Your next PD day, {first:%A %-d %B}, falls on a closed day: your team lead "
-                "will move it."
+                f"Your next PD day, {first:%A %-d %B}, falls on a closed day: {self.mover} "
+                "will move it and you will be told the new date."
                 if first in self.closed
                 else f"Your next PD day is {first:%A %-d %B}."
             )
@@ -351,8 +356,7 @@ def agent_day(session: Session, *, actor: Actor, day: dt.date) -> AgentDay:
             upcoming = read
     shared = pd_day_to_share(session, actor=actor)
     pd_days = [d for d in my_pd_days(session, actor=actor) if d.date >= day]
-    calendar = organisation_calendar(session)
-    closed = {d.date: why for d in pd_days if (why := calendar.closed_because(d.date)) is not None}
+    closed = closed_days(session, [d.date for d in pd_days])
     return AgentDay(
         day,
         sorted(check_ins, key=lambda c: c.date),
@@ -364,6 +368,7 @@ def agent_day(session: Session, *, actor: Actor, day: dt.date) -> AgentDay:
         closed,
         qa_glance(session, agent_id=actor.id, day=day),
         sign_offs_waiting(session, agent_id=actor.id),
+        who_moves(session, actor.team_id) if closed else "your team lead",
     )
 
 

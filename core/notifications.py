@@ -76,6 +76,11 @@ KINDS: dict[NotificationKind, Kind] = {
             email_by_default=True,
         ),
         Kind(
+            NotificationKind.PD_DAY_CHANGED,
+            "A published PD day of mine was moved, unpublished or cancelled",
+            email_by_default=True,
+        ),
+        Kind(
             NotificationKind.CALIBRATION_INVITE,
             "I am invited to score a calibration session",
             email_by_default=True,

@@ -22,7 +22,17 @@ from core.access import (
 from core.clock import today
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.limits import max_length, require_fits
-from core.models import AuditAction, Channel, Evaluation, Observation, Person, Scorecard
+from core.models import (
+    METRICS,
+    AuditAction,
+    Channel,
+    CoachingNote,
+    CoachingNoteEvaluation,
+    Evaluation,
+    Observation,
+    Person,
+    Scorecard,
+)
 
 Answer = str | int  # "yes" | "no" | "na" | 1..5
 
@@ -234,6 +244,21 @@ class EvaluationRead:
     comments: str
     sections: tuple[Section, ...]
     answers: list[list[Answer]]
+    notes: tuple[EvaluationNote, ...] = ()  # the coaching notes on this evaluation, oldest first
+
+
+@dataclass(frozen=True)
+class EvaluationNote:
+    """A coaching note written on an evaluation, as the evaluation shows it."""
+
+    note_id: int
+    date: dt.date
+    coach: str
+    focus: str  # the scorecard section, else the metric's name
+    to_try: str
+
+    def line(self) -> str:
+        return f"{self.date:%-d %b %Y}, {self.coach} — focus: {self.focus}; try: {self.to_try}"
 
 
 def record_evaluation(
@@ -378,7 +403,36 @@ def list_evaluations(
     audit.record_reads(
         session, actor=actor, record_type=audit.EVALUATION, rows=[(e.id, agent_id) for e in found]
     )
+    audit.record_reads(
+        session,
+        actor=actor,
+        record_type=audit.COACHING_NOTE,
+        rows=sorted({(n.note_id, agent_id) for e in found for n in e.notes}),
+    )
     return found
+
+
+def _notes_on(session: Session, evaluation_ids: list[int]) -> dict[int, list[EvaluationNote]]:
+    """The coaching notes on each of these evaluations, oldest first."""
+    notes: dict[int, list[EvaluationNote]] = {}
+    for link, note, coach in session.exec(
+        select(CoachingNoteEvaluation, CoachingNote, Person)
+        .join(CoachingNote, col(CoachingNote.id) == CoachingNoteEvaluation.note_id)
+        .join(Person, col(Person.id) == CoachingNote.coach_id)
+        .where(col(CoachingNoteEvaluation.evaluation_id).in_(evaluation_ids))
+        .order_by(col(CoachingNote.date), col(CoachingNote.id))
+    ).all():
+        metric = METRICS.get(note.focus_metric)
+        notes.setdefault(link.evaluation_id, []).append(
+            EvaluationNote(
+                note.id or 0,
+                note.date,
+                coach.name,
+                note.focus_section or (metric.label if metric else ""),
+                note.to_try or note.actions,
+            )
+        )
+    return notes
 
 
 def _evaluations(
@@ -393,6 +447,8 @@ def _evaluations(
     )
     if evaluation_id is not None:
         query = query.where(Evaluation.id == evaluation_id)
+    rows = session.exec(query.limit(200)).all()
+    notes = _notes_on(session, [e.id for e, _, _ in rows if e.id is not None])
     return [
         EvaluationRead(
             e.id or 0,
@@ -408,8 +464,9 @@ def _evaluations(
             e.comments,
             parse_definition(json.loads(card.definition)),
             json.loads(e.answers),
+            tuple(notes.get(e.id or 0, ())),
         )
-        for e, card, evaluator in session.exec(query.limit(200)).all()
+        for e, card, evaluator in rows
     ]
 
 

@@ -1,15 +1,10 @@
 """Coaching (team lead, manager): the morning queue, new notes, follow-ups and private remarks."""
 
-import datetime as dt
-
 import streamlit as st
 
 from core.access import Purpose, teams_for
 from core.clock import today
 from core.coaching import (
-    NOTE_TEXTS,
-    NoteInput,
-    NoteRead,
     add_follow_up,
     add_private_remark,
     coaching_queue,
@@ -20,12 +15,12 @@ from core.coaching import (
 )
 from core.conversation import conversation
 from core.disputes import disputes_to_review
-from core.models import METRICS, CommentOn
-from ui.coaching import open_requested_agent, show_queue
+from core.models import CommentOn
+from core.note_evaluations import note_choices
+from ui.coaching import note_form, note_title, open_requested_agent, show_queue
 from ui.conversation import agreement_block, comment_form
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
-from ui.text import plain
 from ui.widgets import choose, day_text
 
 me = actor()
@@ -64,45 +59,14 @@ st.page_link(
 )
 
 
-def note_form(form: SaveOnceForm, note: NoteRead | None = None) -> NoteInput | None:
-    with form:
-        options = ["", *METRICS]
-        c1, c2 = st.columns(2)
-        metric = c1.selectbox(
-            "Focus metric",
-            options,
-            index=options.index(note.focus_metric) if note else 0,
-            format_func=lambda m: METRICS[m].label if m else "— none —",
-            key=form.key_for("metric") if form.draft else None,
-        )
-        with c2:
-            section = form.text_input(
-                NOTE_TEXTS["focus_section"],
-                field="focus_section",
-                value=note.focus_section if note else "",
-            )
-        well, try_, actions = (
-            form.text_area(NOTE_TEXTS[f], field=f, value=getattr(note, f) if note else "")
-            for f in ("went_well", "to_try", "actions")
-        )
-        follow = st.date_input(
-            "I'll check back in on",
-            # "Try this — I'll check back in with you tomorrow": tomorrow unless the coach changes it.
-            value=note.follow_up_date if note else today() + dt.timedelta(days=1),
-            format="YYYY-MM-DD",
-            key=form.key_for("follow_up") if form.draft else None,
-        )
-        if form.submitted("Save note", type="primary"):
-            return NoteInput(metric, section, well, try_, actions, follow)
-    return None
-
-
+with db() as session:
+    choices = note_choices(session, actor=me, agent_id=agent_id)
 with st.expander("Write a coaching note", expanded=True):
     # What the coach types is kept as a draft (per agent): a reload does not lose it.
     new_form = SaveOnceForm(
         f"coach_new_{agent_id}", draft=f"coaching_note:agent={agent_id}", actor=me
     )
-    data = note_form(new_form)
+    data = note_form(new_form, choices)
     if data is not None:
         new_form.save(
             write_note,
@@ -119,7 +83,7 @@ with db() as session:
     )
 st.subheader(f"Open notes ({len(notes)})")
 for note in notes:
-    label = METRICS[note.focus_metric].label if note.focus_metric else plain(note.focus_section)
+    label = note_title(note, choices)
     due = (
         f" · check-in {day_text(note.follow_up_date)}" + (" (overdue)" if note.overdue else "")
         if note.follow_up_date
@@ -150,7 +114,7 @@ for note in notes:
                     f"Version {version}, replaced by {editor}'s edit: try “{snapshot['to_try']}”, actions “{snapshot['actions']}”"
                 )
             edit_form = SaveOnceForm(f"coach_edit_{note.id}_{note.version}")
-            changed = note_form(edit_form, note)
+            changed = note_form(edit_form, choices, note)
             if changed is not None:
                 edit_form.save(
                     edit_note,

@@ -14,7 +14,13 @@ from core.models import METRICS, CommentOn, Role
 from core.org import list_people, people_labels
 from core.quality import list_evaluations
 from ui.conversation import agreement_block, comment_form, evaluation_label, evaluation_panel
-from ui.growth import empty_metric, evaluation_hovers, metric_figure, speed_quality_figure
+from ui.growth import (
+    empty_metric,
+    evaluation_hovers,
+    metric_figure,
+    note_label,
+    speed_quality_figure,
+)
 from ui.state import actor, db
 from ui.text import plain
 from ui.widgets import choose, plot
@@ -103,9 +109,8 @@ def coaching_notes() -> None:
         )
     wanted = st.query_params.get("note")  # My day's link to a 1:1 waiting for a sign-off
     for note in data.notes:
-        focus = METRICS[note.focus_metric].label if note.focus_metric else note.focus_section
         with st.expander(  # keyed: it stays open across the rerun an acknowledgement makes
-            f"{note.date:%d %b %Y} · {plain(focus)} · {'open' if note.open else 'closed'} · by {plain(note.coach)}",
+            note_label(note, evaluations),
             expanded=wanted == str(note.id),
             key=f"growth_note_{note.id}",
         ):

@@ -7,7 +7,14 @@ from core.exports import pd_days_ics
 from core.learning import last_next_time
 from core.models import PdPurpose
 from core.pd.coverage import why_my_days
-from core.pd.days import my_pd_days, my_requests, request_dates, set_goal
+from core.pd.days import (
+    closed_days,
+    my_pd_days,
+    my_requests,
+    my_withdrawn_days,
+    request_dates,
+    set_goal,
+)
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
 
@@ -20,6 +27,8 @@ st.markdown(
 )
 with db() as session:
     days = my_pd_days(session, actor=me)
+    withdrawn = my_withdrawn_days(session, actor=me)
+    closed = closed_days(session, [d.date for d in days if d.date >= day])
     next_time = last_next_time(session, actor=me)
     reasons = why_my_days(session, actor=me)
 upcoming = [d for d in days if d.date >= day]
@@ -72,12 +81,14 @@ if past:
         ],
         hide_index=True,
     )
-if days:
+if days or withdrawn:
     st.download_button(
         "Add my PD days to my calendar (.ics)",
-        pd_days_ics(days, name="My PD days"),
+        pd_days_ics(days, name="My PD days", withdrawn=withdrawn, closed=closed),
         "my-pd-days.ics",
         "text/calendar",
+        help="Import it again after a change: a moved day moves in your calendar and a "
+        "withdrawn one is removed.",
     )
 
 st.subheader("Dates I would like")

@@ -13,7 +13,14 @@ from core.pd.days import check_move, list_team_days, move, unpublish
 from core.pd.planning import PlanSettings, plan_period, publish
 from core.seasons import quarter_of
 from ui.admission import unmetered
-from ui.pd import by_agent_frame, by_day_frame, coverage_figure, reasons_frame
+from ui.pd import (
+    by_agent_frame,
+    by_day_frame,
+    conflicts_box,
+    coverage_figure,
+    reasons_frame,
+    remember_moves,
+)
 from ui.pd_settings import render_planning_inputs
 from ui.state import actor, db
 from ui.text import plain
@@ -63,6 +70,7 @@ render_planning_inputs(me, {t: teams[t] for t in chosen}, settings.start)
 
 if cover.cannot_fit:
     st.warning(plain(cover.cannot_fit))
+conflicts_box(cover.conflicts)
 if st.button(
     "Plan PD days",
     type="primary",
@@ -82,8 +90,14 @@ if st.button(
                 label=f"Planned {outcome.drafts} draft PD days in {outcome.solve_seconds:.1f} s",
                 state="complete",
             )
+            remember_moves(outcome.moved)
             st.rerun()
-        status.update(label="No plan keeps every rule", state="error")
+        status.update(
+            label="A PD day already done blocks the plan"
+            if outcome.stale
+            else "No plan keeps every rule",
+            state="error",
+        )
     for stale in outcome.stale:
         st.warning(plain(stale.reason) + ": unpublish it (below) or move it, then plan again.")
     for conflict in outcome.conflicts:

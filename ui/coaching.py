@@ -1,17 +1,24 @@
-"""Coaching tables, and opening the agent a link asks for."""
+"""Coaching tables, the note form (on the agent's evaluations), and opening the agent a link
+asks for."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
 
 from core.access import Actor
-from core.coaching import QueueRow
+from core.clock import today
+from core.coaching import NOTE_TEXTS, NoteInput, NoteRead, QueueRow
 from core.errors import DomainError
+from core.models import METRICS
+from core.note_evaluations import NoteChoices
 from core.org import get_person
+from ui.forms import SaveOnceForm
 from ui.state import db
+from ui.text import plain
 from ui.widgets import day_text, qa_score_text
 
 
@@ -71,3 +78,74 @@ def open_requested_agent(me: Actor, teams: dict[int, str]) -> None:
         return
     if who.team_id in teams:
         st.session_state["coach_team"], st.session_state["coach_agent"] = who.team_id, who.id
+
+
+def note_title(note: NoteRead, choices: NoteChoices) -> str:
+    """A note's focus, and the evaluation it is on (as the note form named it)."""
+    focus = METRICS[note.focus_metric].label if note.focus_metric else plain(note.focus_section)
+    if note.focus_metric and note.focus_section:
+        focus += f" · {plain(note.focus_section)}"
+    on = [e for e in choices.evaluations if e.id in note.evaluation_ids]
+    if on:
+        focus += " · on the evaluation of " + ", ".join(f"{e.date:%-d %b}" for e in on)
+    return focus
+
+
+def note_form(
+    form: SaveOnceForm, choices: NoteChoices, note: NoteRead | None = None
+) -> NoteInput | None:
+    """The note: the evaluations it is on (the agent's, newest first), a focus metric and a
+    section of those evaluations' scorecard, what went well, what to try, the agreed actions and
+    the check-in date. The evaluations are picked first, outside the form, so that the section
+    list follows them."""
+    offered = {e.id: e for e in choices.evaluations}
+    picked = st.multiselect(
+        "On the evaluations",
+        list(offered),
+        default=[i for i in (note.evaluation_ids if note else ()) if i in offered],
+        format_func=lambda i: offered[i].label(),
+        placeholder="Choose the calls this note is about (newest first)"
+        if offered
+        else "No evaluation of this agent yet",
+        key=form.key_for("evaluations"),
+        help="The note appears on each chosen evaluation, on the agent's growth page.",
+    )
+    sections = ["", *choices.sections_for(picked)]
+    if note and note.focus_section and note.focus_section not in sections:
+        sections.append(note.focus_section)  # a note written before sections were chosen
+    with form:
+        options = ["", *METRICS]
+        c1, c2 = st.columns(2)
+        metric = c1.selectbox(
+            "Focus metric",
+            options,
+            index=options.index(note.focus_metric) if note else 0,
+            format_func=lambda m: METRICS[m].label if m else "— none —",
+            key=form.key_for("metric") if form.draft else None,
+        )
+        section = c2.selectbox(
+            NOTE_TEXTS["focus_section"],
+            sections,
+            index=sections.index(note.focus_section) if note else 0,
+            format_func=lambda s: s or "— none —",
+            key=form.key_for(f"section:{','.join(map(str, sorted(picked)))}")
+            if form.draft
+            else None,
+            help="From the scorecard of the chosen evaluations"
+            if picked
+            else "From the scorecards in use; choose an evaluation to focus on its own form",
+        )
+        well, try_, actions = (
+            form.text_area(NOTE_TEXTS[f], field=f, value=getattr(note, f) if note else "")
+            for f in ("went_well", "to_try", "actions")
+        )
+        follow = st.date_input(
+            "I'll check back in on",
+            # "Try this — I'll check back in with you tomorrow": tomorrow unless the coach changes it.
+            value=note.follow_up_date if note else today() + dt.timedelta(days=1),
+            format="YYYY-MM-DD",
+            key=form.key_for("follow_up") if form.draft else None,
+        )
+        if form.submitted("Save note", type="primary"):
+            return NoteInput(metric, section, well, try_, actions, follow, tuple(picked))
+    return None

@@ -269,6 +269,9 @@ def evaluation_panel(
     """One evaluation: its answers, its disputes with their history, the agent's Dispute action
     and the conversation."""
     evaluation_facts(me, e, disputes)
+    if e.notes:  # coaching on this very call: the note's focus and what to try
+        st.markdown(f"**Coaching note{'s' if len(e.notes) > 1 else ''} on this evaluation**")
+        st.text("\n".join(n.line() for n in e.notes))  # as the coach typed it
     evaluation_comments(me, e)
     show_answers(e, with_comments=False)
     st.markdown(SCORING)
@@ -282,8 +285,10 @@ def evaluation_label(e: EvaluationRead, disputes: Sequence[DisputeRead]) -> str:
     """The expander's label: date, form, score, and the latest dispute's state."""
     latest = disputes[0] if disputes else None
     state = f" · disputed, {latest.status.value}" if latest else ""
+    coached = f" · coached {e.notes[-1].date:%-d %b}" if e.notes else ""
     return (
         f"{e.date:%d %b %Y} · {plain(e.scorecard)} v{e.version} · "
         + qa_score_text(e.score, auto_fail=e.critical_failed)
         + state
+        + coached
     )

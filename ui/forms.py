@@ -274,10 +274,11 @@ class SaveOnceForm:
         st.rerun()
 
 
-def show_done_of_gone_forms(prefix: str) -> None:
+def show_done_of_gone_forms(prefix: str, *, drawn: str | None = None) -> None:
     """The confirmations of forms named `prefix…` that the page no longer draws because what they
-    saved took their record out of the list (a decided dispute leaves the reviewer's list)."""
-    for name in sorted(n for n in _forms().done if n.startswith(prefix)):
+    saved took their record out of the list (a decided dispute leaves the reviewer's list);
+    `drawn`: the one form of them this run draws (it shows its own)."""
+    for name in sorted(n for n in _forms().done if n.startswith(prefix) and n != drawn):
         SaveOnceForm(name).show_done()
 
 

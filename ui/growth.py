@@ -8,13 +8,14 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.coaching import NoteRead
 from core.config import get_settings
 from core.disputes import DisputeRead
 from core.growth.agent import TARGETS, GrowthData
 from core.growth.wording import DISPLAY
 from core.models import METRICS, DisputeStep
 from core.quality import EvaluationRead, score_text
-from ui.text import chart_text
+from ui.text import chart_text, plain
 from ui.widgets import qa_score_text
 
 # Where each metric comes from: what has to happen before a chart of it shows anything.
@@ -71,8 +72,26 @@ def evaluation_hovers(
                 f"on {step.at.astimezone(get_settings().tz):%-d %b %Y} after "
                 f"{'your' if mine else 'a'} dispute"
             )
+        for note in e.notes:
+            text += (
+                f"<br>coaching note of {note.date:%-d %b %Y} by {chart_text(note.coach)}: "
+                f"{chart_text(note.focus)}"
+            )
         hovers[e.id] = text
     return hovers
+
+
+def note_label(note: NoteRead, evaluations: Sequence[EvaluationRead]) -> str:
+    """A coaching note's expander label: date, focus, state, coach, and the evaluations it is on."""
+    focus = METRICS[note.focus_metric].label if note.focus_metric else note.focus_section
+    if note.focus_metric and note.focus_section:
+        focus += f" · {note.focus_section}"
+    on = [e for e in evaluations if e.id in note.evaluation_ids]
+    where = " · on the evaluation of " + ", ".join(f"{e.date:%-d %b}" for e in on) if on else ""
+    return (
+        f"{note.date:%d %b %Y} · {plain(focus)} · {'open' if note.open else 'closed'} · "
+        f"by {plain(note.coach)}{where}"
+    )
 
 
 def metric_figure(

@@ -40,6 +40,8 @@ ICONS = {
     "mentor_nudge": ":material/volunteer_activism:",
     "coaching_note": ":material/record_voice_over:",
     "pd_published": ":material/event_available:",
+    "pd_day_closed": ":material/event_busy:",
+    "pd_day_changed": ":material/edit_calendar:",
     "rotation_published": ":material/swap_horiz:",
     "share_hidden": ":material/visibility_off:",
     "weekly_digest": ":material/summarize:",

@@ -7,10 +7,14 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+import streamlit as st
 
 from core.pd.coverage import Coverage
 from core.pd.days import PdDayRead
-from ui.text import chart_text
+from core.pd.planning import StalePublished
+from ui.text import chart_text, plain
+
+MOVED_KEY = "pd_planner_moved"
 
 CLOSED_GREY = "#bdbdbd"
 
@@ -119,3 +123,33 @@ def reasons_frame(days: Sequence[PdDayRead], reasons: Mapping[int, str]) -> pd.D
             for d in sorted(days, key=lambda d: (d.date, d.person_name))
         ]
     )
+
+
+def conflicts_box(conflicts: Sequence[StalePublished]) -> None:
+    """The planner's main view names each published day that cannot stay, and what "Plan PD
+    days" does about it; then, after a plan, where each of them went."""
+    moved = st.session_state.pop(MOVED_KEY, ())
+    if moved:
+        st.success(
+            "Moved just the days that could not stay; every other published day stayed put:\n\n"
+            + "\n\n".join(f"- {plain(m)}" for m in moved)
+        )
+    if not conflicts:
+        return
+    n = len(conflicts)
+    st.warning(
+        f"**{n} published PD day{'' if n == 1 else 's'} cannot stay**, and the agents know a "
+        "lead will move them:\n\n"
+        + "\n\n".join(f"- {plain(c.reason)}" for c in conflicts)
+        + "\n\n“Plan PD days” moves just "
+        + ("this day" if n == 1 else "these days")
+        + " to a date near it that keeps every rule, keeps every other published day where it "
+        "is, and tells each agent the new date.",
+        icon=":material/event_busy:",
+    )
+
+
+def remember_moves(moved: Sequence[str]) -> None:
+    """Keep what a plan moved for the rerun that shows it (conflicts_box)."""
+    if moved:
+        st.session_state[MOVED_KEY] = tuple(moved)

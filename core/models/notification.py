@@ -37,6 +37,7 @@ class NotificationKind(StrEnum):
     COMMENT = "comment"
     DISPUTE = "dispute"
     DISPUTE_DUE = "dispute_due"
+    PD_DAY_CHANGED = "pd_day_changed"
 
 
 class EmailState(StrEnum):

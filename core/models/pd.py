@@ -102,6 +102,9 @@ class PdDay(SQLModel, table=True):
     plan_run_id: int | None = Field(default=None, foreign_key="plan_run.id")
     version: int = Field(default=1)
     updated_at: dt.datetime = Field(default_factory=utcnow)
+    # When the agent was first told of it: a day published once stays in their calendar file,
+    # as a cancellation, after it is unpublished or cancelled.
+    published_at: dt.datetime | None = None
 
 
 class PdRequest(SQLModel, table=True):

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
 from core.access import Actor, require_planner
 from core.clock import today
 from core.models import PdDay, Person
+from core.pd.changes import who_moves
 from core.pd.planning import (
     FIXED,
     PlanContext,
     PlanSettings,
+    StalePublished,
     _build_problem,
     _load_context,
+    stale_published_days,
     why_settings_cannot_fit,
 )
 from core.scheduling.pd_days import PdAgent, PdProblem, PdTeam
@@ -49,6 +52,9 @@ class Coverage:
     closed: list[str]  # each closed day once, with why ("Friday 1 January is New Year's Day…")
     cannot_fit: str | None  # the settings no period of this length can meet, and what to change
     reasons: dict[int, str]  # why each PD day of the period sits on its date, by PD day id
+    # Published days that cannot stay (a closure, a blackout or leave came after publishing),
+    # each named with the rule it now breaks: the next plan moves just these.
+    conflicts: list[StalePublished] = field(default_factory=list)
 
 
 @dataclass
@@ -204,13 +210,14 @@ def coverage(session: Session, *, actor: Actor, settings: PlanSettings) -> Cover
         list(closed.values()),
         why_settings_cannot_fit(p),
         _reasons(snap),
+        stale_published_days(settings, snap.ctx),
     )
 
 
 # ---------------------------------------------------------------- why this day
 
 
-def _why(snap: _Snapshot, pd_day: PdDay, *, you: bool) -> str:
+def _why(snap: _Snapshot, pd_day: PdDay, *, you: bool, mover: str = "your team lead") -> str:
     """Why `pd_day` sits on its date, from the planner's rules and its objective (a requested
     date first, then an even spread over the days with the most agents to spare)."""
     p, agent = snap.problem, snap.agent_of[pd_day.person_id]
@@ -218,7 +225,15 @@ def _why(snap: _Snapshot, pd_day: PdDay, *, you: bool) -> str:
     broken = p.why_not_plannable(team, day) or p.why_not_available(agent, day)
     if broken is not None:
         closed = _closed_because(snap, team, day)
-        return f"This day cannot stay: {closed or f'it {broken}'}; move it or unpublish it."
+        if you:  # only a lead moves a PD day: the agent is told who, never asked to
+            return (
+                f"This day cannot stay: {closed or f'it {broken}'}; {mover} will move it and "
+                "you will be told the new date."
+            )
+        return (
+            f"This day cannot stay: {closed or f'it {broken}'}; “Plan PD days” moves it (and only "
+            "it), or move it by hand."
+        )
     parts = []
     preferred = day in agent.preferred
     if preferred:
@@ -276,4 +291,5 @@ def why_my_days(session: Session, *, actor: Actor) -> dict[int, str]:
     snap = _snapshot(session, PlanSettings(first, last, (me.team_id,)))
     if actor.id not in snap.agent_of:
         return {}
-    return {d.id: _why(snap, d, you=True) for d in mine if d.id is not None}
+    mover = who_moves(session, me.team_id)
+    return {d.id: _why(snap, d, you=True, mover=mover) for d in mine if d.id is not None}

@@ -15,6 +15,7 @@ from core.clock import today, utcnow
 from core.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
 from core.limits import max_length, require_fits
 from core.models import Blackout, PdDay, PdPurpose, PdRequest, PdStatus, Person, PlanRun, Role, Team
+from core.pd.changes import Change, tell_change
 from core.pd.planning import ACTIVE, DEFAULT_GAP, FIXED, PlanSettings, _build_problem, _load_context
 
 
@@ -87,6 +88,29 @@ def my_pd_days(session: Session, *, actor: Actor) -> list[PdDayRead]:
     return [_read(d, {me.id: me}, teams) for d in rows]
 
 
+def my_withdrawn_days(session: Session, *, actor: Actor) -> list[PdDayRead]:
+    """The actor's PD days they were told of that are theirs no more (unpublished or cancelled):
+    their calendar file carries each as a cancellation, so the event leaves their calendar."""
+    rows = session.exec(
+        select(PdDay)
+        .where(
+            PdDay.person_id == actor.id,
+            col(PdDay.status).in_((PdStatus.DRAFT, PdStatus.CANCELLED)),
+            col(PdDay.published_at).is_not(None),
+        )
+        .order_by(col(PdDay.date))
+    ).all()
+    me = session.get(Person, actor.id)
+    assert me is not None and me.id is not None
+    return [_read(d, {me.id: me}, {}) for d in rows]
+
+
+def closed_days(session: Session, dates: Iterable[dt.date]) -> dict[dt.date, str]:
+    """Which of `dates` the organisation's calendar closes, and why (a PD day there cannot stay)."""
+    calendar = organisation_calendar(session)
+    return {d: why for d in set(dates) if (why := calendar.closed_because(d)) is not None}
+
+
 def _day_for_planner(
     session: Session, actor: Actor, pd_day_id: int, expected_version: int | None
 ) -> tuple[PdDay, Person]:
@@ -104,13 +128,16 @@ def _day_for_planner(
 
 
 def unpublish(session: Session, *, actor: Actor, pd_day_id: int) -> None:
-    """Take a published day back to draft (e.g. when new leave makes it impossible)."""
+    """Take a published day back to draft (e.g. when new leave makes it impossible); the agent
+    is told, and their calendar file cancels the event."""
     day, _ = _day_for_planner(session, actor, pd_day_id, None)
     if day.status != PdStatus.PUBLISHED:
         raise InvalidInput("Only a published PD day can be unpublished.")
     day.status = PdStatus.DRAFT
     day.version += 1
+    day.updated_at = utcnow()
     session.add(day)
+    tell_change(session, day, change=Change.UNPUBLISHED, old_date=day.date, by=actor.name)
 
 
 def _gap_for(session: Session, day: PdDay) -> int:
@@ -167,10 +194,13 @@ def move(
     problems = check_move(session, actor=actor, pd_day_id=pd_day_id, new_date=new_date)
     if problems:
         raise InvalidInput("This move breaks a rule: " + " ".join(problems), problems)
+    old_date = day.date
     day.date = new_date
     day.version += 1
     day.updated_at = utcnow()
     session.add(day)
+    if day.status == PdStatus.PUBLISHED:
+        tell_change(session, day, change=Change.MOVED, old_date=old_date, by=actor.name)
 
 
 def set_goal(

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, select, update
 
 from core.access import Actor, require_planner
 from core.calendar import WorkCalendar, organisation_calendar
@@ -36,6 +36,7 @@ from core.models import (
     id_of,
 )
 from core.notifications import active_people, message_to, send
+from core.pd.changes import Change, mark_published, tell_change
 from core.scheduling.pd_days import Conflict, PdAgent, PdProblem, PdTeam, plan_pd_days
 
 ACTIVE = (PdStatus.DRAFT, PdStatus.PUBLISHED, PdStatus.COMPLETED)
@@ -83,6 +84,7 @@ class PlanOutcome:
     previous_kept: int | None
     solve_seconds: float
     plan_run_id: int | None
+    moved: tuple[str, ...] = ()  # the published days that could not stay, where each went
 
 
 @dataclass
@@ -310,6 +312,20 @@ def plan_period(
     if cannot_fit is not None:
         raise InvalidInput(cannot_fit)
     stale = stale_published_days(settings, ctx)
+    # A published day that cannot stay is re-planned with the rest (its agent is told where it
+    # went); every other published day stays pinned. A day already done stays put: it blocks.
+    to_move = {
+        s.pd_day_id: s
+        for s in stale
+        if (d := next(d for d in ctx.days if d.id == s.pd_day_id)).status == PdStatus.PUBLISHED
+        and d.date >= today()
+    }
+    stale = [s for s in stale if s.pd_day_id not in to_move]
+    moving = [d for d in ctx.days if d.id in to_move]
+    if to_move and not stale:
+        ctx.days = [d for d in ctx.days if d.id not in to_move]
+        problem, keys = _build_problem(settings, ctx)
+        problem = _near_where_they_were(problem, keys, moving)
     run = PlanRun(
         start=settings.start,
         end=settings.end,
@@ -335,20 +351,19 @@ def plan_period(
         return PlanOutcome(
             plan.status, plan.conflicts, [], 0, pinned, None, None, plan.solve_seconds, run.id
         )
-    ids = [p.id for p in ctx.agents]
-    session.exec(
-        delete(PdDay).where(
-            col(PdDay.person_id).in_(ids),
-            col(PdDay.date) >= settings.start,
-            col(PdDay.date) <= settings.end,
-            col(PdDay.status) == PdStatus.DRAFT,
-        )
-    )
+    _replace_drafts(session, settings, [p.id for p in ctx.agents])
     fixed = {(d.person_id, d.date) for d in ctx.days if d.status in FIXED}
+    new_days: dict[int, list[dt.date]] = defaultdict(list)
+    for key, day in plan.assignments:
+        if (keys[key].id, day) not in fixed:
+            new_days[id_of(keys[key])].append(day)
+    moved = tuple(
+        _move_published(session, day, new_days[day.person_id], actor=actor) for day in moving
+    )
     drafts = [
-        PdDay(person_id=id_of(keys[key]), date=day, plan_run_id=run.id)
-        for key, day in plan.assignments
-        if (keys[key].id, day) not in fixed
+        PdDay(person_id=person_id, date=day, plan_run_id=run.id)
+        for person_id, dates in new_days.items()
+        for day in dates
     ]
     session.add_all(drafts)
     session.flush()
@@ -362,6 +377,75 @@ def plan_period(
         plan.previous_kept,
         plan.solve_seconds,
         run.id,
+        moved,
+    )
+
+
+NEAR_DAYS = 14  # a day that cannot stay moves within two weeks of its date when one fits
+
+
+def _near_where_they_were(
+    problem: PdProblem, keys: dict[str, Person], moving: list[PdDay]
+) -> PdProblem:
+    """The planner keeps `previous` days where it can: for a published day that must move, the
+    days around it count as its agent's previous ones, so it moves as little as the rules allow."""
+    near: dict[int, set[dt.date]] = defaultdict(set)
+    for day in moving:
+        near[day.person_id].update(
+            day.date + dt.timedelta(days=k) for k in range(-NEAR_DAYS, NEAR_DAYS + 1) if k
+        )
+    agents = tuple(
+        replace(a, previous=a.previous | near[keys[a.id].id or 0]) if keys[a.id].id in near else a
+        for a in problem.agents
+    )
+    return replace(problem, agents=agents)
+
+
+def _replace_drafts(session: Session, settings: PlanSettings, person_ids: list[int | None]) -> None:
+    """Clear the period's drafts for a new plan. A draft the agent was once told of (a day
+    unpublished since) is cancelled instead: their calendar file keeps removing it."""
+    where = (
+        col(PdDay.person_id).in_(person_ids),
+        col(PdDay.date) >= settings.start,
+        col(PdDay.date) <= settings.end,
+        col(PdDay.status) == PdStatus.DRAFT,
+    )
+    session.exec(
+        update(PdDay)
+        .where(*where, col(PdDay.published_at).is_not(None))
+        .values(status=PdStatus.CANCELLED, version=col(PdDay.version) + 1, updated_at=utcnow())
+    )
+    session.exec(delete(PdDay).where(*where, col(PdDay.published_at).is_(None)))
+
+
+def _move_published(session: Session, day: PdDay, new_dates: list[dt.date], *, actor: Actor) -> str:
+    """Move a published day that cannot stay to the plan's new date for its agent nearest to it
+    (taken from `new_dates`), or cancel it when the plan has none; the agent is told. Returns
+    what happened, in words for the lead."""
+    person = session.get(Person, day.person_id)
+    name = person.name if person else "An agent"
+    old = day.date
+    why = _cannot_stay_reason(session, day)
+    day.version += 1
+    day.updated_at = utcnow()
+    if new_dates:
+        day.date = min(new_dates, key=lambda d: (abs((d - old).days), d))
+        new_dates.remove(day.date)
+        change = Change.MOVED
+        said = f"{name}'s PD day moved from {old:%a %-d %b} to {day.date:%a %-d %b}"
+    else:
+        day.status = PdStatus.CANCELLED
+        change = Change.CANCELLED
+        said = f"{name}'s PD day on {old:%a %-d %b} is cancelled (no other day fits)"
+    session.add(day)
+    told = tell_change(session, day, change=change, old_date=old, by=actor.name, why=why)
+    return said + (f"; {name.split()[0]} was told." if told else ".")
+
+
+def _cannot_stay_reason(session: Session, day: PdDay) -> str:
+    """Why the agent's day could not stay, as they would say it."""
+    return organisation_calendar(session).closed_because(day.date) or (
+        f"{day.date:%A %-d %B} is closed for PD days or you are away that day"
     )
 
 
@@ -379,9 +463,7 @@ def publish(session: Session, *, actor: Actor, settings: PlanSettings) -> int:
         .where(PdDay.status == PdStatus.DRAFT)
     ).all()
     for day in drafts:
-        day.status = PdStatus.PUBLISHED
-        day.version += 1
-        day.updated_at = utcnow()
+        mark_published(day)
         session.add(day)
     session.flush()
     people = active_people(session, [d.person_id for d in drafts])

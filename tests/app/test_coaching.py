@@ -61,7 +61,7 @@ def test_a_note_for_one_of_two_namesakes_reaches_them_and_their_queue_row_counts
     assert f"{twin.name} ({twin.email})" in picker.options
     picker.set_value(twin.id).run()
     before = _queue_row(at, twin)["Open notes"]
-    [t for t in at.text_input if t.label == "Focus scorecard section"][0].input("Resolution")
+    [s for s in at.selectbox if s.label == "Focus metric"][0].set_value("fcr")
     [t for t in at.text_area if t.label == "What to try"][0].input("Ask what else is open")
     submit(at, f"coach_new_{twin.id}", "Save note")
     assert any("Saved" in s.value for s in at.success), [e.value for e in at.error]
@@ -124,3 +124,38 @@ def test_an_evaluation_that_misses_a_critical_item_is_saved_as_an_auto_fail(app_
     identity.set_value("no")
     submit(at, f"eval_form_{card_id}", "Save evaluation")
     assert [s.value for s in at.success] == ["Saved: 0% — auto-fail: critical item missed."]
+
+
+def test_a_note_is_written_on_an_evaluation_with_a_section_of_its_scorecard(app_as) -> None:
+    from core.models import CoachingNoteEvaluation
+
+    with Session(make_engine(os.environ["DATABASE_URL"])) as session:
+        agent = session.exec(select(Person).where(Person.email == "agent@example.com")).one()
+        newest = session.exec(
+            select(Evaluation)
+            .where(Evaluation.agent_id == agent.id)
+            .order_by(col(Evaluation.date).desc(), col(Evaluation.id).desc())
+        ).first()
+    assert newest is not None
+    at = app_as("lead@example.com", COACHING)
+    at.selectbox(key="coach_agent").set_value(agent.id).run()
+    [picker] = [m for m in at.multiselect if m.label == "On the evaluations"]
+    assert picker.options[0].startswith(f"{newest.date:%-d %b %Y} · ")  # newest first
+    assert newest.interaction_ref in picker.options[0]
+    picker.set_value([newest.id]).run()
+    [section] = [s for s in at.selectbox if s.label == "Focus scorecard section"]
+    assert section.options == ["— none —", "Opening and empathy", "Resolution", "Compliance"]
+    section.set_value("Resolution").run()
+    [t for t in at.text_area if t.label == "What to try"][0].input("Recap the next step").run()
+    submit(at, f"coach_new_{agent.id}", "Save note")
+    assert any("Saved" in s.value for s in at.success), [e.value for e in at.error]
+    with Session(make_engine(os.environ["DATABASE_URL"])) as session:
+        note = session.exec(
+            select(CoachingNote).where(CoachingNote.to_try == "Recap the next step")
+        ).one()
+        linked = session.exec(
+            select(CoachingNoteEvaluation.evaluation_id).where(
+                CoachingNoteEvaluation.note_id == note.id
+            )
+        ).all()
+    assert (note.focus_section, list(linked)) == ("Resolution", [newest.id])

@@ -105,8 +105,26 @@ def app_url(app_env: dict[str, str]) -> Iterator[str]:
         check=True,
         capture_output=True,
     )
+    database = Path(app_env["DATABASE_URL"].removeprefix("sqlite:///"))
+    shutil.copy(database, database.with_name(PRISTINE))  # for journeys that need their own
     with serve_app(app_env, _free_port()) as url:
         yield url
+
+
+PRISTINE = "pristine-demo.db"
+
+
+@contextmanager
+def own_app(app_url: str, app_env: dict[str, str], name: str) -> Iterator[tuple[str, str]]:
+    """A server of its own on a copy of the demo as seeded (before any journey changed it), for
+    a journey that changes what others rely on (e.g. publishes PD days): yields its address and
+    its DATABASE_URL. It runs no reminder jobs (the first server does, on its own database)."""
+    seeded = Path(app_env["DATABASE_URL"].removeprefix("sqlite:///")).with_name(PRISTINE)
+    database = seeded.with_name(f"{name}.db")
+    shutil.copy(seeded, database)
+    env = {**app_env, "DATABASE_URL": f"sqlite:///{database}", "HEADWAY_SCHEDULER": "worker"}
+    with serve_app(env, _free_port()) as url:
+        yield url, env["DATABASE_URL"]
 
 
 @pytest.fixture(scope="session")
@@ -250,7 +268,7 @@ def settle(page) -> None:  # type: ignore[no-untyped-def]
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
-        page.wait_for_function("window.__headway.settled()", timeout=30_000, polling="raf")
+        page.wait_for_function("window.__headway.settled()", timeout=90_000, polling="raf")
     except PlaywrightTimeout:
         state = page.evaluate(
             "JSON.stringify({sent: window.__headway.sent, startedAfter: window.__headway.startedAfter,"
@@ -258,7 +276,26 @@ def settle(page) -> None:  # type: ignore[no-untyped-def]
             " connection: document.querySelector('[data-testid=stApp]')?.dataset.testConnectionState,"
             " timers: window.__headway.timers.size, log: window.__headway.log.slice(-30)})"
         )
-        raise AssertionError(f"the app did not settle within 30 s: {state}") from None
+        raise AssertionError(f"the app did not settle within 90 s: {state}") from None
+
+
+def open_options(page, widget):  # type: ignore[no-untyped-def]
+    """Open a select box's list of options and return them. On a busy machine a click that
+    lands while the page is still drawing the box opens nothing: then the box is clicked again
+    (at most three times), as a person would."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(3):
+        widget.locator("input").first.click()
+        try:
+            page.get_by_role("option").first.wait_for(timeout=20_000)
+            return page.get_by_role("option")
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            settle(page)
+    raise AssertionError("unreachable")
 
 
 def log_in(page, email: str, password: str = "headway-demo") -> None:  # type: ignore[no-untyped-def]

@@ -1,16 +1,20 @@
-"""Browser journeys for coaching: note → marker on the agent's chart → acknowledgement; and an
-agent who edits the URL cannot reach another agent's growth page."""
+"""Browser journeys for coaching: a note on an evaluation → shown on that evaluation and on the
+agent's chart → acknowledgement; and an agent who edits the URL cannot reach another agent's
+growth page."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
 
-from tests.e2e.conftest import another_page, log_in, settle
+from tests.e2e.conftest import another_page, log_in, open_options, settle
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_note_with_a_follow_up_reaches_the_agents_chart_and_is_acknowledged(
+def test_a_note_on_an_evaluation_reaches_that_evaluation_and_the_chart_and_is_acknowledged(
     page, app_url: str, axe_check
 ) -> None:
     page.goto(f"{app_url}/coaching")
@@ -21,12 +25,33 @@ def test_a_note_with_a_follow_up_reaches_the_agents_chart_and_is_acknowledged(
     agent_box.click()
     page.get_by_role("option", name="Alex Agent").click()
     settle(page)
+    # The coach picks the call first: the agent's evaluations, newest first, with date, score
+    # and reference; the focus section then comes from that evaluation's scorecard.
+    newest = (
+        open_options(
+            page, page.get_by_test_id("stMultiSelect").filter(has_text="On the evaluations").first
+        )
+        .filter(has_text=" · ")
+        .first
+    )  # not "Select all"
+    picked = newest.inner_text().strip()
+    assert re.fullmatch(r"\d{1,2} \w{3} \d{4} · \d+% .*· CALL-\d+ · .+ v\d+", picked), picked
+    evaluated = dt.datetime.strptime(picked.split(" · ")[0], "%d %b %Y").date()
+    newest.click()
+    page.keyboard.press("Escape")
+    settle(page)
+    sections = open_options(
+        page, page.get_by_test_id("stSelectbox").filter(has_text="Focus scorecard section").first
+    ).all_inner_texts()
+    assert sections[0] == "— none —" and "Resolution" in sections  # the scorecard's sections
+    assert page.get_by_role("textbox", name="Focus scorecard section").count() == 0
+    page.get_by_role("option", name="Resolution", exact=True).click()
+    settle(page)
     # The note keeps a draft: leaving each box stores it (a run of the page), as a person's
     # pace allows; the test waits for each one as a person would.
     for label, text in (
         ("What to try", "Offer to check back in tomorrow instead of ending with good luck"),
         ("Agreed actions", "Five calls this week"),
-        ("Focus scorecard section", "Resolution"),
     ):
         page.get_by_label(label).first.fill(text)
         page.get_by_label(label).first.press("Tab")
@@ -41,11 +66,24 @@ def test_a_note_with_a_follow_up_reaches_the_agents_chart_and_is_acknowledged(
     settle(agent)
     log_in(agent, "agent@example.com")
     agent.locator(".js-plotly-plot").first.wait_for()
-    markers = agent.locator(".js-plotly-plot").first.evaluate(
+    chart = agent.locator(".js-plotly-plot").first
+    markers = chart.evaluate(
         "el => el.data.filter(t => t.name === 'coaching note').map(t => t.x.length)"
     )
     assert markers and markers[0] >= 1
-    agent.get_by_text("23 Nov 2026 · Resolution · open").first.click()
+    hovers = chart.evaluate(
+        "el => el.data.filter(t => t.name === 'Your QA evaluations').flatMap(t => t.customdata)"
+    )
+    assert any("coaching note of 23 Nov 2026 by Lee Lead: Resolution" in h for h in hovers)
+    # The evaluation itself shows the note written on it.
+    agent.get_by_text(f"{evaluated:%d %b %Y} ·").filter(has_text="coached 23 Nov").first.click()
+    agent.get_by_text("Coaching note on this evaluation").first.wait_for()
+    agent.get_by_text(
+        "23 Nov 2026, Lee Lead — focus: Resolution; try: Offer to check back in tomorrow"
+    ).first.wait_for()
+    agent.get_by_text(
+        f"23 Nov 2026 · Resolution · open · by Lee Lead · on the evaluation of {evaluated:%-d %b}"
+    ).first.click()
     agent.get_by_text("Check-in planned on Tuesday 24 November").first.wait_for()
     agent.get_by_role("button", name="I have read this note").first.click()
     settle(agent)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TODAY
-from tests.e2e.conftest import log_in, settle
+from tests.e2e.conftest import log_in, open_options, settle
 
 pytestmark = pytest.mark.browser
 
@@ -26,8 +26,12 @@ def test_a_follow_up_for_today_reaches_the_leads_inbox_with_a_working_link(
     page.get_by_label("Agent", exact=True).click()
     page.get_by_role("option", name="Alex Agent").click()
     settle(page)
+    open_options(  # the new note's: the first on the page
+        page, page.get_by_test_id("stSelectbox").filter(has_text="Focus scorecard section").first
+    )
+    page.get_by_role("option", name="Compliance", exact=True).click()
+    settle(page)
     for label, text in (  # each box left and its draft stored before the next (see coaching)
-        ("Focus scorecard section", "Ownership"),
         ("What to try", "Name the next step and when you will call back"),
     ):
         page.get_by_label(label).first.fill(text)
@@ -53,7 +57,8 @@ def test_a_follow_up_for_today_reaches_the_leads_inbox_with_a_working_link(
     with sqlite3.connect(database) as db:
         (note_id,) = db.execute(
             "SELECT n.id FROM coaching_note n JOIN person p ON p.id = n.agent_id "
-            "WHERE p.email = 'agent@example.com' AND n.focus_section = 'Ownership'"
+            "WHERE p.email = 'agent@example.com' "
+            "AND n.to_try = 'Name the next step and when you will call back'"
         ).fetchone()
         rows = db.execute(
             "SELECT count(*) FROM notification WHERE recipient_email = 'lead@example.com' "

@@ -32,6 +32,7 @@ from core import (
     exports,
     imports,
     learning,
+    note_evaluations,
     notifications,
     org,
     personal_data,
@@ -66,6 +67,7 @@ from core.home import (
 from core.models import (
     Assignment,
     AssignmentStatus,
+    Blackout,
     CommentOn,
     MindAnswer,
     MindCheck,
@@ -80,6 +82,7 @@ from core.models import (
     PledgeStatus,
     ProjectStatus,
     Role,
+    StaffingOverride,
 )
 from core.pd import constraints as pd_constraints
 from core.pd import coverage as pd_coverage
@@ -303,6 +306,22 @@ def _csv(session: Session, o: Org, header: str, line: str) -> bytes:
 
 def _scope(o: Org) -> growth_teams.Scope:
     return growth_teams.Scope(TODAY - dt.timedelta(days=60), TODAY, (o.team,), "csat")
+
+
+def _team_blackout(s: Session, o: Org) -> int:
+    """A blackout date of the agent's team, to change or remove."""
+    row = Blackout(date=dt.date(2026, 12, 11), team_id=o.team, reason="Launch")
+    s.add(row)
+    s.flush()
+    return row.id or 0
+
+
+def _team_floor(s: Session, o: Org) -> dt.date:
+    """A floor of the agent's team on a date of its own, to remove; returns the date."""
+    day = dt.date(2026, 12, 11)
+    s.add(StaffingOverride(team_id=o.team, date=day, min_staffed=1))
+    s.flush()
+    return day
 
 
 def _plan(o: Org) -> PlanSettings:
@@ -709,6 +728,10 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         lambda s, o, a: coaching.coaching_queue(s, actor=a, team_id=o.team),
         None,
     ),
+    "core.note_evaluations.note_choices": (
+        lambda s, o, a: note_evaluations.note_choices(s, actor=a, agent_id=o.agent),
+        None,
+    ),
     "core.quality.save_scorecard": (
         lambda s, o, a: quality.save_scorecard(
             s, actor=a, family="Voice", definition=quality.DEFAULT_FORM
@@ -914,6 +937,28 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         ),
         None,
     ),
+    "core.pd.constraints.remove_floor": (
+        lambda s, o, a: pd_constraints.remove_floor(
+            s, actor=a, team_id=o.team, date=_team_floor(s, o)
+        ),
+        None,
+    ),
+    "core.pd.constraints.edit_blackout": (
+        lambda s, o, a: pd_constraints.edit_blackout(
+            s, actor=a, blackout_id=_team_blackout(s, o), date=dt.date(2026, 12, 14), reason="Later"
+        ),
+        None,
+    ),
+    "core.pd.constraints.remove_blackout": (
+        lambda s, o, a: pd_constraints.remove_blackout(
+            s, actor=a, blackout_id=_team_blackout(s, o)
+        ),
+        None,
+    ),
+    "core.pd.constraints.planning_rules": (
+        lambda s, o, a: pd_constraints.planning_rules(s, actor=a, team_ids=[o.team], since=TODAY),
+        None,
+    ),
     "core.pd.coverage.coverage": (
         lambda s, o, a: pd_coverage.coverage(s, actor=a, settings=_plan(o)),
         None,
@@ -928,6 +973,10 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         None,
     ),
     "core.pd.days.my_pd_days": (lambda s, o, a: pd_days.my_pd_days(s, actor=a), None),
+    "core.pd.days.my_withdrawn_days": (
+        lambda s, o, a: pd_days.my_withdrawn_days(s, actor=a),
+        None,
+    ),
     "core.pd.days.unpublish": (
         lambda s, o, a: pd_days.unpublish(s, actor=a, pd_day_id=o.pd_day),
         None,

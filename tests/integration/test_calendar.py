@@ -124,7 +124,18 @@ def test_a_closure_day_on_pd_days_tells_the_admin_whose_and_the_agents_and_their
     assert (other.id, "pd_day_closed") not in told  # a draft: the lead moves it before publishing
     assert told[(lead.id, "pd_day_closed")].startswith("2 PD days of your team fall on Tuesday")
     ahead = agent_day(session, actor=actor_of(session, agent), day=dt.date(2026, 11, 24))
-    assert "falls on a closed day: your team lead will move it" in " ".join(ahead.headline())
+    # The agent is told who moves it (by name), never asked to do what only a lead can.
+    assert (
+        f"falls on a closed day: {lead.name}, your team lead, will move it and you will be told "
+        "the new date" in " ".join(ahead.headline())
+    )
+    [notice] = session.exec(
+        select(Notification).where(
+            Notification.kind == "pd_day_closed", Notification.person_id == agent.id
+        )
+    ).all()
+    assert f"{lead.name}, your team lead, will move it" in notice.body
+    assert "nothing to do for you" in notice.body
     assert "cannot stay" in ahead.pd_day_line(ahead.pd_days[0])
     nothing = add_closure(session, actor=admin, date=dt.date(2026, 12, 2), reason="Training")
     assert nothing.added().endswith("No PD day falls on it.")
@@ -197,3 +208,57 @@ def test_the_pd_planner_never_places_a_day_on_a_holiday_or_a_closure_day(
     assert outcome.status == "optimal"
     days = {d.date for d in session.exec(select(PdDay)).all()}
     assert len(days) > 0 and not days & set(closed)
+
+
+def test_a_published_day_closed_then_moved_is_told_and_the_calendar_file_follows_each_change(
+    session: Session,
+) -> None:
+    from icalendar import Calendar
+
+    from core.exports import pd_days_ics
+    from core.home import agent_day
+    from core.models import PdStatus
+    from core.notifications import inbox
+    from core.pd.days import closed_days, move, my_pd_days
+
+    team = make_team(session, name="Billing", min_staffed=0)
+    lead = make_person(session, role=Role.TEAM_LEAD, team=team, leads=True)
+    agent = make_person(session, team=team)
+    me = actor_of(session, agent)
+    day = dt.date(2026, 12, 1)
+    pd_day = PdDay(person_id=agent.id, date=day, status=PdStatus.PUBLISHED, version=2)
+    pd_day.published_at = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+    session.add(pd_day)
+    session.flush()
+
+    def event() -> dict:
+        days = my_pd_days(session, actor=me)
+        closed = closed_days(session, [d.date for d in days])
+        [e] = Calendar.from_ical(pd_days_ics(days, closed=closed)).walk("VEVENT")
+        return e
+
+    published = event()
+    admin = actor_of(session, make_person(session, role=Role.ADMIN))
+    add_closure(session, actor=admin, date=day, reason="Systems upgrade")
+    closed = event()
+    assert int(closed["sequence"]) > int(published["sequence"])
+    assert "It cannot stay: Tuesday 1 December is a closure day" in str(closed["description"])
+    move(
+        session,
+        actor=actor_of(session, lead),
+        pd_day_id=pd_day.id,
+        new_date=dt.date(2026, 12, 3),
+        expected_version=pd_day.version,
+    )
+    moved = event()
+    assert str(moved["uid"]) == str(published["uid"]) == f"pd-day-{pd_day.id}@headway"
+    assert int(moved["sequence"]) > int(closed["sequence"])
+    assert moved["dtstart"].dt == dt.date(2026, 12, 3) and "cannot stay" not in str(
+        moved["description"]
+    )
+    newest = inbox(session, actor=me)[0]  # the move is the news, above the closure's notice
+    assert newest.kind == "pd_day_changed"
+    assert newest.title == "Your PD day on Tuesday 1 December moved to Thursday 3 December"
+    ahead = agent_day(session, actor=me, day=dt.date(2026, 11, 24))
+    assert ahead.pd_day_line(ahead.pd_days[0]).startswith("PD day Thursday 03 December")
+    assert "will move it" not in " ".join(ahead.headline())

@@ -337,3 +337,88 @@ def test_a_refused_check_in_or_note_says_what_to_choose_instead(
     assert str(refused.value) == (
         f"The next check-in ({earlier}) is before this one ({TODAY}): choose {TODAY} or later."
     )
+
+
+def test_a_note_on_an_evaluation_focuses_on_a_section_of_its_scorecard_and_shows_on_it(
+    session: Session, org: dict
+) -> None:
+    from core.note_evaluations import note_choices
+
+    lead, agent = actor_of(session, org["red_lead"]), org["red_agent"]
+    older = _evaluate(session, lead, agent.id, TODAY - dt.timedelta(days=9))
+    card = _scorecard(session)  # a newer version of the form, with another section
+    newer = record_evaluation(
+        session,
+        actor=lead,
+        agent_id=agent.id,
+        scorecard_id=save_scorecard(
+            session,
+            actor=actor_of(session, org["manager"]),
+            family="Voice",
+            definition={
+                "sections": [
+                    {
+                        "title": "Ownership",
+                        "weight": 1,
+                        "questions": [{"text": "Owned the next step", "kind": "yes_no"}],
+                    }
+                ]
+            },
+        ).id,
+        answers=[["no"]],
+        date=TODAY - dt.timedelta(days=2),
+        interaction_ref="CALL-7781",
+    )
+    assert card.version == 2
+    choices = note_choices(session, actor=lead, agent_id=agent.id)
+    assert [e.id for e in choices.evaluations] == [newer.id, older.id]  # newest first
+    first = choices.evaluations[0]
+    assert first.label() == f"{newer.date:%-d %b %Y} · 0% · CALL-7781 · Voice v3"
+    assert choices.sections_for([newer.id]) == ("Ownership",)
+    assert choices.sections_for([older.id]) == ("Opening and empathy", "Resolution", "Compliance")
+    with pytest.raises(InvalidInput) as refused:  # not free text: a section of that form
+        write_note(
+            session,
+            actor=lead,
+            agent_id=agent.id,
+            data=NoteInput(focus_section="Resolution", to_try="Own it", evaluation_ids=(newer.id,)),
+        )
+    assert str(refused.value) == (
+        "“Resolution” is not a section of the scorecard of the evaluation this note is on: "
+        "choose one of “Ownership”."
+    )
+    with pytest.raises(InvalidInput, match="“Tone” is not a section of the scorecards in use"):
+        write_note(
+            session,
+            actor=lead,
+            agent_id=agent.id,
+            data=NoteInput(focus_section="Tone", to_try="Smile"),
+        )
+    note_id = write_note(
+        session,
+        actor=lead,
+        agent_id=agent.id,
+        data=NoteInput(
+            focus_section="Ownership",
+            to_try="Say when you will call back",
+            evaluation_ids=(newer.id,),
+        ),
+    )
+    with pytest.raises(AccessDenied):
+        note_choices(session, actor=actor_of(session, org["blue_lead"]), agent_id=agent.id)
+    # The agent's own evaluation view shows the note on that evaluation, and on no other.
+    seen = {
+        e.id: e.notes
+        for e in list_evaluations(session, actor=actor_of(session, agent), agent_id=agent.id)
+    }
+    [on_it] = seen[newer.id]
+    assert (on_it.note_id, on_it.focus, on_it.to_try) == (
+        note_id,
+        "Ownership",
+        "Say when you will call back",
+    )
+    assert on_it.line() == (
+        f"{TODAY:%-d %b %Y}, {org['red_lead'].name} — focus: Ownership; "
+        "try: Say when you will call back"
+    )
+    assert seen[older.id] == ()

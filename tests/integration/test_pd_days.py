@@ -12,11 +12,14 @@ from core.errors import AccessDenied, InvalidInput, StaleEdit
 from core.exports import pd_days_ics
 from core.imports import import_leave
 from core.models import Blackout, Leave, PdDay, PdPurpose, PdStatus, Role
+from core.notifications import inbox
+from core.pd.coverage import coverage
 from core.pd.days import (
     check_move,
     list_team_days,
     move,
     my_pd_days,
+    my_withdrawn_days,
     request_dates,
     set_goal,
     unpublish,
@@ -83,7 +86,7 @@ def test_re_planning_keeps_published_days_and_previous_drafts(
     } == drafts
 
 
-def test_new_leave_on_a_published_day_is_named_not_dropped_and_unpublishing_resolves_it(
+def test_new_leave_on_a_published_day_is_named_and_re_planning_moves_just_that_day(
     session: Session, team_setup: dict
 ) -> None:
     lead, settings = team_setup["lead"], team_setup["settings"]
@@ -91,17 +94,103 @@ def test_new_leave_on_a_published_day_is_named_not_dropped_and_unpublishing_reso
     publish(session, actor=lead, settings=settings)
     agent = team_setup["agents"][1]
     day = days_of(session, agent.id)[0]
+    old_date, old_version = day.date, day.version
+    others = {(d.id, d.date) for d in session.exec(select(PdDay)).all() if d.id != day.id}
+    session.add(Leave(person_id=agent.id, start=day.date, end=day.date, kind="sick"))
+    session.flush()
+    [stale] = coverage(session, actor=lead, settings=settings).conflicts  # named up front
+    assert stale.pd_day_id == day.id and "falls on their leave" in stale.reason
+    outcome = plan_period(session, actor=lead, settings=settings)
+    assert outcome.status == "optimal" and outcome.drafts == 0
+    moved = session.get(PdDay, day.id)
+    assert moved.status == "published" and moved.date != old_date  # the same day, moved
+    assert abs((moved.date - old_date).days) <= 14  # near where it was, rules allowing
+    assert moved.version > old_version
+    assert {(d.id, d.date) for d in session.exec(select(PdDay)).all() if d.id != day.id} == others
+    [said] = outcome.moved
+    assert said.startswith(f"{agent.name}'s PD day moved from {old_date:%a %-d %b} to ")
+    notice = inbox(session, actor=actor_of(session, agent))[0]  # the newest
+    assert notice.kind == "pd_day_changed"
+    assert notice.title == f"Your PD day on {old_date:%A %-d %B} moved to {moved.date:%A %-d %B}"
+    assert notice.body.startswith(f"{lead.name} moved it")
+
+
+def test_a_published_day_already_done_that_cannot_stay_still_blocks_the_plan(
+    session: Session, team_setup: dict
+) -> None:
+    lead, settings = team_setup["lead"], team_setup["settings"]
+    plan_period(session, actor=lead, settings=settings)
+    publish(session, actor=lead, settings=settings)
+    agent = team_setup["agents"][1]
+    day = days_of(session, agent.id)[0]
+    day.status = PdStatus.COMPLETED  # nobody moves a day gone by
     session.add(Leave(person_id=agent.id, start=day.date, end=day.date, kind="sick"))
     session.flush()
     outcome = plan_period(session, actor=lead, settings=settings)
     assert outcome.status == "blocked"
     [stale] = outcome.stale
-    assert stale.pd_day_id == day.id and "falls on their leave" in stale.reason
-    assert session.get(PdDay, day.id).status == "published"  # never silently dropped
+    assert stale.pd_day_id == day.id and session.get(PdDay, day.id).date == day.date
+
+
+def test_unpublishing_tells_the_agent_and_their_calendar_file_cancels_the_event(
+    session: Session, team_setup: dict
+) -> None:
+    lead, settings = team_setup["lead"], team_setup["settings"]
+    plan_period(session, actor=lead, settings=settings)
+    publish(session, actor=lead, settings=settings)
+    agent = team_setup["agents"][1]
+    me = actor_of(session, agent)
+    day = days_of(session, agent.id)[0]
     unpublish(session, actor=lead, pd_day_id=day.id)
-    outcome = plan_period(session, actor=lead, settings=settings)
-    assert outcome.status == "optimal"
-    assert all(d.date != day.date for d in days_of(session, agent.id))
+    notice = inbox(session, actor=me)[0]  # the newest
+    assert notice.kind == "pd_day_changed"
+    assert notice.title == f"Your PD day on {day.date:%A %-d %B} is withdrawn"
+    withdrawn = my_withdrawn_days(session, actor=me)
+    assert [d.id for d in withdrawn] == [day.id]
+    events = {
+        str(e["uid"]): e
+        for e in Calendar.from_ical(
+            pd_days_ics(my_pd_days(session, actor=me), withdrawn=withdrawn)
+        ).walk("VEVENT")
+    }
+    gone = events[f"pd-day-{day.id}@headway"]
+    assert str(gone["status"]) == "CANCELLED" and int(gone["sequence"]) == day.version
+    # Re-planning replaces the drafts; the withdrawn day stays cancelled in the agent's file.
+    plan_period(session, actor=lead, settings=settings)
+    assert session.get(PdDay, day.id).status == "cancelled"
+    assert [d.id for d in my_withdrawn_days(session, actor=me)] == [day.id]
+
+
+def test_a_moved_published_day_is_told_and_its_calendar_event_keeps_its_uid_with_a_higher_sequence(
+    session: Session, team_setup: dict
+) -> None:
+    lead, settings = team_setup["lead"], team_setup["settings"]
+    plan_period(session, actor=lead, settings=settings)
+    publish(session, actor=lead, settings=settings)
+    agent = team_setup["agents"][0]
+    me = actor_of(session, agent)
+
+    def event() -> dict:
+        [e] = [
+            e
+            for e in Calendar.from_ical(pd_days_ics(my_pd_days(session, actor=me))).walk("VEVENT")
+            if str(e["uid"]) == f"pd-day-{day.id}@headway"
+        ]
+        return e
+
+    day = days_of(session, agent.id)[0]
+    before = event()
+    new_date = next(
+        d
+        for d in (day.date + dt.timedelta(days=i) for i in range(1, 8))
+        if d.weekday() < 5 and not check_move(session, actor=lead, pd_day_id=day.id, new_date=d)
+    )
+    move(session, actor=lead, pd_day_id=day.id, new_date=new_date, expected_version=day.version)
+    after = event()
+    assert after["dtstart"].dt == new_date and before["dtstart"].dt != new_date
+    assert int(after["sequence"]) > int(before["sequence"])
+    notice = inbox(session, actor=me)[0]  # the newest
+    assert notice.kind == "pd_day_changed" and f"moved to {new_date:%A %-d %B}" in notice.title
 
 
 def test_an_impossible_plan_is_explained_for_the_team(session: Session, team_setup: dict) -> None:
@@ -132,7 +221,7 @@ def test_settings_no_period_can_meet_are_refused_before_published_days_are_blame
     no_gap = PlanSettings(START, START + dt.timedelta(days=6), (team_setup["team"].id,), 6, 0)
     with pytest.raises(InvalidInput, match="has only 5 working day"):
         plan_period(session, actor=lead, settings=no_gap)
-    assert plan_period(session, actor=lead, settings=settings).status == "blocked"  # then stale
+    assert plan_period(session, actor=lead, settings=settings).moved  # then the stale day moves
 
 
 def test_holidays_and_blackouts_count_against_the_days_a_period_can_hold(
@@ -377,3 +466,80 @@ def test_a_past_or_missing_date_request_says_what_to_change(
         request_dates(session, actor=agent, dates=[dt.date(2026, 11, 23)])
     with pytest.raises(InvalidInput, match="Choose the date you would like"):
         request_dates(session, actor=agent, dates=[])
+
+
+def test_a_floor_above_the_teams_size_is_refused_and_changes_nothing(
+    session: Session, team_setup: dict
+) -> None:
+    from core.models import StaffingOverride
+    from core.pd.constraints import set_floor
+
+    lead, team = team_setup["lead"], team_setup["team"]
+    with pytest.raises(InvalidInput) as refusal:
+        set_floor(session, actor=lead, team_id=team.id, date=dt.date(2027, 1, 8), min_staffed=20)
+    assert str(refusal.value) == (
+        "A floor of 20 on Friday 8 January 2027 is more than team Red's 5 active agents: "
+        "no plan could keep it. Choose 5 or fewer."
+    )
+    assert session.exec(select(StaffingOverride)).all() == []
+
+
+def test_a_floor_set_back_to_0_restores_the_teams_default_and_a_floor_can_be_removed(
+    session: Session, team_setup: dict
+) -> None:
+    from core.models import StaffingOverride
+    from core.pd.constraints import planning_rules, remove_floor, set_floor
+
+    lead, team, settings = team_setup["lead"], team_setup["team"], team_setup["settings"]
+    peak = dt.date(2027, 1, 8)
+
+    def floor_on(day: dt.date) -> int:
+        return next(
+            c.floor for c in coverage(session, actor=lead, settings=settings).cells if c.date == day
+        )
+
+    said = set_floor(session, actor=lead, team_id=team.id, date=peak, min_staffed=4)
+    assert said == "Team Red's floor on Friday 8 January 2027 is 4 (its default is 3)."
+    assert floor_on(peak) == 4
+    [listed] = planning_rules(session, actor=lead, team_ids=[team.id], since=START).floors
+    assert (listed.date, listed.min_staffed, listed.default, listed.size) == (peak, 4, 3, 5)
+    said = set_floor(session, actor=lead, team_id=team.id, date=peak, min_staffed=0)
+    assert said == "Team Red's floor on Friday 8 January 2027 is its default again: 3."
+    assert session.exec(select(StaffingOverride)).all() == [] and floor_on(peak) == 3
+    set_floor(session, actor=lead, team_id=team.id, date=peak, min_staffed=5)
+    remove_floor(session, actor=lead, team_id=team.id, date=peak)
+    assert floor_on(peak) == 3
+    assert planning_rules(session, actor=lead, team_ids=[team.id], since=START).floors == []
+
+
+def test_blackout_dates_are_listed_changed_and_removed_by_who_may_set_them(
+    session: Session, team_setup: dict
+) -> None:
+    from core.pd.constraints import add_blackout, edit_blackout, planning_rules, remove_blackout
+
+    lead, team = team_setup["lead"], team_setup["team"]
+    manager = actor_of(session, make_person(session, role=Role.MANAGER, email="m@example.com"))
+    add_blackout(session, actor=lead, date=dt.date(2027, 1, 6), team_id=team.id, reason="Release")
+    add_blackout(session, actor=manager, date=dt.date(2027, 1, 7), team_id=None, reason="Audit")
+    ours, org_wide = planning_rules(session, actor=lead, team_ids=[team.id], since=START).blackouts
+    assert (ours.where, ours.reason, ours.changeable) == ("Red", "Release", True)
+    assert (org_wide.where, org_wide.changeable) == ("Whole organisation", False)
+    with pytest.raises(AccessDenied):
+        remove_blackout(session, actor=lead, blackout_id=org_wide.id)
+    add_blackout(session, actor=lead, date=dt.date(2027, 1, 13), team_id=team.id, reason="")
+    with pytest.raises(InvalidInput, match="13 Jan 2027 is already a blackout date"):
+        edit_blackout(
+            session, actor=lead, blackout_id=ours.id, date=dt.date(2027, 1, 13), reason="Release"
+        )
+    edit_blackout(
+        session, actor=lead, blackout_id=ours.id, date=dt.date(2027, 1, 12), reason="Release 2"
+    )
+    remove_blackout(session, actor=manager, blackout_id=org_wide.id)
+    left = planning_rules(session, actor=lead, team_ids=[team.id], since=START).blackouts
+    assert [(b.date, b.reason) for b in left] == [
+        (dt.date(2027, 1, 12), "Release 2"),
+        (dt.date(2027, 1, 13), ""),
+    ]
+    cells = coverage(session, actor=lead, settings=team_setup["settings"]).cells
+    assert next(c for c in cells if c.date == dt.date(2027, 1, 7)).closed is None
+    assert next(c for c in cells if c.date == dt.date(2027, 1, 12)).closed is not None
