@@ -5,7 +5,7 @@ PostgreSQL needs nothing: `INSERT … ON CONFLICT DO UPDATE` fires the BEFORE UP
 revision 0013, which refuses it.
 
 Revision ID: 0021
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-07 05:30:00
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0021"
-down_revision = "0018"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
