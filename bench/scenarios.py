@@ -360,6 +360,34 @@ def _evaluator_drift() -> Scenario:
     )
 
 
+def _staffing() -> Scenario:
+    """`headway staffing` end to end (reading and checking the CSV, Erlang C for every interval,
+    the JSON) on 60 teams × 90 days × 48 half-hour intervals: 259,200 rows."""
+    state: dict[str, Path] = {}
+
+    def setup() -> None:
+        from bench.generators import forecast_csv
+
+        folder = Path(tempfile.mkdtemp(prefix="bench-staffing-"))
+        state["input"], state["output"] = folder / "forecast.csv", folder / "floors.json"
+        state["input"].write_text(forecast_csv(60, 90, 48), encoding="utf-8")
+
+    def run() -> None:
+        from core.cli import main
+
+        if main(["staffing", "--forecast", str(state["input"]), "--output", str(state["output"])]):
+            raise RuntimeError("staffing failed")
+
+    return Scenario(
+        "staffing 60 teams × 90 days",
+        "259,200 intervals",
+        run,
+        repeat=3,
+        setup=setup,
+        note="≤ 3 s",
+    )
+
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
@@ -389,5 +417,6 @@ SCENARIOS: dict[str, Scenario] = {
         _assign(10000),
         _import_metrics(),
         _evaluator_drift(),
+        _staffing(),
     )
 }

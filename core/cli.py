@@ -281,6 +281,39 @@ def cmd_evaluator_drift(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_staffing(args: argparse.Namespace) -> int:
+    from core.staffing import Target, daily_floors, floors_json, read_forecast_csv
+
+    forecast = read_forecast_csv(_read_bytes(args.forecast))
+    level, seconds = args.service_level
+    target = Target(
+        service_level=level,
+        seconds=seconds,
+        shrinkage=args.shrinkage,
+        max_occupancy=args.max_occupancy,
+    )
+    floors = daily_floors(forecast, target)
+    _write_json(args.output, floors_json(floors))
+    if forecast.ignored_columns:
+        print("warning: ignored column(s): " + ", ".join(forecast.ignored_columns), file=sys.stderr)
+    teams = len({f.team for f in floors})
+    print(f"{len(floors)} team-days ({teams} teams) from {len(forecast)} intervals")
+    return EXIT_OK
+
+
+def _argument(read: Callable[[str], tuple[Any, str | None]], flag: str) -> Callable[[str], Any]:
+    """An argument read by one of core's readers: its sentence is argparse's error (exit 1)."""
+
+    def parse(value: str) -> Any:
+        parsed, problem = read(value)
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+        return parsed
+
+    parse.__name__ = flag
+    return parse
+
+
 _days = _whole(1, MAX_WINDOW_DAYS, "a whole number of days")
 
 
@@ -440,6 +473,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--input", required=True)
     p.add_argument("--output", required=True)
+
+    from core.staffing import read_max_occupancy, read_service_level, read_shrinkage
+
+    p = add(
+        "staffing",
+        cmd_staffing,
+        "agents each team must keep working each day, from a forecast by Erlang C (files)",
+    )
+    p.add_argument("--forecast", required=True)
+    p.add_argument("--output", required=True)
+    p.add_argument(
+        "--service-level",
+        type=_argument(read_service_level, "service level"),
+        default="80/20",
+        help="PCT/SECONDS: PCT %% of contacts answered within SECONDS (default 80/20)",
+    )
+    p.add_argument(
+        "--shrinkage",
+        type=_argument(read_shrinkage, "shrinkage"),
+        default="30",
+        help="percentage of paid time not on the phones (default 30)",
+    )
+    p.add_argument(
+        "--max-occupancy",
+        type=_argument(read_max_occupancy, "maximum occupancy"),
+        default=None,
+        help="percentage of time agents may be busy at most (default: no limit)",
+    )
 
     p = add("import", lambda a: a.import_func(a), "import data from a file")
     kinds = p.add_subparsers(dest="kind", required=True)
