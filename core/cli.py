@@ -206,6 +206,24 @@ def cmd_import_metrics(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import_forecast(args: argparse.Namespace) -> int:
+    from core.db import make_engine, migrate, session_scope
+    from core.staffing import import_forecast
+
+    try:
+        handle = open(args.file, "rb")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {args.file}: {exc.strerror or exc}") from exc
+    engine = make_engine(args.database)
+    migrate(engine)
+    with handle, session_scope(engine) as session:
+        result = import_forecast(session, data=handle, actor=None)
+    if result.ignored_columns:
+        print("warning: ignored column(s): " + ", ".join(result.ignored_columns), file=sys.stderr)
+    print(result.sentence())
+    return EXIT_OK
+
+
 def _read_bytes(path: str) -> bytes:
     try:
         with open(path, "rb") as handle:
@@ -508,6 +526,12 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("file")
     m.add_argument("--database")
     m.set_defaults(import_func=cmd_import_metrics)
+    f = kinds.add_parser(
+        "forecast", help="a forecast per team, date and interval from a CSV (WFM export)"
+    )
+    f.add_argument("file")
+    f.add_argument("--database")
+    f.set_defaults(import_func=cmd_import_forecast)
 
     p = add("worker", cmd_worker, "run the reminder scheduler (for HEADWAY_SCHEDULER=worker)")
     p.add_argument("--database")

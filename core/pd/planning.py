@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, delete, select
 
@@ -37,6 +37,7 @@ from core.models import (
 )
 from core.notifications import active_people, message_to, send
 from core.scheduling.pd_days import Conflict, PdAgent, PdProblem, PdTeam, plan_pd_days
+from core.staffing import DayFloor, forecast_floors
 
 ACTIVE = (PdStatus.DRAFT, PdStatus.PUBLISHED, PdStatus.COMPLETED)
 FIXED = (PdStatus.PUBLISHED, PdStatus.COMPLETED)
@@ -100,6 +101,8 @@ class PlanContext:
     calendar: WorkCalendar
     # Why a blackout date was set, by (team id or None for the whole organisation, date).
     blackout_reasons: dict[tuple[int | None, dt.date], str]
+    # The forecast behind a floor, by team id and date (only where the team has a forecast).
+    forecast: dict[int, dict[dt.date, DayFloor]] = field(default_factory=dict)
 
 
 def _dates(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -153,6 +156,13 @@ def _load_context(session: Session, settings: PlanSettings) -> PlanContext:
         )
     ).all():
         floors[o.team_id][o.date] = o.min_staffed
+    # A team's forecast decides its floor on the dates it covers (Erlang C and the team's
+    # staffing target, core.staffing); on other dates its hand-set floors stand.
+    forecast = forecast_floors(
+        session, team_ids=settings.team_ids, start=settings.start, end=settings.end
+    )
+    for team_id, by_date in forecast.items():
+        floors[team_id].update({day: f.floor for day, f in by_date.items()})
     days = list(
         session.exec(
             select(PdDay)
@@ -184,6 +194,7 @@ def _load_context(session: Session, settings: PlanSettings) -> PlanContext:
         requests,
         organisation_calendar(session),
         blackout_reasons,
+        forecast,
     )
 
 
