@@ -15,6 +15,7 @@ from core.seasons import quarter_of
 from ui.admission import unmetered
 from ui.pd import by_agent_frame, by_day_frame, coverage_figure, reasons_frame
 from ui.pd_settings import render_planning_inputs
+from ui.staffing import render_staffing_panel
 from ui.state import actor, db
 from ui.text import plain
 from ui.widgets import pick_many
@@ -60,6 +61,7 @@ else:
 if cover.closed:
     st.text("Closed, no PD days: " + "; ".join(cover.closed) + ".")
 render_planning_inputs(me, {t: teams[t] for t in chosen}, settings.start)
+render_staffing_panel(me, {t: teams[t] for t in chosen}, settings, cover)
 
 if cover.cannot_fit:
     st.warning(plain(cover.cannot_fit))

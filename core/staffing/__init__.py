@@ -34,8 +34,12 @@ from core.staffing.service import (
     target_of,
     team_forecast_floors,
 )
+from core.staffing.words import day_sentence, expected_service_level, pd_day_sentence
 
 __all__ = [
+    "day_sentence",
+    "expected_service_level",
+    "pd_day_sentence",
     "ForecastImport",
     "TargetRead",
     "forecast_floors",

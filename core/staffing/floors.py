@@ -35,6 +35,7 @@ class DayFloor:
     peak_minutes: Fraction = Fraction(30)
     peak_contacts: int = 0
     peak_aht: Fraction = Fraction(0)
+    target: Target | None = None  # what the floor was computed for
 
     @property
     def peak_start_text(self) -> str:
@@ -79,6 +80,7 @@ def daily_floors(forecast: Forecast, target: Target) -> list[DayFloor]:
             peak_minutes=Fraction(forecast.minutes[i]),
             peak_contacts=forecast.contacts[i],
             peak_aht=Fraction(forecast.aht[i]),
+            target=target,
         )
         for (team, day), (agents, start, i) in sorted(best.items())
     ]
