@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import IO
 
-from sqlalchemy import delete, insert, tuple_
+from sqlalchemy import delete, tuple_
 from sqlalchemy import select as columns_of
 from sqlmodel import Session, col, select
 
@@ -24,6 +24,7 @@ from core.clock import today, utcnow
 from core.csvio import paused_gc, read_columns
 from core.errors import AccessDenied, InvalidInput
 from core.models import ForecastInterval, Role, StaffingTarget, Team
+from core.observations import bulk_copy
 from core.staffing.erlang import Target
 from core.staffing.floors import (
     DayFloor,
@@ -36,6 +37,16 @@ from core.staffing.floors import (
 from core.staffing.forecast import OPTIONAL, REQUIRED, Forecast, check_rows
 
 _Interval = tuple[int, int, str, str]  # start minute, contacts, aht, minutes
+_INSERT_COLUMNS = (
+    "team_id",
+    "date",
+    "start_minute",
+    "contacts",
+    "aht_seconds",
+    "interval_minutes",
+    "imported_by_id",
+    "imported_at",
+)
 _COLUMNS = (
     col(ForecastInterval.team_id),
     col(ForecastInterval.date),
@@ -140,23 +151,16 @@ def _store(
         )
     now = utcnow()
     by = actor.id if actor is not None else None
-    rows = [
-        {
-            "team_id": team_id,
-            "date": day,
-            "start_minute": start,
-            "contacts": contacts,
-            "aht_seconds": aht,
-            "interval_minutes": minutes,
-            "imported_by_id": by,
-            "imported_at": now,
-        }
+    again = set(replace)
+    rows = (
+        (team_id, day, start, contacts, aht, minutes, by, now)
         for (team_id, day), intervals in incoming.items()
-        if (team_id, day) not in stored or (team_id, day) in set(replace)
+        if (team_id, day) not in stored or (team_id, day) in again
         for start, contacts, aht, minutes in intervals
-    ]
-    for chunk in range(0, len(rows), 5000):
-        session.execute(insert(ForecastInterval), rows[chunk : chunk + 5000])
+    )
+    # The database's fastest append (COPY / prepared executemany): an ORM insert per row would
+    # take most of the import's time for a quarter of 60 teams' intervals.
+    bulk_copy(session.connection(), "forecast_interval", _INSERT_COLUMNS, rows)
     session.flush()
     return ForecastImport(len(forecast), added, replaced, unchanged, forecast.ignored_columns)
 

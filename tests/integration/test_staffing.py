@@ -4,6 +4,8 @@ the PD planner keeps (forecast days: Erlang C; days without a forecast: the hand
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
@@ -63,9 +65,7 @@ def test_a_newer_forecast_replaces_the_days_it_covers_and_keeps_who_imported_it(
         data=csv("Red,2027-01-05,10:00,40,300", "Red,2027-01-06,10:00,40,300"),
         actor=org["lead"],
     )
-    result = import_forecast(
-        session, data=csv("Red,2027-01-05,11:00,90,300"), actor=org["manager"]
-    )
+    result = import_forecast(session, data=csv("Red,2027-01-05,11:00,90,300"), actor=org["manager"])
     assert (result.days_added, result.days_replaced) == (0, 1)
     rows = session.exec(select(ForecastInterval).order_by(ForecastInterval.date)).all()
     assert [(r.date.day, r.start_minute, r.contacts) for r in rows] == [(5, 660, 90), (6, 600, 40)]
@@ -152,3 +152,32 @@ def test_a_team_override_of_the_target_changes_its_floors(session: Session, org:
             shrinkage="100",
             max_occupancy=None,
         )
+
+
+def test_the_command_line_import_is_all_or_nothing_and_idempotent(
+    sqlite_template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from core.cli import main
+    from core.db import make_engine
+
+    path = tmp_path / "cli.db"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    with Session(make_engine(url)) as session:
+        make_team(session, name="Red")
+        session.commit()
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_bytes(csv("Red,2027-01-05,10:00,40,300", "Red,2027-01-05,10:30,30,300"))
+    bad.write_bytes(csv("Red,2027-01-06,10:00,40,300", "Red,2027-01-06,10:00,41,300"))
+    assert main(["import", "forecast", str(bad), "--database", url]) == 1
+    assert "line 3: team 'Red' has the interval at 10:00 on 2027-01-06 already on line 2" in (
+        capsys.readouterr().err
+    )
+    assert main(["import", "forecast", str(good), "--database", url]) == 0
+    assert "2 intervals: 1 team-days added, 0 replaced, 0 already present" in (
+        capsys.readouterr().out
+    )
+    assert main(["import", "forecast", str(good), "--database", url]) == 0
+    assert "0 team-days added, 0 replaced, 1 already present" in capsys.readouterr().out
+    with Session(make_engine(url)) as session:
+        assert len(session.exec(select(ForecastInterval)).all()) == 2
