@@ -38,7 +38,7 @@ MEANINGS = (
 
 def render_forecast_import(me: Actor) -> None:
     """Upload a forecast CSV: all lines valid or nothing imported; each bad line said."""
-    with st.expander("Import a forecast (CSV)"):
+    with st.expander("Import a forecast (CSV)", key="pd_forecast_open", on_change="rerun"):
         st.markdown(
             "Columns: team, date, start (HH:MM), contacts, aht_seconds, and optionally "
             "interval_minutes (default 30) — the interval export of your WFM or telephony "
@@ -54,7 +54,7 @@ def render_forecast_import(me: Actor) -> None:
 
 def render_target(me: Actor, teams: Mapping[int, str]) -> None:
     """The staffing target: the organisation's (managers, admins) or a team's override."""
-    with st.expander("Staffing target"):
+    with st.expander("Staffing target", key="pd_target_open", on_change="rerun"):
         for meaning in MEANINGS:
             st.markdown(meaning)
         scopes: list[int | None] = [*([None] if me.sees_everyone else []), *teams]

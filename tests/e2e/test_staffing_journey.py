@@ -15,9 +15,12 @@ HEADER = "team,date,start,contacts,aht_seconds,interval_minutes\n"
 
 
 def _upload(page, path: Path) -> None:  # type: ignore[no-untyped-def]
-    page.locator("[data-testid='stFileUploader'] input[type=file]").last.set_input_files(str(path))
+    uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="Forecast CSV")
+    uploader.locator("input[type=file]").set_input_files(str(path))
     settle(page)
-    page.get_by_role("button", name="Import forecast").click()
+    button = page.get_by_role("button", name="Import forecast")
+    button.wait_for(timeout=60_000)  # shown once the upload has reached the server
+    button.click()
     settle(page)
 
 
@@ -48,7 +51,12 @@ def test_a_lead_imports_a_forecast_plans_and_reads_the_busiest_day(
     _upload(page, bad)
     page.get_by_text("line 3: unknown team 'Nowhere 9'").wait_for()
     page.get_by_text("line 4: contacts 'many' is not a number").wait_for()
-    assert _texts(page) == before  # nothing changed: the same floors, the same sentence
+    page.goto(f"{app_url}/pd_planner")  # a fresh look: nothing changed, the same sentence
+    settle(page)
+    page.get_by_text("calls need").first.wait_for()
+    assert _texts(page) == before
+    page.get_by_text("Import a forecast (CSV)").click()
+    settle(page)
 
     good = tmp_path / "good.csv"
     good.write_text(
