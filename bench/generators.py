@@ -121,3 +121,40 @@ def metrics_csv(emails: list[str], rows: int, *, seed: int = 1, today: str = "20
             f"{rng.choice(emails)},{day.isoformat()},csat,{rng.uniform(1, 5):.2f},survey,bench-{n}"
         )
     return ("\n".join(lines) + "\n").encode()
+
+
+def forecast_csv(
+    teams: int = 60,
+    days: int = 90,
+    intervals: int = 48,
+    *,
+    seed: int = 1,
+    start: dt.date = dt.date(2027, 1, 4),
+    team_names: list[str] | None = None,
+) -> str:
+    """A WFM-style interval forecast: `team,date,start,contacts,aht_seconds,interval_minutes`
+    for every team, day and interval, with a two-peak day (late morning, mid afternoon), a
+    weekday pattern, quiet nights (zero contacts) and team volumes of 5 to 600 Erlangs at
+    peak (a few very large queues, to include the heavy end)."""
+    rng = random.Random(seed)
+    minutes = 1440 // intervals
+    names = team_names or [f"Team {t:02d}" for t in range(1, teams + 1)]
+    lines = ["team,date,start,contacts,aht_seconds,interval_minutes"]
+    for name in names:
+        peak = rng.choice([20, 40, 60, 90, 120, 180, 250]) * (8 if rng.random() < 0.05 else 1)
+        aht = rng.uniform(240, 540)
+        for d in range(days):
+            day = start + dt.timedelta(days=d)
+            weekday = (1.15, 1.0, 0.95, 0.95, 1.05, 0.5, 0.3)[day.weekday()]
+            for i in range(intervals):
+                hour = (i * minutes) / 60
+                shape = math.exp(-(((hour - 11) / 2.2) ** 2)) + 0.8 * math.exp(
+                    -(((hour - 15) / 2.0) ** 2)
+                )
+                mean = peak * weekday * shape * (minutes / 30)
+                contacts = max(0, round(rng.gauss(mean, math.sqrt(mean + 1))))
+                lines.append(
+                    f"{name},{day.isoformat()},{i * minutes // 60:02d}:{i * minutes % 60:02d},"
+                    f"{contacts},{aht * rng.uniform(0.9, 1.1):.1f},{minutes}"
+                )
+    return "\n".join(lines) + "\n"

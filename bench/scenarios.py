@@ -397,6 +397,79 @@ def _contact_effect() -> Scenario:
     )
 
 
+def _staffing() -> Scenario:
+    """`headway staffing` end to end (reading and checking the CSV, Erlang C for every interval,
+    the JSON) on 60 teams × 90 days × 48 half-hour intervals: 259,200 rows."""
+    state: dict[str, Path] = {}
+
+    def setup() -> None:
+        from bench.generators import forecast_csv
+
+        folder = Path(tempfile.mkdtemp(prefix="bench-staffing-"))
+        state["input"], state["output"] = folder / "forecast.csv", folder / "floors.json"
+        state["input"].write_text(forecast_csv(60, 90, 48), encoding="utf-8")
+
+    def run() -> None:
+        from core.cli import main
+
+        if main(["staffing", "--forecast", str(state["input"]), "--output", str(state["output"])]):
+            raise RuntimeError("staffing failed")
+
+    return Scenario(
+        "staffing 60 teams × 90 days",
+        "259,200 intervals",
+        run,
+        repeat=3,
+        setup=setup,
+        note="≤ 3 s",
+    )
+
+
+def _import_forecast() -> Scenario:
+    """`headway import forecast` of 60 teams × 90 days × 48 intervals into a fresh SQLite
+    database: reading, checking, comparing with what is stored, writing."""
+    state: dict[str, str] = {}
+
+    def setup() -> None:
+        import datetime as dt
+
+        from sqlmodel import Session
+
+        from bench.generators import forecast_csv
+        from core.db import make_engine, migrate
+        from core.models import Team
+
+        folder = Path(tempfile.mkdtemp(prefix="bench-forecast-"))
+        state["url"] = f"sqlite:///{folder / 'forecast.db'}"
+        engine = make_engine(state["url"])
+        migrate(engine)
+        names = [f"Team {t:02d}" for t in range(1, 61)]
+        with Session(engine) as session:
+            session.add_all(Team(name=n) for n in names)
+            session.commit()
+        state["input"] = str(folder / "forecast.csv")
+        Path(state["input"]).write_text(
+            forecast_csv(60, 90, 48, start=dt.date(2027, 1, 4), team_names=names),
+            encoding="utf-8",
+        )
+        os.environ["HEADWAY_TODAY"] = TODAY
+
+    def run() -> None:
+        from core.cli import main
+
+        if main(["import", "forecast", state["input"], "--database", state["url"]]):
+            raise RuntimeError("import forecast failed")
+
+    return Scenario(
+        "import forecast 60 teams × 90 days",
+        "259,200 intervals, new",
+        run,
+        repeat=1,
+        setup=setup,
+        note="≤ 10 s",
+    )
+
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
@@ -427,5 +500,7 @@ SCENARIOS: dict[str, Scenario] = {
         _import_metrics(),
         _evaluator_drift(),
         _contact_effect(),
+        _staffing(),
+        _import_forecast(),
     )
 }

@@ -283,6 +283,21 @@ RULES: dict[str, Rule] = {
         W, PLANNERS, "the team's lead, managers and admins"
     ),
     "core.pd.constraints.planning_rules": Rule(R, PLANNERS, "the team's lead, managers and admins"),
+    # staffing: forecasts and targets
+    "core.staffing.service.import_forecast": Rule(
+        W, PLANNERS, "leads for their teams, managers and admins", Refusal.LEFT_OUT
+    ),
+    "core.staffing.service.team_forecast_floors": Rule(
+        R, PLANNERS, "the team's lead, managers and admins"
+    ),
+    "core.staffing.service.staffing_target": Rule(
+        R, PLANNERS, "the team's lead, managers and admins"
+    ),
+    "core.staffing.service.set_staffing_target": Rule(
+        W,
+        PLANNERS,
+        "a team's override: its lead, managers and admins; the organisation's: managers and admins",
+    ),
     "core.pd.coverage.coverage": Rule(R, PLANNERS, "the team's lead, managers and admins"),
     "core.pd.coverage.why_these_days": Rule(R, PLANNERS, "the team's lead, managers and admins"),
     "core.pd.coverage.why_my_days": Rule(R, EVERYONE, OWN),

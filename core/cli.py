@@ -206,6 +206,24 @@ def cmd_import_metrics(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import_forecast(args: argparse.Namespace) -> int:
+    from core.db import make_engine, migrate, session_scope
+    from core.staffing import import_forecast
+
+    try:
+        handle = open(args.file, "rb")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {args.file}: {exc.strerror or exc}") from exc
+    engine = make_engine(args.database)
+    migrate(engine)
+    with handle, session_scope(engine) as session:
+        result = import_forecast(session, data=handle, actor=None)
+    if result.ignored_columns:
+        print("warning: ignored column(s): " + ", ".join(result.ignored_columns), file=sys.stderr)
+    print(result.sentence())
+    return EXIT_OK
+
+
 def _read_bytes(path: str) -> bytes:
     try:
         with open(path, "rb") as handle:
@@ -313,6 +331,39 @@ def _read_rows_of(path: str, read: Callable[[bytes], Any]) -> Any:
         if len(exc.problems) == 1:  # main prints only the problem then
             print(f"error: in {path}:", file=sys.stderr)
         raise InvalidInput(f"{path}: {exc}", exc.problems) from exc
+
+
+def cmd_staffing(args: argparse.Namespace) -> int:
+    from core.staffing import Target, daily_floors, floors_json, read_forecast_csv
+
+    forecast = read_forecast_csv(_read_bytes(args.forecast))
+    level, seconds = args.service_level
+    target = Target(
+        service_level=level,
+        seconds=seconds,
+        shrinkage=args.shrinkage,
+        max_occupancy=args.max_occupancy,
+    )
+    floors = daily_floors(forecast, target)
+    _write_json(args.output, floors_json(floors))
+    if forecast.ignored_columns:
+        print("warning: ignored column(s): " + ", ".join(forecast.ignored_columns), file=sys.stderr)
+    teams = len({f.team for f in floors})
+    print(f"{len(floors)} team-days ({teams} teams) from {len(forecast)} intervals")
+    return EXIT_OK
+
+
+def _argument(read: Callable[[str], tuple[Any, str | None]], flag: str) -> Callable[[str], Any]:
+    """An argument read by one of core's readers: its sentence is argparse's error (exit 1)."""
+
+    def parse(value: str) -> Any:
+        parsed, problem = read(value)
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+        return parsed
+
+    parse.__name__ = flag
+    return parse
 
 
 _days = _whole(1, MAX_WINDOW_DAYS, "a whole number of days")
@@ -484,12 +535,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--changes", required=True)
     p.add_argument("--output", required=True)
 
+    from core.staffing import read_max_occupancy, read_service_level, read_shrinkage
+
+    p = add(
+        "staffing",
+        cmd_staffing,
+        "agents each team must keep working each day, from a forecast by Erlang C (files)",
+    )
+    p.add_argument("--forecast", required=True)
+    p.add_argument("--output", required=True)
+    p.add_argument(
+        "--service-level",
+        type=_argument(read_service_level, "service level"),
+        default="80/20",
+        help="PCT/SECONDS: PCT %% of contacts answered within SECONDS (default 80/20)",
+    )
+    p.add_argument(
+        "--shrinkage",
+        type=_argument(read_shrinkage, "shrinkage"),
+        default="30",
+        help="percentage of paid time not on the phones (default 30)",
+    )
+    p.add_argument(
+        "--max-occupancy",
+        type=_argument(read_max_occupancy, "maximum occupancy"),
+        default=None,
+        help="percentage of time agents may be busy at most (default: no limit)",
+    )
+
     p = add("import", lambda a: a.import_func(a), "import data from a file")
     kinds = p.add_subparsers(dest="kind", required=True)
     m = kinds.add_parser("metrics", help="quality and performance observations from a CSV")
     m.add_argument("file")
     m.add_argument("--database")
     m.set_defaults(import_func=cmd_import_metrics)
+    f = kinds.add_parser(
+        "forecast", help="a forecast per team, date and interval from a CSV (WFM export)"
+    )
+    f.add_argument("file")
+    f.add_argument("--database")
+    f.set_defaults(import_func=cmd_import_forecast)
 
     p = add("worker", cmd_worker, "run the reminder scheduler (for HEADWAY_SCHEDULER=worker)")
     p.add_argument("--database")

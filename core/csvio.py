@@ -4,9 +4,12 @@ header checked in linear time and a column limit, and CSV-injection-safe writing
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import gc
 import io
 import itertools
+import operator
 import re
 import unicodedata
 from collections import Counter
@@ -144,13 +147,31 @@ def stream_csv(
     ignored = [h for h in header if h not in known]
     wanted = [(i, h) for i, h in enumerate(header) if h in known]
     problems: list[str] = []
-    return CsvStream(_rows(reader, header, wanted, problems), ignored, problems)
+    return CsvStream(_RowSource(reader, header, wanted, problems), ignored, problems)
+
+
+class _RowSource:
+    """The rows of a stream, read when iterated (read_columns reads the records itself)."""
+
+    def __init__(
+        self, reader: Any, header: list[str], wanted: list[tuple[int, str]], problems: list[str]
+    ) -> None:
+        self.reader, self.header = reader, header
+        self._rows = _rows(reader, header, wanted, problems)
+
+    def __iter__(self) -> Iterator[CsvRow]:
+        return self._rows
+
+    def __next__(self) -> CsvRow:
+        return next(self._rows)
 
 
 def _rows(
     reader: Any, header: list[str], wanted: list[tuple[int, str]], problems: list[str]
 ) -> Iterator[CsvRow]:
     start = reader.line_num + 1
+    names = [h for _, h in wanted]
+    pick = operator.itemgetter(*[i for i, _ in wanted]) if wanted else None
     while True:
         try:
             record = next(reader)
@@ -161,20 +182,30 @@ def _rows(
             start = reader.line_num + 1
             continue
         line, start = start, reader.line_num + 1
-        if not any(v.strip() for v in record):
+        # The checks below run once per row of files of a million rows: C-level builtins
+        # (join, map, max, itemgetter) rather than generator expressions.
+        joined = "".join(record)
+        if not joined.strip():
             continue
         if len(record) != len(header):
             problems.append(
                 f"line {line}: has {len(record)} fields but the header has {len(header)}"
             )
             continue
-        if any(len(v) > MAX_FIELD for v in record):
+        if max(map(len, record)) > MAX_FIELD:
             problems.append(f"line {line}: a field is longer than {MAX_FIELD} characters")
             continue
-        if nul := next((header[i] for i, v in enumerate(record) if "\x00" in v), None):
+        if "\x00" in joined:
+            nul = next(header[i] for i, v in enumerate(record) if "\x00" in v)
             problems.append(f"line {line}: {NUL_IN_FIELD.format(column=nul)}")
             continue
-        yield CsvRow(line, {h: record[i].strip() for i, h in wanted})
+        if pick is None:
+            yield CsvRow(line, {})
+            continue
+        picked = pick(record)
+        if len(names) == 1:
+            picked = (picked,)
+        yield CsvRow(line, dict(zip(names, map(str.strip, picked), strict=True)))
 
 
 def read_csv(
@@ -185,6 +216,92 @@ def read_csv(
     stream = stream_csv(data, required=required, optional=optional)
     rows = list(stream.rows)
     return CsvTable(rows=rows, ignored_columns=stream.ignored_columns, problems=stream.problems)
+
+
+@dataclass(frozen=True)
+class CsvColumns:
+    """A whole CSV as columns: `columns[name][i]` is row i's stripped value, `lines[i]` the
+    physical line it starts on; unreadable rows are in `problems` ("line N: why")."""
+
+    columns: dict[str, list[str]]
+    lines: list[int]
+    ignored_columns: list[str]
+    problems: list[str]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Python's cycle collector paused while a large file becomes millions of small strings and
+    lists (none of them in a cycle): otherwise it rescans them all again and again, and reading
+    takes twice as long."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def read_columns(
+    data: bytes | IO[bytes], *, required: Sequence[str], optional: Sequence[str] = ()
+) -> CsvColumns:
+    """`read_csv` for large files read column by column (a forecast of 260,000 intervals): the
+    same header checks, refusals and problems, at a fraction of the cost per row (no object per
+    row; the columns are cut out of the records at once)."""
+    stream = stream_csv(data, required=required, optional=optional)
+    rows = stream.rows
+    assert isinstance(rows, _RowSource)
+    reader, header = rows.reader, rows.header
+    width = len(header)
+    records: list[list[str]] = []
+    lines: list[int] = []
+    problems = stream.problems
+    start = reader.line_num + 1
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            problems.append(f"line {start}: {exc}")
+            start = reader.line_num + 1
+            continue
+        line, start = start, reader.line_num + 1
+        if len(record) == width:
+            records.append(record)
+            lines.append(line)
+        elif "".join(record).strip():
+            problems.append(f"line {line}: has {len(record)} fields but the header has {width}")
+    keep = list(range(len(records)))
+    if records:
+        if any(max(map(len, field)) > MAX_FIELD for field in zip(*records, strict=True)):
+            for i, record in enumerate(records):
+                if max(map(len, record)) > MAX_FIELD:
+                    problems.append(
+                        f"line {lines[i]}: a field is longer than {MAX_FIELD} characters"
+                    )
+                    keep[i] = -1
+        if any("\x00" in "".join(record) for record in records):
+            for i, record in enumerate(records):
+                if keep[i] >= 0 and "\x00" in "".join(record):
+                    nul = next(header[j] for j, v in enumerate(record) if "\x00" in v)
+                    problems.append(f"line {lines[i]}: {NUL_IN_FIELD.format(column=nul)}")
+                    keep[i] = -1
+        blank = [i for i, record in enumerate(records) if not "".join(record).strip()]
+        for i in blank:
+            keep[i] = -1
+        if len(blank) or -1 in keep:
+            records = [records[i] for i in keep if i >= 0]
+            lines = [lines[i] for i in keep if i >= 0]
+    wanted = [(i, h) for i, h in enumerate(header) if h in set(required) | set(optional)]
+    fields = list(zip(*records, strict=True)) if records else [() for _ in header]
+    columns = {h: list(map(str.strip, fields[i])) for i, h in wanted}
+    problems.sort(key=line_of)
+    return CsvColumns(columns, lines, stream.ignored_columns, problems)
 
 
 def line_of(problem: str) -> int:

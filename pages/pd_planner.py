@@ -22,6 +22,7 @@ from ui.pd import (
     remember_moves,
 )
 from ui.pd_settings import render_planning_inputs
+from ui.staffing import render_staffing_panel
 from ui.state import actor, db
 from ui.text import plain
 from ui.widgets import pick_many
@@ -67,6 +68,7 @@ else:
 if cover.closed:
     st.text("Closed, no PD days: " + "; ".join(cover.closed) + ".")
 render_planning_inputs(me, {t: teams[t] for t in chosen}, settings.start)
+render_staffing_panel(me, {t: teams[t] for t in chosen}, settings, cover)
 
 if cover.cannot_fit:
     st.warning(plain(cover.cannot_fit))

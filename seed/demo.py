@@ -27,6 +27,7 @@ from seed.conversation import seed_conversations
 from seed.days import working_day_on_or_before
 from seed.learning import seed_learning
 from seed.pd_and_rotations import seed_pd_days, seed_rotations
+from seed.staffing import seed_forecast
 
 DEMO_LOGINS: tuple[tuple[str, Role, str], ...] = (
     ("admin@example.com", Role.ADMIN, "admin"),
@@ -173,6 +174,7 @@ def seed_demo(
     agent_ids = [p.id for p in agent_people if p.id is not None]
     count = bulk_insert_observations(session, _history(agent_ids, years, today, rng))
     manager = next(p for p in staff if p.email == "manager@example.com")
+    seed_forecast(session, teams, agent_people, manager, today)
     pd_days = seed_pd_days(session, teams, agent_people, manager, today, rng)
     seed_rotations(session, teams, agent_people, manager, today, rng)
     seed_coaching(session, teams, agent_people, today, rng)

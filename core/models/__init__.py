@@ -70,9 +70,12 @@ from core.models.rotation import (
     ProjectStatus,
     Term,
 )
+from core.models.staffing import ForecastInterval, StaffingTarget
 from core.models.stamp import DataStamp, DataVersion, ImportStaging
 
 __all__ = [
+    "ForecastInterval",
+    "StaffingTarget",
     "AuditAction",
     "AuditEvent",
     "ClosureDay",

@@ -29,6 +29,7 @@ from core.pd.planning import (
     why_settings_cannot_fit,
 )
 from core.scheduling.pd_days import PdAgent, PdProblem, PdTeam
+from core.staffing import pd_day_sentence
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,14 @@ def _why(snap: _Snapshot, pd_day: PdDay, *, you: bool, mover: str = "your team l
     on_pd = snap.on_pd[(team.id, day)]
     on_phones = p.available(mine, day) - on_pd
     parts.append(f"keeps {on_phones} on the phones on {day:%a %-d %b} (floor {p.floor(team, day)})")
+    forecast = snap.ctx.forecast.get(snap.team_db_ids.get(team.id, -1), {}).get(day)
+    if forecast is not None and forecast.target is not None:
+        name = "you" if you else snap.names[pd_day.person_id]
+        parts.append(
+            pd_day_sentence(forecast, forecast.target, name=name, working=on_phones).replace(
+                "with you on a PD day", "with you on your PD day"
+            )
+        )
     week = [d for d in snap.plannable[team.id] if d.isocalendar()[:2] == day.isocalendar()[:2]]
     rooms = {d: p.room(team, mine, d) for d in week}
     whose = "your team" if you else team.id

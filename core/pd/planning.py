@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from sqlmodel import Session, col, delete, select, update
 
@@ -38,6 +38,7 @@ from core.models import (
 from core.notifications import active_people, message_to, send
 from core.pd.changes import Change, mark_published, tell_change
 from core.scheduling.pd_days import Conflict, PdAgent, PdProblem, PdTeam, plan_pd_days
+from core.staffing import DayFloor, forecast_floors
 
 ACTIVE = (PdStatus.DRAFT, PdStatus.PUBLISHED, PdStatus.COMPLETED)
 FIXED = (PdStatus.PUBLISHED, PdStatus.COMPLETED)
@@ -102,6 +103,8 @@ class PlanContext:
     calendar: WorkCalendar
     # Why a blackout date was set, by (team id or None for the whole organisation, date).
     blackout_reasons: dict[tuple[int | None, dt.date], str]
+    # The forecast behind a floor, by team id and date (only where the team has a forecast).
+    forecast: dict[int, dict[dt.date, DayFloor]] = field(default_factory=dict)
 
 
 def _dates(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -155,6 +158,13 @@ def _load_context(session: Session, settings: PlanSettings) -> PlanContext:
         )
     ).all():
         floors[o.team_id][o.date] = o.min_staffed
+    # A team's forecast decides its floor on the dates it covers (Erlang C and the team's
+    # staffing target, core.staffing); on other dates its hand-set floors stand.
+    forecast = forecast_floors(
+        session, team_ids=settings.team_ids, start=settings.start, end=settings.end
+    )
+    for team_id, by_date in forecast.items():
+        floors[team_id].update({day: f.floor for day, f in by_date.items()})
     days = list(
         session.exec(
             select(PdDay)
@@ -186,6 +196,7 @@ def _load_context(session: Session, settings: PlanSettings) -> PlanContext:
         requests,
         organisation_calendar(session),
         blackout_reasons,
+        forecast,
     )
 
 

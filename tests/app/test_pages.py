@@ -226,21 +226,22 @@ def test_a_lead_plans_next_quarter_reviews_and_publishes_and_the_agent_sees_the_
     at = app_as("lead@example.com", PAGES["pd_planner"])
     assert at.date_input(key="pd_period").value == (dt.date(2027, 1, 1), dt.date(2027, 3, 31))
     assert any("No PD days in this period yet" in i.value for i in at.info)
-    # Next quarter has no leave or PD day yet: a sentence says so instead of a one-colour chart.
-    assert any(
-        i.value.startswith("Every open day from 1 Jan to 31 Mar 2027 has") for i in at.info
-    ), texts(at)
-    assert not at.get("plotly_chart")
+    # Next quarter has the demo's forecast (a peak week with no room): the coverage chart, the
+    # busiest day in words and the team's chart of agents needed against agents working.
+    assert any(t.value.startswith("Tightest day: ") for t in at.text), texts(at)
+    assert any("calls need" in t.value and "so nobody can" in t.value for t in at.text)
+    assert len(at.get("plotly_chart")) == 2
     at.button(key="pd_plan").click().run()
     assert not at.exception
     assert any(h.value.startswith("Review: 30 draft") for h in at.subheader), [
         h.value for h in at.subheader
     ]
-    assert len(at.get("plotly_chart")) == 1
-    assert any(t.value.startswith("Tightest day: ") for t in at.text)
+    assert len(at.get("plotly_chart")) == 2
+    assert not any("under the floor" in t.value for t in at.text)
     [why] = at.table
     reasons = list(why.value["Why this day"])
     assert len(reasons) == 30 and all(" on the phones on " in r for r in reasons), reasons[:3]
+    assert all("the expected service level at" in r for r in reasons), reasons[:3]
     at.checkbox(key="pd_publish_confirm").check().run()
     at.button(key="pd_publish").click().run()
     assert any(h.value.startswith("Review: 0 draft and 30 published") for h in at.subheader)

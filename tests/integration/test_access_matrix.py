@@ -83,6 +83,7 @@ from core.models import (
     ProjectStatus,
     Role,
     StaffingOverride,
+    Team,
 )
 from core.pd import constraints as pd_constraints
 from core.pd import coverage as pd_coverage
@@ -91,6 +92,7 @@ from core.pd import planning as pd_planning
 from core.pd.planning import PlanSettings
 from core.rotations import interests, outcomes, programme, terms
 from core.rotations import planning as rotation_planning
+from core.staffing import service as staffing_service
 from tests.conftest import PASSWORD, TODAY, make_person, make_team
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -304,6 +306,13 @@ def _csv(session: Session, o: Org, header: str, line: str) -> bytes:
     return f"{header}\n{o.email(session, Who.AGENT)},{line}\n".encode()
 
 
+def _forecast_csv(session: Session, o: Org) -> bytes:
+    team = session.get(Team, o.team)
+    assert team is not None
+    day = (TODAY + dt.timedelta(days=7)).isoformat()
+    return f"team,date,start,contacts,aht_seconds\n{team.name},{day},10:00,40,300\n".encode()
+
+
 def _scope(o: Org) -> growth_teams.Scope:
     return growth_teams.Scope(TODAY - dt.timedelta(days=60), TODAY, (o.team,), "csat")
 
@@ -372,12 +381,12 @@ def _check_in(s: Session, o: Org, a: Actor) -> Any:
 
 
 def _problems_or(service: Callable[..., Any], s: Session, **kwargs: Any) -> Any:
-    """An import's result, or the InvalidInput that lists its unknown agents (the reader may
-    not see them: to them they do not exist)."""
+    """An import's result, or the InvalidInput that lists its unknown agents or teams (the
+    reader may not see them: to them they do not exist)."""
     try:
         return service(s, **kwargs)
     except InvalidInput as exc:
-        if all("unknown agent" in p for p in exc.problems):
+        if all("unknown agent" in p or "unknown team" in p for p in exc.problems):
             return exc
         raise
 
@@ -957,6 +966,31 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
     ),
     "core.pd.constraints.planning_rules": (
         lambda s, o, a: pd_constraints.planning_rules(s, actor=a, team_ids=[o.team], since=TODAY),
+        None,
+    ),
+    "core.staffing.service.import_forecast": (
+        lambda s, o, a: _problems_or(
+            staffing_service.import_forecast,
+            s,
+            actor=a,
+            data=_forecast_csv(s, o),
+        ),
+        lambda result, o: not isinstance(result, InvalidInput) and result.days_added == 1,
+    ),
+    "core.staffing.service.team_forecast_floors": (
+        lambda s, o, a: staffing_service.team_forecast_floors(
+            s, actor=a, team_id=o.team, start=TODAY, end=TODAY + dt.timedelta(days=30)
+        ),
+        None,
+    ),
+    "core.staffing.service.staffing_target": (
+        lambda s, o, a: staffing_service.staffing_target(s, actor=a, team_id=o.team),
+        None,
+    ),
+    "core.staffing.service.set_staffing_target": (
+        lambda s, o, a: staffing_service.set_staffing_target(
+            s, actor=a, team_id=o.team, service_level="90/15", shrinkage="25", max_occupancy=None
+        ),
         None,
     ),
     "core.pd.coverage.coverage": (
