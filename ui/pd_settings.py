@@ -22,6 +22,7 @@ from core.pd.constraints import (
 )
 from ui.forms import SaveOnceForm, show_done_of_gone_forms
 from ui.state import db
+from ui.text import plain
 
 
 def render_planning_inputs(me: Actor, teams: Mapping[int, str], default_day: dt.date) -> None:
@@ -120,7 +121,7 @@ def _change_form(me: Actor, rules: PlanningRules) -> None:
     for floor in rules.floors:
         if floor.above_size:
             st.warning(
-                f"{floor.team}'s floor of {floor.min_staffed} on {floor.date:%a %-d %b} is more "
+                f"{plain(floor.team)}'s floor of {floor.min_staffed} on {floor.date:%a %-d %b} is more "
                 f"than its {floor.size} active agents: no plan can keep it. Lower or remove it."
             )
     pick = st.selectbox(
