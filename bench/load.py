@@ -51,10 +51,10 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from core.auth import COOKIE_NAME, open_session, sign_token
-from core.config import get_settings
-from core.db import make_engine
 from core.models import Person, Role, Team
+from core.people.auth import COOKIE_NAME, open_session, sign_token
+from core.platform.config import get_settings
+from core.platform.db import make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"

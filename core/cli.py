@@ -3,7 +3,7 @@
 Exit codes: 0 success, 1 bad input, 2 infeasible, 3 time limit without a solution; and, outside
 the contract, 70 for an internal error (a bug: one sentence on stderr, the traceback in a log
 file it names), 130 when interrupted. Every argument is read by the one parser of its kind
-(`core/parsing.py`), so a value out of range is a sentence and exit 1, never a traceback.
+(`core/platform/parsing.py`), so a value out of range is a sentence and exit 1, never a traceback.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from core.errors import DomainError, InvalidInput
-from core.parsing import (
+from core.platform.errors import DomainError, InvalidInput
+from core.platform.parsing import (
     EARLIEST_DATE,
     LATEST_DATE,
     MAX_WINDOW_DAYS,
@@ -61,13 +61,13 @@ def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
 
 
 def _engine(url: str | None) -> Any:
-    from core.db import shared_engine
+    from core.platform.db import shared_engine
 
     return shared_engine(url)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from core.db import migrate
+    from core.platform.db import migrate
 
     migrate(_engine(args.database))
     print("database is at the latest schema")
@@ -77,9 +77,9 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 def cmd_seed(args: argparse.Namespace) -> int:
     from sqlmodel import func, select
 
-    from core.clock import today
-    from core.db import migrate, session_scope
     from core.models import Person
+    from core.platform.clock import today
+    from core.platform.db import migrate, session_scope
     from seed.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 
     engine = _engine(args.database)
@@ -191,8 +191,8 @@ def cmd_assign_rotations(args: argparse.Namespace) -> int:
 
 
 def cmd_import_metrics(args: argparse.Namespace) -> int:
-    from core.db import make_engine, session_scope
-    from core.imports import import_metrics
+    from core.metrics.imports import import_metrics
+    from core.platform.db import make_engine, session_scope
 
     try:
         handle = open(args.file, "rb")  # noqa: SIM115 (closed below; read line by line)
@@ -262,7 +262,7 @@ def cmd_trend_flags(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluator_drift(args: argparse.Namespace) -> int:
-    from core.drift import evaluator_leniency, leniency_sentence, read_evaluations_csv
+    from core.quality.drift import evaluator_leniency, leniency_sentence, read_evaluations_csv
 
     # One input file: its bad rows are reported as the metrics import does, each line starting
     # "line N: " (no file name in front).
@@ -316,9 +316,9 @@ def _moment(value: str) -> dt.datetime:
 
 
 def cmd_run_due(args: argparse.Namespace) -> int:
-    from core import clock
-    from core.db import check_database, migrate, session_scope
-    from core.mailer import send_pending
+    from core.notify.mailer import send_pending
+    from core.platform import clock
+    from core.platform.db import check_database, migrate, session_scope
     from core.reminders.schedule import run_due
 
     engine = _engine(args.database)
@@ -337,10 +337,10 @@ def cmd_run_due(args: argparse.Namespace) -> int:
 
 
 def cmd_apply_retention(args: argparse.Namespace) -> int:
-    from core import clock
-    from core.config import get_settings
-    from core.db import check_database, migrate, session_scope
-    from core.retention import apply_retention
+    from core.people.retention import apply_retention
+    from core.platform import clock
+    from core.platform.config import get_settings
+    from core.platform.db import check_database, migrate, session_scope
 
     engine = _engine(args.database)
     check_database(engine)
@@ -357,13 +357,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from core.db import check_database, migrate
     from core.jobs import WATCHDOG_SECONDS, start_scheduler
+    from core.platform.db import check_database, migrate
 
     engine = _engine(args.database)
     check_database(engine)
     migrate(engine)
-    from core.logs import configure as configure_logs
+    from core.platform.logs import configure as configure_logs
 
     configure_logs()
     stop = threading.Event()
@@ -472,7 +472,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # usage errors (exit 1) and --help (exit 0)
         return int(exc.code or 0)
-    from core.config import get_settings
+    from core.platform.config import get_settings
 
     if getattr(args, "database", None):
         os.environ["DATABASE_URL"] = args.database

@@ -8,24 +8,12 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from core.access import (
-    Actor,
-    Purpose,
-    require_admin,
-    require_view_person,
-    require_view_team,
-    teams_for,
-    visible_people,
-)
-from core.calendar import ClosureRead, list_closures, organisation_calendar
-from core.calibration_sessions import list_sessions
-from core.coaching import QueueRow, coaching_queue, notes_about
-from core.disputes import QaGlance, qa_glance
-from core.errors import AccessDenied, NotFound
-from core.follow_ups import follow_up_status, is_overdue
+from core.coaching.follow_ups import follow_up_status, is_overdue
+from core.coaching.notes import QueueRow, coaching_queue, notes_about
 from core.growth.statistics import TrendFlag
 from core.growth.teams import falling_agents, visible_teams
-from core.learning import pd_day_to_share, search_shares
+from core.learning.pledges import PledgeToday, pledge_today
+from core.learning.shares import pd_day_to_share, search_shares
 from core.models import (
     METRICS,
     Assignment,
@@ -46,7 +34,19 @@ from core.models import (
 )
 from core.pd.days import PdDayRead, my_pd_days
 from core.pd.planning import FIXED as PD_FIXED
-from core.pledges import PledgeToday, pledge_today
+from core.people.access import (
+    Actor,
+    Purpose,
+    require_admin,
+    require_view_person,
+    require_view_team,
+    teams_for,
+    visible_people,
+)
+from core.platform.calendar import ClosureRead, list_closures, organisation_calendar
+from core.platform.errors import AccessDenied, NotFound
+from core.quality.calibration_sessions import list_sessions
+from core.quality.disputes import QaGlance, qa_glance
 from core.rotations.planning import my_rotations
 from core.rotations.terms import TermRead, list_terms
 
@@ -196,8 +196,8 @@ def organisation_glance(session: Session, *, actor: Actor, today: dt.date) -> li
 
 # --- what to do today, per role -----------------------------------------------------------------
 # Each role's "My day" leads with a few sentences about today, then the details. Every number
-# comes from the function the linked page uses (core.follow_ups, core.coaching.coaching_queue,
-# core.growth.teams.falling_agents, core.learning.search_shares), so the two always agree.
+# comes from the function the linked page uses (core.coaching.follow_ups, core.coaching.notes.coaching_queue,
+# core.growth.teams.falling_agents, core.learning.shares.search_shares), so the two always agree.
 
 WEEKDAY_DATE = "%a %-d %b"
 
@@ -692,7 +692,7 @@ class TeamAttention:
     team_id: int
     team: str
     agents: int
-    overdue: int  # overdue check-ins (core.follow_ups)
+    overdue: int  # overdue check-ins (core.coaching.follow_ups)
     due_today: int
     falling: list[str]  # "name: evidence" (core.growth.teams.falling_agents)
 

@@ -5,9 +5,9 @@ import datetime as dt
 
 import streamlit as st
 
-from core.auth import set_one_time_password
 from core.models import Role
-from core.org import (
+from core.people.auth import set_one_time_password
+from core.people.org import (
     PersonInput,
     create_person,
     import_people,

@@ -4,9 +4,8 @@ import datetime as dt
 
 import streamlit as st
 
-from core.access import Purpose, teams_for
-from core.clock import today
-from core.coaching import (
+from core.coaching.conversation import conversation
+from core.coaching.notes import (
     NOTE_TEXTS,
     NoteInput,
     NoteRead,
@@ -18,9 +17,10 @@ from core.coaching import (
     notes_about,
     write_note,
 )
-from core.conversation import conversation
-from core.disputes import disputes_to_review
 from core.models import METRICS, CommentOn
+from core.people.access import Purpose, teams_for
+from core.platform.clock import today
+from core.quality.disputes import disputes_to_review
 from ui.coaching import open_requested_agent, show_queue
 from ui.conversation import agreement_block, comment_form
 from ui.forms import SaveOnceForm

@@ -5,8 +5,8 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from core.csvio import MAX_COLUMNS, MAX_UPLOAD_MB
-from core.imports import MetricsCheck, check_metrics_csv, import_metrics
+from core.metrics.imports import MetricsCheck, check_metrics_csv, import_metrics
+from core.platform.csvio import MAX_COLUMNS, MAX_UPLOAD_MB
 from ui.admission import unmetered
 from ui.state import actor, db
 from ui.text import plain

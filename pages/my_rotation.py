@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from core.exports import rotation_ics
 from core.models import ProjectStatus
-from core.org import list_departments
+from core.pd.exports import rotation_ics
+from core.people.org import list_departments
 from core.rotations.interests import interests_of, my_interests_check, set_interests
 from core.rotations.outcomes import projects, save_project
 from core.rotations.planning import my_rotations

@@ -14,10 +14,10 @@ import numpy as np
 from faker import Faker
 from sqlmodel import Session, func, select
 
-from core.auth import hash_password
-from core.errors import InvalidInput
+from core.metrics.observations import ObservationRow, bulk_insert_observations
 from core.models import ClosureDay, Department, Person, Role, Team
-from core.observations import ObservationRow, bulk_insert_observations
+from core.people.auth import hash_password
+from core.platform.errors import InvalidInput
 from seed.calibration import seed_calibration
 from seed.coaching import seed_coaching
 from seed.conversation import seed_conversations
@@ -207,7 +207,7 @@ def _year_end_closures(today: dt.date) -> list[ClosureDay]:
 def _seed_inbox(session: Session, today: dt.date) -> None:
     """Yesterday's reminders (the previous working day's run), so a first visit finds an inbox
     that shows what Headway sends; today's come from the scheduler or `headway jobs run-due`."""
-    from core.calendar import organisation_calendar
+    from core.platform.calendar import organisation_calendar
     from core.reminders.schedule import run_due
 
     yesterday = organisation_calendar(session).previous_working_day(today)

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from core.access import Actor
-from core.coaching import QueueRow
-from core.errors import DomainError
-from core.org import get_person
+from core.coaching.notes import QueueRow
+from core.people.access import Actor
+from core.people.org import get_person
+from core.platform.errors import DomainError
 from ui.state import db
 from ui.widgets import day_text, qa_score_text
 

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from core.access import Actor
-from core.imports import import_leave
+from core.metrics.imports import import_leave
 from core.pd.constraints import add_blackout, set_floor
+from core.people.access import Actor
 from ui.forms import SaveOnceForm
 from ui.state import db
 

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from core.errors import InvalidInput
 from core.models import METRICS
+from core.platform.errors import InvalidInput
 
 MIN_OBSERVATIONS = 5
 TREND_ALPHA = 0.01  # one-sided: ≤ 1 % false alarms per flat agent by design
@@ -287,8 +287,8 @@ def read_notes_csv(data: bytes) -> pd.DataFrame:
 
 
 def _read_frame(data: bytes, columns: tuple[str, ...], numeric: str | None) -> pd.DataFrame:
-    from core.csvio import line_of, read_csv
-    from core.parsing import read_date, read_number
+    from core.platform.csvio import line_of, read_csv
+    from core.platform.parsing import read_date, read_number
 
     table = read_csv(data, required=columns)
     problems = list(table.problems)

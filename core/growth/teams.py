@@ -14,9 +14,7 @@ import pandas as pd
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
-from core.access import Actor, Purpose, require_teams, teams_for
-from core.clock import today
-from core.follow_ups import follow_up_status
+from core.coaching.follow_ups import follow_up_status
 from core.growth.statistics import (
     AgentTrend,
     Direction,
@@ -41,6 +39,8 @@ from core.models import (
     Team,
     Term,
 )
+from core.people.access import Actor, Purpose, require_teams, teams_for
+from core.platform.clock import today
 
 
 @dataclass(frozen=True)

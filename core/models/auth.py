@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlmodel import Field, SQLModel
 
-from core.clock import utcnow
+from core.platform.clock import utcnow
 
 
 class AuthSession(SQLModel, table=True):
@@ -26,7 +26,7 @@ class AuthSession(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failed password checks counted per key (core/throttle.py): an account, a client address,
+    """Failed password checks counted per key (core/people/throttle.py): an account, a client address,
     or an (account, address) pair that has logged in before. Keys are SHA-256 digests: the table
     names no e-mail and no address."""
 

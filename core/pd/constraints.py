@@ -6,10 +6,10 @@ import datetime as dt
 
 from sqlmodel import Session, col, select
 
-from core.access import Actor, require_planner
-from core.errors import AccessDenied, InvalidInput
-from core.limits import max_length, require_fits
 from core.models import Blackout, StaffingOverride
+from core.people.access import Actor, require_planner
+from core.platform.errors import AccessDenied, InvalidInput
+from core.platform.limits import max_length, require_fits
 
 
 def add_blackout(

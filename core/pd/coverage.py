@@ -14,8 +14,6 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from core.access import Actor, require_planner
-from core.clock import today
 from core.models import PdDay, Person
 from core.pd.planning import (
     FIXED,
@@ -25,6 +23,8 @@ from core.pd.planning import (
     _load_context,
     why_settings_cannot_fit,
 )
+from core.people.access import Actor, require_planner
+from core.platform.clock import today
 from core.scheduling.pd_days import PdAgent, PdProblem, PdTeam
 
 

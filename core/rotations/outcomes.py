@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from core.access import Actor, require_view_person
-from core.clock import utcnow
-from core.errors import AccessDenied, InvalidInput, NotFound
-from core.limits import max_length, require_fits
 from core.models import AmbassadorProject, Assignment, CareerMove, Department, Person, ProjectStatus
+from core.people.access import Actor, require_view_person
+from core.platform.clock import utcnow
+from core.platform.errors import AccessDenied, InvalidInput, NotFound
+from core.platform.limits import max_length, require_fits
 
 
 def _own_or_coach(session: Session, actor: Actor, assignment_id: int) -> Assignment:

@@ -8,8 +8,11 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from core.conversation import propose_agreement, sign_agreement
-from core.disputes import (
+from core.coaching.conversation import propose_agreement, sign_agreement
+from core.growth.agent import growth_data
+from core.home import agent_day
+from core.models import CoachingNote, DisputeStep, Notification, Observation
+from core.quality.disputes import (
     Decision,
     StepRead,
     decide_dispute,
@@ -17,10 +20,7 @@ from core.disputes import (
     open_dispute,
     qa_glance,
 )
-from core.growth.agent import growth_data
-from core.home import agent_day
-from core.models import CoachingNote, DisputeStep, Notification, Observation
-from core.quality import list_evaluations, score_text
+from core.quality.evaluations import list_evaluations, score_text
 from tests.conftest import TODAY, actor_of
 from tests.integration.test_disputes import CHECK_BACK, _evaluate
 from ui.growth import evaluation_hovers, metric_figure

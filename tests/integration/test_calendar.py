@@ -8,13 +8,13 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from core.calendar import add_closure, organisation_calendar, remove_closure
 from core.cli import main
-from core.config import SettingsError, get_settings
-from core.errors import AccessDenied, InvalidInput
 from core.models import CoachingNote, PdDay, Role
 from core.pd.days import request_dates
 from core.pd.planning import PlanSettings, plan_period
+from core.platform.calendar import add_closure, organisation_calendar, remove_closure
+from core.platform.config import SettingsError, get_settings
+from core.platform.errors import AccessDenied, InvalidInput
 from core.reminders.schedule import run_due
 from tests.conftest import actor_of, make_person, make_team
 

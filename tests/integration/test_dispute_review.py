@@ -9,9 +9,11 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from core.calibration_sessions import CallInput, create_session
-from core.conversation import add_comment
-from core.disputes import (
+from core.coaching.conversation import add_comment
+from core.home import lead_day, manager_day, qa_work
+from core.models import CommentOn, Dispute, Notification, Role
+from core.quality.calibration_sessions import CallInput, create_session
+from core.quality.disputes import (
     Decision,
     EvaluatorDisputes,
     decide_dispute,
@@ -21,9 +23,7 @@ from core.disputes import (
     disputes_to_review,
     open_dispute,
 )
-from core.home import lead_day, manager_day, qa_work
-from core.models import CommentOn, Dispute, Notification, Role
-from core.quality import DEFAULT_FORM, save_scorecard
+from core.quality.evaluations import DEFAULT_FORM, save_scorecard
 from tests.conftest import TODAY, actor_of, make_person
 from tests.integration.test_disputes import (  # the same evaluation
     CHECK_BACK,

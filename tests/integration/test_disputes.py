@@ -10,19 +10,6 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from core.access import load_actor
-from core.disputes import (
-    AnswerChange,
-    Decision,
-    decide_dispute,
-    dispute_rates,
-    disputes_of,
-    disputes_of_my_evaluations,
-    disputes_to_review,
-    open_dispute,
-    qa_glance,
-)
-from core.errors import AccessDenied, InvalidInput
 from core.growth.agent import growth_data
 from core.models import (
     AuditEvent,
@@ -35,7 +22,20 @@ from core.models import (
     Person,
     Role,
 )
-from core.quality import (
+from core.people.access import load_actor
+from core.platform.errors import AccessDenied, InvalidInput
+from core.quality.disputes import (
+    AnswerChange,
+    Decision,
+    decide_dispute,
+    dispute_rates,
+    disputes_of,
+    disputes_of_my_evaluations,
+    disputes_to_review,
+    open_dispute,
+    qa_glance,
+)
+from core.quality.evaluations import (
     DEFAULT_FORM,
     list_evaluations,
     parse_definition,

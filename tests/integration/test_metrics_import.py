@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from sqlmodel import Session, func, select
 
 from core.cli import main
-from core.errors import AccessDenied, InvalidInput
-from core.imports import check_metrics_csv, import_metrics
+from core.metrics.imports import check_metrics_csv, import_metrics
 from core.models import Observation, Role
+from core.platform.errors import AccessDenied, InvalidInput
 from tests.conftest import actor_of, make_person, make_team
 from tests.unit.csv_strategies import CSV_BYTES
 

@@ -8,11 +8,11 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import Session, col, select
 
-from core.access import load_actor
-from core.calendar import add_closure
-from core.errors import AccessDenied, InvalidInput
-from core.exports import rotation_ics
 from core.models import Assignment, Department, Interest, Person, ProjectStatus, Role, Team
+from core.pd.exports import rotation_ics
+from core.people.access import load_actor
+from core.platform.calendar import add_closure
+from core.platform.errors import AccessDenied, InvalidInput
 from core.rotations.interests import (
     interest_checks,
     interests_of,

@@ -28,9 +28,9 @@ from sqlmodel import Session, func, select
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from bench.load import Rerun, Tab, free_port, wait_healthy
-from core.auth import COOKIE_NAME, authenticate
-from core.db import make_engine, session_scope
 from core.models import Notification, Person
+from core.people.auth import COOKIE_NAME, authenticate
+from core.platform.db import make_engine, session_scope
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.postgres
@@ -186,7 +186,7 @@ def test_a_login_on_one_server_is_valid_on_the_other(
 def test_a_write_on_one_server_shows_on_the_other_at_its_next_rerun_caches_included(
     farm: Farm, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from core.data_version import current
+    from core.platform.data_version import current
 
     monkeypatch.setenv("HEADWAY_SECRET", farm.env["HEADWAY_SECRET"])
     a, b = farm.urls

@@ -12,8 +12,8 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from core.auth import COOKIE_NAME, authenticate, unsign_token
-from core.config import (
+from core.people.auth import COOKIE_NAME, authenticate, unsign_token
+from core.platform.config import (
     Settings,
     SettingsError,
     _local_secret,
@@ -22,7 +22,7 @@ from core.config import (
     require_secret_to_serve,
     signing_secret,
 )
-from core.db import make_engine, session_scope
+from core.platform.db import make_engine, session_scope
 from tests.conftest import PASSWORD, make_person, make_team
 from ui.server import build_middleware, build_routes, refuse_unsafe_start
 

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from core.auth import sign_token, unsign_token
-from core.clock import today
-from core.config import Settings, get_settings
+from core.people.auth import sign_token, unsign_token
+from core.platform.clock import today
+from core.platform.config import Settings, get_settings
 
 
 def test_today_honours_headway_today(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,92 @@
+"""Single sign-on: a person whose identity provider vouches for their e-mail address gets a
+normal Headway session.
+
+The provider's answer has already been checked (signature, issuer, audience, nonce) by the
+OpenID Connect client before it reaches here; this module only decides who that is in Headway.
+People are matched by e-mail address, and only when the provider says it verified that address:
+an unverified address could be anyone's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlmodel import Session, func, select
+
+from core.models import AuditAction, Person
+from core.people.access import load_actor
+from core.people.audit import record
+from core.people.auth import Login, open_session
+from core.platform.clock import utcnow
+from core.platform.errors import AuthenticationFailed
+
+NOT_VERIFIED = "Your identity provider did not confirm this e-mail address."
+NO_EMAIL = (
+    "Your identity provider did not send an e-mail address; "
+    "ask your admin to allow the email scope for Headway."
+)
+EXPIRED = "That sign-in is too old to use; sign in again."
+# A sign-in is handed over to Headway at once; an older one is never accepted (a browser that
+# kept the provider's answer must not log someone in hours later).
+HANDOVER_WINDOW = dt.timedelta(minutes=10)
+
+_log = logging.getLogger("headway.auth")
+
+
+def no_account(email: str) -> str:
+    return f"No active Headway account uses {email}; ask your admin."
+
+
+def sso_login(
+    session: Session,
+    *,
+    email: str | None,
+    email_verified: bool,
+    issuer: str,
+    subject: str,
+    issued_at: dt.datetime | None = None,
+) -> Login:
+    """Open a Headway session for the active person with this verified e-mail address (any
+    case), or raise AuthenticationFailed with the sentence to show on the login page."""
+    if issued_at is not None and utcnow() - issued_at > HANDOVER_WINDOW:
+        raise AuthenticationFailed(EXPIRED)
+    address = (email or "").strip()
+    if not address:
+        raise AuthenticationFailed(NO_EMAIL)
+    if not email_verified:
+        raise AuthenticationFailed(NOT_VERIFIED)
+    person = session.exec(select(Person).where(func.lower(Person.email) == address.lower())).first()
+    if person is None or not person.active or person.id is None:
+        _log.info(
+            "single sign-on refused: no active person uses %s (%s %s)", address, issuer, subject
+        )
+        if person is not None:  # a deactivated account: its owner's trail shows the attempt
+            record(
+                session,
+                actor=None,
+                action=AuditAction.LOGIN_FAILED,
+                record_type="person",
+                record_id=person.id,
+                subject_id=person.id,
+                detail="single sign-on refused: the account is deactivated",
+            )
+            session.commit()
+        raise AuthenticationFailed(no_account(address))
+    _log.info("single sign-on: person %s as %s at %s", person.id, subject, issuer)
+    token = open_session(session, person_id=person.id)
+    record(
+        session,
+        actor=person.id,
+        action=AuditAction.LOGIN,
+        record_type="session",
+        subject_id=person.id,
+        detail="logged in with single sign-on",
+    )
+    return Login(
+        actor=load_actor(session, person.id),
+        token=token,
+        # A one-time password set by an admin is for password logins: whoever signs in through
+        # their provider never typed it, so it does not stand in their way here.
+        must_change_password=False,
+    )
