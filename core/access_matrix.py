@@ -103,8 +103,8 @@ RULES: dict[str, Rule] = {
     "core.people.personal_data.erasure_refusal": Rule(R, ADMINS, "admins"),
     "core.people.personal_data.erase_person": Rule(W, ADMINS, "admins"),
     # organisation set-up
-    "core.platform.calendar.add_closure": Rule(W, ADMINS, "admins"),
-    "core.platform.calendar.remove_closure": Rule(W, ADMINS, "admins"),
+    "core.pd.closures.add_closure": Rule(W, ADMINS, "admins"),
+    "core.pd.closures.remove_closure": Rule(W, ADMINS, "admins"),
     "core.people.org.list_people": Rule(
         R, SEES_AGENT, "the general rule (others are left out)", Refusal.LEFT_OUT
     ),

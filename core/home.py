@@ -10,8 +10,8 @@ from sqlmodel import Session, col, func, select
 
 from core.coaching.follow_ups import follow_up_status, is_overdue
 from core.coaching.notes import QueueRow, coaching_queue, notes_about
-from core.growth.statistics import TrendFlag
 from core.growth.teams import falling_agents, visible_teams
+from core.growth.wording import TrendFlag
 from core.learning.pledges import PledgeToday, pledge_today
 from core.learning.shares import pd_day_to_share, search_shares
 from core.models import (
@@ -32,6 +32,7 @@ from core.models import (
     Role,
     Team,
 )
+from core.pd.closures import ClosureRead, list_closures
 from core.pd.days import PdDayRead, my_pd_days
 from core.pd.planning import FIXED as PD_FIXED
 from core.people.access import (
@@ -43,7 +44,7 @@ from core.people.access import (
     teams_for,
     visible_people,
 )
-from core.platform.calendar import ClosureRead, list_closures, organisation_calendar
+from core.platform.calendar import organisation_calendar
 from core.platform.errors import AccessDenied, NotFound
 from core.quality.calibration_sessions import list_sessions
 from core.quality.disputes import QaGlance, qa_glance

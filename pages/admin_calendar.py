@@ -5,7 +5,8 @@ import datetime as dt
 
 import streamlit as st
 
-from core.platform.calendar import add_closure, list_closures, organisation_calendar, remove_closure
+from core.pd.closures import add_closure, list_closures, remove_closure
+from core.platform.calendar import organisation_calendar
 from core.platform.clock import today
 from core.platform.config import get_settings
 from ui.forms import SaveOnceForm

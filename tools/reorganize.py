@@ -77,6 +77,20 @@ MOVES: dict[str, str] = {
     "core.exports": "core.pd.exports",
 }
 
+# Names that left their module when it was split (module in the new layout -> name -> new module).
+# `from <module> import <name>` and dotted `<module>.<name>` are rewritten; a module imported
+# whole and used as `module.name` is not (there are none left on this branch).
+SYMBOLS: dict[str, dict[str, str]] = {
+    "core.platform.calendar": {
+        name: "core.pd.closures"
+        for name in ("ClosureRead", "list_closures", "add_closure", "remove_closure")
+    },
+    # flags are sentences about trends: they left statistics to end its cycle with wording
+    "core.growth.statistics": {
+        name: "core.growth.wording" for name in ("TrendFlag", "flag_of", "trend_flags")
+    },
+}
+
 # Where references are rewritten: folders, then loose files.
 FOLDERS = ("core", "ui", "pages", "seed", "tests", "bench", "tools", "migrations", "docs")
 FILES = (
@@ -207,6 +221,34 @@ def _rewrite_dotted(text: str) -> str:
     return text
 
 
+def _rewrite_symbols(text: str) -> str:
+    for module, names in SYMBOLS.items():
+        for name, new in names.items():
+            text = re.sub(rf"(?<![\w.]){re.escape(module)}\.{name}(?![\w])", f"{new}.{name}", text)
+        statement = re.compile(
+            rf"^(?P<indent>[ \t]*)from {re.escape(module)} import "
+            r"(?:\((?P<group>[^)]*)\)|(?P<line>[^\n#(]*?))[ \t]*$",
+            re.M,
+        )
+
+        def split(m: re.Match[str], module: str = module, names: dict[str, str] = names) -> str:
+            body = m["group"] if m["group"] is not None else m["line"]
+            items = [i.strip() for i in body.replace("\n", " ").split(",") if i.strip()]
+            if not any(i.split(" as ")[0].strip() in names for i in items):
+                return m[0]
+            targets: dict[str, list[str]] = {}
+            for item in items:
+                target = names.get(item.split(" as ")[0].strip(), module)
+                targets.setdefault(target, []).append(item)
+            return "\n".join(
+                f"{m['indent']}from {target} import {', '.join(listed)}"
+                for target, listed in targets.items()
+            )
+
+        text = statement.sub(split, text)
+    return text
+
+
 def _rewrite_paths(text: str) -> str:
     for old, new in MOVES.items():
         old_path = old.replace(".", "/") + ".py"
@@ -220,6 +262,7 @@ def rewrite(text: str, suffix: str) -> str:
         text = FROM_CORE.sub(_rewrite_from_core, text)
     text = _rewrite_from_module(text)
     text = _rewrite_dotted(text)
+    text = _rewrite_symbols(text)
     return _rewrite_paths(text)
 
 

@@ -20,13 +20,12 @@ from core.growth.statistics import (
     Direction,
     GroupEffect,
     NoteEffect,
-    TrendFlag,
     agent_trends,
     aggregate_effects,
     coaching_effects,
-    flag_of,
     note_counts,
 )
+from core.growth.wording import TrendFlag, flag_of
 from core.models import (
     METRICS,
     Assignment,

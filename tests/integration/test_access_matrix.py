@@ -64,15 +64,14 @@ from core.models import (
     Role,
 )
 from core.notify import notifications
+from core.pd import closures, exports
 from core.pd import constraints as pd_constraints
 from core.pd import coverage as pd_coverage
 from core.pd import days as pd_days
-from core.pd import exports
 from core.pd import planning as pd_planning
 from core.pd.planning import PlanSettings
 from core.people import audit, auth, org, personal_data
 from core.people.access import Actor, load_actor
-from core.platform import calendar
 from core.platform.db import make_engine
 from core.platform.errors import AccessDenied, DomainError, InvalidInput, NotFound
 from core.quality import calibration, calibration_sessions, disputes, sampling
@@ -588,19 +587,19 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         ),
         None,
     ),
-    "core.platform.calendar.add_closure": (
-        lambda s, o, a: calendar.add_closure(s, actor=a, date=dt.date(2026, 12, 28), reason="Shut"),
+    "core.pd.closures.add_closure": (
+        lambda s, o, a: closures.add_closure(s, actor=a, date=dt.date(2026, 12, 28), reason="Shut"),
         None,
     ),
-    "core.platform.calendar.remove_closure": (
+    "core.pd.closures.remove_closure": (
         lambda s, o, a: (
-            calendar.add_closure(
+            closures.add_closure(
                 s,
                 actor=load_actor(s, o.people[Who.ADMIN]),
                 date=dt.date(2026, 12, 28),
                 reason="Shut",
             ),
-            calendar.remove_closure(s, actor=a, date=dt.date(2026, 12, 28)),
+            closures.remove_closure(s, actor=a, date=dt.date(2026, 12, 28)),
         ),
         None,
     ),

@@ -10,9 +10,10 @@ from sqlmodel import Session, select
 
 from core.cli import main
 from core.models import CoachingNote, PdDay, Role
+from core.pd.closures import add_closure, remove_closure
 from core.pd.days import request_dates
 from core.pd.planning import PlanSettings, plan_period
-from core.platform.calendar import add_closure, organisation_calendar, remove_closure
+from core.platform.calendar import organisation_calendar
 from core.platform.config import SettingsError, get_settings
 from core.platform.errors import AccessDenied, InvalidInput
 from core.reminders.schedule import run_due

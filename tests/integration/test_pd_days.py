@@ -138,7 +138,7 @@ def test_settings_no_period_can_meet_are_refused_before_published_days_are_blame
 def test_holidays_and_blackouts_count_against_the_days_a_period_can_hold(
     session: Session, team_setup: dict
 ) -> None:
-    from core.platform.calendar import add_closure
+    from core.pd.closures import add_closure
 
     lead, team = team_setup["lead"], team_setup["team"]
     week = PlanSettings(START, START + dt.timedelta(days=4), (team.id,), 4, 0)  # Mon-Fri
@@ -308,8 +308,8 @@ def test_leads_add_team_blackouts_and_peak_floors_and_only_managers_organisation
 def test_the_coverage_says_in_words_when_every_day_is_alike_and_names_closed_days(
     session: Session, team_setup: dict
 ) -> None:
+    from core.pd.closures import add_closure
     from core.pd.coverage import coverage
-    from core.platform.calendar import add_closure
 
     lead, team, settings = team_setup["lead"], team_setup["team"], team_setup["settings"]
     admin = actor_of(session, make_person(session, role=Role.ADMIN, email="admin@example.com"))

@@ -9,9 +9,9 @@ from icalendar import Calendar
 from sqlmodel import Session, col, select
 
 from core.models import Assignment, Department, Interest, Person, ProjectStatus, Role, Team
+from core.pd.closures import add_closure
 from core.pd.exports import rotation_ics
 from core.people.access import load_actor
-from core.platform.calendar import add_closure
 from core.platform.errors import AccessDenied, InvalidInput
 from core.rotations.interests import (
     interest_checks,
