@@ -15,9 +15,9 @@ import logging
 import os
 import sys
 import tempfile
-import time
 import traceback
 from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
 from typing import Any, NoReturn
 
 from core.platform.errors import DomainError, InvalidInput
@@ -37,6 +37,8 @@ EXIT_INTERRUPTED = 130
 MAX_TIME_LIMIT = 24 * 3600.0
 
 log = logging.getLogger("headway.cli")
+Command = Callable[[argparse.Namespace], int]  # a subcommand: parsed arguments in, exit code out
+AddCommand = Callable[[str, Command, str], argparse.ArgumentParser]
 
 
 def _date(value: str) -> dt.date:
@@ -72,45 +74,6 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     migrate(_engine(args.database))
     print("database is at the latest schema")
     return EXIT_OK
-
-
-def cmd_seed(args: argparse.Namespace) -> int:
-    from sqlmodel import func, select
-
-    from core.models import Person
-    from core.platform.clock import today
-    from core.platform.db import migrate, session_scope
-    from seed.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
-
-    engine = _engine(args.database)
-    migrate(engine)
-    with session_scope(engine) as session:
-        if args.if_empty and session.exec(select(func.count()).select_from(Person)).one() > 0:
-            print("database already has an organisation; not seeding")
-            _print_logins(DEMO_LOGINS, DEMO_PASSWORD)
-            return EXIT_OK
-        started = time.perf_counter()
-        summary = seed_demo(
-            session,
-            agents=args.agents,
-            years=args.years,
-            random_seed=args.random_seed,
-            today=args.today or today(),
-        )
-    print(
-        f"seeded {summary.teams} teams, {summary.people} people ({summary.agents} agents), "
-        f"{summary.departments} departments, {summary.observations} observations, "
-        f"{summary.pd_days} PD days "
-        f"in {time.perf_counter() - started:.1f} s"
-    )
-    _print_logins(DEMO_LOGINS, DEMO_PASSWORD)
-    return EXIT_OK
-
-
-def _print_logins(logins: Sequence[tuple[str, object, str]], password: str) -> None:
-    print(f"demo logins (password: {password}):")
-    for email, _role, what in logins:
-        print(f"  {email:<22} {what}")
 
 
 def _no_constant(name: str) -> object:
@@ -239,7 +202,8 @@ def cmd_coaching_effect(args: argparse.Namespace) -> int:
 
 
 def cmd_trend_flags(args: argparse.Namespace) -> int:
-    from core.growth.statistics import read_observations_csv, trend_flags
+    from core.growth.statistics import read_observations_csv
+    from core.growth.wording import trend_flags
     from core.models import METRICS
 
     if args.metric not in METRICS:
@@ -390,9 +354,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="headway", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def add(
-        name: str, func: Callable[[argparse.Namespace], int], help_: str
-    ) -> argparse.ArgumentParser:
+    def add(name: str, func: Command, help_: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_)
         p.set_defaults(func=func)
         return p
@@ -400,13 +362,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("migrate", cmd_migrate, "create or upgrade the database schema")
     p.add_argument("--database", help="SQLAlchemy URL (default: DATABASE_URL)")
 
-    p = add("seed", cmd_seed, "create the demo organisation")
-    p.add_argument("--agents", type=_whole(2, 20_000, "a number of agents"), default=120)
-    p.add_argument("--years", type=_whole(1, 10, "a number of years"), default=2)
-    p.add_argument("--database")
-    p.add_argument("--random-seed", type=_whole(0, 2**32 - 1, "a seed"), default=7)
-    p.add_argument("--today", type=_date)
-    p.add_argument("--if-empty", action="store_true", help="do nothing if people exist already")
+    # Commands other packages add (`headway seed`, from seed/: core never imports the demo data).
+    for command in sorted(entry_points(group="headway.commands"), key=lambda c: c.name):
+        command.load()(add)
 
     p = add("plan-pd", cmd_plan_pd, "schedule PD days (JSON in, JSON out)")
     p.add_argument("--input", required=True)
