@@ -171,16 +171,18 @@ RULES: dict[str, Rule] = {
     "core.coaching.conversation.sign_agreement": Rule(W, PARTIES, TALK),
     "core.coaching.conversation.conversation": Rule(R, SEES_AGENT, "the general rule"),
     "core.quality.disputes.open_dispute": Rule(W, AGENT_ONLY, MINE),
-    "core.quality.disputes.decide_dispute": Rule(W, MANAGERS, REVIEWERS),
-    "core.quality.disputes.disputes_of": Rule(R, SEES_AGENT, "the general rule"),
-    "core.quality.disputes.disputes_to_review": Rule(R, MANAGERS, REVIEWERS, Refusal.LEFT_OUT),
-    "core.quality.disputes.disputes_of_my_evaluations": Rule(
+    "core.quality.dispute_review.decide_dispute": Rule(W, MANAGERS, REVIEWERS),
+    "core.quality.dispute_reads.disputes_of": Rule(R, SEES_AGENT, "the general rule"),
+    "core.quality.dispute_reads.disputes_to_review": Rule(R, MANAGERS, REVIEWERS, Refusal.LEFT_OUT),
+    "core.quality.dispute_reads.disputes_of_my_evaluations": Rule(
         R, _who(Who.LEAD), "the evaluator who scored it (here their lead)", Refusal.LEFT_OUT
     ),
-    "core.quality.disputes.disputes_decided_by": Rule(
+    "core.quality.dispute_reads.disputes_decided_by": Rule(
         R, MANAGERS, "the reviewer who decided it (here a manager)", Refusal.LEFT_OUT
     ),
-    "core.quality.disputes.dispute_rates": Rule(R, MANAGERS, "managers (who own the scorecards)"),
+    "core.quality.dispute_reads.dispute_rates": Rule(
+        R, MANAGERS, "managers (who own the scorecards)"
+    ),
     "core.metrics.imports.check_metrics_csv": Rule(
         R,
         PLANNERS,

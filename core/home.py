@@ -47,7 +47,7 @@ from core.people.access import (
 from core.platform.calendar import organisation_calendar
 from core.platform.errors import AccessDenied, NotFound
 from core.quality.calibration_sessions import list_sessions
-from core.quality.disputes import QaGlance, qa_glance
+from core.quality.glance import QaGlance, qa_glance
 from core.rotations.planning import my_rotations
 from core.rotations.terms import TermRead, list_terms
 

@@ -20,7 +20,7 @@ from core.coaching.notes import (
 from core.models import METRICS, CommentOn
 from core.people.access import Purpose, teams_for
 from core.platform.clock import today
-from core.quality.disputes import disputes_to_review
+from core.quality.dispute_reads import disputes_to_review
 from ui.coaching import open_requested_agent, show_queue
 from ui.conversation import agreement_block, comment_form
 from ui.forms import SaveOnceForm

@@ -8,7 +8,7 @@ from core.models import CommentOn, Role
 from core.people.access import owns_scorecards
 from core.people.org import list_people, people_labels
 from core.platform.clock import today
-from core.quality.disputes import (
+from core.quality.dispute_reads import (
     disputes_decided_by,
     disputes_of_my_evaluations,
     disputes_to_review,

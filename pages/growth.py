@@ -11,7 +11,7 @@ from core.growth.agent import growth_data
 from core.models import METRICS, CommentOn, Role
 from core.people.org import list_people, people_labels
 from core.platform.clock import today
-from core.quality.disputes import disputes_of
+from core.quality.dispute_reads import disputes_of
 from core.quality.evaluations import list_evaluations
 from ui.conversation import agreement_block, comment_form, evaluation_label, evaluation_panel
 from ui.growth import empty_metric, evaluation_hovers, metric_figure, speed_quality_figure

@@ -85,6 +85,26 @@ SYMBOLS: dict[str, dict[str, str]] = {
         name: "core.pd.closures"
         for name in ("ClosureRead", "list_closures", "add_closure", "remove_closure")
     },
+    # disputes split along its seams: deciding, reading and rating, the agent's QA glance
+    "core.quality.disputes": {
+        **dict.fromkeys(("decide_dispute", "_tell_decision"), "core.quality.dispute_review"),
+        **dict.fromkeys(
+            (
+                "EvaluatorDisputes",
+                "MIN_DECIDED_FOR_RATE",
+                "RATES_CSV_HEADER",
+                "dispute_rates",
+                "dispute_rates_csv",
+                "disputes_decided_by",
+                "disputes_of",
+                "disputes_of_my_evaluations",
+                "disputes_to_review",
+                "open_dispute_counts",
+            ),
+            "core.quality.dispute_reads",
+        ),
+        **dict.fromkeys(("QaGlance", "RECENT_DAYS", "qa_glance"), "core.quality.glance"),
+    },
     # flags are sentences about trends: they left statistics to end its cycle with wording
     "core.growth.statistics": {
         name: "core.growth.wording" for name in ("TrendFlag", "flag_of", "trend_flags")
@@ -246,6 +266,40 @@ def _rewrite_symbols(text: str) -> str:
             )
 
         text = statement.sub(split, text)
+        text = _rewrite_module_attributes(text, module, names)
+    return text
+
+
+def _rewrite_module_attributes(text: str, module: str, names: dict[str, str]) -> str:
+    """`disputes.decide_dispute` where `from core.quality import disputes` (or `... as x`):
+    use the new module's name, and import it beside the old one."""
+    parent, leaf = module.rsplit(".", 1)
+    statements = re.finditer(
+        rf"^(?P<indent>[ \t]*)from {re.escape(parent)} import "
+        r"(?:\((?P<group>[^)]*)\)|(?P<line>[^\n#(]*))",
+        text,
+        re.M,
+    )
+    for found in statements:
+        body = found["group"] if found["group"] is not None else found["line"]
+        items = [i.strip() for i in body.replace("\n", " ").split(",") if i.strip()]
+        aliases = [i.partition(" as ")[2].strip() or leaf for i in items if i.split()[0] == leaf]
+        if aliases:
+            break
+    else:
+        return text
+    alias, indent, statement = aliases[0], found["indent"], found[0]
+    needed: set[str] = set()
+    for name, new in names.items():
+        pattern = rf"(?<![\w.]){re.escape(alias)}\.{name}(?![\w])"
+        if re.search(pattern, text):
+            new_parent, new_leaf = new.rsplit(".", 1)
+            text = re.sub(pattern, f"{new_leaf}.{name}", text)
+            needed.add(f"{indent}from {new_parent} import {new_leaf}")
+    missing = [line for line in sorted(needed) if line not in text]
+    if missing:
+        end = text.index(statement) + len(statement)
+        text = text[:end] + "\n" + "\n".join(missing) + text[end:]
     return text
 
 

@@ -18,17 +18,9 @@ from core.models import Role
 from core.people.access import Actor, owns_scorecards
 from core.platform.clock import today
 from core.quality.calibration_sessions import safe_link
-from core.quality.disputes import (
-    Decision,
-    DisputeRead,
-    EvaluatorDisputes,
-    answer_text,
-    decide_dispute,
-    dispute_rates,
-    dispute_rates_csv,
-    question_labels,
-    reanswer,
-)
+from core.quality.dispute_reads import EvaluatorDisputes, dispute_rates, dispute_rates_csv
+from core.quality.dispute_review import decide_dispute
+from core.quality.disputes import Decision, DisputeRead, answer_text, question_labels, reanswer
 from core.quality.evaluations import (
     DEFAULT_FORM,
     Answer,

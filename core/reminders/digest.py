@@ -13,7 +13,7 @@ from core.growth.teams import _falling_agents
 from core.models import LearningShare, NotificationKind, PdDay, Person, Role, Team
 from core.notify.notifications import Message, active_people, message_to
 from core.platform.config import get_settings
-from core.quality.disputes import open_dispute_counts
+from core.quality.dispute_reads import open_dispute_counts
 from core.reminders.rules import LIVE_PD
 
 # --- the Monday digest --------------------------------------------------------------------------

@@ -74,7 +74,14 @@ from core.people import audit, auth, org, personal_data
 from core.people.access import Actor, load_actor
 from core.platform.db import make_engine
 from core.platform.errors import AccessDenied, DomainError, InvalidInput, NotFound
-from core.quality import calibration, calibration_sessions, disputes, sampling
+from core.quality import (
+    calibration,
+    calibration_sessions,
+    dispute_reads,
+    dispute_review,
+    disputes,
+    sampling,
+)
 from core.quality import evaluations as quality
 from core.rotations import interests, outcomes, programme, terms
 from core.rotations import planning as rotation_planning
@@ -405,7 +412,7 @@ def _dispute(s: Session, o: Org) -> int:
 def _decided(s: Session, o: Org) -> int:
     """The agent's dispute, upheld by its reviewer (the matrix's manager)."""
     dispute_id = _dispute(s, o)
-    disputes.decide_dispute(
+    dispute_review.decide_dispute(
         s,
         actor=load_actor(s, o.people[Who.MANAGER]),
         dispute_id=dispute_id,
@@ -531,8 +538,8 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         ),
         None,
     ),
-    "core.quality.disputes.decide_dispute": (
-        lambda s, o, a: disputes.decide_dispute(
+    "core.quality.dispute_review.decide_dispute": (
+        lambda s, o, a: dispute_review.decide_dispute(
             s,
             actor=a,
             dispute_id=_dispute(s, o),
@@ -542,24 +549,24 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         ),
         None,
     ),
-    "core.quality.disputes.disputes_of": (
-        lambda s, o, a: disputes.disputes_of(s, actor=a, agent_id=o.agent),
+    "core.quality.dispute_reads.disputes_of": (
+        lambda s, o, a: dispute_reads.disputes_of(s, actor=a, agent_id=o.agent),
         None,
     ),
-    "core.quality.disputes.disputes_of_my_evaluations": (
-        lambda s, o, a: (_dispute(s, o), disputes.disputes_of_my_evaluations(s, actor=a))[1],
+    "core.quality.dispute_reads.disputes_of_my_evaluations": (
+        lambda s, o, a: (_dispute(s, o), dispute_reads.disputes_of_my_evaluations(s, actor=a))[1],
         lambda rows, o: any(d.evaluation_id == o.evaluation for d in rows),
     ),
-    "core.quality.disputes.disputes_to_review": (
-        lambda s, o, a: (_dispute(s, o), disputes.disputes_to_review(s, actor=a))[1],
+    "core.quality.dispute_reads.disputes_to_review": (
+        lambda s, o, a: (_dispute(s, o), dispute_reads.disputes_to_review(s, actor=a))[1],
         lambda rows, o: any(d.evaluation_id == o.evaluation for d in rows),
     ),
-    "core.quality.disputes.disputes_decided_by": (
-        lambda s, o, a: (_decided(s, o), disputes.disputes_decided_by(s, actor=a))[1],
+    "core.quality.dispute_reads.disputes_decided_by": (
+        lambda s, o, a: (_decided(s, o), dispute_reads.disputes_decided_by(s, actor=a))[1],
         lambda rows, o: any(d.evaluation_id == o.evaluation for d in rows),
     ),
-    "core.quality.disputes.dispute_rates": (
-        lambda s, o, a: disputes.dispute_rates(
+    "core.quality.dispute_reads.dispute_rates": (
+        lambda s, o, a: dispute_reads.dispute_rates(
             s, actor=a, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
         ),
         None,

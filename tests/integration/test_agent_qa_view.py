@@ -12,15 +12,11 @@ from core.coaching.conversation import propose_agreement, sign_agreement
 from core.growth.agent import growth_data
 from core.home import agent_day
 from core.models import CoachingNote, DisputeStep, Notification, Observation
-from core.quality.disputes import (
-    Decision,
-    StepRead,
-    decide_dispute,
-    disputes_of,
-    open_dispute,
-    qa_glance,
-)
+from core.quality.dispute_reads import disputes_of
+from core.quality.dispute_review import decide_dispute
+from core.quality.disputes import Decision, StepRead, open_dispute
 from core.quality.evaluations import list_evaluations, score_text
+from core.quality.glance import qa_glance
 from tests.conftest import TODAY, actor_of
 from tests.integration.test_disputes import CHECK_BACK, _evaluate
 from ui.growth import evaluation_hovers, metric_figure

@@ -13,16 +13,15 @@ from core.coaching.conversation import add_comment
 from core.home import lead_day, manager_day, qa_work
 from core.models import CommentOn, Dispute, Notification, Role
 from core.quality.calibration_sessions import CallInput, create_session
-from core.quality.disputes import (
-    Decision,
+from core.quality.dispute_reads import (
     EvaluatorDisputes,
-    decide_dispute,
     dispute_rates,
     dispute_rates_csv,
     disputes_decided_by,
     disputes_to_review,
-    open_dispute,
 )
+from core.quality.dispute_review import decide_dispute
+from core.quality.disputes import Decision, open_dispute
 from core.quality.evaluations import DEFAULT_FORM, save_scorecard
 from tests.conftest import TODAY, actor_of, make_person
 from tests.integration.test_disputes import (  # the same evaluation

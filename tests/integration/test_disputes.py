@@ -24,17 +24,14 @@ from core.models import (
 )
 from core.people.access import load_actor
 from core.platform.errors import AccessDenied, InvalidInput
-from core.quality.disputes import (
-    AnswerChange,
-    Decision,
-    decide_dispute,
+from core.quality.dispute_reads import (
     dispute_rates,
     disputes_of,
     disputes_of_my_evaluations,
     disputes_to_review,
-    open_dispute,
-    qa_glance,
 )
+from core.quality.dispute_review import decide_dispute
+from core.quality.disputes import AnswerChange, Decision, open_dispute
 from core.quality.evaluations import (
     DEFAULT_FORM,
     list_evaluations,
@@ -43,6 +40,7 @@ from core.quality.evaluations import (
     save_scorecard,
     score_answers,
 )
+from core.quality.glance import qa_glance
 from core.reminders.digest import weekly_digests
 from core.reminders.rules import disputes_due
 from tests.conftest import TODAY, actor_of

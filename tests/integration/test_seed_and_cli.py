@@ -21,7 +21,7 @@ from core.models import (
 )
 from core.people.access import load_actor
 from core.people.auth import authenticate
-from core.quality.disputes import disputes_to_review
+from core.quality.dispute_reads import disputes_to_review
 from core.quality.evaluations import parse_definition, score_answers
 from seed.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 from tests.conftest import TODAY
