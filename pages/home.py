@@ -5,7 +5,7 @@ import streamlit as st
 from sqlmodel import Session
 
 from core.growth.teams import visible_teams
-from core.home import (
+from core.home.lead import (
     admin_day,
     agent_day,
     lead_day,

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from core.home import AgentDay, QaWork, TeamAttention, TeamDay
+from core.home.lead import AgentDay, QaWork, TeamAttention, TeamDay
 from core.models import PledgeStatus
 from ui.text import plain
 

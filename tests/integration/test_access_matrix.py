@@ -31,7 +31,7 @@ from core.coaching import conversation
 from core.coaching import notes as coaching
 from core.growth import agent as growth_agent
 from core.growth import teams as growth_teams
-from core.home import (
+from core.home.lead import (
     admin_day,
     agent_day,
     lead_day,
@@ -788,30 +788,30 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         lambda s, o, a: growth_teams.falling_agents(s, actor=a, team_ids=[o.team], as_of=TODAY),
         None,
     ),
-    "core.home.person_changes": (
+    "core.home.lead.person_changes": (
         lambda s, o, a: person_changes(s, actor=a, person_id=o.agent, today=TODAY),
         None,
     ),
-    "core.home.weekly_trend": (
+    "core.home.lead.weekly_trend": (
         lambda s, o, a: weekly_trend(s, actor=a, person_id=o.agent, metric="csat", today=TODAY),
         None,
     ),
-    "core.home.team_glance": (
+    "core.home.lead.team_glance": (
         lambda s, o, a: team_glance(s, actor=a, team_id=o.team, today=TODAY),
         None,
     ),
-    "core.home.organisation_glance": (
+    "core.home.lead.organisation_glance": (
         lambda s, o, a: organisation_glance(s, actor=a, today=TODAY),
         lambda rows, o: any(r.id == o.team for r in rows),
     ),
-    "core.home.agent_day": (lambda s, o, a: agent_day(s, actor=a, day=TODAY), None),
-    "core.home.lead_day": (lambda s, o, a: lead_day(s, actor=a, day=TODAY), None),
-    "core.home.qa_work": (lambda s, o, a: qa_work(s, actor=a, day=TODAY), None),
-    "core.home.manager_day": (
+    "core.home.lead.agent_day": (lambda s, o, a: agent_day(s, actor=a, day=TODAY), None),
+    "core.home.lead.lead_day": (lambda s, o, a: lead_day(s, actor=a, day=TODAY), None),
+    "core.home.lead.qa_work": (lambda s, o, a: qa_work(s, actor=a, day=TODAY), None),
+    "core.home.lead.manager_day": (
         lambda s, o, a: manager_day(s, actor=a, day=TODAY),
         lambda plan, o: any(t.team_id == o.team for t in plan.teams),
     ),
-    "core.home.admin_day": (lambda s, o, a: admin_day(s, actor=a, day=TODAY), None),
+    "core.home.lead.admin_day": (lambda s, o, a: admin_day(s, actor=a, day=TODAY), None),
     "core.learning.drafts.save_draft": (
         lambda s, o, a: drafts.save_draft(
             s, actor=a, name="learning_share:new", fields={"title": "Half-typed"}
