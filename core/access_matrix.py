@@ -210,19 +210,19 @@ RULES: dict[str, Rule] = {
     "core.growth.teams.team_growth": Rule(R, PLANNERS, "the team's lead, managers and admins"),
     "core.growth.teams.latest_data": Rule(R, PLANNERS, "the team's lead, managers and admins"),
     "core.growth.teams.falling_agents": Rule(R, PLANNERS, "the team's lead, managers and admins"),
-    "core.home.lead.person_changes": Rule(R, SEES_AGENT, "the general rule"),
-    "core.home.lead.weekly_trend": Rule(R, SEES_AGENT, "the general rule"),
-    "core.home.lead.team_glance": Rule(R, PLANNERS, "the team's lead, managers and admins"),
-    "core.home.lead.organisation_glance": Rule(
+    "core.home.glance.person_changes": Rule(R, SEES_AGENT, "the general rule"),
+    "core.home.glance.weekly_trend": Rule(R, SEES_AGENT, "the general rule"),
+    "core.home.glance.team_glance": Rule(R, PLANNERS, "the team's lead, managers and admins"),
+    "core.home.glance.organisation_glance": Rule(
         R, PLANNERS, "leads (their teams), managers and admins", Refusal.LEFT_OUT
     ),
-    "core.home.lead.agent_day": Rule(R, AGENTS, "agents, for themself"),
+    "core.home.agent.agent_day": Rule(R, AGENTS, "agents, for themself"),
     "core.home.lead.lead_day": Rule(R, EVERYONE, OWN),
     "core.home.lead.qa_work": Rule(R, EVERYONE, OWN),
-    "core.home.lead.manager_day": Rule(
+    "core.home.manager.manager_day": Rule(
         R, PLANNERS, "the team's lead, managers and admins", Refusal.LEFT_OUT
     ),
-    "core.home.lead.admin_day": Rule(R, ADMINS, "admins"),
+    "core.home.admin.admin_day": Rule(R, ADMINS, "admins"),
     # drafts and inbox: always one's own
     "core.learning.drafts.save_draft": Rule(W, EVERYONE, OWN),
     "core.learning.drafts.load_draft": Rule(R, EVERYONE, OWN),

@@ -5,16 +5,11 @@ import streamlit as st
 from sqlmodel import Session
 
 from core.growth.teams import visible_teams
-from core.home.lead import (
-    admin_day,
-    agent_day,
-    lead_day,
-    manager_day,
-    organisation_glance,
-    person_changes,
-    team_glance,
-    weekly_trend,
-)
+from core.home.admin import admin_day
+from core.home.agent import agent_day
+from core.home.glance import organisation_glance, person_changes, team_glance, weekly_trend
+from core.home.lead import lead_day
+from core.home.manager import manager_day
 from core.learning.shares import most_helpful
 from core.models import Role
 from core.people.access import Actor

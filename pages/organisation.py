@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.home.lead import organisation_glance
+from core.home.glance import organisation_glance
 from core.learning.pledges import participation
 from core.platform.clock import today
 from core.platform.csvio import write_csv

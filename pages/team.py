@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.home.lead import team_glance
+from core.home.glance import team_glance
 from core.learning.pledges import participation
 from core.people.access import Purpose, teams_for
 from core.people.org import list_teams, person_labels

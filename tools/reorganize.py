@@ -105,6 +105,45 @@ SYMBOLS: dict[str, dict[str, str]] = {
         ),
         **dict.fromkeys(("QaGlance", "RECENT_DAYS", "qa_glance"), "core.quality.glance"),
     },
+    # My day, one read model per role (core/home.py became the package core/home/)
+    "core.home": {
+        **dict.fromkeys(
+            (
+                "GLANCE_DAYS",
+                "MetricChange",
+                "GlanceRow",
+                "person_changes",
+                "weekly_trend",
+                "GLANCE_METRICS",
+                "team_glance",
+                "organisation_glance",
+            ),
+            "core.home.glance",
+        ),
+        **dict.fromkeys(
+            ("CheckInAhead", "SignOffWaiting", "RotationTerm", "AgentDay", "agent_day"),
+            "core.home.agent",
+        ),
+        **dict.fromkeys(("sign_offs_waiting",), "core.home.agent"),
+        **dict.fromkeys(
+            (
+                "TeamDay",
+                "DisputeToDecide",
+                "CalibrationToScore",
+                "CommentToAnswer",
+                "REPLY_DAYS",
+                "QaWork",
+                "qa_work",
+                "LeadDay",
+                "lead_day",
+            ),
+            "core.home.lead",
+        ),
+        **dict.fromkeys(
+            ("TeamAttention", "ManagerDay", "Falling", "manager_day"), "core.home.manager"
+        ),
+        **dict.fromkeys(("AdminDay", "STALE_IMPORT_DAYS", "admin_day"), "core.home.admin"),
+    },
     # flags are sentences about trends: they left statistics to end its cycle with wording
     "core.growth.statistics": {
         name: "core.growth.wording" for name in ("TrendFlag", "flag_of", "trend_flags")

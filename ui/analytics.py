@@ -35,7 +35,7 @@ from core.growth.wording import (
     signed_amount,
     too_little_sentence,
 )
-from core.home.lead import Falling
+from core.home.manager import Falling
 from core.models import METRICS
 from core.people.access import Actor, Purpose, load_actor, require_teams
 from core.platform.csvio import write_csv

@@ -14,7 +14,7 @@ import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
 from core.growth.wording import DISPLAY
-from core.home.lead import GLANCE_METRICS, GlanceRow, MetricChange
+from core.home.glance import GLANCE_METRICS, GlanceRow, MetricChange
 from core.models import METRICS
 from core.platform.clock import today
 from core.quality.evaluations import score_text

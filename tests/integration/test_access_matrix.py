@@ -31,17 +31,11 @@ from core.coaching import conversation
 from core.coaching import notes as coaching
 from core.growth import agent as growth_agent
 from core.growth import teams as growth_teams
-from core.home.lead import (
-    admin_day,
-    agent_day,
-    lead_day,
-    manager_day,
-    organisation_glance,
-    person_changes,
-    qa_work,
-    team_glance,
-    weekly_trend,
-)
+from core.home.admin import admin_day
+from core.home.agent import agent_day
+from core.home.glance import organisation_glance, person_changes, team_glance, weekly_trend
+from core.home.lead import lead_day, qa_work
+from core.home.manager import manager_day
 from core.learning import drafts, pledges
 from core.learning import shares as learning
 from core.metrics import imports
@@ -788,30 +782,30 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         lambda s, o, a: growth_teams.falling_agents(s, actor=a, team_ids=[o.team], as_of=TODAY),
         None,
     ),
-    "core.home.lead.person_changes": (
+    "core.home.glance.person_changes": (
         lambda s, o, a: person_changes(s, actor=a, person_id=o.agent, today=TODAY),
         None,
     ),
-    "core.home.lead.weekly_trend": (
+    "core.home.glance.weekly_trend": (
         lambda s, o, a: weekly_trend(s, actor=a, person_id=o.agent, metric="csat", today=TODAY),
         None,
     ),
-    "core.home.lead.team_glance": (
+    "core.home.glance.team_glance": (
         lambda s, o, a: team_glance(s, actor=a, team_id=o.team, today=TODAY),
         None,
     ),
-    "core.home.lead.organisation_glance": (
+    "core.home.glance.organisation_glance": (
         lambda s, o, a: organisation_glance(s, actor=a, today=TODAY),
         lambda rows, o: any(r.id == o.team for r in rows),
     ),
-    "core.home.lead.agent_day": (lambda s, o, a: agent_day(s, actor=a, day=TODAY), None),
+    "core.home.agent.agent_day": (lambda s, o, a: agent_day(s, actor=a, day=TODAY), None),
     "core.home.lead.lead_day": (lambda s, o, a: lead_day(s, actor=a, day=TODAY), None),
     "core.home.lead.qa_work": (lambda s, o, a: qa_work(s, actor=a, day=TODAY), None),
-    "core.home.lead.manager_day": (
+    "core.home.manager.manager_day": (
         lambda s, o, a: manager_day(s, actor=a, day=TODAY),
         lambda plan, o: any(t.team_id == o.team for t in plan.teams),
     ),
-    "core.home.lead.admin_day": (lambda s, o, a: admin_day(s, actor=a, day=TODAY), None),
+    "core.home.admin.admin_day": (lambda s, o, a: admin_day(s, actor=a, day=TODAY), None),
     "core.learning.drafts.save_draft": (
         lambda s, o, a: drafts.save_draft(
             s, actor=a, name="learning_share:new", fields={"title": "Half-typed"}

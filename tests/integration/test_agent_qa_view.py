@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from core.coaching.conversation import propose_agreement, sign_agreement
 from core.growth.agent import growth_data
-from core.home.lead import agent_day
+from core.home.agent import agent_day
 from core.models import CoachingNote, DisputeStep, Notification, Observation
 from core.quality.dispute_reads import disputes_of
 from core.quality.dispute_review import decide_dispute

@@ -101,7 +101,7 @@ def test_the_week_starts_on_its_first_working_day(
 def test_a_closure_day_on_pd_days_tells_the_admin_whose_and_the_agents_and_their_lead(
     session: Session,
 ) -> None:
-    from core.home.lead import agent_day
+    from core.home.agent import agent_day
     from core.models import Notification, PdStatus
 
     team = make_team(session, name="Billing")

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
 from core.growth.teams import falling_agents
-from core.home.lead import team_glance
+from core.home.glance import team_glance
 from core.learning.pledges import mentor_choices
 from core.models import Observation, Person, Role, Team
 from core.people.access import load_actor

@@ -10,7 +10,8 @@ import datetime as dt
 from sqlmodel import Session, select
 
 from core.coaching.conversation import add_comment
-from core.home.lead import lead_day, manager_day, qa_work
+from core.home.lead import lead_day, qa_work
+from core.home.manager import manager_day
 from core.models import CommentOn, Dispute, Notification, Role
 from core.quality.calibration_sessions import CallInput, create_session
 from core.quality.dispute_reads import (

@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import Session, func, select
 
-from core.home.lead import organisation_glance, person_changes, team_glance
+from core.home.glance import organisation_glance, person_changes, team_glance
 from core.models import Person, Role
 from core.people.org import (
     DepartmentInput,
