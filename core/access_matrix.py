@@ -362,7 +362,6 @@ NOT_SERVICES: dict[str, str] = {
     "core.people.auth.revoke_person_sessions": "ends a person's sessions for the service that changed "
     "their password, role or account; that service decides access",
     "core.people.audit.record": "records what the actor did; the caller decides access",
-    "core.people.audit.record_now": "records what the actor did; the caller decides access",
     "core.people.audit.record_reads": "records what the actor read; the caller decides access",
 }
 

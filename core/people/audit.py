@@ -3,8 +3,9 @@
 `record` adds a row in the caller's transaction, so a change and its trail commit (or roll back)
 together. Reads of sensitive records (a coaching note, a private remark, an evaluation, a
 dispute) are recorded by the service that returns them, with the reader as actor. Events that
-must outlive a refused operation (a failed login) are recorded with `record_now`, in a
-transaction of their own.
+must outlive a refused operation (a failed login) are recorded with `record` and committed before
+the refusal is raised (`core.people.auth.authenticate`). `record` is the one signature of an
+audit call; `record_reads` writes many reads in one statement.
 
 What counts as a read: a record returned by a service to be shown to a person, one event per
 record per call (a list of five notes is five events, written in one insert). Counting and
@@ -19,7 +20,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import insert
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -76,32 +77,6 @@ def record(
             detail=detail[:300],
         )
     )
-
-
-def record_now(
-    engine: Engine,
-    *,
-    actor: Actor | int | None,
-    action: AuditAction,
-    record_type: str,
-    record_id: int | None = None,
-    subject_id: int | None = None,
-    client: str | None = None,
-    detail: str = "",
-) -> None:
-    """Append one event in a transaction of its own (kept even if the caller's rolls back)."""
-    with Session(engine) as own:
-        record(
-            own,
-            actor=actor,
-            action=action,
-            record_type=record_type,
-            record_id=record_id,
-            subject_id=subject_id,
-            client=client,
-            detail=detail,
-        )
-        own.commit()
 
 
 def record_reads(

@@ -173,20 +173,39 @@ def authenticate(
         person.one_time_password_expires_at = None
         session.add(person)
         how = "with a one-time password (now used up)"
-    token = open_session(session, person_id=person.id)
+    return complete_login(
+        session,
+        person_id=person.id,
+        how=how,
+        client=client,
+        must_change_password=person.must_change_password,
+    )
+
+
+def complete_login(
+    session: Session,
+    *,
+    person_id: int,
+    how: str,
+    client: str | None = None,
+    must_change_password: bool = False,
+) -> Login:
+    """The end of every way in (a password, single sign-on): open the session, record the login
+    in the audit trail ("logged in <how>") and say who is now logged in."""
+    token = open_session(session, person_id=person_id)
     record(
         session,
-        actor=person.id,
+        actor=person_id,
         action=AuditAction.LOGIN,
         record_type="session",
-        subject_id=person.id,
+        subject_id=person_id,
         client=client,
         detail=f"logged in {how}",
     )
     return Login(
-        actor=load_actor(session, person.id),
+        actor=load_actor(session, person_id),
         token=token,
-        must_change_password=person.must_change_password,
+        must_change_password=must_change_password,
     )
 
 

@@ -15,9 +15,8 @@ import logging
 from sqlmodel import Session, func, select
 
 from core.models import AuditAction, Person
-from core.people.access import load_actor
 from core.people.audit import record
-from core.people.auth import Login, open_session
+from core.people.auth import Login, complete_login
 from core.platform.clock import utcnow
 from core.platform.errors import AuthenticationFailed
 
@@ -74,18 +73,10 @@ def sso_login(
             session.commit()
         raise AuthenticationFailed(no_account(address))
     _log.info("single sign-on: person %s as %s at %s", person.id, subject, issuer)
-    token = open_session(session, person_id=person.id)
-    record(
+    return complete_login(
         session,
-        actor=person.id,
-        action=AuditAction.LOGIN,
-        record_type="session",
-        subject_id=person.id,
-        detail="logged in with single sign-on",
-    )
-    return Login(
-        actor=load_actor(session, person.id),
-        token=token,
+        person_id=person.id,
+        how="with single sign-on",
         # A one-time password set by an admin is for password logins: whoever signs in through
         # their provider never typed it, so it does not stand in their way here.
         must_change_password=False,
