@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.load import free_port
 from tests.conftest import ROOT, TODAY, skip_or_fail
+from tools.serve import free_port, start
 
 AXE = ROOT / ".cache" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
@@ -31,7 +31,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-_free_port = free_port  # one home: bench.load (the load harness starts servers too)
+_free_port = free_port  # one home: tools.serve (every launcher starts servers through it)
 
 
 @pytest.fixture(scope="session")
@@ -47,31 +47,12 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 @contextmanager
 def serve_app(env: dict[str, str], port: int) -> Iterator[str]:
-    """`streamlit run` of the app on 127.0.0.1:`port` with `env`, until the block ends; its
+    """The app (tools.serve) on 127.0.0.1:`port` with `env`, until the block ends; its
     output goes to server-<port>.log beside the database."""
     folder = Path(env["DATABASE_URL"].removeprefix("sqlite:///")).parent
-    bin_dir = Path(sys.executable).parent
     log_path = folder / f"server-{port}.log"
     log = log_path.open("w")
-    server = subprocess.Popen(
-        [
-            str(bin_dir / "streamlit"),
-            "run",
-            str(ROOT / "streamlit_app.py"),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    server = start(port=port, env=env, stdout=log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:

@@ -27,11 +27,12 @@ from sqlalchemy import make_url
 from sqlmodel import Session, func, select
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from bench.load import Rerun, Tab, free_port, wait_healthy
+from bench.load import Rerun, Tab
 from core.models import Notification, Person
 from core.people.auth import COOKIE_NAME, authenticate
 from core.platform.db import make_engine, session_scope
 from tests.conftest import ROOT
+from tools.serve import free_port, start, wait_healthy
 
 pytestmark = pytest.mark.postgres
 TODAY = "2026-11-23"
@@ -92,28 +93,7 @@ def farm(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     logs = tmp_path_factory.mktemp("farm")
     ports = [free_port(), free_port()]
     servers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "streamlit_app.py",
-                "--server.headless",
-                "true",
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(port),
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=(logs / f"server-{port}.log").open("w"),
-        )  # fmt: skip
-        for port in ports
+        start(port=port, env=env, stderr=(logs / f"server-{port}.log").open("w")) for port in ports
     ]
     urls = [f"http://127.0.0.1:{port}" for port in ports]
     try:
