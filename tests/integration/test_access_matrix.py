@@ -1194,10 +1194,10 @@ def test_each_service_allows_exactly_whom_its_rule_names(
     assert not wrong, f"{name} ({RULES[name].rule}): {wrong}"
 
 
-def test_the_readme_shows_the_who_may_do_what_table() -> None:
-    readme = (ROOT / "README.md").read_text()
-    assert who_may_table() in readme, (
-        "README.md's 'Who may do what' table differs from core/access_matrix.py: paste "
+def test_the_docs_show_the_who_may_do_what_table() -> None:
+    page = (ROOT / "docs" / "operations" / "access.md").read_text()
+    assert who_may_table() in page, (
+        "docs/operations/access.md's table differs from core/access_matrix.py: paste "
         "`python -c 'from core.access_matrix import who_may_table; print(who_may_table())'`"
     )
 
