@@ -266,12 +266,12 @@ def _rewrite_dotted(text: str) -> str:
             text = re.sub(rf"(?<![\w.]){re.escape(old)}(?![\w])", new, text)
             continue
         subs = submodules(old)
+
         # core.quality.<attribute> where the attribute is not one of the package's modules
-        text = re.sub(
-            rf"(?<![\w.]){re.escape(old)}\.({IDENT})",
-            lambda m, new=new, subs=subs: m[0] if m[1] in subs else f"{new}.{m[1]}",
-            text,
-        )
+        def attribute(m: re.Match[str], new: str = new, subs: set[str] = subs) -> str:
+            return m[0] if m[1] in subs else f"{new}.{m[1]}"
+
+        text = re.sub(rf"(?<![\w.]){re.escape(old)}\.({IDENT})", attribute, text)
         # `import core.quality` and core.quality passed as a value
         text = re.sub(
             rf"^(\s*)import {re.escape(old)}(?![\w.])", rf"\1import {new}", text, flags=re.M
