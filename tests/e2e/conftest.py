@@ -7,8 +7,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, TODAY, skip_or_fail
-from tools.serve import free_port, start
+from tools.serve import free_port, start, wait_healthy
 
 AXE = ROOT / ".cache" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
@@ -54,17 +52,11 @@ def serve_app(env: dict[str, str], port: int) -> Iterator[str]:
     log = log_path.open("w")
     server = start(port=port, env=env, stdout=log)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            pass
-        if time.monotonic() > deadline or server.poll() is not None:
-            server.kill()
-            pytest.fail("the app did not start: " + log_path.read_text()[-2000:])
-        time.sleep(0.3)
+    try:
+        wait_healthy(url, seconds=180)  # a first start beside a busy suite takes a while
+    except SystemExit:
+        server.kill()
+        pytest.fail("the app did not start: " + log_path.read_text()[-2000:])
     try:
         yield url
     finally:
