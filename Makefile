@@ -9,7 +9,7 @@ AXE := .cache/node_modules/axe-core/axe.min.js
 # A certified OpenID provider for the single sign-on browser journey (tests/e2e/oidc_provider.mjs).
 OIDC_PROVIDER := .cache/node_modules/oidc-provider/package.json
 
-.PHONY: run test lint audit bench load install install-test worker lock upgrade-deps
+.PHONY: run test lint audit bench load install install-test worker lock upgrade-deps docs screenshots
 
 # Every dependency is pinned, with hashes, in requirements/ (Linux x86_64, CPython 3.11; see README,
 # "Dependencies"). `make run` installs only the app's lock (app.txt); `make test` and `make lint`
@@ -49,9 +49,7 @@ install-test: $(VENV)/.test-tools
 run: install
 	$(BIN)/headway seed --if-empty
 	@echo "Headway is starting on http://localhost:$(PORT)"
-	$(BIN)/streamlit run streamlit_app.py --server.address $(ADDRESS) --server.port $(PORT) \
-		--server.headless true \
-		--browser.gatherUsageStats false
+	$(BIN)/python -m tools.serve --address $(ADDRESS) --port $(PORT)
 
 $(AXE):
 	@mkdir -p .cache
@@ -65,6 +63,14 @@ $(OIDC_PROVIDER):
 
 test: install-test $(AXE) $(OIDC_PROVIDER)
 	$(BIN)/pytest
+
+# The documentation site, strict (tests/unit/test_docs.py builds it in `make test` too).
+docs: install-test
+	$(BIN)/mkdocs build --strict
+
+# The docs' screenshots from the demo (needs Debian's chromium); commit the PNGs in docs/img/.
+screenshots: install-test
+	$(BIN)/python -m tools.screenshots
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -26,7 +26,7 @@ if get_script_run_ctx(suppress_warning=True) is None:
         secrets=auth_secrets(),
     )
 else:
-    from core.errors import DomainError
+    from core.platform.errors import DomainError
     from ui.admission import admitted
     from ui.errors import run_page
     from ui.inbox import inbox_title

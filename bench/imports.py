@@ -1,4 +1,4 @@
-"""Peak memory and time of a large metric import (core.imports), on SQLite in a temp directory
+"""Peak memory and time of a large metric import (core.metrics.imports), on SQLite in a temp directory
 or on the database given: `python -m bench.imports --mb 50 [--database URL]`.
 
 Prints the file size, the rows added, the import's wall time and the process's peak resident
@@ -13,9 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from core.db import make_engine, migrate, session_scope
-from core.imports import import_metrics
+from core.metrics.imports import import_metrics
 from core.models import Person, Role, Team
+from core.platform.db import make_engine, migrate, session_scope
 
 AGENTS = 50
 

@@ -31,13 +31,11 @@ import random
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -51,10 +49,11 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from core.auth import COOKIE_NAME, open_session, sign_token
-from core.config import get_settings
-from core.db import make_engine
 from core.models import Person, Role, Team
+from core.people.auth import COOKIE_NAME, open_session, sign_token
+from core.platform.config import get_settings
+from core.platform.db import make_engine
+from tools import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -517,30 +516,14 @@ def served(
         os.environ.update({k: env[k] for k in ("HEADWAY_SECRET", "HEADWAY_TODAY")})
         get_settings.cache_clear()
         ports = (
-            [free_port() for _ in range(count)]
+            [serve.free_port() for _ in range(count)]
             if first_port is None
             else list(range(first_port, first_port + count))
         )
         servers = [
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "streamlit",
-                    "run",
-                    str(ROOT / "streamlit_app.py"),
-                    "--server.headless",
-                    "true",
-                    "--server.address",
-                    "127.0.0.1",
-                    "--server.port",
-                    str(port),
-                    "--browser.gatherUsageStats",
-                    "false",
-                ],
-                cwd=ROOT,
+            serve.start(
+                port=port,
                 env=env,
-                stdout=subprocess.DEVNULL,
                 stderr=open(Path(folder) / f"server-{port}.log", "w"),  # noqa: SIM115
             )
             for port in ports
@@ -548,32 +531,13 @@ def served(
         try:
             urls = [f"http://127.0.0.1:{port}" for port in ports]
             for url in urls:
-                wait_healthy(url)
+                serve.wait_healthy(url)
             yield urls, database
         finally:
             for server in servers:
                 server.terminate()
             for server in servers:
                 server.wait(timeout=30)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def wait_healthy(url: str, seconds: float = 90, *, path: str = "/_stcore/health") -> None:
-    """Until `url` answers 200 on `path` (SystemExit with a sentence after `seconds`)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}{path}", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    sys.exit(f"{url} did not start within {seconds:.0f} s")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

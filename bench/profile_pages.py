@@ -124,8 +124,8 @@ def _app_as(email: str) -> Any:
     from sqlmodel import Session, select
     from streamlit.testing.v1 import AppTest
 
-    from core.auth import open_session
     from core.models import Person
+    from core.people.auth import open_session
     from ui.state import engine
 
     with Session(engine()) as session:

@@ -29,7 +29,7 @@ def ensure_big_database() -> str:
         _seed(f"sqlite:///{partial}", 2000)
         partial.rename(BIG_DB)
     else:  # built by an earlier version: bring its schema up to date
-        from core.db import make_engine, migrate
+        from core.platform.db import make_engine, migrate
 
         migrate(make_engine(url))
     return url
@@ -57,9 +57,9 @@ def _home_as(email: str, page: str = "pages/home.py") -> Scenario:
         from sqlmodel import Session, select
         from streamlit.testing.v1 import AppTest
 
-        from core.auth import open_session
-        from core.db import make_engine
         from core.models import Person
+        from core.people.auth import open_session
+        from core.platform.db import make_engine
 
         with Session(make_engine(url)) as session:
             person = session.exec(select(Person).where(Person.email == email)).one()
@@ -179,8 +179,8 @@ def _org_growth(cached: bool) -> Scenario:
 
         from sqlmodel import Session, select
 
-        from core.db import make_engine
         from core.models import Person, Team
+        from core.platform.db import make_engine
 
         with Session(make_engine(url)) as session:
             state["viewer"] = session.exec(
@@ -221,9 +221,9 @@ def _feed_search(url_env: str | None) -> Scenario:
 
         from sqlmodel import Session, select
 
-        from core.access import load_actor
-        from core.db import make_engine, migrate
         from core.models import LearningShare, Person
+        from core.people.access import load_actor
+        from core.platform.db import make_engine, migrate
 
         url = (
             os.environ.get(url_env or "", "")
@@ -285,7 +285,7 @@ def _feed_search(url_env: str | None) -> Scenario:
     def run() -> None:
         from sqlmodel import Session
 
-        from core.learning import search_shares
+        from core.learning.shares import search_shares
 
         with Session(state["engine"]) as session:  # type: ignore[arg-type]
             feed = search_shares(session, actor=state["actor"], words="refund escalations")  # type: ignore[arg-type]
@@ -310,7 +310,7 @@ def _run_due() -> Scenario:
 
         from sqlmodel import Session
 
-        from core.db import make_engine
+        from core.platform.db import make_engine
         from core.reminders.schedule import run_due
 
         with Session(make_engine(use_big_database())) as session:
@@ -436,8 +436,8 @@ def _import_forecast() -> Scenario:
         from sqlmodel import Session
 
         from bench.generators import forecast_csv
-        from core.db import make_engine, migrate
         from core.models import Team
+        from core.platform.db import make_engine, migrate
 
         folder = Path(tempfile.mkdtemp(prefix="bench-forecast-"))
         state["url"] = f"sqlite:///{folder / 'forecast.db'}"

@@ -1,5 +1,5 @@
 """Who may do what: the documented rule of every public service in core/ that takes an acting
-user, one row each, next to the rules themselves (core.access).
+user, one row each, next to the rules themselves (core.people.access).
 
 The general rule: agents see their own records, leads their teams', managers and admins
 everyone's; organisation set-up is for admins. Relations add narrower rights (the mentor of a live
@@ -92,103 +92,112 @@ SHARE_READERS = (
 
 RULES: dict[str, Rule] = {
     # accounts
-    "core.auth.change_own_password": Rule(W, EVERYONE, OWN),
-    "core.auth.set_one_time_password": Rule(W, ADMINS, "admins"),
-    "core.auth.choose_own_password": Rule(W, EVERYONE, OWN),
-    "core.auth.log_out_everywhere": Rule(W, EVERYONE, OWN),
-    "core.audit.search": Rule(R, ADMINS, "admins"),
-    "core.audit.run_search": Rule(R, ADMINS, "admins"),
-    "core.audit.export_csv": Rule(R, ADMINS, "admins"),
-    "core.personal_data.export_person": Rule(R, ADMINS, "admins"),
-    "core.personal_data.erasure_refusal": Rule(R, ADMINS, "admins"),
-    "core.personal_data.erase_person": Rule(W, ADMINS, "admins"),
+    "core.people.auth.change_own_password": Rule(W, EVERYONE, OWN),
+    "core.people.auth.set_one_time_password": Rule(W, ADMINS, "admins"),
+    "core.people.auth.choose_own_password": Rule(W, EVERYONE, OWN),
+    "core.people.auth.log_out_everywhere": Rule(W, EVERYONE, OWN),
+    "core.people.audit.search": Rule(R, ADMINS, "admins"),
+    "core.people.audit.run_search": Rule(R, ADMINS, "admins"),
+    "core.people.audit.export_csv": Rule(R, ADMINS, "admins"),
+    "core.people.personal_data.export_person": Rule(R, ADMINS, "admins"),
+    "core.people.personal_data.erasure_refusal": Rule(R, ADMINS, "admins"),
+    "core.people.personal_data.erase_person": Rule(W, ADMINS, "admins"),
     # organisation set-up
-    "core.calendar.add_closure": Rule(W, ADMINS, "admins"),
-    "core.calendar.remove_closure": Rule(W, ADMINS, "admins"),
-    "core.org.list_people": Rule(
+    "core.pd.closures.add_closure": Rule(W, ADMINS, "admins"),
+    "core.pd.closures.remove_closure": Rule(W, ADMINS, "admins"),
+    "core.people.org.list_people": Rule(
         R, SEES_AGENT, "the general rule (others are left out)", Refusal.LEFT_OUT
     ),
-    "core.org.get_person": Rule(R, SEES_AGENT, "the general rule"),
-    "core.org.create_person": Rule(W, ADMINS, "admins"),
-    "core.org.update_person": Rule(W, ADMINS, "admins"),
-    "core.org.set_person_active": Rule(W, ADMINS, "admins"),
-    "core.org.create_team": Rule(W, ADMINS, "admins"),
-    "core.org.update_team": Rule(W, ADMINS, "admins"),
-    "core.org.create_department": Rule(W, ADMINS, "admins"),
-    "core.org.update_department": Rule(W, ADMINS, "admins"),
-    "core.org.import_people": Rule(W, ADMINS, "admins"),
+    "core.people.org.get_person": Rule(R, SEES_AGENT, "the general rule"),
+    "core.people.org.create_person": Rule(W, ADMINS, "admins"),
+    "core.people.org.update_person": Rule(W, ADMINS, "admins"),
+    "core.people.org.set_person_active": Rule(W, ADMINS, "admins"),
+    "core.accounts.set_account_active": Rule(W, ADMINS, "admins"),
+    "core.people.org.create_team": Rule(W, ADMINS, "admins"),
+    "core.people.org.update_team": Rule(W, ADMINS, "admins"),
+    "core.people.org.create_department": Rule(W, ADMINS, "admins"),
+    "core.people.org.update_department": Rule(W, ADMINS, "admins"),
+    "core.people.org.import_people": Rule(W, ADMINS, "admins"),
     # coaching and quality
-    "core.coaching.write_note": Rule(W, COACHES, "the agent's lead and managers"),
-    "core.coaching.edit_note": Rule(W, COACHES, "the agent's lead and managers"),
-    "core.coaching.note_versions": Rule(R, COACHES, "the agent's lead and managers"),
-    "core.coaching.add_follow_up": Rule(W, COACHES, "the agent's lead and managers"),
-    "core.coaching.add_private_remark": Rule(W, COACHES, "the agent's lead and managers"),
-    "core.coaching.acknowledge": Rule(W, AGENT_ONLY, MINE),
-    "core.coaching.notes_about": Rule(
+    "core.coaching.notes.write_note": Rule(W, COACHES, "the agent's lead and managers"),
+    "core.coaching.notes.edit_note": Rule(W, COACHES, "the agent's lead and managers"),
+    "core.coaching.notes.note_versions": Rule(R, COACHES, "the agent's lead and managers"),
+    "core.coaching.notes.add_follow_up": Rule(W, COACHES, "the agent's lead and managers"),
+    "core.coaching.notes.add_private_remark": Rule(W, COACHES, "the agent's lead and managers"),
+    "core.coaching.notes.acknowledge": Rule(W, AGENT_ONLY, MINE),
+    "core.coaching.notes.notes_about": Rule(
         R, SEES_AGENT, "the general rule; private remarks only to the agent's lead and managers"
     ),
-    "core.coaching.coaching_queue": Rule(R, COACHES, "the team's lead and managers"),
+    "core.coaching.notes.coaching_queue": Rule(R, COACHES, "the team's lead and managers"),
     "core.note_evaluations.note_choices": Rule(R, COACHES, "the agent's lead and managers"),
-    "core.quality.save_scorecard": Rule(W, MANAGERS, "managers (the one form every lead uses)"),
-    "core.quality.list_scorecards": Rule(
+    "core.quality.evaluations.save_scorecard": Rule(
+        W, MANAGERS, "managers (the one form every lead uses)"
+    ),
+    "core.quality.evaluations.list_scorecards": Rule(
         R, _who(Who.MANAGER, Who.LEAD, Who.OTHER_LEAD), "leads and managers"
     ),
-    "core.quality.record_evaluation": Rule(
+    "core.quality.evaluations.record_evaluation": Rule(
         W, COACHES, "the agent's lead and managers, never about themself"
     ),
-    "core.quality.list_evaluations": Rule(R, SEES_AGENT, "the general rule"),
-    "core.calibration.evaluator_drift": Rule(R, MANAGERS, "managers (who own the scorecards)"),
-    "core.calibration_sessions.create_session": Rule(
-        W, MANAGERS, "managers (who own the scorecards)"
-    ),
-    "core.calibration_sessions.evaluator_choices": Rule(
+    "core.quality.evaluations.list_evaluations": Rule(R, SEES_AGENT, "the general rule"),
+    "core.quality.calibration.evaluator_drift": Rule(
         R, MANAGERS, "managers (who own the scorecards)"
     ),
-    "core.calibration_sessions.reveal": Rule(W, MANAGERS, "managers (who own the scorecards)"),
-    "core.calibration_sessions.record_reference": Rule(
+    "core.quality.calibration_sessions.create_session": Rule(
         W, MANAGERS, "managers (who own the scorecards)"
     ),
-    "core.calibration_sessions.list_sessions": Rule(
+    "core.quality.calibration_sessions.evaluator_choices": Rule(
+        R, MANAGERS, "managers (who own the scorecards)"
+    ),
+    "core.quality.calibration_sessions.reveal": Rule(
+        W, MANAGERS, "managers (who own the scorecards)"
+    ),
+    "core.quality.calibration_sessions.record_reference": Rule(
+        W, MANAGERS, "managers (who own the scorecards)"
+    ),
+    "core.quality.calibration_sessions.list_sessions": Rule(
         R, CALIBRATORS, "managers; leads the sessions they are invited to", Refusal.LEFT_OUT
     ),
-    "core.calibration_sessions.session_view": Rule(
+    "core.quality.calibration_sessions.session_view": Rule(
         R,
         CALIBRATORS,
         "managers and the invited evaluators; nobody sees another's scores before the reveal",
     ),
-    "core.calibration_sessions.score_call": Rule(
+    "core.quality.calibration_sessions.score_call": Rule(
         W, CALIBRATORS, "the invited evaluators (leads, managers), before the reveal"
     ),
-    "core.sampling.draw_sample": Rule(R, COACHES, "the agent's lead and managers"),
+    "core.quality.sampling.draw_sample": Rule(R, COACHES, "the agent's lead and managers"),
     # the agent's voice: comments, 1:1 sign-offs, disputes
-    "core.conversation.add_comment": Rule(W, PARTIES, TALK),
-    "core.conversation.propose_agreement": Rule(W, PARTIES, TALK),
-    "core.conversation.sign_agreement": Rule(W, PARTIES, TALK),
-    "core.conversation.conversation": Rule(R, SEES_AGENT, "the general rule"),
-    "core.disputes.open_dispute": Rule(W, AGENT_ONLY, MINE),
-    "core.disputes.decide_dispute": Rule(W, MANAGERS, REVIEWERS),
-    "core.disputes.disputes_of": Rule(R, SEES_AGENT, "the general rule"),
-    "core.disputes.disputes_to_review": Rule(R, MANAGERS, REVIEWERS, Refusal.LEFT_OUT),
-    "core.disputes.disputes_of_my_evaluations": Rule(
+    "core.coaching.conversation.add_comment": Rule(W, PARTIES, TALK),
+    "core.coaching.conversation.propose_agreement": Rule(W, PARTIES, TALK),
+    "core.coaching.conversation.sign_agreement": Rule(W, PARTIES, TALK),
+    "core.coaching.conversation.conversation": Rule(R, SEES_AGENT, "the general rule"),
+    "core.quality.disputes.open_dispute": Rule(W, AGENT_ONLY, MINE),
+    "core.quality.dispute_review.decide_dispute": Rule(W, MANAGERS, REVIEWERS),
+    "core.quality.dispute_reads.disputes_of": Rule(R, SEES_AGENT, "the general rule"),
+    "core.quality.dispute_reads.disputes_to_review": Rule(R, MANAGERS, REVIEWERS, Refusal.LEFT_OUT),
+    "core.quality.dispute_reads.disputes_of_my_evaluations": Rule(
         R, _who(Who.LEAD), "the evaluator who scored it (here their lead)", Refusal.LEFT_OUT
     ),
-    "core.disputes.disputes_decided_by": Rule(
+    "core.quality.dispute_reads.disputes_decided_by": Rule(
         R, MANAGERS, "the reviewer who decided it (here a manager)", Refusal.LEFT_OUT
     ),
-    "core.disputes.dispute_rates": Rule(R, MANAGERS, "managers (who own the scorecards)"),
-    "core.imports.check_metrics_csv": Rule(
+    "core.quality.dispute_reads.dispute_rates": Rule(
+        R, MANAGERS, "managers (who own the scorecards)"
+    ),
+    "core.metrics.imports.check_metrics_csv": Rule(
         R,
         PLANNERS,
         "leads for their teams, managers and admins; never one's own scores",
         Refusal.LEFT_OUT,
     ),
-    "core.imports.import_metrics": Rule(
+    "core.metrics.imports.import_metrics": Rule(
         W,
         PLANNERS,
         "leads for their teams, managers and admins; never one's own scores",
         Refusal.LEFT_OUT,
     ),
-    "core.imports.import_leave": Rule(
+    "core.metrics.imports.import_leave": Rule(
         W, PLANNERS, "leads for their teams, managers and admins", Refusal.LEFT_OUT
     ),
     # growth and home
@@ -203,75 +212,77 @@ RULES: dict[str, Rule] = {
     "core.growth.teams.team_growth": Rule(R, PLANNERS, "the team's lead, managers and admins"),
     "core.growth.teams.latest_data": Rule(R, PLANNERS, "the team's lead, managers and admins"),
     "core.growth.teams.falling_agents": Rule(R, PLANNERS, "the team's lead, managers and admins"),
-    "core.home.person_changes": Rule(R, SEES_AGENT, "the general rule"),
-    "core.home.weekly_trend": Rule(R, SEES_AGENT, "the general rule"),
-    "core.home.team_glance": Rule(R, PLANNERS, "the team's lead, managers and admins"),
-    "core.home.organisation_glance": Rule(
+    "core.home.glance.person_changes": Rule(R, SEES_AGENT, "the general rule"),
+    "core.home.glance.weekly_trend": Rule(R, SEES_AGENT, "the general rule"),
+    "core.home.glance.team_glance": Rule(R, PLANNERS, "the team's lead, managers and admins"),
+    "core.home.glance.organisation_glance": Rule(
         R, PLANNERS, "leads (their teams), managers and admins", Refusal.LEFT_OUT
     ),
-    "core.home.agent_day": Rule(R, AGENTS, "agents, for themself"),
-    "core.home.lead_day": Rule(R, EVERYONE, OWN),
-    "core.home.qa_work": Rule(R, EVERYONE, OWN),
-    "core.home.manager_day": Rule(
+    "core.home.agent.agent_day": Rule(R, AGENTS, "agents, for themself"),
+    "core.home.lead.lead_day": Rule(R, EVERYONE, OWN),
+    "core.home.lead.qa_work": Rule(R, EVERYONE, OWN),
+    "core.home.manager.manager_day": Rule(
         R, PLANNERS, "the team's lead, managers and admins", Refusal.LEFT_OUT
     ),
-    "core.home.admin_day": Rule(R, ADMINS, "admins"),
+    "core.home.admin.admin_day": Rule(R, ADMINS, "admins"),
     # drafts and inbox: always one's own
-    "core.drafts.save_draft": Rule(W, EVERYONE, OWN),
-    "core.drafts.load_draft": Rule(R, EVERYONE, OWN),
-    "core.drafts.discard_draft": Rule(W, EVERYONE, OWN),
-    "core.notifications.inbox": Rule(R, EVERYONE, OWN),
-    "core.notifications.unread_count": Rule(R, EVERYONE, OWN),
-    "core.notifications.mark_read": Rule(W, AGENT_ONLY, MINE, Refusal.HIDDEN),
-    "core.notifications.mark_all_read": Rule(W, EVERYONE, OWN),
-    "core.notifications.preferences": Rule(R, EVERYONE, OWN),
-    "core.notifications.set_preferences": Rule(W, EVERYONE, OWN),
+    "core.learning.drafts.save_draft": Rule(W, EVERYONE, OWN),
+    "core.learning.drafts.load_draft": Rule(R, EVERYONE, OWN),
+    "core.learning.drafts.discard_draft": Rule(W, EVERYONE, OWN),
+    "core.notify.notifications.inbox": Rule(R, EVERYONE, OWN),
+    "core.notify.notifications.unread_count": Rule(R, EVERYONE, OWN),
+    "core.notify.notifications.mark_read": Rule(W, AGENT_ONLY, MINE, Refusal.HIDDEN),
+    "core.notify.notifications.mark_all_read": Rule(W, EVERYONE, OWN),
+    "core.notify.notifications.preferences": Rule(R, EVERYONE, OWN),
+    "core.notify.notifications.set_preferences": Rule(W, EVERYONE, OWN),
     # learning shares
-    "core.learning.write_share": Rule(
+    "core.learning.shares.write_share": Rule(
         W, AGENT_ONLY, "anyone, linked only to their own rotation or PD day"
     ),
-    "core.learning.edit_share": Rule(W, AGENT_ONLY, MINE),
-    "core.learning.delete_share": Rule(W, AGENT_ONLY, MINE),
-    "core.learning.hide_share": Rule(
+    "core.learning.shares.edit_share": Rule(W, AGENT_ONLY, MINE),
+    "core.learning.shares.delete_share": Rule(W, AGENT_ONLY, MINE),
+    "core.learning.shares.hide_share": Rule(
         W, ORGANISATION | _who(Who.LEAD), "the author's lead, managers and admins"
     ),
-    "core.learning.search_shares": Rule(
+    "core.learning.shares.search_shares": Rule(
         R,
         _who(Who.ADMIN, Who.MANAGER, Who.LEAD, Who.AGENT, Who.OTHER_AGENT),
         SHARE_READERS,
         Refusal.LEFT_OUT,
     ),
-    "core.learning.toggle_kudos": Rule(
+    "core.learning.shares.toggle_kudos": Rule(
         W,
         _who(Who.ADMIN, Who.MANAGER, Who.LEAD, Who.OTHER_AGENT),
         "whoever reads the share, but its author",
         Refusal.HIDDEN,
     ),
-    "core.learning.most_helpful": Rule(
+    "core.learning.shares.most_helpful": Rule(
         R,
         _who(Who.ADMIN, Who.MANAGER, Who.LEAD, Who.AGENT, Who.OTHER_AGENT),
         SHARE_READERS,
         Refusal.LEFT_OUT,
     ),
-    "core.learning.last_next_time": Rule(R, EVERYONE, OWN),
-    "core.learning.pd_day_to_share": Rule(R, EVERYONE, OWN),
-    "core.learning.pd_day_to_link": Rule(R, EVERYONE, OWN),
+    "core.learning.shares.last_next_time": Rule(R, EVERYONE, OWN),
+    "core.learning.shares.pd_day_to_share": Rule(R, EVERYONE, OWN),
+    "core.learning.shares.pd_day_to_link": Rule(R, EVERYONE, OWN),
     # pledges
-    "core.pledges.mentor_choices": Rule(R, EVERYONE, OWN),
-    "core.pledges.draft_pledge": Rule(W, AGENTS, "agents, for themself"),
-    "core.pledges.edit_commitments": Rule(W, AGENT_ONLY, MINE),
-    "core.pledges.sign": Rule(W, _who(Who.AGENT, Who.MENTOR), "the agent, then the chosen mentor"),
-    "core.pledges.nudge": Rule(W, _who(Who.MENTOR), "the mentor of the live pledge"),
-    "core.pledges.renew": Rule(W, AGENT_ONLY, MINE),
-    "core.pledges.retire": Rule(W, AGENT_ONLY, MINE),
-    "core.pledges.my_pledge": Rule(R, EVERYONE, OWN),
-    "core.pledges.mentored": Rule(R, EVERYONE, OWN),
-    "core.pledges.check_in": Rule(W, AGENTS, "agents with a live pledge, for themself"),
-    "core.pledges.check_ins": Rule(
+    "core.learning.pledges.mentor_choices": Rule(R, EVERYONE, OWN),
+    "core.learning.pledges.draft_pledge": Rule(W, AGENTS, "agents, for themself"),
+    "core.learning.pledges.edit_commitments": Rule(W, AGENT_ONLY, MINE),
+    "core.learning.pledges.sign": Rule(
+        W, _who(Who.AGENT, Who.MENTOR), "the agent, then the chosen mentor"
+    ),
+    "core.learning.pledges.nudge": Rule(W, _who(Who.MENTOR), "the mentor of the live pledge"),
+    "core.learning.pledges.renew": Rule(W, AGENT_ONLY, MINE),
+    "core.learning.pledges.retire": Rule(W, AGENT_ONLY, MINE),
+    "core.learning.pledges.my_pledge": Rule(R, EVERYONE, OWN),
+    "core.learning.pledges.mentored": Rule(R, EVERYONE, OWN),
+    "core.learning.pledges.check_in": Rule(W, AGENTS, "agents with a live pledge, for themself"),
+    "core.learning.pledges.check_ins": Rule(
         R, _who(Who.AGENT, Who.MENTOR), "the agent and the mentor of their live pledge"
     ),
-    "core.pledges.pledge_today": Rule(R, EVERYONE, OWN),
-    "core.pledges.participation": Rule(
+    "core.learning.pledges.pledge_today": Rule(R, EVERYONE, OWN),
+    "core.learning.pledges.participation": Rule(
         R, PLANNERS, "the team's lead, managers and admins; counts only"
     ),
     # PD days
@@ -345,13 +356,13 @@ RULES: dict[str, Rule] = {
     ),
     "core.rotations.planning.my_rotations": Rule(R, EVERYONE, OWN),
     "core.rotations.programme.programme": Rule(R, ORGANISATION, "managers and admins"),
-    "core.exports.rotation_ics": Rule(R, SEES_AGENT, "the general rule"),
+    "core.pd.exports.rotation_ics": Rule(R, SEES_AGENT, "the general rule"),
 }
 
 # Public functions that take `actor` but are not services deciding access: each with why.
 NOT_SERVICES: dict[str, str] = {
     **{
-        f"core.access.{name}": "one of the rules themselves (tests/unit/test_access.py)"
+        f"core.people.access.{name}": "one of the rules themselves (tests/unit/test_access.py)"
         for name in (
             "can_view_person",
             "require_view_person",
@@ -372,11 +383,10 @@ NOT_SERVICES: dict[str, str] = {
             "require_quality_oversight",
         )
     },
-    "core.auth.revoke_person_sessions": "ends a person's sessions for the service that changed "
+    "core.people.auth.revoke_person_sessions": "ends a person's sessions for the service that changed "
     "their password, role or account; that service decides access",
-    "core.audit.record": "records what the actor did; the caller decides access",
-    "core.audit.record_now": "records what the actor did; the caller decides access",
-    "core.audit.record_reads": "records what the actor read; the caller decides access",
+    "core.people.audit.record": "records what the actor did; the caller decides access",
+    "core.people.audit.record_reads": "records what the actor read; the caller decides access",
 }
 
 

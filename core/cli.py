@@ -3,7 +3,7 @@
 Exit codes: 0 success, 1 bad input, 2 infeasible, 3 time limit without a solution; and, outside
 the contract, 70 for an internal error (a bug: one sentence on stderr, the traceback in a log
 file it names), 130 when interrupted. Every argument is read by the one parser of its kind
-(`core/parsing.py`), so a value out of range is a sentence and exit 1, never a traceback.
+(`core/platform/parsing.py`), so a value out of range is a sentence and exit 1, never a traceback.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ import logging
 import os
 import sys
 import tempfile
-import time
 import traceback
 from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
 from typing import Any, NoReturn
 
-from core.errors import DomainError, InvalidInput
-from core.parsing import (
+from core.platform.errors import DomainError, InvalidInput
+from core.platform.parsing import (
     EARLIEST_DATE,
     LATEST_DATE,
     MAX_WINDOW_DAYS,
@@ -37,6 +37,8 @@ EXIT_INTERRUPTED = 130
 MAX_TIME_LIMIT = 24 * 3600.0
 
 log = logging.getLogger("headway.cli")
+Command = Callable[[argparse.Namespace], int]  # a subcommand: parsed arguments in, exit code out
+AddCommand = Callable[[str, Command, str], argparse.ArgumentParser]
 
 
 def _date(value: str) -> dt.date:
@@ -61,56 +63,17 @@ def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
 
 
 def _engine(url: str | None) -> Any:
-    from core.db import shared_engine
+    from core.platform.db import shared_engine
 
     return shared_engine(url)
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from core.db import migrate
+    from core.platform.db import migrate
 
     migrate(_engine(args.database))
     print("database is at the latest schema")
     return EXIT_OK
-
-
-def cmd_seed(args: argparse.Namespace) -> int:
-    from sqlmodel import func, select
-
-    from core.clock import today
-    from core.db import migrate, session_scope
-    from core.models import Person
-    from seed.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
-
-    engine = _engine(args.database)
-    migrate(engine)
-    with session_scope(engine) as session:
-        if args.if_empty and session.exec(select(func.count()).select_from(Person)).one() > 0:
-            print("database already has an organisation; not seeding")
-            _print_logins(DEMO_LOGINS, DEMO_PASSWORD)
-            return EXIT_OK
-        started = time.perf_counter()
-        summary = seed_demo(
-            session,
-            agents=args.agents,
-            years=args.years,
-            random_seed=args.random_seed,
-            today=args.today or today(),
-        )
-    print(
-        f"seeded {summary.teams} teams, {summary.people} people ({summary.agents} agents), "
-        f"{summary.departments} departments, {summary.observations} observations, "
-        f"{summary.pd_days} PD days "
-        f"in {time.perf_counter() - started:.1f} s"
-    )
-    _print_logins(DEMO_LOGINS, DEMO_PASSWORD)
-    return EXIT_OK
-
-
-def _print_logins(logins: Sequence[tuple[str, object, str]], password: str) -> None:
-    print(f"demo logins (password: {password}):")
-    for email, _role, what in logins:
-        print(f"  {email:<22} {what}")
 
 
 def _no_constant(name: str) -> object:
@@ -191,8 +154,8 @@ def cmd_assign_rotations(args: argparse.Namespace) -> int:
 
 
 def cmd_import_metrics(args: argparse.Namespace) -> int:
-    from core.db import make_engine, session_scope
-    from core.imports import import_metrics
+    from core.metrics.imports import import_metrics
+    from core.platform.db import make_engine, session_scope
 
     try:
         handle = open(args.file, "rb")  # noqa: SIM115 (closed below; read line by line)
@@ -207,7 +170,7 @@ def cmd_import_metrics(args: argparse.Namespace) -> int:
 
 
 def cmd_import_forecast(args: argparse.Namespace) -> int:
-    from core.db import make_engine, migrate, session_scope
+    from core.platform.db import make_engine, migrate, session_scope
     from core.staffing import import_forecast
 
     try:
@@ -257,7 +220,8 @@ def cmd_coaching_effect(args: argparse.Namespace) -> int:
 
 
 def cmd_trend_flags(args: argparse.Namespace) -> int:
-    from core.growth.statistics import read_observations_csv, trend_flags
+    from core.growth.statistics import read_observations_csv
+    from core.growth.wording import trend_flags
     from core.models import METRICS
 
     if args.metric not in METRICS:
@@ -280,7 +244,7 @@ def cmd_trend_flags(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluator_drift(args: argparse.Namespace) -> int:
-    from core.drift import evaluator_leniency, leniency_sentence, read_evaluations_csv
+    from core.quality.drift import evaluator_leniency, leniency_sentence, read_evaluations_csv
 
     # One input file: its bad rows are reported as the metrics import does, each line starting
     # "line N: " (no file name in front).
@@ -401,9 +365,9 @@ def _moment(value: str) -> dt.datetime:
 
 
 def cmd_run_due(args: argparse.Namespace) -> int:
-    from core import clock
-    from core.db import check_database, migrate, session_scope
-    from core.mailer import send_pending
+    from core.notify.mailer import send_pending
+    from core.platform import clock
+    from core.platform.db import check_database, migrate, session_scope
     from core.reminders.schedule import run_due
 
     engine = _engine(args.database)
@@ -422,10 +386,10 @@ def cmd_run_due(args: argparse.Namespace) -> int:
 
 
 def cmd_apply_retention(args: argparse.Namespace) -> int:
-    from core import clock
-    from core.config import get_settings
-    from core.db import check_database, migrate, session_scope
-    from core.retention import apply_retention
+    from core.people.retention import apply_retention
+    from core.platform import clock
+    from core.platform.config import get_settings
+    from core.platform.db import check_database, migrate, session_scope
 
     engine = _engine(args.database)
     check_database(engine)
@@ -442,13 +406,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from core.db import check_database, migrate
     from core.jobs import WATCHDOG_SECONDS, start_scheduler
+    from core.platform.db import check_database, migrate
 
     engine = _engine(args.database)
     check_database(engine)
     migrate(engine)
-    from core.logs import configure as configure_logs
+    from core.platform.logs import configure as configure_logs
 
     configure_logs()
     stop = threading.Event()
@@ -475,9 +439,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="headway", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def add(
-        name: str, func: Callable[[argparse.Namespace], int], help_: str
-    ) -> argparse.ArgumentParser:
+    def add(name: str, func: Command, help_: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_)
         p.set_defaults(func=func)
         return p
@@ -485,13 +447,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("migrate", cmd_migrate, "create or upgrade the database schema")
     p.add_argument("--database", help="SQLAlchemy URL (default: DATABASE_URL)")
 
-    p = add("seed", cmd_seed, "create the demo organisation")
-    p.add_argument("--agents", type=_whole(2, 20_000, "a number of agents"), default=120)
-    p.add_argument("--years", type=_whole(1, 10, "a number of years"), default=2)
-    p.add_argument("--database")
-    p.add_argument("--random-seed", type=_whole(0, 2**32 - 1, "a seed"), default=7)
-    p.add_argument("--today", type=_date)
-    p.add_argument("--if-empty", action="store_true", help="do nothing if people exist already")
+    # Commands other packages add (`headway seed`, from seed/: core never imports the demo data).
+    for command in sorted(entry_points(group="headway.commands"), key=lambda c: c.name):
+        command.load()(add)
 
     p = add("plan-pd", cmd_plan_pd, "schedule PD days (JSON in, JSON out)")
     p.add_argument("--input", required=True)
@@ -600,7 +558,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # usage errors (exit 1) and --help (exit 0)
         return int(exc.code or 0)
-    from core.config import get_settings
+    from core.platform.config import get_settings
 
     if getattr(args, "database", None):
         os.environ["DATABASE_URL"] = args.database

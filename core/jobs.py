@@ -26,15 +26,15 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from core import clock
-from core.config import get_settings
-from core.db import session_scope, shared_engine
-from core.imports import tidy_import_tables
-from core.logs import timed
-from core.mailer import send_pending
-from core.notifications import Created
+from core.metrics.imports import tidy_import_tables
+from core.notify.mailer import send_pending
+from core.notify.notifications import Created
+from core.people.retention import RetentionResult, apply_retention
+from core.platform import clock
+from core.platform.config import get_settings
+from core.platform.db import session_scope, shared_engine
+from core.platform.logs import timed
 from core.reminders.schedule import catch_up_moment, run_due
-from core.retention import RetentionResult, apply_retention
 
 log = logging.getLogger("headway.jobs")
 
@@ -130,7 +130,7 @@ class ResilientScheduler(BackgroundScheduler):  # type: ignore[misc]
 
 def retention_job() -> RetentionResult | None:
     """Daily: remove coaching notes and evaluations older than HEADWAY_RETENTION_MONTHS
-    (core.retention). A database error is logged and the job runs again the next day: nothing
+    (core.people.retention). A database error is logged and the job runs again the next day: nothing
     is half-removed, the whole run is one transaction."""
     months = get_settings().retention_months
     try:

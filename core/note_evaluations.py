@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, delete, select
 
-from core.access import Actor, is_coach_of
-from core.errors import AccessDenied, InvalidInput, NotFound
 from core.models import CoachingNoteEvaluation, Evaluation, Person, Role, Scorecard
-from core.quality import parse_definition, score_text
+from core.people.access import Actor, is_coach_of
+from core.platform.errors import AccessDenied, InvalidInput, NotFound
+from core.quality.evaluations import parse_definition, score_text
 
 
 def link_evaluations(

@@ -1,4 +1,4 @@
-"""Alembic environment: runs against the engine handed over by core.db.migrate, or DATABASE_URL."""
+"""Alembic environment: runs against the engine handed over by core.platform.db.migrate, or DATABASE_URL."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import core.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from core.db import make_engine
+from core.platform.db import make_engine
 
 target_metadata = SQLModel.metadata
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.org import get_person
+from core.people.org import get_person
 from ui.login import render_password_change
 from ui.state import actor, db, log_out_everywhere_and_restart
 from ui.text import plain

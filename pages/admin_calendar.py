@@ -5,9 +5,10 @@ import datetime as dt
 
 import streamlit as st
 
-from core.calendar import add_closure, list_closures, organisation_calendar, remove_closure
-from core.clock import today
-from core.config import get_settings
+from core.pd.closures import add_closure, list_closures, remove_closure
+from core.platform.calendar import organisation_calendar
+from core.platform.clock import today
+from core.platform.config import get_settings
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.org import (
+from core.people.org import (
     DepartmentInput,
     DepartmentRead,
     create_department,

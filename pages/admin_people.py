@@ -5,15 +5,15 @@ import datetime as dt
 
 import streamlit as st
 
-from core.auth import set_one_time_password
+from core.accounts import set_account_active
 from core.models import Role
-from core.org import (
+from core.people.auth import set_one_time_password
+from core.people.org import (
     PersonInput,
     create_person,
     import_people,
     list_people,
     list_teams,
-    set_person_active,
     update_person,
 )
 from ui.forms import SaveOnceForm
@@ -140,7 +140,7 @@ with edit:
         )
         if c2.button(label, disabled=not confirm, key="people_toggle"):
             with db() as session:
-                set_person_active(session, actor=me, person_id=chosen.id, active=not chosen.active)
+                set_account_active(session, actor=me, person_id=chosen.id, active=not chosen.active)
             st.success(f"{plain(chosen.name)} is now {'inactive' if chosen.active else 'active'}.")
             st.rerun()
 

@@ -3,7 +3,14 @@
 import streamlit as st
 
 from core.models import Role
-from core.org import TeamInput, create_team, list_people, list_teams, people_labels, update_team
+from core.people.org import (
+    TeamInput,
+    create_team,
+    list_people,
+    list_teams,
+    people_labels,
+    update_team,
+)
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
 

@@ -4,10 +4,10 @@ import datetime as dt
 
 import streamlit as st
 
-from core import audit
-from core.clock import today
 from core.models import AuditAction
-from core.org import list_people, people_labels
+from core.people import audit
+from core.people.org import list_people, people_labels
+from core.platform.clock import today
 from ui.downloads import deferred_download
 from ui.state import actor, db
 from ui.widgets import choose

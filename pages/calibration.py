@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from core.access import owns_scorecards
-from core.calibration_sessions import (
+from core.people.access import owns_scorecards
+from core.quality.calibration_sessions import (
     evaluator_choices,
     list_sessions,
     reveal,
@@ -11,7 +11,7 @@ from core.calibration_sessions import (
     session_view,
     unfinished_sentence,
 )
-from core.quality import list_scorecards
+from core.quality.evaluations import list_scorecards
 from ui.calibration import (
     PICKER,
     agreement_section,

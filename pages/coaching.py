@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from core.access import Purpose, teams_for
-from core.clock import today
-from core.coaching import (
+from core.coaching.conversation import conversation
+from core.coaching.notes import (
     add_follow_up,
     add_private_remark,
     coaching_queue,
@@ -13,10 +12,11 @@ from core.coaching import (
     notes_about,
     write_note,
 )
-from core.conversation import conversation
-from core.disputes import disputes_to_review
 from core.models import CommentOn
 from core.note_evaluations import note_choices
+from core.people.access import Purpose, teams_for
+from core.platform.clock import today
+from core.quality.dispute_reads import disputes_to_review
 from ui.coaching import note_form, note_title, open_requested_agent, show_queue
 from ui.conversation import agreement_block, comment_form
 from ui.forms import SaveOnceForm

@@ -4,9 +4,9 @@ import datetime as dt
 
 import streamlit as st
 
-from core.calibration import drift_csv, evaluator_drift
-from core.clock import today
-from core.drift import MIN_EVALUATIONS
+from core.platform.clock import today
+from core.quality.calibration import drift_csv, evaluator_drift
+from core.quality.drift import MIN_EVALUATIONS
 from ui.drift import drift_figure, drift_table
 from ui.state import actor, db
 from ui.text import plain

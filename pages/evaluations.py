@@ -3,17 +3,17 @@ evaluations; managers see dispute and overturn rates per evaluator; manage forms
 
 import streamlit as st
 
-from core.access import owns_scorecards
-from core.clock import today
-from core.conversation import conversation
-from core.disputes import (
+from core.coaching.conversation import conversation
+from core.models import CommentOn, Role
+from core.people.access import owns_scorecards
+from core.people.org import list_people, people_labels
+from core.platform.clock import today
+from core.quality.dispute_reads import (
     disputes_decided_by,
     disputes_of_my_evaluations,
     disputes_to_review,
 )
-from core.models import CommentOn, Role
-from core.org import list_people, people_labels
-from core.quality import (
+from core.quality.evaluations import (
     list_evaluations,
     list_scorecards,
     record_evaluation,

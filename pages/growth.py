@@ -5,14 +5,14 @@ import datetime as dt
 
 import streamlit as st
 
-from core.clock import today
-from core.coaching import NoteRead, acknowledge
-from core.conversation import conversation
-from core.disputes import disputes_of
+from core.coaching.conversation import conversation
+from core.coaching.notes import NoteRead, acknowledge
 from core.growth.agent import growth_data
 from core.models import METRICS, CommentOn, Role
-from core.org import list_people, people_labels
-from core.quality import list_evaluations
+from core.people.org import list_people, people_labels
+from core.platform.clock import today
+from core.quality.dispute_reads import disputes_of
+from core.quality.evaluations import list_evaluations
 from ui.conversation import agreement_block, comment_form, evaluation_label, evaluation_panel
 from ui.growth import (
     empty_metric,

@@ -4,22 +4,17 @@ links to the pages that act on them follow. One function per role."""
 import streamlit as st
 from sqlmodel import Session
 
-from core.access import Actor
-from core.clock import today
 from core.growth.teams import visible_teams
-from core.home import (
-    admin_day,
-    agent_day,
-    lead_day,
-    manager_day,
-    organisation_glance,
-    person_changes,
-    team_glance,
-    weekly_trend,
-)
-from core.learning import most_helpful
+from core.home.admin import admin_day
+from core.home.agent import agent_day
+from core.home.glance import organisation_glance, person_changes, team_glance, weekly_trend
+from core.home.lead import lead_day
+from core.home.manager import manager_day
+from core.learning.shares import most_helpful
 from core.models import Role
-from core.org import person_labels
+from core.people.access import Actor
+from core.people.org import person_labels
+from core.platform.clock import today
 from core.rotations.interests import interests_prompt
 from ui.analytics import falling
 from ui.home import (

@@ -5,14 +5,14 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from core.csvio import MAX_COLUMNS, MAX_UPLOAD_MB
-from core.imports import (
+from core.metrics.imports import (
     MetricsCheck,
     MetricsImport,
     check_metrics_csv,
     import_metrics,
     refused_rows_csv,
 )
+from core.platform.csvio import MAX_COLUMNS, MAX_UPLOAD_MB
 from ui.admission import unmetered
 from ui.state import actor, db
 from ui.text import plain

@@ -3,8 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from core.config import get_settings
-from core.notifications import (
+from core.notify.notifications import (
     Preference,
     inbox,
     mark_all_read,
@@ -12,6 +11,7 @@ from core.notifications import (
     preferences,
     set_preferences,
 )
+from core.platform.config import get_settings
 from ui.inbox import ICONS, READ_PARAM
 from ui.navigation import page_for
 from ui.state import actor, db

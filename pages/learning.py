@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from core.clock import today
-from core.learning import (
+from core.learning.shares import (
     COUNT_CAP,
     SHARE_TEXTS,
     ShareInput,
@@ -12,7 +11,8 @@ from core.learning import (
     write_share,
 )
 from core.models import Visibility
-from core.org import list_people, list_teams, people_labels
+from core.people.org import list_people, list_teams, people_labels
+from core.platform.clock import today
 from ui.forms import SaveOnceForm
 from ui.learning import share_card
 from ui.state import actor, db

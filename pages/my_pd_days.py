@@ -2,9 +2,7 @@
 
 import streamlit as st
 
-from core.clock import today
-from core.exports import pd_days_ics
-from core.learning import last_next_time
+from core.learning.shares import last_next_time
 from core.models import PdPurpose
 from core.pd.coverage import why_my_days
 from core.pd.days import (
@@ -15,6 +13,8 @@ from core.pd.days import (
     request_dates,
     set_goal,
 )
+from core.pd.exports import pd_days_ics
+from core.platform.clock import today
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
 

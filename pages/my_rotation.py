@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from core.exports import rotation_ics
 from core.models import AssignmentStatus, ProjectStatus
-from core.org import list_departments
+from core.pd.exports import rotation_ics
+from core.people.org import list_departments
 from core.rotations.interests import (
     CAP_REASON,
     MAX_INTERESTS,

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from core.clock import today
-from core.csvio import write_csv
-from core.home import organisation_glance
-from core.pledges import participation
+from core.home.glance import organisation_glance
+from core.learning.pledges import participation
+from core.platform.clock import today
+from core.platform.csvio import write_csv
 from ui.state import actor, db
 from ui.widgets import glance_frame, team_bar_figure
 

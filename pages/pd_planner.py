@@ -4,14 +4,14 @@ import datetime as dt
 
 import streamlit as st
 
-from core.access import Purpose, teams_for
-from core.clock import today
-from core.exports import pd_days_csv, pd_days_ics
-from core.org import person_labels
 from core.pd.coverage import coverage
 from core.pd.days import check_move, list_team_days, move, unpublish
+from core.pd.exports import pd_days_csv, pd_days_ics
 from core.pd.planning import PlanSettings, plan_period, publish
-from core.seasons import quarter_of
+from core.people.access import Purpose, teams_for
+from core.people.org import person_labels
+from core.platform.clock import today
+from core.platform.seasons import quarter_of
 from ui.admission import unmetered
 from ui.pd import (
     by_agent_frame,

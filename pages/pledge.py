@@ -2,9 +2,7 @@
 
 import streamlit as st
 
-from core.clock import today
-from core.models import PledgeStatus
-from core.pledges import (
+from core.learning.pledges import (
     TEMPLATES,
     check_ins,
     draft_pledge,
@@ -17,6 +15,8 @@ from core.pledges import (
     retire,
     sign,
 )
+from core.models import PledgeStatus
+from core.platform.clock import today
 from ui.forms import SaveOnceForm
 from ui.pledges import heatmap_figure, mind_check_section, printable_pledge
 from ui.state import actor, db

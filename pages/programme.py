@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from core.csvio import write_csv
-from core.org import list_departments, list_people, people_labels
+from core.people.org import list_departments, list_people, people_labels
+from core.platform.csvio import write_csv
 from core.rotations.outcomes import record_career_move
 from core.rotations.programme import programme
 from core.rotations.terms import current_term, list_terms, open_next_term

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from core.access import Purpose, runs_programme, teams_for
-from core.org import person_labels
+from core.people.access import Purpose, runs_programme, teams_for
+from core.people.org import person_labels
 from core.rotations.outcomes import set_host_feedback
 from core.rotations.planning import (
     override,

@@ -3,9 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from core.access import Purpose, teams_for
-from core.clock import today
-from core.sampling import (
+from core.people.access import Purpose, teams_for
+from core.platform.clock import today
+from core.quality.sampling import (
     MAX_PER_AGENT,
     channel_text,
     default_draw_number,

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from core.access import Purpose, teams_for
-from core.clock import today
-from core.csvio import write_csv
-from core.home import team_glance
-from core.org import list_teams, person_labels
-from core.pledges import participation
+from core.home.glance import team_glance
+from core.learning.pledges import participation
+from core.people.access import Purpose, teams_for
+from core.people.org import list_teams, person_labels
+from core.platform.clock import today
+from core.platform.csvio import write_csv
 from ui.state import actor, db
 from ui.text import plain
 from ui.widgets import glance_frame

@@ -6,10 +6,10 @@ import datetime as dt
 
 import streamlit as st
 
-from core.clock import today
 from core.growth.teams import teams_scope, visible_teams
 from core.growth.wording import day_text, level_label
 from core.models import METRICS
+from core.platform.clock import today
 from ui.analytics import (
     MAX_LINES,
     activity_table,

@@ -19,7 +19,7 @@ from core.models import (
     Scorecard,
     id_of,
 )
-from core.quality import Answer, parse_definition, score_answers
+from core.quality.evaluations import Answer, parse_definition, score_answers
 
 POORLY_AGREED = "Acknowledged the customer's situation"
 

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 import numpy as np
 from sqlmodel import Session
 
+from core.metrics.observations import bulk_insert_observations
 from core.models import Channel, CoachingNote, Evaluation, Person, Team, id_of
-from core.observations import bulk_insert_observations
-from core.quality import Answer, Section
+from core.quality.evaluations import Answer, Section
 from seed.days import working_day_on_or_after, working_day_on_or_before
 
 TO_TRY = (
@@ -67,7 +67,12 @@ def seed_coaching(
     import json
 
     from core.models import FollowUp, Scorecard
-    from core.quality import DEFAULT_FORM, evaluation_reference, parse_definition, score_answers
+    from core.quality.evaluations import (
+        DEFAULT_FORM,
+        evaluation_reference,
+        parse_definition,
+        score_answers,
+    )
 
     leads = {t.id: lead for t in teams if (lead := t.lead_id) is not None}
     # Cross-scoring, as QA teams do: about a third of an agent's evaluations come from another

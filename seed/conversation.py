@@ -12,8 +12,6 @@ import numpy as np
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from core.calendar import WorkCalendar, organisation_calendar
-from core.disputes import question_labels, reanswer, reviewer_for
 from core.models import (
     CoachingNote,
     Comment,
@@ -31,7 +29,9 @@ from core.models import (
     Team,
     id_of,
 )
-from core.quality import Answer, evaluation_reference, parse_definition
+from core.platform.calendar import WorkCalendar, organisation_calendar
+from core.quality.disputes import question_labels, reanswer, reviewer_for
+from core.quality.evaluations import Answer, evaluation_reference, parse_definition
 
 AGENT_SAYS = (
     "Thanks — can we listen to one of those calls together on Friday?",

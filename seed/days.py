@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.calendar import WorkCalendar
+from core.platform.calendar import WorkCalendar
 
 WEEK = WorkCalendar()  # the demo's working week, Monday to Friday
 

@@ -14,13 +14,13 @@ import numpy as np
 from faker import Faker
 from sqlmodel import Session, func, select
 
-from core.auth import hash_password
-from core.errors import InvalidInput
+from core.metrics.observations import ObservationRow, bulk_insert_observations
 from core.models import ClosureDay, Department, Person, Role, Team
-from core.observations import ObservationRow, bulk_insert_observations
+from core.people.auth import hash_password
 
 # Set without the strength check, which refuses it as anyone's new password.
-from core.passwords import DEMO_PASSWORD as DEMO_PASSWORD
+from core.people.passwords import DEMO_PASSWORD as DEMO_PASSWORD
+from core.platform.errors import InvalidInput
 from seed.calibration import seed_calibration
 from seed.coaching import seed_coaching
 from seed.conversation import seed_conversations
@@ -211,7 +211,7 @@ def _year_end_closures(today: dt.date) -> list[ClosureDay]:
 def _seed_inbox(session: Session, today: dt.date) -> None:
     """Yesterday's reminders (the previous working day's run), so a first visit finds an inbox
     that shows what Headway sends; today's come from the scheduler or `headway jobs run-due`."""
-    from core.calendar import organisation_calendar
+    from core.platform.calendar import organisation_calendar
     from core.reminders.schedule import run_due
 
     yesterday = organisation_calendar(session).previous_working_day(today)

@@ -70,6 +70,7 @@ def seed_learning(
     months of mind checks."""
     import json
 
+    from core.learning.pledges import TEMPLATES
     from core.models import (
         Kudos,
         LearningShare,
@@ -80,7 +81,6 @@ def seed_learning(
         PledgeStatus,
         Visibility,
     )
-    from core.pledges import TEMPLATES
 
     shares = []
     days = {
@@ -116,7 +116,7 @@ def seed_learning(
             if reader != share.author_id:
                 kudos.add((id_of(share), reader, share.created_at))
     session.add_all(Kudos(share_id=s, person_id=r, created_at=c) for s, r, c in kudos)
-    from core.calendar import organisation_calendar
+    from core.platform.calendar import organisation_calendar
 
     calendar = organisation_calendar(session)
     statuses = [

@@ -17,7 +17,7 @@ from core.models import (
     Team,
     id_of,
 )
-from core.seasons import quarter_of
+from core.platform.seasons import quarter_of
 
 GOALS = (
     "Shadow the billing team to understand refund escalations",
@@ -39,8 +39,6 @@ def seed_pd_days(
     rng: np.random.Generator,
 ) -> int:
     """Leave, blackout dates, peak floors and requests, then a published plan for this quarter."""
-    from core.access import load_actor
-    from core.calendar import organisation_calendar
     from core.models import (
         Blackout,
         Leave,
@@ -52,6 +50,8 @@ def seed_pd_days(
         StaffingOverride,
     )
     from core.pd.planning import PlanSettings, plan_period, publish
+    from core.people.access import load_actor
+    from core.platform.calendar import organisation_calendar
 
     start, end = quarter_of(today)
     weekdays = list(organisation_calendar(session).days(start, end))
@@ -136,8 +136,8 @@ def seed_rotations(
     have not visited yet, as a programme asks them to; the others keep their old list, so the
     demo also shows stale and exhausted interests (agent@example.com among them, to show the
     prompt to rank again)."""
-    from core.access import load_actor
     from core.models import AmbassadorProject, CareerMove, ProjectStatus
+    from core.people.access import load_actor
     from core.rotations.planning import publish_rotations, run_rotations
     from core.rotations.terms import create_term, set_hosting
 

@@ -12,10 +12,10 @@ from fractions import Fraction
 from sqlalchemy import insert
 from sqlmodel import Session
 
-from core.calendar import organisation_calendar
-from core.clock import utcnow
 from core.models import ForecastInterval, Person, Team
-from core.seasons import quarter_of
+from core.platform.calendar import organisation_calendar
+from core.platform.clock import utcnow
+from core.platform.seasons import quarter_of
 from core.staffing import Load, Target, agents_needed
 
 AHT = "300"

@@ -17,11 +17,11 @@ from faker import Faker
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from core.access import Actor, load_actor
-from core.auth import hash_password
-from core.config import get_settings
-from core.db import make_engine, migrate
 from core.models import Person, Role, Team
+from core.people.access import Actor, load_actor
+from core.people.auth import hash_password
+from core.platform.config import get_settings
+from core.platform.db import make_engine, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

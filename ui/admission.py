@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from core.config import get_settings
+from core.platform.config import get_settings
 
 _places: threading.BoundedSemaphore | None = None
 _lock = threading.Lock()

@@ -19,9 +19,6 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from core.access import Actor, Purpose, load_actor, require_teams
-from core.csvio import write_csv
-from core.data_version import current
 from core.growth import teams as ga
 from core.growth.statistics import MIN_TREND_OBSERVATIONS, TREND_ALPHA
 from core.growth.teams import Ranking
@@ -40,8 +37,11 @@ from core.growth.wording import (
     signed_amount,
     too_little_sentence,
 )
-from core.home import Falling
+from core.home.manager import Falling
 from core.models import METRICS
+from core.people.access import Actor, Purpose, load_actor, require_teams
+from core.platform.csvio import write_csv
+from core.platform.data_version import current
 from ui.state import db
 from ui.text import chart_text, plain
 from ui.widgets import Prebuilt

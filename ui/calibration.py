@@ -9,9 +9,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core.access import Actor
-from core.agreement import ALPHA_MEANING, ItemAgreement, Pairs, alpha_words
-from core.calibration_sessions import (
+from core.people.access import Actor
+from core.quality.agreement import ALPHA_MEANING, ItemAgreement, Pairs, alpha_words
+from core.quality.calibration_sessions import (
     CallInput,
     CallRead,
     SessionView,
@@ -19,7 +19,7 @@ from core.calibration_sessions import (
     record_reference,
     safe_link,
 )
-from core.quality import Answer, ScorecardRead, Section
+from core.quality.evaluations import Answer, ScorecardRead, Section
 from ui.forms import SaveOnceForm
 from ui.text import plain, widget_label
 from ui.widgets import day_text
@@ -27,7 +27,7 @@ from ui.widgets import day_text
 
 def answer_widgets(sections: Sequence[Section], key: str) -> list[list[Answer]]:
     """One radio per scorecard question, section by section (inside a form), none chosen to
-    begin with: an item left out is refused (core.quality.score_answers), never saved as 1."""
+    begin with: an item left out is refused (core.quality.evaluations.score_answers), never saved as 1."""
     answers: list[list[Answer]] = []
     for s_index, section in enumerate(sections):
         st.markdown(f"**{plain(section.title)}** · weight {section.weight:g}")

@@ -9,13 +9,13 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from core.access import Actor
-from core.clock import today
-from core.coaching import NOTE_TEXTS, NoteInput, NoteRead, QueueRow
-from core.errors import DomainError
+from core.coaching.notes import NOTE_TEXTS, NoteInput, NoteRead, QueueRow
 from core.models import METRICS
 from core.note_evaluations import NoteChoices
-from core.org import get_person
+from core.people.access import Actor
+from core.people.org import get_person
+from core.platform.clock import today
+from core.platform.errors import DomainError
 from ui.forms import SaveOnceForm
 from ui.state import db
 from ui.text import plain

@@ -9,10 +9,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from core.access import Actor
-from core.clock import today
-from core.config import get_settings
-from core.conversation import (
+from core.coaching.conversation import (
     AgreementRead,
     CommentRead,
     add_comment,
@@ -20,15 +17,18 @@ from core.conversation import (
     propose_agreement,
     sign_agreement,
 )
-from core.disputes import (
+from core.models import CommentOn
+from core.people.access import Actor
+from core.platform.clock import today
+from core.platform.config import get_settings
+from core.quality.disputes import (
     DisputeRead,
     answer_text,
     dispute_window_end,
     open_dispute,
     question_labels,
 )
-from core.models import CommentOn
-from core.quality import EvaluationRead
+from core.quality.evaluations import EvaluationRead
 from ui.forms import SaveOnceForm
 from ui.text import plain
 from ui.widgets import day_text, qa_score_text

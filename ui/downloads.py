@@ -7,7 +7,7 @@ from collections.abc import Callable
 import streamlit as st
 from sqlmodel import Session
 
-from core.db import session_scope
+from core.platform.db import session_scope
 from ui.state import engine
 
 

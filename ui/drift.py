@@ -8,8 +8,8 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.calibration import DriftRow
-from core.drift import VERDICT_WORDS, Verdict
+from core.quality.calibration import DriftRow
+from core.quality.drift import VERDICT_WORDS, Verdict
 from ui.text import chart_text
 
 COLOURS = {Verdict.LENIENT: "#b35806", Verdict.HARSH: "#542788", Verdict.IN_LINE: "#5f6368"}

@@ -10,8 +10,8 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
-from core.errors import DatabaseBusy, DomainError, StaleEdit
-from core.logs import timed
+from core.platform.errors import DatabaseBusy, DomainError, StaleEdit
+from core.platform.logs import timed
 from ui.admission import admitted
 from ui.widgets import show_error
 

@@ -13,23 +13,15 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core.access import Actor, owns_scorecards
-from core.calibration_sessions import safe_link
-from core.clock import today
-from core.conversation import CommentRead
-from core.disputes import (
-    Decision,
-    DisputeRead,
-    EvaluatorDisputes,
-    answer_text,
-    decide_dispute,
-    dispute_rates,
-    dispute_rates_csv,
-    question_labels,
-    reanswer,
-)
+from core.coaching.conversation import CommentRead
 from core.models import Role
-from core.quality import (
+from core.people.access import Actor, owns_scorecards
+from core.platform.clock import today
+from core.quality.calibration_sessions import safe_link
+from core.quality.dispute_reads import EvaluatorDisputes, dispute_rates, dispute_rates_csv
+from core.quality.dispute_review import decide_dispute
+from core.quality.disputes import Decision, DisputeRead, answer_text, question_labels, reanswer
+from core.quality.evaluations import (
     DEFAULT_FORM,
     Answer,
     EvaluationRead,
@@ -116,7 +108,7 @@ def decision_form(me: Actor, d: DisputeRead, e: EvaluationRead) -> None:
     """The reviewer upholds, or adjusts by answering the disputed questions again (any question
     when the whole evaluation is disputed). The choice and the answers sit outside the form, so
     that the questions appear only for "Adjust" and the score they would give shows as they
-    change (core.disputes.reanswer: the scorecard's own rule)."""
+    change (core.quality.disputes.reanswer: the scorecard's own rule)."""
     form = SaveOnceForm(f"decide_{d.id}", show_done=False)
     form.show_done()
     choice = st.radio(
@@ -252,7 +244,7 @@ def scorecard_frame(card: ScorecardRead) -> pd.DataFrame:
 
 
 def definition_of(card: ScorecardRead) -> dict[str, Any]:
-    """The scorecard as the JSON a manager edits (the shape core.quality.parse_definition reads)."""
+    """The scorecard as the JSON a manager edits (the shape core.quality.evaluations.parse_definition reads)."""
     return {
         "sections": [
             {

@@ -14,7 +14,7 @@ two runs of the same session overlap: the first saves, the others see the genera
 and only show the confirmation. A refusal (`DomainError`) leaves the form and what was typed in
 place, with the reason beside it.
 
-A form can also keep a *draft* of its long texts on the server (core/drafts.py), so that a
+A form can also keep a *draft* of its long texts on the server (core/learning/drafts.py), so that a
 reload of the tab, a lost connection or another device does not lose them:
 `SaveOnceForm("learn_new", draft="learning_share", actor=me)`, with its texts drawn by
 `form.text_area(label, field=...)` / `form.text_input(...)`. Widgets inside an `st.form` send
@@ -38,11 +38,11 @@ from typing import Any
 
 import streamlit as st
 
-from core.access import Actor
-from core.config import get_settings
-from core.drafts import DraftRead, discard_draft, draft_fields, load_draft, save_draft
-from core.errors import DomainError
-from core.limits import too_long
+from core.learning.drafts import DraftRead, discard_draft, draft_fields, load_draft, save_draft
+from core.people.access import Actor
+from core.platform.config import get_settings
+from core.platform.errors import DomainError
+from core.platform.limits import too_long
 from ui.errors import show_domain_error
 from ui.state import db
 
@@ -80,7 +80,7 @@ class SaveOnceForm:
     (without `key=`: their identity comes from the form's generation), then
     `if form.submitted("Share"): form.save(write_share, actor=me, data=..., done="Shared.")`.
 
-    With `draft="learning_share"` (a name core/drafts.py knows) and `actor=me`, the texts drawn
+    With `draft="learning_share"` (a name core/learning/drafts.py knows) and `actor=me`, the texts drawn
     with `form.text_area(label, field=...)` are kept as a draft while they are typed; the form's
     other widgets take `key=form.key_for("...")` so that they, too, start afresh after a save."""
 

@@ -8,13 +8,13 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.coaching import NoteRead
-from core.config import get_settings
-from core.disputes import DisputeRead
+from core.coaching.notes import NoteRead
 from core.growth.agent import TARGETS, GrowthData
 from core.growth.wording import DISPLAY
 from core.models import METRICS, DisputeStep
-from core.quality import EvaluationRead, score_text
+from core.platform.config import get_settings
+from core.quality.disputes import DisputeRead
+from core.quality.evaluations import EvaluationRead, score_text
 from ui.text import chart_text, plain
 from ui.widgets import qa_score_text
 

@@ -8,7 +8,9 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from core.home import AgentDay, QaWork, TeamAttention, TeamDay
+from core.home.agent import AgentDay
+from core.home.lead import QaWork, TeamDay
+from core.home.manager import TeamAttention
 from core.models import PledgeStatus
 from ui.text import plain
 

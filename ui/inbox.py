@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.access import Actor
-from core.errors import NotFound
-from core.notifications import mark_read, unread_count
+from core.notify.notifications import mark_read, unread_count
+from core.people.access import Actor
+from core.platform.errors import NotFound
 from ui.state import db
 
 # A link from a notification carries its id: opening it marks it read.

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.access import Actor
-from core.learning import (
+from core.learning.shares import (
     SHARE_TEXTS,
     ShareInput,
     ShareRead,
@@ -15,6 +14,7 @@ from core.learning import (
     toggle_kudos,
 )
 from core.models import Role
+from core.people.access import Actor
 from ui.forms import SaveOnceForm
 from ui.state import db
 from ui.text import plain

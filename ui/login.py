@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.auth import (
+from core.people.auth import (
     MIN_PASSWORD_LENGTH,
     Login,
     authenticate,
     change_own_password,
     choose_own_password,
 )
-from core.errors import DomainError
+from core.platform.errors import DomainError
 from ui.navigation import page_file
 from ui.sso import render_sso_login
 from ui.state import (

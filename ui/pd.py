@@ -83,7 +83,7 @@ def coverage_figure(coverage: Coverage) -> go.Figure:
 
 
 def by_agent_frame(days: Sequence[PdDayRead], labels: Mapping[int, str]) -> pd.DataFrame:
-    """`labels`: core.org.person_labels of the days' people (tells namesakes apart)."""
+    """`labels`: core.people.org.person_labels of the days' people (tells namesakes apart)."""
     rows: dict[tuple[str, int], tuple[str, list[str]]] = {}
     for d in days:
         rows.setdefault((labels.get(d.person_id, d.person_name), d.person_id), (d.team_name, []))[

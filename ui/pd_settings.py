@@ -7,8 +7,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from core.access import Actor
-from core.imports import import_leave
+from core.metrics.imports import import_leave
 from core.pd.constraints import (
     BlackoutRead,
     FloorRead,
@@ -20,6 +19,7 @@ from core.pd.constraints import (
     remove_floor,
     set_floor,
 )
+from core.people.access import Actor
 from ui.forms import SaveOnceForm, show_done_of_gone_forms
 from ui.state import db
 from ui.text import plain

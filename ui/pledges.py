@@ -9,10 +9,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.access import Actor
-from core.calendar import organisation_calendar
-from core.models import MindAnswer, PledgeStatus
-from core.pledges import (
+from core.learning.pledges import (
     CheckRead,
     PledgeRead,
     answer_counts,
@@ -21,6 +18,9 @@ from core.pledges import (
     check_ins,
     streak,
 )
+from core.models import MindAnswer, PledgeStatus
+from core.people.access import Actor
+from core.platform.calendar import organisation_calendar
 from ui.forms import SaveOnceForm
 from ui.state import db
 from ui.widgets import choose, plot_built
@@ -28,7 +28,7 @@ from ui.widgets import choose, plot_built
 SCORE = {"kept": 3, "partly": 2, "slipped": 1}
 
 
-MAX_WEEKS = 17  # about the 120 days of checks that core.pledges.check_ins reads
+MAX_WEEKS = 17  # about the 120 days of checks that core.learning.pledges.check_ins reads
 
 
 def heatmap_figure(checks: Sequence[CheckRead], since: dt.date, until: dt.date) -> go.Figure:

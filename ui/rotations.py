@@ -107,7 +107,7 @@ def uptake_frame(uptake: Sequence[DepartmentUptake]) -> pd.DataFrame:
 
 
 def assignment_frame(rows: Sequence[AssignmentRead], labels: Mapping[int, str]) -> pd.DataFrame:
-    """`labels`: core.org.person_labels of the rows' people (tells namesakes apart)."""
+    """`labels`: core.people.org.person_labels of the rows' people (tells namesakes apart)."""
     return pd.DataFrame(
         [
             {

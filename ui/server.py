@@ -30,7 +30,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from core.auth import (
+from core.people.auth import (
     COOKIE_NAME,
     DEVICE_COOKIE_DAYS,
     DEVICE_COOKIE_NAME,
@@ -43,10 +43,10 @@ from core.auth import (
     unsign_device,
     unsign_token,
 )
-from core.config import SettingsError, get_settings, require_secret_to_serve
-from core.db import check_database, session_scope, shared_engine
-from core.errors import DomainError
-from core.logs import configure as configure_logs
+from core.platform.config import SettingsError, get_settings, require_secret_to_serve
+from core.platform.db import check_database, session_scope, shared_engine
+from core.platform.errors import DomainError
+from core.platform.logs import configure as configure_logs
 from ui.sso import drop_provider_identity
 
 # On every response. Streamlit frames nothing from another origin, and Headway's pages are

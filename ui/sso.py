@@ -4,7 +4,7 @@ identity to a normal Headway session.
 
 `st.login` runs the OpenID Connect flow (Authlib checks the provider's signed answer) and leaves
 the identity in Streamlit's own cookie. Headway uses that identity once: it maps the verified
-e-mail address to a person (core.sso), opens a Headway session (the same cookie flow as a
+e-mail address to a person (core.people.sso), opens a Headway session (the same cookie flow as a
 password login), and forgets Streamlit's identity, in this browser session and in the browser.
 From then on only Headway's session keeps the person logged in, so its expiry, idle timeout and
 logout apply to them as to everyone.
@@ -27,10 +27,10 @@ from streamlit.web.server.starlette.starlette_server_config import (
     USER_COOKIE_NAME,
 )
 
-from core.auth import Login
-from core.config import SettingsError, get_settings
-from core.errors import DomainError
-from core.sso import missing_email_claims, read_userinfo, sso_login
+from core.people.auth import Login
+from core.people.sso import missing_email_claims, read_userinfo, sso_login
+from core.platform.config import SettingsError, get_settings
+from core.platform.errors import DomainError
 from ui.state import db
 from ui.text import plain
 
@@ -56,7 +56,7 @@ def auth_secrets() -> dict[str, Any] | None:
             "redirect_uri": settings.oidc_callback_url,
             "cookie_secret": cookie_secret,
             # The access token reads the provider's UserInfo endpoint when its ID token leaves
-            # the e-mail claims out (core.sso.missing_email_claims).
+            # the e-mail claims out (core.people.sso.missing_email_claims).
             "expose_tokens": ["access"],
             PROVIDER: {
                 "client_id": settings.oidc_client_id,

@@ -10,9 +10,9 @@ from collections.abc import Mapping
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.access import Actor
 from core.pd.coverage import Coverage
 from core.pd.planning import PlanSettings
+from core.people.access import Actor
 from core.staffing import (
     DayFloor,
     day_sentence,

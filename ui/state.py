@@ -12,8 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core.access import Actor
-from core.auth import (
+from core.people.access import Actor
+from core.people.auth import (
     COOKIE_NAME,
     DEVICE_COOKIE_NAME,
     Login,
@@ -24,8 +24,8 @@ from core.auth import (
     unsign_device,
     unsign_token,
 )
-from core.config import get_settings
-from core.db import check_database, session_scope, shared_engine
+from core.platform.config import get_settings
+from core.platform.db import check_database, session_scope, shared_engine
 
 TOKEN_KEY = "auth_token"
 COOKIE_PENDING_KEY = "auth_cookie_pending"
@@ -45,7 +45,7 @@ _CHECKED: dict[str, Engine] = {}
 
 
 def engine() -> Engine:
-    """The process's one engine (core.db.shared_engine), checked once. A page asks for it a
+    """The process's one engine (core.platform.db.shared_engine), checked once. A page asks for it a
     dozen times per rerun: after the first check a dictionary answers, not Streamlit's cache
     (which hashes its argument at every call)."""
     url = get_settings().database_url

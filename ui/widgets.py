@@ -13,11 +13,11 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
-from core.clock import today
 from core.growth.wording import DISPLAY
-from core.home import GLANCE_METRICS, GlanceRow, MetricChange
+from core.home.glance import GLANCE_METRICS, GlanceRow, MetricChange
 from core.models import METRICS
-from core.quality import score_text
+from core.platform.clock import today
+from core.quality.evaluations import score_text
 
 K = TypeVar("K")
 
@@ -91,7 +91,7 @@ def glance_frame(
     with_agents: bool,
     labels: Mapping[int, str] | None = None,
 ) -> pd.DataFrame:
-    """One row per team or agent; `labels` (core.org.person_labels) tells agents apart."""
+    """One row per team or agent; `labels` (core.people.org.person_labels) tells agents apart."""
     data = []
     for row in rows:
         record: dict[str, object] = {name_label: (labels or {}).get(row.id, row.name)}
@@ -239,7 +239,7 @@ def choose(
 
     Streamlit tells a picker's options apart by how they read: of two options that read the
     same, it hands back the last whichever was picked. Such twins (build people's labels with
-    core.org.people_labels, which never makes any) are numbered here rather than mixed up."""
+    core.people.org.people_labels, which never makes any) are numbered here rather than mixed up."""
     readings = _distinct(options)
     chosen = (where or st).selectbox(
         label, list(options), index=index, format_func=readings.__getitem__, key=key

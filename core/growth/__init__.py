@@ -1,1 +1,6 @@
-"""Growth: the statistics, the team and organisation read model, and one agent's growth page."""
+"""Growth: the statistics, the team and organisation read model, and one agent's growth page.
+
+- `statistics`: trends, coaching effects, distributions (plain functions over data frames).
+- `wording`: how a metric reads and the plain sentences, including trend flags (`trend_flags`).
+- `teams`: the Team growth read model (`falling_agents`, summaries); `agent`: one agent's page.
+"""

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from core.access import Actor, require_view_person
-from core.coaching import NoteRead, notes_about
-from core.errors import NotFound
+from core.coaching.notes import NoteRead, notes_about
 from core.models import METRICS, Assignment, Department, Observation, PdDay, Person, Term
-from core.quality import EVALUATION_REFERENCE
+from core.people.access import Actor, require_view_person
+from core.platform.errors import NotFound
+from core.quality.evaluations import EVALUATION_REFERENCE
 
 # Target bands a contact centre would use; a chart shades them so the eye finds "good".
 TARGETS: dict[str, tuple[float, float]] = {

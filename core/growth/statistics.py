@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from core.errors import InvalidInput
 from core.models import METRICS
+from core.platform.errors import InvalidInput
 
 MIN_OBSERVATIONS = 5
 TREND_ALPHA = 0.01  # one-sided: ≤ 1 % false alarms per flat agent by design
@@ -287,8 +287,8 @@ def read_notes_csv(data: bytes) -> pd.DataFrame:
 
 
 def _read_frame(data: bytes, columns: tuple[str, ...], numeric: str | None) -> pd.DataFrame:
-    from core.csvio import line_of, read_csv
-    from core.parsing import read_date, read_number
+    from core.platform.csvio import line_of, read_csv
+    from core.platform.parsing import read_date, read_number
 
     table = read_csv(data, required=columns)
     problems = list(table.problems)
@@ -443,53 +443,3 @@ def agent_trends(
             )
         )
     return trends
-
-
-@dataclass(frozen=True)
-class TrendFlag:
-    agent: str
-    slope_per_30_days: float
-    observations: int
-    p_value: float
-    evidence: str
-    headline: str  # "QA score fell about 6 points a month": the plain-language start
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "agent": self.agent,
-            "slope_per_30_days": round(self.slope_per_30_days, 3),
-            "evidence": self.evidence,
-        }
-
-
-def flag_of(trend: AgentTrend) -> TrendFlag:
-    """A worsening trend as a check-in flag: a plain headline, and the evidence with the test
-    behind it (for the CLI's JSON and the page's "How we worked this out")."""
-    from core.growth.wording import trend_headline
-
-    assert trend.slope_per_30_days is not None and trend.p_worse is not None
-    slope, p_value = trend.slope_per_30_days, trend.p_worse
-    label = METRICS[trend.metric].label
-    direction = "fell" if slope < 0 else "rose"
-    return TrendFlag(
-        trend.agent,
-        slope,
-        trend.observations,
-        p_value,
-        f"{label} {direction} by {abs(slope):.3g} per 30 days over {trend.observations} "
-        f"observations from {trend.first.isoformat()} to {trend.as_of.isoformat()} (Theil–Sen "
-        f"slope; Mann–Kendall trend test, one-sided p = {p_value:.2g})",
-        trend_headline(trend.metric, slope),
-    )
-
-
-def trend_flags(
-    observations: pd.DataFrame, *, metric: str, as_of: dt.date, window: int = 60
-) -> list[TrendFlag]:
-    """Agents whose `metric` is getting worse over as_of-W+1 .. as_of, most severe first."""
-    worsening = [
-        t
-        for t in agent_trends(observations, metric=metric, as_of=as_of, window=window)
-        if t.direction is Direction.WORSENING
-    ]
-    return [flag_of(t) for t in sorted(worsening, key=lambda t: t.p_worse or 0.0)]

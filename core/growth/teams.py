@@ -14,21 +14,18 @@ import pandas as pd
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
-from core.access import Actor, Purpose, require_teams, teams_for
-from core.clock import today
-from core.follow_ups import follow_up_status
+from core.coaching.follow_ups import follow_up_status
 from core.growth.statistics import (
     AgentTrend,
     Direction,
     GroupEffect,
     NoteEffect,
-    TrendFlag,
     agent_trends,
     aggregate_effects,
     coaching_effects,
-    flag_of,
     note_counts,
 )
+from core.growth.wording import TrendFlag, flag_of
 from core.models import (
     METRICS,
     Assignment,
@@ -41,6 +38,8 @@ from core.models import (
     Team,
     Term,
 )
+from core.people.access import Actor, Purpose, require_teams, teams_for
+from core.platform.clock import today
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlmodel import Field, SQLModel
 
-from core.clock import utcnow
+from core.platform.clock import utcnow
 
 
 class AuthSession(SQLModel, table=True):
@@ -26,7 +26,7 @@ class AuthSession(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failed password checks counted per key (core/throttle.py): an account from unknown
+    """Failed password checks counted per key (core/people/throttle.py): an account from unknown
     devices, an account on one device (browser) it has logged in on, a client address; and the
     (account, device) pairs that have logged in (`last_success_at`). Keys are SHA-256 digests:
     the table names no e-mail, no address and no device."""

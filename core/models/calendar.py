@@ -1,5 +1,5 @@
 """Closure days: dates the whole organisation is closed (a site shutdown, a local holiday the
-`holidays` package does not know). Public holidays come from HEADWAY_HOLIDAYS; see core.calendar."""
+`holidays` package does not know). Public holidays come from HEADWAY_HOLIDAYS; see core.platform.calendar."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlmodel import Field, SQLModel
 
-from core.clock import utcnow
+from core.platform.clock import utcnow
 
 
 class ClosureDay(SQLModel, table=True):

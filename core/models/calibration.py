@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from core.clock import utcnow
+from core.platform.clock import utcnow
 
 
 class CalibrationSession(SQLModel, table=True):

@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlmodel import Field, SQLModel
 
-from core.clock import utcnow
+from core.platform.clock import utcnow
 
 
 class FormDraft(SQLModel, table=True):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from core.clock import utcnow
+from core.platform.clock import utcnow
 
 
 @dataclass(frozen=True)

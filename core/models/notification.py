@@ -8,12 +8,12 @@ from enum import StrEnum
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from core.clock import utcnow
 from core.models.types import enum_field, one_of
+from core.platform.clock import utcnow
 
 
 class NotificationKind(StrEnum):
-    """What a notification is about; each has a label and defaults in `core.notifications.KINDS`."""
+    """What a notification is about; each has a label and defaults in `core.notify.notifications.KINDS`."""
 
     FOLLOW_UP_DUE = "follow_up_due"
     CHECK_IN_TODAY = "check_in_today"

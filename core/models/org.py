@@ -8,8 +8,8 @@ from typing import Protocol
 
 from sqlmodel import Field, SQLModel
 
-from core.clock import utcnow
 from core.models.types import at_least, enum_field, one_of
+from core.platform.clock import utcnow
 
 
 class Role(StrEnum):
@@ -31,7 +31,7 @@ class Team(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=80, unique=True)
     site: str = Field(default="", max_length=80)
-    # The lead is a Person whose role is team_lead; the reference is checked in core.org
+    # The lead is a Person whose role is team_lead; the reference is checked in core.people.org
     # (a database-level foreign key would make team and person depend on each other).
     lead_id: int | None = Field(default=None, index=True)
     min_staffed: int = Field(default=0, ge=0)

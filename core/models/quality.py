@@ -8,8 +8,8 @@ from enum import StrEnum
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
-from core.clock import utcnow
 from core.models.types import enum_field, one_of
+from core.platform.clock import utcnow
 
 
 class Channel(StrEnum):

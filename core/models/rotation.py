@@ -8,8 +8,8 @@ from enum import StrEnum
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from core.clock import utcnow
 from core.models.types import at_least, enum_field, one_of
+from core.platform.clock import utcnow
 
 
 class AssignmentStatus(StrEnum):

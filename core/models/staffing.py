@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from core.clock import utcnow
 from core.models.types import at_least
+from core.platform.clock import utcnow
 
 
 class ForecastInterval(SQLModel, table=True):

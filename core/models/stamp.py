@@ -1,5 +1,5 @@
-"""The data-version stamp (core.data_version) and the staging rows of metric imports
-(core.imports)."""
+"""The data-version stamp (core.platform.data_version) and the staging rows of metric imports
+(core.metrics.imports)."""
 
 import datetime as dt
 

@@ -10,9 +10,9 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
-from core.clock import today, utcnow
 from core.models import NotificationKind, PdDay, PdStatus, Person, Team
-from core.notifications import notify
+from core.notify.notifications import notify
+from core.platform.clock import today, utcnow
 
 
 class Change(StrEnum):

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from core.access import Actor, require_planner
-from core.errors import AccessDenied, InvalidInput, NotFound
-from core.limits import max_length, require_fits
 from core.models import Blackout, Person, Role, StaffingOverride, Team
+from core.people.access import Actor, require_planner
+from core.platform.errors import AccessDenied, InvalidInput, NotFound
+from core.platform.limits import max_length, require_fits
 
 
 def _require_blackout_owner(actor: Actor, team_id: int | None) -> None:

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, select
 
-from core.access import Actor, require_planner
-from core.clock import today
 from core.models import PdDay, Person
 from core.pd.changes import who_moves
 from core.pd.planning import (
@@ -28,6 +26,8 @@ from core.pd.planning import (
     stale_published_days,
     why_settings_cannot_fit,
 )
+from core.people.access import Actor, require_planner
+from core.platform.clock import today
 from core.scheduling.pd_days import PdAgent, PdProblem, PdTeam
 from core.staffing import pd_day_sentence
 

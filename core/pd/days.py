@@ -9,14 +9,14 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from core.access import Actor, require_planner
-from core.calendar import organisation_calendar
-from core.clock import today, utcnow
-from core.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
-from core.limits import max_length, require_fits
 from core.models import Blackout, PdDay, PdPurpose, PdRequest, PdStatus, Person, PlanRun, Role, Team
 from core.pd.changes import Change, tell_change
 from core.pd.planning import ACTIVE, DEFAULT_GAP, FIXED, PlanSettings, _build_problem, _load_context
+from core.people.access import Actor, require_planner
+from core.platform.calendar import organisation_calendar
+from core.platform.clock import today, utcnow
+from core.platform.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
+from core.platform.limits import max_length, require_fits
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,6 @@ from dataclasses import dataclass, field, replace
 
 from sqlmodel import Session, col, delete, select, update
 
-from core.access import Actor, require_planner
-from core.calendar import WorkCalendar, organisation_calendar
-from core.clock import today, utcnow
-from core.errors import InvalidInput, NotFound
 from core.models import (
     Blackout,
     Leave,
@@ -35,8 +31,12 @@ from core.models import (
     Team,
     id_of,
 )
-from core.notifications import active_people, message_to, send
+from core.notify.notifications import active_people, message_to, send
 from core.pd.changes import Change, mark_published, tell_change
+from core.people.access import Actor, require_planner
+from core.platform.calendar import WorkCalendar, organisation_calendar
+from core.platform.clock import today, utcnow
+from core.platform.errors import InvalidInput, NotFound
 from core.scheduling.pd_days import Conflict, PdAgent, PdProblem, PdTeam, plan_pd_days
 from core.staffing import DayFloor, forecast_floors
 

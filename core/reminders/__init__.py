@@ -1,7 +1,10 @@
 """Reminders, follow-ups and digests: what is due at a moment, one named rule per kind.
 
+- `rules`: one function per kind of daily reminder; `digest`: the weekly digest;
+  `schedule`: what is due at a moment (`run_due`), catch-up after a restart.
+
 Every rule reads the current state and returns the messages due on one day; `run_due` gathers
-the rules whose time has come and stores what is missing (core.notifications.send keeps each
+the rules whose time has come and stores what is missing (core.notify.notifications.send keeps each
 notification unique). So running a moment twice creates nothing new, and running it later the
 same day picks up what became due since (a follow-up recorded at noon for today).
 

@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from core.config import get_settings
-from core.disputes import open_dispute_counts
-from core.follow_ups import follow_up_status, is_overdue
+from core.coaching.follow_ups import follow_up_status, is_overdue
 from core.growth.teams import _falling_agents
 from core.models import LearningShare, NotificationKind, PdDay, Person, Role, Team
-from core.notifications import Message, active_people, message_to
+from core.notify.notifications import Message, active_people, message_to
+from core.platform.config import get_settings
+from core.quality.dispute_reads import open_dispute_counts
 from core.reminders.rules import LIVE_PD
 
 # --- the Monday digest --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import json
 
 from sqlmodel import Session, col, select
 
-from core.calendar import organisation_calendar
+from core.learning.pledges import LIVE, check_day
 from core.models import (
     Assignment,
     AssignmentStatus,
@@ -29,8 +29,8 @@ from core.models import (
     Team,
     Term,
 )
-from core.notifications import Message, active_people, link_to, message_to
-from core.pledges import LIVE, check_day
+from core.notify.notifications import Message, active_people, link_to, message_to
+from core.platform.calendar import organisation_calendar
 from core.rotations.interests import interest_checks, next_term
 from core.rotations.terms import weekly_session
 

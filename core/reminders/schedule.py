@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 from sqlmodel import Session
 
-from core.calendar import organisation_calendar
-from core.config import get_settings
-from core.notifications import Created, Message, send
+from core.notify.notifications import Created, Message, send
+from core.platform.calendar import organisation_calendar
+from core.platform.config import get_settings
 from core.reminders.digest import weekly_digests
 from core.reminders.rules import (
     disputes_due,

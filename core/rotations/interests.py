@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, delete, select
 
-from core.access import Actor, require_view_person
-from core.clock import now_local, today
-from core.config import get_settings
-from core.errors import AccessDenied, InvalidInput, NotFound
 from core.models import Department, Interest, Person, Role, Term
+from core.people.access import Actor, require_view_person
+from core.platform.clock import now_local, today
+from core.platform.config import get_settings
+from core.platform.errors import AccessDenied, InvalidInput, NotFound
 from core.rotations.planning import _build_problem, active_agents
 from core.scheduling.rotations import ordinal
 

@@ -7,10 +7,6 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from core.access import Actor, require_view_person
-from core.clock import today, utcnow
-from core.errors import AccessDenied, InvalidInput, NotFound
-from core.limits import max_length, require_fits
 from core.models import (
     AmbassadorProject,
     Assignment,
@@ -21,6 +17,10 @@ from core.models import (
     ProjectStatus,
     Term,
 )
+from core.people.access import Actor, require_view_person
+from core.platform.clock import today, utcnow
+from core.platform.errors import AccessDenied, InvalidInput, NotFound
+from core.platform.limits import max_length, require_fits
 
 
 def _own_or_coach(session: Session, actor: Actor, assignment_id: int) -> Assignment:

@@ -10,9 +10,6 @@ from dataclasses import dataclass, replace
 
 from sqlmodel import Session, col, delete, select
 
-from core.access import Actor, require_planner
-from core.clock import today, utcnow
-from core.errors import InvalidInput, NotFound, StaleEdit
 from core.models import (
     Assignment,
     AssignmentStatus,
@@ -25,7 +22,10 @@ from core.models import (
     Term,
     id_of,
 )
-from core.notifications import active_people, message_to, send
+from core.notify.notifications import active_people, message_to, send
+from core.people.access import Actor, require_planner
+from core.platform.clock import today, utcnow
+from core.platform.errors import InvalidInput, NotFound, StaleEdit
 from core.rotations.terms import (
     DEFAULT_SESSION,
     _hosting,

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from core.access import Actor
-from core.errors import AccessDenied
 from core.models import AmbassadorProject, Assignment, CareerMove, Department, Person, Role
+from core.people.access import Actor
+from core.platform.errors import AccessDenied
 from core.rotations.planning import FIXED, choices_sentence
 from core.rotations.terms import TermRead, _hosting, get_term, term_read
 

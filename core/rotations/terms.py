@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from core.access import Actor, require_planner, require_programme
-from core.clock import today
-from core.errors import InvalidInput, NotFound
-from core.limits import max_length, require_fits
 from core.models import Department, DepartmentHosting, Term
+from core.people.access import Actor, require_planner, require_programme
+from core.platform.clock import today
+from core.platform.errors import InvalidInput, NotFound
+from core.platform.limits import max_length, require_fits
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 

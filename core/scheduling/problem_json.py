@@ -8,8 +8,8 @@ import math
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from core.errors import InvalidInput
-from core.parsing import date_out_of_window, iso_date
+from core.platform.errors import InvalidInput
+from core.platform.parsing import date_out_of_window, iso_date
 
 MAX_COUNT = 1_000_000  # the largest count, capacity or floor a problem may give
 

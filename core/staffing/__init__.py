@@ -1,5 +1,9 @@
 """Staffing: how many agents each team must keep on the phones each day, from its forecast.
 
+Modules: `erlang` (Erlang C and exact floors), `forecast` (the forecast CSV), `floors` (per team
+and day, the targets as written), `service` (the database: imports, targets, the planner's
+floors), `words` (the floor and a PD day's effect in sentences).
+
 Public services:
 - `read_forecast_csv`, `daily_floors`, `floors_json` — the `headway staffing` contract on files
   (Erlang C per interval, the busiest interval per day, the floor after shrinkage; no database);

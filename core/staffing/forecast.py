@@ -1,9 +1,9 @@
 """A forecast file read and checked: `team,date,start,contacts,aht_seconds[,interval_minutes]`.
 
 The rules (shared by `headway staffing` and the forecast import): header in any order, other
-columns ignored, UTF-8 with or without BOM, LF or CRLF, quoted fields (core.csvio); every bad row
+columns ignored, UTF-8 with or without BOM, LF or CRLF, quoted fields (core.platform.csvio); every bad row
 reported as `line N: reason(s)`, nothing taken from a file with one. Numbers are read by
-core.parsing and kept as written (decimal text), so that traffic and floors are exact.
+core.platform.parsing and kept as written (decimal text), so that traffic and floors are exact.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from typing import IO, Any, NamedTuple
 
 import numpy as np
 
-from core.csvio import CsvColumns, line_of, paused_gc, read_columns
-from core.errors import InvalidInput
-from core.parsing import read_date, read_number
+from core.platform.csvio import CsvColumns, line_of, paused_gc, read_columns
+from core.platform.errors import InvalidInput
+from core.platform.parsing import read_date, read_number
 
 REQUIRED = ("team", "date", "start", "contacts", "aht_seconds")
 OPTIONAL = ("interval_minutes",)

@@ -19,12 +19,12 @@ from sqlalchemy import delete, tuple_
 from sqlalchemy import select as columns_of
 from sqlmodel import Session, col, select
 
-from core.access import Actor, Purpose, may_act_on_team, require_planner
-from core.clock import today, utcnow
-from core.csvio import paused_gc, read_columns
-from core.errors import AccessDenied, InvalidInput
+from core.metrics.observations import bulk_copy
 from core.models import ForecastInterval, Role, StaffingTarget, Team
-from core.observations import bulk_copy
+from core.people.access import Actor, Purpose, may_act_on_team, require_planner
+from core.platform.clock import today, utcnow
+from core.platform.csvio import paused_gc, read_columns
+from core.platform.errors import AccessDenied, InvalidInput
 from core.staffing.erlang import Target
 from core.staffing.floors import (
     DayFloor,

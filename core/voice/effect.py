@@ -49,8 +49,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import nnls
 
-from core.csvio import CsvStream, stream_csv
-from core.errors import InvalidInput
+from core.platform.csvio import CsvStream, stream_csv
+from core.platform.errors import InvalidInput
 
 MIN_DAYS_EACH_SIDE = 28
 MIN_WEEKS_EACH_SIDE = MIN_DAYS_EACH_SIDE // 7
@@ -475,7 +475,7 @@ def _read_contacts_value(text: str) -> tuple[int | None, str | None]:
     if text.isascii() and text.isdigit():
         value = int(text)
     else:
-        from core.parsing import read_number
+        from core.platform.parsing import read_number
 
         number, problem = read_number(text, "contacts")
         if number is None:
@@ -511,8 +511,8 @@ def _contacts_at_speed(raw: bytes) -> dict[str, dict[dt.date, int]] | None:
     bad line."""
     import pandas as pd
 
-    from core.csvio import MAX_FIELD
-    from core.parsing import read_date
+    from core.platform.csvio import MAX_FIELD
+    from core.platform.parsing import read_date
 
     body = raw.removeprefix(codecs.BOM_UTF8)
     if b'"' in body or b"\x00" in body or body.count(b"\r") != body.count(b"\r\n"):
@@ -590,8 +590,8 @@ def _same_fields_on_every_line(body: bytes, commas: int, max_line: int) -> bool:
 
 
 def _contacts_row_by_row(stream: CsvStream) -> dict[str, dict[dt.date, int]]:
-    from core.csvio import line_of
-    from core.parsing import read_date
+    from core.platform.csvio import line_of
+    from core.platform.parsing import read_date
 
     daily: dict[str, dict[dt.date, int]] = {}
     dates: dict[str, tuple[dt.date | None, str | None]] = {}
@@ -627,8 +627,8 @@ def _contacts_row_by_row(stream: CsvStream) -> dict[str, dict[dt.date, int]]:
 def read_changes_csv(data: bytes | IO[bytes]) -> list[tuple[str, dt.date]]:
     """reason,date rows (header in any order, other columns such as a label ignored), in file
     order; every bad row is reported by its line (InvalidInput)."""
-    from core.csvio import line_of, read_csv
-    from core.parsing import read_date
+    from core.platform.csvio import line_of, read_csv
+    from core.platform.parsing import read_date
 
     table = read_csv(data, required=CHANGE_COLUMNS)
     problems = list(table.problems)

@@ -10,9 +10,8 @@ Create Date: 2026-11-24 13:40:11.959352
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-from pathlib import Path
-from types import ModuleType
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 import sqlmodel
@@ -24,25 +23,76 @@ branch_labels = None
 depends_on = None
 
 
+# The notification kinds as 0010 left them (copied here: revisions stand alone).
+PREVIOUS_KINDS = (
+    "follow_up_due",
+    "check_in_today",
+    "follow_up_overdue",
+    "pd_day_tomorrow",
+    "share_prompt",
+    "term_starts",
+    "term_ends",
+    "mind_check",
+    "pledge_cosign",
+    "mentor_nudge",
+    "coaching_note",
+    "pd_published",
+    "rotation_published",
+    "share_hidden",
+    "weekly_digest",
+)
+# ...and with this revision's interests_refresh.
+KINDS = (
+    "follow_up_due",
+    "check_in_today",
+    "follow_up_overdue",
+    "pd_day_tomorrow",
+    "share_prompt",
+    "term_starts",
+    "term_ends",
+    "mind_check",
+    "pledge_cosign",
+    "mentor_nudge",
+    "coaching_note",
+    "pd_published",
+    "rotation_published",
+    "share_hidden",
+    "weekly_digest",
+    "interests_refresh",
+)
 
-def _sibling(name: str) -> ModuleType:
-    """An earlier revision's module (for its constraint helpers), loaded by path as alembic does."""
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN (" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
 
 
-_0010 = _sibling("0010_typed_persistence")
-KINDS = (*_0010.KINDS, "interests_refresh")
+@contextmanager
+def _keeping_triggers(table: str) -> Iterator[None]:
+    """On SQLite a batch migration rebuilds the table, which drops its triggers (the learning
+    shares' full-text index is kept by three); make them again on the new table."""
+    bind = op.get_bind()
+    triggers = (
+        [
+            row[0]
+            for row in bind.execute(
+                sa.text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"),
+                {"t": table},
+            )
+        ]
+        if bind.dialect.name == "sqlite"
+        else []
+    )
+    yield
+    for sql in triggers:
+        bind.exec_driver_sql(sql)
 
 
 def _kind_checks(kinds: tuple[str, ...]) -> None:
+    """Re-create the notification kind CHECK on both tables with exactly `kinds`."""
     for table in ("notification", "notification_preference"):
-        with _0010._keeping_triggers(table), op.batch_alter_table(table) as batch_op:
+        with _keeping_triggers(table), op.batch_alter_table(table) as batch_op:
             batch_op.drop_constraint(f"ck_{table}_kind", type_="check")
-            batch_op.create_check_constraint(f"ck_{table}_kind", _0010._in("kind", kinds))
+            batch_op.create_check_constraint(f"ck_{table}_kind", _in("kind", kinds))
 
 
 def upgrade() -> None:
@@ -74,7 +124,7 @@ def downgrade() -> None:
     op.get_bind().execute(
         sa.text("DELETE FROM notification_preference WHERE kind = 'interests_refresh'")
     )
-    _kind_checks(_0010.KINDS)
+    _kind_checks(PREVIOUS_KINDS)
     with op.batch_alter_table("interest") as batch_op:
         batch_op.drop_column("updated_at")
     op.drop_table("form_draft")

@@ -8,9 +8,8 @@ Create Date: 2026-11-24 16:40:00
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 import sqlmodel
@@ -22,19 +21,63 @@ branch_labels = None
 depends_on = None
 
 
-def _sibling(name: str) -> ModuleType:
-    """An earlier revision's module (for its constraint helpers), loaded by path as alembic does."""
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_0011 = _sibling("0011_drafts_and_interest_refresh")
-_0012 = _sibling("0012_pd_day_closed_kind")
+# The notification kinds as 0012 left them (copied here: revisions stand alone).
+PREVIOUS_KINDS = (
+    "follow_up_due",
+    "check_in_today",
+    "follow_up_overdue",
+    "pd_day_tomorrow",
+    "share_prompt",
+    "term_starts",
+    "term_ends",
+    "mind_check",
+    "pledge_cosign",
+    "mentor_nudge",
+    "coaching_note",
+    "pd_published",
+    "rotation_published",
+    "share_hidden",
+    "weekly_digest",
+    "interests_refresh",
+    "pd_day_closed",
+)
 NEW_KINDS = ("comment", "dispute", "dispute_due")
-KINDS = (*_0012.KINDS, *NEW_KINDS)
+KINDS = (*PREVIOUS_KINDS, *NEW_KINDS)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN (" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
+
+
+@contextmanager
+def _keeping_triggers(table: str) -> Iterator[None]:
+    """On SQLite a batch migration rebuilds the table, which drops its triggers (the learning
+    shares' full-text index is kept by three); make them again on the new table."""
+    bind = op.get_bind()
+    triggers = (
+        [
+            row[0]
+            for row in bind.execute(
+                sa.text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"),
+                {"t": table},
+            )
+        ]
+        if bind.dialect.name == "sqlite"
+        else []
+    )
+    yield
+    for sql in triggers:
+        bind.exec_driver_sql(sql)
+
+
+def _kind_checks(kinds: tuple[str, ...]) -> None:
+    """Re-create the notification kind CHECK on both tables with exactly `kinds`."""
+    for table in ("notification", "notification_preference"):
+        with _keeping_triggers(table), op.batch_alter_table(table) as batch_op:
+            batch_op.drop_constraint(f"ck_{table}_kind", type_="check")
+            batch_op.create_check_constraint(f"ck_{table}_kind", _in("kind", kinds))
+
+
 OPEN = sa.text("status = 'open'")
 
 
@@ -96,9 +139,7 @@ def upgrade() -> None:
         _person("decided_by_id", nullable=True),
         _at("decided_at", nullable=True),
         sa.Column("decision_reason", _text(2000), nullable=False),
-        sa.CheckConstraint(
-            "status IN ('open', 'upheld', 'adjusted')", name="ck_dispute_status"
-        ),
+        sa.CheckConstraint("status IN ('open', 'upheld', 'adjusted')", name="ck_dispute_status"),
     )
     for column in ("agent_id", "evaluation_id", "evaluator_id", "owner_id"):
         op.create_index(f"ix_dispute_{column}", "dispute", [column])
@@ -126,7 +167,7 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_dispute_event_dispute_id", "dispute_event", ["dispute_id"])
-    _0011._kind_checks(KINDS)
+    _kind_checks(KINDS)
 
 
 def downgrade() -> None:
@@ -134,6 +175,6 @@ def downgrade() -> None:
         op.get_bind().execute(
             sa.text(f"DELETE FROM {table} WHERE kind IN ('comment', 'dispute', 'dispute_due')")
         )
-    _0011._kind_checks(_0012.KINDS)
+    _kind_checks(PREVIOUS_KINDS)
     for table in ("dispute_event", "dispute", "note_agreement", "comment"):
         op.drop_table(table)

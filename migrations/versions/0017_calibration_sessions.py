@@ -11,9 +11,8 @@ Create Date: 2026-11-24 16:40:00
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 import sqlmodel
@@ -25,23 +24,68 @@ branch_labels = None
 depends_on = None
 
 
-def _sibling(name: str) -> ModuleType:
-    """An earlier revision's module (for its constraint helpers), loaded by path as alembic does."""
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_0012 = _sibling("0012_pd_day_closed_kind")
-_0016 = _sibling("0016_comments_and_disputes")
+# The notification kinds as 0016 left them (copied here: revisions stand alone).
+PREVIOUS_KINDS = (
+    "follow_up_due",
+    "check_in_today",
+    "follow_up_overdue",
+    "pd_day_tomorrow",
+    "share_prompt",
+    "term_starts",
+    "term_ends",
+    "mind_check",
+    "pledge_cosign",
+    "mentor_nudge",
+    "coaching_note",
+    "pd_published",
+    "rotation_published",
+    "share_hidden",
+    "weekly_digest",
+    "interests_refresh",
+    "pd_day_closed",
+    "comment",
+    "dispute",
+    "dispute_due",
+)
 NEW_KINDS = ("calibration_invite", "calibration_revealed")
-KINDS = (*_0016.KINDS, *NEW_KINDS)
+KINDS = (*PREVIOUS_KINDS, *NEW_KINDS)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN (" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + ")"
+
+
+@contextmanager
+def _keeping_triggers(table: str) -> Iterator[None]:
+    """On SQLite a batch migration rebuilds the table, which drops its triggers (the learning
+    shares' full-text index is kept by three); make them again on the new table."""
+    bind = op.get_bind()
+    triggers = (
+        [
+            row[0]
+            for row in bind.execute(
+                sa.text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"),
+                {"t": table},
+            )
+        ]
+        if bind.dialect.name == "sqlite"
+        else []
+    )
+    yield
+    for sql in triggers:
+        bind.exec_driver_sql(sql)
+
+
+def _kind_checks(kinds: tuple[str, ...]) -> None:
+    """Re-create the notification kind CHECK on both tables with exactly `kinds`."""
+    for table in ("notification", "notification_preference"):
+        with _keeping_triggers(table), op.batch_alter_table(table) as batch_op:
+            batch_op.drop_constraint(f"ck_{table}_kind", type_="check")
+            batch_op.create_check_constraint(f"ck_{table}_kind", _in("kind", kinds))
 
 
 def upgrade() -> None:
-    _0012._0011._kind_checks(KINDS)
+    _kind_checks(KINDS)
     op.create_table(
         "calibration_session",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -174,4 +218,4 @@ def downgrade() -> None:
     for table in ("notification", "notification_preference"):
         for kind in NEW_KINDS:
             op.get_bind().execute(sa.text(f"DELETE FROM {table} WHERE kind = '{kind}'"))
-    _0012._0011._kind_checks(_0016.KINDS)
+    _kind_checks(PREVIOUS_KINDS)

@@ -1,5 +1,5 @@
 """the audit trail refuses INSERT OR REPLACE on SQLite (a replace deletes the old row without
-firing delete triggers unless recursive triggers are on, which core.db also turns on)
+firing delete triggers unless recursive triggers are on, which core.platform.db also turns on)
 
 PostgreSQL needs nothing: `INSERT … ON CONFLICT DO UPDATE` fires the BEFORE UPDATE trigger of
 revision 0013, which refuses it.

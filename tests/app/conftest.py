@@ -11,10 +11,10 @@ from sqlmodel import Session, select
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
-from core.auth import open_session
-from core.config import get_settings
-from core.db import make_engine, migrate
 from core.models import Person
+from core.people.auth import open_session
+from core.platform.config import get_settings
+from core.platform.db import make_engine, migrate
 from seed.demo import seed_demo
 from tests.conftest import ROOT, TODAY
 

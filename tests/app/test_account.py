@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from core.config import get_settings
-from core.db import make_engine
 from core.models import AuditAction, AuditEvent, AuthSession, Person
+from core.platform.config import get_settings
+from core.platform.db import make_engine
 from tests.app.conftest import submit, texts
 
 ACCOUNT = "pages/account.py"

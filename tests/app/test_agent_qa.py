@@ -9,10 +9,10 @@ import datetime as dt
 
 from sqlmodel import select
 
-from core.access import load_actor
-from core.conversation import propose_agreement
-from core.disputes import dispute_window_end
+from core.coaching.conversation import propose_agreement
 from core.models import CoachingNote, Dispute, Person
+from core.people.access import load_actor
+from core.quality.disputes import dispute_window_end
 from tests.app.conftest import submit, texts
 from tests.app.test_disputes import _session, _undisputed_evaluation
 from tests.conftest import TODAY

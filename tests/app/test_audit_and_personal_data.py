@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from core.db import make_engine
 from core.models import AuditEvent, Person
+from core.platform.db import make_engine
 from tests.app.conftest import submit, texts
 
 AUDIT, PEOPLE = "pages/audit.py", "pages/admin_people.py"

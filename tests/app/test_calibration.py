@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from core.clock import today
-from core.db import make_engine
 from core.models import CalibrationSession, Person
-from core.sampling import default_period
+from core.platform.clock import today
+from core.platform.db import make_engine
+from core.quality.sampling import default_period
 from tests.app.conftest import read, submit, texts
 
 PAGE = "pages/calibration.py"

@@ -15,8 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 import core.growth.teams as ga
 import ui.state
-from core.errors import AccessDenied
 from core.models import AuthSession, Person, Team
+from core.platform.errors import AccessDenied
 from tests.app.conftest import texts
 from tests.conftest import TODAY
 from ui import analytics
@@ -45,7 +45,7 @@ def test_the_login_is_checked_once_per_rerun_and_again_at_the_next(
     at.switch_page("pages/learning.py").run()
     assert len(checks) == 2
     # Ended elsewhere (log out everywhere): the very next rerun notices.
-    from core.db import make_engine
+    from core.platform.db import make_engine
 
     engine = make_engine(demo_url)
     with Session(engine) as session:
@@ -61,7 +61,7 @@ def test_the_login_is_checked_once_per_rerun_and_again_at_the_next(
 
 def _team_of_lead(demo_url: str) -> tuple[int, int, int, int]:
     """(lead id, the lead's team, another team, the manager's id)."""
-    from core.db import make_engine
+    from core.platform.db import make_engine
 
     engine = make_engine(demo_url)
     with Session(engine) as session:

@@ -7,8 +7,8 @@ import os
 
 from sqlmodel import Session, col, select
 
-from core.db import make_engine
 from core.models import CoachingNote, Evaluation, Person, Role
+from core.platform.db import make_engine
 from tests.app.conftest import submit, texts
 
 COACHING = "pages/coaching.py"

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from core.access import load_actor
-from core.coaching import NoteInput, write_note
-from core.conversation import propose_agreement
-from core.db import make_engine
+from core.coaching.conversation import propose_agreement
+from core.coaching.notes import NoteInput, write_note
 from core.models import Person
+from core.people.access import load_actor
+from core.platform.db import make_engine
 from tests.app.conftest import submit, texts
 
 

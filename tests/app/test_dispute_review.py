@@ -10,11 +10,11 @@ import os
 from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
-from core.access import load_actor
-from core.conversation import add_comment
-from core.db import make_engine
-from core.disputes import Decision
+from core.coaching.conversation import add_comment
 from core.models import CommentOn, Dispute, DisputeStatus, Evaluation, Person
+from core.people.access import load_actor
+from core.platform.db import make_engine
+from core.quality.disputes import Decision
 from tests.app.conftest import read, submit, texts
 from tests.conftest import TODAY
 

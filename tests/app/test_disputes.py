@@ -9,8 +9,6 @@ import os
 from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
-from core.db import make_engine
-from core.disputes import Decision, dispute_window_end
 from core.models import (
     Dispute,
     DisputeStatus,
@@ -19,7 +17,9 @@ from core.models import (
     Person,
     Scorecard,
 )
-from core.quality import evaluation_reference, parse_definition, score_answers
+from core.platform.db import make_engine
+from core.quality.disputes import Decision, dispute_window_end
+from core.quality.evaluations import evaluation_reference, parse_definition, score_answers
 from tests.app.conftest import submit, texts
 from tests.conftest import TODAY
 

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 
 def _page_raising(kind: str) -> None:
-    from core.errors import InvalidInput, StaleEdit
+    from core.platform.errors import InvalidInput, StaleEdit
     from ui.errors import run_page
 
     class Page:

@@ -90,9 +90,9 @@ def test_a_coaching_note_draft_comes_back_for_the_same_agent(app_as) -> None:
 def _agent_without_pledge() -> str:
     from sqlmodel import Session, col, select
 
-    from core.config import get_settings
-    from core.db import make_engine
     from core.models import Person, Pledge
+    from core.platform.config import get_settings
+    from core.platform.db import make_engine
 
     with Session(make_engine(get_settings().database_url)) as session:
         return session.exec(
@@ -146,8 +146,8 @@ def test_a_busy_database_says_so_in_one_sentence_and_keeps_what_was_typed(
 
     from sqlalchemy.exc import OperationalError
 
-    import core.learning
-    from core.db import BUSY
+    import core.learning.shares
+    from core.platform.db import BUSY
 
     def locked(*_args: object, **_kwargs: object) -> None:
         raise OperationalError(
@@ -157,7 +157,7 @@ def test_a_busy_database_says_so_in_one_sentence_and_keeps_what_was_typed(
     at = app_as("agent2@example.com", LEARNING)
     _box(at, SHARE, "title").input("Callbacks").run()
     _box(at, SHARE, "learned").input("Offer a time, not a window").run()
-    monkeypatch.setattr(core.learning, "write_share", locked)
+    monkeypatch.setattr(core.learning.shares, "write_share", locked)
     submit(at, "learn_new", "Share")
     assert BUSY in [e.value for e in at.error]
     assert not at.exception

@@ -362,8 +362,8 @@ def test_an_agent_home_asks_to_rank_interests_when_theirs_are_stale(app_as) -> N
 
     from sqlmodel import Session, col, update
 
-    from core.db import make_engine
     from core.models import Interest
+    from core.platform.db import make_engine
 
     engine = make_engine(os.environ["DATABASE_URL"])
     with Session(engine) as session:  # ranked before the current term (2026-Q4) started
@@ -384,8 +384,8 @@ def _person_id(email: str) -> int:
 
     from sqlmodel import Session, select
 
-    from core.db import make_engine
     from core.models import Person
+    from core.platform.db import make_engine
 
     with Session(make_engine(os.environ["DATABASE_URL"])) as session:
         return session.exec(select(Person.id).where(Person.email == email)).one()
@@ -452,8 +452,8 @@ def _agent_without_pledge() -> str:
 
     from sqlmodel import Session, col, select
 
-    from core.db import make_engine
     from core.models import Person, Pledge
+    from core.platform.db import make_engine
 
     with Session(make_engine(os.environ["DATABASE_URL"])) as session:
         pledged = select(Pledge.agent_id)
@@ -483,7 +483,7 @@ def _run_due(moment: str) -> list:
 
     from sqlmodel import Session
 
-    from core.db import make_engine
+    from core.platform.db import make_engine
     from core.reminders.schedule import run_due
 
     with Session(make_engine(os.environ["DATABASE_URL"])) as session:
@@ -514,8 +514,8 @@ def test_an_empty_inbox_says_what_will_arrive_and_preferences_save(app_as) -> No
 
     from sqlmodel import Session
 
-    from core.db import make_engine
     from core.models import Person
+    from core.platform.db import make_engine
 
     with Session(make_engine(os.environ["DATABASE_URL"])) as session:
         session.add(Person(name="New Starter", email="new.starter@example.com", role="admin"))
@@ -539,8 +539,8 @@ def test_a_mentor_is_asked_to_co_sign_then_nudges_and_the_agent_reads_it(app_as)
 
     from sqlmodel import Session, select
 
-    from core.db import make_engine
     from core.models import Person, Pledge
+    from core.platform.db import make_engine
 
     email = _agent_without_pledge()
     at = app_as(email, PAGES["pledge"])
@@ -578,8 +578,8 @@ def test_a_new_agent_with_no_data_reads_what_will_appear_instead_of_empty_charts
 
     from sqlmodel import Session, select
 
-    from core.db import make_engine
     from core.models import Person
+    from core.platform.db import make_engine
 
     app_as(None)  # sets DATABASE_URL
     with Session(make_engine(os.environ["DATABASE_URL"])) as session:

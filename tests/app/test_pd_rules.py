@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from core.db import make_engine
 from core.models import Person, Team
+from core.platform.db import make_engine
 from tests.app.conftest import read, submit, texts
 
 PLANNER = "pages/pd_planner.py"

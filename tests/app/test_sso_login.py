@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.config import get_settings
+from core.platform.config import get_settings
 
 
 def test_without_single_sign_on_the_login_page_has_only_the_password_form(app_as) -> None:

@@ -15,9 +15,9 @@ from google.protobuf.json_format import MessageToDict
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
-from core.db import make_engine
 from core.models import LearningShare, NotificationKind, Person, Team, Visibility
-from core.notifications import notify
+from core.notify.notifications import notify
+from core.platform.db import make_engine
 from ui.text import plain
 
 EVIL = "![x](http://evil.test/p.png) [Log in again here](http://evil.test) <b>x</b> **bold**"

@@ -7,16 +7,14 @@ import re
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from bench.load import free_port
 from tests.conftest import NOW, ROOT, TODAY, skip_or_fail
+from tools.serve import free_port, start, wait_healthy
 
 AXE = ROOT / ".cache" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
@@ -31,7 +29,7 @@ CHROMIUM_ARGS = [
 ]
 
 
-_free_port = free_port  # one home: bench.load (the load harness starts servers too)
+_free_port = free_port  # one home: tools.serve (every launcher starts servers through it)
 
 
 @pytest.fixture(scope="session")
@@ -55,39 +53,15 @@ def serve_app(env: dict[str, str], port: int, *, bin_dir: Path | None = None) ->
     bin_dir = bin_dir or Path(sys.executable).parent
     log_path = folder / f"server-{port}.log"
     log = log_path.open("w")
-    server = subprocess.Popen(
-        [
-            str(bin_dir / "streamlit"),
-            "run",
-            str(ROOT / "streamlit_app.py"),
-            "--server.headless",
-            "true",
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    server = start(port=port, env=env, stdout=log, python=str(bin_dir / "python"))
     url = f"http://127.0.0.1:{port}"
-    # Beside a CPU hog (load 15-20 on two cores) the server has taken over a minute to answer
-    # its health check: a test that only starts on a quiet machine is a defect (issue 25).
-    deadline = time.monotonic() + 240
-    while True:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            pass
-        if time.monotonic() > deadline or server.poll() is not None:
-            server.kill()
-            pytest.fail("the app did not start: " + log_path.read_text()[-2000:])
-        time.sleep(0.3)
+    try:
+        # Beside a CPU hog (load 15-20 on two cores) the server has taken over a minute to
+        # answer its health check: a test that only starts on a quiet machine is a defect.
+        wait_healthy(url, seconds=240)
+    except SystemExit:
+        server.kill()
+        pytest.fail("the app did not start: " + log_path.read_text()[-2000:])
     try:
         yield url
     finally:

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from core.access import load_actor
-from core.calibration_sessions import CallInput, create_session, score_call, session_view
-from core.db import make_engine
 from core.models import Person, Scorecard
+from core.people.access import load_actor
+from core.platform.db import make_engine
+from core.quality.calibration_sessions import CallInput, create_session, score_call, session_view
 from tests.e2e.conftest import another_page, log_in, settle
 
 pytestmark = pytest.mark.browser

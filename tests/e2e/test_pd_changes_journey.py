@@ -15,12 +15,12 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import select
 
-from core.access import Purpose, load_actor, teams_for
-from core.calendar import add_closure
-from core.db import make_engine, session_scope
 from core.models import PdDay, PdStatus, Person
+from core.pd.closures import add_closure
 from core.pd.planning import PlanSettings, plan_period, publish
-from core.seasons import quarter_of
+from core.people.access import Purpose, load_actor, teams_for
+from core.platform.db import make_engine, session_scope
+from core.platform.seasons import quarter_of
 from tests.conftest import TODAY
 from tests.e2e.conftest import another_page, log_in, own_app, settle
 

@@ -18,11 +18,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlmodel import Session, select
 
-from core.access import load_actor
-from core.db import make_engine
 from core.models import Person
-from core.org import set_person_active
-from core.sso import NOT_VERIFIED, no_account
+from core.people.access import load_actor
+from core.people.org import set_person_active
+from core.people.sso import NOT_VERIFIED, no_account
+from core.platform.db import make_engine
 from tests.conftest import ROOT, skip_or_fail
 from tests.e2e.conftest import _free_port, await_first_run, nav_labels, serve_app, settle
 

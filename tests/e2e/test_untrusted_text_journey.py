@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 from sqlmodel import Session, col, delete, select
 
-from core.db import make_engine
 from core.models import LearningShare, Notification, NotificationKind, Person, Visibility
-from core.notifications import notify
+from core.notify.notifications import notify
+from core.platform.db import make_engine
 from tests.e2e.conftest import log_in, settle
 
 pytestmark = pytest.mark.browser

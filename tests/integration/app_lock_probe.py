@@ -69,7 +69,7 @@ def single_sign_on_request() -> str:
         HEADWAY_OIDC_CLIENT_SECRET="s3cret",
         HEADWAY_OIDC_PROMPT="",
     )
-    from core.config import get_settings
+    from core.platform.config import get_settings
     from ui.sso import PROVIDER, auth_secrets
 
     get_settings.cache_clear()

@@ -19,28 +19,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from core import (
-    audit,
-    auth,
-    calendar,
-    calibration,
-    calibration_sessions,
-    coaching,
-    conversation,
-    disputes,
-    drafts,
-    exports,
-    imports,
-    learning,
-    note_evaluations,
-    notifications,
-    org,
-    personal_data,
-    pledges,
-    quality,
-    sampling,
-)
-from core.access import Actor, load_actor
+from core import accounts, note_evaluations
 from core.access_matrix import (
     NOT_SERVICES,
     RULES,
@@ -49,21 +28,18 @@ from core.access_matrix import (
     services_taking_actor,
     who_may_table,
 )
-from core.db import make_engine
-from core.errors import AccessDenied, DomainError, InvalidInput, NotFound
+from core.coaching import conversation
+from core.coaching import notes as coaching
 from core.growth import agent as growth_agent
 from core.growth import teams as growth_teams
-from core.home import (
-    admin_day,
-    agent_day,
-    lead_day,
-    manager_day,
-    organisation_glance,
-    person_changes,
-    qa_work,
-    team_glance,
-    weekly_trend,
-)
+from core.home.admin import admin_day
+from core.home.agent import agent_day
+from core.home.glance import organisation_glance, person_changes, team_glance, weekly_trend
+from core.home.lead import lead_day, qa_work
+from core.home.manager import manager_day
+from core.learning import drafts, pledges
+from core.learning import shares as learning
+from core.metrics import imports
 from core.models import (
     Assignment,
     AssignmentStatus,
@@ -85,11 +61,26 @@ from core.models import (
     StaffingOverride,
     Team,
 )
+from core.notify import notifications
+from core.pd import closures, exports
 from core.pd import constraints as pd_constraints
 from core.pd import coverage as pd_coverage
 from core.pd import days as pd_days
 from core.pd import planning as pd_planning
 from core.pd.planning import PlanSettings
+from core.people import audit, auth, org, personal_data
+from core.people.access import Actor, load_actor
+from core.platform.db import make_engine
+from core.platform.errors import AccessDenied, DomainError, InvalidInput, NotFound
+from core.quality import (
+    calibration,
+    calibration_sessions,
+    dispute_reads,
+    dispute_review,
+    disputes,
+    sampling,
+)
+from core.quality import evaluations as quality
 from core.rotations import interests, outcomes, programme, terms
 from core.rotations import planning as rotation_planning
 from core.staffing import service as staffing_service
@@ -443,7 +434,7 @@ def _dispute(s: Session, o: Org) -> int:
 def _decided(s: Session, o: Org) -> int:
     """The agent's dispute, upheld by its reviewer (the matrix's manager)."""
     dispute_id = _dispute(s, o)
-    disputes.decide_dispute(
+    dispute_review.decide_dispute(
         s,
         actor=load_actor(s, o.people[Who.MANAGER]),
         dispute_id=dispute_id,
@@ -466,30 +457,30 @@ def _has_agent(rows: Any, o: Org) -> bool:
 
 # Each row: the call, and (for a list, search or import) whether the agent's data came back.
 CALLS: dict[str, tuple[Call, Shows | None]] = {
-    "core.auth.change_own_password": (
+    "core.people.auth.change_own_password": (
         lambda s, o, a: auth.change_own_password(
             s, actor=a, current_password=PASSWORD, new_password="a brand new passphrase 42"
         ),
         None,
     ),
-    "core.auth.set_one_time_password": (
+    "core.people.auth.set_one_time_password": (
         lambda s, o, a: auth.set_one_time_password(s, actor=a, person_id=o.agent),
         None,
     ),
-    "core.auth.choose_own_password": (
+    "core.people.auth.choose_own_password": (
         lambda s, o, a: (
             _must_change_password(s, a.id),
             auth.choose_own_password(s, actor=a, new_password="a brand new passphrase 42"),
         ),
         None,
     ),
-    "core.calibration.evaluator_drift": (
+    "core.quality.calibration.evaluator_drift": (
         lambda s, o, a: calibration.evaluator_drift(
             s, actor=a, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
         ),
         None,
     ),
-    "core.calibration_sessions.create_session": (
+    "core.quality.calibration_sessions.create_session": (
         lambda s, o, a: calibration_sessions.create_session(
             s,
             actor=a,
@@ -500,39 +491,39 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         ),
         None,
     ),
-    "core.calibration_sessions.evaluator_choices": (
+    "core.quality.calibration_sessions.evaluator_choices": (
         lambda s, o, a: calibration_sessions.evaluator_choices(s, actor=a),
         None,
     ),
-    "core.calibration_sessions.list_sessions": (
+    "core.quality.calibration_sessions.list_sessions": (
         lambda s, o, a: (_calibration(s, o), calibration_sessions.list_sessions(s, actor=a))[1],
         lambda rows, o: any(r.title == "Matrix calibration" for r in rows),
     ),
-    "core.calibration_sessions.session_view": (
+    "core.quality.calibration_sessions.session_view": (
         lambda s, o, a: calibration_sessions.session_view(
             s, actor=a, calibration_id=_calibration(s, o)[0]
         ),
         None,
     ),
-    "core.calibration_sessions.score_call": (
+    "core.quality.calibration_sessions.score_call": (
         lambda s, o, a: calibration_sessions.score_call(
             s, actor=a, call_id=_calibration(s, o)[1][1], answers=ANSWERS
         ),
         None,
     ),
-    "core.calibration_sessions.reveal": (
+    "core.quality.calibration_sessions.reveal": (
         lambda s, o, a: calibration_sessions.reveal(
             s, actor=a, calibration_id=_calibration(s, o)[0], confirmed=True
         ),
         None,
     ),
-    "core.calibration_sessions.record_reference": (
+    "core.quality.calibration_sessions.record_reference": (
         lambda s, o, a: calibration_sessions.record_reference(
             s, actor=a, call_id=_revealed_call(s, o), answers=ANSWERS, notes="Agreed"
         ),
         None,
     ),
-    "core.sampling.draw_sample": (
+    "core.quality.sampling.draw_sample": (
         lambda s, o, a: sampling.draw_sample(
             s,
             actor=a,
@@ -544,30 +535,33 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         ),
         None,
     ),
-    "core.auth.log_out_everywhere": (lambda s, o, a: auth.log_out_everywhere(s, actor=a), None),
-    "core.conversation.add_comment": (
+    "core.people.auth.log_out_everywhere": (
+        lambda s, o, a: auth.log_out_everywhere(s, actor=a),
+        None,
+    ),
+    "core.coaching.conversation.add_comment": (
         lambda s, o, a: conversation.add_comment(
             s, actor=a, record_type=CommentOn.EVALUATION, record_id=o.evaluation, text="Fair"
         ),
         None,
     ),
-    "core.conversation.propose_agreement": (
+    "core.coaching.conversation.propose_agreement": (
         lambda s, o, a: conversation.propose_agreement(s, actor=a, note_id=o.note, text="Recaps"),
         None,
     ),
-    "core.conversation.sign_agreement": (_sign_off, None),
-    "core.conversation.conversation": (
+    "core.coaching.conversation.sign_agreement": (_sign_off, None),
+    "core.coaching.conversation.conversation": (
         lambda s, o, a: conversation.conversation(s, actor=a, agent_id=o.agent),
         None,
     ),
-    "core.disputes.open_dispute": (
+    "core.quality.disputes.open_dispute": (
         lambda s, o, a: disputes.open_dispute(
             s, actor=a, evaluation_id=o.evaluation, reason="The call dropped"
         ),
         None,
     ),
-    "core.disputes.decide_dispute": (
-        lambda s, o, a: disputes.decide_dispute(
+    "core.quality.dispute_review.decide_dispute": (
+        lambda s, o, a: dispute_review.decide_dispute(
             s,
             actor=a,
             dispute_id=_dispute(s, o),
@@ -577,79 +571,82 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         ),
         None,
     ),
-    "core.disputes.disputes_of": (
-        lambda s, o, a: disputes.disputes_of(s, actor=a, agent_id=o.agent),
+    "core.quality.dispute_reads.disputes_of": (
+        lambda s, o, a: dispute_reads.disputes_of(s, actor=a, agent_id=o.agent),
         None,
     ),
-    "core.disputes.disputes_of_my_evaluations": (
-        lambda s, o, a: (_dispute(s, o), disputes.disputes_of_my_evaluations(s, actor=a))[1],
+    "core.quality.dispute_reads.disputes_of_my_evaluations": (
+        lambda s, o, a: (_dispute(s, o), dispute_reads.disputes_of_my_evaluations(s, actor=a))[1],
         lambda rows, o: any(d.evaluation_id == o.evaluation for d in rows),
     ),
-    "core.disputes.disputes_to_review": (
-        lambda s, o, a: (_dispute(s, o), disputes.disputes_to_review(s, actor=a))[1],
+    "core.quality.dispute_reads.disputes_to_review": (
+        lambda s, o, a: (_dispute(s, o), dispute_reads.disputes_to_review(s, actor=a))[1],
         lambda rows, o: any(d.evaluation_id == o.evaluation for d in rows),
     ),
-    "core.disputes.disputes_decided_by": (
-        lambda s, o, a: (_decided(s, o), disputes.disputes_decided_by(s, actor=a))[1],
+    "core.quality.dispute_reads.disputes_decided_by": (
+        lambda s, o, a: (_decided(s, o), dispute_reads.disputes_decided_by(s, actor=a))[1],
         lambda rows, o: any(d.evaluation_id == o.evaluation for d in rows),
     ),
-    "core.disputes.dispute_rates": (
-        lambda s, o, a: disputes.dispute_rates(
+    "core.quality.dispute_reads.dispute_rates": (
+        lambda s, o, a: dispute_reads.dispute_rates(
             s, actor=a, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
         ),
         None,
     ),
-    "core.audit.search": (lambda s, o, a: audit.search(s, actor=a, person_id=o.agent), None),
-    "core.audit.run_search": (
+    "core.people.audit.search": (lambda s, o, a: audit.search(s, actor=a, person_id=o.agent), None),
+    "core.people.audit.run_search": (
         lambda s, o, a: audit.run_search(s, actor=a, query=audit.AuditQuery(person_id=o.agent)),
         None,
     ),
-    "core.audit.export_csv": (
+    "core.people.audit.export_csv": (
         lambda s, o, a: audit.export_csv(s, actor=a, query=audit.AuditQuery(person_id=o.agent)),
         None,
     ),
-    "core.personal_data.export_person": (
+    "core.people.personal_data.export_person": (
         lambda s, o, a: personal_data.export_person(s, actor=a, person_id=o.agent),
         None,
     ),
-    "core.personal_data.erasure_refusal": (
+    "core.people.personal_data.erasure_refusal": (
         lambda s, o, a: personal_data.erasure_refusal(s, actor=a, person_id=o.agent),
         None,
     ),
-    "core.personal_data.erase_person": (
+    "core.people.personal_data.erase_person": (
         lambda s, o, a: personal_data.erase_person(
             s, actor=a, person_id=o.agent, confirm_name=_name(s, o.agent)
         ),
         None,
     ),
-    "core.calendar.add_closure": (
-        lambda s, o, a: calendar.add_closure(s, actor=a, date=dt.date(2026, 12, 28), reason="Shut"),
+    "core.pd.closures.add_closure": (
+        lambda s, o, a: closures.add_closure(s, actor=a, date=dt.date(2026, 12, 28), reason="Shut"),
         None,
     ),
-    "core.calendar.remove_closure": (
+    "core.pd.closures.remove_closure": (
         lambda s, o, a: (
-            calendar.add_closure(
+            closures.add_closure(
                 s,
                 actor=load_actor(s, o.people[Who.ADMIN]),
                 date=dt.date(2026, 12, 28),
                 reason="Shut",
             ),
-            calendar.remove_closure(s, actor=a, date=dt.date(2026, 12, 28)),
+            closures.remove_closure(s, actor=a, date=dt.date(2026, 12, 28)),
         ),
         None,
     ),
-    "core.org.list_people": (
+    "core.people.org.list_people": (
         lambda s, o, a: org.list_people(s, actor=a),
         _has_agent,
     ),
-    "core.org.get_person": (lambda s, o, a: org.get_person(s, actor=a, person_id=o.agent), None),
-    "core.org.create_person": (
+    "core.people.org.get_person": (
+        lambda s, o, a: org.get_person(s, actor=a, person_id=o.agent),
+        None,
+    ),
+    "core.people.org.create_person": (
         lambda s, o, a: org.create_person(
             s, actor=a, data=org.PersonInput("New Hire", "new.hire@example.com", Role.AGENT, o.team)
         ),
         None,
     ),
-    "core.org.update_person": (
+    "core.people.org.update_person": (
         lambda s, o, a: org.update_person(
             s,
             actor=a,
@@ -659,15 +656,19 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         ),
         None,
     ),
-    "core.org.set_person_active": (
+    "core.people.org.set_person_active": (
         lambda s, o, a: org.set_person_active(s, actor=a, person_id=o.agent, active=False),
         None,
     ),
-    "core.org.create_team": (
+    "core.accounts.set_account_active": (
+        lambda s, o, a: accounts.set_account_active(s, actor=a, person_id=o.agent, active=False),
+        None,
+    ),
+    "core.people.org.create_team": (
         lambda s, o, a: org.create_team(s, actor=a, data=org.TeamInput("Green")),
         None,
     ),
-    "core.org.update_team": (
+    "core.people.org.update_team": (
         lambda s, o, a: org.update_team(
             s,
             actor=a,
@@ -677,11 +678,11 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         ),
         None,
     ),
-    "core.org.create_department": (
+    "core.people.org.create_department": (
         lambda s, o, a: org.create_department(s, actor=a, data=org.DepartmentInput("Retention")),
         None,
     ),
-    "core.org.update_department": (
+    "core.people.org.update_department": (
         lambda s, o, a: org.update_department(
             s,
             actor=a,
@@ -691,17 +692,17 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         ),
         None,
     ),
-    "core.org.import_people": (
+    "core.people.org.import_people": (
         lambda s, o, a: org.import_people(
             s, actor=a, data=b"name,email,role,team\nNew Hire,new.hire@example.com,agent,Red\n"
         ),
         None,
     ),
-    "core.coaching.write_note": (
+    "core.coaching.notes.write_note": (
         lambda s, o, a: coaching.write_note(s, actor=a, agent_id=o.agent, data=NOTE),
         None,
     ),
-    "core.coaching.edit_note": (
+    "core.coaching.notes.edit_note": (
         lambda s, o, a: coaching.edit_note(
             s,
             actor=a,
@@ -711,29 +712,29 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         ),
         None,
     ),
-    "core.coaching.note_versions": (
+    "core.coaching.notes.note_versions": (
         lambda s, o, a: coaching.note_versions(s, actor=a, note_id=o.note),
         None,
     ),
-    "core.coaching.add_follow_up": (
+    "core.coaching.notes.add_follow_up": (
         lambda s, o, a: coaching.add_follow_up(
             s, actor=a, note_id=o.note, outcome="Better", next_date=TODAY + dt.timedelta(days=7)
         ),
         None,
     ),
-    "core.coaching.add_private_remark": (
+    "core.coaching.notes.add_private_remark": (
         lambda s, o, a: coaching.add_private_remark(s, actor=a, note_id=o.note, text="Keep an eye"),
         None,
     ),
-    "core.coaching.acknowledge": (
+    "core.coaching.notes.acknowledge": (
         lambda s, o, a: coaching.acknowledge(s, actor=a, note_id=o.note),
         None,
     ),
-    "core.coaching.notes_about": (
+    "core.coaching.notes.notes_about": (
         lambda s, o, a: coaching.notes_about(s, actor=a, agent_id=o.agent),
         None,
     ),
-    "core.coaching.coaching_queue": (
+    "core.coaching.notes.coaching_queue": (
         lambda s, o, a: coaching.coaching_queue(s, actor=a, team_id=o.team),
         None,
     ),
@@ -741,24 +742,27 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         lambda s, o, a: note_evaluations.note_choices(s, actor=a, agent_id=o.agent),
         None,
     ),
-    "core.quality.save_scorecard": (
+    "core.quality.evaluations.save_scorecard": (
         lambda s, o, a: quality.save_scorecard(
             s, actor=a, family="Voice", definition=quality.DEFAULT_FORM
         ),
         None,
     ),
-    "core.quality.list_scorecards": (lambda s, o, a: quality.list_scorecards(s, actor=a), None),
-    "core.quality.record_evaluation": (
+    "core.quality.evaluations.list_scorecards": (
+        lambda s, o, a: quality.list_scorecards(s, actor=a),
+        None,
+    ),
+    "core.quality.evaluations.record_evaluation": (
         lambda s, o, a: quality.record_evaluation(
             s, actor=a, agent_id=o.agent, scorecard_id=o.scorecard, answers=ANSWERS, date=TODAY
         ),
         None,
     ),
-    "core.quality.list_evaluations": (
+    "core.quality.evaluations.list_evaluations": (
         lambda s, o, a: quality.list_evaluations(s, actor=a, agent_id=o.agent),
         None,
     ),
-    "core.imports.check_metrics_csv": (
+    "core.metrics.imports.check_metrics_csv": (
         lambda s, o, a: imports.check_metrics_csv(
             s,
             actor=a,
@@ -766,7 +770,7 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         ),
         lambda result, o: bool(result.new_rows),
     ),
-    "core.imports.import_metrics": (
+    "core.metrics.imports.import_metrics": (
         lambda s, o, a: _problems_or(
             imports.import_metrics,
             s,
@@ -775,7 +779,7 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         ),
         lambda result, o: not isinstance(result, InvalidInput) and result.added == 1,
     ),
-    "core.imports.import_leave": (
+    "core.metrics.imports.import_leave": (
         lambda s, o, a: _problems_or(
             imports.import_leave,
             s,
@@ -814,65 +818,68 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         lambda s, o, a: growth_teams.falling_agents(s, actor=a, team_ids=[o.team], as_of=TODAY),
         None,
     ),
-    "core.home.person_changes": (
+    "core.home.glance.person_changes": (
         lambda s, o, a: person_changes(s, actor=a, person_id=o.agent, today=TODAY),
         None,
     ),
-    "core.home.weekly_trend": (
+    "core.home.glance.weekly_trend": (
         lambda s, o, a: weekly_trend(s, actor=a, person_id=o.agent, metric="csat", today=TODAY),
         None,
     ),
-    "core.home.team_glance": (
+    "core.home.glance.team_glance": (
         lambda s, o, a: team_glance(s, actor=a, team_id=o.team, today=TODAY),
         None,
     ),
-    "core.home.organisation_glance": (
+    "core.home.glance.organisation_glance": (
         lambda s, o, a: organisation_glance(s, actor=a, today=TODAY),
         lambda rows, o: any(r.id == o.team for r in rows),
     ),
-    "core.home.agent_day": (lambda s, o, a: agent_day(s, actor=a, day=TODAY), None),
-    "core.home.lead_day": (lambda s, o, a: lead_day(s, actor=a, day=TODAY), None),
-    "core.home.qa_work": (lambda s, o, a: qa_work(s, actor=a, day=TODAY), None),
-    "core.home.manager_day": (
+    "core.home.agent.agent_day": (lambda s, o, a: agent_day(s, actor=a, day=TODAY), None),
+    "core.home.lead.lead_day": (lambda s, o, a: lead_day(s, actor=a, day=TODAY), None),
+    "core.home.lead.qa_work": (lambda s, o, a: qa_work(s, actor=a, day=TODAY), None),
+    "core.home.manager.manager_day": (
         lambda s, o, a: manager_day(s, actor=a, day=TODAY),
         lambda plan, o: any(t.team_id == o.team for t in plan.teams),
     ),
-    "core.home.admin_day": (lambda s, o, a: admin_day(s, actor=a, day=TODAY), None),
-    "core.drafts.save_draft": (
+    "core.home.admin.admin_day": (lambda s, o, a: admin_day(s, actor=a, day=TODAY), None),
+    "core.learning.drafts.save_draft": (
         lambda s, o, a: drafts.save_draft(
             s, actor=a, name="learning_share:new", fields={"title": "Half-typed"}
         ),
         None,
     ),
-    "core.drafts.load_draft": (
+    "core.learning.drafts.load_draft": (
         lambda s, o, a: drafts.load_draft(s, actor=a, name="learning_share:new"),
         None,
     ),
-    "core.drafts.discard_draft": (
+    "core.learning.drafts.discard_draft": (
         lambda s, o, a: drafts.discard_draft(s, actor=a, name="learning_share:new"),
         None,
     ),
-    "core.notifications.inbox": (lambda s, o, a: notifications.inbox(s, actor=a), None),
-    "core.notifications.unread_count": (
+    "core.notify.notifications.inbox": (lambda s, o, a: notifications.inbox(s, actor=a), None),
+    "core.notify.notifications.unread_count": (
         lambda s, o, a: notifications.unread_count(s, actor=a),
         None,
     ),
-    "core.notifications.mark_read": (
+    "core.notify.notifications.mark_read": (
         lambda s, o, a: notifications.mark_read(s, actor=a, notification_id=o.notification),
         None,
     ),
-    "core.notifications.mark_all_read": (
+    "core.notify.notifications.mark_all_read": (
         lambda s, o, a: notifications.mark_all_read(s, actor=a),
         None,
     ),
-    "core.notifications.preferences": (lambda s, o, a: notifications.preferences(s, actor=a), None),
-    "core.notifications.set_preferences": (
+    "core.notify.notifications.preferences": (
+        lambda s, o, a: notifications.preferences(s, actor=a),
+        None,
+    ),
+    "core.notify.notifications.set_preferences": (
         lambda s, o, a: notifications.set_preferences(
             s, actor=a, choices=notifications.preferences(s, actor=a)
         ),
         None,
     ),
-    "core.learning.write_share": (
+    "core.learning.shares.write_share": (
         lambda s, o, a: learning.write_share(
             s,
             actor=a,
@@ -880,57 +887,78 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         ),
         None,
     ),
-    "core.learning.edit_share": (
+    "core.learning.shares.edit_share": (
         lambda s, o, a: learning.edit_share(s, actor=a, share_id=o.share, data=SHARE),
         None,
     ),
-    "core.learning.delete_share": (
+    "core.learning.shares.delete_share": (
         lambda s, o, a: learning.delete_share(s, actor=a, share_id=o.share),
         None,
     ),
-    "core.learning.hide_share": (
+    "core.learning.shares.hide_share": (
         lambda s, o, a: learning.hide_share(s, actor=a, share_id=o.share, reason="Off topic"),
         None,
     ),
-    "core.learning.search_shares": (
+    "core.learning.shares.search_shares": (
         lambda s, o, a: learning.search_shares(s, actor=a),
         lambda feed, o: any(r.id == o.share for r in feed.shares),
     ),
-    "core.learning.toggle_kudos": (
+    "core.learning.shares.toggle_kudos": (
         lambda s, o, a: learning.toggle_kudos(s, actor=a, share_id=o.share),
         None,
     ),
-    "core.learning.most_helpful": (
+    "core.learning.shares.most_helpful": (
         lambda s, o, a: learning.most_helpful(s, actor=a, team_id=None),
         lambda rows, o: bool(rows),
     ),
-    "core.learning.last_next_time": (lambda s, o, a: learning.last_next_time(s, actor=a), None),
-    "core.learning.pd_day_to_share": (lambda s, o, a: learning.pd_day_to_share(s, actor=a), None),
-    "core.learning.pd_day_to_link": (lambda s, o, a: learning.pd_day_to_link(s, actor=a), None),
-    "core.pledges.mentor_choices": (lambda s, o, a: pledges.mentor_choices(s, actor=a), None),
-    "core.pledges.draft_pledge": (_new_pledge, None),
-    "core.pledges.edit_commitments": (
+    "core.learning.shares.last_next_time": (
+        lambda s, o, a: learning.last_next_time(s, actor=a),
+        None,
+    ),
+    "core.learning.shares.pd_day_to_share": (
+        lambda s, o, a: learning.pd_day_to_share(s, actor=a),
+        None,
+    ),
+    "core.learning.shares.pd_day_to_link": (
+        lambda s, o, a: learning.pd_day_to_link(s, actor=a),
+        None,
+    ),
+    "core.learning.pledges.mentor_choices": (
+        lambda s, o, a: pledges.mentor_choices(s, actor=a),
+        None,
+    ),
+    "core.learning.pledges.draft_pledge": (_new_pledge, None),
+    "core.learning.pledges.edit_commitments": (
         lambda s, o, a: pledges.edit_commitments(
             s, actor=a, pledge_id=_new_pledge(s, o, load_actor(s, o.agent)), commitments=["Kinder"]
         ),
         None,
     ),
-    "core.pledges.sign": (_sign, None),
-    "core.pledges.nudge": (lambda s, o, a: pledges.nudge(s, actor=a, pledge_id=o.pledge), None),
-    "core.pledges.renew": (lambda s, o, a: pledges.renew(s, actor=a, pledge_id=o.pledge), None),
-    "core.pledges.retire": (lambda s, o, a: pledges.retire(s, actor=a, pledge_id=o.pledge), None),
-    "core.pledges.my_pledge": (lambda s, o, a: pledges.my_pledge(s, actor=a), None),
-    "core.pledges.mentored": (lambda s, o, a: pledges.mentored(s, actor=a), None),
-    "core.pledges.check_in": (_check_in, None),
-    "core.pledges.check_ins": (
+    "core.learning.pledges.sign": (_sign, None),
+    "core.learning.pledges.nudge": (
+        lambda s, o, a: pledges.nudge(s, actor=a, pledge_id=o.pledge),
+        None,
+    ),
+    "core.learning.pledges.renew": (
+        lambda s, o, a: pledges.renew(s, actor=a, pledge_id=o.pledge),
+        None,
+    ),
+    "core.learning.pledges.retire": (
+        lambda s, o, a: pledges.retire(s, actor=a, pledge_id=o.pledge),
+        None,
+    ),
+    "core.learning.pledges.my_pledge": (lambda s, o, a: pledges.my_pledge(s, actor=a), None),
+    "core.learning.pledges.mentored": (lambda s, o, a: pledges.mentored(s, actor=a), None),
+    "core.learning.pledges.check_in": (_check_in, None),
+    "core.learning.pledges.check_ins": (
         lambda s, o, a: pledges.check_ins(s, actor=a, agent_id=o.agent),
         None,
     ),
-    "core.pledges.pledge_today": (
+    "core.learning.pledges.pledge_today": (
         lambda s, o, a: pledges.pledge_today(s, actor=a, day=TODAY),
         None,
     ),
-    "core.pledges.participation": (
+    "core.learning.pledges.participation": (
         lambda s, o, a: pledges.participation(s, actor=a, team_ids=[o.team], names={}),
         None,
     ),
@@ -1164,7 +1192,7 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         lambda s, o, a: programme.programme(s, actor=a, term_id=o.term),
         None,
     ),
-    "core.exports.rotation_ics": (
+    "core.pd.exports.rotation_ics": (
         lambda s, o, a: exports.rotation_ics(s, actor=a, assignment_id=o.assignment),
         None,
     ),
@@ -1210,7 +1238,7 @@ def matrix_org(
     engine = make_engine(f"sqlite:///{path}")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HEADWAY_TODAY", TODAY.isoformat())
-        from core.config import get_settings
+        from core.platform.config import get_settings
 
         get_settings.cache_clear()
         connection = engine.connect()
@@ -1253,22 +1281,22 @@ def test_each_service_allows_exactly_whom_its_rule_names(
     assert not wrong, f"{name} ({RULES[name].rule}): {wrong}"
 
 
-def test_the_readme_shows_the_who_may_do_what_table() -> None:
-    readme = (ROOT / "README.md").read_text()
-    assert who_may_table() in readme, (
-        "README.md's 'Who may do what' table differs from core/access_matrix.py: paste "
+def test_the_docs_show_the_who_may_do_what_table() -> None:
+    page = (ROOT / "docs" / "operations" / "access.md").read_text()
+    assert who_may_table() in page, (
+        "docs/operations/access.md's table differs from core/access_matrix.py: paste "
         "`python -c 'from core.access_matrix import who_may_table; print(who_may_table())'`"
     )
 
 
 PRIVATE_RECORDS = (
-    "core.pledges.check_ins",
-    "core.coaching.notes_about",
-    "core.coaching.add_private_remark",
-    "core.quality.list_evaluations",
-    "core.quality.save_scorecard",
+    "core.learning.pledges.check_ins",
+    "core.coaching.notes.notes_about",
+    "core.coaching.notes.add_private_remark",
+    "core.quality.evaluations.list_evaluations",
+    "core.quality.evaluations.save_scorecard",
     "core.rotations.terms.set_hosting",
-    "core.learning.write_share",
+    "core.learning.shares.write_share",
     "core.growth.teams.falling_agents",
 )
 

@@ -1,12 +1,12 @@
-"""Which teams each role may choose for each job: one rule in core.access, asked by every page."""
+"""Which teams each role may choose for each job: one rule in core.people.access, asked by every page."""
 
 from __future__ import annotations
 
 import pytest
 from sqlmodel import Session
 
-from core.access import Purpose, require_coach, require_planner, teams_for
-from core.errors import AccessDenied
+from core.people.access import Purpose, require_coach, require_planner, teams_for
+from core.platform.errors import AccessDenied
 from tests.conftest import actor_of
 
 

@@ -8,19 +8,15 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from core.conversation import propose_agreement, sign_agreement
-from core.disputes import (
-    Decision,
-    StepRead,
-    decide_dispute,
-    disputes_of,
-    open_dispute,
-    qa_glance,
-)
+from core.coaching.conversation import propose_agreement, sign_agreement
 from core.growth.agent import growth_data
-from core.home import agent_day
+from core.home.agent import agent_day
 from core.models import CoachingNote, DisputeStep, Notification, Observation
-from core.quality import list_evaluations, score_text
+from core.quality.dispute_reads import disputes_of
+from core.quality.dispute_review import decide_dispute
+from core.quality.disputes import Decision, StepRead, open_dispute
+from core.quality.evaluations import list_evaluations, score_text
+from core.quality.glance import qa_glance
 from tests.conftest import TODAY, actor_of
 from tests.integration.test_disputes import CHECK_BACK, _evaluate
 from ui.growth import evaluation_hovers, metric_figure

@@ -9,9 +9,7 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
-from core import audit
-from core.access import Actor, load_actor
-from core.coaching import (
+from core.coaching.notes import (
     NoteInput,
     acknowledge,
     add_follow_up,
@@ -20,10 +18,17 @@ from core.coaching import (
     notes_about,
     write_note,
 )
-from core.errors import AccessDenied, InvalidInput
 from core.growth.agent import growth_data
 from core.models import AuditAction, AuditEvent, PrivateRemark, Role
-from core.quality import DEFAULT_FORM, list_evaluations, record_evaluation, save_scorecard
+from core.people import audit
+from core.people.access import Actor, load_actor
+from core.platform.errors import AccessDenied, InvalidInput
+from core.quality.evaluations import (
+    DEFAULT_FORM,
+    list_evaluations,
+    record_evaluation,
+    save_scorecard,
+)
 from tests.conftest import TODAY, actor_of, make_person, make_team
 
 

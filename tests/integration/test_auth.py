@@ -6,7 +6,8 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from core.auth import (
+from core.models import AuthSession, Person, Role
+from core.people.auth import (
     LOGIN_FAILED,
     authenticate,
     change_own_password,
@@ -15,8 +16,7 @@ from core.auth import (
     revoke_session,
     set_one_time_password,
 )
-from core.errors import AccessDenied, AuthenticationFailed, InvalidInput
-from core.models import AuthSession, Person, Role
+from core.platform.errors import AccessDenied, AuthenticationFailed, InvalidInput
 from tests.conftest import PASSWORD, actor_of, make_person, make_team
 
 
@@ -105,7 +105,7 @@ def test_only_an_admin_sets_someone_elses_password(session: Session, agent: Pers
 def test_the_app_knows_when_the_browser_has_stored_and_dropped_the_cookie(
     session: Session, org: dict
 ) -> None:
-    from core.auth import cookie_confirmed, open_session, record_cookie
+    from core.people.auth import cookie_confirmed, open_session, record_cookie
 
     token = open_session(session, person_id=org["red_agent"].id)
     assert not cookie_confirmed(session, token=token, stored=True)

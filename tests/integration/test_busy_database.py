@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, func, select
 
-from core.db import BUSY, make_engine, session_scope
-from core.errors import DatabaseBusy
 from core.models import Team
+from core.platform.db import BUSY, make_engine, session_scope
+from core.platform.errors import DatabaseBusy
 
 
 def test_a_write_that_waits_past_the_lock_wait_is_refused_with_one_sentence(

@@ -8,13 +8,14 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from core.calendar import add_closure, organisation_calendar, remove_closure
 from core.cli import main
-from core.config import SettingsError, get_settings
-from core.errors import AccessDenied, InvalidInput
 from core.models import CoachingNote, PdDay, Role
+from core.pd.closures import add_closure, remove_closure
 from core.pd.days import request_dates
 from core.pd.planning import PlanSettings, plan_period
+from core.platform.calendar import organisation_calendar
+from core.platform.config import SettingsError, get_settings
+from core.platform.errors import AccessDenied, InvalidInput
 from core.reminders.schedule import run_due
 from tests.conftest import actor_of, make_person, make_team
 
@@ -100,7 +101,7 @@ def test_the_week_starts_on_its_first_working_day(
 def test_a_closure_day_on_pd_days_tells_the_admin_whose_and_the_agents_and_their_lead(
     session: Session,
 ) -> None:
-    from core.home import agent_day
+    from core.home.agent import agent_day
     from core.models import Notification, PdStatus
 
     team = make_team(session, name="Billing")
@@ -215,11 +216,11 @@ def test_a_published_day_closed_then_moved_is_told_and_the_calendar_file_follows
 ) -> None:
     from icalendar import Calendar
 
-    from core.exports import pd_days_ics
-    from core.home import agent_day
+    from core.home.agent import agent_day
     from core.models import PdStatus
-    from core.notifications import inbox
+    from core.notify.notifications import inbox
     from core.pd.days import closed_days, move, my_pd_days
+    from core.pd.exports import pd_days_ics
 
     team = make_team(session, name="Billing", min_staffed=0)
     lead = make_person(session, role=Role.TEAM_LEAD, team=team, leads=True)

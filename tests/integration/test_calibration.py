@@ -8,10 +8,10 @@ import datetime as dt
 import numpy as np
 from sqlmodel import Session
 
-from core.access import load_actor
-from core.calibration import drift_csv, evaluator_drift
-from core.drift import Verdict
 from core.models import Evaluation, Role, Scorecard
+from core.people.access import load_actor
+from core.quality.calibration import drift_csv, evaluator_drift
+from core.quality.drift import Verdict
 from tests.conftest import make_person, make_team
 
 DAY = dt.date(2026, 11, 2)

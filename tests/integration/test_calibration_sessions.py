@@ -9,17 +9,6 @@ import krippendorff
 import pytest
 from sqlmodel import Session, col, func, select
 
-from core.access import Actor, load_actor
-from core.calibration_sessions import (
-    CallInput,
-    create_session,
-    list_sessions,
-    record_reference,
-    reveal,
-    score_call,
-    session_view,
-)
-from core.errors import AccessDenied, InvalidInput
 from core.models import (
     AuditEvent,
     CalibrationScore,
@@ -28,7 +17,18 @@ from core.models import (
     Role,
     Scorecard,
 )
-from core.quality import parse_definition, save_scorecard, score_answers
+from core.people.access import Actor, load_actor
+from core.platform.errors import AccessDenied, InvalidInput
+from core.quality.calibration_sessions import (
+    CallInput,
+    create_session,
+    list_sessions,
+    record_reference,
+    reveal,
+    score_call,
+    session_view,
+)
+from core.quality.evaluations import parse_definition, save_scorecard, score_answers
 from tests.conftest import make_person, make_team
 
 FORM = {

@@ -14,14 +14,14 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
-from core.access import load_actor
-from core.data_version import FEEDS_CACHED_READS
-from core.db import POOL, make_engine, session_scope
-from core.errors import DatabaseBusy
 from core.growth.teams import falling_agents
-from core.home import team_glance
+from core.home.glance import team_glance
+from core.learning.pledges import mentor_choices
 from core.models import Observation, Person, Role, Team
-from core.pledges import mentor_choices
+from core.people.access import load_actor
+from core.platform.data_version import FEEDS_CACHED_READS
+from core.platform.db import POOL, make_engine, session_scope
+from core.platform.errors import DatabaseBusy
 from seed.demo import seed_demo
 from tests.conftest import TODAY
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from core.coaching import (
+from core.coaching.notes import (
     NoteInput,
     acknowledge,
     add_follow_up,
@@ -18,10 +18,15 @@ from core.coaching import (
     notes_about,
     write_note,
 )
-from core.errors import AccessDenied, InvalidInput, StaleEdit
 from core.growth.agent import growth_data
 from core.models import Observation, Person, Role
-from core.quality import DEFAULT_FORM, list_evaluations, record_evaluation, save_scorecard
+from core.platform.errors import AccessDenied, InvalidInput, StaleEdit
+from core.quality.evaluations import (
+    DEFAULT_FORM,
+    list_evaluations,
+    record_evaluation,
+    save_scorecard,
+)
 from tests.conftest import TODAY, actor_of, make_person
 
 NOTE = NoteInput(

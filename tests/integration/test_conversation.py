@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from core.coaching import NoteInput, add_private_remark, write_note
-from core.conversation import (
+from core.coaching.conversation import (
     add_comment,
     agreed_sentence,
     conversation,
@@ -18,7 +17,7 @@ from core.conversation import (
     sign_agreement,
     whose,
 )
-from core.errors import AccessDenied, InvalidInput
+from core.coaching.notes import NoteInput, add_private_remark, write_note
 from core.models import (
     CoachingNote,
     Comment,
@@ -28,8 +27,9 @@ from core.models import (
     NotificationKind,
     Role,
 )
-from core.org import PersonInput, update_person
-from core.quality import DEFAULT_FORM, record_evaluation, save_scorecard
+from core.people.org import PersonInput, update_person
+from core.platform.errors import AccessDenied, InvalidInput
+from core.quality.evaluations import DEFAULT_FORM, record_evaluation, save_scorecard
 from tests.conftest import TODAY, actor_of
 
 NOTE = NoteInput(focus_metric="fcr", to_try="Ask what else is open before closing")
@@ -244,9 +244,9 @@ def test_a_sign_off_typed_with_we_agreed_on_is_never_doubled(session: Session, o
 def test_an_agents_comment_on_a_disputed_evaluation_reaches_whoever_decides_the_dispute(
     session: Session, org: dict
 ) -> None:
-    from core.conversation import add_comment
-    from core.disputes import open_dispute
+    from core.coaching.conversation import add_comment
     from core.models import CommentOn, Notification, NotificationKind
+    from core.quality.disputes import open_dispute
     from tests.integration.test_disputes import _evaluate
 
     evaluation = _evaluate(session, org)

@@ -9,8 +9,6 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import Session, SQLModel, select
 
-from core.access import load_actor
-from core.data_version import FEEDS_CACHED_READS, current
 from core.growth.teams import Scope, coaching_effect_tables, team_growth
 from core.models import (
     AuthSession,
@@ -21,6 +19,8 @@ from core.models import (
     Person,
     Team,
 )
+from core.people.access import load_actor
+from core.platform.data_version import FEEDS_CACHED_READS, current
 from seed.demo import seed_demo
 from tests.conftest import TODAY
 

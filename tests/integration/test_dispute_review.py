@@ -9,21 +9,21 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from core.calibration_sessions import CallInput, create_session
-from core.conversation import add_comment
-from core.disputes import (
-    Decision,
+from core.coaching.conversation import add_comment
+from core.home.lead import lead_day, qa_work
+from core.home.manager import manager_day
+from core.models import CommentOn, Dispute, Notification, Role
+from core.quality.calibration_sessions import CallInput, create_session
+from core.quality.dispute_reads import (
     EvaluatorDisputes,
-    decide_dispute,
     dispute_rates,
     dispute_rates_csv,
     disputes_decided_by,
     disputes_to_review,
-    open_dispute,
 )
-from core.home import lead_day, manager_day, qa_work
-from core.models import CommentOn, Dispute, Notification, Role
-from core.quality import DEFAULT_FORM, save_scorecard
+from core.quality.dispute_review import decide_dispute
+from core.quality.disputes import Decision, open_dispute
+from core.quality.evaluations import DEFAULT_FORM, save_scorecard
 from tests.conftest import TODAY, actor_of, make_person
 from tests.integration.test_disputes import (  # the same evaluation
     CHECK_BACK,

@@ -10,20 +10,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
-from core.access import load_actor
-from core.config import get_settings
-from core.disputes import (
-    AnswerChange,
-    Decision,
-    decide_dispute,
-    dispute_rates,
-    disputes_of,
-    disputes_of_my_evaluations,
-    disputes_to_review,
-    open_dispute,
-    qa_glance,
-)
-from core.errors import AccessDenied, InvalidInput
+from core.accounts import set_account_active
 from core.growth.agent import growth_data
 from core.models import (
     AuditEvent,
@@ -36,8 +23,18 @@ from core.models import (
     Person,
     Role,
 )
-from core.org import set_person_active
-from core.quality import (
+from core.people.access import load_actor
+from core.platform.config import get_settings
+from core.platform.errors import AccessDenied, InvalidInput
+from core.quality.dispute_reads import (
+    dispute_rates,
+    disputes_of,
+    disputes_of_my_evaluations,
+    disputes_to_review,
+)
+from core.quality.dispute_review import decide_dispute
+from core.quality.disputes import AnswerChange, Decision, open_dispute
+from core.quality.evaluations import (
     DEFAULT_FORM,
     list_evaluations,
     parse_definition,
@@ -45,6 +42,7 @@ from core.quality import (
     save_scorecard,
     score_answers,
 )
+from core.quality.glance import qa_glance
 from core.reminders.digest import weekly_digests
 from core.reminders.rules import disputes_due
 from tests.conftest import PASSWORD, TODAY, actor_of, make_person
@@ -523,7 +521,7 @@ def test_a_deactivated_owners_open_disputes_go_to_someone_who_can_decide_them(
     owner = next(p for p in (org["manager"], second) if p.name == opened.owner)
     other = second if owner is org["manager"] else org["manager"]
     admin = actor_of(session, org["admin"])
-    set_person_active(session, actor=admin, person_id=owner.id, active=False)
+    set_account_active(session, actor=admin, person_id=owner.id, active=False)
     [moved] = disputes_of(session, actor=agent, agent_id=org["red_agent"].id)
     assert moved.owner == other.name and moved.open
     told = session.exec(
@@ -535,7 +533,7 @@ def test_a_deactivated_owners_open_disputes_go_to_someone_who_can_decide_them(
     assert [d.id for d in disputes_to_review(session, actor=actor_of(session, other))] == [moved.id]
     # The last one who could decide it is not deactivated: the dispute would wait forever.
     with pytest.raises(InvalidInput, match="no other lead or manager who can log in"):
-        set_person_active(session, actor=admin, person_id=other.id, active=False)
+        set_account_active(session, actor=admin, person_id=other.id, active=False)
     assert session.get(Person, other.id).active  # type: ignore[union-attr]
 
 

@@ -10,13 +10,13 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
-from core.coaching import NoteInput, add_follow_up, write_note
-from core.drafts import discard_draft, load_draft, save_draft
-from core.errors import InvalidInput
-from core.learning import ShareInput, write_share
+from core.coaching.notes import NoteInput, add_follow_up, write_note
+from core.learning.drafts import discard_draft, load_draft, save_draft
+from core.learning.pledges import draft_pledge
+from core.learning.shares import ShareInput, write_share
 from core.models import Evaluation, FormDraft
-from core.pledges import draft_pledge
-from core.quality import DEFAULT_FORM, record_evaluation, save_scorecard
+from core.platform.errors import InvalidInput
+from core.quality.evaluations import DEFAULT_FORM, record_evaluation, save_scorecard
 from tests.conftest import TODAY, actor_of
 
 NOTE = NoteInput(focus_metric="fcr", to_try="Ask what else is open before closing")

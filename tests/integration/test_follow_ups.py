@@ -7,11 +7,11 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from core.access import load_actor
-from core.coaching import coaching_queue
-from core.follow_ups import follow_up_status, is_overdue
+from core.coaching.follow_ups import follow_up_status, is_overdue
+from core.coaching.notes import coaching_queue
 from core.growth.teams import Scope, coverage, team_growth
 from core.models import CoachingNote, Person, Role, Team
+from core.people.access import load_actor
 from core.reminders.digest import _team_weeks
 from seed.demo import seed_demo
 from tests.conftest import TODAY

@@ -9,13 +9,16 @@ import json
 import pytest
 from sqlmodel import Session, col, delete
 
-from core.access import load_actor
-from core.coaching import NoteInput, add_follow_up, coaching_queue, write_note
-from core.errors import AccessDenied
-from core.follow_ups import follow_up_status
+from core.coaching.follow_ups import follow_up_status
+from core.coaching.notes import NoteInput, add_follow_up, coaching_queue, write_note
 from core.growth.teams import falling_agents
-from core.home import admin_day, agent_day, lead_day, manager_day
+from core.home.admin import admin_day
+from core.home.agent import agent_day
+from core.home.lead import lead_day
+from core.home.manager import manager_day
 from core.models import Assignment, Department, PdDay, Pledge, Term
+from core.people.access import load_actor
+from core.platform.errors import AccessDenied
 from tests.conftest import TODAY, actor_of
 
 THURSDAY = TODAY + dt.timedelta(days=3)  # TODAY is Monday 23 November 2026

@@ -1,5 +1,5 @@
 """A metric import under load, on SQLite and PostgreSQL with real commits: it blocks no other
-writer for long, and it is all-or-nothing when it fails half-way (core.imports)."""
+writer for long, and it is all-or-nothing when it fails half-way (core.metrics.imports)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ import pytest
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
-from core import data_version, imports
-from core.auth import open_session
-from core.db import make_engine, session_scope
-from core.errors import InvalidInput
-from core.imports import import_metrics
+from core.metrics import imports
+from core.metrics.imports import import_metrics
 from core.models import Observation, Person, Role
+from core.people.auth import open_session
+from core.platform import data_version
+from core.platform.db import make_engine, session_scope
+from core.platform.errors import InvalidInput
 from tests.conftest import TODAY, make_person, make_team
 
 AGENTS = 20

@@ -21,13 +21,13 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, func, select
 
-from core import clock
 from core.cli import main
-from core.config import get_settings
-from core.db import make_engine
 from core.jobs import start_scheduler
-from core.mailer import parse_smtp_url, send_pending
 from core.models import CoachingNote, Notification, Role
+from core.notify.mailer import parse_smtp_url, send_pending
+from core.platform import clock
+from core.platform.config import get_settings
+from core.platform.db import make_engine
 from core.reminders.schedule import run_due
 from tests.conftest import TODAY, make_person, make_team
 
@@ -507,7 +507,7 @@ def test_one_e_mail_that_cannot_be_sent_is_failed_with_its_reason_and_the_batch_
 def test_an_e_mail_stuck_in_sending_is_failed_after_the_bound_and_never_sent_twice(
     engine: Engine, smtp_server: list
 ) -> None:
-    from core.mailer import STUCK_AFTER, fail_stuck
+    from core.notify.mailer import STUCK_AFTER, fail_stuck
 
     old = queue(engine, title="Old", to="l@x.org", subject="n:1", state="sending")  # no stamp
     fresh = queue(engine, title="Fresh", to="a@x.org", subject="n:2")
@@ -529,9 +529,9 @@ def test_an_e_mail_stuck_in_sending_is_failed_after_the_bound_and_never_sent_twi
 
 
 def test_an_email_is_plain_text_and_links_only_to_headway() -> None:
-    from core.config import Settings
-    from core.mailer import compose
     from core.models import Notification, NotificationKind
+    from core.notify.mailer import compose
+    from core.platform.config import Settings
 
     evil = "![x](http://evil.test/p.png) [Log in again here](http://evil.test) <b>x</b> **bold**"
     note = Notification(

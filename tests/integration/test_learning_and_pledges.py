@@ -8,22 +8,7 @@ import datetime as dt
 import pytest
 from sqlmodel import Session
 
-from core.calendar import WorkCalendar, organisation_calendar
-from core.config import get_settings
-from core.errors import AccessDenied, InvalidInput
-from core.learning import (
-    ShareInput,
-    delete_share,
-    edit_share,
-    hide_share,
-    pd_day_to_link,
-    pd_day_to_share,
-    search_shares,
-    toggle_kudos,
-    write_share,
-)
-from core.models import MindAnswer, PdDay, PledgeStatus, Visibility
-from core.pledges import (
+from core.learning.pledges import (
     TEMPLATES,
     CheckRead,
     check_day,
@@ -36,6 +21,21 @@ from core.pledges import (
     sign,
     streak,
 )
+from core.learning.shares import (
+    ShareInput,
+    delete_share,
+    edit_share,
+    hide_share,
+    pd_day_to_link,
+    pd_day_to_share,
+    search_shares,
+    toggle_kudos,
+    write_share,
+)
+from core.models import MindAnswer, PdDay, PledgeStatus, Visibility
+from core.platform.calendar import WorkCalendar, organisation_calendar
+from core.platform.config import get_settings
+from core.platform.errors import AccessDenied, InvalidInput
 from tests.conftest import TODAY, actor_of
 
 LAST_WEEK = TODAY - dt.timedelta(days=7)

@@ -7,11 +7,16 @@ import datetime as dt
 import pytest
 from sqlmodel import Session
 
-from core.errors import AccessDenied, InvalidInput
-from core.imports import check_metrics_csv, import_metrics
-from core.org import DepartmentInput, create_department
-from core.pledges import check_ins, draft_pledge, nudge, retire, sign
-from core.quality import DEFAULT_FORM, list_scorecards, record_evaluation, save_scorecard
+from core.learning.pledges import check_ins, draft_pledge, nudge, retire, sign
+from core.metrics.imports import check_metrics_csv, import_metrics
+from core.people.org import DepartmentInput, create_department
+from core.platform.errors import AccessDenied, InvalidInput
+from core.quality.evaluations import (
+    DEFAULT_FORM,
+    list_scorecards,
+    record_evaluation,
+    save_scorecard,
+)
 from core.rotations.terms import create_term, hosting, set_hosting
 from tests.conftest import TODAY, actor_of
 

@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from sqlmodel import Session, func, select
 
 from core.cli import main
-from core.csvio import line_of
-from core.errors import AccessDenied, InvalidInput
-from core.imports import check_metrics_csv, import_metrics, refused_rows_csv
+from core.metrics.imports import check_metrics_csv, import_metrics, refused_rows_csv
 from core.models import Observation, Role
+from core.platform.csvio import line_of
+from core.platform.errors import AccessDenied, InvalidInput
 from tests.conftest import actor_of, make_person, make_team
 from tests.unit.csv_strategies import CSV_BYTES
 
@@ -267,7 +267,7 @@ def test_a_qa_score_for_a_team_lead_is_refused_and_other_metrics_for_them_are_no
 def test_the_cli_refuses_a_qa_score_for_a_lead_by_line_as_the_contract_says(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], committed_url: str
 ) -> None:
-    from core.db import make_engine, session_scope
+    from core.platform.db import make_engine, session_scope
 
     with session_scope(make_engine(committed_url)) as session:
         make_person(session, role=Role.TEAM_LEAD, email="lead@example.com")

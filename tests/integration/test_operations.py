@@ -9,8 +9,8 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from core.config import get_settings
-from core.logs import fields
+from core.platform.config import get_settings
+from core.platform.logs import fields
 from ui.server import build_routes
 
 

@@ -3,10 +3,9 @@
 import pytest
 from sqlmodel import Session, func, select
 
-from core.errors import AccessDenied, InvalidInput, StaleEdit
-from core.home import organisation_glance, person_changes, team_glance
+from core.home.glance import organisation_glance, person_changes, team_glance
 from core.models import Person, Role
-from core.org import (
+from core.people.org import (
     DepartmentInput,
     PersonInput,
     PersonRead,
@@ -23,6 +22,7 @@ from core.org import (
     update_person,
     update_team,
 )
+from core.platform.errors import AccessDenied, InvalidInput, StaleEdit
 from tests.conftest import TODAY, actor_of
 
 

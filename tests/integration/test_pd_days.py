@@ -8,11 +8,9 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import Session, select
 
-from core.errors import AccessDenied, InvalidInput, StaleEdit
-from core.exports import pd_days_ics
-from core.imports import import_leave
+from core.metrics.imports import import_leave
 from core.models import Blackout, Leave, PdDay, PdPurpose, PdStatus, Role
-from core.notifications import inbox
+from core.notify.notifications import inbox
 from core.pd.coverage import coverage
 from core.pd.days import (
     check_move,
@@ -24,7 +22,9 @@ from core.pd.days import (
     set_goal,
     unpublish,
 )
+from core.pd.exports import pd_days_ics
 from core.pd.planning import PlanSettings, plan_period, publish
+from core.platform.errors import AccessDenied, InvalidInput, StaleEdit
 from tests.conftest import actor_of, make_person, make_team
 
 START, END = dt.date(2027, 1, 4), dt.date(2027, 2, 26)
@@ -227,7 +227,7 @@ def test_settings_no_period_can_meet_are_refused_before_published_days_are_blame
 def test_holidays_and_blackouts_count_against_the_days_a_period_can_hold(
     session: Session, team_setup: dict
 ) -> None:
-    from core.calendar import add_closure
+    from core.pd.closures import add_closure
 
     lead, team = team_setup["lead"], team_setup["team"]
     week = PlanSettings(START, START + dt.timedelta(days=4), (team.id,), 4, 0)  # Mon-Fri
@@ -397,7 +397,7 @@ def test_leads_add_team_blackouts_and_peak_floors_and_only_managers_organisation
 def test_the_coverage_says_in_words_when_every_day_is_alike_and_names_closed_days(
     session: Session, team_setup: dict
 ) -> None:
-    from core.calendar import add_closure
+    from core.pd.closures import add_closure
     from core.pd.coverage import coverage
 
     lead, team, settings = team_setup["lead"], team_setup["team"], team_setup["settings"]

@@ -14,15 +14,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from core import audit, data_version
-from core.access import Actor, load_actor
-from core.auth import open_session, resume_session
-from core.coaching import NoteInput, add_follow_up, add_private_remark, edit_note, write_note
-from core.config import SettingsError, get_settings
-from core.conversation import add_comment, propose_agreement
-from core.db import make_engine, session_scope
-from core.disputes import open_dispute
-from core.errors import AccessDenied, InvalidInput
+from core.coaching.conversation import add_comment, propose_agreement
+from core.coaching.notes import NoteInput, add_follow_up, add_private_remark, edit_note, write_note
 from core.jobs import retention_job
 from core.models import (
     AuditAction,
@@ -46,9 +39,17 @@ from core.models import (
     Role,
 )
 from core.models.conversation import CommentOn
-from core.personal_data import erase_person, export_person
-from core.quality import DEFAULT_FORM, record_evaluation, save_scorecard
-from core.retention import apply_retention, months_before
+from core.people import audit
+from core.people.access import Actor, load_actor
+from core.people.auth import open_session, resume_session
+from core.people.personal_data import erase_person, export_person
+from core.people.retention import apply_retention, months_before
+from core.platform import data_version
+from core.platform.config import SettingsError, get_settings
+from core.platform.db import make_engine, session_scope
+from core.platform.errors import AccessDenied, InvalidInput
+from core.quality.disputes import open_dispute
+from core.quality.evaluations import DEFAULT_FORM, record_evaluation, save_scorecard
 from tests.conftest import TODAY, actor_of, make_person, make_team
 
 NOTE = NoteInput(focus_metric="fcr", to_try="Ask what else is open", actions="Five calls")

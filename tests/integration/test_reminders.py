@@ -9,10 +9,9 @@ import json
 import pytest
 from sqlmodel import Session, select
 
-from core.calendar import organisation_calendar
-from core.coaching import NoteInput, add_follow_up, write_note
-from core.errors import AccessDenied, InvalidInput, NotFound
-from core.learning import ShareInput, hide_share, write_share
+from core.coaching.notes import NoteInput, add_follow_up, write_note
+from core.learning.pledges import draft_pledge, nudge, sign
+from core.learning.shares import ShareInput, hide_share, write_share
 from core.models import (
     Assignment,
     CoachingNote,
@@ -25,7 +24,7 @@ from core.models import (
     Role,
     Term,
 )
-from core.notifications import (
+from core.notify.notifications import (
     Preference,
     inbox,
     mark_all_read,
@@ -34,7 +33,8 @@ from core.notifications import (
     set_preferences,
     unread_count,
 )
-from core.pledges import draft_pledge, nudge, sign
+from core.platform.calendar import organisation_calendar
+from core.platform.errors import AccessDenied, InvalidInput, NotFound
 from core.reminders.rules import escalation_recipients
 from core.reminders.schedule import catch_up_moment, run_due
 from tests.conftest import TODAY, actor_of, make_person
@@ -422,7 +422,7 @@ def test_a_hidden_share_tells_its_author_why(session: Session, org: dict) -> Non
 def test_a_kind_switched_off_is_not_created_and_e_mail_only_stays_out_of_the_inbox(
     session: Session, org: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from core.config import get_settings
+    from core.platform.config import get_settings
 
     monkeypatch.setenv("SMTP_URL", "smtp://127.0.0.1:2525")
     get_settings.cache_clear()
@@ -479,7 +479,7 @@ def test_a_run_caught_up_after_midnight_stands_for_the_day_it_was_due() -> None:
 def test_the_schedule_and_working_days_follow_the_settings(
     session: Session, org: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from core.config import get_settings
+    from core.platform.config import get_settings
 
     monkeypatch.setenv("HEADWAY_REMINDERS_AT", "08:30")
     monkeypatch.setenv("HEADWAY_WORKING_DAYS", "mon-sat")
@@ -498,7 +498,7 @@ def test_unreadable_working_days_are_refused_with_the_setting_named(
 ) -> None:
     from pydantic import ValidationError
 
-    from core.config import Settings
+    from core.platform.config import Settings
 
     monkeypatch.setenv("HEADWAY_WORKING_DAYS", value)
     with pytest.raises(ValidationError, match="HEADWAY_WORKING_DAYS"):

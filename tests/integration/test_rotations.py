@@ -9,11 +9,6 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import Session, col, select
 
-from core.access import load_actor
-from core.calendar import add_closure
-from core.config import get_settings
-from core.errors import AccessDenied, InvalidInput
-from core.exports import rotation_ics
 from core.models import (
     Assignment,
     Department,
@@ -25,6 +20,11 @@ from core.models import (
     Role,
     Team,
 )
+from core.pd.closures import add_closure
+from core.pd.exports import rotation_ics
+from core.people.access import load_actor
+from core.platform.config import get_settings
+from core.platform.errors import AccessDenied, InvalidInput
 from core.rotations.interests import (
     interest_checks,
     interests_of,

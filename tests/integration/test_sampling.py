@@ -9,10 +9,10 @@ import json
 import pytest
 from sqlmodel import Session
 
-from core.access import load_actor
-from core.errors import AccessDenied, InvalidInput
 from core.models import Channel, Evaluation, Person, Scorecard, Team
-from core.sampling import channel_text, draw_sample, sample_checklist, sample_csv, week_of
+from core.people.access import load_actor
+from core.platform.errors import AccessDenied, InvalidInput
+from core.quality.sampling import channel_text, draw_sample, sample_checklist, sample_csv, week_of
 
 START, END = dt.date(2026, 10, 5), dt.date(2026, 10, 30)  # four working weeks
 

@@ -27,11 +27,12 @@ from sqlalchemy import make_url
 from sqlmodel import Session, func, select
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from bench.load import Rerun, Tab, free_port, wait_healthy
-from core.auth import COOKIE_NAME, authenticate
-from core.db import make_engine, session_scope
+from bench.load import Rerun, Tab
 from core.models import Notification, Person
+from core.people.auth import COOKIE_NAME, authenticate
+from core.platform.db import make_engine, session_scope
 from tests.conftest import ROOT
+from tools.serve import free_port, start, wait_healthy
 
 pytestmark = pytest.mark.postgres
 TODAY = "2026-11-23"
@@ -95,28 +96,7 @@ def farm(postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     logs = tmp_path_factory.mktemp("farm")
     ports = [free_port(), free_port()]
     servers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "streamlit_app.py",
-                "--server.headless",
-                "true",
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(port),
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=(logs / f"server-{port}.log").open("w"),
-        )  # fmt: skip
-        for port in ports
+        start(port=port, env=env, stderr=(logs / f"server-{port}.log").open("w")) for port in ports
     ]
     urls = [f"http://127.0.0.1:{port}" for port in ports]
     try:
@@ -189,7 +169,7 @@ def test_a_login_on_one_server_is_valid_on_the_other(
 def test_a_write_on_one_server_shows_on_the_other_at_its_next_rerun_caches_included(
     farm: Farm, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from core.data_version import current
+    from core.platform.data_version import current
 
     monkeypatch.setenv("HEADWAY_SECRET", farm.env["HEADWAY_SECRET"])
     a, b = farm.urls

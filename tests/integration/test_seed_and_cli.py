@@ -6,10 +6,7 @@ import json
 import pytest
 from sqlmodel import Session, func, select
 
-from core.access import load_actor
-from core.auth import authenticate
 from core.cli import main
-from core.disputes import disputes_to_review
 from core.models import (
     Dispute,
     DisputeEvent,
@@ -22,7 +19,10 @@ from core.models import (
     Scorecard,
     Team,
 )
-from core.quality import parse_definition, score_answers
+from core.people.access import load_actor
+from core.people.auth import authenticate
+from core.quality.dispute_reads import disputes_to_review
+from core.quality.evaluations import parse_definition, score_answers
 from seed.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 from tests.conftest import TODAY
 
@@ -59,7 +59,7 @@ def test_the_seed_creates_the_five_demo_logins_with_history_ending_today(session
 
 def test_the_seed_is_deterministic_for_a_seed_and_a_day(tmp_path) -> None:
     def names(url: str) -> list[tuple[str, str]]:
-        from core.db import make_engine
+        from core.platform.db import make_engine
 
         other = make_engine(url)
         with Session(other) as s:

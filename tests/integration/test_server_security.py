@@ -14,15 +14,15 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-import core.auth
-from core.auth import (
+import core.people.auth
+from core.people.auth import (
     COOKIE_NAME,
     DEVICE_COOKIE_NAME,
     authenticate,
     unsign_device,
     unsign_token,
 )
-from core.config import (
+from core.platform.config import (
     Settings,
     SettingsError,
     _local_secret,
@@ -31,8 +31,8 @@ from core.config import (
     require_secret_to_serve,
     signing_secret,
 )
-from core.db import make_engine, session_scope
-from core.errors import AuthenticationFailed
+from core.platform.db import make_engine, session_scope
+from core.platform.errors import AuthenticationFailed
 from tests.conftest import PASSWORD, make_person, make_team
 from ui.server import build_middleware, build_routes, refuse_unsafe_start
 
@@ -73,7 +73,7 @@ def test_after_a_login_the_browser_keeps_a_signed_httponly_device_cookie_that_le
     client: TestClient, token: str, committed_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     now = dt.datetime.now(dt.UTC)  # the throttle's clock stands still: its waits do not run out
-    monkeypatch.setattr(core.auth, "utcnow", lambda: now)
+    monkeypatch.setattr(core.people.auth, "utcnow", lambda: now)
     response = client.post("/auth/session", json={"token": token}, headers=SAME_ORIGIN)
     assert response.status_code == 204
     [device_cookie] = [

@@ -11,10 +11,11 @@ import pytest
 from argon2 import PasswordHasher
 from sqlmodel import Session, col, select
 
-import core.auth
-from core import throttle
-from core.access import load_actor
-from core.auth import (
+import core.people.auth
+from core.models import AuditAction, AuditEvent, Person, Role, Team
+from core.people import throttle
+from core.people.access import load_actor
+from core.people.auth import (
     CURRENT_PASSWORD_WRONG,
     LOGIN_FAILED,
     authenticate,
@@ -25,9 +26,8 @@ from core.auth import (
     resume_session,
     set_one_time_password,
 )
-from core.errors import AuthenticationFailed, InvalidInput
-from core.models import AuditAction, AuditEvent, Person, Role, Team
-from core.org import PersonInput, set_person_active, update_person
+from core.people.org import PersonInput, set_person_active, update_person
+from core.platform.errors import AuthenticationFailed, InvalidInput
 from tests.conftest import PASSWORD, actor_of, make_person, make_team
 
 EMAIL = "ana@example.com"
@@ -49,15 +49,15 @@ class Clock:
 def _cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 at its smallest cost: these tests check hundreds of passwords, not argon2."""
     cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(core.auth, "_hasher", lambda: cheap)
-    monkeypatch.setattr(core.auth, "_dummy_hash", lambda: cheap.hash("not-a-real-password"))
+    monkeypatch.setattr(core.people.auth, "_hasher", lambda: cheap)
+    monkeypatch.setattr(core.people.auth, "_dummy_hash", lambda: cheap.hash("not-a-real-password"))
 
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """core.auth's "now" (sessions, one-time passwords, the throttle's moments)."""
+    """core.people.auth's "now" (sessions, one-time passwords, the throttle's moments)."""
     fake = Clock()
-    monkeypatch.setattr(core.auth, "utcnow", fake)
+    monkeypatch.setattr(core.people.auth, "utcnow", fake)
     return fake
 
 
@@ -66,7 +66,7 @@ def agent(session: Session) -> Person:
     return make_person(session, team=make_team(session), email=EMAIL, password=PASSWORD)
 
 
-def _log_in(session: Session, password: str, client: str | None = OFFICE) -> core.auth.Login:
+def _log_in(session: Session, password: str, client: str | None = OFFICE) -> core.people.auth.Login:
     return authenticate(session, email=EMAIL, password=password, client=client)
 
 
@@ -239,7 +239,7 @@ def test_failures_slow_the_next_attempt_down_and_the_owner_waits_at_most_a_minut
     with pytest.raises(AuthenticationFailed) as early:
         _log_in(session, PASSWORD, ELSEWHERE)
     # Too early, even with the right password: which is not called wrong, and the wait is said.
-    assert str(early.value) == core.auth.throttled(1)
+    assert str(early.value) == core.people.auth.throttled(1)
     assert "not checked" in str(early.value) and "do not match" not in str(early.value)
     clock.advance(seconds=1)
     assert not _refused(session, PASSWORD, ELSEWHERE)
@@ -255,9 +255,9 @@ def test_failures_slow_the_next_attempt_down_and_the_owner_waits_at_most_a_minut
 
 def _owner_device(session: Session, clock: Clock) -> str:
     """A browser the owner has logged in on (the cookie route remembers it after a login)."""
-    device = core.auth.new_device()
+    device = core.people.auth.new_device()
     login = _log_in(session, PASSWORD, OFFICE)
-    assert core.auth.remember_device(session, token=login.token, device=device)
+    assert core.people.auth.remember_device(session, token=login.token, device=device)
     return device
 
 
@@ -286,20 +286,20 @@ def test_a_device_cookie_is_trusted_only_for_the_accounts_that_logged_in_on_it(
     session: Session, agent: Person, clock: Clock
 ) -> None:
     other = make_person(session, team=make_team(session), email="bo@example.com", password=PASSWORD)
-    mine = core.auth.new_device()
+    mine = core.people.auth.new_device()
     login = authenticate(session, email=other.email, password=PASSWORD, client=ELSEWHERE)
-    core.auth.remember_device(session, token=login.token, device=mine)
+    core.people.auth.remember_device(session, token=login.token, device=mine)
     for _ in range(4):  # my own device does not lift the throttle on someone else's account
         assert _refused(session, "guess", ELSEWHERE)
     with pytest.raises(AuthenticationFailed, match="Too many failed attempts"):
         authenticate(session, email=EMAIL, password=PASSWORD, client=ELSEWHERE, device=mine)
-    assert core.auth.unsign_device(core.auth.sign_device(mine)) == mine
+    assert core.people.auth.unsign_device(core.people.auth.sign_device(mine)) == mine
     assert (
-        core.auth.unsign_device(core.auth.sign_token(mine)) is None
+        core.people.auth.unsign_device(core.people.auth.sign_token(mine)) is None
     )  # a session cookie is not one
-    assert core.auth.unsign_device(core.auth.sign_device(mine)[:-1] + "0") is None
+    assert core.people.auth.unsign_device(core.people.auth.sign_device(mine)[:-1] + "0") is None
     clock.advance(days=366)
-    assert core.auth.unsign_device(core.auth.sign_device(mine)) == mine
+    assert core.people.auth.unsign_device(core.people.auth.sign_device(mine)) == mine
 
 
 def test_a_device_its_owner_has_not_used_for_90_days_is_a_stranger_again(
@@ -323,7 +323,7 @@ def test_one_address_guessing_across_accounts_is_slowed_and_a_success_does_not_c
         with pytest.raises(AuthenticationFailed):
             authenticate(session, email=f"p{i % 4}@example.com", password="guess", client=ELSEWHERE)
 
-    def p3_from(client: str) -> core.auth.Login:
+    def p3_from(client: str) -> core.people.auth.Login:
         return authenticate(session, email="p3@example.com", password=PASSWORD, client=client)
 
     with pytest.raises(AuthenticationFailed):
@@ -394,7 +394,7 @@ def test_the_change_password_form_is_throttled_like_the_login(
         assert str(refusal.value) == CURRENT_PASSWORD_WRONG
     with pytest.raises(InvalidInput) as early:
         change(PASSWORD)()  # too early after 4 failures
-    assert str(early.value) == core.auth.throttled(1)
+    assert str(early.value) == core.people.auth.throttled(1)
     assert len(_events(session, AuditAction.PASSWORD_CHANGE_FAILED)) == 5
     clock.advance(seconds=1)
     change(PASSWORD)()
@@ -442,4 +442,4 @@ def test_an_address_nobody_uses_is_slowed_down_alike(session: Session, clock: Cl
             authenticate(session, email="nobody@example.com", password="guess", client=ELSEWHERE)
     with pytest.raises(AuthenticationFailed) as early:
         authenticate(session, email="nobody@example.com", password="guess", client=ELSEWHERE)
-    assert str(early.value) == core.auth.throttled(1)
+    assert str(early.value) == core.people.auth.throttled(1)

@@ -14,11 +14,9 @@ from sqlmodel import Session, select
 from starlette.requests import Request
 from starlette.responses import Response
 
-from core.auth import resume_session, revoke_session
-from core.config import Settings, SettingsError, get_settings
-from core.errors import AuthenticationFailed
 from core.models import AuditAction, AuditEvent, Person, Role
-from core.sso import (
+from core.people.auth import resume_session, revoke_session
+from core.people.sso import (
     EXPIRED,
     NO_EMAIL,
     NO_USERINFO,
@@ -29,6 +27,8 @@ from core.sso import (
     read_userinfo,
     sso_login,
 )
+from core.platform.config import Settings, SettingsError, get_settings
+from core.platform.errors import AuthenticationFailed
 from tests.conftest import make_person, make_team
 
 ISSUER = "https://id.example.com"

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from core.errors import AccessDenied, InvalidInput
 from core.models import ForecastInterval, PdDay, Role
 from core.pd.coverage import coverage
 from core.pd.planning import PlanSettings, plan_period
+from core.platform.errors import AccessDenied, InvalidInput
 from core.staffing import (
     forecast_floors,
     import_forecast,
@@ -158,7 +158,7 @@ def test_the_command_line_import_is_all_or_nothing_and_idempotent(
     sqlite_template: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from core.cli import main
-    from core.db import make_engine
+    from core.platform.db import make_engine
 
     path = tmp_path / "cli.db"
     shutil.copy(sqlite_template, path)

@@ -7,9 +7,6 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, col, delete, select
 
-from core.access import load_actor
-from core.data_version import current
-from core.errors import AccessDenied
 from core.growth.teams import (
     FallingCount,
     Scope,
@@ -19,8 +16,11 @@ from core.growth.teams import (
     teams_scope,
     visible_teams,
 )
-from core.home import manager_day
+from core.home.manager import manager_day
 from core.models import Observation, Person, Team
+from core.people.access import load_actor
+from core.platform.data_version import current
+from core.platform.errors import AccessDenied
 from seed.demo import seed_demo
 from tests.conftest import TODAY
 

@@ -15,9 +15,7 @@ from alembic import command
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, SQLModel, select
 
-from core.coaching import NoteInput, notes_about, write_note
-from core.db import alembic_config, make_engine
-from core.errors import InvalidInput
+from core.coaching.notes import NoteInput, notes_about, write_note
 from core.models import (
     CoachingNoteEvaluation,
     NotificationKind,
@@ -27,7 +25,9 @@ from core.models import (
     Person,
     Role,
 )
-from core.quality import DEFAULT_FORM, Answer, record_evaluation, save_scorecard
+from core.platform.db import alembic_config, make_engine
+from core.platform.errors import InvalidInput
+from core.quality.evaluations import DEFAULT_FORM, Answer, record_evaluation, save_scorecard
 from tests.conftest import TODAY, actor_of, make_person, make_team
 
 
@@ -214,7 +214,7 @@ def test_migration_0010_moves_comma_lists_and_json_into_rows(blank_url: str) -> 
 
 
 def test_notification_kinds_are_one_enum() -> None:
-    from core.notifications import KINDS
+    from core.notify.notifications import KINDS
 
     assert set(KINDS) == set(NotificationKind)
 

@@ -12,11 +12,11 @@ import pytest
 from sqlmodel import Session, func, select
 from streamlit import config as streamlit_config
 
-from core.config import Settings
-from core.errors import InvalidInput
-from core.mailer import compose, header_text
 from core.models import Notification, NotificationKind, Person, Role
-from core.org import PersonInput, create_person, import_people
+from core.notify.mailer import compose, header_text
+from core.people.org import PersonInput, create_person, import_people
+from core.platform.config import Settings
+from core.platform.errors import InvalidInput
 from tests.conftest import actor_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,7 +76,7 @@ def test_an_e_mail_subject_keeps_no_right_to_left_override_or_other_bidi_control
 
 def test_tables_offer_no_csv_download_or_copy_of_their_own() -> None:
     """Streamlit's table toolbar writes cells raw (=HYPERLINK(…) stays a formula); Headway's
-    own downloads go through core/csvio.py, so the toolbar's export is switched off."""
+    own downloads go through core/platform/csvio.py, so the toolbar's export is switched off."""
     settings = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert settings["client"]["disableDataExport"] is True
     assert streamlit_config.get_option("client.disableDataExport") in (True, False)  # known option

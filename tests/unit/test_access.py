@@ -2,9 +2,9 @@
 
 import pytest
 
-from core.access import Actor, can_view_person, can_view_team
-from core.errors import AccessDenied
 from core.models import Role
+from core.people.access import Actor, can_view_person, can_view_team
+from core.platform.errors import AccessDenied
 
 AGENT = Actor(id=1, name="Agent", role=Role.AGENT, team_id=10)
 LEAD = Actor(id=2, name="Lead", role=Role.TEAM_LEAD, team_id=10, led_team_ids=frozenset({10}))
@@ -47,7 +47,7 @@ def test_an_agent_never_sees_a_team_and_a_lead_only_the_teams_they_lead() -> Non
 
 
 def test_only_admins_pass_the_organisation_set_up_check() -> None:
-    from core.access import require_admin
+    from core.people.access import require_admin
 
     require_admin(ADMIN)
     for actor in (AGENT, LEAD, MANAGER):

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from pydantic import ValidationError
 
-from core.config import Settings, get_settings
+from core.platform.config import Settings, get_settings
 from ui import admission
 
 

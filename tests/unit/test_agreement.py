@@ -1,9 +1,9 @@
-"""Agreement in words (core.agreement): the verdict follows the figure the sentence states (pairs
+"""Agreement in words (core.quality.agreement): the verdict follows the figure the sentence states (pairs
 within one point), alpha is said plainly, and "everyone gave the same answer" is not "undefined"."""
 
 from __future__ import annotations
 
-from core.agreement import ALPHA_MEANING, alpha_words, item_agreement, overall_agreement
+from core.quality.agreement import ALPHA_MEANING, alpha_words, item_agreement, overall_agreement
 
 
 def test_a_question_everyone_answered_alike_says_so_instead_of_undefined() -> None:

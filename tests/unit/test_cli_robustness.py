@@ -10,7 +10,7 @@ import pytest
 
 from core import cli
 from core.cli import main
-from core.config import get_settings
+from core.platform.config import get_settings
 
 PD = {
     "period": {"start": "2027-01-04", "end": "2027-01-08"},

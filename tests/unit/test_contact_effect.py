@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.cli import main
-from core.csvio import stream_csv
-from core.errors import InvalidInput
+from core.platform.csvio import stream_csv
+from core.platform.errors import InvalidInput
 from core.voice.effect import (
     CONTACT_COLUMNS,
     ChangeEffect,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 
-from core.csvio import read_columns, read_csv
-from core.errors import InvalidInput
+from core.platform.csvio import read_columns, read_csv
+from core.platform.errors import InvalidInput
 from tests.unit.csv_strategies import CSV_BYTES
 
 REQUIRED = ("agent_email", "date")

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 
-from core.csvio import read_csv
-from core.errors import InvalidInput
 from core.growth.statistics import read_notes_csv, read_observations_csv
-from core.parsing import read_date, read_number
+from core.platform.csvio import read_csv
+from core.platform.errors import InvalidInput
+from core.platform.parsing import read_date, read_number
 from tests.unit.csv_strategies import CELLS, CSV_BYTES
 
 

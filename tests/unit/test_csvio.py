@@ -5,8 +5,8 @@ import io
 
 import pytest
 
-from core.csvio import escape_cell, read_csv, write_csv
-from core.errors import InvalidInput
+from core.platform.csvio import escape_cell, read_csv, write_csv
+from core.platform.errors import InvalidInput
 
 
 def test_rows_carry_the_physical_line_they_start_on_despite_quoted_newlines_bom_and_crlf() -> None:
@@ -118,7 +118,7 @@ def test_a_header_of_100000_columns_is_refused_with_one_sentence_before_any_othe
     not asserted (the handbook forbids timed assertions)."""
     import time
 
-    from core.csvio import MAX_COLUMNS
+    from core.platform.csvio import MAX_COLUMNS
 
     header = ",".join(f"column{i}" for i in range(100_000)).encode()  # ~789 KB
     data = header + b"\n" + b",".join(b"x" for _ in range(100_000)) + b"\n"

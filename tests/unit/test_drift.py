@@ -13,7 +13,7 @@ import pytest
 from scipy import stats
 
 from core.cli import main
-from core.drift import (
+from core.quality.drift import (
     VERDICT_WORDS,
     EvaluatorLeniency,
     Reason,

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from core.growth.statistics import coaching_effects, trend_flags
+from core.growth.statistics import coaching_effects
+from core.growth.wording import trend_flags
 from tests.unit.simulate import coaching_world, trend_world
 
 GROWTH = Path(__file__).resolve().parents[3] / "shared" / "spec" / "examples" / "growth"

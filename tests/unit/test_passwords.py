@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from core.errors import InvalidInput
-from core.passwords import check_new_password, common_passwords
-from core.throttle import ACCOUNT, ADDRESS
+from core.people.passwords import check_new_password, common_passwords
+from core.people.throttle import ACCOUNT, ADDRESS
+from core.platform.errors import InvalidInput
 
 NAME, EMAIL = "Ana María Martinez", "ana.martinez@example.com"
 

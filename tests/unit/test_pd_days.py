@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.errors import InvalidInput
+from core.platform.errors import InvalidInput
 from core.scheduling.pd_days import plan_pd_days, read_pd_problem
 from tests.unit.validators import pd_objective, pd_violations
 

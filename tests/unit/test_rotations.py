@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.errors import InvalidInput
+from core.platform.errors import InvalidInput
 from core.scheduling.rotations import (
     RotationAgent,
     RotationProblem,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from core.sampling import (
+from core.quality.sampling import (
     Interaction,
     default_draw_number,
     default_period,

@@ -2,8 +2,8 @@
 
 import pytest
 
-from core.errors import InvalidInput
-from core.quality import DEFAULT_FORM, parse_definition, score_answers
+from core.platform.errors import InvalidInput
+from core.quality.evaluations import DEFAULT_FORM, parse_definition, score_answers
 
 FORM = parse_definition(
     DEFAULT_FORM

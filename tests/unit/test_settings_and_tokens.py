@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from core.auth import sign_token, unsign_token
-from core.clock import today
-from core.config import Settings, get_settings
+from core.people.auth import sign_token, unsign_token
+from core.platform.clock import today
+from core.platform.config import Settings, get_settings
 
 
 def test_today_honours_headway_today(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -20,7 +20,7 @@ def test_headway_now_pins_the_time_of_day_as_well_as_the_date(
 ) -> None:
     """HEADWAY_TODAY alone keeps the wall clock's hour: a result that depends on the hour (what
     reminders are due) changed with the time the suite ran (issue 25, item 15)."""
-    from core.clock import now_local
+    from core.platform.clock import now_local
 
     monkeypatch.delenv("HEADWAY_TODAY")
     monkeypatch.setenv("HEADWAY_NOW", "2027-01-04T06:30")
@@ -39,7 +39,7 @@ def test_headway_now_pins_the_time_of_day_as_well_as_the_date(
 def test_a_headway_now_that_is_not_a_plausible_moment_is_refused_in_one_sentence(
     monkeypatch: pytest.MonkeyPatch, value: str
 ) -> None:
-    from core.config import SettingsError
+    from core.platform.config import SettingsError
 
     monkeypatch.setenv("HEADWAY_NOW", value)
     get_settings.cache_clear()
