@@ -50,7 +50,8 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from core.models import Person, Role, Team
-from core.people.auth import COOKIE_NAME, open_session, sign_token
+from core.people.auth import COOKIE_NAME, open_session
+from core.people.cookies import sign_token
 from core.platform.config import get_settings
 from core.platform.db import make_engine
 from tools import serve

@@ -92,9 +92,9 @@ SHARE_READERS = (
 
 RULES: dict[str, Rule] = {
     # accounts
-    "core.people.auth.change_own_password": Rule(W, EVERYONE, OWN),
-    "core.people.auth.set_one_time_password": Rule(W, ADMINS, "admins"),
-    "core.people.auth.choose_own_password": Rule(W, EVERYONE, OWN),
+    "core.people.password_changes.change_own_password": Rule(W, EVERYONE, OWN),
+    "core.people.password_changes.set_one_time_password": Rule(W, ADMINS, "admins"),
+    "core.people.password_changes.choose_own_password": Rule(W, EVERYONE, OWN),
     "core.people.auth.log_out_everywhere": Rule(W, EVERYONE, OWN),
     "core.people.audit.search": Rule(R, ADMINS, "admins"),
     "core.people.audit.run_search": Rule(R, ADMINS, "admins"),

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import logging
 import os
 import sys
@@ -20,6 +19,25 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
 from typing import Any, NoReturn
 
+from core.cli_files import (
+    _argument,
+    cmd_coaching_effect,
+    cmd_contact_effect,
+    cmd_evaluator_drift,
+    cmd_staffing,
+    cmd_trend_flags,
+)
+from core.cli_io import (
+    EXIT_BAD_INPUT,
+    EXIT_INFEASIBLE,
+    EXIT_INTERNAL_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_TIMEOUT,
+    _date,
+    _read_json,
+    _write_json,
+)
 from core.platform.errors import DomainError, InvalidInput
 from core.platform.parsing import (
     EARLIEST_DATE,
@@ -27,25 +45,14 @@ from core.platform.parsing import (
     MAX_WINDOW_DAYS,
     date_out_of_window,
     listed,
-    read_date,
     read_number,
 )
 
-EXIT_OK, EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_TIMEOUT = 0, 1, 2, 3
-EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE of sysexits.h: a bug, not the user's input
-EXIT_INTERRUPTED = 130
 MAX_TIME_LIMIT = 24 * 3600.0
 
 log = logging.getLogger("headway.cli")
 Command = Callable[[argparse.Namespace], int]  # a subcommand: parsed arguments in, exit code out
 AddCommand = Callable[[str, Command, str], argparse.ArgumentParser]
-
-
-def _date(value: str) -> dt.date:
-    day, problem = read_date(value)
-    if day is None:
-        raise argparse.ArgumentTypeError(str(problem))
-    return day
 
 
 def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
@@ -74,41 +81,6 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     migrate(_engine(args.database))
     print("database is at the latest schema")
     return EXIT_OK
-
-
-def _no_constant(name: str) -> object:
-    raise InvalidInput(f"{name} is not a number JSON allows (write a number, or leave the key out)")
-
-
-def _read_json(path: str) -> object:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle, parse_constant=_no_constant)
-    except InvalidInput as exc:
-        raise InvalidInput(f"{path}: {exc}") from exc
-    except RecursionError as exc:
-        raise InvalidInput(
-            f"{path} is nested too deeply to read: its lists and objects go hundreds of levels deep"
-        ) from exc
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"{path} is not UTF-8 text") from exc
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(
-            f"{path} is not valid JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
-        ) from exc
-    except ValueError as exc:  # the only other one: a number of more than 4,300 digits
-        raise InvalidInput(f"{path} is not valid JSON: a number in it is too long") from exc
-
-
-def _write_json(path: str, data: object) -> None:
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    try:
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 _STATUS_EXIT = {
@@ -185,149 +157,6 @@ def cmd_import_forecast(args: argparse.Namespace) -> int:
         print("warning: ignored column(s): " + ", ".join(result.ignored_columns), file=sys.stderr)
     print(result.sentence())
     return EXIT_OK
-
-
-def _read_bytes(path: str) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
-
-
-def _prefixed(path: str, error: InvalidInput) -> InvalidInput:
-    return InvalidInput(f"{path}: {error}", [f"{path}: {p}" for p in error.problems])
-
-
-def cmd_coaching_effect(args: argparse.Namespace) -> int:
-    from core.growth.statistics import coaching_effects, read_notes_csv, read_observations_csv
-
-    try:
-        observations = read_observations_csv(_read_bytes(args.observations))
-    except InvalidInput as exc:
-        raise _prefixed(args.observations, exc) from exc
-    try:
-        notes = read_notes_csv(_read_bytes(args.notes))
-    except InvalidInput as exc:
-        raise _prefixed(args.notes, exc) from exc
-    effects = coaching_effects(observations, notes, window=args.window)
-    _write_json(args.output, {"window": args.window, "notes": [e.to_json() for e in effects]})
-    verdicts: dict[str, int] = {}
-    for effect in effects:
-        verdicts[effect.verdict] = verdicts.get(effect.verdict, 0) + 1
-    print(f"{len(effects)} notes: " + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())))
-    return EXIT_OK
-
-
-def cmd_trend_flags(args: argparse.Namespace) -> int:
-    from core.growth.statistics import read_observations_csv
-    from core.growth.wording import trend_flags
-    from core.models import METRICS
-
-    if args.metric not in METRICS:
-        raise InvalidInput(f"--metric {args.metric!r} is not one of {', '.join(METRICS)}")
-    try:
-        observations = read_observations_csv(_read_bytes(args.observations))
-    except InvalidInput as exc:
-        raise _prefixed(args.observations, exc) from exc
-    flags = trend_flags(observations, metric=args.metric, as_of=args.as_of, window=args.window)
-    _write_json(
-        args.output,
-        {
-            "metric": args.metric,
-            "as_of": args.as_of.isoformat(),
-            "flagged": [f.to_json() for f in flags],
-        },
-    )
-    print(f"{len(flags)} agent(s) flagged: {args.metric} getting worse over {args.window} days")
-    return EXIT_OK
-
-
-def cmd_evaluator_drift(args: argparse.Namespace) -> int:
-    from core.quality.drift import evaluator_leniency, leniency_sentence, read_evaluations_csv
-
-    # One input file: its bad rows are reported as the metrics import does, each line starting
-    # "line N: " (no file name in front).
-    evaluations = read_evaluations_csv(_read_bytes(args.input))
-    results = evaluator_leniency(evaluations.evaluators, evaluations.agents, evaluations.scores)
-    _write_json(args.output, {"evaluators": [r.to_json() for r in results]})
-    for result in results:
-        if result.verdict != "in line":
-            print(leniency_sentence(result), file=sys.stderr)
-    verdicts: dict[str, int] = {}
-    for result in results:
-        verdicts[result.verdict] = verdicts.get(result.verdict, 0) + 1
-    print(
-        f"{len(results)} evaluators: " + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items()))
-    )
-    return EXIT_OK
-
-
-def cmd_contact_effect(args: argparse.Namespace) -> int:
-    from core.voice.effect import (
-        describe_effect,
-        estimate_change_effects,
-        read_changes_csv,
-        read_contacts_csv,
-    )
-
-    # Bad rows are reported as the imports do, each line starting "line N: "; the "error:"
-    # line above them names the file.
-    daily = _read_rows_of(args.contacts, read_contacts_csv)
-    changes = _read_rows_of(args.changes, read_changes_csv)
-    effects = estimate_change_effects(daily, changes)
-    _write_json(args.output, {"changes": [e.to_json() for e in effects]})
-    for effect in effects:
-        print(f"{effect.reason}: {describe_effect(effect, reason_label=effect.reason)}")
-    verdicts: dict[str, int] = {}
-    for effect in effects:
-        verdicts[effect.verdict] = verdicts.get(effect.verdict, 0) + 1
-    print(f"{len(effects)} changes: " + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())))
-    return EXIT_OK
-
-
-def _read_rows_of(path: str, read: Callable[[bytes], Any]) -> Any:
-    """`read` over the file's bytes; its bad lines keep their "line N: " start, and one
-    "error:" line names the file."""
-    try:
-        return read(_read_bytes(path))
-    except InvalidInput as exc:
-        if len(exc.problems) == 1:  # main prints only the problem then
-            print(f"error: in {path}:", file=sys.stderr)
-        raise InvalidInput(f"{path}: {exc}", exc.problems) from exc
-
-
-def cmd_staffing(args: argparse.Namespace) -> int:
-    from core.staffing import Target, daily_floors, floors_json, read_forecast_csv
-
-    forecast = read_forecast_csv(_read_bytes(args.forecast))
-    level, seconds = args.service_level
-    target = Target(
-        service_level=level,
-        seconds=seconds,
-        shrinkage=args.shrinkage,
-        max_occupancy=args.max_occupancy,
-    )
-    floors = daily_floors(forecast, target)
-    _write_json(args.output, floors_json(floors))
-    if forecast.ignored_columns:
-        print("warning: ignored column(s): " + ", ".join(forecast.ignored_columns), file=sys.stderr)
-    teams = len({f.team for f in floors})
-    print(f"{len(floors)} team-days ({teams} teams) from {len(forecast)} intervals")
-    return EXIT_OK
-
-
-def _argument(read: Callable[[str], tuple[Any, str | None]], flag: str) -> Callable[[str], Any]:
-    """An argument read by one of core's readers: its sentence is argparse's error (exit 1)."""
-
-    def parse(value: str) -> Any:
-        parsed, problem = read(value)
-        if problem:
-            raise argparse.ArgumentTypeError(problem)
-        return parsed
-
-    parse.__name__ = flag
-    return parse
 
 
 _days = _whole(1, MAX_WINDOW_DAYS, "a whole number of days")

@@ -7,7 +7,6 @@ import streamlit as st
 
 from core.accounts import set_account_active
 from core.models import Role
-from core.people.auth import set_one_time_password
 from core.people.org import (
     PersonInput,
     create_person,
@@ -16,6 +15,7 @@ from core.people.org import (
     list_teams,
     update_person,
 )
+from core.people.password_changes import set_one_time_password
 from ui.forms import SaveOnceForm
 from ui.personal_data import personal_data_tab
 from ui.state import actor, client_address, db

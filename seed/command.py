@@ -8,7 +8,8 @@ import argparse
 import time
 from collections.abc import Sequence
 
-from core.cli import EXIT_OK, AddCommand, _date, _engine, _whole
+from core.cli import EXIT_OK, AddCommand, _engine, _whole
+from core.cli_io import _date
 
 
 def register(add: AddCommand) -> None:

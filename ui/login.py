@@ -5,13 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.people.auth import (
-    MIN_PASSWORD_LENGTH,
-    Login,
-    authenticate,
-    change_own_password,
-    choose_own_password,
-)
+from core.people.auth import MIN_PASSWORD_LENGTH, Login, authenticate
+from core.people.password_changes import change_own_password, choose_own_password
 from core.platform.errors import DomainError
 from ui.navigation import page_file
 from ui.sso import render_sso_login

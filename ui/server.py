@@ -32,12 +32,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.people.auth import (
     COOKIE_NAME,
-    DEVICE_COOKIE_DAYS,
     DEVICE_COOKIE_NAME,
-    new_device,
     record_cookie,
     remember_device,
     revoke_session,
+)
+from core.people.cookies import (
+    DEVICE_COOKIE_DAYS,
+    new_device,
     sign_device,
     sign_token,
     unsign_device,

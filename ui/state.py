@@ -21,9 +21,8 @@ from core.people.auth import (
     log_out_everywhere,
     resume_session,
     revoke_session,
-    unsign_device,
-    unsign_token,
 )
+from core.people.cookies import unsign_device, unsign_token
 from core.platform.config import get_settings
 from core.platform.db import check_database, session_scope, shared_engine
 

@@ -2,7 +2,9 @@
 
 - `access`: the acting person (`Actor`, `load_actor`) and the access rules every service calls.
 - `org`: people, teams and departments; `auth`: sign-in, sessions, passwords of accounts
-  (`passwords`: the rules a password must meet; `throttle`: failed sign-ins slowed down;
+  (`password_changes`: changing and choosing one, one-time passwords; `cookies`: signed cookie
+  values;
+  `passwords`: the rules a password must meet; `throttle`: failed sign-ins slowed down;
   `sso`: single sign-on).
 - `audit`: the audit trail (`record`, `search`); `personal_data`: export and erasure of a person;
   `retention`: what is deleted after how long.

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import secrets
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -25,14 +23,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, func, select
 
-from core.models import AuditAction, AuthSession, Person, Team
+from core.models import AuditAction, AuthSession, Person
 from core.people import throttle
-from core.people.access import Actor, load_actor, require_admin
+from core.people.access import Actor, load_actor
 from core.people.audit import record
-from core.people.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, check_new_password
+from core.people.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from core.platform.clock import utcnow
-from core.platform.config import get_settings, signing_secret
-from core.platform.errors import AuthenticationFailed, InvalidInput, NotFound
+from core.platform.config import get_settings
+from core.platform.errors import AuthenticationFailed
 
 __all__ = ["MAX_PASSWORD_LENGTH", "MIN_PASSWORD_LENGTH"]
 
@@ -50,7 +48,6 @@ COOKIE_NAME = "headway_session"
 # A browser on which someone has logged in keeps a signed, random device id (no person in it):
 # the throttle lets an account's owner in from their usual browser while a stranger is slowed.
 DEVICE_COOKIE_NAME = "headway_device"
-DEVICE_COOKIE_DAYS = 365
 
 
 def throttled(seconds: int) -> str:
@@ -321,36 +318,6 @@ def revoke_session(session: Session, *, token: str, client: str | None = None) -
         )
 
 
-def _signature(payload: str) -> str:
-    key = signing_secret().encode()
-    return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def new_device() -> str:
-    """A fresh device id for a browser that has none."""
-    return secrets.token_urlsafe(16)
-
-
-def sign_device(device: str) -> str:
-    """The device cookie's value: id, expiry and an HMAC over both, apart from session cookies
-    (the signed text starts with "device:", so neither cookie passes for the other)."""
-    expires = int((utcnow() + dt.timedelta(days=DEVICE_COOKIE_DAYS)).timestamp())
-    payload = f"{device}.{expires}"
-    return f"{payload}.{_signature('device:' + payload)}"
-
-
-def unsign_device(value: str | None) -> str | None:
-    """The device id inside a device cookie, or None if absent, forged or expired."""
-    try:
-        device, expires, signature = (value or "").rsplit(".", 2)
-        expiry = int(expires)
-    except ValueError:
-        return None
-    if not hmac.compare_digest(signature, _signature(f"device:{device}.{expires}")):
-        return None
-    return device if expiry >= utcnow().timestamp() and device else None
-
-
 def remember_device(session: Session, *, token: str, device: str) -> bool:
     """The browser holding `device` has just logged in with `token` (the cookie route, after
     any login): the person's next password checks there count on that device's own counter.
@@ -361,34 +328,6 @@ def remember_device(session: Session, *, token: str, device: str) -> bool:
         return False
     throttle.remember_device(session, email=person.email, device=device, now=utcnow())
     return True
-
-
-def sign_token(token: str) -> str:
-    """The cookie value: token, expiry (epoch seconds) and an HMAC over both."""
-    expires = int((utcnow() + dt.timedelta(hours=get_settings().session_hours)).timestamp())
-    payload = f"{token}.{expires}"
-    return f"{payload}.{_signature(payload)}"
-
-
-def unsign_token(value: str) -> str | None:
-    """The token inside a cookie value, or None if the signature is wrong or it has expired."""
-    try:
-        token, expires, signature = value.rsplit(".", 2)
-        expiry = int(expires)
-    except ValueError:
-        return None
-    if not hmac.compare_digest(signature, _signature(f"{token}.{expires}")):
-        return None
-    if expiry < utcnow().timestamp():
-        return None
-    return token
-
-
-def validate_new_password(
-    password: str, *, name: str = "", email: str = "", context: Sequence[str] = ()
-) -> None:
-    """Refuse a password a guesser would try early (core/people/passwords.py has the rules)."""
-    check_new_password(password, name=name, email=email, context=context)
 
 
 def revoke_person_sessions(
@@ -432,166 +371,3 @@ def log_out_everywhere(session: Session, *, actor: Actor, client: str | None = N
     return revoke_person_sessions(
         session, person_id=actor.id, actor=actor, reason="log out everywhere", client=client
     )
-
-
-def _set_own_password(
-    session: Session,
-    person: Person,
-    *,
-    new_password: str,
-    how: str,
-    keep_token: str | None,
-    client: str | None,
-) -> None:
-    team = session.get(Team, person.team_id) if person.team_id is not None else None
-    validate_new_password(
-        new_password,
-        name=person.name,
-        email=person.email,
-        context=(team.name,) if team is not None else (),
-    )
-    assert person.id is not None
-    person.password_hash = hash_password(new_password)
-    person.must_change_password = False
-    person.one_time_password_expires_at = None
-    session.add(person)
-    record(
-        session,
-        actor=person.id,
-        action=AuditAction.PASSWORD_CHANGED,
-        record_type="person",
-        record_id=person.id,
-        subject_id=person.id,
-        client=client,
-        detail=how,
-    )
-    revoke_person_sessions(
-        session,
-        person_id=person.id,
-        actor=person.id,
-        reason="password changed (the session that changed it stays)",
-        keep_token=keep_token,
-        client=client,
-    )
-
-
-def change_own_password(
-    session: Session,
-    *,
-    actor: Actor,
-    current_password: str,
-    new_password: str,
-    keep_token: str | None = None,
-    client: str | None = None,
-    device: str | None = None,
-) -> None:
-    """Change my password: the current one is checked (and throttled, like a login); every other
-    session of mine ends (the one of `keep_token` stays)."""
-    person = session.get(Person, actor.id)
-    if person is None or not person.active:
-        raise NotFound("Your account no longer exists.")
-    refused = _check_password(
-        session,
-        email=person.email,
-        person=person,
-        password=current_password,
-        client=client,
-        device=device,
-    )
-    if refused is not None:
-        record(
-            session,
-            actor=actor,
-            action=AuditAction.PASSWORD_CHANGE_FAILED,
-            record_type="person",
-            record_id=actor.id,
-            subject_id=actor.id,
-            client=client,
-            detail=f"current password not accepted: {refused}",
-        )
-        session.commit()
-        raise InvalidInput(_refusal_sentence(refused, CURRENT_PASSWORD_WRONG))
-    if new_password == current_password:
-        raise InvalidInput("The new password must differ from the current one; choose another.")
-    _set_own_password(
-        session,
-        person,
-        new_password=new_password,
-        how="changed on My account",
-        keep_token=keep_token,
-        client=client,
-    )
-
-
-def choose_own_password(
-    session: Session,
-    *,
-    actor: Actor,
-    new_password: str,
-    keep_token: str | None = None,
-    client: str | None = None,
-) -> None:
-    """After logging in with a one-time password (used up by that login), choose my own: no
-    current password is asked, since the session itself is the proof."""
-    person = session.get(Person, actor.id)
-    if person is None or not person.active:
-        raise NotFound("Your account no longer exists.")
-    if not person.must_change_password:
-        raise InvalidInput(
-            "Your password is already your own; change it on My account with your current one."
-        )
-    if _verify(person.password_hash, new_password):
-        raise InvalidInput(
-            "That is the one-time password your admin set, which they have seen: choose one "
-            "only you know."
-        )
-    _set_own_password(
-        session,
-        person,
-        new_password=new_password,
-        how="own password chosen after a one-time password",
-        keep_token=keep_token,
-        client=client,
-    )
-
-
-def set_one_time_password(
-    session: Session,
-    *,
-    actor: Actor,
-    person_id: int,
-    password: str | None = None,
-    client: str | None = None,
-) -> str:
-    """Admin sets (or generates) a one-time password: it opens one login within 24 hours, after
-    which the person must choose their own. Every open session of the person ends."""
-    require_admin(actor)
-    person = session.get(Person, person_id)
-    if person is None:
-        raise NotFound(f"There is no person with id {person_id}.")
-    if password is None:
-        password = secrets.token_urlsafe(12)
-    else:
-        validate_new_password(password, name=person.name, email=person.email)
-    person.password_hash = hash_password(password)
-    person.must_change_password = True
-    person.one_time_password_expires_at = utcnow() + ONE_TIME_PASSWORD_VALID
-    session.add(person)
-    record(
-        session,
-        actor=actor,
-        action=AuditAction.PASSWORD_RESET,
-        record_type="person",
-        record_id=person_id,
-        subject_id=person_id,
-        client=client,
-        detail="one-time password set (one login, within 24 hours)",
-    )
-    revoke_person_sessions(
-        session,
-        person_id=person_id,
-        actor=actor,
-        reason="one-time password set by an admin",
-        client=client,
-    )
-    return password

@@ -457,17 +457,17 @@ def _has_agent(rows: Any, o: Org) -> bool:
 
 # Each row: the call, and (for a list, search or import) whether the agent's data came back.
 CALLS: dict[str, tuple[Call, Shows | None]] = {
-    "core.people.auth.change_own_password": (
+    "core.people.password_changes.change_own_password": (
         lambda s, o, a: auth.change_own_password(
             s, actor=a, current_password=PASSWORD, new_password="a brand new passphrase 42"
         ),
         None,
     ),
-    "core.people.auth.set_one_time_password": (
+    "core.people.password_changes.set_one_time_password": (
         lambda s, o, a: auth.set_one_time_password(s, actor=a, person_id=o.agent),
         None,
     ),
-    "core.people.auth.choose_own_password": (
+    "core.people.password_changes.choose_own_password": (
         lambda s, o, a: (
             _must_change_password(s, a.id),
             auth.choose_own_password(s, actor=a, new_password="a brand new passphrase 42"),

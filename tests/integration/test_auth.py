@@ -7,13 +7,10 @@ import pytest
 from sqlmodel import Session, select
 
 from core.models import AuthSession, Person, Role
-from core.people.auth import (
-    LOGIN_FAILED,
-    authenticate,
+from core.people.auth import LOGIN_FAILED, authenticate, resume_session, revoke_session
+from core.people.password_changes import (
     change_own_password,
     choose_own_password,
-    resume_session,
-    revoke_session,
     set_one_time_password,
 )
 from core.platform.errors import AccessDenied, AuthenticationFailed, InvalidInput

@@ -15,13 +15,8 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 import core.people.auth
-from core.people.auth import (
-    COOKIE_NAME,
-    DEVICE_COOKIE_NAME,
-    authenticate,
-    unsign_device,
-    unsign_token,
-)
+from core.people.auth import COOKIE_NAME, DEVICE_COOKIE_NAME, authenticate
+from core.people.cookies import unsign_device, unsign_token
 from core.platform.config import (
     Settings,
     SettingsError,

@@ -19,14 +19,16 @@ from core.people.auth import (
     CURRENT_PASSWORD_WRONG,
     LOGIN_FAILED,
     authenticate,
-    change_own_password,
-    choose_own_password,
     log_out_everywhere,
     open_session,
     resume_session,
-    set_one_time_password,
 )
 from core.people.org import PersonInput, set_person_active, update_person
+from core.people.password_changes import (
+    change_own_password,
+    choose_own_password,
+    set_one_time_password,
+)
 from core.platform.errors import AuthenticationFailed, InvalidInput
 from tests.conftest import PASSWORD, actor_of, make_person, make_team
 
@@ -255,7 +257,7 @@ def test_failures_slow_the_next_attempt_down_and_the_owner_waits_at_most_a_minut
 
 def _owner_device(session: Session, clock: Clock) -> str:
     """A browser the owner has logged in on (the cookie route remembers it after a login)."""
-    device = core.people.auth.new_device()
+    device = core.people.cookies.new_device()
     login = _log_in(session, PASSWORD, OFFICE)
     assert core.people.auth.remember_device(session, token=login.token, device=device)
     return device
@@ -286,20 +288,22 @@ def test_a_device_cookie_is_trusted_only_for_the_accounts_that_logged_in_on_it(
     session: Session, agent: Person, clock: Clock
 ) -> None:
     other = make_person(session, team=make_team(session), email="bo@example.com", password=PASSWORD)
-    mine = core.people.auth.new_device()
+    mine = core.people.cookies.new_device()
     login = authenticate(session, email=other.email, password=PASSWORD, client=ELSEWHERE)
     core.people.auth.remember_device(session, token=login.token, device=mine)
     for _ in range(4):  # my own device does not lift the throttle on someone else's account
         assert _refused(session, "guess", ELSEWHERE)
     with pytest.raises(AuthenticationFailed, match="Too many failed attempts"):
         authenticate(session, email=EMAIL, password=PASSWORD, client=ELSEWHERE, device=mine)
-    assert core.people.auth.unsign_device(core.people.auth.sign_device(mine)) == mine
+    assert core.people.cookies.unsign_device(core.people.cookies.sign_device(mine)) == mine
     assert (
-        core.people.auth.unsign_device(core.people.auth.sign_token(mine)) is None
+        core.people.cookies.unsign_device(core.people.cookies.sign_token(mine)) is None
     )  # a session cookie is not one
-    assert core.people.auth.unsign_device(core.people.auth.sign_device(mine)[:-1] + "0") is None
+    assert (
+        core.people.cookies.unsign_device(core.people.cookies.sign_device(mine)[:-1] + "0") is None
+    )
     clock.advance(days=366)
-    assert core.people.auth.unsign_device(core.people.auth.sign_device(mine)) == mine
+    assert core.people.cookies.unsign_device(core.people.cookies.sign_device(mine)) == mine
 
 
 def test_a_device_its_owner_has_not_used_for_90_days_is_a_stranger_again(

@@ -19,15 +19,17 @@ from hypothesis import strategies as st
 from core.cli import main
 from core.platform.csvio import stream_csv
 from core.platform.errors import InvalidInput
-from core.voice.effect import (
+from core.voice.contacts_csv import (
     CONTACT_COLUMNS,
-    ChangeEffect,
     _contacts_at_speed,
     _contacts_row_by_row,
-    describe_effect,
-    estimate_change_effects,
     read_changes_csv,
     read_contacts_csv,
+)
+from core.voice.effect import (
+    ChangeEffect,
+    describe_effect,
+    estimate_change_effects,
     weekly_with_expected,
 )
 from tests.unit.csv_strategies import CSV_BYTES

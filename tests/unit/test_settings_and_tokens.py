@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from core.people.auth import sign_token, unsign_token
+from core.people.cookies import sign_token, unsign_token
 from core.platform.clock import today
 from core.platform.config import Settings, get_settings
 
