@@ -38,6 +38,8 @@ PRIVATE_REMARK = "private_remark"
 EVALUATION = "evaluation"
 PERSON = "person"
 AUDIT_TRAIL = "audit_trail"
+INSIGHT = "insight"
+THEME = "theme"
 RECORD_TYPES = (
     COACHING_NOTE,
     PRIVATE_REMARK,
@@ -48,6 +50,8 @@ RECORD_TYPES = (
     PERSON,
     "session",
     "job",
+    INSIGHT,
+    THEME,
     AUDIT_TRAIL,
 )
 

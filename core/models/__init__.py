@@ -71,6 +71,18 @@ from core.models.rotation import (
     Term,
 )
 from core.models.stamp import DataStamp, DataVersion, ImportStaging
+from core.models.voice import (
+    ContactReason,
+    ContactVolume,
+    Insight,
+    InsightContact,
+    InsightKind,
+    ReasonStatus,
+    Theme,
+    ThemeEvent,
+    ThemeStatus,
+    ThemeStep,
+)
 
 __all__ = [
     "AuditAction",
@@ -140,4 +152,14 @@ __all__ = [
     "Person",
     "Role",
     "Team",
+    "ContactReason",
+    "ContactVolume",
+    "Insight",
+    "InsightContact",
+    "InsightKind",
+    "ReasonStatus",
+    "Theme",
+    "ThemeEvent",
+    "ThemeStatus",
+    "ThemeStep",
 ]

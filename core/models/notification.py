@@ -37,6 +37,9 @@ class NotificationKind(StrEnum):
     COMMENT = "comment"
     DISPUTE = "dispute"
     DISPUTE_DUE = "dispute_due"
+    VOICE_OUTCOME = "voice_outcome"
+    VOICE_THEME = "voice_theme"
+    VOICE_REASON = "voice_reason"
 
 
 class EmailState(StrEnum):

@@ -1,0 +1,595 @@
+"""Insights: an agent logs what a customer wanted or said (personal data masked), colleagues who
+heard the same add their contact ("I heard this too"), and leads and managers see them grouped
+by reason and department, search them, merge two that say the same thing and promote one to a
+theme.
+
+Who sees what: everyone may log, hear too and look up similar insights (their texts and counts,
+never who raised them); an agent reads their own insights and what became of them; the
+grouped view, merging and promoting follow the coaching scopes (a team lead the insights their
+teams raised or heard, managers all; admins are not coaches).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, distinct, text, true
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, func, select
+
+from core import audit
+from core.access import Actor
+from core.clock import today
+from core.errors import AccessDenied, InvalidInput, NotFound, StaleEdit
+from core.limits import max_length, require_fits
+from core.models import (
+    AuditAction,
+    ContactReason,
+    Department,
+    Insight,
+    InsightContact,
+    InsightKind,
+    Person,
+    ReasonStatus,
+    Role,
+    Theme,
+    ThemeEvent,
+    ThemeStatus,
+    ThemeStep,
+    id_of,
+)
+from core.voice.masking import mask_personal_data
+
+PAGE_SIZE = 20
+SIMILAR = 8
+WEEKS = 26
+Order = Literal["newest", "most heard"]
+
+
+@dataclass(frozen=True)
+class InsightInput:
+    text: str
+    reason_id: int | None
+    department_id: int | None
+    kind: InsightKind = InsightKind.PROBLEM
+    contact_ref: str = ""
+
+
+@dataclass(frozen=True)
+class Logged:
+    id: int
+    masked: str  # the sentence telling the agent what was masked ("" when nothing)
+
+
+def _department(session: Session, department_id: int | None) -> Department:
+    department = session.get(Department, department_id) if department_id is not None else None
+    if department is None or not department.active:
+        raise InvalidInput("Choose the department the insight concerns.")
+    return department
+
+
+def _reason(session: Session, reason_id: int | None) -> ContactReason:
+    reason = session.get(ContactReason, reason_id) if reason_id is not None else None
+    if reason is None or reason.status is not ReasonStatus.ACTIVE:
+        raise InvalidInput(
+            "Choose a contact reason from the list (or propose a new one: until a team lead "
+            "accepts it, choose the closest)."
+        )
+    return reason
+
+
+def log_insight(session: Session, *, actor: Actor, data: InsightInput) -> Logged:
+    """Save an insight with the actor's own contact; e-mail addresses, phone numbers and card
+    numbers are masked first and the agent is told."""
+    if not data.text.strip():
+        raise InvalidInput("Write what the customer wanted or said (a sentence is enough).")
+    reason = _reason(session, data.reason_id)
+    department = _department(session, data.department_id)
+    words = mask_personal_data(" ".join(data.text.split()))
+    ref = mask_personal_data(data.contact_ref.strip(), phones=False)
+    require_fits(
+        ("What the customer said", words.text, max_length(Insight, "text")),
+        ("Contact reference", ref.text, max_length(Insight, "contact_ref")),
+    )
+    insight = Insight(
+        author_id=actor.id,
+        reason_id=id_of(reason),
+        department_id=id_of(department),
+        kind=InsightKind(data.kind),
+        text=words.text,
+        contact_ref=ref.text,
+    )
+    session.add(insight)
+    session.flush()
+    assert insight.id is not None
+    session.add(InsightContact(insight_id=insight.id, person_id=actor.id, day=today()))
+    audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.CREATE,
+        record_type=audit.INSIGHT,
+        record_id=insight.id,
+        subject_id=actor.id,
+    )
+    found = words.masked + ref.masked
+    masked = type(words)(words.text, found).sentence()
+    return Logged(insight.id, masked)
+
+
+def _surviving(session: Session, insight_id: int) -> Insight:
+    """The insight, or the one it was merged into (followed to the end)."""
+    insight = session.get(Insight, insight_id)
+    seen = set()
+    while insight is not None and insight.merged_into_id is not None and insight.id not in seen:
+        seen.add(insight.id)
+        insight = session.get(Insight, insight.merged_into_id)
+    if insight is None:
+        raise NotFound("That insight no longer exists.")
+    return insight
+
+
+def hear_too(session: Session, *, actor: Actor, insight_id: int) -> int:
+    """Count one more contact on an insight without retyping it; returns its contacts now."""
+    insight = _surviving(session, insight_id)
+    assert insight.id is not None
+    session.add(InsightContact(insight_id=insight.id, person_id=actor.id, day=today()))
+    session.flush()
+    return int(
+        session.exec(select(func.count()).where(InsightContact.insight_id == insight.id)).one()
+    )
+
+
+# ------------------------------------------------------------------ reading
+
+
+@dataclass(frozen=True)
+class InsightRow:
+    """An insight as a list shows it: never who raised it, only how many."""
+
+    id: int
+    text: str
+    reason: str
+    department: str
+    kind: InsightKind
+    contacts: int
+    agents: int
+    first_heard: dt.date
+    last_heard: dt.date
+    theme_id: int | None
+    theme_title: str
+    theme_status: ThemeStatus | None
+    version: int
+    mine: bool  # the reader raised it or heard it too
+
+
+def _match(session: Session, words: str) -> ColumnElement[bool] | None:
+    """The database's own full-text match for all the words (stemmed), or None for no words."""
+    terms = re.findall(r"\w+", words.lower())[:12]
+    if not terms:
+        return None
+    if session.get_bind().dialect.name == "sqlite":
+        query = " ".join(f'"{t}"' for t in terms)  # quoted terms: no FTS5 syntax from users
+        matches = select(text("rowid")).select_from(text("insight_fts"))
+        return col(Insight.id).in_(matches.where(text("insight_fts MATCH :q").bindparams(q=query)))
+    return text("insight.search @@ plainto_tsquery('english', :q)").bindparams(  # type: ignore[return-value]
+        q=" ".join(terms)
+    )
+
+
+def _coached_scope(actor: Actor) -> ColumnElement[bool]:
+    """Insights in a coach's scope: managers all; a lead those their teams raised or heard."""
+    if actor.role is Role.MANAGER:
+        return true()
+    if actor.role is not Role.TEAM_LEAD:
+        raise AccessDenied(
+            "The grouped customer insights are for team leads and managers; everyone sees the "
+            "themes."
+        )
+    heard = (
+        select(InsightContact.insight_id)
+        .join(Person, col(Person.id) == InsightContact.person_id)
+        .where(col(Person.team_id).in_(sorted(actor.led_team_ids)))
+    )
+    return col(Insight.id).in_(heard)
+
+
+def _filters(
+    session: Session,
+    *,
+    words: str,
+    reason_id: int | None,
+    department_id: int | None,
+    kind: InsightKind | None,
+    themed: bool | None,
+) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [col(Insight.merged_into_id).is_(None)]
+    if (match := _match(session, words)) is not None:
+        where.append(match)
+    if reason_id is not None:
+        where.append(col(Insight.reason_id) == reason_id)
+    if department_id is not None:
+        where.append(col(Insight.department_id) == department_id)
+    if kind is not None:
+        where.append(col(Insight.kind) == kind)
+    if themed is not None:
+        where.append(
+            col(Insight.theme_id).is_not(None) if themed else col(Insight.theme_id).is_(None)
+        )
+    return where
+
+
+def _counts() -> Any:
+    return (
+        sa_select(
+            col(InsightContact.insight_id),
+            func.count().label("contacts"),
+            func.count(distinct(col(InsightContact.person_id))).label("agents"),
+            func.min(InsightContact.day).label("first"),
+            func.max(InsightContact.day).label("last"),
+        )
+        .group_by(col(InsightContact.insight_id))
+        .subquery()
+    )
+
+
+def _rows(session: Session, actor: Actor, query: Any) -> list[InsightRow]:
+    """InsightRows for a select of (Insight, contacts, agents, first, last)."""
+    rows = session.execute(query).all()
+    reasons = dict(session.exec(select(ContactReason.id, ContactReason.name)).all())
+    departments = dict(session.exec(select(Department.id, Department.name)).all())
+    theme_ids = {i.theme_id for i, *_ in rows if i.theme_id is not None}
+    themes = {
+        t.id: t for t in session.exec(select(Theme).where(col(Theme.id).in_(theme_ids))).all()
+    }
+    ids = [i.id for i, *_ in rows]
+    mine = set(
+        session.exec(
+            select(InsightContact.insight_id).where(
+                col(InsightContact.insight_id).in_(ids), InsightContact.person_id == actor.id
+            )
+        ).all()
+    )
+    out = []
+    for insight, contacts, agents, first, last in rows:
+        theme = themes.get(insight.theme_id)
+        out.append(
+            InsightRow(
+                insight.id,
+                insight.text,
+                reasons.get(insight.reason_id, ""),
+                departments.get(insight.department_id, ""),
+                InsightKind(insight.kind),
+                int(contacts or 0),
+                int(agents or 0),
+                first,
+                last,
+                insight.theme_id,
+                theme.title if theme else "",
+                ThemeStatus(theme.status) if theme else None,
+                insight.version,
+                insight.id in mine,
+            )
+        )
+    return out
+
+
+def similar_insights(
+    session: Session,
+    *,
+    actor: Actor,
+    reason_id: int | None = None,
+    department_id: int | None = None,
+    words: str = "",
+) -> list[InsightRow]:
+    """Insights like the one an agent is about to log (same reason, same words), most recently
+    heard first, so they can say "I heard this too" instead of retyping: texts and counts only."""
+    counts = _counts()
+    query = (
+        sa_select(Insight, counts.c.contacts, counts.c.agents, counts.c.first, counts.c.last)
+        .join(counts, counts.c.insight_id == col(Insight.id))
+        .where(
+            *_filters(
+                session,
+                words=words,
+                reason_id=reason_id,
+                department_id=department_id,
+                kind=None,
+                themed=None,
+            )
+        )
+        .order_by(counts.c.last.desc(), col(Insight.id).desc())
+        .limit(SIMILAR)
+    )
+    return _rows(session, actor, query)
+
+
+@dataclass(frozen=True)
+class Group:
+    reason_id: int
+    reason: str
+    department_id: int
+    department: str
+    insights: int
+    contacts: int
+    agents: int
+    last_heard: dt.date
+
+
+@dataclass(frozen=True)
+class Overview:
+    groups: list[Group]  # most contacts first
+    insights: list[InsightRow]
+    total: int
+    page: int
+    pages: int
+    weekly: list[tuple[dt.date, int]]  # Monday → contacts, the last WEEKS weeks, oldest first
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def insight_overview(
+    session: Session,
+    *,
+    actor: Actor,
+    words: str = "",
+    reason_id: int | None = None,
+    department_id: int | None = None,
+    kind: InsightKind | None = None,
+    themed: bool | None = None,
+    order: Order = "newest",
+    page: int = 1,
+) -> Overview:
+    """Insights grouped by reason and department (contacts, distinct agents), one page of the
+    insights themselves (newest or most heard first) and the weekly contacts, for a coach."""
+    where = [
+        _coached_scope(actor),
+        *_filters(
+            session,
+            words=words,
+            reason_id=reason_id,
+            department_id=department_id,
+            kind=kind,
+            themed=themed,
+        ),
+    ]
+    reasons = dict(session.exec(select(ContactReason.id, ContactReason.name)).all())
+    departments = dict(session.exec(select(Department.id, Department.name)).all())
+    grouped = session.execute(
+        sa_select(
+            col(Insight.reason_id),
+            col(Insight.department_id),
+            func.count(distinct(col(Insight.id))),
+            func.count(),
+            func.count(distinct(col(InsightContact.person_id))),
+            func.max(col(InsightContact.day)),
+        )
+        .join(InsightContact, col(InsightContact.insight_id) == Insight.id)
+        .where(*where)
+        .group_by(col(Insight.reason_id), col(Insight.department_id))
+    ).all()
+    groups = sorted(
+        (
+            Group(r, reasons.get(r, ""), d, departments.get(d, ""), n, c, a, last)
+            for r, d, n, c, a, last in grouped
+        ),
+        key=lambda g: (-g.contacts, g.reason, g.department),
+    )
+    total = sum(g.insights for g in groups)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    counts = _counts()
+    ordering = (
+        (counts.c.contacts.desc(), counts.c.last.desc())
+        if order == "most heard"
+        else (counts.c.last.desc(), counts.c.contacts.desc())
+    )
+    query = (
+        sa_select(Insight, counts.c.contacts, counts.c.agents, counts.c.first, counts.c.last)
+        .join(counts, counts.c.insight_id == col(Insight.id))
+        .where(*where)
+        .order_by(*ordering, col(Insight.id).desc())
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    )
+    start = _monday(today()) - dt.timedelta(weeks=WEEKS - 1)
+    daily = session.exec(
+        select(col(InsightContact.day), func.count())
+        .join(Insight, col(Insight.id) == InsightContact.insight_id)
+        .where(*where, col(InsightContact.day) >= start)
+        .group_by(col(InsightContact.day))
+    ).all()
+    weeks: Counter[dt.date] = Counter()
+    for day, n in daily:
+        weeks[_monday(day)] += int(n)
+    weekly = [
+        (start + dt.timedelta(weeks=w), weeks[start + dt.timedelta(weeks=w)]) for w in range(WEEKS)
+    ]
+    return Overview(groups, _rows(session, actor, query), total, page, pages, weekly)
+
+
+# ------------------------------------------------------------------ merging and promoting
+
+
+def _coached(session: Session, actor: Actor, insight_id: int, version: int | None) -> Insight:
+    """An insight a coach may act on (in their scope), unmerged, at the version they saw."""
+    insight = session.exec(
+        select(Insight).where(col(Insight.id) == insight_id, _coached_scope(actor))
+    ).first()
+    if insight is None:
+        if session.get(Insight, insight_id) is None:
+            raise NotFound("That insight no longer exists.")
+        raise AccessDenied("You can only act on insights your teams raised or heard.")
+    if insight.merged_into_id is not None:
+        raise InvalidInput(
+            f"Insight #{insight_id} was already merged into #{insight.merged_into_id}."
+        )
+    if version is not None and insight.version != version:
+        raise StaleEdit(
+            f"Insight #{insight_id} changed since you opened the page (someone merged or "
+            "promoted it); look again and redo what you meant."
+        )
+    return insight
+
+
+def merge_insights(
+    session: Session,
+    *,
+    actor: Actor,
+    keep_id: int,
+    merge_id: int,
+    keep_version: int,
+    merge_version: int,
+) -> int:
+    """Merge `merge_id` into `keep_id`: its contacts move over (the counts add up, each still
+    says where it was first logged) and it stays, marked merged. Returns the contacts now."""
+    if keep_id == merge_id:
+        raise InvalidInput("Choose two different insights to merge.")
+    keep = _coached(session, actor, keep_id, keep_version)
+    merge = _coached(session, actor, merge_id, merge_version)
+    if merge.theme_id is not None and keep.theme_id not in (None, merge.theme_id):
+        raise InvalidInput(
+            f"Insights #{keep_id} and #{merge_id} belong to different themes; merge them "
+            "before either becomes a theme, or keep both."
+        )
+    for contact in session.exec(
+        select(InsightContact).where(InsightContact.insight_id == merge_id)
+    ).all():
+        contact.from_insight_id = contact.from_insight_id or merge_id
+        contact.insight_id = keep_id
+        session.add(contact)
+    if keep.theme_id is None and merge.theme_id is not None:
+        keep.theme_id = merge.theme_id
+    merge.merged_into_id = keep_id
+    keep.version += 1
+    merge.version += 1
+    session.add_all([keep, merge])
+    for insight_id in (keep_id, merge_id):
+        audit.record(
+            session,
+            actor=actor,
+            action=AuditAction.UPDATE,
+            record_type=audit.INSIGHT,
+            record_id=insight_id,
+            detail=f"merged #{merge_id} into #{keep_id}",
+        )
+    session.flush()
+    return int(session.exec(select(func.count()).where(InsightContact.insight_id == keep_id)).one())
+
+
+def promote_to_theme(
+    session: Session, *, actor: Actor, insight_id: int, title: str, expected_version: int
+) -> int:
+    """Make an insight a theme with a short title, to be carried to its department; the
+    department's ambassadors (and host, if they have an account) are told. Returns the theme."""
+    from core.voice.themes import announce_theme  # themes builds on insights, not the reverse
+
+    insight = _coached(session, actor, insight_id, expected_version)
+    title = " ".join(title.split())
+    if not title:
+        raise InvalidInput("Give the theme a short title, e.g. “Refund status not visible”.")
+    require_fits(("Title", title, max_length(Theme, "title")))
+    if insight.theme_id is not None:
+        raise InvalidInput(f"Insight #{insight_id} is already part of a theme.")
+    theme = Theme(
+        title=title,
+        reason_id=insight.reason_id,
+        department_id=insight.department_id,
+        created_by_id=actor.id,
+        created_on=today(),
+    )
+    session.add(theme)
+    session.flush()
+    assert theme.id is not None
+    session.add(ThemeEvent(theme_id=theme.id, step=ThemeStep.CREATED, by_id=actor.id))
+    insight.theme_id = theme.id
+    insight.version += 1
+    session.add(insight)
+    audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.CREATE,
+        record_type=audit.THEME,
+        record_id=theme.id,
+        detail=f"from insight #{insight_id}",
+    )
+    announce_theme(session, theme)
+    return theme.id
+
+
+# ------------------------------------------------------------------ the agent's own
+
+
+@dataclass(frozen=True)
+class MyInsight:
+    id: int
+    text: str
+    reason: str
+    department: str
+    my_contacts: int
+    contacts: int
+    last_heard: dt.date
+    theme_title: str
+    theme_status: ThemeStatus | None
+    outcome: str  # what became of it, in one sentence
+
+
+def my_insights(session: Session, *, actor: Actor, limit: int = 20) -> list[MyInsight]:
+    """What the actor raised or heard, most recent first, and what became of it."""
+    from core.voice.themes import theme_reads
+
+    mine = session.exec(
+        select(InsightContact.insight_id, func.count(), func.max(InsightContact.day))
+        .where(InsightContact.person_id == actor.id)
+        .group_by(col(InsightContact.insight_id))
+        .order_by(func.max(InsightContact.day).desc())
+        .limit(limit)
+    ).all()
+    if not mine:
+        return []
+    ids = [i for i, _, _ in mine]
+    insights = {i.id: i for i in session.exec(select(Insight).where(col(Insight.id).in_(ids)))}
+    totals = dict(
+        session.exec(
+            select(InsightContact.insight_id, func.count())
+            .where(col(InsightContact.insight_id).in_(ids))
+            .group_by(col(InsightContact.insight_id))
+        ).all()
+    )
+    reasons = dict(session.exec(select(ContactReason.id, ContactReason.name)).all())
+    departments = dict(session.exec(select(Department.id, Department.name)).all())
+    theme_ids = {i.theme_id for i in insights.values() if i.theme_id is not None}
+    themes = {
+        t.id: t
+        for t in theme_reads(
+            session, list(session.exec(select(Theme).where(col(Theme.id).in_(theme_ids))))
+        )
+    }
+    out = []
+    for insight_id, n, last in mine:
+        insight = insights[insight_id]
+        theme = themes.get(insight.theme_id) if insight.theme_id is not None else None
+        department = departments.get(insight.department_id, "")
+        out.append(
+            MyInsight(
+                insight_id,
+                insight.text,
+                reasons.get(insight.reason_id, ""),
+                department,
+                int(n),
+                int(totals.get(insight_id, 0)),
+                last,
+                theme.title if theme else "",
+                theme.status if theme else None,
+                theme.outcome
+                if theme
+                else "Not a theme yet: your lead sees it with the others heard about "
+                f"{reasons.get(insight.reason_id, 'it').lower()}.",
+            )
+        )
+    return out
