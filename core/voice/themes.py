@@ -223,7 +223,9 @@ def theme_reads(
     reasons = dict(session.exec(select(ContactReason.id, ContactReason.name)).all())
     departments = dict(session.exec(select(Department.id, Department.name)).all())
     takers = {t.taken_by_id for t in themes if t.taken_by_id is not None}
-    names = dict(session.exec(select(Person.id, Person.name).where(col(Person.id).in_(takers))))
+    names = dict(
+        session.exec(select(Person.id, Person.name).where(col(Person.id).in_(takers))).all()
+    )
     answers = last_answers(session, ids)
     out = []
     for t in themes:
