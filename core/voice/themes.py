@@ -85,7 +85,7 @@ def ambassadors(session: Session, department_id: int | None = None) -> dict[int,
     return placed
 
 
-def hosted_by(session: Session, actor: Actor) -> set[int]:
+def _hosted_by(session: Session, actor: Actor) -> set[int]:
     """The departments whose host contact is the actor (matched by e-mail address)."""
     email = session.exec(select(Person.email).where(Person.id == actor.id)).first()
     if not email:
@@ -121,7 +121,7 @@ class Carrier:
                 for d in session.exec(select(Department.id).where(col(Department.active).is_(True)))
                 if d is not None and d not in placed
             }
-        return cls(frozenset(carries), frozenset(carries | hosted_by(session, actor)), unplaced)
+        return cls(frozenset(carries), frozenset(carries | _hosted_by(session, actor)), unplaced)
 
 
 # ------------------------------------------------------------------ reading

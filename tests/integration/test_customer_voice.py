@@ -379,3 +379,39 @@ def test_contact_volumes_import_all_or_nothing_and_twice_adds_nothing(
     with pytest.raises(AccessDenied):
         volumes.import_contacts(session, data=good, actor=_actor(session, org, "red_agent"))
     assert volumes.daily_contacts(session)["Refund status"] == {dt.date(2026, 11, 2): 40}
+
+
+def test_personal_data_export_and_erasure_cover_insights(
+    session: Session, org: Org, voice: dict[str, int]
+) -> None:
+    import io
+    import json
+    import zipfile
+
+    from core import personal_data
+
+    agent = _actor(session, org, "red_agent")
+    alone = insights.log_insight(
+        session,
+        actor=agent,
+        data=insights.InsightInput(
+            "Only I heard this", voice["refund"], voice["billing"], contact_ref="C-9"
+        ),
+    ).id
+    shared = _log(session, agent, voice, "Others heard this too")
+    insights.hear_too(session, actor=_actor(session, org, "blue_agent"), insight_id=shared)
+    admin = _actor(session, org, "admin")
+    archive = zipfile.ZipFile(
+        io.BytesIO(personal_data.export_person(session, actor=admin, person_id=agent.id))
+    )
+    exported = json.loads(archive.read("customer_voice.json"))
+    assert {i["text"] for i in exported["insights_logged"]} == {
+        "Only I heard this",
+        "Others heard this too",
+    }
+    assert len(exported["contacts_counted"]) == 2
+    person = session.get(Person, agent.id)
+    assert person is not None
+    personal_data.erase_person(session, actor=admin, person_id=agent.id, confirm_name=person.name)
+    kept = {i.id: (i.text, i.contact_ref) for i in session.exec(select(Insight)).all()}
+    assert kept == {alone: ("(removed)", ""), shared: ("Others heard this too", "")}
