@@ -11,6 +11,7 @@ from core.rotations.planning import my_rotations
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
 from ui.text import plain
+from ui.voice import carry
 from ui.widgets import pick_many
 
 me = actor()
@@ -52,6 +53,12 @@ with SaveOnceForm("rot_interests") as interests_form:
             done="Saved: your first choice counts most when your lead assigns the next term.",
         )
 
+st.subheader("Customer themes to take to your department")
+if not carry(me, key="rot_voice"):
+    st.text(
+        "None waiting: themes your team leads make for the department you are an ambassador "
+        "in this term appear here, for you to take there and record its answer."
+    )
 if not rotations:
     st.info(
         "No rotation is published for you yet. Rank your interests above; your team lead assigns each term."

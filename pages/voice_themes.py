@@ -1,0 +1,119 @@
+"""Customer themes (team leads, managers): insights grouped by reason and department, searched,
+merged and promoted to themes; contact reasons agents proposed."""
+
+import streamlit as st
+
+from core.models import InsightKind
+from core.org import list_departments
+from core.voice.insights import insight_overview, merge_insights, promote_to_theme
+from core.voice.reasons import active_reasons, decide_reason, proposed_reasons
+from ui.forms import SaveOnceForm
+from ui.state import actor, db
+from ui.text import plain
+from ui.voice import KIND_LABELS, groups_frame, insights_frame, weekly_figure
+from ui.widgets import choose, plot
+
+me = actor()
+st.title("Customer themes")
+st.markdown(
+    "What customers tell your agents, grouped by contact reason and the department it concerns: "
+    "how many contacts raised it and from how many agents. Merge insights that say the same "
+    "thing, and make a theme of the ones a department should hear about."
+)
+with db() as session:
+    reasons = {r.id: r.name for r in active_reasons(session)}
+    departments = {d.id: d.name for d in list_departments(session)}
+    proposals = proposed_reasons(session, actor=me)
+for p in proposals:
+    left, accept, decline = st.columns([4, 1, 1], vertical_alignment="center")
+    left.markdown(f"**{plain(p.proposed_by)}** proposes the contact reason “{plain(p.name)}”.")
+    for where, label, yes in ((accept, "Accept", True), (decline, "Decline", False)):
+        if where.button(label, key=f"themes_reason_{p.id}_{label}"):
+            with db() as session:
+                decide_reason(session, actor=me, reason_id=p.id, accept=yes)
+            st.rerun()
+
+c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
+words = c1.text_input("Search what customers said", key="themes_words")
+reason = choose("Reason", {None: "Any reason", **reasons}, key="themes_reason", where=c2)
+department = choose(
+    "Department", {None: "Any department", **departments}, key="themes_dept", where=c3
+)
+kind = choose("Kind", {None: "Any kind", **KIND_LABELS}, key="themes_kind", where=c4)
+c5, c6, c7 = st.columns([1, 1, 1])
+themed = choose(
+    "Theme",
+    {None: "With or without", False: "Not in a theme yet", True: "In a theme"},
+    key="themes_themed",
+    where=c5,
+)
+order = c6.radio("Order", ["newest", "most heard"], horizontal=True, key="themes_order")
+page = int(c7.number_input("Page", 1, 10_000, 1, key="themes_page"))
+with db() as session:
+    view = insight_overview(
+        session,
+        actor=me,
+        words=words,
+        reason_id=reason,
+        department_id=department,
+        kind=kind if kind is None else InsightKind(kind),
+        themed=themed,
+        order="most heard" if order == "most heard" else "newest",
+        page=page,
+    )
+if not view.groups:
+    st.info(
+        "No insights match. Agents log them on Customer voice (or from My day); they appear "
+        "here grouped by reason and department."
+    )
+    st.stop()
+plot(
+    weekly_figure(view.weekly, "Contacts that raised these insights, by week"),
+    empty="No contacts in the last 26 weeks.",
+)
+st.subheader("By reason and department")
+st.dataframe(groups_frame(view.groups), hide_index=True)
+st.subheader(f"Insights ({view.total}; page {view.page} of {view.pages})")
+st.caption("Select one to make it a theme, or two that say the same thing to merge them.")
+chosen = st.dataframe(
+    insights_frame(view.insights),
+    hide_index=True,
+    on_select="rerun",
+    selection_mode="multi-row",
+    key="themes_table",
+)
+picked = [view.insights[i] for i in chosen.selection.rows if i < len(view.insights)]
+if len(picked) == 1 and picked[0].theme_id is None:
+    insight = picked[0]
+    with SaveOnceForm(f"themes_promote_{insight.id}") as form:
+        title = st.text_input("Theme title (short)", value=insight.text[:60])
+        if form.submitted("Make it a theme", type="primary"):
+            form.save(
+                promote_to_theme,
+                actor=me,
+                insight_id=insight.id,
+                title=title,
+                expected_version=insight.version,
+                done="Theme made: the department's ambassadors are told and take it from here.",
+            )
+elif len(picked) == 2:
+    with SaveOnceForm(f"themes_merge_{picked[0].id}_{picked[1].id}") as form:
+        keep = choose(
+            "Keep the wording of",
+            {p.id: f"#{p.id}: {p.text[:80]}" for p in picked},
+            key=form.key_for("keep"),
+        )
+        other = next(p for p in picked if p.id != keep)
+        kept = next(p for p in picked if p.id == keep)
+        if form.submitted("Merge", type="primary"):
+            form.save(
+                merge_insights,
+                actor=me,
+                keep_id=kept.id,
+                merge_id=other.id,
+                keep_version=kept.version,
+                merge_version=other.version,
+                done=lambda n: f"Merged: {n} contacts now; nothing was lost.",
+            )
+elif len(picked) > 2:
+    st.info("Merge two at a time.")
