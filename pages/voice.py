@@ -39,15 +39,21 @@ with themes:
     c1, c2 = st.columns(2)
     status = choose(
         "State",
-        {None: "Any state", **{s: s.value.capitalize() for s in ThemeStatus}},
+        {"": "Any state", **{s.value: s.value.capitalize() for s in ThemeStatus}},
         key="voice_status",
         where=c1,
     )
     department = choose(
-        "Department", {None: "Every department", **departments}, key="voice_dept", where=c2
+        "Department", {0: "Every department", **departments}, key="voice_dept", where=c2
     )
     with db() as session:
-        rows = list_themes(session, actor=me, status=status, department_id=department, limit=50)
+        rows = list_themes(
+            session,
+            actor=me,
+            status=ThemeStatus(status) if status else None,
+            department_id=department or None,
+            limit=50,
+        )
     if not rows:
         st.info(
             "No themes here yet. Team leads make themes from the insights agents log "

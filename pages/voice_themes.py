@@ -35,15 +35,14 @@ for p in proposals:
 
 c1, c2, c3, c4 = st.columns([2, 1, 1, 1])
 words = c1.text_input("Search what customers said", key="themes_words")
-reason = choose("Reason", {None: "Any reason", **reasons}, key="themes_reason", where=c2)
-department = choose(
-    "Department", {None: "Any department", **departments}, key="themes_dept", where=c3
-)
-kind = choose("Kind", {None: "Any kind", **KIND_LABELS}, key="themes_kind", where=c4)
+reason = choose("Reason", {0: "Any reason", **reasons}, key="themes_reason", where=c2)
+department = choose("Department", {0: "Any department", **departments}, key="themes_dept", where=c3)
+kinds = {k.value: label for k, label in KIND_LABELS.items()}
+kind = choose("Kind", {"": "Any kind", **kinds}, key="themes_kind", where=c4)
 c5, c6, c7 = st.columns([1, 1, 1])
 themed = choose(
     "Theme",
-    {None: "With or without", False: "Not in a theme yet", True: "In a theme"},
+    {"": "With or without", "no": "Not in a theme yet", "yes": "In a theme"},
     key="themes_themed",
     where=c5,
 )
@@ -54,10 +53,10 @@ with db() as session:
         session,
         actor=me,
         words=words,
-        reason_id=reason,
-        department_id=department,
-        kind=kind if kind is None else InsightKind(kind),
-        themed=themed,
+        reason_id=reason or None,
+        department_id=department or None,
+        kind=InsightKind(kind) if kind else None,
+        themed={"": None, "no": False, "yes": True}[themed],
         order="most heard" if order == "most heard" else "newest",
         page=page,
     )
