@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from bench.harness import Scenario
+from bench.voice import voice_scenarios
 
 ROOT = Path(__file__).resolve().parent.parent
 BIG_DB = ROOT / ".cache" / "bench-2000.db"
@@ -389,5 +390,6 @@ SCENARIOS: dict[str, Scenario] = {
         _assign(10000),
         _import_metrics(),
         _evaluator_drift(),
+        *voice_scenarios(),
     )
 }
