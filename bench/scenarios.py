@@ -361,6 +361,43 @@ def _evaluator_drift() -> Scenario:
     )
 
 
+def _contact_effect() -> Scenario:
+    """`headway contact-effect` end to end: reading and checking the contacts CSV (one row per
+    reason and day: 547,500 rows), the noise model, 100 changes and the JSON."""
+    state: dict[str, Path] = {}
+
+    def setup() -> None:
+        from tests.unit.simulate_contacts import EFFECTS, contact_world, write_csvs
+
+        world = contact_world(1, reasons=500, days=3 * 365, effects=EFFECTS * 10, thin=False)
+        folder = Path(tempfile.mkdtemp(prefix="bench-contacts-"))
+        state["contacts"], state["changes"] = folder / "contacts.csv", folder / "changes.csv"
+        state["output"] = folder / "effect.json"
+        write_csvs(world, str(state["contacts"]), str(state["changes"]))
+
+    def run() -> None:
+        import contextlib
+        import io
+
+        from core.cli import main
+
+        argv = ["contact-effect", "--contacts", str(state["contacts"])]
+        argv += ["--changes", str(state["changes"]), "--output", str(state["output"])]
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = main(argv)
+        if code:
+            raise RuntimeError("contact-effect failed")
+
+    return Scenario(
+        "contact-effect 500 reasons × 3 years",
+        "547,500 rows, 100 changes",
+        run,
+        repeat=3,
+        setup=setup,
+        note="≤ 5 s",
+    )
+
+
 SCENARIOS: dict[str, Scenario] = {
     s.name: s
     for s in (
@@ -390,6 +427,7 @@ SCENARIOS: dict[str, Scenario] = {
         _assign(10000),
         _import_metrics(),
         _evaluator_drift(),
+        _contact_effect(),
         *voice_scenarios(),
     )
 }

@@ -281,6 +281,40 @@ def cmd_evaluator_drift(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_contact_effect(args: argparse.Namespace) -> int:
+    from core.voice.effect import (
+        describe_effect,
+        estimate_change_effects,
+        read_changes_csv,
+        read_contacts_csv,
+    )
+
+    # Bad rows are reported as the imports do, each line starting "line N: "; the "error:"
+    # line above them names the file.
+    daily = _read_rows_of(args.contacts, read_contacts_csv)
+    changes = _read_rows_of(args.changes, read_changes_csv)
+    effects = estimate_change_effects(daily, changes)
+    _write_json(args.output, {"changes": [e.to_json() for e in effects]})
+    for effect in effects:
+        print(f"{effect.reason}: {describe_effect(effect, reason_label=effect.reason)}")
+    verdicts: dict[str, int] = {}
+    for effect in effects:
+        verdicts[effect.verdict] = verdicts.get(effect.verdict, 0) + 1
+    print(f"{len(effects)} changes: " + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())))
+    return EXIT_OK
+
+
+def _read_rows_of(path: str, read: Callable[[bytes], Any]) -> Any:
+    """`read` over the file's bytes; its bad lines keep their "line N: " start, and one
+    "error:" line names the file."""
+    try:
+        return read(_read_bytes(path))
+    except InvalidInput as exc:
+        if len(exc.problems) == 1:  # main prints only the problem then
+            print(f"error: in {path}:", file=sys.stderr)
+        raise InvalidInput(f"{path}: {exc}", exc.problems) from exc
+
+
 _days = _whole(1, MAX_WINDOW_DAYS, "a whole number of days")
 
 
@@ -439,6 +473,15 @@ def build_parser() -> argparse.ArgumentParser:
         "each QA evaluator's leniency against colleagues on the same agents (files)",
     )
     p.add_argument("--input", required=True)
+    p.add_argument("--output", required=True)
+
+    p = add(
+        "contact-effect",
+        cmd_contact_effect,
+        "what each change did to its reason's daily contacts (files)",
+    )
+    p.add_argument("--contacts", required=True)
+    p.add_argument("--changes", required=True)
     p.add_argument("--output", required=True)
 
     p = add("import", lambda a: a.import_func(a), "import data from a file")
