@@ -360,6 +360,7 @@ RULES: dict[str, Rule] = {
     "core.voice.volumes.import_contacts": Rule(
         W, LEADS_AND_ORGANISATION, "leads, managers and admins (organisation-wide figures)"
     ),
+    "core.voice.impact.theme_effect": Rule(R, EVERYONE, VOICE_COUNTS),
     "core.voice.scoreboard.voice_scoreboard": Rule(R, ORGANISATION, "managers and admins"),
     "core.voice.scoreboard.scoreboard_csv": Rule(R, ORGANISATION, "managers and admins"),
 }

@@ -14,6 +14,8 @@ from core.access import Actor
 from core.clock import today
 from core.models import InsightKind, ThemeStatus
 from core.org import list_departments
+from core.voice.effect import WeeklyPoint
+from core.voice.impact import contacts_avoided, theme_effect
 from core.voice.insights import (
     Group,
     InsightInput,
@@ -36,7 +38,7 @@ from core.voice.themes import (
 from ui.forms import SaveOnceForm
 from ui.state import db
 from ui.text import chart_text, plain
-from ui.widgets import choose, day_text
+from ui.widgets import choose, day_text, plot
 
 KIND_LABELS = {
     InsightKind.PROBLEM: "Problem",
@@ -170,6 +172,8 @@ def theme_card(theme: ThemeRead, me: Actor, *, key: str) -> None:
             + "]"
         )
         st.text(theme.outcome)
+        if theme.status is ThemeStatus.CHANGED:
+            effect(me, theme.id)
         with st.expander("History"), db() as session:
             for e in theme_history(session, actor=me, theme_id=theme.id):
                 what = e.step.value + (f": {e.answer.value}" if e.answer else "")
@@ -300,7 +304,7 @@ def scoreboard(me: Actor) -> None:
     from core.voice.scoreboard import HEADER, scoreboard_csv, voice_scoreboard
 
     with db() as session:
-        avoided = None  # core.voice.impact.contacts_avoided once the estimator is merged
+        avoided = contacts_avoided(session)
         rows = voice_scoreboard(session, actor=me, avoided=avoided)
         data = scoreboard_csv(session, actor=me, avoided=avoided) if rows else b""
     if not rows:
@@ -318,3 +322,61 @@ def scoreboard(me: Actor) -> None:
     st.download_button(
         "Download the scoreboard (CSV)", data, "customer-voice-scoreboard.csv", "text/csv"
     )
+
+
+def effect(me: Actor, theme_id: int) -> None:
+    """What the change did, in plain words, with the reason's weekly contacts, the change marked
+    and what would have been expected without it; then the business case."""
+    with db() as session:
+        measured = theme_effect(session, actor=me, theme_id=theme_id)
+    sentence = measured.sentence[:1].upper() + measured.sentence[1:] + "."
+    st.markdown(f"**What the change did:** {plain(sentence)}")
+    if measured.weekly:
+        plot(
+            effect_figure(tuple(measured.weekly), measured.change_date, measured.reason),
+            empty="No contact volumes for this reason yet.",
+            key=f"voice_effect_{theme_id}",
+        )
+    if measured.case is not None:
+        st.text(measured.case.sentence())
+    st.caption(
+        "Estimated against the other reasons' contacts (so weekdays, seasons, campaigns and "
+        "growth that move every reason do not count), with a 95 % interval that allows for "
+        "weeks not being independent. Contact volumes come from Contact reasons & volumes."
+    )
+
+
+def effect_figure(weekly: Sequence[WeeklyPoint], change_date: dt.date, reason: str) -> go.Figure:
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(
+            x=[p.week_start for p in weekly],
+            y=[p.actual for p in weekly],
+            name="Contacts a week",
+            mode="lines+markers",
+            hovertemplate="Week of %{x|%d %b %Y}: %{y} contacts<extra></extra>",
+        )
+    )
+    after = [p for p in weekly if p.expected is not None]
+    figure.add_trace(
+        go.Scatter(
+            x=[p.week_start for p in after],
+            y=[p.expected for p in after],
+            name="Expected without the change",
+            mode="lines",
+            line={"dash": "dash"},
+            hovertemplate="Week of %{x|%d %b %Y}: %{y:.0f} expected<extra></extra>",
+        )
+    )
+    figure.add_vline(x=change_date, line_dash="dot", line_color="grey")
+    figure.add_annotation(
+        x=change_date, y=1, yref="paper", text="Change in effect", showarrow=False, xanchor="left"
+    )
+    figure.update_layout(
+        title=chart_text(f"Weekly contacts about {reason}"),
+        height=300,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+    )
+    figure.update_yaxes(title="Contacts", rangemode="tozero")
+    return figure

@@ -89,6 +89,7 @@ from core.pd import planning as pd_planning
 from core.pd.planning import PlanSettings
 from core.rotations import interests, outcomes, programme, terms
 from core.rotations import planning as rotation_planning
+from core.voice import impact as voice_impact
 from core.voice import insights as voice_insights
 from core.voice import reasons as voice_reasons
 from core.voice import scoreboard as voice_scoreboard
@@ -130,6 +131,7 @@ class Org:
     other_insight: int = 0  # the agent's too, not yet grouped
     theme: int = 0  # open, for Billing (the agent is its ambassador this term)
     taken_theme: int = 0  # taken to Billing by the agent
+    changed_theme: int = 0  # Billing changed it today
 
     @property
     def agent(self) -> int:
@@ -317,6 +319,7 @@ def _voice(session: Session, as_: dict[Who, Actor], billing: int) -> dict[str, i
         return voice_insights.log_insight(session, actor=agent, data=data).id
 
     insight, other, third = log("Refund not shown"), log("Refund late"), log("Refund unclear")
+    fourth = log("Refund e-mail confusing")
     voice_insights.hear_too(session, actor=as_[Who.OTHER_AGENT], insight_id=insight)
     theme = voice_insights.promote_to_theme(
         session, actor=lead, insight_id=insight, title="Refunds", expected_version=1
@@ -325,7 +328,21 @@ def _voice(session: Session, as_: dict[Who, Actor], billing: int) -> dict[str, i
         session, actor=lead, insight_id=third, title="Refunds unclear", expected_version=1
     )
     voice_themes.take_theme(session, actor=agent, theme_id=taken, expected_version=1)
+    changed = voice_insights.promote_to_theme(
+        session, actor=lead, insight_id=fourth, title="Refund e-mails", expected_version=1
+    )
+    voice_themes.take_theme(session, actor=agent, theme_id=changed, expected_version=1)
+    voice_themes.answer_theme(
+        session,
+        actor=agent,
+        theme_id=changed,
+        answer=voice_themes.ThemeStatus.CHANGED,
+        words="Clearer e-mail",
+        day=TODAY,
+        expected_version=2,
+    )
     return {
+        "changed_theme": changed,
         "reason": reason.id,
         "proposed_reason": proposed.id,
         "insight": insight,
@@ -1228,6 +1245,10 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         lambda s, o, a: voice_volumes.import_contacts(
             s, actor=a, data=b"date,reason,contacts\n2026-11-02,Refund status,4\n"
         ),
+        None,
+    ),
+    "core.voice.impact.theme_effect": (
+        lambda s, o, a: voice_impact.theme_effect(s, actor=a, theme_id=o.changed_theme),
         None,
     ),
     "core.voice.scoreboard.voice_scoreboard": (
