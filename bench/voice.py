@@ -58,6 +58,7 @@ def _fill(engine: object) -> None:
         Theme,
         ThemeStatus,
     )
+    from core.voice.insights import refresh_all_counts
     from seed.demo import DEMO_PASSWORD, DEPARTMENTS
     from seed.voice import REASONS
 
@@ -127,6 +128,8 @@ def _fill(engine: object) -> None:
                     "contact_ref": "",
                     "created_at": dt.datetime.combine(day, dt.time(10), dt.UTC),
                     "version": 1,
+                    "contacts": 0,
+                    "agents": 0,
                 }
             )
         session.execute(Insight.__table__.insert(), rows)  # type: ignore[attr-defined]
@@ -134,7 +137,10 @@ def _fill(engine: object) -> None:
         contacts = []
         for k, row in enumerate(rows):
             day = row["created_at"].date()
-            contacts.append({"insight_id": first + k, "person_id": row["author_id"], "day": day})
+            where = {"reason_id": row["reason_id"], "department_id": row["department_id"]}
+            contacts.append(
+                {"insight_id": first + k, "person_id": row["author_id"], "day": day, **where}
+            )
             for _ in range(int(rng.expovariate(0.8))):
                 later = min(TODAY, day + dt.timedelta(days=rng.randrange(21)))
                 contacts.append(
@@ -143,6 +149,7 @@ def _fill(engine: object) -> None:
         for c in contacts:
             c["created_at"] = dt.datetime.now(dt.UTC)
         session.execute(InsightContact.__table__.insert(), contacts)  # type: ignore[attr-defined]
+        refresh_all_counts(session)
         lead = people[1].id
         states = list(ThemeStatus)
         for n in range(THEMES):

@@ -33,6 +33,7 @@ from core.models import (
     id_of,
 )
 from core.notifications import message_to, send
+from core.voice.insights import refresh_all_counts
 
 P, IDEA, Q, G = InsightKind.PROBLEM, InsightKind.IDEA, InsightKind.QUESTION, InsightKind.PRAISE
 # reason → (department, daily contacts, [(kind, what the customer said)])
@@ -260,14 +261,26 @@ def seed_voice(
     contacts: list[InsightContact] = []
     for insight, _, _, day in insights:
         contacts.append(
-            InsightContact(insight_id=id_of(insight), person_id=insight.author_id, day=day)
+            InsightContact(
+                insight_id=id_of(insight),
+                reason_id=insight.reason_id,
+                department_id=insight.department_id,
+                person_id=insight.author_id,
+                day=day,
+            )
         )
         for _ in range(int(rng.geometric(0.45)) - 1):
             heard = day + dt.timedelta(days=int(rng.integers(0, 21)))
             if heard <= today:
                 person = ids[int(rng.integers(0, len(ids)))]
                 contacts.append(
-                    InsightContact(insight_id=id_of(insight), person_id=person, day=heard)
+                    InsightContact(
+                        insight_id=id_of(insight),
+                        reason_id=insight.reason_id,
+                        department_id=insight.department_id,
+                        person_id=person,
+                        day=heard,
+                    )
                 )
     session.add_all(contacts)
     session.flush()
@@ -276,6 +289,7 @@ def seed_voice(
     for c in contacts:
         raised.setdefault(c.insight_id, set()).add(c.person_id)
     _seed_themes(session, insights, raised, by_id, lead_of, departments, reasons, today, rng)
+    refresh_all_counts(session)
     _seed_volumes(session, reasons, today, start, rng)
     return len(insights)
 
@@ -354,7 +368,11 @@ def _seed_themes(
         if title in ALEX_HEARD:
             session.add(
                 InsightContact(
-                    insight_id=id_of(head), person_id=alex, day=made - dt.timedelta(days=3)
+                    insight_id=id_of(head),
+                    reason_id=head.reason_id,
+                    department_id=head.department_id,
+                    person_id=alex,
+                    day=made - dt.timedelta(days=3),
                 )
             )
             raised.setdefault(id_of(head), set()).add(alex)

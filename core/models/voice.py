@@ -59,6 +59,8 @@ class Insight(SQLModel, table=True):
     __table_args__ = (
         Index("ix_insight_group", "reason_id", "department_id"),
         Index("ix_insight_created", "created_at"),
+        Index("ix_insight_last_heard", "last_heard"),
+        Index("ix_insight_contacts", "contacts"),
         one_of("kind", InsightKind, table="insight"),
     )
 
@@ -74,16 +76,29 @@ class Insight(SQLModel, table=True):
     merged_into_id: int | None = Field(default=None, foreign_key="insight.id")
     created_at: dt.datetime = Field(default_factory=utcnow)
     version: int = Field(default=1)
+    # Kept from its InsightContact rows (core.voice.insights): lists sort and count without
+    # aggregating every contact.
+    contacts: int = Field(default=0)
+    agents: int = Field(default=0)
+    first_heard: dt.date | None = None
+    last_heard: dt.date | None = None
 
 
 class InsightContact(SQLModel, table=True):
     """One contact that raised an insight: the author's own, or an "I heard this too"."""
 
     __tablename__ = "insight_contact"
-    __table_args__ = (Index("ix_insight_contact_insight", "insight_id", "day"),)
+    __table_args__ = (
+        Index("ix_insight_contact_insight", "insight_id", "day"),
+        Index("ix_insight_contact_group", "reason_id", "department_id", "person_id"),
+        Index("ix_insight_contact_day", "day"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     insight_id: int = Field(foreign_key="insight.id")
+    # The insight's reason and department (kept on merge): the grouped counts read this table only.
+    reason_id: int = Field(foreign_key="contact_reason.id")
+    department_id: int = Field(foreign_key="department.id")
     person_id: int = Field(foreign_key="person.id", index=True)
     day: dt.date
     # Where it was first logged when merged in from another insight (None: logged here).

@@ -14,10 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-from sqlalchemy import ColumnElement, distinct, text, true
+from sqlalchemy import ColumnElement, distinct, text, true, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
@@ -106,7 +107,7 @@ def log_insight(session: Session, *, actor: Actor, data: InsightInput) -> Logged
     session.add(insight)
     session.flush()
     assert insight.id is not None
-    session.add(InsightContact(insight_id=insight.id, person_id=actor.id, day=today()))
+    add_contact(session, insight, actor.id, today())
     audit.record(
         session,
         actor=actor,
@@ -135,12 +136,52 @@ def _surviving(session: Session, insight_id: int) -> Insight:
 def hear_too(session: Session, *, actor: Actor, insight_id: int) -> int:
     """Count one more contact on an insight without retyping it; returns its contacts now."""
     insight = _surviving(session, insight_id)
-    assert insight.id is not None
-    session.add(InsightContact(insight_id=insight.id, person_id=actor.id, day=today()))
+    add_contact(session, insight, actor.id, today())
     session.flush()
-    return int(
-        session.exec(select(func.count()).where(InsightContact.insight_id == insight.id)).one()
+    return insight.contacts
+
+
+def add_contact(session: Session, insight: Insight, person_id: int, day: dt.date) -> None:
+    """One more contact on `insight`, keeping its counts (contacts, agents, first and last day)."""
+    new_agent = (
+        insight.contacts == 0
+        or session.exec(
+            select(InsightContact.id).where(
+                InsightContact.insight_id == insight.id, InsightContact.person_id == person_id
+            )
+        ).first()
+        is None
     )
+    session.add(
+        InsightContact(
+            insight_id=id_of(insight),
+            reason_id=insight.reason_id,
+            department_id=insight.department_id,
+            person_id=person_id,
+            day=day,
+        )
+    )
+    insight.contacts += 1
+    insight.agents += int(new_agent)
+    insight.first_heard = min(insight.first_heard or day, day)
+    insight.last_heard = max(insight.last_heard or day, day)
+    session.add(insight)
+
+
+def refresh_counts(session: Session, insight: Insight) -> None:
+    """Count `insight`'s contacts again from its InsightContact rows (after a merge)."""
+    session.flush()
+    contacts, agents, first, last = session.exec(
+        select(
+            func.count(),
+            func.count(distinct(col(InsightContact.person_id))),
+            func.min(InsightContact.day),
+            func.max(InsightContact.day),
+        ).where(InsightContact.insight_id == insight.id)
+    ).one()
+    insight.contacts, insight.agents = int(contacts), int(agents)
+    insight.first_heard, insight.last_heard = first, last
+    session.add(insight)
 
 
 # ------------------------------------------------------------------ reading
@@ -222,30 +263,14 @@ def _filters(
     return where
 
 
-def _counts() -> Any:
-    return (
-        sa_select(
-            col(InsightContact.insight_id),
-            func.count().label("contacts"),
-            func.count(distinct(col(InsightContact.person_id))).label("agents"),
-            func.min(InsightContact.day).label("first"),
-            func.max(InsightContact.day).label("last"),
-        )
-        .group_by(col(InsightContact.insight_id))
-        .subquery()
-    )
-
-
-def _rows(session: Session, actor: Actor, query: Any) -> list[InsightRow]:
-    """InsightRows for a select of (Insight, contacts, agents, first, last)."""
-    rows = session.execute(query).all()
+def _rows(session: Session, actor: Actor, rows: Sequence[Insight]) -> list[InsightRow]:
     reasons = dict(session.exec(select(ContactReason.id, ContactReason.name)).all())
     departments = dict(session.exec(select(Department.id, Department.name)).all())
-    theme_ids = {i.theme_id for i, *_ in rows if i.theme_id is not None}
+    theme_ids = {i.theme_id for i in rows if i.theme_id is not None}
     themes = {
         t.id: t for t in session.exec(select(Theme).where(col(Theme.id).in_(theme_ids))).all()
     }
-    ids = [i.id for i, *_ in rows]
+    ids = [i.id for i in rows]
     mine = set(
         session.exec(
             select(InsightContact.insight_id).where(
@@ -254,8 +279,9 @@ def _rows(session: Session, actor: Actor, query: Any) -> list[InsightRow]:
         ).all()
     )
     out = []
-    for insight, contacts, agents, first, last in rows:
-        theme = themes.get(insight.theme_id)
+    for insight in rows:
+        theme = themes.get(insight.theme_id) if insight.theme_id is not None else None
+        assert insight.id is not None
         out.append(
             InsightRow(
                 insight.id,
@@ -263,10 +289,10 @@ def _rows(session: Session, actor: Actor, query: Any) -> list[InsightRow]:
                 reasons.get(insight.reason_id, ""),
                 departments.get(insight.department_id, ""),
                 InsightKind(insight.kind),
-                int(contacts or 0),
-                int(agents or 0),
-                first,
-                last,
+                insight.contacts,
+                insight.agents,
+                insight.first_heard or insight.created_at.date(),
+                insight.last_heard or insight.created_at.date(),
                 insight.theme_id,
                 theme.title if theme else "",
                 ThemeStatus(theme.status) if theme else None,
@@ -287,10 +313,8 @@ def similar_insights(
 ) -> list[InsightRow]:
     """Insights like the one an agent is about to log (same reason, same words), most recently
     heard first, so they can say "I heard this too" instead of retyping: texts and counts only."""
-    counts = _counts()
     query = (
-        sa_select(Insight, counts.c.contacts, counts.c.agents, counts.c.first, counts.c.last)
-        .join(counts, counts.c.insight_id == col(Insight.id))
+        select(Insight)
         .where(
             *_filters(
                 session,
@@ -301,10 +325,10 @@ def similar_insights(
                 themed=None,
             )
         )
-        .order_by(counts.c.last.desc(), col(Insight.id).desc())
+        .order_by(col(Insight.last_heard).desc(), col(Insight.id).desc())
         .limit(SIMILAR)
     )
-    return _rows(session, actor, query)
+    return _rows(session, actor, session.exec(query).all())
 
 
 @dataclass(frozen=True)
@@ -360,48 +384,66 @@ def insight_overview(
     ]
     reasons = dict(session.exec(select(ContactReason.id, ContactReason.name)).all())
     departments = dict(session.exec(select(Department.id, Department.name)).all())
+    # Contacts carry their insight's reason and department: without a filter on the insights
+    # themselves (a manager's first view) the counts read the contacts alone.
+    contact_where: list[ColumnElement[bool]]
+    if words.strip() or kind is not None or themed is not None or actor.role is not Role.MANAGER:
+        contact_where = [col(InsightContact.insight_id).in_(select(col(Insight.id)).where(*where))]
+    else:
+        contact_where = [
+            col(c) == v
+            for c, v in (
+                (InsightContact.reason_id, reason_id),
+                (InsightContact.department_id, department_id),
+            )
+            if v is not None
+        ]
+    insights_in = dict(
+        ((r, d), n)
+        for r, d, n in session.execute(
+            sa_select(col(Insight.reason_id), col(Insight.department_id), func.count())
+            .where(*where)
+            .group_by(col(Insight.reason_id), col(Insight.department_id))
+        ).all()
+    )
     grouped = session.execute(
         sa_select(
-            col(Insight.reason_id),
-            col(Insight.department_id),
-            func.count(distinct(col(Insight.id))),
+            col(InsightContact.reason_id),
+            col(InsightContact.department_id),
             func.count(),
             func.count(distinct(col(InsightContact.person_id))),
             func.max(col(InsightContact.day)),
         )
-        .join(InsightContact, col(InsightContact.insight_id) == Insight.id)
-        .where(*where)
-        .group_by(col(Insight.reason_id), col(Insight.department_id))
+        .where(*contact_where)
+        .group_by(col(InsightContact.reason_id), col(InsightContact.department_id))
     ).all()
     groups = sorted(
         (
-            Group(r, reasons.get(r, ""), d, departments.get(d, ""), n, c, a, last)
-            for r, d, n, c, a, last in grouped
+            Group(r, reasons.get(r, ""), d, departments.get(d, ""), insights_in[(r, d)], c, a, last)
+            for r, d, c, a, last in grouped
+            if (r, d) in insights_in
         ),
         key=lambda g: (-g.contacts, g.reason, g.department),
     )
     total = sum(g.insights for g in groups)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
-    counts = _counts()
     ordering = (
-        (counts.c.contacts.desc(), counts.c.last.desc())
+        (col(Insight.contacts).desc(), col(Insight.last_heard).desc())
         if order == "most heard"
-        else (counts.c.last.desc(), counts.c.contacts.desc())
+        else (col(Insight.last_heard).desc(), col(Insight.contacts).desc())
     )
-    query = (
-        sa_select(Insight, counts.c.contacts, counts.c.agents, counts.c.first, counts.c.last)
-        .join(counts, counts.c.insight_id == col(Insight.id))
+    rows = session.exec(
+        select(Insight)
         .where(*where)
         .order_by(*ordering, col(Insight.id).desc())
         .offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)
-    )
+    ).all()
     start = _monday(today()) - dt.timedelta(weeks=WEEKS - 1)
     daily = session.exec(
         select(col(InsightContact.day), func.count())
-        .join(Insight, col(Insight.id) == InsightContact.insight_id)
-        .where(*where, col(InsightContact.day) >= start)
+        .where(*contact_where, col(InsightContact.day) >= start)
         .group_by(col(InsightContact.day))
     ).all()
     weeks: Counter[dt.date] = Counter()
@@ -410,7 +452,7 @@ def insight_overview(
     weekly = [
         (start + dt.timedelta(weeks=w), weeks[start + dt.timedelta(weeks=w)]) for w in range(WEEKS)
     ]
-    return Overview(groups, _rows(session, actor, query), total, page, pages, weekly)
+    return Overview(groups, _rows(session, actor, rows), total, page, pages, weekly)
 
 
 # ------------------------------------------------------------------ merging and promoting
@@ -462,6 +504,7 @@ def merge_insights(
     ).all():
         contact.from_insight_id = contact.from_insight_id or merge_id
         contact.insight_id = keep_id
+        contact.reason_id, contact.department_id = keep.reason_id, keep.department_id
         session.add(contact)
     if keep.theme_id is None and merge.theme_id is not None:
         keep.theme_id = merge.theme_id
@@ -469,6 +512,8 @@ def merge_insights(
     keep.version += 1
     merge.version += 1
     session.add_all([keep, merge])
+    refresh_counts(session, keep)
+    refresh_counts(session, merge)
     for insight_id in (keep_id, merge_id):
         audit.record(
             session,
@@ -593,3 +638,31 @@ def my_insights(session: Session, *, actor: Actor, limit: int = 20) -> list[MyIn
             )
         )
     return out
+
+
+def refresh_all_counts(session: Session) -> None:
+    """Count every insight's contacts again (after contacts were written in bulk: the demo)."""
+    session.flush()
+    per = (
+        select(func.count())
+        .where(col(InsightContact.insight_id) == col(Insight.id))
+        .scalar_subquery()
+    )
+    agents = (
+        select(func.count(distinct(col(InsightContact.person_id))))
+        .where(col(InsightContact.insight_id) == col(Insight.id))
+        .scalar_subquery()
+    )
+    first = (
+        select(func.min(InsightContact.day))
+        .where(col(InsightContact.insight_id) == col(Insight.id))
+        .scalar_subquery()
+    )
+    last = (
+        select(func.max(InsightContact.day))
+        .where(col(InsightContact.insight_id) == col(Insight.id))
+        .scalar_subquery()
+    )
+    session.execute(
+        update(Insight).values(contacts=per, agents=agents, first_heard=first, last_heard=last)
+    )

@@ -145,6 +145,10 @@ def upgrade() -> None:
         _ref("merged_into_id", "insight", nullable=True),
         _at("created_at"),
         sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("contacts", sa.Integer(), nullable=False),
+        sa.Column("agents", sa.Integer(), nullable=False),
+        sa.Column("first_heard", sa.Date(), nullable=True),
+        sa.Column("last_heard", sa.Date(), nullable=True),
         sa.CheckConstraint(
             _in("kind", ("problem", "idea", "praise", "unanswered question")),
             name="ck_insight_kind",
@@ -154,10 +158,14 @@ def upgrade() -> None:
     op.create_index("ix_insight_theme_id", "insight", ["theme_id"])
     op.create_index("ix_insight_group", "insight", ["reason_id", "department_id"])
     op.create_index("ix_insight_created", "insight", ["created_at"])
+    op.create_index("ix_insight_last_heard", "insight", ["last_heard"])
+    op.create_index("ix_insight_contacts", "insight", ["contacts"])
     op.create_table(
         "insight_contact",
         sa.Column("id", sa.Integer(), primary_key=True),
         _ref("insight_id", "insight"),
+        _ref("reason_id", "contact_reason"),
+        _ref("department_id", "department"),
         _ref("person_id", "person"),
         sa.Column("day", sa.Date(), nullable=False),
         _ref("from_insight_id", "insight", nullable=True),
@@ -165,6 +173,10 @@ def upgrade() -> None:
     )
     op.create_index("ix_insight_contact_person_id", "insight_contact", ["person_id"])
     op.create_index("ix_insight_contact_insight", "insight_contact", ["insight_id", "day"])
+    op.create_index(
+        "ix_insight_contact_group", "insight_contact", ["reason_id", "department_id", "person_id"]
+    )
+    op.create_index("ix_insight_contact_day", "insight_contact", ["day"])
     op.create_table(
         "theme_event",
         sa.Column("id", sa.Integer(), primary_key=True),
