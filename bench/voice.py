@@ -144,7 +144,12 @@ def _fill(engine: object) -> None:
             for _ in range(int(rng.expovariate(0.8))):
                 later = min(TODAY, day + dt.timedelta(days=rng.randrange(21)))
                 contacts.append(
-                    {"insight_id": first + k, "person_id": rng.choice(agents), "day": later}
+                    {
+                        "insight_id": first + k,
+                        "person_id": rng.choice(agents),
+                        "day": later,
+                        **where,
+                    }
                 )
         for c in contacts:
             c["created_at"] = dt.datetime.now(dt.UTC)

@@ -61,6 +61,7 @@ class Insight(SQLModel, table=True):
         Index("ix_insight_created", "created_at"),
         Index("ix_insight_last_heard", "last_heard"),
         Index("ix_insight_contacts", "contacts"),
+        Index("ix_insight_merged", "merged_into_id", "reason_id", "department_id"),
         one_of("kind", InsightKind, table="insight"),
     )
 
@@ -90,7 +91,7 @@ class InsightContact(SQLModel, table=True):
     __tablename__ = "insight_contact"
     __table_args__ = (
         Index("ix_insight_contact_insight", "insight_id", "day"),
-        Index("ix_insight_contact_group", "reason_id", "department_id", "person_id"),
+        Index("ix_insight_contact_group", "reason_id", "department_id", "person_id", "day"),
         Index("ix_insight_contact_day", "day"),
     )
 

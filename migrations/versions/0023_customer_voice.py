@@ -160,6 +160,9 @@ def upgrade() -> None:
     op.create_index("ix_insight_created", "insight", ["created_at"])
     op.create_index("ix_insight_last_heard", "insight", ["last_heard"])
     op.create_index("ix_insight_contacts", "insight", ["contacts"])
+    op.create_index(
+        "ix_insight_merged", "insight", ["merged_into_id", "reason_id", "department_id"]
+    )
     op.create_table(
         "insight_contact",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -174,7 +177,9 @@ def upgrade() -> None:
     op.create_index("ix_insight_contact_person_id", "insight_contact", ["person_id"])
     op.create_index("ix_insight_contact_insight", "insight_contact", ["insight_id", "day"])
     op.create_index(
-        "ix_insight_contact_group", "insight_contact", ["reason_id", "department_id", "person_id"]
+        "ix_insight_contact_group",
+        "insight_contact",
+        ["reason_id", "department_id", "person_id", "day"],
     )
     op.create_index("ix_insight_contact_day", "insight_contact", ["day"])
     op.create_table(
