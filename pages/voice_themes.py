@@ -73,46 +73,45 @@ plot(
 st.subheader("By reason and department")
 st.dataframe(groups_frame(view.groups), hide_index=True)
 st.subheader(f"Insights ({view.total}; page {view.page} of {view.pages})")
-st.caption("Select one to make it a theme, or two that say the same thing to merge them.")
-chosen = st.dataframe(
-    insights_frame(view.insights),
-    hide_index=True,
-    on_select="rerun",
-    selection_mode="multi-row",
-    key="themes_table",
-)
-picked = [view.insights[i] for i in chosen.selection.rows if i < len(view.insights)]
-if len(picked) == 1 and picked[0].theme_id is None:
-    insight = picked[0]
-    with SaveOnceForm(f"themes_promote_{insight.id}") as form:
-        title = st.text_input("Theme title (short)", value=insight.text[:60])
-        if form.submitted("Make it a theme", type="primary"):
-            form.save(
-                promote_to_theme,
-                actor=me,
-                insight_id=insight.id,
-                title=title,
-                expected_version=insight.version,
-                done="Theme made: the department's ambassadors are told and take it from here.",
+st.dataframe(insights_frame(view.insights), hide_index=True)
+labels = {i.id: f"#{i.id}: {i.text[:90]}" for i in view.insights}
+free = {i.id: labels[i.id] for i in view.insights if i.theme_id is None}
+by_id = {i.id: i for i in view.insights}
+promote, merge = st.columns(2)
+with promote:
+    st.markdown("**Make a theme** of an insight a department should hear about")
+    if not free:
+        st.text("Every insight on this page is in a theme already.")
+    else:
+        with SaveOnceForm("themes_promote") as form:
+            chosen = choose("Insight", free, key=form.key_for("insight"))
+            title = st.text_input(
+                "Theme title (short)", placeholder="e.g. Refund status not visible"
             )
-elif len(picked) == 2:
-    with SaveOnceForm(f"themes_merge_{picked[0].id}_{picked[1].id}") as form:
-        keep = choose(
-            "Keep the wording of",
-            {p.id: f"#{p.id}: {p.text[:80]}" for p in picked},
-            key=form.key_for("keep"),
-        )
-        other = next(p for p in picked if p.id != keep)
-        kept = next(p for p in picked if p.id == keep)
-        if form.submitted("Merge", type="primary"):
-            form.save(
-                merge_insights,
-                actor=me,
-                keep_id=kept.id,
-                merge_id=other.id,
-                keep_version=kept.version,
-                merge_version=other.version,
-                done=lambda n: f"Merged: {n} contacts now; nothing was lost.",
-            )
-elif len(picked) > 2:
-    st.info("Merge two at a time.")
+            if form.submitted("Make it a theme", type="primary"):
+                form.save(
+                    promote_to_theme,
+                    actor=me,
+                    insight_id=chosen,
+                    title=title,
+                    expected_version=by_id[chosen].version,
+                    done="Theme made: the department's ambassadors are told and take it from here.",
+                )
+with merge:
+    st.markdown("**Merge** two insights that say the same thing (the counts add up)")
+    if len(labels) < 2:
+        st.text("Merging needs two insights on this page.")
+    else:
+        with SaveOnceForm("themes_merge") as form:
+            keep = choose("Keep the wording of", labels, key=form.key_for("keep"))
+            other = choose("Merge into it", labels, key=form.key_for("other"), index=1)
+            if form.submitted("Merge"):
+                form.save(
+                    merge_insights,
+                    actor=me,
+                    keep_id=keep,
+                    merge_id=other,
+                    keep_version=by_id[keep].version,
+                    merge_version=by_id[other].version,
+                    done=lambda n: f"Merged: {n} contacts now; nothing was lost.",
+                )
