@@ -206,6 +206,19 @@ def cmd_import_metrics(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import_contacts(args: argparse.Namespace) -> int:
+    from core.db import make_engine, session_scope
+    from core.voice.volumes import import_contacts
+
+    data = _read_bytes(args.file)
+    with session_scope(make_engine(args.database)) as session:
+        result = import_contacts(session, data=data)
+    if result.ignored_columns:
+        print("warning: ignored column(s): " + ", ".join(result.ignored_columns), file=sys.stderr)
+    print(f"added {result.added}, already present {result.already_present}")
+    return EXIT_OK
+
+
 def _read_bytes(path: str) -> bytes:
     try:
         with open(path, "rb") as handle:
@@ -490,6 +503,10 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("file")
     m.add_argument("--database")
     m.set_defaults(import_func=cmd_import_metrics)
+    c = kinds.add_parser("contacts", help="daily contact volumes per reason from a CSV")
+    c.add_argument("file")
+    c.add_argument("--database")
+    c.set_defaults(import_func=cmd_import_contacts)
 
     p = add("worker", cmd_worker, "run the reminder scheduler (for HEADWAY_SCHEDULER=worker)")
     p.add_argument("--database")

@@ -4,6 +4,7 @@ contact-volume import — on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
@@ -13,6 +14,7 @@ from core.errors import AccessDenied, InvalidInput, StaleEdit
 from core.models import (
     Assignment,
     AssignmentStatus,
+    ContactReason,
     ContactVolume,
     Department,
     Insight,
@@ -415,3 +417,85 @@ def test_personal_data_export_and_erasure_cover_insights(
     personal_data.erase_person(session, actor=admin, person_id=agent.id, confirm_name=person.name)
     kept = {i.id: (i.text, i.contact_ref) for i in session.exec(select(Insight)).all()}
     assert kept == {alone: ("(removed)", ""), shared: ("Others heard this too", "")}
+
+
+def test_the_command_line_imports_contact_volumes_all_or_nothing(
+    committed_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from core.cli import main
+    from core.db import make_engine
+
+    engine = make_engine(committed_url)
+    with Session(engine) as session:
+        session.add(ContactReason(name="Refund status"))
+        session.commit()
+    good = tmp_path / "contacts.csv"
+    good.write_text("date,reason,contacts,queue\n2026-11-02,Refund status,40,web\n")
+    assert main(["import", "contacts", str(good)]) == 0
+    assert "added 1, already present 0" in capsys.readouterr().out
+    assert main(["import", "contacts", str(good)]) == 0
+    assert "added 0, already present 1" in capsys.readouterr().out
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,reason,contacts\n2026-11-03,Refund status,-1\n")
+    assert main(["import", "contacts", str(bad)]) == 1
+    assert "line 2: contacts -1 is negative" in capsys.readouterr().err
+    with Session(engine) as session:
+        assert len(session.exec(select(ContactVolume)).all()) == 1
+    engine.dispose()
+
+
+def test_a_changed_theme_reads_its_planted_effect_in_plain_words_and_on_the_scoreboard(
+    session: Session, org: Org, voice: dict[str, int]
+) -> None:
+    import numpy as np
+
+    from core.voice import impact, scoreboard
+
+    _, theme_id = _theme(session, org, voice)
+    theme = session.get(Theme, theme_id)
+    assert theme is not None
+    theme.created_on = TODAY - dt.timedelta(days=200)  # made a theme months ago
+    session.add(theme)
+    ambassador = _actor(session, org, "red_agent2")
+    themes.take_theme(session, actor=ambassador, theme_id=theme_id, expected_version=1)
+    change = TODAY - dt.timedelta(days=91)
+    themes.answer_theme(
+        session,
+        actor=ambassador,
+        theme_id=theme_id,
+        answer=ThemeStatus.CHANGED,
+        words="A refund tracker",
+        day=change,
+        expected_version=2,
+    )
+    admin = _actor(session, org, "admin")
+    others = [reasons.add_reason(session, actor=admin, name=f"Other {n}").id for n in range(4)]
+    rng = np.random.default_rng(3)
+    for d in range(365):
+        day = TODAY - dt.timedelta(days=364 - d)
+        shared = (1.2 if day.weekday() < 5 else 0.5) * (1.4 if 150 < d < 160 else 1.0)
+        for reason in [voice["refund"], voice["login"], *others]:
+            planted = 0.7 if reason == voice["refund"] and day >= change else 1.0
+            count = int(rng.poisson(60 * shared * planted))
+            session.add(ContactVolume(reason_id=reason, day=day, contacts=count))
+    session.flush()
+    manager = _actor(session, org, "manager")
+    measured = impact.theme_effect(session, actor=manager, theme_id=theme_id)
+    assert measured.effect.verdict == "fewer"
+    assert measured.effect.low_pct is not None and measured.effect.high_pct is not None
+    assert measured.effect.low_pct <= -30 <= measured.effect.high_pct
+    assert measured.sentence.startswith("about ")
+    assert "fewer contacts about refund status since" in measured.sentence
+    assert measured.weekly and measured.weekly[-1].expected is not None
+    assert measured.case is not None and measured.case.contacts_low > 0
+    [row] = scoreboard.voice_scoreboard(
+        session, actor=manager, avoided=impact.contacts_avoided(session)
+    )
+    assert (row.department, row.carried, row.answered, row.changed) == ("Billing", 1, 1, 1)
+    assert row.contacts_avoided == pytest.approx(measured.case.contacts)
+    with pytest.raises(InvalidInput, match="has no change to measure yet"):
+        other = _log(session, _actor(session, org, "red_agent"), voice, "Another one")
+        open_theme = insights.promote_to_theme(
+            session, actor=manager, insight_id=other, title="Other", expected_version=1
+        )
+        impact.theme_effect(session, actor=manager, theme_id=open_theme)
