@@ -31,7 +31,7 @@ class ThemeStatus(StrEnum):
     TAKEN = "taken"
     WILL_CHANGE = "will change"
     CHANGED = "changed"
-    WONT_CHANGE = "won't change"
+    WONT_CHANGE = "will not change"
     NEEDS_EVIDENCE = "needs more evidence"
 
 

@@ -52,7 +52,7 @@ THEME_STATUSES = (
     "taken",
     "will change",
     "changed",
-    "won't change",
+    "will not change",
     "needs more evidence",
 )
 
