@@ -91,7 +91,7 @@ def log_form(me: Actor, *, key: str) -> None:
         )
         kind = choose("Kind", KIND_LABELS, key=form.key_for("kind"), where=c3)
         ref = st.text_input("Contact reference (optional)", placeholder="ticket or call id")
-        st.caption(
+        st.markdown(
             "E-mail addresses, phone numbers and card numbers are masked before saving: "
             "customers' personal data does not belong here."
         )
@@ -119,10 +119,9 @@ def heard_too(me: Actor, *, key: str) -> None:
     for row in rows:
         left, right = st.columns([5, 1], vertical_alignment="center")
         left.markdown(
-            f"{plain(row.text)}  \n:gray[{plain(row.reason)} · {plain(row.department)} · "
+            f"{plain(row.text)}  \n{plain(row.reason)} · {plain(row.department)} · "
             f"{row.contacts} contact(s) from {row.agents} agent(s), last {day_text(row.last_heard)}"
             + (f" · theme: {plain(row.theme_title)}" if row.theme_title else "")
-            + "]"
         )
         if right.button("I heard this too", key=f"{key}_hear_{row.id}"):
             with db() as session:
@@ -156,8 +155,8 @@ def my_voice(me: Actor, *, limit: int = 5) -> None:
     for row in rows:
         icon = STATUS_ICONS.get(row.theme_status, "📝") if row.theme_status else "📝"
         st.markdown(
-            f"{icon} **{plain(row.text)}**  \n:gray[{plain(row.reason)} · "
-            f"{plain(row.department)} · your {row.my_contacts} of {row.contacts} contact(s)]  \n"
+            f"{icon} **{plain(row.text)}**  \n{plain(row.reason)} · "
+            f"{plain(row.department)} · your {row.my_contacts} of {row.contacts} contact(s)  \n"
             + plain(row.outcome)
         )
 
@@ -166,10 +165,9 @@ def theme_card(theme: ThemeRead, me: Actor, *, key: str) -> None:
     with st.container(border=True):
         st.markdown(
             f"{STATUS_ICONS[theme.status]} **{plain(theme.title)}** · {plain(theme.department)}"
-            f" · {theme.status.value}  \n:gray[{plain(theme.reason)} · {theme.contacts} "
+            f" · {theme.status.value}  \n{plain(theme.reason)} · {theme.contacts} "
             f"contact(s) from {theme.agents} agent(s)"
             + (f", first heard {day_text(theme.first_heard)}" if theme.first_heard else "")
-            + "]"
         )
         st.text(theme.outcome)
         if theme.status is ThemeStatus.CHANGED:
@@ -194,7 +192,7 @@ def carry(me: Actor, *, key: str) -> bool:
         theme_card(theme, me, key=key)
         if theme.may_take:
             with SaveOnceForm(f"{key}_take_{theme.id}_{theme.version}") as form:
-                st.caption(f"Bring it to {theme.department}'s next session and tell them.")
+                st.markdown(f"Bring it to {plain(theme.department)}'s next session and tell them.")
                 if form.submitted(f"Take it to {theme.department}"):
                     form.save(
                         take_theme,
