@@ -43,11 +43,13 @@ def test_an_insight_heard_twice_is_carried_changed_and_told_to_both_agents(
     page, app_url: str, app_env: dict[str, str], axe_check
 ) -> None:
     department = _ambassador_department(app_env, "agent2@example.com")
+    page.set_default_timeout(60_000)  # four people's browsers on one busy test machine
 
     # 1. The agent logs what the customer said; the phone number is masked and they are told.
     page.goto(f"{app_url}/voice")
     settle(page)
     log_in(page, "agent@example.com")
+    page.get_by_role("heading", name="Customer voice").wait_for()
     page.get_by_label("What the customer wanted or said").fill(
         "Customer cannot find the export button for invoices; call back on 07700 900123"
     )
@@ -60,9 +62,11 @@ def test_an_insight_heard_twice_is_carried_changed_and_told_to_both_agents(
 
     # 2. Another agent heard the same: one click counts their contact.
     other = another_page(page)
+    other.set_default_timeout(60_000)
     other.goto(f"{app_url}/voice")
     settle(other)
     log_in(other, "agent2@example.com")
+    other.get_by_role("heading", name="Customer voice").wait_for()
     words = other.get_by_label("Words the customer used")
     words.fill("export button")
     words.press("Enter")
@@ -73,9 +77,11 @@ def test_an_insight_heard_twice_is_carried_changed_and_told_to_both_agents(
 
     # 3. The lead finds it and makes it a theme.
     lead = another_page(page)
+    lead.set_default_timeout(60_000)
     lead.goto(f"{app_url}/voice_themes")
     settle(lead)
     log_in(lead, "lead@example.com")
+    lead.get_by_role("heading", name="Customer themes").wait_for()
     search = lead.get_by_label("Search what customers said")
     search.fill("export button")
     search.press("Enter")
@@ -118,6 +124,7 @@ def test_an_insight_heard_twice_is_carried_changed_and_told_to_both_agents(
     # 6. The manager reads what the changes did: the new one needs four weeks of contacts, the
     # demo's refund tracker shows its effect in plain words beside its chart.
     manager = another_page(page)
+    manager.set_default_timeout(60_000)
     manager.goto(f"{app_url}/voice")
     settle(manager)
     log_in(manager, "manager@example.com")
