@@ -17,8 +17,9 @@ st.markdown(
     "colleagues hear the same, their contacts add up. Leads group them into themes, ambassadors "
     "take the themes to the department that can fix them, and you see here what became of them."
 )
-log, carried, themes = st.tabs(["Log an insight", "To take to a department", "Themes"])
-with log:
+VIEWS = ("Log an insight", "To take to a department", "Themes")
+view = st.radio("Show", VIEWS, horizontal=True, key="voice_view")
+if view == VIEWS[0]:
     log_form(me, key="voice_log")
     with st.expander("Heard it before? Add your contact to a colleague's insight", expanded=True):
         heard_too(me, key="voice_heard")
@@ -26,14 +27,14 @@ with log:
         propose_form(me)
     st.subheader("Your customers' voice")
     my_voice(me, limit=20)
-with carried:
+elif view == VIEWS[1]:
     if not carry(me, key="voice_carry"):
         st.info(
             "Nothing to take to a department for you. Themes appear here for the department "
             "you are an ambassador in this term (or host); team leads and managers carry them "
             "where no ambassador is placed."
         )
-with themes:
+else:
     with db() as session:
         departments = {d.id: d.name for d in list_departments(session)}
     c1, c2 = st.columns(2)

@@ -112,6 +112,8 @@ def heard_too(me: Actor, *, key: str) -> None:
     c1, c2 = st.columns([1, 2])
     reason = choose("Reason", {0: "Any reason", **reasons}, key=f"{key}_reason", where=c1)
     words = c2.text_input("Words the customer used", key=f"{key}_words")
+    if counted := st.session_state.pop(f"{key}_counted", None):
+        st.success(counted)
     with db() as session:
         rows = similar_insights(session, actor=me, reason_id=reason or None, words=words)
     if not rows:
@@ -126,7 +128,7 @@ def heard_too(me: Actor, *, key: str) -> None:
         if right.button("I heard this too", key=f"{key}_hear_{row.id}"):
             with db() as session:
                 count = hear_too(session, actor=me, insight_id=row.id)
-            st.toast(f"Counted: {count} contacts now.")
+            st.session_state[f"{key}_counted"] = f"Counted: {count} contacts now."
             st.rerun()
 
 
