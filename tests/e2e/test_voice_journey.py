@@ -34,7 +34,9 @@ def _ambassador_department(app_env: dict[str, str], email: str) -> str:
 
 
 def _pick(page, label: str, option: str, *, exact: bool = False) -> None:  # type: ignore[no-untyped-def]
-    page.get_by_role("combobox", name=label).click()
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    box.press_sequentially(option[:24])  # typing filters the list (long lists load lazily)
     page.get_by_role("option", name=option, exact=exact).first.click()
     settle(page)
 
