@@ -7,7 +7,7 @@ from core.models import InsightKind
 from core.org import list_departments
 from core.voice.insights import insight_overview, merge_insights, promote_to_theme
 from core.voice.reasons import active_reasons, decide_reason, proposed_reasons
-from ui.forms import SaveOnceForm
+from ui.forms import SaveOnceForm, show_done_of_gone_forms
 from ui.state import actor, db
 from ui.text import plain
 from ui.voice import KIND_LABELS, groups_frame, insights_frame, weekly_figure
@@ -81,6 +81,7 @@ promote, merge = st.columns(2)
 with promote:
     st.markdown("**Make a theme** of an insight a department should hear about")
     if not free:
+        show_done_of_gone_forms("themes_promote")  # the one just promoted left the list
         st.text("Every insight on this page is in a theme already.")
     else:
         with SaveOnceForm("themes_promote") as form:
