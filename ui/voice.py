@@ -191,21 +191,26 @@ def carry(me: Actor, *, key: str) -> bool:
     if not themes:
         return False
     for theme in themes:
-        theme_card(theme, me, key=key)
-        if theme.may_take:
-            with SaveOnceForm(f"{key}_take_{theme.id}_{theme.version}") as form:
-                st.markdown(f"Bring it to {plain(theme.department)}'s next session and tell them.")
-                if form.submitted(f"Take it to {theme.department}"):
-                    form.save(
-                        take_theme,
-                        actor=me,
-                        theme_id=theme.id,
-                        expected_version=theme.version,
-                        done=lambda said: f"{said} Everyone who heard it is told.",
-                    )
-        if theme.may_answer:
-            _answer_form(me, theme, key=key)
+        with st.container(key=f"{key}_theme_{theme.id}"):  # one theme's card and its forms
+            _carry_one(me, theme, key=key)
     return True
+
+
+def _carry_one(me: Actor, theme: ThemeRead, *, key: str) -> None:
+    theme_card(theme, me, key=key)
+    if theme.may_take:
+        with SaveOnceForm(f"{key}_take_{theme.id}_{theme.version}") as form:
+            st.markdown(f"Bring it to {plain(theme.department)}'s next session and tell them.")
+            if form.submitted(f"Take it to {theme.department}"):
+                form.save(
+                    take_theme,
+                    actor=me,
+                    theme_id=theme.id,
+                    expected_version=theme.version,
+                    done=lambda said: f"{said} Everyone who heard it is told.",
+                )
+    if theme.may_answer:
+        _answer_form(me, theme, key=key)
 
 
 def _answer_form(me: Actor, theme: ThemeRead, *, key: str) -> None:

@@ -33,6 +33,13 @@ def _ambassador_department(app_env: dict[str, str], email: str) -> str:
     return str(row[0])
 
 
+def _theme_id(app_env: dict[str, str]) -> int:
+    database = app_env["DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(database) as db:
+        (theme_id,) = db.execute("SELECT id FROM theme WHERE title = ?", (TITLE,)).fetchone()
+    return int(theme_id)
+
+
 def _pick(page, label: str, option: str, *, exact: bool = False) -> None:  # type: ignore[no-untyped-def]
     box = page.get_by_role("combobox", name=label)
     box.click()
@@ -97,18 +104,19 @@ def test_an_insight_heard_twice_is_carried_changed_and_told_to_both_agents(
     # 4. The department's ambassador takes it there and records what changed.
     other.goto(f"{app_url}/my_rotation")
     settle(other)
-    other.get_by_role("button", name=f"Take it to {department}").click()
-    other.get_by_text(f"Taken to {department} on 23 November 2026").first.wait_for()
+    card = other.locator(f".st-key-rot_voice_theme_{_theme_id(app_env)}")
+    card.get_by_role("button", name=f"Take it to {department}").click()
+    card.get_by_text(f"Taken to {department} on 23 November 2026").first.wait_for()
     settle(other)
-    _pick(other, "Answer", "Changed", exact=True)
-    other.get_by_label("In the department's words").fill(
+    _pick(card, "Answer", "Changed", exact=True)
+    card.get_by_label("In the department's words").fill(
         "An Export button now sits at the top of the invoices list"
     )
-    day = other.get_by_label("By when (will change) or first day in effect (changed)")
+    day = card.get_by_label("By when (will change) or first day in effect (changed)")
     day.fill("2026-11-23")
     day.press("Enter")
     settle(other)
-    other.get_by_role("button", name="Record the answer").click()
+    card.get_by_role("button", name="Record the answer").click()
     other.get_by_text("Recorded and told everyone who heard it").wait_for()
 
     # 5. Both agents find the outcome in their inbox and on My day.
