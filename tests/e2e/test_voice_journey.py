@@ -112,7 +112,7 @@ def test_an_insight_heard_twice_is_carried_changed_and_told_to_both_agents(
     card.get_by_label("In the department's words").fill(
         "An Export button now sits at the top of the invoices list"
     )
-    day = card.get_by_label("By when (will change) or first day in effect (changed)")
+    day = card.locator("[data-testid='stDateInput'] input")
     day.fill("2026-11-23")
     day.press("Enter")
     settle(other)
