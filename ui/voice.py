@@ -35,7 +35,7 @@ from core.voice.themes import (
     theme_history,
     themes_to_carry,
 )
-from ui.forms import SaveOnceForm
+from ui.forms import SaveOnceForm, show_done_of_gone_forms
 from ui.state import db
 from ui.text import chart_text, plain
 from ui.widgets import choose, day_text, plot
@@ -186,6 +186,8 @@ def theme_card(theme: ThemeRead, me: Actor, *, key: str) -> None:
 
 def carry(me: Actor, *, key: str) -> bool:
     """The themes the actor takes to a department or answers for it; False when there are none."""
+    # A saved take or answer moves the theme to a new version (or closes it): its form is gone.
+    show_done_of_gone_forms(f"{key}_")
     with db() as session:
         themes = themes_to_carry(session, actor=me)
     if not themes:
