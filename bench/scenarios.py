@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 from bench.harness import Scenario
+from bench.voice import voice_scenarios
 
 ROOT = Path(__file__).resolve().parent.parent
 BIG_DB = ROOT / ".cache" / "bench-2000.db"
@@ -502,5 +503,6 @@ SCENARIOS: dict[str, Scenario] = {
         _contact_effect(),
         _staffing(),
         _import_forecast(),
+        *voice_scenarios(),
     )
 }

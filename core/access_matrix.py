@@ -90,6 +90,14 @@ SHARE_READERS = (
     "whoever may read the share (a team share: the author's team, lead, managers, admins)"
 )
 
+VOICE_ANYONE = "everyone, as themself"
+VOICE_COUNTS = "everyone: texts and counts, never who raised an insight"
+VOICE_COACHES = "the coaches of whoever raised or heard it (their lead, managers)"
+VOICE_CARRIERS = (
+    "the department's ambassadors this term (here the agent; a lead or manager only where no "
+    "ambassador is placed)"
+)
+
 RULES: dict[str, Rule] = {
     # accounts
     "core.people.password_changes.change_own_password": Rule(W, EVERYONE, OWN),
@@ -357,6 +365,38 @@ RULES: dict[str, Rule] = {
     "core.rotations.planning.my_rotations": Rule(R, EVERYONE, OWN),
     "core.rotations.programme.programme": Rule(R, ORGANISATION, "managers and admins"),
     "core.pd.exports.rotation_ics": Rule(R, SEES_AGENT, "the general rule"),
+    # customer voice
+    "core.voice.reasons.add_reason": Rule(W, ADMINS, "admins"),
+    "core.voice.reasons.retire_reason": Rule(W, ADMINS, "admins"),
+    "core.voice.reasons.propose_reason": Rule(W, EVERYONE, VOICE_ANYONE),
+    "core.voice.reasons.proposed_reasons": Rule(
+        R, LEADS_AND_ORGANISATION, "leads, managers and admins"
+    ),
+    "core.voice.reasons.decide_reason": Rule(
+        W, LEADS_AND_ORGANISATION, "leads, managers and admins"
+    ),
+    "core.voice.insights.log_insight": Rule(W, EVERYONE, VOICE_ANYONE),
+    "core.voice.insights.hear_too": Rule(W, EVERYONE, VOICE_ANYONE),
+    "core.voice.reads.similar_insights": Rule(R, EVERYONE, VOICE_COUNTS),
+    "core.voice.reads.my_insights": Rule(R, EVERYONE, OWN),
+    "core.voice.reads.insight_overview": Rule(R, COACHES, VOICE_COACHES, Refusal.LEFT_OUT),
+    "core.voice.insights.merge_insights": Rule(W, COACHES, VOICE_COACHES),
+    "core.voice.insights.promote_to_theme": Rule(W, COACHES, VOICE_COACHES),
+    "core.voice.themes.list_themes": Rule(R, EVERYONE, VOICE_COUNTS),
+    "core.voice.themes.theme_history": Rule(R, EVERYONE, VOICE_COUNTS),
+    "core.voice.themes.themes_to_carry": Rule(R, EVERYONE, OWN),
+    "core.voice.themes.take_theme": Rule(W, AGENT_ONLY, VOICE_CARRIERS),
+    "core.voice.themes.answer_theme": Rule(
+        W,
+        _who(Who.AGENT, Who.HOST),
+        VOICE_CARRIERS + ", and the department's host",
+    ),
+    "core.voice.volumes.import_contacts": Rule(
+        W, LEADS_AND_ORGANISATION, "leads, managers and admins (organisation-wide figures)"
+    ),
+    "core.voice.impact.theme_effect": Rule(R, EVERYONE, VOICE_COUNTS),
+    "core.voice.scoreboard.voice_scoreboard": Rule(R, ORGANISATION, "managers and admins"),
+    "core.voice.scoreboard.scoreboard_csv": Rule(R, ORGANISATION, "managers and admins"),
 }
 
 # Public functions that take `actor` but are not services deciding access: each with why.

@@ -35,6 +35,7 @@ from core.cli_io import (
     EXIT_OK,
     EXIT_TIMEOUT,
     _date,
+    _read_bytes,
     _read_json,
     _write_json,
 )
@@ -135,6 +136,19 @@ def cmd_import_metrics(args: argparse.Namespace) -> int:
         raise InvalidInput(f"cannot read {args.file}: {exc.strerror or exc}") from exc
     with handle, session_scope(make_engine(args.database)) as session:
         result = import_metrics(session, data=handle)
+    if result.ignored_columns:
+        print("warning: ignored column(s): " + ", ".join(result.ignored_columns), file=sys.stderr)
+    print(f"added {result.added}, already present {result.already_present}")
+    return EXIT_OK
+
+
+def cmd_import_contacts(args: argparse.Namespace) -> int:
+    from core.platform.db import make_engine, session_scope
+    from core.voice.volumes import import_contacts
+
+    data = _read_bytes(args.file)
+    with session_scope(make_engine(args.database)) as session:
+        result = import_contacts(session, data=data)
     if result.ignored_columns:
         print("warning: ignored column(s): " + ", ".join(result.ignored_columns), file=sys.stderr)
     print(f"added {result.added}, already present {result.already_present}")
@@ -362,6 +376,10 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("file")
     f.add_argument("--database")
     f.set_defaults(import_func=cmd_import_forecast)
+    c = kinds.add_parser("contacts", help="daily contact volumes per reason from a CSV")
+    c.add_argument("file")
+    c.add_argument("--database")
+    c.set_defaults(import_func=cmd_import_contacts)
 
     p = add("worker", cmd_worker, "run the reminder scheduler (for HEADWAY_SCHEDULER=worker)")
     p.add_argument("--database")

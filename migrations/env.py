@@ -18,11 +18,11 @@ def include_object(
 ) -> bool:
     # APScheduler owns its job-store table; full-text search objects are made by hand per dialect.
     if type_ == "table" and (
-        name == "apscheduler_jobs" or (name or "").startswith("learning_share_fts")
+        name == "apscheduler_jobs" or (name or "").startswith(("learning_share_fts", "insight_fts"))
     ):
         return False
     return not (type_ == "column" and name == "search") and not (
-        type_ == "index" and name == "ix_learning_share_search"
+        type_ == "index" and name in ("ix_learning_share_search", "ix_insight_search")
     )
 
 

@@ -31,6 +31,7 @@ from ui.home import (
 )
 from ui.state import actor, db
 from ui.text import plain
+from ui.voice import agent_voice
 from ui.widgets import glance_frame, metric_cards, plot, plot_built, team_bar_figure, trend_figure
 
 
@@ -42,6 +43,7 @@ def agent_home(session: Session, me: Actor) -> None:
     agent_qa(ahead)
     agent_rotation(ahead)
     agent_pledge(ahead)
+    agent_voice(me)
     if (prompt := interests_prompt(session, me)) is not None:
         st.info(prompt)
         st.page_link("pages/my_rotation.py", label="Rank my interests", icon=":material/edit_note:")

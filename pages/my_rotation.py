@@ -18,6 +18,7 @@ from ui.forms import SaveOnceForm
 from ui.rotations import ranked_choices
 from ui.state import actor, db
 from ui.text import plain
+from ui.voice import carry
 
 me = actor()
 st.title("My rotation")
@@ -59,6 +60,12 @@ with SaveOnceForm("rot_interests") as interests_form:
             done="Saved: your first choice counts most when your lead assigns the next term.",
         )
 
+st.subheader("Customer themes to take to your department")
+if not carry(me, key="rot_voice"):
+    st.text(
+        "None waiting: themes your team leads make for the department you are an ambassador "
+        "in this term appear here, for you to take there and record its answer."
+    )
 if not rotations:
     st.info(
         "No rotation is published for you yet. Rank your interests above; your team lead assigns each term."

@@ -12,6 +12,7 @@ from ui.forms import SaveOnceForm
 from ui.rotations import choices_figure, projects_figure, uptake_frame
 from ui.state import actor, db
 from ui.text import plain
+from ui.voice import scoreboard
 from ui.widgets import day_text
 
 me = actor()
@@ -79,6 +80,8 @@ else:
         "ambassador-projects.csv",
         "text/csv",
     )
+st.subheader("Customer voice: what ambassadors carried")
+scoreboard(me)
 st.subheader("Career moves")
 moves = pd.DataFrame(
     overview.moves, columns=["Person", "Department", "Date", "After a rotation there"]

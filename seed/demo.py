@@ -28,6 +28,7 @@ from seed.days import working_day_on_or_before
 from seed.learning import seed_learning
 from seed.pd_and_rotations import seed_pd_days, seed_rotations
 from seed.staffing import seed_forecast
+from seed.voice import seed_voice
 
 DEMO_LOGINS: tuple[tuple[str, Role, str], ...] = (
     ("admin@example.com", Role.ADMIN, "admin"),
@@ -181,6 +182,7 @@ def seed_demo(
     seed_calibration(session, manager, leads, today)
     seed_conversations(session, teams, agent_people, today)
     seed_learning(session, agent_people, today, rng)
+    seed_voice(session, teams, agent_people, today, random_seed)
     _seed_inbox(session, today)
     return SeedSummary(
         teams=len(teams),

@@ -72,6 +72,18 @@ from core.models.rotation import (
 )
 from core.models.staffing import ForecastInterval, StaffingTarget
 from core.models.stamp import DataStamp, DataVersion, ImportStaging
+from core.models.voice import (
+    ContactReason,
+    ContactVolume,
+    Insight,
+    InsightContact,
+    InsightKind,
+    ReasonStatus,
+    Theme,
+    ThemeEvent,
+    ThemeStatus,
+    ThemeStep,
+)
 
 __all__ = [
     "ForecastInterval",
@@ -143,4 +155,14 @@ __all__ = [
     "Person",
     "Role",
     "Team",
+    "ContactReason",
+    "ContactVolume",
+    "Insight",
+    "InsightContact",
+    "InsightKind",
+    "ReasonStatus",
+    "Theme",
+    "ThemeEvent",
+    "ThemeStatus",
+    "ThemeStep",
 ]

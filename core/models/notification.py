@@ -38,6 +38,9 @@ class NotificationKind(StrEnum):
     DISPUTE = "dispute"
     DISPUTE_DUE = "dispute_due"
     PD_DAY_CHANGED = "pd_day_changed"
+    VOICE_OUTCOME = "voice_outcome"
+    VOICE_THEME = "voice_theme"
+    VOICE_REASON = "voice_reason"
 
 
 class EmailState(StrEnum):

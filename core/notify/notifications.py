@@ -101,6 +101,15 @@ KINDS: dict[NotificationKind, Kind] = {
             "A dispute I review is due tomorrow or overdue",
             email_by_default=True,
         ),
+        Kind(
+            NotificationKind.VOICE_OUTCOME,
+            "What a department did with a customer insight I raised or heard",
+        ),
+        Kind(
+            NotificationKind.VOICE_THEME,
+            "A customer theme waits for the department I am an ambassador or host for",
+        ),
+        Kind(NotificationKind.VOICE_REASON, "A contact reason an agent proposed waits for me"),
     )
 }
 

@@ -39,6 +39,8 @@ PRIVATE_REMARK = "private_remark"
 EVALUATION = "evaluation"
 PERSON = "person"
 AUDIT_TRAIL = "audit_trail"
+INSIGHT = "insight"
+THEME = "theme"
 RECORD_TYPES = (
     COACHING_NOTE,
     PRIVATE_REMARK,
@@ -49,6 +51,8 @@ RECORD_TYPES = (
     PERSON,
     "session",
     "job",
+    INSIGHT,
+    THEME,
     AUDIT_TRAIL,
 )
 

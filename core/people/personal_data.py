@@ -38,12 +38,15 @@ from core.models import (
     CoachingNoteEvaluation,
     CoachingNoteVersion,
     Comment,
+    ContactReason,
     Department,
     Dispute,
     DisputeEvent,
     Evaluation,
     FollowUp,
     FormDraft,
+    Insight,
+    InsightContact,
     Interest,
     Kudos,
     LearningShare,
@@ -63,6 +66,7 @@ from core.models import (
     Scorecard,
     Team,
     Term,
+    ThemeEvent,
 )
 from core.people import audit
 from core.people.access import Actor, require_admin
@@ -94,6 +98,8 @@ conversations_and_disputes.json  comments on notes and evaluations, 1:1 sign-off
                           disputes (opened, about their evaluations, or reviewed) with history
 calibration.json          calibration sessions the person was invited to and the scores given
 drafts.json               unsaved drafts of forms
+customer_voice.json       customer insights logged, contacts counted ("I heard this too"),
+                          contact reasons proposed, theme steps recorded (taken, answered)
 audit_events.csv          the audit trail's events by or about the person
 """
 
@@ -326,6 +332,18 @@ def export_person(session: Session, *, actor: Actor, person_id: int) -> bytes:
         "drafts.json": _json(
             _parsed(_rows(session, FormDraft, col(FormDraft.person_id) == pid), "fields")
         ),
+        "customer_voice.json": _json(
+            {
+                "insights_logged": _rows(session, Insight, col(Insight.author_id) == pid),
+                "contacts_counted": _rows(
+                    session, InsightContact, col(InsightContact.person_id) == pid
+                ),
+                "reasons_proposed": _rows(
+                    session, ContactReason, col(ContactReason.proposed_by_id) == pid
+                ),
+                "theme_steps_recorded": _rows(session, ThemeEvent, col(ThemeEvent.by_id) == pid),
+            }
+        ),
         "audit_events.csv": audit.to_csv(
             audit.search(session, actor=actor, person_id=pid, limit=1_000_000)
         ),
@@ -453,6 +471,8 @@ def erase_person(
     - About them: coaching notes keep date, coach and focus metric (the team's coaching
       figures) without their texts, check-ins without texts, no earlier versions and no private
       remarks; evaluations keep answers and score without comments; figures stay as they are.
+    - Customer insights they logged lose their contact references; one nobody else heard and
+      that is in no theme loses its text (the others are the organisation's record).
     - Other people's inbox messages that named them now use the anonymous name; those that
       quoted their words or words about them (comments, 1:1 agreements, disputes) lose the
       quote. The search index forgets the removed words (they leave the database file).
@@ -532,6 +552,30 @@ def erase_person(
     )
     removed += rows_affected(
         session.execute(update(CareerMove).where(col(CareerMove.person_id) == pid).values(note=""))
+    )
+    # Customer insights: what a customer said is the organisation's record once others heard it
+    # too or it became a theme (the department answered it); an insight only the person heard
+    # goes with their words. Contact references always go (they point back to a contact).
+    removed += rows_affected(
+        session.execute(
+            update(Insight)
+            .where(col(Insight.author_id) == pid, col(Insight.contact_ref) != "")
+            .values(contact_ref="")
+        )
+    )
+    heard_by_others = select(col(InsightContact.insight_id)).where(
+        col(InsightContact.person_id) != pid
+    )
+    removed += rows_affected(
+        session.execute(
+            update(Insight)
+            .where(
+                col(Insight.author_id) == pid,
+                col(Insight.theme_id).is_(None),
+                col(Insight.id).not_in(heard_by_others),
+            )
+            .values(text=REMOVED)
+        )
     )
     for model, owner in (
         (FormDraft, col(FormDraft.person_id)),

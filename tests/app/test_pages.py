@@ -41,6 +41,9 @@ PAGES = {
     "drift": "pages/drift.py",
     "calibration": "pages/calibration.py",
     "sampling": "pages/sampling.py",
+    "voice": "pages/voice.py",
+    "voice_themes": "pages/voice_themes.py",
+    "voice_setup": "pages/voice_setup.py",
 }
 ALLOWED = {
     "admin": {
@@ -56,6 +59,8 @@ ALLOWED = {
         "learning",
         "pledge",
         "inbox",
+        "voice",
+        "voice_setup",
     },
     "manager": {
         "home",
@@ -75,6 +80,9 @@ ALLOWED = {
         "learning",
         "pledge",
         "inbox",
+        "voice",
+        "voice_themes",
+        "voice_setup",
     },
     "lead": {
         "home",
@@ -92,6 +100,9 @@ ALLOWED = {
         "learning",
         "pledge",
         "inbox",
+        "voice",
+        "voice_themes",
+        "voice_setup",
     },
     "agent": {
         "home",
@@ -102,6 +113,7 @@ ALLOWED = {
         "learning",
         "pledge",
         "inbox",
+        "voice",
     },
 }
 TITLE = {
@@ -129,6 +141,9 @@ TITLE = {
     "drift": "Evaluator drift",
     "calibration": "Calibration sessions",
     "sampling": "Fair sampling",
+    "voice": "Customer voice",
+    "voice_themes": "Customer themes",
+    "voice_setup": "Contact reasons & volumes",
 }
 
 

@@ -60,6 +60,7 @@ from core.models import (
     Role,
     StaffingOverride,
     Team,
+    Theme,
 )
 from core.notify import notifications
 from core.pd import closures, exports
@@ -84,6 +85,12 @@ from core.quality import evaluations as quality
 from core.rotations import interests, outcomes, programme, terms
 from core.rotations import planning as rotation_planning
 from core.staffing import service as staffing_service
+from core.voice import impact as voice_impact
+from core.voice import insights as voice_insights
+from core.voice import reasons as voice_reasons
+from core.voice import scoreboard as voice_scoreboard
+from core.voice import themes as voice_themes
+from core.voice import volumes as voice_volumes
 from tests.conftest import PASSWORD, TODAY, make_person, make_team
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -114,6 +121,13 @@ class Org:
     next_assignment: int
     pd_day: int
     notification: int
+    reason: int = 0
+    proposed_reason: int = 0
+    insight: int = 0  # the agent's, heard too by another agent
+    other_insight: int = 0  # the agent's too, not yet grouped
+    theme: int = 0  # open, for Billing (the agent is its ambassador this term)
+    taken_theme: int = 0  # taken to Billing by the agent
+    changed_theme: int = 0  # Billing changed it today
 
     @property
     def agent(self) -> int:
@@ -266,6 +280,7 @@ def build_org(session: Session) -> Org:
         select(Notification).where(Notification.person_id == agent.id)
     ).first()
     assert notification is not None and notification.id is not None
+    voice = _voice(session, as_, billing.id)
     return Org(
         people=ids,
         team=red.id or 0,
@@ -284,7 +299,53 @@ def build_org(session: Session) -> Org:
         next_assignment=proposed.id or 0,
         pd_day=pd_day.id or 0,
         notification=notification.id,
+        **voice,
     )
+
+
+def _voice(session: Session, as_: dict[Who, Actor], billing: int) -> dict[str, int]:
+    """A contact reason (and one proposed), the agent's insights (one heard by another agent
+    too), an open theme and one the agent took to Billing."""
+    agent, lead = as_[Who.AGENT], as_[Who.LEAD]
+    reason = voice_reasons.add_reason(session, actor=as_[Who.ADMIN], name="Refund status")
+    proposed = voice_reasons.propose_reason(session, actor=agent, name="Parcel lost")
+
+    def log(text: str) -> int:
+        data = voice_insights.InsightInput(text, reason.id, billing)
+        return voice_insights.log_insight(session, actor=agent, data=data).id
+
+    insight, other, third = log("Refund not shown"), log("Refund late"), log("Refund unclear")
+    fourth = log("Refund e-mail confusing")
+    voice_insights.hear_too(session, actor=as_[Who.OTHER_AGENT], insight_id=insight)
+    theme = voice_insights.promote_to_theme(
+        session, actor=lead, insight_id=insight, title="Refunds", expected_version=1
+    )
+    taken = voice_insights.promote_to_theme(
+        session, actor=lead, insight_id=third, title="Refunds unclear", expected_version=1
+    )
+    voice_themes.take_theme(session, actor=agent, theme_id=taken, expected_version=1)
+    changed = voice_insights.promote_to_theme(
+        session, actor=lead, insight_id=fourth, title="Refund e-mails", expected_version=1
+    )
+    voice_themes.take_theme(session, actor=agent, theme_id=changed, expected_version=1)
+    voice_themes.answer_theme(
+        session,
+        actor=agent,
+        theme_id=changed,
+        answer=voice_themes.ThemeStatus.CHANGED,
+        words="Clearer e-mail",
+        day=TODAY,
+        expected_version=2,
+    )
+    return {
+        "changed_theme": changed,
+        "reason": reason.id,
+        "proposed_reason": proposed.id,
+        "insight": insight,
+        "other_insight": other,
+        "theme": theme,
+        "taken_theme": taken,
+    }
 
 
 # ------------------------------------------------------------------ the calls, one per rule
@@ -1194,6 +1255,119 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
     ),
     "core.pd.exports.rotation_ics": (
         lambda s, o, a: exports.rotation_ics(s, actor=a, assignment_id=o.assignment),
+        None,
+    ),
+    # customer voice
+    "core.voice.reasons.add_reason": (
+        lambda s, o, a: voice_reasons.add_reason(s, actor=a, name="Login problems"),
+        None,
+    ),
+    "core.voice.reasons.retire_reason": (
+        lambda s, o, a: voice_reasons.retire_reason(s, actor=a, reason_id=o.reason),
+        None,
+    ),
+    "core.voice.reasons.propose_reason": (
+        lambda s, o, a: voice_reasons.propose_reason(s, actor=a, name="Voucher codes"),
+        None,
+    ),
+    "core.voice.reasons.proposed_reasons": (
+        lambda s, o, a: voice_reasons.proposed_reasons(s, actor=a),
+        None,
+    ),
+    "core.voice.reasons.decide_reason": (
+        lambda s, o, a: voice_reasons.decide_reason(
+            s, actor=a, reason_id=o.proposed_reason, accept=True
+        ),
+        None,
+    ),
+    "core.voice.insights.log_insight": (
+        lambda s, o, a: voice_insights.log_insight(
+            s, actor=a, data=voice_insights.InsightInput("Refund late", o.reason, o.department)
+        ),
+        None,
+    ),
+    "core.voice.insights.hear_too": (
+        lambda s, o, a: voice_insights.hear_too(s, actor=a, insight_id=o.insight),
+        None,
+    ),
+    "core.voice.reads.similar_insights": (
+        lambda s, o, a: voice_insights.similar_insights(s, actor=a, reason_id=o.reason),
+        lambda rows, o: any(r.id == o.insight for r in rows),
+    ),
+    "core.voice.reads.my_insights": (
+        lambda s, o, a: voice_insights.my_insights(s, actor=a),
+        None,
+    ),
+    "core.voice.reads.insight_overview": (
+        lambda s, o, a: voice_insights.insight_overview(s, actor=a),
+        lambda view, o: any(r.id == o.insight for r in view.insights),
+    ),
+    "core.voice.insights.merge_insights": (
+        lambda s, o, a: voice_insights.merge_insights(
+            s,
+            actor=a,
+            keep_id=o.insight,
+            merge_id=o.other_insight,
+            keep_version=_version(s, voice_insights.Insight, o.insight),
+            merge_version=_version(s, voice_insights.Insight, o.other_insight),
+        ),
+        None,
+    ),
+    "core.voice.insights.promote_to_theme": (
+        lambda s, o, a: voice_insights.promote_to_theme(
+            s,
+            actor=a,
+            insight_id=o.other_insight,
+            title="Late refunds",
+            expected_version=_version(s, voice_insights.Insight, o.other_insight),
+        ),
+        None,
+    ),
+    "core.voice.themes.list_themes": (
+        lambda s, o, a: voice_themes.list_themes(s, actor=a),
+        lambda rows, o: any(r.id == o.theme for r in rows),
+    ),
+    "core.voice.themes.theme_history": (
+        lambda s, o, a: voice_themes.theme_history(s, actor=a, theme_id=o.theme),
+        None,
+    ),
+    "core.voice.themes.themes_to_carry": (
+        lambda s, o, a: voice_themes.themes_to_carry(s, actor=a),
+        None,
+    ),
+    "core.voice.themes.take_theme": (
+        lambda s, o, a: voice_themes.take_theme(
+            s, actor=a, theme_id=o.theme, expected_version=_version(s, Theme, o.theme)
+        ),
+        None,
+    ),
+    "core.voice.themes.answer_theme": (
+        lambda s, o, a: voice_themes.answer_theme(
+            s,
+            actor=a,
+            theme_id=o.taken_theme,
+            answer=voice_themes.ThemeStatus.WONT_CHANGE,
+            words="Not this year",
+            expected_version=_version(s, Theme, o.taken_theme),
+        ),
+        None,
+    ),
+    "core.voice.volumes.import_contacts": (
+        lambda s, o, a: voice_volumes.import_contacts(
+            s, actor=a, data=b"date,reason,contacts\n2026-11-02,Refund status,4\n"
+        ),
+        None,
+    ),
+    "core.voice.impact.theme_effect": (
+        lambda s, o, a: voice_impact.theme_effect(s, actor=a, theme_id=o.changed_theme),
+        None,
+    ),
+    "core.voice.scoreboard.voice_scoreboard": (
+        lambda s, o, a: voice_scoreboard.voice_scoreboard(s, actor=a),
+        None,
+    ),
+    "core.voice.scoreboard.scoreboard_csv": (
+        lambda s, o, a: voice_scoreboard.scoreboard_csv(s, actor=a),
         None,
     ),
 }
