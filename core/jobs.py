@@ -19,6 +19,7 @@ from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers import base as aps_base
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
@@ -227,9 +228,10 @@ def start_scheduler(engine: Engine, **scheduler_options: Any) -> ResilientSchedu
             )
             scheduler.reschedule_job(spec.id, trigger=spec.trigger)
     # The pick-up runs once at start too: what is due by now (a first start at 10:00 on a
-    # working day) is in the inbox at once, not after the first interval. "At once" is the wall
-    # clock's: a pinned HEADWAY_NOW later in the day than the real time must not delay it.
-    scheduler.modify_job("pick-up", next_run_time=clock.utcnow())
+    # working day) is in the inbox at once, not after the first interval. "At once" is the
+    # scheduler's own clock, the one it compares run times with: a pinned HEADWAY_NOW later in
+    # the day than the real time must not delay it.
+    scheduler.modify_job("pick-up", next_run_time=aps_base.datetime.now(scheduler.timezone))
     scheduler.resume()
     log.info("scheduler started: %s", ", ".join(j.id for j in scheduler.get_jobs()))
     return scheduler

@@ -1,6 +1,7 @@
 """Import metrics (team lead, manager, admin): preview a CSV with its errors, then load it."""
 
 import hashlib
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -55,7 +56,7 @@ if done is not None:  # this file was just imported: say what happened, offer it
     if done.refused:
         st.download_button(
             f"Download the {len(done.refused)} refused line(s) with their reasons (CSV)",
-            lambda: refused_rows_csv(upload, done.refused),  # made when clicked
+            partial(refused_rows_csv, file, done.refused),  # made when clicked
             "refused-lines.csv",
             "text/csv",
             key="import_refused_after",
@@ -100,7 +101,7 @@ if check.problems:
     label = f"Import the {check.new_count} good rows and refuse the {check.refused_lines} others"
     st.download_button(
         f"Download the {check.refused_lines} refused line(s) with their reasons (CSV)",
-        lambda: refused_rows_csv(upload, check.problems),  # made when clicked
+        partial(refused_rows_csv, file, check.problems),  # made when clicked
         "refused-lines.csv",
         "text/csv",
         key="import_refused",

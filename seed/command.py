@@ -8,8 +8,8 @@ import argparse
 import time
 from collections.abc import Sequence
 
-from core.cli import EXIT_OK, AddCommand, _engine, _whole
-from core.cli_io import _date
+from core.cli import AddCommand, _engine, _whole
+from core.cli_io import EXIT_OK, _date
 
 
 def register(add: AddCommand) -> None:

@@ -7,6 +7,7 @@ Deterministic for a given random seed and "today". Only the five demo logins get
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -51,6 +52,7 @@ QUEUES = (
     "Small Business",
     "Connectivity",
 )
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame"})
 SITES = ("Leeds", "Cebu", "Austin", "Cape Town")
 DEPARTMENTS = (
     ("Sales", "Pre-sales questions, upgrades and the promises made before a customer signs."),
@@ -115,7 +117,10 @@ def seed_demo(
 
     def person(name: str, role: Role, team: Team | None, email: str | None = None) -> Person:
         if email is None:
-            base = ".".join(name.lower().replace("'", "").split()[:2])
+            # "Dr. Donna Ali" → donna.ali: no titles, only letters (no "dr..donna").
+            words = [re.sub(r"[^a-z]", "", w) for w in name.lower().split()]
+            words = [w for w in words if w and w not in HONORIFICS]
+            base = ".".join(words[:2])
             email, n = f"{base}@example.com", 2
             while email in emails:
                 email, n = f"{base}{n}@example.com", n + 1

@@ -291,7 +291,7 @@ def stale_published_days(settings: PlanSettings, ctx: PlanContext) -> list[Stale
         if reason is None and (closed := problem.why_not_plannable(pd_teams[agent.team], day.date)):
             reason = f"now {closed}"
         if reason is None and (close := problem.too_close(day.date, earlier)):
-            reason = f"is closer than {settings.min_gap_days} days to their PD day on {close[-1]}"
+            reason = f"is closer than {settings.min_gap_days} days to their PD day on {close[-1]:%a %d %b}"
         reason = reason or problem.why_not_one_more(len(earlier))
         if reason:
             name = keys[agent.id].name

@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, or_, true
 from sqlmodel import Session, col, select
 
 from core.models import Person, Role, Team
-from core.platform.actor import Actor
+from core.platform.actor import Actor as Actor  # re-exported: services import it from here
 from core.platform.errors import AccessDenied, NotFound
 
 

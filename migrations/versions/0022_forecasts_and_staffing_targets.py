@@ -30,7 +30,7 @@ def upgrade() -> None:
             "interval_minutes", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False
         ),
         sa.Column("imported_by_id", sa.Integer(), nullable=True),
-        sa.Column("imported_at", sa.DateTime(), nullable=False),
+        sa.Column("imported_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.CheckConstraint("contacts >= 0", name="ck_forecast_interval_contacts_range"),
         sa.CheckConstraint(
             "start_minute >= 0 AND start_minute <= 1439",
@@ -57,7 +57,7 @@ def upgrade() -> None:
             "max_occupancy_pct", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True
         ),
         sa.Column("set_by_id", sa.Integer(), nullable=True),
-        sa.Column("set_at", sa.DateTime(), nullable=False),
+        sa.Column("set_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["team_id"], ["team.id"]),
         sa.ForeignKeyConstraint(["set_by_id"], ["person.id"]),
         sa.PrimaryKeyConstraint("id"),

@@ -69,7 +69,7 @@ from core.pd import coverage as pd_coverage
 from core.pd import days as pd_days
 from core.pd import planning as pd_planning
 from core.pd.planning import PlanSettings
-from core.people import audit, auth, org, personal_data
+from core.people import audit, auth, org, password_changes, personal_data
 from core.people.access import Actor, load_actor
 from core.platform.db import make_engine
 from core.platform.errors import AccessDenied, DomainError, InvalidInput, NotFound
@@ -87,6 +87,7 @@ from core.rotations import planning as rotation_planning
 from core.staffing import service as staffing_service
 from core.voice import impact as voice_impact
 from core.voice import insights as voice_insights
+from core.voice import reads as voice_reads
 from core.voice import reasons as voice_reasons
 from core.voice import scoreboard as voice_scoreboard
 from core.voice import themes as voice_themes
@@ -519,19 +520,21 @@ def _has_agent(rows: Any, o: Org) -> bool:
 # Each row: the call, and (for a list, search or import) whether the agent's data came back.
 CALLS: dict[str, tuple[Call, Shows | None]] = {
     "core.people.password_changes.change_own_password": (
-        lambda s, o, a: auth.change_own_password(
+        lambda s, o, a: password_changes.change_own_password(
             s, actor=a, current_password=PASSWORD, new_password="a brand new passphrase 42"
         ),
         None,
     ),
     "core.people.password_changes.set_one_time_password": (
-        lambda s, o, a: auth.set_one_time_password(s, actor=a, person_id=o.agent),
+        lambda s, o, a: password_changes.set_one_time_password(s, actor=a, person_id=o.agent),
         None,
     ),
     "core.people.password_changes.choose_own_password": (
         lambda s, o, a: (
             _must_change_password(s, a.id),
-            auth.choose_own_password(s, actor=a, new_password="a brand new passphrase 42"),
+            password_changes.choose_own_password(
+                s, actor=a, new_password="a brand new passphrase 42"
+            ),
         ),
         None,
     ),
@@ -1291,15 +1294,15 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         None,
     ),
     "core.voice.reads.similar_insights": (
-        lambda s, o, a: voice_insights.similar_insights(s, actor=a, reason_id=o.reason),
+        lambda s, o, a: voice_reads.similar_insights(s, actor=a, reason_id=o.reason),
         lambda rows, o: any(r.id == o.insight for r in rows),
     ),
     "core.voice.reads.my_insights": (
-        lambda s, o, a: voice_insights.my_insights(s, actor=a),
+        lambda s, o, a: voice_reads.my_insights(s, actor=a),
         None,
     ),
     "core.voice.reads.insight_overview": (
-        lambda s, o, a: voice_insights.insight_overview(s, actor=a),
+        lambda s, o, a: voice_reads.insight_overview(s, actor=a),
         lambda view, o: any(r.id == o.insight for r in view.insights),
     ),
     "core.voice.insights.merge_insights": (

@@ -29,7 +29,7 @@ from core.models import (
 )
 from core.people.access import Actor
 from core.platform.errors import AccessDenied, InvalidInput, StaleEdit
-from core.voice import insights, reasons, themes, volumes
+from core.voice import insights, reads, reasons, themes, volumes
 from tests.conftest import TODAY, actor_of, make_person
 
 Org = dict[str, Person | Team]
@@ -155,27 +155,27 @@ def test_hearing_it_too_counts_a_contact_and_the_lead_sees_contacts_and_agents_n
 ) -> None:
     red, red2, blue = (_actor(session, org, w) for w in ("red_agent", "red_agent2", "blue_agent"))
     first = _log(session, red, voice, "Cannot see where my refund is")
-    similar = insights.similar_insights(session, actor=red2, reason_id=voice["refund"])
+    similar = reads.similar_insights(session, actor=red2, reason_id=voice["refund"])
     assert [s.id for s in similar] == [first] and not similar[0].mine
     assert insights.hear_too(session, actor=red2, insight_id=first) == 2
     insights.hear_too(session, actor=red2, insight_id=first)
     _log(session, blue, voice, "Refund not arrived after two weeks")
     lead = _actor(session, org, "red_lead")
-    overview = insights.insight_overview(session, actor=lead)
+    overview = reads.insight_overview(session, actor=lead)
     assert [(i.id, i.contacts, i.agents) for i in overview.insights] == [(first, 3, 2)]
     assert [(g.reason, g.department, g.contacts) for g in overview.groups] == [
         ("Refund status", "Billing", 3)
     ]
     manager = _actor(session, org, "manager")
-    everyone = insights.insight_overview(session, actor=manager, order="most heard")
+    everyone = reads.insight_overview(session, actor=manager, order="most heard")
     assert [i.contacts for i in everyone.insights] == [3, 1]
     assert sum(n for _, n in everyone.weekly) == 4
-    found = insights.insight_overview(session, actor=manager, words="arrived weeks")
+    found = reads.insight_overview(session, actor=manager, words="arrived weeks")
     assert [i.text for i in found.insights] == ["Refund not arrived after two weeks"]
     with pytest.raises(AccessDenied):
-        insights.insight_overview(session, actor=red)
+        reads.insight_overview(session, actor=red)
     with pytest.raises(AccessDenied):
-        insights.insight_overview(session, actor=_actor(session, org, "admin"))
+        reads.insight_overview(session, actor=_actor(session, org, "admin"))
 
 
 def test_merging_two_insights_adds_their_counts_and_loses_nothing(
@@ -195,7 +195,7 @@ def test_merging_two_insights_adds_their_counts_and_loses_nothing(
     merged = session.get(Insight, merge)
     assert merged is not None and merged.merged_into_id == keep
     assert merged.text == "App does not show refund progress"
-    [row] = insights.insight_overview(session, actor=manager).insights
+    [row] = reads.insight_overview(session, actor=manager).insights
     assert (row.id, row.contacts, row.agents) == (keep, 3, 2)
     with pytest.raises(StaleEdit):
         insights.merge_insights(
@@ -254,7 +254,7 @@ def test_the_ambassador_takes_a_theme_and_records_changed_and_everyone_who_heard
     assert sorted((n.person_id, n.title.split("— ")[1]) for n in told) == sorted(
         [(red.id, "taken"), (blue.id, "taken"), (red.id, "changed"), (blue.id, "changed")]
     )
-    [mine] = insights.my_insights(session, actor=_actor(session, org, "blue_agent"))
+    [mine] = reads.my_insights(session, actor=_actor(session, org, "blue_agent"))
     assert mine.theme_status is ThemeStatus.CHANGED and "refund tracker" in mine.outcome
     history = themes.theme_history(
         session, actor=_actor(session, org, "red_agent"), theme_id=theme_id

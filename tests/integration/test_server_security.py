@@ -268,6 +268,7 @@ def test_the_throttles_address_is_a_proxys_forwarded_one_only_when_that_proxy_is
     server `streamlit run` starts (uvicorn, with Streamlit's settings) rewrites it from
     X-Forwarded-For only for a trusted proxy (docs/security-changes.md)."""
     import asyncio
+    import concurrent.futures
 
     import uvicorn
     from streamlit.web.server.starlette.starlette_server import _get_uvicorn_config_kwargs
@@ -292,5 +293,7 @@ def test_the_throttles_address_is_a_proxys_forwarded_one_only_when_that_proxy_is
         "query_string": b"",
         "server": ("127.0.0.1", 8501),
     }
-    asyncio.run(config.loaded_app(scope, None, None))  # type: ignore[arg-type]
+    # On a thread of its own: after the browser tests, Playwright's loop runs on this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as worker:
+        worker.submit(asyncio.run, config.loaded_app(scope, None, None)).result()  # type: ignore[arg-type]
     assert clients == [seen]

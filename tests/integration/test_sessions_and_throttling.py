@@ -12,6 +12,8 @@ from argon2 import PasswordHasher
 from sqlmodel import Session, col, select
 
 import core.people.auth
+import core.people.cookies
+import core.people.password_changes
 from core.models import AuditAction, AuditEvent, Person, Role, Team
 from core.people import throttle
 from core.people.access import load_actor
@@ -57,9 +59,10 @@ def _cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """core.people.auth's "now" (sessions, one-time passwords, the throttle's moments)."""
+    """The sign-in modules' "now" (sessions, one-time passwords, the throttle's moments)."""
     fake = Clock()
-    monkeypatch.setattr(core.people.auth, "utcnow", fake)
+    for module in (core.people.auth, core.people.password_changes, core.people.cookies):
+        monkeypatch.setattr(module, "utcnow", fake)
     return fake
 
 
