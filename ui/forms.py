@@ -29,6 +29,7 @@ the reason right under its box (and is refused on Save, the form keeping it).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -50,6 +51,12 @@ from ui.state import db
 # user data lives at module level.
 _RECORD_CREATION = threading.Lock()
 SHOW_DONE_SECONDS = 8
+NOT_KEPT = (
+    "Your draft could not be kept just now (the database did not answer); what you typed is "
+    "still here, and leaving a box tries again."
+)
+NOT_DISCARDED = "The draft could not be discarded just now; try again in a moment."
+log = logging.getLogger("headway.forms")
 
 
 @dataclass
@@ -172,15 +179,23 @@ class SaveOnceForm:
                 self._stored = save_draft(
                     session, actor=self._owner(), name=self.draft, fields=fields
                 )
-        except DomainError as exc:
+        except DomainError as exc:  # a text over its limit
             self._record.draft_problems[self.draft] = str(exc)
+        except Exception:  # a callback runs outside the page's handler: never a traceback
+            log.exception("the draft %s could not be kept", self.draft)
+            self._record.draft_problems[self.draft] = NOT_KEPT
         else:
             self._record.draft_problems.pop(self.draft, None)
 
     def _discard(self) -> None:
         assert self.draft is not None
-        with db() as session:
-            discard_draft(session, actor=self._owner(), name=self.draft)
+        try:
+            with db() as session:
+                discard_draft(session, actor=self._owner(), name=self.draft)
+        except Exception:  # as in _keep: the draft stays, and the person is told
+            log.exception("the draft %s could not be discarded", self.draft)
+            self._record.draft_problems[self.draft] = NOT_DISCARDED
+            return
         self._record.draft_problems.pop(self.draft, None)
         self._record.generations[self.name] = self.generation + 1  # fresh, empty boxes
 
@@ -190,7 +205,9 @@ class SaveOnceForm:
         if stored is None and not problem:
             return
         left, right = st.columns([4, 1], vertical_alignment="center")
-        if problem:
+        if problem in (NOT_KEPT, NOT_DISCARDED):
+            left.text(problem)
+        elif problem:
             left.text(
                 "A text is too long to keep as a draft: shorten it (see above)."
                 + (

@@ -21,6 +21,7 @@ from core.learning.shares import SHARE_LIMITS, SHARE_TEXTS
 from core.models import FormDraft
 from core.people.access import Actor
 from core.platform.clock import utcnow
+from core.platform.db import dialect_insert
 from core.platform.errors import InvalidInput
 from core.platform.limits import max_length, require_fits
 
@@ -68,9 +69,20 @@ def save_draft(session: Session, *, actor: Actor, name: str, fields: dict[str, s
             session.delete(row)
             session.flush()
         return DraftRead({}, utcnow())
-    row = row or FormDraft(person_id=actor.id, form=name)
-    row.fields = json.dumps(fields, ensure_ascii=False, sort_keys=True)
-    row.updated_at = utcnow()
+    text, now = json.dumps(fields, ensure_ascii=False, sort_keys=True), utcnow()
+    if row is None:
+        # Two runs of one browser session (leaving one box while the page reruns for the one
+        # before) may both find no draft: whichever inserts second updates the first's row.
+        insert = dialect_insert(session, FormDraft).values(
+            person_id=actor.id, form=name, fields=text, updated_at=now
+        )
+        session.execute(
+            insert.on_conflict_do_update(
+                index_elements=["person_id", "form"], set_={"fields": text, "updated_at": now}
+            )
+        )
+        return DraftRead(dict(fields), now)
+    row.fields, row.updated_at = text, now
     session.add(row)
     session.flush()  # a second save in the same session finds it
     return DraftRead(dict(fields), row.updated_at)

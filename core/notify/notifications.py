@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from sqlalchemy import func, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from core.models import (
@@ -27,6 +26,7 @@ from core.models import (
 from core.platform.actor import Actor
 from core.platform.clock import today, utcnow
 from core.platform.config import get_settings
+from core.platform.db import dialect_insert
 from core.platform.errors import InvalidInput, NotFound
 
 
@@ -185,11 +185,6 @@ def _channels(pref: NotificationPreference | None, kind: NotificationKind) -> tu
     return True, KINDS[kind].email_by_default
 
 
-def _insert(session: Session) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(Notification)
-
-
 def send(session: Session, messages: Iterable[Message]) -> list[Created]:
     """Store the messages that are not stored yet, as each recipient's preferences say; return
     those created (sorted). E-mail is queued only when SMTP is configured, so that switching it
@@ -234,7 +229,7 @@ def send(session: Session, messages: Iterable[Message]) -> list[Created]:
     created: list[Created] = []
     for start in range(0, len(rows), 500):
         statement = (
-            _insert(session)
+            dialect_insert(session, Notification)
             .values(rows[start : start + 500])
             .on_conflict_do_nothing()
             .returning(

@@ -28,11 +28,10 @@ import hashlib
 import math
 from dataclasses import dataclass
 
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from core.models import LoginThrottle
+from core.platform.db import dialect_insert
 
 
 @dataclass(frozen=True)
@@ -133,9 +132,7 @@ def wait_left(session: Session, attempt: Attempt, *, now: dt.datetime) -> int:
 def _locked_row(session: Session, key: str) -> LoginThrottle:
     """The row of `key`, created if missing and locked for this transaction (PostgreSQL): two
     simultaneous failures both count."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(LoginThrottle).values(key=key).on_conflict_do_nothing())
+    session.execute(dialect_insert(session, LoginThrottle).values(key=key).on_conflict_do_nothing())
     return session.exec(
         select(LoginThrottle)
         .where(col(LoginThrottle.key) == key)

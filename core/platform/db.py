@@ -163,3 +163,12 @@ def migrate(engine: Engine) -> None:
 def rows_affected(result: object) -> int:
     """How many rows an UPDATE or DELETE statement changed (0 when the driver cannot say)."""
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def dialect_insert(session: Session, model: Any) -> Any:
+    """An INSERT of `model` with the database's ON CONFLICT clauses (SQLite and PostgreSQL both
+    have them): `.on_conflict_do_nothing()`, `.on_conflict_do_update(…)`."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = session.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(model)

@@ -272,6 +272,23 @@ def open_options(page, widget):  # type: ignore[no-untyped-def]
     raise AssertionError("unreachable")
 
 
+def pick_option(page, widget, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Choose the option `name` of a select box. A rerun that lands between opening the list
+    and the click closes it on a busy machine: then the list is opened again (at most three
+    times), as a person would."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(3):
+        try:
+            open_options(page, widget).filter(has_text=name).first.click(timeout=20_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            settle(page)
+
+
 def log_in(page, email: str, password: str = "headway-demo") -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("textbox", name="Email").fill(email)
     page.get_by_role("textbox", name="Password").fill(password)

@@ -8,8 +8,9 @@ import datetime as dt
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.conftest import another_page, log_in, open_options, settle
+from tests.e2e.conftest import another_page, log_in, open_options, pick_option, settle
 
 pytestmark = pytest.mark.browser
 
@@ -27,17 +28,17 @@ def test_a_note_on_an_evaluation_reaches_that_evaluation_and_the_chart_and_is_ac
     settle(page)
     # The coach picks the call first: the agent's evaluations, newest first, with date, score
     # and reference; the focus section then comes from that evaluation's scorecard.
-    newest = (
-        open_options(
-            page, page.get_by_test_id("stMultiSelect").filter(has_text="On the evaluations").first
-        )
-        .filter(has_text=" · ")
-        .first
-    )  # not "Select all"
+    evaluations = page.get_by_test_id("stMultiSelect").filter(has_text="On the evaluations").first
+    newest = open_options(page, evaluations).filter(has_text=" · ").first  # not "Select all"
     picked = newest.inner_text().strip()
     assert re.fullmatch(r"\d{1,2} \w{3} \d{4} · \d+% .*· CALL-\d+ · .+ v\d+", picked), picked
     evaluated = dt.datetime.strptime(picked.split(" · ")[0], "%d %b %Y").date()
-    newest.click()
+    try:
+        newest.click(timeout=20_000)
+    except PlaywrightTimeout:  # a rerun closed the list meanwhile: open it again
+        page.keyboard.press("Escape")
+        settle(page)
+        pick_option(page, evaluations, picked)
     page.keyboard.press("Escape")
     settle(page)
     sections = open_options(

@@ -103,11 +103,18 @@ def test_a_closure_on_a_published_day_is_moved_by_the_plan_and_the_agent_is_told
     settle(agent)
     notice = agent.get_by_text(f"Your PD day on {old:%A %-d %B} moved to").first
     notice.wait_for()
-    new = dt.datetime.strptime(
-        f"{notice.inner_text().rsplit(' moved to ', 1)[1].strip()} {old.year}", "%A %d %B %Y"
-    ).date()
-    if new < old:  # moved across new year
-        new = new.replace(year=old.year + 1)
+    said = notice.inner_text().rsplit(" moved to ", 1)[1].strip()  # "Friday 15 January"
+    # The notice names no year: the nearest one to the old date whose weekday it says (a move
+    # may cross new year).
+    new = min(
+        (
+            day
+            for year in (old.year - 1, old.year, old.year + 1)
+            for day in [dt.datetime.strptime(f"{said} {year}", "%A %d %B %Y").date()]
+            if f"{day:%A %-d %B}" == said
+        ),
+        key=lambda day: abs(day - old),
+    )
     assert f"to {new:%a %-d %b}" in moved
 
     agent.goto(f"{url}/my_pd_days")

@@ -15,9 +15,10 @@ from core.learning.drafts import discard_draft, load_draft, save_draft
 from core.learning.pledges import draft_pledge
 from core.learning.shares import ShareInput, write_share
 from core.models import Evaluation, FormDraft
+from core.platform.db import make_engine
 from core.platform.errors import InvalidInput
 from core.quality.evaluations import DEFAULT_FORM, record_evaluation, save_scorecard
-from tests.conftest import TODAY, actor_of
+from tests.conftest import TODAY, actor_of, make_person, make_team
 
 NOTE = NoteInput(focus_metric="fcr", to_try="Ask what else is open before closing")
 
@@ -188,3 +189,26 @@ def test_evaluation_comments_are_refused_when_too_long_never_cut(
         evaluate("c" * 4001)
     evaluate("c" * 4000)
     assert [len(e.comments) for e in session.exec(select(Evaluation)).all()] == [4000]
+
+
+def test_two_runs_that_both_find_no_draft_both_keep_theirs_and_the_later_one_stays(
+    committed_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A person leaves one box while the page still reruns for the one before: two runs each
+    find no draft and each save one. Neither fails; the later text is the draft."""
+    engine = make_engine(committed_url)
+    with Session(engine) as setup:
+        me = actor_of(setup, make_person(setup, team=make_team(setup)))
+        setup.commit()
+    with Session(engine) as first, Session(engine) as second:
+        # The second run looked before the first one's draft was committed: it found none.
+        monkeypatch.setattr(second, "get", lambda *args, **kwargs: None)
+        save_draft(first, actor=me, name="learning_share", fields={"title": "Warm"})
+        first.commit()
+        save_draft(second, actor=me, name="learning_share", fields={"title": "Warm transfers"})
+        second.commit()
+    with Session(engine) as session:
+        draft = load_draft(session, actor=me, name="learning_share")
+        assert draft is not None and draft.fields == {"title": "Warm transfers"}
+        assert len(session.exec(select(FormDraft)).all()) == 1
+    engine.dispose()
