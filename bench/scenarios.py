@@ -97,7 +97,8 @@ def _plan_pd(agents: int) -> Scenario:
     index = {"next": 0}
 
     def run() -> None:
-        from core.scheduling.pd_days import plan_pd_days, read_pd_problem
+        from core.scheduling.pd_days import plan_pd_days
+        from core.scheduling.pd_problem import read_pd_problem
 
         problem = problems[index["next"] % len(problems)]
         index["next"] += 1

@@ -107,7 +107,7 @@ RULES: dict[str, Rule] = {
     "core.people.audit.search": Rule(R, ADMINS, "admins"),
     "core.people.audit.run_search": Rule(R, ADMINS, "admins"),
     "core.people.audit.export_csv": Rule(R, ADMINS, "admins"),
-    "core.people.personal_data.export_person": Rule(R, ADMINS, "admins"),
+    "core.people.data_export.export_person": Rule(R, ADMINS, "admins"),
     "core.people.personal_data.erasure_refusal": Rule(R, ADMINS, "admins"),
     "core.people.personal_data.erase_person": Rule(W, ADMINS, "admins"),
     # organisation set-up
@@ -125,7 +125,7 @@ RULES: dict[str, Rule] = {
     "core.people.org.update_team": Rule(W, ADMINS, "admins"),
     "core.people.org.create_department": Rule(W, ADMINS, "admins"),
     "core.people.org.update_department": Rule(W, ADMINS, "admins"),
-    "core.people.org.import_people": Rule(W, ADMINS, "admins"),
+    "core.people.people_import.import_people": Rule(W, ADMINS, "admins"),
     # coaching and quality
     "core.coaching.notes.write_note": Rule(W, COACHES, "the agent's lead and managers"),
     "core.coaching.notes.edit_note": Rule(W, COACHES, "the agent's lead and managers"),
@@ -166,7 +166,7 @@ RULES: dict[str, Rule] = {
     "core.quality.calibration_sessions.list_sessions": Rule(
         R, CALIBRATORS, "managers; leads the sessions they are invited to", Refusal.LEFT_OUT
     ),
-    "core.quality.calibration_sessions.session_view": Rule(
+    "core.quality.calibration_views.session_view": Rule(
         R,
         CALIBRATORS,
         "managers and the invited evaluators; nobody sees another's scores before the reveal",
@@ -218,8 +218,10 @@ RULES: dict[str, Rule] = {
         R, PLANNERS, "the team's lead, managers and admins"
     ),
     "core.growth.teams.team_growth": Rule(R, PLANNERS, "the team's lead, managers and admins"),
-    "core.growth.teams.latest_data": Rule(R, PLANNERS, "the team's lead, managers and admins"),
-    "core.growth.teams.falling_agents": Rule(R, PLANNERS, "the team's lead, managers and admins"),
+    "core.growth.checkins.latest_data": Rule(R, PLANNERS, "the team's lead, managers and admins"),
+    "core.growth.checkins.falling_agents": Rule(
+        R, PLANNERS, "the team's lead, managers and admins"
+    ),
     "core.home.glance.person_changes": Rule(R, SEES_AGENT, "the general rule"),
     "core.home.glance.weekly_trend": Rule(R, SEES_AGENT, "the general rule"),
     "core.home.glance.team_glance": Rule(R, PLANNERS, "the team's lead, managers and admins"),

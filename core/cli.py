@@ -93,7 +93,8 @@ _STATUS_EXIT = {
 
 
 def cmd_plan_pd(args: argparse.Namespace) -> int:
-    from core.scheduling.pd_days import plan_pd_days, read_pd_problem
+    from core.scheduling.pd_days import plan_pd_days
+    from core.scheduling.pd_problem import read_pd_problem
 
     problem = read_pd_problem(_read_json(args.input))
     plan = plan_pd_days(problem, time_limit=args.time_limit)

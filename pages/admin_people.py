@@ -10,12 +10,12 @@ from core.models import Role
 from core.people.org import (
     PersonInput,
     create_person,
-    import_people,
     list_people,
     list_teams,
     update_person,
 )
 from core.people.password_changes import set_one_time_password
+from core.people.people_import import import_people
 from ui.forms import SaveOnceForm
 from ui.personal_data import personal_data_tab
 from ui.state import actor, client_address, db

@@ -8,9 +8,9 @@ from core.quality.calibration_sessions import (
     list_sessions,
     reveal,
     score_call,
-    session_view,
     unfinished_sentence,
 )
+from core.quality.calibration_views import session_view
 from core.quality.evaluations import list_scorecards
 from ui.calibration import (
     PICKER,

@@ -19,9 +19,10 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
+from core.growth import checkins
 from core.growth import teams as ga
+from core.growth.checkins import Ranking
 from core.growth.statistics import MIN_TREND_OBSERVATIONS, TREND_ALPHA
-from core.growth.teams import Ranking
 from core.growth.wording import (
     DISPLAY,
     axis_sentence,
@@ -113,7 +114,7 @@ def latest_day(version: int, viewer: int, teams: tuple[int, ...]) -> dt.date | N
 def _latest(version: int, teams: tuple[int, ...], _asker: Actor) -> dt.date | None:
     del version
     with db() as session:
-        return ga.latest_data(session, actor=_asker, team_ids=teams)
+        return checkins.latest_data(session, actor=_asker, team_ids=teams)
 
 
 def falling(viewer: int, teams: tuple[int, ...], as_of: dt.date) -> Falling:
@@ -127,7 +128,7 @@ def falling(viewer: int, teams: tuple[int, ...], as_of: dt.date) -> Falling:
 def _falling(version: int, teams: tuple[int, ...], as_of: dt.date, _asker: Actor) -> Falling:
     del version
     with db() as session:
-        return ga.falling_agents(session, actor=_asker, team_ids=teams, as_of=as_of)
+        return checkins.falling_agents(session, actor=_asker, team_ids=teams, as_of=as_of)
 
 
 def clear_caches() -> None:
@@ -448,7 +449,7 @@ def trend_details(ranking: Ranking) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def agent_lines(groups: list[ga.AgentGrowth]) -> None:
+def agent_lines(groups: list[checkins.AgentGrowth]) -> None:
     """One line per agent, a link to their Growth page: their trends in a sentence."""
     for rank, group in enumerate(groups, start=1):
         st.page_link(

@@ -13,12 +13,11 @@ from core.people.access import Actor
 from core.quality.agreement import ALPHA_MEANING, ItemAgreement, Pairs, alpha_words
 from core.quality.calibration_sessions import (
     CallInput,
-    CallRead,
-    SessionView,
     create_session,
     record_reference,
     safe_link,
 )
+from core.quality.calibration_views import CallRead, SessionView
 from core.quality.evaluations import Answer, ScorecardRead, Section
 from ui.forms import SaveOnceForm
 from ui.text import plain, widget_label

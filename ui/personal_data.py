@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from core.people.access import Actor
+from core.people.data_export import export_file_name, export_person
 from core.people.org import list_people, people_labels
-from core.people.personal_data import erase_person, erasure_refusal, export_file_name, export_person
+from core.people.personal_data import erase_person, erasure_refusal
 from core.platform.clock import today
 from ui.downloads import deferred_download
 from ui.forms import SaveOnceForm

@@ -2,5 +2,6 @@
 
 - `statistics`: trends, coaching effects, distributions (plain functions over data frames).
 - `wording`: how a metric reads and the plain sentences, including trend flags (`trend_flags`).
-- `teams`: the Team growth read model (`falling_agents`, summaries); `agent`: one agent's page.
+- `teams`: the Team growth read model (summaries, coaching effect, activity); `checkins`: who
+  needs a check-in (`falling_agents`, `count_falling`, the ranking); `agent`: one agent's page.
 """

@@ -8,13 +8,8 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from core.coaching.follow_ups import follow_up_status
-from core.growth.teams import (
-    FallingCount,
-    count_falling,
-    falling_agents,
-    teams_scope,
-    visible_teams,
-)
+from core.growth.checkins import FallingCount, count_falling, falling_agents
+from core.growth.teams import teams_scope, visible_teams
 from core.growth.wording import TrendFlag
 from core.home.lead import QaWork, qa_work
 from core.home.words import _s

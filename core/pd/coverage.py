@@ -28,7 +28,7 @@ from core.pd.planning import (
 )
 from core.people.access import Actor, require_planner
 from core.platform.clock import today
-from core.scheduling.pd_days import PdAgent, PdProblem, PdTeam
+from core.scheduling.pd_problem import PdAgent, PdProblem, PdTeam
 from core.staffing import pd_day_sentence
 
 

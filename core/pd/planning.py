@@ -37,7 +37,8 @@ from core.people.access import Actor, require_planner
 from core.platform.calendar import WorkCalendar, organisation_calendar
 from core.platform.clock import today, utcnow
 from core.platform.errors import InvalidInput, NotFound
-from core.scheduling.pd_days import Conflict, PdAgent, PdProblem, PdTeam, plan_pd_days
+from core.scheduling.pd_days import plan_pd_days
+from core.scheduling.pd_problem import Conflict, PdAgent, PdProblem, PdTeam
 from core.staffing import DayFloor, forecast_floors
 
 ACTIVE = (PdStatus.DRAFT, PdStatus.PUBLISHED, PdStatus.COMPLETED)

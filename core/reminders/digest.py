@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from core.coaching.follow_ups import follow_up_status, is_overdue
-from core.growth.teams import _falling_agents
+from core.growth.checkins import _falling_agents
 from core.models import LearningShare, NotificationKind, PdDay, Person, Role, Team
 from core.notify.notifications import Message, active_people, message_to
 from core.platform.config import get_settings

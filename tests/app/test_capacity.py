@@ -13,6 +13,7 @@ import pytest
 from sqlmodel import Session, select
 from streamlit.testing.v1 import AppTest
 
+import core.growth.checkins as checkins
 import core.growth.teams as ga
 import ui.state
 from core.models import AuthSession, Person, Team
@@ -118,7 +119,7 @@ def test_a_managers_falling_trends_are_kept_across_reruns(
     app_as: Callable[..., AppTest], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     analytics.clear_caches()
-    tested = _counting(monkeypatch, ga, "_growth_trends")
+    tested = _counting(monkeypatch, checkins, "_growth_trends")
     at = app_as("manager@example.com")
     assert not at.exception
     assert "teams" in texts(at)

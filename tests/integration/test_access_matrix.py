@@ -31,6 +31,7 @@ from core.access_matrix import (
 from core.coaching import conversation
 from core.coaching import notes as coaching
 from core.growth import agent as growth_agent
+from core.growth import checkins as growth_checkins
 from core.growth import teams as growth_teams
 from core.home.admin import admin_day
 from core.home.agent import agent_day
@@ -69,13 +70,22 @@ from core.pd import coverage as pd_coverage
 from core.pd import days as pd_days
 from core.pd import planning as pd_planning
 from core.pd.planning import PlanSettings
-from core.people import audit, auth, org, password_changes, personal_data
+from core.people import (
+    audit,
+    auth,
+    data_export,
+    org,
+    password_changes,
+    people_import,
+    personal_data,
+)
 from core.people.access import Actor, load_actor
 from core.platform.db import make_engine
 from core.platform.errors import AccessDenied, DomainError, InvalidInput, NotFound
 from core.quality import (
     calibration,
     calibration_sessions,
+    calibration_views,
     dispute_reads,
     dispute_review,
     disputes,
@@ -472,7 +482,7 @@ def _calibration(s: Session, o: Org) -> tuple[int, list[int]]:
         calls=[calibration_sessions.CallInput("C-1"), calibration_sessions.CallInput("C-2")],
         evaluator_ids=[manager.id, lead.id],
     )
-    view = calibration_sessions.session_view(s, actor=manager, calibration_id=session_id)
+    view = calibration_views.session_view(s, actor=manager, calibration_id=session_id)
     calls = [c.id for c in view.calls]
     calibration_sessions.score_call(s, actor=lead, call_id=calls[0], answers=ANSWERS)
     return session_id, calls
@@ -563,8 +573,8 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         lambda s, o, a: (_calibration(s, o), calibration_sessions.list_sessions(s, actor=a))[1],
         lambda rows, o: any(r.title == "Matrix calibration" for r in rows),
     ),
-    "core.quality.calibration_sessions.session_view": (
-        lambda s, o, a: calibration_sessions.session_view(
+    "core.quality.calibration_views.session_view": (
+        lambda s, o, a: calibration_views.session_view(
             s, actor=a, calibration_id=_calibration(s, o)[0]
         ),
         None,
@@ -666,8 +676,8 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         lambda s, o, a: audit.export_csv(s, actor=a, query=audit.AuditQuery(person_id=o.agent)),
         None,
     ),
-    "core.people.personal_data.export_person": (
-        lambda s, o, a: personal_data.export_person(s, actor=a, person_id=o.agent),
+    "core.people.data_export.export_person": (
+        lambda s, o, a: data_export.export_person(s, actor=a, person_id=o.agent),
         None,
     ),
     "core.people.personal_data.erasure_refusal": (
@@ -756,8 +766,8 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         ),
         None,
     ),
-    "core.people.org.import_people": (
-        lambda s, o, a: org.import_people(
+    "core.people.people_import.import_people": (
+        lambda s, o, a: people_import.import_people(
             s, actor=a, data=b"name,email,role,team\nNew Hire,new.hire@example.com,agent,Red\n"
         ),
         None,
@@ -874,12 +884,12 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         lambda s, o, a: growth_teams.team_growth(s, actor=a, scope=_scope(o)),
         None,
     ),
-    "core.growth.teams.latest_data": (
-        lambda s, o, a: growth_teams.latest_data(s, actor=a, team_ids=[o.team]),
+    "core.growth.checkins.latest_data": (
+        lambda s, o, a: growth_checkins.latest_data(s, actor=a, team_ids=[o.team]),
         None,
     ),
-    "core.growth.teams.falling_agents": (
-        lambda s, o, a: growth_teams.falling_agents(s, actor=a, team_ids=[o.team], as_of=TODAY),
+    "core.growth.checkins.falling_agents": (
+        lambda s, o, a: growth_checkins.falling_agents(s, actor=a, team_ids=[o.team], as_of=TODAY),
         None,
     ),
     "core.home.glance.person_changes": (
@@ -1474,7 +1484,7 @@ PRIVATE_RECORDS = (
     "core.quality.evaluations.save_scorecard",
     "core.rotations.terms.set_hosting",
     "core.learning.shares.write_share",
-    "core.growth.teams.falling_agents",
+    "core.growth.checkins.falling_agents",
 )
 
 

@@ -26,8 +26,8 @@ from core.quality.calibration_sessions import (
     record_reference,
     reveal,
     score_call,
-    session_view,
 )
+from core.quality.calibration_views import session_view
 from core.quality.evaluations import parse_definition, save_scorecard, score_answers
 from tests.conftest import make_person, make_team
 

@@ -14,7 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel, col, select
 
-from core.growth.teams import falling_agents
+from core.growth.checkins import falling_agents
 from core.home.glance import team_glance
 from core.learning.pledges import mentor_choices
 from core.models import Observation, Person, Role, Team

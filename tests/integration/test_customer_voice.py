@@ -390,7 +390,7 @@ def test_personal_data_export_and_erasure_cover_insights(
     import json
     import zipfile
 
-    from core.people import personal_data
+    from core.people import data_export, personal_data
 
     agent = _actor(session, org, "red_agent")
     alone = insights.log_insight(
@@ -404,7 +404,7 @@ def test_personal_data_export_and_erasure_cover_insights(
     insights.hear_too(session, actor=_actor(session, org, "blue_agent"), insight_id=shared)
     admin = _actor(session, org, "admin")
     archive = zipfile.ZipFile(
-        io.BytesIO(personal_data.export_person(session, actor=admin, person_id=agent.id))
+        io.BytesIO(data_export.export_person(session, actor=admin, person_id=agent.id))
     )
     exported = json.loads(archive.read("customer_voice.json"))
     assert {i["text"] for i in exported["insights_logged"]} == {

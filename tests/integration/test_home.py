@@ -11,7 +11,7 @@ from sqlmodel import Session, col, delete
 
 from core.coaching.follow_ups import follow_up_status
 from core.coaching.notes import NoteInput, add_follow_up, coaching_queue, write_note
-from core.growth.teams import falling_agents
+from core.growth.checkins import falling_agents
 from core.home.admin import admin_day
 from core.home.agent import agent_day
 from core.home.lead import lead_day

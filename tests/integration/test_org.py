@@ -14,7 +14,6 @@ from core.people.org import (
     create_person,
     create_team,
     get_person,
-    import_people,
     list_people,
     people_labels,
     person_labels,
@@ -22,6 +21,7 @@ from core.people.org import (
     update_person,
     update_team,
 )
+from core.people.people_import import import_people
 from core.platform.errors import AccessDenied, InvalidInput, StaleEdit
 from tests.conftest import TODAY, actor_of
 

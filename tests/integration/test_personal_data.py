@@ -42,7 +42,8 @@ from core.models.conversation import CommentOn
 from core.people import audit
 from core.people.access import Actor, load_actor
 from core.people.auth import open_session, resume_session
-from core.people.personal_data import erase_person, export_person
+from core.people.data_export import export_person
+from core.people.personal_data import erase_person
 from core.people.retention import apply_retention, months_before
 from core.platform import data_version
 from core.platform.config import SettingsError, get_settings

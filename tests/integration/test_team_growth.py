@@ -7,11 +7,10 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, col, delete, select
 
+from core.growth.checkins import FallingCount, latest_data
 from core.growth.teams import (
-    FallingCount,
     Scope,
     coaching_effect_tables,
-    latest_data,
     team_growth,
     teams_scope,
     visible_teams,

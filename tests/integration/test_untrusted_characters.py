@@ -14,7 +14,8 @@ from streamlit import config as streamlit_config
 
 from core.models import Notification, NotificationKind, Person, Role
 from core.notify.mailer import compose, header_text
-from core.people.org import PersonInput, create_person, import_people
+from core.people.org import PersonInput, create_person
+from core.people.people_import import import_people
 from core.platform.config import Settings
 from core.platform.errors import InvalidInput
 from tests.conftest import actor_of

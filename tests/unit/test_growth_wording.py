@@ -1,6 +1,6 @@
 """Growth results in plain words (core.growth.wording) and the trend directions behind the
 "Most improved" / "Needs attention" ranking (core.growth.statistics.agent_trends, and
-core.growth.teams.rank_growth), without a database."""
+core.growth.checkins.rank_growth), without a database."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from core.growth.checkins import TrendRow, rank_growth
 from core.growth.statistics import AgentTrend, Direction, GroupEffect, agent_trends
-from core.growth.teams import TrendRow, rank_growth
 from core.growth.wording import (
     amount,
     axis_sentence,

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.platform.errors import InvalidInput
-from core.scheduling.pd_days import plan_pd_days, read_pd_problem
+from core.scheduling.pd_days import plan_pd_days
+from core.scheduling.pd_problem import read_pd_problem
 from tests.unit.validators import pd_objective, pd_violations
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "spec" / "examples"
