@@ -12,7 +12,8 @@ from sqlmodel import Session, select
 from core.models import Person, Scorecard
 from core.people.access import load_actor
 from core.platform.db import make_engine
-from core.quality.calibration_sessions import CallInput, create_session, score_call, session_view
+from core.quality.calibration_sessions import CallInput, create_session, score_call
+from core.quality.calibration_views import session_view
 from tests.e2e.conftest import another_page, log_in, settle
 
 pytestmark = pytest.mark.browser
