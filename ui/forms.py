@@ -162,8 +162,9 @@ class SaveOnceForm:
             stored = self._stored.fields.get(field) if self._stored else None
             st.session_state[key] = value if stored is None else stored
         text = str(widget(label, key=key, on_change=self._keep, **kwargs))
+        warning = st.empty()  # kept when empty, so that the boxes below never move (show_done)
         if problem := too_long(label, text, limit):
-            st.warning(problem, icon=":material/content_cut:")
+            warning.warning(problem, icon=":material/content_cut:")
         return text
 
     def _owner(self) -> Actor:
@@ -235,6 +236,10 @@ class SaveOnceForm:
         there is one. It stays for a few seconds rather than one run: the run that shows it may
         be followed at once by another (the second click of a double click), which would
         otherwise wipe it."""
+        # The place is kept on every run, with or without a confirmation in it: a confirmation
+        # that comes and goes would move every element after it, and the browser would draw
+        # the boxes below afresh, losing what was being typed in them.
+        self._done_slot = st.empty()
         done = self._record.done.get(self.name)
         if done is None:
             return False
@@ -242,7 +247,6 @@ class SaveOnceForm:
         if time.monotonic() - at > SHOW_DONE_SECONDS:
             self._record.done.pop(self.name, None)
             return False
-        self._done_slot = st.empty()
         self._done_slot.success(message)
         return True
 

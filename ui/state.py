@@ -149,6 +149,10 @@ def _ask_browser_until_confirmed(key: str, *, stored: bool, route: str) -> None:
     cookie), on every run until that request has reached the server: a click that cuts a run
     short (a rerun stops a script at its next st.* call and drops what it had not sent yet) must
     not lose it."""
+    # One element in this place on every run, the request or nothing: were it there on one run
+    # and gone on the next, every element after it would move up one place, and the browser
+    # would draw each box afresh, losing what was being typed in it.
+    slot = st.empty()
     token = st.session_state.get(key)
     if token is None:
         return
@@ -157,7 +161,7 @@ def _ask_browser_until_confirmed(key: str, *, stored: bool, route: str) -> None:
             st.session_state.pop(key, None)
             return
     body = json.dumps(json.dumps({"token": token}))
-    st.html(
+    slot.html(
         f"<script>fetch('{route}', {{method: 'POST', credentials: 'same-origin', "
         f"headers: {{'Content-Type': 'application/json'}}, body: {body}}});</script>",
         unsafe_allow_javascript=True,

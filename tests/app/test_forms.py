@@ -164,3 +164,46 @@ def test_a_busy_database_says_so_in_one_sentence_and_keeps_what_was_typed(
     assert _box(at, SHARE, "title").value == "Callbacks"
     assert _box(at, SHARE, "learned").value == "Offer a time, not a window"
     at.button(key="learn_new__0:discard").click().run()
+
+
+def _place(node, target, path=()):  # type: ignore[no-untyped-def]
+    """Where `target` stands in the page's element tree: its index in each block down to it."""
+    for index, child in getattr(node, "children", {}).items():
+        if child is target:
+            return (*path, index)
+        if (found := _place(child, target, (*path, index))) is not None:
+            return found
+    return None
+
+
+def test_a_box_keeps_its_place_when_the_login_cookie_request_goes(app_as, demo_url: str) -> None:
+    """The browser draws a box afresh, losing what is being typed in it, when the box moves in
+    the page. Right after a login the page carries the request that stores the cookie; it goes
+    on a later run, and the boxes stay where they were (a save's confirmation and an over-long
+    text's warning keep their places the same way, ui/forms.py)."""
+    from sqlmodel import Session, select
+
+    from core.models import AuthSession
+    from core.people.auth import _token_hash
+    from core.platform.clock import utcnow
+    from core.platform.db import make_engine
+    from ui.state import COOKIE_PENDING_KEY, TOKEN_KEY
+
+    at = app_as("agent2@example.com")
+    at.session_state[COOKIE_PENDING_KEY] = at.session_state[TOKEN_KEY]
+    at.switch_page(LEARNING).run()
+    before = _place(at.main, _box(at, SHARE, "tags"))
+    engine = make_engine(demo_url)
+    with Session(engine) as session:  # the browser's request reached the server
+        row = session.exec(
+            select(AuthSession).where(
+                AuthSession.token_hash == _token_hash(at.session_state[TOKEN_KEY])
+            )
+        ).one()
+        row.cookie_set_at = utcnow()
+        session.add(row)
+        session.commit()
+    engine.dispose()
+    at.run()
+    assert COOKIE_PENDING_KEY not in at.session_state
+    assert before is not None and _place(at.main, _box(at, SHARE, "tags")) == before
