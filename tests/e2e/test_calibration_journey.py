@@ -62,6 +62,7 @@ def test_a_calibration_session_from_invite_to_reveal(
     groups.first.wait_for()
     for i in range(groups.count()):  # nothing is chosen for the scorer: answer every item
         group = groups.nth(i)
+        group.get_by_role("radio").first.wait_for()  # its options drawn, before counting them
         yes = group.get_by_role("radio", name="yes", exact=True)
         (yes if yes.count() else group.get_by_role("radio", name="1", exact=True)).check(force=True)
     page.get_by_role("button", name="Save my score (final)").click()
