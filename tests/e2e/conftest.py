@@ -150,13 +150,55 @@ RUN_WATCHER = """
   // length-delimited: first byte 0x5A). Others (a heartbeat, a file request) start no run.
   // The server answers a request with messages; a run that starts and ends between two renders
   // leaves the state attribute unchanged, but never without a message.
+  // Only a message of a run says a run is under way: a heartbeat's acknowledgement (sent every
+  // few seconds) that arrives between a click's request and the start of its run said so too,
+  // and a journey went on (and closed the page) before the click had run. The top-level fields
+  // of the ForwardMsg name its kind: new_session 4, delta 5, script_finished 6,
+  // session_status_changed 9, ref_hash 11 (a cached delta), navigation 23.
+  const RUN_FIELDS = new Set([4, 5, 6, 9, 11, 23]);
+  const ofRun = (data) => {
+    if (!(data instanceof ArrayBuffer)) {
+      return true;  // not what Streamlit sends: counted, the cautious way
+    }
+    const bytes = new Uint8Array(data);
+    let pos = 0;
+    const varint = () => {
+      let value = 0;
+      let scale = 1;
+      let byte;
+      do {
+        byte = bytes[pos++];
+        value += (byte & 0x7f) * scale;
+        scale *= 128;
+      } while (byte & 0x80 && pos < bytes.length);
+      return value;
+    };
+    while (pos < bytes.length) {
+      const tag = varint();
+      const field = Math.floor(tag / 8);
+      const wire = tag % 8;
+      if (RUN_FIELDS.has(field)) {
+        return true;
+      }
+      if (wire === 0) varint();
+      else if (wire === 1) pos += 8;
+      else if (wire === 2) pos += varint();
+      else if (wire === 5) pos += 4;
+      else return true;
+    }
+    return false;
+  };
   const heard = new WeakSet();
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
     if (!heard.has(this)) {
       heard.add(this);
-      this.addEventListener('message', () => {
-        watch.startedAfter = watch.sent;
+      this.addEventListener('message', (event) => {
+        if (ofRun(event.data)) {
+          watch.startedAfter = watch.sent;
+        } else {
+          note('heard no run');
+        }
       });
     }
     const first = new Uint8Array(data.buffer || data, data.byteOffset || 0, 1)[0];
@@ -335,3 +377,33 @@ def axe_check() -> Callable[[object], list[str]]:
         ]
 
     return run
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+    """A failed journey reports what the browser showed and the server's last log lines: a
+    failure on the CI machine alone is then read from its report, not guessed at."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    page = item.funcargs.get("page")
+    if page is not None:
+        try:
+            text = page.locator("[data-testid='stMain']").inner_text(timeout=5_000)
+            boxes = page.evaluate(
+                "JSON.stringify([...document.querySelectorAll('input[type=text], textarea')]"
+                ".map(e => [e.getAttribute('aria-label'), e.value]))"
+            )
+            runs = page.evaluate("JSON.stringify(window.__headway.log.slice(-20))")
+            report.sections.append(
+                ("page at the failure", f"{page.url}\n{text[-3000:]}\nboxes: {boxes}\nruns: {runs}")
+            )
+        except Exception as exc:  # noqa: BLE001 - a report must not fail for want of a page
+            report.sections.append(("page at the failure", f"not readable: {exc}"))
+    env = item.funcargs.get("app_env")
+    if env is not None:
+        folder = Path(env["DATABASE_URL"].removeprefix("sqlite:///")).parent
+        for log in sorted(folder.glob("server-*.log")):
+            lines = log.read_text(errors="replace").splitlines()[-25:]
+            report.sections.append((f"server log {log.name}", "\n".join(lines)))
