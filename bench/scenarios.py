@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import os
+import random
 import tempfile
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from bench.harness import Scenario
 from bench.voice import voice_scenarios
@@ -109,6 +114,72 @@ def _plan_pd(agents: int) -> Scenario:
     target = "optimal in ≤ 2 s" if agents <= 500 else "optimal in ≤ 10 s, ≤ 500 MB"
     return Scenario(
         f"plan-pd {agents} agents", f"{agents} agents, 13 weeks", run, repeat=3, note=target
+    )
+
+
+def _with_forecast_floors(problem: dict[str, Any], *, seed: int) -> dict[str, Any]:
+    """`problem` with a floor on every date of every team as a forecast gives them (issue 24):
+    Erlang C on each day's busiest half hour (80 % in 20 s, 30 % shrinkage), its volume sized
+    to the team (a floor of 70-90 % of it, busier Mondays, a quiet Friday afternoon), instead of
+    one hand-set floor and two peak days."""
+    from core.staffing import Load, Target, agents_needed, floor_for
+
+    rng = random.Random(seed)
+    target = Target()
+    start, end = (dt.date.fromisoformat(problem["period"][k]) for k in ("start", "end"))
+    every = (start + dt.timedelta(days=n) for n in range((end - start).days + 1))
+    dates = [d.isoformat() for d in every if d.weekday() < 5]
+    size = Counter(a["team"] for a in problem["agents"])
+    teams = []
+    for team in problem["teams"]:
+        by_date = {}
+        for day in dates:
+            weekday = dt.date.fromisoformat(day).weekday()
+            share = rng.uniform(0.70, 0.90) + (0.03 if weekday == 0 else 0.0)
+            wanted = math.floor(size[team["id"]] * share)
+            # The busiest half hour's calls (300 s each) whose Erlang C floor is `wanted`: the
+            # largest volume that a floor of `wanted` still covers.
+            low, high = 0, 400 * size[team["id"]]
+            while low < high:
+                contacts = (low + high + 1) // 2
+                [needed] = agents_needed([Load(contacts, 300)], target)
+                low, high = (
+                    (contacts, high)
+                    if floor_for(needed, target.shrinkage) <= wanted
+                    else (low, contacts - 1)
+                )
+            [needed] = agents_needed([Load(low, 300)], target)
+            by_date[day] = floor_for(needed, target.shrinkage)
+        teams.append({**team, "min_staffed": 0, "min_staffed_by_date": by_date})
+    return {**problem, "teams": teams}
+
+
+def _plan_pd_forecast(agents: int) -> Scenario:
+    """The planner on the instances of `plan-pd N agents` with floors from a forecast on every
+    day: "the planner with forecast floors no slower than with hand-set ones" (issue 24)."""
+    from bench.generators import pd_instance
+
+    problems = [
+        _with_forecast_floors(pd_instance(agents, seed=seed), seed=seed) for seed in (1, 2, 3)
+    ]
+    index = {"next": 0}
+
+    def run() -> None:
+        from core.scheduling.pd_days import plan_pd_days
+        from core.scheduling.pd_problem import read_pd_problem
+
+        problem = problems[index["next"] % len(problems)]
+        index["next"] += 1
+        plan = plan_pd_days(read_pd_problem(problem), time_limit=60)
+        if plan.status not in ("optimal", "infeasible"):
+            raise RuntimeError(f"plan-pd ended {plan.status}")
+
+    return Scenario(
+        f"plan-pd {agents} agents, forecast floors",
+        f"{agents} agents, 13 weeks, a floor a day",
+        run,
+        repeat=3,
+        note=f"no slower than plan-pd {agents} agents",
     )
 
 
@@ -497,6 +568,8 @@ SCENARIOS: dict[str, Scenario] = {
         _feed_search("HEADWAY_BENCH_PG_URL"),
         _plan_pd(500),
         _plan_pd(2000),
+        _plan_pd_forecast(500),
+        _plan_pd_forecast(2000),
         _assign(2000),
         _assign(10000),
         _import_metrics(),
