@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -68,15 +69,26 @@ def _settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
+    """A PostgreSQL database of this test process's own: the one HEADWAY_TEST_DATABASE_URL
+    names (one database per pytest-xdist worker on its server), or a throwaway server's."""
     url = os.environ.get("HEADWAY_TEST_DATABASE_URL")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
     if url:
-        yield url
+        if worker is None:
+            yield url
+        else:
+            with _database_of_its_own(url, worker) as own:
+                yield own
         return
     if not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")) or os.geteuid() != 0:
         skip_or_fail("PostgreSQL is not installed here (apt-get install postgresql)")
+    from tools.serve import free_port
+
     directory = tempfile.mkdtemp(prefix="headway-pg-")
     result = subprocess.run(
-        [str(ROOT / ".ci" / "pg-start"), directory, "55433"], capture_output=True, text=True
+        [str(ROOT / ".ci" / "pg-start"), directory, str(free_port())],
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         skip_or_fail(f"could not start PostgreSQL: {result.stderr.strip()}")
@@ -84,6 +96,25 @@ def postgres_url() -> Iterator[str]:
         yield result.stdout.strip().splitlines()[-1]
     finally:
         subprocess.run([str(ROOT / ".ci" / "pg-stop"), directory], check=False)
+
+
+@contextmanager
+def _database_of_its_own(url: str, worker: str) -> Iterator[str]:
+    """A fresh database beside the one `url` names, for one pytest-xdist worker."""
+    from sqlalchemy import make_url
+
+    server = make_url(url)
+    name = f"{server.database}_{worker}"
+    admin = make_engine(server.render_as_string(False), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    try:
+        yield server.set(database=name).render_as_string(False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -244,3 +275,28 @@ def committed_url(
     yield url
     if drop is not None:
         drop()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """With pytest-xdist (`make test` runs two workers, `--dist loadgroup`), every browser test
+    runs on one worker: they share one served demo and one Chromium, seeded and started once."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+_PRINTED: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Keep what a test hands over to be printed (`("printed", text)` in its user_properties):
+    a pytest-xdist worker's own output never reaches the terminal, its reports do."""
+    if report.when == "call":
+        _PRINTED.extend(str(text) for name, text in report.user_properties if name == "printed")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _PRINTED:
+        terminalreporter.section("figures printed by the tests")
+        for text in _PRINTED:
+            terminalreporter.write_line(text.rstrip())
