@@ -78,6 +78,7 @@ st.dataframe(insights_frame(view.insights), hide_index=True)
 labels = {i.id: f"#{i.id}: {i.text[:90]}" for i in view.insights}
 free = {i.id: labels[i.id] for i in view.insights if i.theme_id is None}
 by_id = {i.id: i for i in view.insights}
+merging = {i.id: f"#{i.id} · {i.reason} · {i.department}: {i.text[:80]}" for i in view.insights}
 promote, merge = st.columns(2)
 with promote:
     st.markdown("**Make a theme** of an insight a department should hear about")
@@ -105,15 +106,39 @@ with merge:
         st.text("Merging needs two insights on this page.")
     else:
         with SaveOnceForm("themes_merge") as form:
-            keep = choose("Keep the wording of", labels, key=form.key_for("keep"))
-            other = choose("Merge into it", labels, key=form.key_for("other"), index=1)
+            # Nothing chosen to begin with, and a tick to confirm: a merge cannot be undone.
+            keep = st.selectbox(
+                "Keep this insight (its wording stays)",
+                list(merging),
+                index=None,
+                format_func=merging.__getitem__,
+                placeholder="Choose the insight to keep…",
+                key=form.key_for("keep"),
+            )
+            other = st.selectbox(
+                "Fold this one into it (its contacts move over)",
+                list(merging),
+                index=None,
+                format_func=merging.__getitem__,
+                placeholder="Choose the insight that says the same thing…",
+                key=form.key_for("other"),
+            )
+            sure = st.checkbox(
+                "They say the same thing: merge them (a merge cannot be undone)",
+                key=form.key_for("sure"),
+            )
             if form.submitted("Merge"):
-                form.save(
-                    merge_insights,
-                    actor=me,
-                    keep_id=keep,
-                    merge_id=other,
-                    keep_version=by_id[keep].version,
-                    merge_version=by_id[other].version,
-                    done=lambda n: f"Merged: {n} contacts now; nothing was lost.",
-                )
+                if keep is None or other is None:
+                    st.error("Choose the two insights to merge: the one to keep and the other.")
+                elif not sure:
+                    st.error("Tick “They say the same thing” to merge them.")
+                else:
+                    form.save(
+                        merge_insights,
+                        actor=me,
+                        keep_id=keep,
+                        merge_id=other,
+                        keep_version=by_id[keep].version,
+                        merge_version=by_id[other].version,
+                        done=lambda n: f"Merged: {n} contacts now; nothing was lost.",
+                    )

@@ -221,6 +221,14 @@ def merge_insights(
         raise InvalidInput("Choose two different insights to merge.")
     keep = _coached(session, actor, keep_id, keep_version)
     merge = _coached(session, actor, merge_id, merge_version)
+    if (keep.reason_id, keep.department_id) != (merge.reason_id, merge.department_id):
+        # Merged, the contacts would move to the other reason and department, and a theme the
+        # merged one carried would then speak for what it never said.
+        raise InvalidInput(
+            f"Insights #{keep_id} ({_where(session, keep)}) and #{merge_id} "
+            f"({_where(session, merge)}) are about different things: merge only insights with "
+            "the same contact reason and department."
+        )
     if merge.theme_id is not None and keep.theme_id not in (None, merge.theme_id):
         raise InvalidInput(
             f"Insights #{keep_id} and #{merge_id} belong to different themes; merge them "
@@ -252,6 +260,13 @@ def merge_insights(
         )
     session.flush()
     return int(session.exec(select(func.count()).where(InsightContact.insight_id == keep_id)).one())
+
+
+def _where(session: Session, insight: Insight) -> str:
+    """ "Refund status · Billing": an insight's contact reason and department."""
+    reason = session.get(ContactReason, insight.reason_id)
+    department = session.get(Department, insight.department_id)
+    return f"{reason.name if reason else '?'} · {department.name if department else '?'}"
 
 
 def promote_to_theme(

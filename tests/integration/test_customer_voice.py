@@ -205,6 +205,31 @@ def test_merging_two_insights_adds_their_counts_and_loses_nothing(
     assert insights.hear_too(session, actor=blue, insight_id=merge) == 4
 
 
+def test_insights_about_different_reasons_or_departments_are_never_merged(
+    session: Session, org: Org, voice: dict[str, int]
+) -> None:
+    red, blue = _actor(session, org, "red_agent"), _actor(session, org, "blue_agent")
+    refund = _log(session, red, voice, "Refund status not shown in the app")
+    login = _log(session, blue, voice, "Cannot log in after the update", reason=voice["login"])
+    sales = _log(session, blue, voice, "Refund promised by sales", department=voice["sales"])
+    manager = _actor(session, org, "manager")
+    for other, says in ((login, "Login problems · Billing"), (sales, "Refund status · Sales")):
+        with pytest.raises(InvalidInput) as refused:
+            insights.merge_insights(
+                session,
+                actor=manager,
+                keep_id=refund,
+                merge_id=other,
+                keep_version=1,
+                merge_version=1,
+            )
+        assert f"#{refund} (Refund status · Billing)" in str(refused.value)
+        assert f"#{other} ({says})" in str(refused.value)
+        assert session.get(Insight, other).merged_into_id is None  # type: ignore[union-attr]
+    rows = reads.insight_overview(session, actor=manager).insights
+    assert sorted(r.contacts for r in rows) == [1, 1, 1]
+
+
 def _theme(session: Session, org: Org, voice: dict[str, int]) -> tuple[int, int]:
     red, red2 = _actor(session, org, "red_agent"), _actor(session, org, "red_agent2")
     first = _log(session, red, voice, "Customers cannot see their refund status")
