@@ -73,7 +73,7 @@ def coverage_figure(coverage: Coverage) -> go.Figure:
     figure.update_layout(
         height=max(260, 28 * len(margin.index) + 150),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        title="Coverage: agents on the phones above each day's floor",
+        title="Coverage: agents working (not on leave or a PD day) above each day's floor",
         plot_bgcolor="white",
         xaxis={"type": "category", "nticks": 20},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},

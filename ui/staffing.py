@@ -49,7 +49,8 @@ def render_forecast_import(me: Actor) -> None:
         if upload is not None and st.button("Import forecast", key="pd_forecast_import"):
             with db() as session:
                 result = import_forecast(session, data=upload.getvalue(), actor=me)
-            st.success(plain(f"Imported {result.sentence()}. The floors below follow it."))
+            _saved(f"Imported {result.sentence()}. The coverage and floors follow it.")
+        _show_saved("forecast")
 
 
 def render_target(me: Actor, teams: Mapping[int, str]) -> None:
@@ -59,7 +60,7 @@ def render_target(me: Actor, teams: Mapping[int, str]) -> None:
             st.markdown(meaning)
         scopes: list[int | None] = [*([None] if me.sees_everyone else []), *teams]
         scope = st.selectbox(
-            "For",
+            "Target for",
             scopes,
             format_func=lambda t: "Whole organisation" if t is None else teams[t],
             key="pd_target_scope",
@@ -88,7 +89,21 @@ def render_target(me: Actor, teams: Mapping[int, str]) -> None:
                         shrinkage=shrinkage,
                         max_occupancy=occupancy.strip() or None,
                     )
-                st.success("Saved: the floors and the next plan follow it.")
+                _saved("Saved: the coverage, the floors and the next plan follow it.", "target")
+        _show_saved("target")
+
+
+def _saved(message: str, where: str = "forecast") -> None:
+    """Run the page again with `message` shown where the change was made: the coverage at the
+    top of the planner was drawn before the change, and must follow it."""
+    st.session_state[f"pd_staffing_saved_{where}"] = message
+    st.rerun()
+
+
+def _show_saved(where: str) -> None:
+    message = st.session_state.pop(f"pd_staffing_saved_{where}", None)
+    if message:
+        st.success(plain(message))
 
 
 def busiest(floors: Mapping[dt.date, DayFloor]) -> DayFloor | None:

@@ -36,13 +36,13 @@ from core.staffing import pd_day_sentence
 class CoverageCell:
     team: str
     date: dt.date
-    margin: int | None  # agents on the phones minus the floor; None on a closed day
+    margin: int | None  # agents working (not on leave or a PD day) minus the floor; None if closed
     on_phones: int
     on_leave: int
     on_pd: int
     floor: int
     closed: str | None  # why no PD day can go on this day (holiday, closure, blackout)
-    note: str  # the cell in words, e.g. "2 agents above the floor: 5 on the phones, floor 3 …"
+    note: str  # the cell in words, e.g. "2 agents above the floor: 5 working, floor 3 …"
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def _cell(snap: _Snapshot, team: PdTeam, day: dt.date) -> CoverageCell:
     margin = available - on_pd - floor
     away = [f"{on_leave} on leave"] if on_leave else []
     away += [f"{on_pd} on a PD day"] if on_pd else []
-    note = f"{_margin_words(margin)}: {available - on_pd} on the phones, floor {floor}"
+    note = f"{_margin_words(margin)}: {available - on_pd} working, floor {floor}"
     note += f" ({', '.join(away)})." if away else "."
     return CoverageCell(
         team.id,
@@ -242,13 +242,13 @@ def _why(snap: _Snapshot, pd_day: PdDay, *, you: bool, mover: str = "your team l
             "your preferred date" if you else f"{snap.names[pd_day.person_id]} asked for it"
         )
     on_pd = snap.on_pd[(team.id, day)]
-    on_phones = p.available(mine, day) - on_pd
-    parts.append(f"keeps {on_phones} on the phones on {day:%a %-d %b} (floor {p.floor(team, day)})")
+    working = p.available(mine, day) - on_pd
+    parts.append(f"keeps {working} working on {day:%a %-d %b} (floor {p.floor(team, day)})")
     forecast = snap.ctx.forecast.get(snap.team_db_ids.get(team.id, -1), {}).get(day)
     if forecast is not None and forecast.target is not None:
         name = "you" if you else snap.names[pd_day.person_id]
         parts.append(
-            pd_day_sentence(forecast, forecast.target, name=name, working=on_phones).replace(
+            pd_day_sentence(forecast, forecast.target, name=name, working=working).replace(
                 "with you on a PD day", "with you on your PD day"
             )
         )

@@ -25,7 +25,12 @@ MAX_SECONDS = 3600
 
 @dataclass(frozen=True)
 class DayFloor:
-    """A team's need on one date, with the busiest interval's figures for the sentence."""
+    """A team's need on one date. `peak_start` is the contract's: the start of the interval
+    that needs the most agents, the earliest on a tie. The sentence's figures (`peak_contacts`,
+    `peak_aht`, `peak_minutes`, `peak_start_text`) are those of the *busiest* of the tied
+    intervals (the most traffic; the earliest of equals): 42 calls at 10:00 rather than 38 at
+    09:30 when both need 10 agents, so that "the expected service level" with someone away is
+    the day's worst, not a kinder one."""
 
     team: str
     date: dt.date
@@ -36,14 +41,19 @@ class DayFloor:
     peak_contacts: int = 0
     peak_aht: Fraction = Fraction(0)
     target: Target | None = None  # what the floor was computed for
+    busiest_start: int | None = None  # the sentence's interval, when not `peak_start`
 
     @property
     def peak_start_text(self) -> str:
-        return clock_text(self.peak_start)
+        return clock_text(self.said_start)
 
     @property
     def peak_end_text(self) -> str:
-        return clock_text(self.peak_start + float(self.peak_minutes))
+        return clock_text(self.said_start + float(self.peak_minutes))
+
+    @property
+    def said_start(self) -> int:
+        return self.peak_start if self.busiest_start is None else self.busiest_start
 
     @property
     def peak_load(self) -> Load:
@@ -54,7 +64,7 @@ class DayFloor:
             "team": self.team,
             "date": self.date.isoformat(),
             "agents_needed": self.agents_needed,
-            "peak_start": self.peak_start_text,
+            "peak_start": clock_text(self.peak_start),
             "floor": self.floor,
         }
 
@@ -62,14 +72,25 @@ class DayFloor:
 def daily_floors(forecast: Forecast, target: Target) -> list[DayFloor]:
     """Every team and date of `forecast` with its agents needed and floor, by team then date."""
     needed = agents_needed_columns(forecast.contacts, forecast.aht, forecast.minutes, target)
+
+    def traffic(i: int) -> float:
+        return forecast.contacts[i] * float(forecast.aht[i]) / float(forecast.minutes[i])
+
+    # (agents, the earliest start among the intervals needing them, the busiest of those)
     best: dict[tuple[str, dt.date], tuple[int, int, int]] = {}
     for i, (team, day, start, agents) in enumerate(
         zip(forecast.teams, forecast.dates, forecast.starts, needed, strict=True)
     ):
         key = (team, day)
         held = best.get(key)
-        if held is None or agents > held[0] or (agents == held[0] and start < held[1]):
+        if held is None or agents > held[0]:
             best[key] = (agents, start, i)
+        elif agents == held[0]:
+            earliest, busiest = min(start, held[1]), held[2]
+            more, less = traffic(i), traffic(busiest)
+            if more > less or (more == less and start < forecast.starts[busiest]):
+                busiest = i
+            best[key] = (agents, earliest, busiest)
     return [
         DayFloor(
             team=team,
@@ -81,6 +102,7 @@ def daily_floors(forecast: Forecast, target: Target) -> list[DayFloor]:
             peak_contacts=forecast.contacts[i],
             peak_aht=Fraction(forecast.aht[i]),
             target=target,
+            busiest_start=forecast.starts[i],
         )
         for (team, day), (agents, start, i) in sorted(best.items())
     ]

@@ -258,7 +258,7 @@ def test_a_lead_plans_next_quarter_reviews_and_publishes_and_the_agent_sees_the_
     assert not any("under the floor" in t.value for t in at.text)
     [why] = at.table
     reasons = list(why.value["Why this day"])
-    assert len(reasons) == 30 and all(" on the phones on " in r for r in reasons), reasons[:3]
+    assert len(reasons) == 30 and all(" working on " in r for r in reasons), reasons[:3]
     assert all("the expected service level at" in r for r in reasons), reasons[:3]
     at.checkbox(key="pd_publish_confirm").check().run()
     at.button(key="pd_publish").click().run()

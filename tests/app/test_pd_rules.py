@@ -74,3 +74,18 @@ def test_a_lead_renames_and_removes_a_blackout_date(app_as, demo_url: str) -> No
     submit(at, form, "Remove the blackout date")
     assert "Removed: PD days may go on Fri 1 Jan again." in texts(at)
     assert "No blackout date or floor of its own on any day yet." in [c.value for c in at.caption]
+
+
+def test_the_coverage_follows_a_staffing_target_saved_on_the_planner(app_as) -> None:
+    at = app_as("lead@example.com", PLANNER)
+    before = texts(at)
+    _field(at, "text_input", "Service level (% / seconds)").set_value("95/10")
+    _field(at, "text_input", "Shrinkage (%)").set_value("45")
+    at = at.button(key="FormSubmitter:pd_target_form-Save target").click().run()
+    after = texts(at)
+    assert "Saved: the coverage, the floors and the next plan follow it." in after
+    # The coverage drawn at the top of the page already counts with the new target: the
+    # demo's forecast days need more agents at 95 % in 10 s and 45 % shrinkage.
+    summary = [line for line in after.splitlines() if "Tightest day" in line]
+    old = [line for line in before.splitlines() if "Tightest day" in line]
+    assert summary and old and summary != old, (old, summary)

@@ -414,13 +414,13 @@ def test_the_coverage_says_in_words_when_every_day_is_alike_and_names_closed_day
         "Tuesday 5 January is a blackout date of team Red (Release)",
     ]
     cell = next(c for c in before.cells if c.date == START + dt.timedelta(days=2))
-    assert cell.note == "2 agents above the floor: 5 on the phones, floor 3."
+    assert cell.note == "2 agents above the floor: 5 working, floor 3."
     assert before.cannot_fit is None
     plan_period(session, actor=lead, settings=settings)
     after = coverage(session, actor=lead, settings=settings)
     assert not after.uniform and after.summary.startswith("Tightest day: ")
     busy = next(c for c in after.cells if c.on_pd == 1)  # 10 PD days spread one a day
-    assert busy.note == "1 agent above the floor: 4 on the phones, floor 3 (1 on a PD day)."
+    assert busy.note == "1 agent above the floor: 4 working, floor 3 (1 on a PD day)."
 
 
 def test_each_pd_day_says_why_it_is_on_its_date(session: Session, team_setup: dict) -> None:
@@ -437,7 +437,7 @@ def test_each_pd_day_says_why_it_is_on_its_date(session: Session, team_setup: di
     wished = next(d for d in days if d.person_id == me.id and d.date == wish)
     on_pd = sum(1 for d in days if d.date == wish)
     assert reasons[wished.id].startswith(
-        f"{me.name} asked for it; keeps {5 - on_pd} on the phones on Wed 3 Feb (floor 3)"
+        f"{me.name} asked for it; keeps {5 - on_pd} working on Wed 3 Feb (floor 3)"
     )
     # Leave for someone else on every other day of a PD day's week makes it the week's quietest.
     other = next(d for d in days if d.person_id != me.id and d.date.isocalendar()[1] > 2)
