@@ -47,8 +47,16 @@ class DepartmentScore:
             self.answered,
             self.changed,
             "" if self.median_days_to_answer is None else round(self.median_days_to_answer, 1),
-            "" if self.contacts_avoided is None else round(self.contacts_avoided),
+            _avoided_text(self.contacts_avoided),
         )
+
+
+def _avoided_text(avoided: float | None) -> object:
+    """Blank before any change was measured; "no clear change" where the measured changes
+    avoided nothing that shows (a bare 0 would read as a measured zero)."""
+    if avoided is None:
+        return ""
+    return "no clear change" if round(avoided) == 0 else round(avoided)
 
 
 def _require_programme_reader(actor: Actor) -> None:

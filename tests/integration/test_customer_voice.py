@@ -29,7 +29,7 @@ from core.models import (
 )
 from core.people.access import Actor
 from core.platform.errors import AccessDenied, InvalidInput, StaleEdit
-from core.voice import insights, reads, reasons, themes, volumes
+from core.voice import insights, reads, reasons, scoreboard, themes, volumes
 from tests.conftest import TODAY, actor_of, make_person
 
 Org = dict[str, Person | Team]
@@ -474,7 +474,7 @@ def test_a_changed_theme_reads_its_planted_effect_in_plain_words_and_on_the_scor
 ) -> None:
     import numpy as np
 
-    from core.voice import impact, scoreboard
+    from core.voice import impact
 
     _, theme_id = _theme(session, org, voice)
     theme = session.get(Theme, theme_id)
@@ -524,3 +524,13 @@ def test_a_changed_theme_reads_its_planted_effect_in_plain_words_and_on_the_scor
             session, actor=manager, insight_id=other, title="Other", expected_version=1
         )
         impact.theme_effect(session, actor=manager, theme_id=open_theme)
+
+
+def test_a_department_whose_changes_showed_no_clear_effect_reads_so_not_zero() -> None:
+    def row(avoided: float | None) -> tuple[object, ...]:
+        return scoreboard.DepartmentScore(3, "Engineering", 1, 0, 0, 1, 1, 12.0, avoided).row()
+
+    assert row(None)[-1] == ""  # nothing measured yet
+    assert row(0.0)[-1] == "no clear change"
+    assert row(0.4)[-1] == "no clear change"
+    assert row(212.6)[-1] == 213
