@@ -107,21 +107,27 @@ with merge:
     else:
         with SaveOnceForm("themes_merge") as form:
             # Nothing chosen to begin with, and a tick to confirm: a merge cannot be undone.
-            keep = st.selectbox(
-                "Keep this insight (its wording stays)",
-                list(merging),
-                index=None,
-                format_func=merging.__getitem__,
-                placeholder="Choose the insight to keep…",
-                key=form.key_for("keep"),
-            )
-            other = st.selectbox(
-                "Fold this one into it (its contacts move over)",
-                list(merging),
-                index=None,
-                format_func=merging.__getitem__,
-                placeholder="Choose the insight that says the same thing…",
-                key=form.key_for("other"),
+            keep, other = (
+                st.selectbox(
+                    label,
+                    list(merging),
+                    index=None,
+                    format_func=merging.__getitem__,
+                    placeholder=placeholder,
+                    key=form.key_for(key),
+                )
+                for label, placeholder, key in (
+                    (
+                        "Keep this insight (its wording stays)",
+                        "Choose the insight to keep…",
+                        "keep",
+                    ),
+                    (
+                        "Fold this one into it (its contacts move over)",
+                        "Choose the insight that says the same thing…",
+                        "other",
+                    ),
+                )
             )
             sure = st.checkbox(
                 "They say the same thing: merge them (a merge cannot be undone)",
