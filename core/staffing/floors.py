@@ -8,6 +8,7 @@ follows from shrinkage: ⌈agents_needed × 100 / (100 − shrinkage)⌉, exact.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -86,21 +87,27 @@ def daily_floors(forecast: Forecast, target: Target) -> list[DayFloor]:
         if held is None or agents > held[0]:
             best[key] = (agents, start, i)
         elif agents == held[0]:
+            if agents == 0:  # a quiet interval: none busier than another, the earliest speaks
+                if start < held[1]:
+                    best[key] = (0, start, i)
+                continue
             earliest, busiest = min(start, held[1]), held[2]
             more, less = traffic(i), traffic(busiest)
             if more > less or (more == less and start < forecast.starts[busiest]):
                 busiest = i
             best[key] = (agents, earliest, busiest)
+    exact = functools.cache(Fraction)  # a forecast repeats its handle times and lengths
+    floor = functools.cache(lambda agents: floor_for(agents, target.shrinkage))
     return [
         DayFloor(
             team=team,
             date=day,
             agents_needed=agents,
             peak_start=start,
-            floor=floor_for(agents, target.shrinkage),
-            peak_minutes=Fraction(forecast.minutes[i]),
+            floor=floor(agents),
+            peak_minutes=exact(forecast.minutes[i]),
             peak_contacts=forecast.contacts[i],
-            peak_aht=Fraction(forecast.aht[i]),
+            peak_aht=exact(forecast.aht[i]),
             target=target,
             busiest_start=forecast.starts[i],
         )
