@@ -8,8 +8,8 @@ ADDRESS ?= 127.0.0.1
 AXE := .cache/node_modules/axe-core/axe.min.js
 # A certified OpenID provider for the single sign-on browser journey (tests/e2e/oidc_provider.mjs).
 OIDC_PROVIDER := .cache/node_modules/oidc-provider/package.json
-# `make test` runs the suite in two processes (pytest-xdist): the browser journeys on one, the
-# rest shared out. TEST_WORKERS=0 runs it in one process.
+# `make test` runs the suite in two processes (pytest-xdist), a test file's tests on one of them
+# in order (an AppTest module shares one seeded demo). TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= 2
 
 .PHONY: run test lint audit bench load install install-test worker lock upgrade-deps docs screenshots
@@ -65,7 +65,7 @@ $(OIDC_PROVIDER):
 		|| echo "npm could not install oidc-provider: its sign-in journey will skip outside CI"
 
 test: install-test $(AXE) $(OIDC_PROVIDER)
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The documentation site, strict (tests/unit/test_docs.py builds it in `make test` too).
 docs: install-test

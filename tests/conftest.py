@@ -277,14 +277,6 @@ def committed_url(
         drop()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """With pytest-xdist (`make test` runs two workers, `--dist loadgroup`), every browser test
-    runs on one worker: they share one served demo and one Chromium, seeded and started once."""
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 _PRINTED: list[str] = []
 
 

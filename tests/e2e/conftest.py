@@ -123,7 +123,9 @@ def browser() -> Iterator[object]:
 # held for 50 ms, which covers the few milliseconds between two runs of one `st.switch_page`.
 RUN_WATCHER = """
 (() => {
-  const watch = (window.__headway = {sent: 0, startedAfter: -1, quietSince: null, log: []});
+  const watch = (window.__headway = {
+    sent: 0, startedAfter: -1, quietSince: null, log: [], rerunFollows: false,
+  });
   const note = (what) => watch.log.length < 200 && watch.log.push([Math.round(performance.now()), what]);
   // A click or a keystroke asks for its run from a zero-delay timer (Streamlit batches widget
   // changes); under load that timer can fire well after the click returned. Until every such
@@ -177,6 +179,16 @@ RUN_WATCHER = """
       const tag = varint();
       const field = Math.floor(tag / 8);
       const wire = tag % 8;
+      if (field === 4) {
+        watch.rerunFollows = false;  // new_session: a run has started
+      }
+      if (field === 6 && wire === 0) {
+        // script_finished, FINISHED_EARLY_FOR_RERUN (2): st.rerun or st.switch_page, and the
+        // server starts the next run by itself; until it does, the page is not finished (the
+        // state attribute reads notRunning between the two runs, longer than 50 ms under load).
+        watch.rerunFollows = varint() === 2;
+        return true;
+      }
       if (RUN_FIELDS.has(field)) {
         return true;
       }
@@ -233,7 +245,8 @@ RUN_WATCHER = """
       watch.startedAfter = watch.sent;  // a run that began before the observer saw it
     }
     const quiet =
-      state === 'notRunning' && watch.startedAfter >= watch.sent && timers.size === 0;
+      state === 'notRunning' && watch.startedAfter >= watch.sent && timers.size === 0 &&
+      !watch.rerunFollows;
     if (!quiet) {
       watch.quietSince = null;
       return false;
@@ -288,6 +301,7 @@ def settle(page) -> None:  # type: ignore[no-untyped-def]
     except PlaywrightTimeout:
         state = page.evaluate(
             "JSON.stringify({sent: window.__headway.sent, startedAfter: window.__headway.startedAfter,"
+            " rerunFollows: window.__headway.rerunFollows,"
             " state: document.querySelector('[data-testid=stApp]')?.dataset.testScriptState,"
             " connection: document.querySelector('[data-testid=stApp]')?.dataset.testConnectionState,"
             " timers: window.__headway.timers.size, log: window.__headway.log.slice(-30)})"
