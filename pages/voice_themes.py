@@ -75,10 +75,10 @@ st.subheader("By reason and department")
 st.dataframe(groups_frame(view.groups), hide_index=True)
 st.subheader(f"Insights ({view.total}; page {view.page} of {view.pages})")
 st.dataframe(insights_frame(view.insights), hide_index=True)
-labels = {i.id: f"#{i.id}: {i.text[:90]}" for i in view.insights}
+# "#12 · Refund status · Billing: …": what an insight is about, beside its words.
+labels = {i.id: f"#{i.id} · {i.reason} · {i.department}: {i.text[:80]}" for i in view.insights}
 free = {i.id: labels[i.id] for i in view.insights if i.theme_id is None}
 by_id = {i.id: i for i in view.insights}
-merging = {i.id: f"#{i.id} · {i.reason} · {i.department}: {i.text[:80]}" for i in view.insights}
 promote, merge = st.columns(2)
 with promote:
     st.markdown("**Make a theme** of an insight a department should hear about")
@@ -110,9 +110,9 @@ with merge:
             keep, other = (
                 st.selectbox(
                     label,
-                    list(merging),
+                    list(labels),
                     index=None,
-                    format_func=merging.__getitem__,
+                    format_func=labels.__getitem__,
                     placeholder=placeholder,
                     key=form.key_for(key),
                 )

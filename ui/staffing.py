@@ -49,7 +49,7 @@ def render_forecast_import(me: Actor) -> None:
         if upload is not None and st.button("Import forecast", key="pd_forecast_import"):
             with db() as session:
                 result = import_forecast(session, data=upload.getvalue(), actor=me)
-            _saved(f"Imported {result.sentence()}. The coverage and floors follow it.")
+            _saved(f"Imported {result.sentence()}. The coverage and floors follow it.", "forecast")
         _show_saved("forecast")
 
 
@@ -93,7 +93,7 @@ def render_target(me: Actor, teams: Mapping[int, str]) -> None:
         _show_saved("target")
 
 
-def _saved(message: str, where: str = "forecast") -> None:
+def _saved(message: str, where: str) -> None:
     """Run the page again with `message` shown where the change was made: the coverage at the
     top of the planner was drawn before the change, and must follow it."""
     st.session_state[f"pd_staffing_saved_{where}"] = message
