@@ -71,6 +71,8 @@ class _Forms:
     done: dict[str, tuple[str, float]] = field(default_factory=dict)
     # Why a draft could not be kept on its last change (a text over its limit), by draft name.
     draft_problems: dict[str, str] = field(default_factory=dict)
+    # The text each draft box started from in this browser session (the kept draft), by key.
+    first_texts: dict[str, str] = field(default_factory=dict)
 
 
 def _forms() -> _Forms:
@@ -158,10 +160,17 @@ class SaveOnceForm:
         limit = draft_fields(self.draft)[field][1]
         key = self.key_for(field)
         self._texts[field] = key
-        if key not in st.session_state:  # drawn for the first time in this browser session
+        # The kept draft is the box's *default*, taken when the box is drawn afresh (first
+        # time in this browser session, or back on the page) and fixed while it stays, never
+        # written into st.session_state: a value set that way reaches the browser with one run
+        # only, and a box that first appears later (in an expander opened after a reload) is
+        # drawn from a later run's message, without it: an empty box over the draft, which its
+        # next change would then overwrite.
+        first = self._record.first_texts.get(key)
+        if first is None or key not in st.session_state:
             stored = self._stored.fields.get(field) if self._stored else None
-            st.session_state[key] = value if stored is None else stored
-        text = str(widget(label, key=key, on_change=self._keep, **kwargs))
+            first = self._record.first_texts[key] = value if stored is None else stored
+        text = str(widget(label, value=first, key=key, on_change=self._keep, **kwargs))
         warning = st.empty()  # kept when empty, so that the boxes below never move (show_done)
         if problem := too_long(label, text, limit):
             warning.warning(problem, icon=":material/content_cut:")

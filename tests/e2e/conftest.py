@@ -407,14 +407,20 @@ def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
     page = item.funcargs.get("page")
     if page is not None:
         try:
-            text = page.locator("[data-testid='stMain']").inner_text(timeout=5_000)
+            # Short, most telling first: CI prints only the head and tail of a long output.
+            runs = page.evaluate("JSON.stringify(window.__headway.log.slice(-12))")
             boxes = page.evaluate(
                 "JSON.stringify([...document.querySelectorAll('input[type=text], textarea')]"
-                ".map(e => [e.getAttribute('aria-label'), e.value]))"
+                ".slice(0, 12).map(e => [e.getAttribute('aria-label'), e.value.slice(0, 60)]))"
             )
-            runs = page.evaluate("JSON.stringify(window.__headway.log.slice(-20))")
+            alerts = page.locator("[data-testid='stAlert']").all_inner_texts()
+            text = page.locator("[data-testid='stMain']").inner_text(timeout=5_000)
             report.sections.append(
-                ("page at the failure", f"{page.url}\n{text[-3000:]}\nboxes: {boxes}\nruns: {runs}")
+                (
+                    "page at the failure",
+                    f"{page.url}\nruns: {runs}\nboxes: {boxes}\nalerts: {alerts}\n"
+                    f"page (top): {' | '.join(text.split(chr(10)))[:1200]}",
+                )
             )
         except Exception as exc:  # noqa: BLE001 - a report must not fail for want of a page
             report.sections.append(("page at the failure", f"not readable: {exc}"))
@@ -422,5 +428,5 @@ def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
     if env is not None:
         folder = Path(env["DATABASE_URL"].removeprefix("sqlite:///")).parent
         for log in sorted(folder.glob("server-*.log")):
-            lines = log.read_text(errors="replace").splitlines()[-25:]
-            report.sections.append((f"server log {log.name}", "\n".join(lines)))
+            lines = log.read_text(errors="replace").splitlines()[-12:]
+            report.sections.append((f"server log {log.name}", "\n".join(x[:240] for x in lines)))
