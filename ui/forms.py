@@ -68,7 +68,9 @@ class _Forms:
 
     lock: threading.Lock = field(default_factory=threading.Lock)
     generations: dict[str, int] = field(default_factory=dict)
-    done: dict[str, tuple[str, float]] = field(default_factory=dict)
+    # The last save's confirmation, by form: its sentence and when it was first shown (None:
+    # not yet; it stays a few seconds from then, however long the run that shows it waited).
+    done: dict[str, tuple[str, float | None]] = field(default_factory=dict)
     # Why a draft could not be kept on its last change (a text over its limit), by draft name.
     draft_problems: dict[str, str] = field(default_factory=dict)
     # The text each draft box started from in this browser session (the kept draft), by key.
@@ -242,9 +244,9 @@ class SaveOnceForm:
 
     def show_done(self) -> bool:
         """The confirmation of the last save (call it where the user will see it); True when
-        there is one. It stays for a few seconds rather than one run: the run that shows it may
-        be followed at once by another (the second click of a double click), which would
-        otherwise wipe it."""
+        there is one. It stays for a few seconds from the run that first shows it rather than one
+        run: that run may be followed at once by another (the second click of a double click),
+        which would otherwise wipe it."""
         # The place is kept on every run, with or without a confirmation in it: a confirmation
         # that comes and goes would move every element after it, and the browser would draw
         # the boxes below afresh, losing what was being typed in them.
@@ -253,7 +255,9 @@ class SaveOnceForm:
         if done is None:
             return False
         message, at = done
-        if time.monotonic() - at > SHOW_DONE_SECONDS:
+        if at is None:
+            self._record.done[self.name] = (message, time.monotonic())
+        elif time.monotonic() - at > SHOW_DONE_SECONDS:
             self._record.done.pop(self.name, None)
             return False
         self._done_slot.success(message)
@@ -300,7 +304,7 @@ class SaveOnceForm:
                 record.generations[self.name] = self.generation + 1
                 if done is not None:
                     message = done(result) if callable(done) else done
-                    record.done[self.name] = (message, time.monotonic())
+                    record.done[self.name] = (message, None)
         st.rerun()
 
 
