@@ -298,3 +298,26 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("figures printed by the tests")
         for text in _PRINTED:
             terminalreporter.write_line(text.rstrip())
+
+
+# The files that take a minute or more each (measured in CI), then the other browser journeys:
+# run first, so that the two workers of `make test` (pytest-xdist, one file per worker at a
+# time) finish together instead of one of them starting a long file when the rest is done.
+_LONGEST_FIRST = (
+    "tests/e2e/test_load_smoke.py",
+    "tests/integration/test_import_memory.py",
+    "tests/e2e/test_sso_certified_provider.py",
+    "tests/integration/test_scale_out.py",
+    "tests/e2e/",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return next(
+            (i for i, start in enumerate(_LONGEST_FIRST) if path.startswith(start)),
+            len(_LONGEST_FIRST),
+        )
+
+    items.sort(key=rank)  # stable: each file's tests keep their order
