@@ -125,10 +125,14 @@ class _TeamModel:
             return
         for a in self.agents:
             mine = [d for d in self.days if (a.id, d) in self.x]
+            end = kept_end = 0
             for i, first in enumerate(mine):
-                window = [self.x[(a.id, d)] for d in mine[i:] if (d - first).days < gap]
-                if len(window) > 1:
-                    self.model.add(sum(window) <= 1)
+                while end < len(mine) and (mine[end] - first).days < gap:
+                    end += 1
+                # A window that takes in no day beyond the one before lies inside it: implied.
+                if end > kept_end and end - i > 1:
+                    self.model.add_at_most_one(self.x[(a.id, d)] for d in mine[i:end])
+                kept_end = max(kept_end, end)
 
     # Rule 4: on each plannable day, PD days leave at least the floor on the phones.
     def rule_staffing_floor(self, shortfall: bool) -> None:
