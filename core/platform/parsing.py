@@ -13,6 +13,7 @@ Each reader returns the value or one sentence saying what is wrong; callers add 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import re
@@ -61,14 +62,28 @@ def iso_date(text: str) -> dt.date | None:
         return None
 
 
+def _why_not_a_date(text: str) -> str:
+    """Why `text` is not a date: its form, or the day that its calendar does not have."""
+    if not _DATE.fullmatch(text):
+        return "expected YYYY-MM-DD"
+    year, month, day = (int(part) for part in text.split("-"))
+    if year < 1:
+        return "there is no year 0"
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if day < 1:
+        return "there is no day 0"
+    return f"{calendar.month_name[month]} {year} has {calendar.monthrange(year, month)[1]} days"
+
+
 def read_date(text: str, what: str = "date") -> tuple[dt.date | None, str | None]:
-    """(the date, None), or (None, why not): "bad date '2024-13-01' (expected YYYY-MM-DD)",
+    """(the date, None), or (None, why not): "bad date '2024-13-01' (there is no month 13)",
     "date 0001-01-01 is before 2000-01-01"."""
     if text == "":
         return None, f"{what} missing"
     day = iso_date(text)
     if day is None:
-        return None, f"bad {what} {_shown(text)} (expected YYYY-MM-DD)"
+        return None, f"bad {what} {_shown(text)} ({_why_not_a_date(text)})"
     outside = date_out_of_window(day)
     if outside:
         return None, f"{what} {outside}"

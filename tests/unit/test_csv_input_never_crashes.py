@@ -70,7 +70,9 @@ def test_plain_numbers_are_read(text: str) -> None:
         ("9999-12-31", "date 9999-12-31 is after 2099-12-31"),
         ("20240101", "bad date '20240101' (expected YYYY-MM-DD)"),
         ("2024-W01-1", "bad date '2024-W01-1' (expected YYYY-MM-DD)"),
-        ("2024-02-30", "bad date '2024-02-30' (expected YYYY-MM-DD)"),
+        ("2024-02-30", "bad date '2024-02-30' (February 2024 has 29 days)"),
+        ("2024-13-01", "bad date '2024-13-01' (there is no month 13)"),
+        ("0000-01-01", "bad date '0000-01-01' (there is no year 0)"),
     ],
 )
 def test_dates_outside_the_window_or_not_written_yyyy_mm_dd_are_refused(
