@@ -379,6 +379,7 @@ RULES: dict[str, Rule] = {
     ),
     "core.voice.insights.log_insight": Rule(W, EVERYONE, VOICE_ANYONE),
     "core.voice.insights.hear_too": Rule(W, EVERYONE, VOICE_ANYONE),
+    "core.voice.insights.take_back": Rule(W, EVERYONE, VOICE_ANYONE),
     "core.voice.reads.similar_insights": Rule(R, EVERYONE, VOICE_COUNTS),
     "core.voice.reads.my_insights": Rule(R, EVERYONE, OWN),
     "core.voice.reads.insight_overview": Rule(R, COACHES, VOICE_COACHES, Refusal.LEFT_OUT),

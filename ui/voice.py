@@ -16,7 +16,7 @@ from core.people.org import list_departments
 from core.platform.clock import today
 from core.voice.effect import WeeklyPoint
 from core.voice.impact import contacts_avoided, theme_effect
-from core.voice.insights import InsightInput, Logged, hear_too, log_insight
+from core.voice.insights import InsightInput, Logged, hear_too, log_insight, take_back
 from core.voice.reads import Group, InsightRow, my_insights, similar_insights
 from core.voice.reasons import active_reasons, propose_reason
 from core.voice.themes import (
@@ -104,8 +104,7 @@ def heard_too(me: Actor, *, key: str) -> None:
     c1, c2 = st.columns([1, 2])
     reason = choose("Reason", {0: "Any reason", **reasons}, key=f"{key}_reason", where=c1)
     words = c2.text_input("Words the customer used", key=f"{key}_words")
-    if counted := st.session_state.pop(f"{key}_counted", None):
-        st.success(counted)
+    _last_count(me, key=key)
     with db() as session:
         rows = similar_insights(session, actor=me, reason_id=reason or None, words=words)
     if not rows:
@@ -120,8 +119,26 @@ def heard_too(me: Actor, *, key: str) -> None:
         if right.button("I heard this too", key=f"{key}_hear_{row.id}"):
             with db() as session:
                 count = hear_too(session, actor=me, insight_id=row.id)
-            st.session_state[f"{key}_counted"] = f"Counted: {count} contacts now."
+            st.session_state[f"{key}_counted"] = (row.id, f"Counted: {count} contacts now.")
             st.rerun()
+
+
+def _last_count(me: Actor, *, key: str) -> None:
+    """What the last "I heard this too" did, with an Undo for a click too many (kept until the
+    next count or the Undo: a message shown once would take its button with it)."""
+    last = st.session_state.get(f"{key}_counted")
+    if last is None:
+        return
+    insight_id, message = last
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    left.success(message)
+    if insight_id is not None and right.button(
+        "Undo", key=f"{key}_undo", icon=":material/undo:", help="Take back that contact"
+    ):
+        with db() as session:
+            count = take_back(session, actor=me, insight_id=insight_id)
+        st.session_state[f"{key}_counted"] = (None, f"Taken back: {count} contacts now.")
+        st.rerun()
 
 
 def propose_form(me: Actor) -> None:

@@ -136,6 +136,33 @@ def hear_too(session: Session, *, actor: Actor, insight_id: int) -> int:
     return insight.contacts
 
 
+def take_back(session: Session, *, actor: Actor, insight_id: int) -> int:
+    """Take back the last "I heard this too" `actor` counted on an insight today (a click too
+    many, a wrong insight); returns its contacts now. The author's own logging, a contact merged
+    in from elsewhere and an earlier day's contact stay: there is nothing else to take back."""
+    insight = _surviving(session, insight_id)
+    mine = session.exec(
+        select(InsightContact)
+        .where(
+            InsightContact.insight_id == insight.id,
+            InsightContact.person_id == actor.id,
+            col(InsightContact.from_insight_id).is_(None),
+        )
+        .order_by(col(InsightContact.id))
+    ).all()
+    if actor.id == insight.author_id:
+        mine = mine[1:]  # the first is their logging of it
+    last = mine[-1] if mine else None
+    if last is None or last.day != today():
+        raise InvalidInput(
+            "You have no “I heard this too” counted today on this insight to take back."
+        )
+    session.delete(last)
+    refresh_counts(session, insight)
+    session.flush()
+    return insight.contacts
+
+
 def add_contact(session: Session, insight: Insight, person_id: int, day: dt.date) -> None:
     """One more contact on `insight`, keeping its counts (contacts, agents, first and last day)."""
     new_agent = (

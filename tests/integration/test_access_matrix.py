@@ -1303,6 +1303,13 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         lambda s, o, a: voice_insights.hear_too(s, actor=a, insight_id=o.insight),
         None,
     ),
+    "core.voice.insights.take_back": (  # one's own click, just made
+        lambda s, o, a: (
+            voice_insights.hear_too(s, actor=a, insight_id=o.insight),
+            voice_insights.take_back(s, actor=a, insight_id=o.insight),
+        )[1],
+        None,
+    ),
     "core.voice.reads.similar_insights": (
         lambda s, o, a: voice_reads.similar_insights(s, actor=a, reason_id=o.reason),
         lambda rows, o: any(r.id == o.insight for r in rows),

@@ -28,6 +28,7 @@ from core.models import (
     ThemeStatus,
 )
 from core.people.access import Actor
+from core.platform.config import get_settings
 from core.platform.errors import AccessDenied, InvalidInput, StaleEdit
 from core.voice import insights, reads, reasons, scoreboard, themes, volumes
 from tests.conftest import TODAY, actor_of, make_person
@@ -148,6 +149,44 @@ def test_a_proposed_reason_waits_for_the_lead_and_cannot_be_chosen_until_accepte
         reasons.decide_reason(session, actor=agent, reason_id=proposed.id, accept=True)
     reasons.decide_reason(session, actor=lead, reason_id=proposed.id, accept=True)
     assert _log(session, agent, voice, "Where is my parcel", reason=proposed.id)
+
+
+def test_a_click_too_many_on_i_heard_this_too_is_taken_back_and_nothing_else_is(
+    session: Session, org: Org, voice: dict[str, int]
+) -> None:
+    red, red2 = (_actor(session, org, w) for w in ("red_agent", "red_agent2"))
+    first = _log(session, red, voice, "Cannot see where my refund is")
+    with pytest.raises(InvalidInput, match="no “I heard this too” counted today"):
+        insights.take_back(session, actor=red, insight_id=first)  # the author's logging stays
+    with pytest.raises(InvalidInput, match="no “I heard this too” counted today"):
+        insights.take_back(session, actor=red2, insight_id=first)  # nothing of theirs on it
+    insights.hear_too(session, actor=red2, insight_id=first)
+    assert insights.hear_too(session, actor=red2, insight_id=first) == 3  # a double click
+    assert insights.take_back(session, actor=red2, insight_id=first) == 2
+    insight = session.get(Insight, first)
+    assert insight is not None and (insight.contacts, insight.agents) == (2, 2)
+    assert insights.take_back(session, actor=red2, insight_id=first) == 1
+    assert (insight.contacts, insight.agents) == (1, 1)
+    with pytest.raises(InvalidInput):
+        insights.take_back(session, actor=red2, insight_id=first)
+    # The author's own second contact can be taken back; their logging cannot.
+    assert insights.hear_too(session, actor=red, insight_id=first) == 2
+    assert insights.take_back(session, actor=red, insight_id=first) == 1
+    with pytest.raises(InvalidInput):
+        insights.take_back(session, actor=red, insight_id=first)
+
+
+def test_yesterdays_i_heard_this_too_is_not_taken_back(
+    session: Session, org: Org, voice: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    red, red2 = (_actor(session, org, w) for w in ("red_agent", "red_agent2"))
+    first = _log(session, red, voice, "Cannot see where my refund is")
+    insights.hear_too(session, actor=red2, insight_id=first)
+    monkeypatch.setenv("HEADWAY_TODAY", (TODAY + dt.timedelta(days=1)).isoformat())
+    monkeypatch.setenv("HEADWAY_NOW", f"{TODAY + dt.timedelta(days=1)}T09:00")
+    get_settings.cache_clear()
+    with pytest.raises(InvalidInput, match="counted today"):
+        insights.take_back(session, actor=red2, insight_id=first)
 
 
 def test_hearing_it_too_counts_a_contact_and_the_lead_sees_contacts_and_agents_not_names(
