@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.models import InsightKind
 from core.people.org import list_departments
-from core.voice.insights import merge_insights, promote_to_theme
+from core.voice.insights import WEEKS, merge_insights, promote_to_theme
 from core.voice.reads import insight_overview
 from core.voice.reasons import active_reasons, decide_reason, proposed_reasons
 from ui.forms import SaveOnceForm, show_done_of_gone_forms
@@ -68,10 +68,12 @@ if not view.groups:
     )
     st.stop()
 plot(
-    weekly_figure(view.weekly, "Contacts that raised these insights, by week"),
-    empty="No contacts in the last 26 weeks.",
+    weekly_figure(
+        view.weekly, f"Contacts that raised these insights, by week (last {WEEKS} weeks)"
+    ),
+    empty=f"No contacts in the last {WEEKS} weeks.",
 )
-st.subheader("By reason and department")
+st.subheader("By reason and department, all time")
 st.dataframe(groups_frame(view.groups), hide_index=True)
 st.subheader(f"Insights ({view.total}; page {view.page} of {view.pages})")
 st.dataframe(insights_frame(view.insights), hide_index=True)

@@ -29,7 +29,7 @@ from core.voice.themes import (
 )
 from ui.forms import SaveOnceForm, show_done_of_gone_forms
 from ui.state import db
-from ui.text import chart_text, plain
+from ui.text import chart_text, plain, widget_label
 from ui.widgets import choose, day_text, plot
 
 KIND_LABELS = {
@@ -228,7 +228,7 @@ def _answer_form(me: Actor, theme: ThemeRead, *, key: str) -> None:
     with SaveOnceForm(f"{key}_answer_{theme.id}_{theme.version}") as form:
         st.markdown(f"**{plain(theme.department)}'s answer**")
         answer = choose(
-            "Answer",
+            widget_label(f"Answer to “{theme.title}”"),  # one name per theme card on a page
             {a: a.value.capitalize() for a in ANSWERS},
             key=form.key_for("answer"),
         )
