@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import IO
 
 from sqlalchemy import delete, tuple_
@@ -264,17 +263,23 @@ def set_staffing_target(
             raise AccessDenied("Only managers and admins set the organisation's staffing target.")
     else:
         require_planner(actor, [team_id])
-    level, problem = read_service_level(service_level)
-    if problem:
-        raise InvalidInput(f"Service level: {problem}.")
-    share, problem = read_shrinkage(shrinkage)
-    if problem:
-        raise InvalidInput(f"Shrinkage: {problem}.")
-    occupancy: Fraction | None = None
-    if max_occupancy:
-        occupancy, problem = read_max_occupancy(max_occupancy)
-        if problem:
-            raise InvalidInput(f"Maximum occupancy: {problem}.")
+    # Every field's problem at once: one correction, not one round trip per field.
+    level, level_problem = read_service_level(service_level)
+    share, share_problem = read_shrinkage(shrinkage)
+    occupancy, occupancy_problem = (
+        read_max_occupancy(max_occupancy) if max_occupancy else (None, None)
+    )
+    problems = [
+        f"{field}: {problem}."
+        for field, problem in (
+            ("Service level", level_problem),
+            ("Shrinkage", share_problem),
+            ("Maximum occupancy", occupancy_problem),
+        )
+        if problem
+    ]
+    if problems:
+        raise InvalidInput(" ".join(problems))
     assert level is not None and share is not None
     row = session.exec(
         select(StaffingTarget).where(

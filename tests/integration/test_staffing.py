@@ -152,6 +152,17 @@ def test_a_team_override_of_the_target_changes_its_floors(session: Session, org:
             shrinkage="100",
             max_occupancy=None,
         )
+    with pytest.raises(InvalidInput) as refused:  # every field's problem at once
+        set_staffing_target(
+            session,
+            actor=org["manager"],
+            team_id=None,
+            service_level="80",
+            shrinkage="100",
+            max_occupancy="150",
+        )
+    said = str(refused.value)
+    assert said.index("Service level:") < said.index("Shrinkage:") < said.index("Maximum occ")
 
 
 def test_the_command_line_import_is_all_or_nothing_and_idempotent(
