@@ -119,7 +119,7 @@ def heard_too(me: Actor, *, key: str) -> None:
         if right.button("I heard this too", key=f"{key}_hear_{row.id}"):
             with db() as session:
                 count = hear_too(session, actor=me, insight_id=row.id)
-            st.session_state[f"{key}_counted"] = (row.id, f"Counted: {count} contacts now.")
+            st.session_state[f"{key}_counted"] = (row.id, row.text, count)
             st.rerun()
 
 
@@ -129,15 +129,19 @@ def _last_count(me: Actor, *, key: str) -> None:
     last = st.session_state.get(f"{key}_counted")
     if last is None:
         return
-    insight_id, message = last
+    insight_id, text, count = last
+    about = f"“{plain(text[:60])}{'…' if len(text) > 60 else ''}”"
     left, right = st.columns([5, 1], vertical_alignment="center")
-    left.success(message)
-    if insight_id is not None and right.button(
+    if insight_id is None:
+        left.success(f"Taken back from {about}: {count} contacts now.")
+        return
+    left.success(f"Counted on {about}: {count} contacts now.")
+    if right.button(
         "Undo", key=f"{key}_undo", icon=":material/undo:", help="Take back that contact"
     ):
         with db() as session:
             count = take_back(session, actor=me, insight_id=insight_id)
-        st.session_state[f"{key}_counted"] = (None, f"Taken back: {count} contacts now.")
+        st.session_state[f"{key}_counted"] = (None, text, count)
         st.rerun()
 
 

@@ -30,7 +30,7 @@ def format_metric(metric: str, value: float | None) -> str:
     if metric == "aht_seconds":
         return f"{int(value) // 60}:{int(value) % 60:02d}"
     if metric == "qa_score":
-        return f"{value:.1f}"
+        return f"{value:.1f}%"  # as the charts and evaluations write it
     return f"{value:.2f}"
 
 
@@ -61,7 +61,9 @@ def delta_shown(
     if delta is None:
         return None, color
     amount = format_metric(metric, abs(delta))
-    if amount.strip("0.:%") == "":
+    if amount.endswith("%"):  # a change of a percentage is in points: "+4%" reads as relative
+        amount = amount.removesuffix("%") + " pts"
+    if amount.strip("0.:% pts") == "":
         return f"±{amount}", "off"
     return ("+" if delta >= 0 else "-") + amount, color
 

@@ -5,6 +5,7 @@ contacts in plain words beside its chart."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import pytest
@@ -82,13 +83,13 @@ def test_an_insight_heard_twice_is_carried_changed_and_told_to_both_agents(
     settle(other)
     other.get_by_text("call back on [phone]").wait_for()
     other.get_by_role("button", name="I heard this too").first.click()
-    other.get_by_text("Counted: 2 contacts now.").wait_for()
+    other.get_by_text(re.compile(r"Counted on “Customer cannot find.*”: 2 contacts now")).wait_for()
     settle(other)
     other.get_by_role("button", name="I heard this too").first.click()  # a click too many
-    other.get_by_text("Counted: 3 contacts now.").wait_for()
+    other.get_by_text(re.compile(r"Counted on .*: 3 contacts now")).wait_for()
     settle(other)
     other.get_by_role("button", name="Undo").click()
-    other.get_by_text("Taken back: 2 contacts now.").wait_for()
+    other.get_by_text(re.compile(r"Taken back from .*: 2 contacts now")).wait_for()
     settle(other)
 
     # 3. The lead finds it and makes it a theme.

@@ -155,8 +155,8 @@ def test_a_figure_without_values_counts_as_empty_and_one_value_does_not() -> Non
 def test_a_change_that_rounds_to_nothing_reads_plus_minus_zero_without_colour() -> None:
     from ui.widgets import delta_shown
 
-    assert delta_shown("repeat_contact_rate", 0.001) == ("±0%", "off")
+    assert delta_shown("repeat_contact_rate", 0.001) == ("±0 pts", "off")
     assert delta_shown("aht_seconds", -0.2) == ("±0:00", "off")
-    assert delta_shown("repeat_contact_rate", 0.02) == ("+2%", "inverse")
-    assert delta_shown("qa_score", -1.25) == ("-1.2", "normal")
+    assert delta_shown("repeat_contact_rate", 0.02) == ("+2 pts", "inverse")
+    assert delta_shown("qa_score", -1.25) == ("-1.2 pts", "normal")
     assert delta_shown("qa_score", None) == (None, "normal")
