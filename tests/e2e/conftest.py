@@ -309,17 +309,21 @@ def settle(page) -> None:  # type: ignore[no-untyped-def]
         raise AssertionError(f"the app did not settle within 90 s: {state}") from None
 
 
-def open_options(page, widget):  # type: ignore[no-untyped-def]
-    """Open a select box's list of options and return them. On a busy machine a click that
-    lands while the page is still drawing the box opens nothing: then the box is clicked again
-    (at most three times), as a person would."""
+def open_options(page, widget, *, containing: str | None = None):  # type: ignore[no-untyped-def]
+    """Open a select box's list of options and return them (once one reads `containing`, if
+    given: another box's list left open by a rerun is not this one's). On a busy machine a
+    click that lands while the page is still drawing the box opens nothing: then the box is
+    clicked again (at most three times), as a person would."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     for attempt in range(3):
         widget.locator("input").first.click()
+        options = page.get_by_role("option")
         try:
-            page.get_by_role("option").first.wait_for(timeout=20_000)
-            return page.get_by_role("option")
+            (options.filter(has_text=containing) if containing else options).first.wait_for(
+                timeout=20_000
+            )
+            return options
         except PlaywrightTimeout:
             if attempt == 2:
                 raise
@@ -336,7 +340,9 @@ def pick_option(page, widget, name: str) -> None:  # type: ignore[no-untyped-def
 
     for attempt in range(3):
         try:
-            open_options(page, widget).filter(has_text=name).first.click(timeout=20_000)
+            open_options(page, widget, containing=name).filter(has_text=name).first.click(
+                timeout=20_000
+            )
             return
         except PlaywrightTimeout:
             if attempt == 2:
@@ -414,11 +420,12 @@ def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
                 ".slice(0, 12).map(e => [e.getAttribute('aria-label'), e.value.slice(0, 60)]))"
             )
             alerts = page.locator("[data-testid='stAlert']").all_inner_texts()
+            options = [o[:60] for o in page.get_by_role("option").all_inner_texts()[:8]]
             text = page.locator("[data-testid='stMain']").inner_text(timeout=5_000)
             report.sections.append(
                 (
                     "page at the failure",
-                    f"{page.url}\nruns: {runs}\nboxes: {boxes}\nalerts: {alerts}\n"
+                    f"{page.url}\nruns: {runs}\nboxes: {boxes}\nalerts: {alerts}\noptions: {options}\n"
                     f"page (top): {' | '.join(text.split(chr(10)))[:1200]}",
                 )
             )

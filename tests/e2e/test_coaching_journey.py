@@ -29,7 +29,8 @@ def test_a_note_on_an_evaluation_reaches_that_evaluation_and_the_chart_and_is_ac
     # The coach picks the call first: the agent's evaluations, newest first, with date, score
     # and reference; the focus section then comes from that evaluation's scorecard.
     evaluations = page.get_by_test_id("stMultiSelect").filter(has_text="On the evaluations").first
-    newest = open_options(page, evaluations).filter(has_text=" · ").first  # not "Select all"
+    # The first that reads like an evaluation ("Select all" comes before it)
+    newest = open_options(page, evaluations, containing=" · ").filter(has_text=" · ").first
     picked = newest.inner_text().strip()
     assert re.fullmatch(r"\d{1,2} \w{3} \d{4} · \d+% .*· CALL-\d+ · .+ v\d+", picked), picked
     evaluated = dt.datetime.strptime(picked.split(" · ")[0], "%d %b %Y").date()
