@@ -185,13 +185,13 @@ def make_team(session: Session, *, name: str | None = None, min_staffed: int = 2
 # Argon2 at its smallest cost for the people tests build. A hash carries its own cost, and
 # every check of a password against it pays that cost: with Headway's (64 MiB, three passes)
 # the throttling tests, hundreds of checks each, took 70 s instead of 1 s in the suite's order.
-_CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 @functools.lru_cache(maxsize=8)
 def _hash(password: str) -> str:
     """One argon2 hash per password for the whole run: builders make many people."""
-    return _CHEAP.hash(password)
+    return CHEAP_HASHER.hash(password)
 
 
 def make_person(

@@ -63,7 +63,7 @@ def delta_shown(
     amount = format_metric(metric, abs(delta))
     if amount.endswith("%"):  # a change of a percentage is in points: "+4%" reads as relative
         amount = amount.removesuffix("%") + " pts"
-    if amount.strip("0.:% pts") == "":
+    if not any(ch in "123456789" for ch in amount):  # rounds to nothing
         return f"±{amount}", "off"
     return ("+" if delta >= 0 else "-") + amount, color
 

@@ -32,7 +32,7 @@ from core.people.password_changes import (
     set_one_time_password,
 )
 from core.platform.errors import AuthenticationFailed, InvalidInput
-from tests.conftest import PASSWORD, actor_of, make_person, make_team
+from tests.conftest import CHEAP_HASHER, PASSWORD, actor_of, make_person, make_team
 
 EMAIL = "ana@example.com"
 OFFICE, HOME, ELSEWHERE = "10.0.0.7", "192.0.2.44", "203.0.113.9"
@@ -52,9 +52,10 @@ class Clock:
 @pytest.fixture(autouse=True)
 def _cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Argon2 at its smallest cost: these tests check hundreds of passwords, not argon2."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(core.people.auth, "_hasher", lambda: cheap)
-    monkeypatch.setattr(core.people.auth, "_dummy_hash", lambda: cheap.hash("not-a-real-password"))
+    monkeypatch.setattr(core.people.auth, "_hasher", lambda: CHEAP_HASHER)
+    monkeypatch.setattr(
+        core.people.auth, "_dummy_hash", lambda: CHEAP_HASHER.hash("not-a-real-password")
+    )
 
 
 @pytest.fixture
