@@ -348,8 +348,50 @@ def _mix(n: int) -> dict[Role, int]:
     return {Role.AGENT: n - leads - managers, Role.TEAM_LEAD: leads, Role.MANAGER: managers}
 
 
+def _log_offsets(logs: Sequence[Path]) -> list[int]:
+    return [log.stat().st_size if log.exists() else 0 for log in logs]
+
+
+def page_runs(logs: Sequence[Path], offsets: Sequence[int]) -> dict[str, Any]:
+    """What the servers' own log says of the page runs written after `offsets`: per run, the
+    time it waited for a place (`queued_ms`), its time in the run (`ms`) and the CPU time of its
+    thread (`cpu_ms`). Time in the run that is not CPU is time the run's thread waited inside
+    it (for the interpreter lock, the database, a sleep)."""
+    runs: list[dict[str, int]] = []
+    for log, offset in zip(logs, offsets, strict=True):
+        if not log.exists():
+            continue
+        with log.open("rb") as handle:
+            handle.seek(offset)
+            for line in handle.read().decode(errors="replace").splitlines():
+                if " headway.pages " not in line:
+                    continue
+                found = dict(re.findall(r"(\w+)=(\S+)", line))
+                try:
+                    runs.append({k: int(found[k]) for k in ("queued_ms", "ms", "cpu_ms")})
+                except (KeyError, ValueError):
+                    continue
+    if not runs:
+        return {"runs": 0}
+    summary: dict[str, Any] = {"runs": len(runs)}
+    for key in ("queued_ms", "ms", "cpu_ms"):
+        values = [r[key] for r in runs]
+        summary[key] = {"p50": _percentile(values, 50), "p95": _percentile(values, 95)}
+    in_run = sum(r["ms"] for r in runs)
+    summary["cpu_share_of_run"] = (
+        round(sum(r["cpu_ms"] for r in runs) / in_run, 2) if in_run else None
+    )
+    return summary
+
+
 async def run_level(
-    urls: Sequence[str], database: str, n: int, seconds: float, think: float, seed: int
+    urls: Sequence[str],
+    database: str,
+    n: int,
+    seconds: float,
+    think: float,
+    seed: int,
+    logs: Sequence[Path] = (),
 ) -> dict[str, Any]:
     rng = random.Random(seed + n)
     people = _people(database, _mix(n))
@@ -378,6 +420,7 @@ async def run_level(
     tally.samples.clear()  # the first loads are the ramp, not the steady state
     cpu_before = sum(_cpu_seconds(p) for p in pids)
     client_before = time.process_time()  # this harness shares the machine: say how much it took
+    offsets = _log_offsets(logs)
     deadline = time.perf_counter() + seconds
 
     async def loop(user: VirtualUser) -> None:
@@ -431,6 +474,8 @@ async def run_level(
         # Cores busy on average: the servers, and this harness's own client (same machine).
         "server_cores": round(cpu / elapsed, 2) if elapsed and pids else None,
         "client_cores": round(client_cpu / elapsed, 2) if elapsed else None,
+        # The servers' own account of the same runs (with --serve: their logs).
+        "page_runs": page_runs(logs, offsets),
     }
 
 
@@ -493,10 +538,11 @@ def _plot(levels: Sequence[dict[str, Any]], path: Path) -> None:
 @contextmanager
 def served(
     count: int, database: str | None, first_port: int | None = None
-) -> Iterator[tuple[list[str], str]]:
+) -> Iterator[tuple[list[str], str, list[Path]]]:
     """Start `count` app servers on loopback ports (free ones, or from `first_port` on) on a
     copy of the 2,000-agent demo's SQLite file (or of `database`'s, when it is a SQLite file; a
-    PostgreSQL database is used as it is), with a shared secret; stop them afterwards."""
+    PostgreSQL database is used as it is), with a shared secret; stop them afterwards. Yields
+    their URLs, the database and their log files."""
     from bench.scenarios import TODAY, ensure_big_database
 
     with tempfile.TemporaryDirectory(prefix="headway-load-") as folder:
@@ -521,19 +567,16 @@ def served(
             if first_port is None
             else list(range(first_port, first_port + count))
         )
+        logs = [Path(folder) / f"server-{port}.log" for port in ports]
         servers = [
-            serve.start(
-                port=port,
-                env=env,
-                stderr=open(Path(folder) / f"server-{port}.log", "w"),  # noqa: SIM115
-            )
-            for port in ports
+            serve.start(port=port, env=env, stderr=open(log, "w"))  # noqa: SIM115
+            for port, log in zip(ports, logs, strict=True)
         ]
         try:
             urls = [f"http://127.0.0.1:{port}" for port in ports]
             for url in urls:
                 serve.wait_healthy(url)
-            yield urls, database
+            yield urls, database, logs
         finally:
             for server in servers:
                 server.terminate()
@@ -601,16 +644,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # in memory for two minutes (for a reconnect), so a second N on the same server would
         # understate its memory per session.
         @contextmanager
-        def servers() -> Iterator[tuple[list[str], str]]:
-            with served(args.serve, args.database, args.first_port) as (urls, database):
-                yield urls, database
+        def servers() -> Iterator[tuple[list[str], str, list[Path]]]:
+            with served(args.serve, args.database, args.first_port) as started:
+                yield started
 
         return _run(args, servers, levels_n)
     urls = args.url or ["http://127.0.0.1:8501"]
 
     @contextmanager
-    def running() -> Iterator[tuple[list[str], str]]:
-        yield urls, args.database
+    def running() -> Iterator[tuple[list[str], str, list[Path]]]:
+        yield urls, args.database, []  # their logs are theirs
 
     if len(levels_n) > 1:
         print(
@@ -621,18 +664,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _run(args, running, levels_n)
 
 
-Servers = Callable[[], AbstractContextManager[tuple[list[str], str]]]
+Servers = Callable[[], AbstractContextManager[tuple[list[str], str, list[Path]]]]
 
 
 def _run(args: argparse.Namespace, servers: Servers, levels_n: list[int]) -> int:
-    levels = []
+    levels: list[dict[str, Any]] = []
     header = f"{'N':>5} {'int/s':>7} {'p50':>8} {'p95':>8} {'p99':>8} {'agent p95':>10} {'growth p95':>11} {'errors':>7} {'RSS MB':>8} {'MB/sess':>8} {'CPU/rerun':>10}"
     for n in levels_n:
-        with servers() as (urls, database):
+        with servers() as (urls, database, logs):
             if not levels:
                 print(f"{len(urls)} server(s): {', '.join(urls)}", flush=True)
                 print(header, flush=True)
-            level = asyncio.run(run_level(urls, database, n, args.seconds, args.think, args.seed))
+            level = asyncio.run(
+                run_level(urls, database, n, args.seconds, args.think, args.seed, logs)
+            )
         levels.append(level)
         print(
             f"{n:>5} {level['interactions_per_second'] or 0:>7.1f} {_ms(level['p50']):>8} {_ms(level['p95']):>8} "
@@ -654,11 +699,21 @@ def _run(args: argparse.Namespace, servers: Servers, levels_n: list[int]) -> int
             f"{level['client_cores']} (machine load average {os.getloadavg()[0]:.1f})",
             flush=True,
         )
+        runs = level["page_runs"]
+        if runs["runs"]:
+            print(
+                f"      server log, {runs['runs']} page runs (p50/p95): waited for a place "
+                f"{runs['queued_ms']['p50']:.0f}/{runs['queued_ms']['p95']:.0f} ms, in the run "
+                f"{runs['ms']['p50']:.0f}/{runs['ms']['p95']:.0f} ms, CPU "
+                f"{runs['cpu_ms']['p50']:.0f}/{runs['cpu_ms']['p95']:.0f} ms "
+                f"(CPU {runs['cpu_share_of_run']:.0%} of the time in runs)",
+                flush=True,
+            )
         for example in level["error_examples"]:
             print(f"      error: {example}", flush=True)
     report: dict[str, Any] = {"servers": len(urls), "levels": levels}
     if args.burst:
-        with servers() as (urls, database):
+        with servers() as (urls, database, _logs):
             report["burst"] = asyncio.run(burst(urls, database, args.burst))
         b = report["burst"]
         print(
