@@ -57,9 +57,10 @@ def test_writers_and_logins_never_wait_for_a_large_import(committed_url: str) ->
     it committed, so writers waited as long as the import (85 s measured on PostgreSQL) or
     failed with "database is locked". Now each staged batch is a short transaction and only the
     final move takes SQLite's write lock, for the time it takes to copy the rows inside the
-    database. The bound is 5 s, not 1 s: a 2-core CI machine running other tests can stall any
-    thread for a second or two; a writer queued behind the whole import would wait far longer
-    than that (the import below takes several seconds)."""
+    database. No wall-clock bound (a busy machine slows every thread alike): writes go on
+    finishing while the import runs, in every quarter of it up to the final move, and none
+    waits more than half as long as the import took. A writer queued behind the whole import
+    would fail both."""
     emails = _agents(committed_url)
     data = _csv(emails, 60_000)
     engine = make_engine(committed_url)
@@ -115,7 +116,11 @@ def test_writers_and_logins_never_wait_for_a_large_import(committed_url: str) ->
     assert result.added == 60_000
     assert not failures, failures[:5]
     assert len(during) >= 10  # the writers really ran alongside the import
-    assert max(during) < 5.0
+    took = ended - began
+    finished = [start + wait for start, wait in waits]
+    quarters = {int(4 * (end - began) / took) for end in finished if began <= end < ended}
+    assert {0, 1, 2} <= quarters, f"writes finished in quarters {sorted(quarters)} of the import"
+    assert max(during) < took / 2
 
 
 @pytest.mark.parametrize("where", ["staging batch 3", "the final move"])
