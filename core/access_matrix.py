@@ -110,6 +110,19 @@ RULES: dict[str, Rule] = {
     "core.people.data_export.export_person": Rule(R, ADMINS, "admins"),
     "core.people.personal_data.erasure_refusal": Rule(R, ADMINS, "admins"),
     "core.people.personal_data.erase_person": Rule(W, ADMINS, "admins"),
+    # API tokens (issue 26): a token acts as its maker, with the maker's rights at each use
+    "core.connect.tokens.create_token": Rule(
+        W, ADMINS, "admins (a service token, here); everyone a personal read token for themself"
+    ),
+    "core.connect.tokens.list_tokens": Rule(
+        R, _who(Who.ADMIN, Who.AGENT), "the token's maker and admins", Refusal.LEFT_OUT
+    ),
+    "core.connect.tokens.revoke_token": Rule(
+        W, _who(Who.ADMIN, Who.AGENT), "the token's maker and admins", Refusal.HIDDEN
+    ),
+    "core.connect.tokens.token_uses": Rule(
+        R, _who(Who.ADMIN, Who.AGENT), "the token's maker and admins", Refusal.HIDDEN
+    ),
     # organisation set-up
     "core.pd.closures.add_closure": Rule(W, ADMINS, "admins"),
     "core.pd.closures.remove_closure": Rule(W, ADMINS, "admins"),

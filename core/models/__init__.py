@@ -10,6 +10,7 @@ from core.models.calibration import (
     CalibrationScore,
     CalibrationSession,
 )
+from core.models.connect import ApiToken, TokenKind
 from core.models.conversation import (
     Comment,
     CommentOn,
@@ -86,6 +87,8 @@ from core.models.voice import (
 )
 
 __all__ = [
+    "ApiToken",
+    "TokenKind",
     "ForecastInterval",
     "StaffingTarget",
     "AuditAction",

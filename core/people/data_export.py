@@ -20,6 +20,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from core.models import (
     AmbassadorProject,
+    ApiToken,
     Assignment,
     AuditAction,
     AuthSession,
@@ -196,6 +197,7 @@ def export_person(session: Session, *, actor: Actor, person_id: int) -> bytes:
             {
                 "person": profile,
                 "login_sessions": _rows(session, AuthSession, col(AuthSession.person_id) == pid),
+                "api_tokens": _rows(session, ApiToken, col(ApiToken.owner_id) == pid),
             }
         ),
         "team_history.json": _json(

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, delete, select
 
 from core.models import (
     AmbassadorProject,
+    ApiToken,
     Assignment,
     AuditAction,
     AuthSession,
@@ -177,6 +178,12 @@ def erase_person(
             .where(col(AuthSession.person_id) == pid, col(AuthSession.revoked_at).is_(None))
             .values(revoked_at=now)
         )
+    )
+    # Their API tokens end with their sessions (a token acts as its maker).
+    session.execute(
+        update(ApiToken)
+        .where(col(ApiToken.owner_id) == pid, col(ApiToken.revoked_at).is_(None))
+        .values(revoked_at=now)
     )
     person.name, person.email = new_name, f"former-{pid}@{ERASED_DOMAIN}"
     person.active, person.password_hash, person.must_change_password = False, None, False

@@ -30,6 +30,7 @@ from core.access_matrix import (
 )
 from core.coaching import conversation
 from core.coaching import notes as coaching
+from core.connect import tokens as api_tokens
 from core.growth import agent as growth_agent
 from core.growth import checkins as growth_checkins
 from core.growth import teams as growth_teams
@@ -62,6 +63,7 @@ from core.models import (
     StaffingOverride,
     Team,
     Theme,
+    TokenKind,
 )
 from core.notify import notifications
 from core.pd import closures, exports
@@ -139,6 +141,7 @@ class Org:
     theme: int = 0  # open, for Billing (the agent is its ambassador this term)
     taken_theme: int = 0  # taken to Billing by the agent
     changed_theme: int = 0  # Billing changed it today
+    token: int = 0  # the agent's personal read token
 
     @property
     def agent(self) -> int:
@@ -292,6 +295,15 @@ def build_org(session: Session) -> Org:
     ).first()
     assert notification is not None and notification.id is not None
     voice = _voice(session, as_, billing.id)
+    token = api_tokens.create_token(
+        session,
+        actor=agent,
+        name="my spreadsheet",
+        kind=TokenKind.PERSONAL,
+        scopes=["growth:read"],
+        expires_on=TODAY + dt.timedelta(days=30),
+    )
+    api_tokens.authenticate(session, text=token.text, scope="growth:read", request="GET /")
     return Org(
         people=ids,
         team=red.id or 0,
@@ -310,6 +322,7 @@ def build_org(session: Session) -> Org:
         next_assignment=proposed.id or 0,
         pd_day=pd_day.id or 0,
         notification=notification.id,
+        token=token.id,
         **voice,
     )
 
@@ -1301,6 +1314,29 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
     ),
     "core.voice.insights.hear_too": (
         lambda s, o, a: voice_insights.hear_too(s, actor=a, insight_id=o.insight),
+        None,
+    ),
+    "core.connect.tokens.create_token": (
+        lambda s, o, a: api_tokens.create_token(
+            s,
+            actor=a,
+            name="QA tool",
+            kind=TokenKind.SERVICE,
+            scopes=["metrics:write"],
+            expires_on=TODAY + dt.timedelta(days=30),
+        ),
+        None,
+    ),
+    "core.connect.tokens.list_tokens": (
+        lambda s, o, a: api_tokens.list_tokens(s, actor=a),
+        lambda rows, o: any(r.id == o.token for r in rows),
+    ),
+    "core.connect.tokens.revoke_token": (
+        lambda s, o, a: api_tokens.revoke_token(s, actor=a, token_id=o.token),
+        None,
+    ),
+    "core.connect.tokens.token_uses": (
+        lambda s, o, a: api_tokens.token_uses(s, actor=a, token_id=o.token),
         None,
     ),
     "core.voice.insights.take_back": (  # one's own click, just made

@@ -1,0 +1,6 @@
+"""Connected (issue 26): how the contact centre's other systems talk to Headway.
+
+- `tokens`: API tokens — service tokens an admin makes for a system, personal read tokens;
+  shown once, kept as a digest, acting as their maker with the maker's rights at each use,
+  within their scopes; every use counted and audited, revoking immediate
+"""
