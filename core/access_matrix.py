@@ -123,6 +123,21 @@ RULES: dict[str, Rule] = {
     "core.connect.tokens.token_uses": Rule(
         R, _who(Who.ADMIN, Who.AGENT), "the token's maker and admins", Refusal.HIDDEN
     ),
+    "core.connect.api.people_page": Rule(
+        R, SEES_AGENT, "the general rule (others are left out)", Refusal.LEFT_OUT
+    ),
+    "core.connect.api.teams_page": Rule(
+        R,
+        _who(Who.ADMIN, Who.MANAGER, Who.LEAD, Who.AGENT, Who.OTHER_AGENT),
+        "whoever may review the team (its lead, managers, admins) and its own agents",
+        Refusal.LEFT_OUT,
+    ),
+    "core.connect.api.send_observations": Rule(
+        W,
+        PLANNERS,
+        "as the metrics import: leads for their teams, managers and admins; never one's own",
+        Refusal.LEFT_OUT,
+    ),
     # organisation set-up
     "core.pd.closures.add_closure": Rule(W, ADMINS, "admins"),
     "core.pd.closures.remove_closure": Rule(W, ADMINS, "admins"),

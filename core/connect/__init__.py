@@ -3,4 +3,7 @@
 - `tokens`: API tokens — service tokens an admin makes for a system, personal read tokens;
   shown once, kept as a digest, acting as their maker with the maker's rights at each use,
   within their scopes; every use counted and audited, revoking immediate
+- `api`: what the HTTP API (`ui/api.py`, `/api/v1`) reads and writes, without HTTP: pages by
+  cursor, metric observations through the import's rules with problems named by item
+- `openapi`: the OpenAPI 3.1 document the API serves
 """

@@ -30,6 +30,7 @@ from core.access_matrix import (
 )
 from core.coaching import conversation
 from core.coaching import notes as coaching
+from core.connect import api as connect_api
 from core.connect import tokens as api_tokens
 from core.growth import agent as growth_agent
 from core.growth import checkins as growth_checkins
@@ -1338,6 +1339,33 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
     "core.connect.tokens.token_uses": (
         lambda s, o, a: api_tokens.token_uses(s, actor=a, token_id=o.token),
         None,
+    ),
+    "core.connect.api.people_page": (
+        lambda s, o, a: connect_api.people_page(s, actor=a, cursor=None, limit=500),
+        lambda page, o: any(p["id"] == o.agent for p in page.items),
+    ),
+    "core.connect.api.teams_page": (
+        lambda s, o, a: connect_api.teams_page(s, actor=a, cursor=None, limit=500),
+        lambda page, o: any(t["id"] == o.team for t in page.items),
+    ),
+    "core.connect.api.send_observations": (
+        lambda s, o, a: _problems_or(
+            connect_api.send_observations,
+            s,
+            actor=a,
+            data=connect_api.observations_csv(
+                [
+                    {
+                        "agent_email": o.email(s, Who.AGENT),
+                        "date": "2026-11-21",
+                        "metric": "csat",
+                        "value": 4,
+                    }
+                ]
+            ),
+            from_json=True,
+        ),
+        lambda result, o: not isinstance(result, InvalidInput) and result.added == 1,
     ),
     "core.voice.insights.take_back": (  # one's own click, just made
         lambda s, o, a: (

@@ -1,0 +1,170 @@
+"""What the HTTP API (`ui/api.py`, `/api/v1/…`) does, without HTTP: read models paged by cursor,
+and writes that go through the import rules the CSV uploads already follow.
+
+- Reads are paged by an opaque cursor (the last id of the page before, encoded), `limit` at most
+  `MAX_LIMIT`; each answer says the next cursor or none.
+- A write of metric observations is the CSV import's (`core.metrics.imports.import_metrics`):
+  idempotent by the caller's `reference`, all or nothing, one sentence per bad item — named by
+  its index in the request (`item 0` is the first) instead of a line of a file.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from sqlmodel import Session
+
+from core.metrics.imports import OPTIONAL, REQUIRED, MetricsImport, import_metrics
+from core.people.access import Purpose, teams_for
+from core.people.org import list_people
+from core.platform.actor import Actor
+from core.platform.errors import InvalidInput
+
+MAX_LIMIT = 500
+DEFAULT_LIMIT = 100
+MAX_ITEMS = 100_000  # observations in one JSON request; larger sends go as CSV
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+def encode_cursor(last_id: int) -> str:
+    return base64.urlsafe_b64encode(f"after:{last_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> int:
+    """The id the page starts after (0 for the first page); InvalidInput for a cursor this API
+    did not give."""
+    if not cursor:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    match = re.fullmatch(r"after:(\d{1,18})", text)
+    if match is None:
+        raise InvalidInput(
+            "The cursor is not one this API gave; start again without a cursor.",
+            ["cursor: not a cursor from a previous page"],
+        )
+    return int(match.group(1))
+
+
+def read_limit(text: str | None) -> int:
+    if text is None or text == "":
+        return DEFAULT_LIMIT
+    if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+        raise InvalidInput(
+            f"limit must be a whole number from 1 to {MAX_LIMIT}.",
+            [f"limit: {text[:20]!r} is not a whole number from 1 to {MAX_LIMIT}"],
+        )
+    return int(text)
+
+
+def _page(rows: Sequence[dict[str, Any]], after: int, limit: int) -> Page:
+    """`rows` sorted by id: those after `after`, at most `limit`."""
+    rest = [r for r in rows if r["id"] > after]
+    chunk = rest[:limit]
+    more = len(rest) > limit
+    return Page(chunk, encode_cursor(chunk[-1]["id"]) if more and chunk else None)
+
+
+def people_page(session: Session, *, actor: Actor, cursor: str | None, limit: int) -> Page:
+    """The people the token's maker may see (the general rule), by id."""
+    after = decode_cursor(cursor)
+    people = sorted(list_people(session, actor=actor, include_inactive=True), key=lambda p: p.id)
+    rows: list[dict[str, Any]] = [
+        {
+            "id": p.id,
+            "name": p.name,
+            "email": p.email,
+            "role": p.role.value,
+            "team_id": p.team_id,
+            "active": p.active,
+        }
+        for p in people
+    ]
+    return _page(rows, after, limit)
+
+
+def teams_page(session: Session, *, actor: Actor, cursor: str | None, limit: int) -> Page:
+    """The teams the token's maker may review (leads their own, managers and admins all); an
+    agent's own team."""
+    after = decode_cursor(cursor)
+    visible = teams_for(session, actor=actor, purpose=Purpose.REVIEW)
+    if not visible and actor.team_id is not None:
+        from core.models import Team
+
+        team = session.get(Team, actor.team_id)
+        visible = {team.id: team.name} if team is not None and team.id is not None else {}
+    rows: list[dict[str, Any]] = [{"id": i, "name": visible[i]} for i in sorted(visible)]
+    return _page(rows, after, limit)
+
+
+# ------------------------------------------------------------------ writes
+
+
+def _as_item(problem: str, first_line: int) -> str:
+    """ "line N: why" of the CSV made from a request → "item K: why" (K = N - first_line)."""
+    head, sep, why = problem.partition(":")
+    number = head.removeprefix("line ")
+    if sep and head.startswith("line ") and number.isdigit():
+        return f"item {int(number) - first_line}:{why}"
+    return problem
+
+
+def observations_csv(items: object) -> bytes:
+    """The request's observations as the import's CSV (header, then item 0 on line 2); refuses
+    a body that is not a list of objects, naming each bad item."""
+    if not isinstance(items, list):
+        raise InvalidInput(
+            'The body must be a JSON object with a list under "observations".',
+            ["observations: not a list"],
+        )
+    if len(items) > MAX_ITEMS:
+        raise InvalidInput(
+            f"{len(items):,} observations in one request; send at most {MAX_ITEMS:,}, or send "
+            "the file as text/csv.",
+            [f"observations: {len(items):,} items, at most {MAX_ITEMS:,}"],
+        )
+    columns = (*REQUIRED, *OPTIONAL)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    problems = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.append(f"item {index}: not an object")
+            writer.writerow([""] * len(columns))
+            continue
+        unknown = sorted(set(item) - set(columns))
+        if unknown:
+            problems.append(f"item {index}: unknown field(s) {', '.join(unknown)}")
+        writer.writerow(["" if item.get(c) is None else str(item.get(c)) for c in columns])
+    if problems:
+        raise InvalidInput(f"Nothing was stored: {len(problems)} item(s) need fixing.", problems)
+    return out.getvalue().encode()
+
+
+def send_observations(
+    session: Session, *, actor: Actor, data: bytes | IO[bytes], from_json: bool
+) -> MetricsImport:
+    """Store the observations (all or none) as the CSV import does; problems name the request's
+    items (JSON) or the file's lines (CSV)."""
+    try:
+        return import_metrics(session, data=data, actor=actor)
+    except InvalidInput as exc:
+        if not from_json:
+            raise
+        message = str(exc).replace("line(s)", "item(s)")
+        raise InvalidInput(message, [_as_item(p, 2) for p in exc.problems]) from None

@@ -1,0 +1,248 @@
+"""Headway's HTTP API, `/api/v1/…`, mounted beside the app like the cookie routes (`ui.server`).
+
+Thin: each route reads the request, authenticates its bearer token for the route's scope
+(`core.connect.tokens`), calls `core.connect.api`, and answers JSON. Errors are RFC 9457 problem
+documents (`application/problem+json`) with one sentence per bad item under `errors`. Reads carry
+an `ETag` and answer `304` to a matching `If-None-Match`. Each token may make `RATE` requests a
+second (bursts of `BURST`); beyond that `429` with `Retry-After`. Bodies are read as they arrive
+and refused past their limit (`413`), never held whole beyond it. A token is taken from the
+`Authorization` header only, never from the URL, and never written to the log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import math
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from core.connect import api
+from core.connect.openapi import document
+from core.connect.tokens import authenticate
+from core.platform.actor import Actor
+from core.platform.db import session_scope, shared_engine
+from core.platform.errors import (
+    AccessDenied,
+    AuthenticationFailed,
+    DatabaseBusy,
+    DomainError,
+    InvalidInput,
+    NotFound,
+)
+from core.platform.logs import timed
+
+log = logging.getLogger("headway.api")
+
+JSON_LIMIT = 20 * 1024 * 1024  # bytes: a JSON body (100,000 observations are ~12 MB)
+CSV_LIMIT = 50 * 1024 * 1024  # bytes: a CSV body, as the upload page allows
+RATE, BURST = 20.0, 40  # requests per second per token, and the burst allowed
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Buckets:
+    """A token bucket per token digest, in this process."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._state: dict[str, tuple[float, float]] = {}
+
+    def take(self, key: str) -> float:
+        """0 when the request may go, else the seconds until it may."""
+        now = self._clock()
+        with self._lock:
+            tokens, at = self._state.get(key, (float(BURST), now))
+            tokens = min(float(BURST), tokens + (now - at) * RATE)
+            if tokens >= 1:
+                self._state[key] = (tokens - 1, now)
+                return 0.0
+            self._state[key] = (tokens, now)
+            return (1 - tokens) / RATE
+
+
+buckets = _Buckets()
+
+
+def problem(status: int, title: str, detail: str, errors: list[str] | None = None) -> Response:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    response = JSONResponse(body, status_code=status, media_type="application/problem+json")
+    response.headers["Cache-Control"] = "no-store"
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="headway"'
+    return response
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+async def _body(request: Request, limit: int) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _json(request: Request, data: Any, *, etag: bool) -> Response:
+    body = json.dumps(data, separators=(",", ":"), default=str).encode()
+    if not etag:
+        return Response(body, media_type="application/json")
+    tag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    wanted = [t.strip() for t in request.headers.get("if-none-match", "").split(",")]
+    if tag in wanted or "*" in wanted:
+        return Response(status_code=304, headers={"ETag": tag})
+    return Response(body, media_type="application/json", headers={"ETag": tag})
+
+
+Work = Callable[[Request, Actor], Awaitable[Response]]
+
+
+def endpoint(scope: str, work: Work) -> Callable[[Request], Awaitable[Response]]:
+    """A route needing a token with `scope`: authenticated (and counted, in its own
+    transaction: a refused request is still a use), rate-limited, its domain errors as problems."""
+
+    async def handle(request: Request) -> Response:
+        token = _bearer(request)
+        if "token" in request.query_params or "access_token" in request.query_params:
+            return problem(
+                400,
+                "Bad Request",
+                "Send the token in the Authorization header (Bearer), never in the URL.",
+            )
+        if token is None:
+            return problem(401, "Unauthorized", "Send an API token: Authorization: Bearer hw_…")
+        wait = buckets.take(hashlib.sha256(token.encode()).hexdigest())
+        if wait:
+            response = problem(
+                429,
+                "Too Many Requests",
+                f"This token may make {RATE:.0f} requests a second; try again shortly.",
+            )
+            response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
+            return response
+        what = f"{request.method} {request.url.path}"
+        with timed(log, route=request.url.path, method=request.method) as run:
+            try:
+                actor = await asyncio.to_thread(_authenticate, token, scope, what)
+                run.extra["person"] = actor.id
+                return await work(request, actor)
+            except AuthenticationFailed as exc:
+                run.outcome = "refused"
+                return problem(401, "Unauthorized", str(exc))
+            except AccessDenied as exc:
+                run.outcome = "refused"
+                return problem(403, "Forbidden", str(exc))
+            except NotFound as exc:
+                run.outcome = "refused"
+                return problem(404, "Not Found", str(exc))
+            except _TooLarge:
+                run.outcome = "refused"
+                return problem(
+                    413, "Content Too Large", "The body is larger than this route takes."
+                )
+            except InvalidInput as exc:
+                run.outcome = "refused"
+                return problem(422, "Unprocessable Content", str(exc), exc.problems)
+            except DatabaseBusy as exc:
+                run.outcome = "busy"
+                response = problem(503, "Service Unavailable", str(exc))
+                response.headers["Retry-After"] = "30"
+                return response
+            except DomainError as exc:
+                run.outcome = "refused"
+                return problem(400, "Bad Request", str(exc))
+
+    return handle
+
+
+def _authenticate(token: str, scope: str, what: str) -> Actor:
+    with session_scope(shared_engine()) as session:
+        return authenticate(session, text=token, scope=scope, request=what)
+
+
+def _paged(read: Callable[..., api.Page]) -> Work:
+    async def work(request: Request, actor: Actor) -> Response:
+        cursor = request.query_params.get("cursor")
+        limit = api.read_limit(request.query_params.get("limit"))
+
+        def run() -> api.Page:
+            with session_scope(shared_engine()) as session:
+                return read(session, actor=actor, cursor=cursor, limit=limit)
+
+        page = await asyncio.to_thread(run)
+        return _json(request, {"items": page.items, "next_cursor": page.next_cursor}, etag=True)
+
+    return work
+
+
+async def _observations(request: Request, actor: Actor) -> Response:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "text/csv":
+        data = await _body(request, CSV_LIMIT)
+        from_json = False
+    elif kind == "application/json":
+        raw = await _body(request, JSON_LIMIT)
+        try:
+            parsed = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise InvalidInput("The body is not JSON.", [f"body: {exc}"]) from None
+        if not isinstance(parsed, dict) or "observations" not in parsed:
+            raise InvalidInput(
+                'The body must be a JSON object with a list under "observations".',
+                ["observations: missing"],
+            )
+        data = api.observations_csv(parsed["observations"])
+        from_json = True
+    else:
+        raise InvalidInput(
+            'Send application/json ({"observations": […]}) or text/csv.',
+            [f"Content-Type: {kind or 'none'}"],
+        )
+
+    def run() -> Any:
+        with session_scope(shared_engine()) as session:
+            return api.send_observations(session, actor=actor, data=data, from_json=from_json)
+
+    result = await asyncio.to_thread(run)
+    return _json(
+        request,
+        {"added": result.added, "already_present": result.already_present},
+        etag=False,
+    )
+
+
+async def openapi(request: Request) -> Response:
+    return _json(request, document(), etag=True)
+
+
+def api_routes() -> list[BaseRoute]:
+    return [
+        Route("/api/v1/openapi.json", openapi, methods=["GET"]),
+        Route("/api/v1/people", endpoint("people:read", _paged(api.people_page)), methods=["GET"]),
+        Route("/api/v1/teams", endpoint("people:read", _paged(api.teams_page)), methods=["GET"]),
+        Route(
+            "/api/v1/metrics/observations",
+            endpoint("metrics:write", _observations),
+            methods=["POST"],
+        ),
+    ]
