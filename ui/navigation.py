@@ -42,6 +42,7 @@ PAGE_TABLE: tuple[tuple[str, str, str, str, str, frozenset[Role]], ...] = (
     ),
     ("Me", "pledge.py", "My pledge", ":material/volunteer_activism:", "pledge", frozenset(Role)),
     ("Me", "account.py", "My account", ":material/key:", "account", frozenset(Role)),
+    ("Me", "api_tokens.py", "API tokens", ":material/vpn_key:", "api_tokens", frozenset(Role)),
     (
         "Development",
         "learning.py",

@@ -54,6 +54,7 @@ RECORD_TYPES = (
     INSIGHT,
     THEME,
     AUDIT_TRAIL,
+    "api_token",
 )
 
 

@@ -47,11 +47,13 @@ PAGES = {
     "voice": "pages/voice.py",
     "voice_themes": "pages/voice_themes.py",
     "voice_setup": "pages/voice_setup.py",
+    "api_tokens": "pages/api_tokens.py",
 }
 ALLOWED = {
     "admin": {
         "home",
         "account",
+        "api_tokens",
         "organisation",
         "people",
         "teams",
@@ -68,6 +70,7 @@ ALLOWED = {
     "manager": {
         "home",
         "account",
+        "api_tokens",
         "organisation",
         "pd_planner",
         "rotation_planner",
@@ -90,6 +93,7 @@ ALLOWED = {
     "lead": {
         "home",
         "account",
+        "api_tokens",
         "team",
         "pd_planner",
         "rotation_planner",
@@ -110,6 +114,7 @@ ALLOWED = {
     "agent": {
         "home",
         "account",
+        "api_tokens",
         "my_pd_days",
         "my_rotation",
         "growth",
@@ -147,6 +152,7 @@ TITLE = {
     "voice": "Customer voice",
     "voice_themes": "Customer themes",
     "voice_setup": "Contact reasons & volumes",
+    "api_tokens": "API tokens",
 }
 
 

@@ -1,0 +1,125 @@
+"""API tokens: make one (shown once), see yours (an admin: everyone's) with their last use and
+recent uses, revoke one."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from core.connect.tokens import (
+    LONGEST_DAYS,
+    READ_SCOPES,
+    SCOPES,
+    create_token,
+    list_tokens,
+    revoke_token,
+    token_uses,
+)
+from core.models import TokenKind
+from core.platform.clock import today
+from ui.state import actor, db
+from ui.text import plain, widget_label
+from ui.widgets import choose
+
+MADE_KEY = "api_token_made"
+SAID_KEY = "api_token_said"
+
+me = actor()
+st.title("API tokens")
+st.markdown(
+    "A token lets a system — a QA tool's nightly export, the telephony platform's interval "
+    "report, your own spreadsheet — call Headway's API (`/api/v1`, described at "
+    "[/api/v1/openapi.json](/api/v1/openapi.json)). It acts as you, with the rights you have "
+    "when it is used, and only within its scopes. Send it as `Authorization: Bearer hw_…`."
+)
+
+if (said := st.session_state.pop(SAID_KEY, None)) is not None:
+    st.success(plain(said))
+made = st.session_state.pop(MADE_KEY, None)
+if made is not None:
+    st.success(
+        f"Token “{plain(made['name'])}” made. Copy it now: Headway keeps only a fingerprint and "
+        "cannot show it again."
+    )
+    st.code(made["text"], language=None)
+
+st.subheader("Make a token")
+kinds = {TokenKind.PERSONAL: "Personal: reads what I may see"}
+if me.is_admin:
+    kinds = {TokenKind.SERVICE: "Service: for a system, any scope", **kinds}
+with st.form("api_token_new", clear_on_submit=True):
+    name = st.text_input("Name (which system or script uses it)", max_chars=80)
+    kind = choose("Kind", kinds, key="api_token_kind")
+    offered = SCOPES if me.is_admin else {k: v for k, v in SCOPES.items() if k in READ_SCOPES}
+    scopes = st.multiselect(
+        "Scopes",
+        list(offered),
+        format_func=lambda s: f"{s} — {offered[s]}",
+        help="A personal token reads only; a write scope needs a service token.",
+    )
+    expires = st.date_input(
+        f"Valid until (at most {LONGEST_DAYS} days from today)",
+        value=today() + dt.timedelta(days=90),
+        min_value=today() + dt.timedelta(days=1),
+        max_value=today() + dt.timedelta(days=LONGEST_DAYS),
+        format="YYYY-MM-DD",
+    )
+    if st.form_submit_button("Make token", type="primary"):
+        with db() as session:
+            new = create_token(
+                session, actor=me, name=name, kind=kind, scopes=scopes, expires_on=expires
+            )
+        st.session_state[MADE_KEY] = {"name": name.strip(), "text": new.text}
+        st.rerun()
+
+with db() as session:
+    tokens = list_tokens(session, actor=me)
+st.subheader("Everyone's tokens" if me.is_admin else "My tokens")
+if not tokens:
+    st.info("No tokens yet. Make one above when a system needs to call Headway.")
+    st.stop()
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "never"
+
+
+st.dataframe(
+    pd.DataFrame(
+        {
+            "Name": [t.name for t in tokens],
+            "Kind": [t.kind.value for t in tokens],
+            "Made by": [t.owner for t in tokens],
+            "Scopes": [", ".join(t.scopes) for t in tokens],
+            "Starts with": [t.prefix + "…" for t in tokens],
+            "State": [t.state for t in tokens],
+            "Valid until": [t.expires_at.date().isoformat() for t in tokens],
+            "Last used": [_when(t.last_used_at) for t in tokens],
+            "Uses": [t.uses for t in tokens],
+        }
+    ),
+    hide_index=True,
+)
+
+labels = {t.id: f"{t.name} ({t.prefix}…, {t.state})" for t in tokens}
+chosen = choose("Token", labels, key="api_token_chosen")
+token = next(t for t in tokens if t.id == chosen)
+with db() as session:
+    uses = token_uses(session, actor=me, token_id=chosen)
+st.markdown(f"**Recent uses of “{plain(token.name)}”** ({token.uses} in all)")
+if uses:
+    st.dataframe(
+        pd.DataFrame({"When": [_when(u.at) for u in uses], "Request": [u.detail for u in uses]}),
+        hide_index=True,
+    )
+else:
+    st.caption("Not used yet.")
+if token.state != "revoked":
+    sure = st.checkbox(
+        widget_label(f"Yes, revoke “{token.name}”: requests with it are refused from now on"),
+        key=f"api_token_sure_{chosen}",
+    )
+    if st.button("Revoke token", disabled=not sure, key=f"api_token_revoke_{chosen}"):
+        with db() as session:
+            st.session_state[SAID_KEY] = revoke_token(session, actor=me, token_id=chosen)
+        st.rerun()
