@@ -93,7 +93,7 @@ st.dataframe(
             "Scopes": [", ".join(t.scopes) for t in tokens],
             "Starts with": [t.prefix + "…" for t in tokens],
             "State": [t.state for t in tokens],
-            "Valid until": [t.expires_at.date().isoformat() for t in tokens],
+            "Valid until": [t.valid_until.isoformat() for t in tokens],
             "Last used": [_when(t.last_used_at) for t in tokens],
             "Uses": [t.uses for t in tokens],
         }
@@ -102,7 +102,8 @@ st.dataframe(
 )
 
 labels = {t.id: f"{t.name} ({t.prefix}…, {t.state})" for t in tokens}
-chosen = choose("Token", labels, key="api_token_chosen")
+# Keyed by the newest token: a token just made is a new picker, which starts on it.
+chosen = choose("Token", labels, key=f"api_token_chosen_{tokens[0].id}")
 token = next(t for t in tokens if t.id == chosen)
 with db() as session:
     uses = token_uses(session, actor=me, token_id=chosen)

@@ -72,6 +72,11 @@ class TokenRow:
     uses: int
 
     @property
+    def valid_until(self) -> dt.date:
+        """The last day it works (it ends at the start of the next, UTC)."""
+        return (self.expires_at - dt.timedelta(microseconds=1)).date()
+
+    @property
     def state(self) -> str:
         if self.revoked_at is not None:
             return "revoked"

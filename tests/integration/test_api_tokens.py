@@ -45,6 +45,7 @@ def test_a_token_is_shown_once_and_kept_only_as_its_digest(
     assert text.startswith("hw_") and len(text) > 40
     assert stored.token_hash == digest(text) and text not in stored.token_hash
     assert stored.prefix == text[:11]
+    assert list_tokens(session, actor=actor_of(session, org["admin"]))[0].valid_until == NEXT_MONTH
     [row] = list_tokens(session, actor=actor_of(session, org["admin"]))
     assert (row.name, row.state, row.scopes, row.uses) == (
         "QA tool nightly export",
