@@ -11,6 +11,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from bench.api import api_scenarios
 from bench.harness import Scenario
 from bench.voice import voice_scenarios
 
@@ -578,5 +579,6 @@ SCENARIOS: dict[str, Scenario] = {
         _staffing(),
         _import_forecast(),
         *voice_scenarios(),
+        *api_scenarios(),
     )
 }

@@ -132,6 +132,9 @@ RULES: dict[str, Rule] = {
         "whoever may review the team (its lead, managers, admins) and its own agents",
         Refusal.LEFT_OUT,
     ),
+    "core.connect.api.team_summary": Rule(
+        R, PLANNERS, "whoever may review the team: its lead, managers, admins"
+    ),
     "core.connect.api.send_observations": Rule(
         W,
         PLANNERS,

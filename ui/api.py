@@ -29,6 +29,7 @@ from core.connect import api
 from core.connect.openapi import document
 from core.connect.tokens import authenticate
 from core.platform.actor import Actor
+from core.platform.clock import today
 from core.platform.db import session_scope, shared_engine
 from core.platform.errors import (
     AccessDenied,
@@ -231,6 +232,16 @@ async def _observations(request: Request, actor: Actor) -> Response:
     )
 
 
+async def _team_growth(request: Request, actor: Actor) -> Response:
+    team_id = int(request.path_params["team_id"])
+
+    def run() -> dict[str, Any]:
+        with session_scope(shared_engine()) as session:
+            return api.team_summary(session, actor=actor, team_id=team_id, today=today())
+
+    return _json(request, await asyncio.to_thread(run), etag=True)
+
+
 async def openapi(request: Request) -> Response:
     return _json(request, document(), etag=True)
 
@@ -240,6 +251,11 @@ def api_routes() -> list[BaseRoute]:
         Route("/api/v1/openapi.json", openapi, methods=["GET"]),
         Route("/api/v1/people", endpoint("people:read", _paged(api.people_page)), methods=["GET"]),
         Route("/api/v1/teams", endpoint("people:read", _paged(api.teams_page)), methods=["GET"]),
+        Route(
+            "/api/v1/teams/{team_id:int}/growth",
+            endpoint("growth:read", _team_growth),
+            methods=["GET"],
+        ),
         Route(
             "/api/v1/metrics/observations",
             endpoint("metrics:write", _observations),

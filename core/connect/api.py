@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Sequence
@@ -22,10 +23,10 @@ from typing import IO, Any
 from sqlmodel import Session
 
 from core.metrics.imports import OPTIONAL, REQUIRED, MetricsImport, import_metrics
-from core.people.access import Purpose, teams_for
+from core.people.access import Purpose, require_teams, teams_for
 from core.people.org import list_people
 from core.platform.actor import Actor
-from core.platform.errors import InvalidInput
+from core.platform.errors import InvalidInput, NotFound
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
@@ -168,3 +169,77 @@ def send_observations(
             raise
         message = str(exc).replace("line(s)", "item(s)")
         raise InvalidInput(message, [_as_item(p, 2) for p in exc.problems]) from None
+
+
+# ------------------------------------------------------------------ read models for BI tools
+
+SUMMARY_DAYS = 28
+
+
+def team_summary(session: Session, *, actor: Actor, team_id: int, today: dt.date) -> dict[str, Any]:
+    """A team's growth summary, as a BI tool pulls it: per metric, the team's mean over the last
+    four weeks against the four weeks before, with how many observations each rests on. For
+    whoever may review the team (its lead, managers, admins)."""
+    from sqlalchemy import case, func
+    from sqlalchemy import select as sa_select
+    from sqlmodel import col, select
+
+    from core.models import METRICS, Observation, Person, Role, Team
+
+    require_teams(actor, Purpose.REVIEW, [team_id])
+    team = session.get(Team, team_id)
+    if team is None:
+        raise NotFound(f"There is no team #{team_id}.")
+    current = today - dt.timedelta(days=SUMMARY_DAYS - 1)
+    previous = current - dt.timedelta(days=SUMMARY_DAYS)
+    ids = [
+        i
+        for i in session.exec(
+            select(Person.id).where(
+                Person.team_id == team_id, Person.role == Role.AGENT, col(Person.active).is_(True)
+            )
+        ).all()
+        if i is not None
+    ]
+    recent, earlier = col(Observation.date) >= current, col(Observation.date) < current
+    rows = session.execute(
+        sa_select(
+            col(Observation.metric),
+            func.avg(case((recent, Observation.value))),
+            func.count(case((recent, 1))),
+            func.avg(case((earlier, Observation.value))),
+            func.count(case((earlier, 1))),
+        )
+        .where(col(Observation.person_id).in_(ids))
+        .where(col(Observation.date) >= previous, col(Observation.date) <= today)
+        .group_by(col(Observation.metric))
+    ).all()
+    found = {m: (now, n_now, before, n_before) for m, now, n_now, before, n_before in rows}
+    metrics = []
+    for metric, info in METRICS.items():
+        now, n_now, before, n_before = found.get(metric, (None, 0, None, 0))
+        metrics.append(
+            {
+                "metric": metric,
+                "label": info.label,
+                "current": None if now is None else round(float(now), 4),
+                "current_observations": int(n_now),
+                "previous": None if before is None else round(float(before), 4),
+                "previous_observations": int(n_before),
+                "change": None
+                if now is None or before is None
+                else round(float(now) - float(before), 4),
+            }
+        )
+    return {
+        "team_id": team_id,
+        "team": team.name,
+        "active_agents": len(ids),
+        "as_of": today.isoformat(),
+        "current_window": {"start": current.isoformat(), "end": today.isoformat()},
+        "previous_window": {
+            "start": previous.isoformat(),
+            "end": (current - dt.timedelta(days=1)).isoformat(),
+        },
+        "metrics": metrics,
+    }

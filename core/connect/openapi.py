@@ -21,6 +21,7 @@ def _problems(*statuses: int) -> dict[str, Any]:
         "400": "A malformed request (a token in the URL, say).",
         "401": "No token, or one that is unknown, expired or revoked.",
         "403": "The token lacks the scope, or its maker the right.",
+        "404": "No such record.",
         "413": "The body is larger than the route takes.",
         "422": "Bad items: one sentence each under `errors`; nothing was stored.",
         "429": "Too many requests for this token: wait `Retry-After` seconds.",
@@ -114,6 +115,30 @@ def document() -> dict[str, Any]:
         "paths": {
             "/api/v1/people": _paged("Person", "people:read", "The people the token may see"),
             "/api/v1/teams": _paged("Team", "people:read", "The teams the token may see"),
+            "/api/v1/teams/{team_id}/growth": {
+                "get": {
+                    "summary": "A team's growth summary: each metric's last four weeks against "
+                    "the four before",
+                    "security": [{"bearer": ["growth:read"]}],
+                    "parameters": [
+                        {
+                            "name": "team_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "The summary; `ETag` for `If-None-Match`.",
+                            "headers": {"ETag": {"schema": {"type": "string"}}},
+                            "content": {"application/json": {"schema": _ref("TeamGrowth")}},
+                        },
+                        "304": {"description": "Unchanged since the `ETag` sent."},
+                        **_problems(400, 401, 403, 404, 429, 503),
+                    },
+                }
+            },
             "/api/v1/metrics/observations": {
                 "post": {
                     "summary": "Store metric observations, all or none",
@@ -188,6 +213,39 @@ def document() -> dict[str, Any]:
                     "type": "object",
                     "required": ["id", "name"],
                     "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+                },
+                "TeamGrowth": {
+                    "type": "object",
+                    "required": ["team_id", "team", "active_agents", "as_of", "metrics"],
+                    "properties": {
+                        "team_id": {"type": "integer"},
+                        "team": {"type": "string"},
+                        "active_agents": {"type": "integer"},
+                        "as_of": {"type": "string"},
+                        "current_window": _ref("Window"),
+                        "previous_window": _ref("Window"),
+                        "metrics": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["metric", "label", "current", "previous", "change"],
+                                "properties": {
+                                    "metric": {"type": "string"},
+                                    "label": {"type": "string"},
+                                    "current": {"type": ["number", "null"]},
+                                    "current_observations": {"type": "integer"},
+                                    "previous": {"type": ["number", "null"]},
+                                    "previous_observations": {"type": "integer"},
+                                    "change": {"type": ["number", "null"]},
+                                },
+                            },
+                        },
+                    },
+                },
+                "Window": {
+                    "type": "object",
+                    "required": ["start", "end"],
+                    "properties": {"start": {"type": "string"}, "end": {"type": "string"}},
                 },
                 "Stored": {
                     "type": "object",

@@ -1348,6 +1348,10 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         lambda s, o, a: connect_api.teams_page(s, actor=a, cursor=None, limit=500),
         lambda page, o: any(t["id"] == o.team for t in page.items),
     ),
+    "core.connect.api.team_summary": (
+        lambda s, o, a: connect_api.team_summary(s, actor=a, team_id=o.team, today=TODAY),
+        None,
+    ),
     "core.connect.api.send_observations": (
         lambda s, o, a: _problems_or(
             connect_api.send_observations,
