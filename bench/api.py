@@ -23,6 +23,8 @@ def _copy() -> tuple[str, list[str]]:
 
     ensure_big_database()
     copy = BIG_DB.with_name("bench-api.db")
+    for left in (copy.with_name(copy.name + "-wal"), copy.with_name(copy.name + "-shm")):
+        left.unlink(missing_ok=True)  # an earlier run's journal would not match the fresh copy
     shutil.copy(BIG_DB, copy)
     os.environ["DATABASE_URL"] = f"sqlite:///{copy}"
     os.environ["HEADWAY_TODAY"] = TODAY
