@@ -117,7 +117,7 @@ else:
     st.caption("Not used yet.")
 if token.state != "revoked":
     sure = st.checkbox(
-        widget_label(f"Yes, revoke “{token.name}”: requests with it are refused from now on"),
+        f"Yes, revoke “{widget_label(token.name)}” — requests with it are refused from now on",
         key=f"api_token_sure_{chosen}",
     )
     if st.button("Revoke token", disabled=not sure, key=f"api_token_revoke_{chosen}"):
