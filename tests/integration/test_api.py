@@ -295,3 +295,17 @@ def test_a_teams_growth_summary_for_its_lead_and_not_for_an_agent(world: dict) -
         "/api/v1/teams/999999/growth", headers=_auth(world["tokens"]["lead_growth"])
     )
     assert missing.status_code in (403, 404)
+
+
+def test_a_request_is_one_log_line_that_never_holds_the_token(
+    world: dict, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = world["tokens"]["service"]
+    with caplog.at_level("INFO", logger="headway.api"):
+        _client().get("/api/v1/teams", headers=_auth(token))
+        _client().get("/api/v1/teams", headers=_auth(token + "x"))
+    lines = [r.getMessage() for r in caplog.records if r.name == "headway.api"]
+    assert len(lines) == 2
+    assert "route=/api/v1/teams" in lines[0] and "outcome=ok" in lines[0]
+    assert "outcome=refused" in lines[1]
+    assert all(token[3:12] not in line for line in lines)
