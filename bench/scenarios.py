@@ -216,6 +216,8 @@ def _import_metrics() -> Scenario:
     def setup() -> None:
         source = ensure_big_database()
         copy = BIG_DB.with_name("bench-import.db")
+        for left in (copy.with_name(copy.name + "-wal"), copy.with_name(copy.name + "-shm")):
+            left.unlink(missing_ok=True)  # an earlier run's journal would not match the copy
         shutil.copy(BIG_DB, copy)
         emails = [
             r[0]
