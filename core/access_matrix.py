@@ -135,6 +135,12 @@ RULES: dict[str, Rule] = {
     "core.connect.api.team_summary": Rule(
         R, PLANNERS, "whoever may review the team: its lead, managers, admins"
     ),
+    "core.connect.api.send_forecast": Rule(
+        W,
+        PLANNERS,
+        "as the forecast import: leads for their teams, managers and admins",
+        Refusal.LEFT_OUT,
+    ),
     "core.connect.api.send_observations": Rule(
         W,
         PLANNERS,

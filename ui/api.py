@@ -196,29 +196,32 @@ def _paged(read: Callable[..., api.Page]) -> Work:
     return work
 
 
-async def _observations(request: Request, actor: Actor) -> Response:
+async def _import_body(
+    request: Request, key: str, to_csv: Callable[[object], bytes]
+) -> tuple[bytes, bool]:
+    """The body as an import's CSV, and whether it came as JSON (problems then name items)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "text/csv":
-        data = await _body(request, CSV_LIMIT)
-        from_json = False
-    elif kind == "application/json":
-        raw = await _body(request, JSON_LIMIT)
-        try:
-            parsed = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise InvalidInput("The body is not JSON.", [f"body: {exc}"]) from None
-        if not isinstance(parsed, dict) or "observations" not in parsed:
-            raise InvalidInput(
-                'The body must be a JSON object with a list under "observations".',
-                ["observations: missing"],
-            )
-        data = api.observations_csv(parsed["observations"])
-        from_json = True
-    else:
+        return await _body(request, CSV_LIMIT), False
+    if kind != "application/json":
         raise InvalidInput(
-            'Send application/json ({"observations": […]}) or text/csv.',
+            f'Send application/json ({{"{key}": […]}}) or text/csv.',
             [f"Content-Type: {kind or 'none'}"],
         )
+    raw = await _body(request, JSON_LIMIT)
+    try:
+        parsed = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput("The body is not JSON.", [f"body: {exc}"]) from None
+    if not isinstance(parsed, dict) or key not in parsed:
+        raise InvalidInput(
+            f'The body must be a JSON object with a list under "{key}".', [f"{key}: missing"]
+        )
+    return to_csv(parsed[key]), True
+
+
+async def _observations(request: Request, actor: Actor) -> Response:
+    data, from_json = await _import_body(request, "observations", api.observations_csv)
 
     def run() -> Any:
         with session_scope(shared_engine()) as session:
@@ -226,10 +229,18 @@ async def _observations(request: Request, actor: Actor) -> Response:
 
     result = await asyncio.to_thread(run)
     return _json(
-        request,
-        {"added": result.added, "already_present": result.already_present},
-        etag=False,
+        request, {"added": result.added, "already_present": result.already_present}, etag=False
     )
+
+
+async def _forecasts(request: Request, actor: Actor) -> Response:
+    data, from_json = await _import_body(request, "intervals", api.forecast_csv)
+
+    def run() -> dict[str, int]:
+        with session_scope(shared_engine()) as session:
+            return api.send_forecast(session, actor=actor, data=data, from_json=from_json)
+
+    return _json(request, await asyncio.to_thread(run), etag=False)
 
 
 async def _team_growth(request: Request, actor: Actor) -> Response:
@@ -261,4 +272,5 @@ def api_routes() -> list[BaseRoute]:
             endpoint("metrics:write", _observations),
             methods=["POST"],
         ),
+        Route("/api/v1/forecasts", endpoint("forecasts:write", _forecasts), methods=["POST"]),
     ]

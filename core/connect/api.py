@@ -124,21 +124,20 @@ def _as_item(problem: str, first_line: int) -> str:
     return problem
 
 
-def observations_csv(items: object) -> bytes:
-    """The request's observations as the import's CSV (header, then item 0 on line 2); refuses
-    a body that is not a list of objects, naming each bad item."""
+def items_csv(items: object, *, key: str, columns: Sequence[str]) -> bytes:
+    """The request's items (a list under `key`) as an import's CSV (header, then item 0 on
+    line 2); refuses a body that is not a list of objects, naming each bad item."""
     if not isinstance(items, list):
         raise InvalidInput(
-            'The body must be a JSON object with a list under "observations".',
-            ["observations: not a list"],
+            f'The body must be a JSON object with a list under "{key}".',
+            [f"{key}: not a list"],
         )
     if len(items) > MAX_ITEMS:
         raise InvalidInput(
-            f"{len(items):,} observations in one request; send at most {MAX_ITEMS:,}, or send "
+            f"{len(items):,} {key} in one request; send at most {MAX_ITEMS:,}, or send "
             "the file as text/csv.",
-            [f"observations: {len(items):,} items, at most {MAX_ITEMS:,}"],
+            [f"{key}: {len(items):,} items, at most {MAX_ITEMS:,}"],
         )
-    columns = (*REQUIRED, *OPTIONAL)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
@@ -157,6 +156,24 @@ def observations_csv(items: object) -> bytes:
     return out.getvalue().encode()
 
 
+def observations_csv(items: object) -> bytes:
+    """Metric observations (a request's list) as the metrics import's CSV."""
+    return items_csv(items, key="observations", columns=(*REQUIRED, *OPTIONAL))
+
+
+def forecast_csv(items: object) -> bytes:
+    """Forecast intervals (a request's list) as the forecast import's CSV."""
+    from core.staffing.forecast import OPTIONAL as F_OPTIONAL
+    from core.staffing.forecast import REQUIRED as F_REQUIRED
+
+    return items_csv(items, key="intervals", columns=(*F_REQUIRED, *F_OPTIONAL))
+
+
+def _by_item(exc: InvalidInput) -> InvalidInput:
+    message = str(exc).replace("line(s)", "item(s)")
+    return InvalidInput(message, [_as_item(p, 2) for p in exc.problems])
+
+
 def send_observations(
     session: Session, *, actor: Actor, data: bytes | IO[bytes], from_json: bool
 ) -> MetricsImport:
@@ -167,8 +184,28 @@ def send_observations(
     except InvalidInput as exc:
         if not from_json:
             raise
-        message = str(exc).replace("line(s)", "item(s)")
-        raise InvalidInput(message, [_as_item(p, 2) for p in exc.problems]) from None
+        raise _by_item(exc) from None
+
+
+def send_forecast(
+    session: Session, *, actor: Actor, data: bytes | IO[bytes], from_json: bool
+) -> dict[str, int]:
+    """Store a forecast (all or none) as the forecast import does; a newer forecast for the same
+    team and dates replaces the older one."""
+    from core.staffing.service import import_forecast
+
+    try:
+        stored = import_forecast(session, data=data, actor=actor)
+    except InvalidInput as exc:
+        if not from_json:
+            raise
+        raise _by_item(exc) from None
+    return {
+        "intervals": stored.intervals,
+        "days_added": stored.days_added,
+        "days_replaced": stored.days_replaced,
+        "days_unchanged": stored.days_unchanged,
+    }
 
 
 # ------------------------------------------------------------------ read models for BI tools

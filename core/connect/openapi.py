@@ -103,6 +103,19 @@ def document() -> dict[str, Any]:
             },
         },
     }
+    interval = {
+        "type": "object",
+        "required": ["team", "date", "start", "contacts", "aht_seconds"],
+        "additionalProperties": False,
+        "properties": {
+            "team": {"type": "string", "description": "The team's name in Headway"},
+            "date": {"type": "string", "description": "YYYY-MM-DD, today or later"},
+            "start": {"type": "string", "description": "HH:MM, the interval's start"},
+            "contacts": {"type": ["integer", "string"]},
+            "aht_seconds": {"type": ["number", "string"]},
+            "interval_minutes": {"type": ["integer", "string", "null"]},
+        },
+    }
     return {
         "openapi": "3.1.0",
         "info": {
@@ -136,6 +149,42 @@ def document() -> dict[str, Any]:
                         },
                         "304": {"description": "Unchanged since the `ETag` sent."},
                         **_problems(400, 401, 403, 404, 429, 503),
+                    },
+                }
+            },
+            "/api/v1/forecasts": {
+                "post": {
+                    "summary": "Store a contact forecast, all or none; a newer forecast for the "
+                    "same team and dates replaces the older one",
+                    "security": [{"bearer": ["forecasts:write"]}],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["intervals"],
+                                    "properties": {
+                                        "intervals": {
+                                            "type": "array",
+                                            "maxItems": MAX_ITEMS,
+                                            "items": interval,
+                                        }
+                                    },
+                                }
+                            },
+                            "text/csv": {
+                                "schema": {"type": "string"},
+                                "description": "The forecast CSV of `headway import forecast`.",
+                            },
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "Stored.",
+                            "content": {"application/json": {"schema": _ref("ForecastStored")}},
+                        },
+                        **_problems(400, 401, 403, 413, 422, 429, 503),
                     },
                 }
             },
@@ -246,6 +295,16 @@ def document() -> dict[str, Any]:
                     "type": "object",
                     "required": ["start", "end"],
                     "properties": {"start": {"type": "string"}, "end": {"type": "string"}},
+                },
+                "ForecastStored": {
+                    "type": "object",
+                    "required": ["intervals", "days_added", "days_replaced", "days_unchanged"],
+                    "properties": {
+                        "intervals": {"type": "integer"},
+                        "days_added": {"type": "integer"},
+                        "days_replaced": {"type": "integer"},
+                        "days_unchanged": {"type": "integer"},
+                    },
                 },
                 "Stored": {
                     "type": "object",

@@ -1352,6 +1352,16 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         lambda s, o, a: connect_api.team_summary(s, actor=a, team_id=o.team, today=TODAY),
         None,
     ),
+    "core.connect.api.send_forecast": (
+        lambda s, o, a: _problems_or(
+            connect_api.send_forecast,
+            s,
+            actor=a,
+            data=_forecast_csv(s, o),
+            from_json=False,
+        ),
+        lambda result, o: not isinstance(result, InvalidInput) and result["intervals"] == 1,
+    ),
     "core.connect.api.send_observations": (
         lambda s, o, a: _problems_or(
             connect_api.send_observations,

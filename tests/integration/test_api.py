@@ -45,6 +45,7 @@ def world(committed_url: str) -> Iterator[dict[str, Any]]:
 
         tokens = {
             "service": token(admin, TokenKind.SERVICE, "metrics:write", "people:read"),
+            "forecasts": token(admin, TokenKind.SERVICE, "forecasts:write"),
             "lead_read": token(lead, TokenKind.PERSONAL, "people:read"),
             "lead_growth": token(lead, TokenKind.PERSONAL, "growth:read"),
         }
@@ -309,3 +310,51 @@ def test_a_request_is_one_log_line_that_never_holds_the_token(
     assert "route=/api/v1/teams" in lines[0] and "outcome=ok" in lines[0]
     assert "outcome=refused" in lines[1]
     assert all(token[3:12] not in line for line in lines)
+
+
+def test_a_forecast_is_stored_and_a_newer_one_replaces_it_with_items_named(world: dict) -> None:
+    client = _client()
+    day = (TODAY + dt.timedelta(days=3)).isoformat()
+    headers = _auth(world["tokens"]["forecasts"])
+
+    def send(contacts: int) -> Any:
+        body = {
+            "intervals": [
+                {
+                    "team": "Red",
+                    "date": day,
+                    "start": start,
+                    "contacts": contacts,
+                    "aht_seconds": 300,
+                    "interval_minutes": 30,
+                }
+                for start in ("09:00", "09:30")
+            ]
+        }
+        return client.post("/api/v1/forecasts", json=body, headers=headers)
+
+    first = send(40)
+    assert first.status_code == 200, first.text
+    assert first.json() == {
+        "intervals": 2,
+        "days_added": 1,
+        "days_replaced": 0,
+        "days_unchanged": 0,
+    }
+    assert send(55).json()["days_replaced"] == 1
+    bad = client.post(
+        "/api/v1/forecasts",
+        json={
+            "intervals": [
+                {
+                    "team": "Nowhere",
+                    "date": day,
+                    "start": "09:00",
+                    "contacts": 4,
+                    "aht_seconds": 300,
+                }
+            ]
+        },
+        headers=headers,
+    )
+    assert _problem(bad, 422)["errors"][0].startswith("item 0: unknown team 'Nowhere'")
