@@ -46,6 +46,7 @@ log = logging.getLogger("headway.api")
 JSON_LIMIT = 20 * 1024 * 1024  # bytes: a JSON body (100,000 observations are ~12 MB)
 CSV_LIMIT = 50 * 1024 * 1024  # bytes: a CSV body, as the upload page allows
 RATE, BURST = 20.0, 40  # requests per second per token, and the burst allowed
+KEPT_BUCKETS = 10_000  # buckets kept before the full ones are forgotten
 
 
 class _TooLarge(Exception):
@@ -64,6 +65,9 @@ class _Buckets:
         """0 when the request may go, else the seconds until it may."""
         now = self._clock()
         with self._lock:
+            if len(self._state) >= KEPT_BUCKETS:  # random tokens must not grow this for ever
+                full = BURST / RATE  # a bucket idle this long is full again: forgetting it is exact
+                self._state = {k: v for k, v in self._state.items() if now - v[1] < full}
             tokens, at = self._state.get(key, (float(BURST), now))
             tokens = min(float(BURST), tokens + (now - at) * RATE)
             if tokens >= 1:

@@ -256,6 +256,19 @@ def test_a_bucket_refills_at_the_rate() -> None:
     assert bucket.take("k") == 0
 
 
+def test_buckets_of_random_tokens_are_forgotten_once_full_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(api_module, "KEPT_BUCKETS", 100)
+    now = [0.0]
+    bucket = api_module._Buckets(clock=lambda: now[0])
+    for n in range(100):
+        bucket.take(f"random-{n}")
+    now[0] += api_module.BURST / api_module.RATE
+    bucket.take("one more")
+    assert len(bucket._state) == 1
+
+
 def test_the_openapi_document_names_every_route_and_its_scope() -> None:
     answer = _client().get("/api/v1/openapi.json")
     doc = answer.json()
