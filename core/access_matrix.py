@@ -123,6 +123,9 @@ RULES: dict[str, Rule] = {
     "core.connect.tokens.token_uses": Rule(
         R, _who(Who.ADMIN, Who.AGENT), "the token's maker and admins", Refusal.HIDDEN
     ),
+    "core.connect.tokens.tokens_view": Rule(
+        R, _who(Who.ADMIN, Who.AGENT), "the token's maker and admins", Refusal.LEFT_OUT
+    ),
     "core.connect.api.people_page": Rule(
         R, SEES_AGENT, "the general rule (others are left out)", Refusal.LEFT_OUT
     ),

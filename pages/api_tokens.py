@@ -2,6 +2,7 @@
 recent uses, revoke one."""
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -10,19 +11,21 @@ from core.connect.tokens import (
     LONGEST_DAYS,
     READ_SCOPES,
     SCOPES,
+    NewToken,
     create_token,
-    list_tokens,
     revoke_token,
-    token_uses,
+    tokens_view,
 )
 from core.models import TokenKind
 from core.platform.clock import today
+from ui.forms import SaveOnceForm
 from ui.state import actor, db
 from ui.text import plain, widget_label
 from ui.widgets import choose
 
 MADE_KEY = "api_token_made"
 SAID_KEY = "api_token_said"
+CHOSEN_KEY = "api_token_chosen"
 
 me = actor()
 st.title("API tokens")
@@ -47,9 +50,23 @@ st.subheader("Make a token")
 kinds = {TokenKind.PERSONAL: "Personal: reads what I may see"}
 if me.is_admin:
     kinds = {TokenKind.SERVICE: "Service: for a system, any scope", **kinds}
-with st.form("api_token_new", clear_on_submit=True):
+
+
+def _made(name: str) -> Callable[[NewToken], str]:
+    def keep(new: NewToken) -> str:
+        """Keep the new token's text for the next run, which shows it once, and choose it."""
+        st.session_state[MADE_KEY] = {"name": name.strip(), "text": new.text}
+        st.session_state[CHOSEN_KEY] = new.id
+        return ""
+
+    return keep
+
+
+# Saved once: a double click on Make token makes one token, not two (its sentence and the
+# token itself are shown above, once).
+with SaveOnceForm("api_token_new", show_done=False) as form:
     name = st.text_input("Name (which system or script uses it)", max_chars=80)
-    kind = choose("Kind", kinds, key="api_token_kind")
+    kind = choose("Kind", kinds, key=form.key_for("kind"))
     offered = SCOPES if me.is_admin else {k: v for k, v in SCOPES.items() if k in READ_SCOPES}
     scopes = st.multiselect(
         "Scopes",
@@ -64,18 +81,22 @@ with st.form("api_token_new", clear_on_submit=True):
         max_value=today() + dt.timedelta(days=LONGEST_DAYS),
         format="YYYY-MM-DD",
     )
-    if st.form_submit_button("Make token", type="primary"):
-        with db() as session:
-            new = create_token(
-                session, actor=me, name=name, kind=kind, scopes=scopes, expires_on=expires
-            )
-        st.session_state[MADE_KEY] = {"name": name.strip(), "text": new.text}
-        st.rerun()
+    if form.submitted("Make token", type="primary"):
+        form.save(
+            create_token,
+            actor=me,
+            name=name,
+            kind=kind,
+            scopes=scopes,
+            expires_on=expires,
+            done=_made(name),
+        )
 
 with db() as session:
-    tokens = list_tokens(session, actor=me)
+    view = tokens_view(session, actor=me, chosen=st.session_state.get(CHOSEN_KEY))
+tokens = view.tokens
 st.subheader("Everyone's tokens" if me.is_admin else "My tokens")
-if not tokens:
+if view.chosen is None:
     st.info("No tokens yet. Make one above when a system needs to call Headway.")
     st.stop()
 
@@ -102,15 +123,16 @@ st.dataframe(
 )
 
 labels = {t.id: f"{t.name} ({t.prefix}…, {t.state})" for t in tokens}
-# Keyed by the newest token: a token just made is a new picker, which starts on it.
-chosen = choose("Token", labels, key=f"api_token_chosen_{tokens[0].id}")
-token = next(t for t in tokens if t.id == chosen)
-with db() as session:
-    uses = token_uses(session, actor=me, token_id=chosen)
+# The picker's choice reaches the script before it runs, so the view was read for it; a choice
+# not among the tokens falls back to the newest, which is also the picker's first option.
+chosen = choose("Token", labels, key=CHOSEN_KEY)
+token = view.chosen
 st.markdown(f"**Recent uses of “{plain(token.name)}”** ({token.uses} in all)")
-if uses:
+if view.uses:
     st.dataframe(
-        pd.DataFrame({"When": [_when(u.at) for u in uses], "Request": [u.detail for u in uses]}),
+        pd.DataFrame(
+            {"When": [_when(u.at) for u in view.uses], "Request": [u.detail for u in view.uses]}
+        ),
         hide_index=True,
     )
 else:

@@ -234,6 +234,23 @@ def token_uses(session: Session, *, actor: Actor, token_id: int, limit: int = 50
     return [TokenUse(e.at, e.detail) for e in events]
 
 
+@dataclass(frozen=True)
+class TokensView:
+    """What the API tokens page shows: the reader's tokens (an admin: everyone's), newest first,
+    the one chosen (the newest when none or an unknown one is asked for) and its recent uses."""
+
+    tokens: list[TokenRow]
+    chosen: TokenRow | None
+    uses: list[TokenUse]
+
+
+def tokens_view(session: Session, *, actor: Actor, chosen: int | None = None) -> TokensView:
+    tokens = list_tokens(session, actor=actor)
+    row = next((t for t in tokens if t.id == chosen), tokens[0] if tokens else None)
+    uses = token_uses(session, actor=actor, token_id=row.id) if row is not None else []
+    return TokensView(tokens, row, uses)
+
+
 def authenticate(session: Session, *, text: str, scope: str, request: str = "") -> Actor:
     """The person a request with this token acts as, for `scope`, with their rights as they are
     now. Counts the use and writes it to the audit trail (in the caller's transaction).

@@ -1340,6 +1340,10 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         lambda s, o, a: api_tokens.token_uses(s, actor=a, token_id=o.token),
         None,
     ),
+    "core.connect.tokens.tokens_view": (
+        lambda s, o, a: api_tokens.tokens_view(s, actor=a, chosen=o.token),
+        lambda view, o: any(r.id == o.token for r in view.tokens),
+    ),
     "core.connect.api.people_page": (
         lambda s, o, a: connect_api.people_page(s, actor=a, cursor=None, limit=500),
         lambda page, o: any(p["id"] == o.agent for p in page.items),
