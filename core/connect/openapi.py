@@ -85,6 +85,40 @@ def _paged(item: str, scope: str, summary: str) -> dict[str, Any]:
     }
 
 
+def _import_route(
+    *, summary: str, scope: str, field: str, item: Any, csv: str, stored: str, schema: str
+) -> dict[str, Any]:
+    """A POST that stores items all or none: JSON `{field: [item, …]}` or the import's CSV."""
+    return {
+        "post": {
+            "summary": summary,
+            "security": [{"bearer": [scope]}],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "required": [field],
+                            "properties": {
+                                field: {"type": "array", "maxItems": MAX_ITEMS, "items": item}
+                            },
+                        }
+                    },
+                    "text/csv": {"schema": {"type": "string"}, "description": csv},
+                },
+            },
+            "responses": {
+                "200": {
+                    "description": stored,
+                    "content": {"application/json": {"schema": _ref(schema)}},
+                },
+                **_problems(400, 401, 403, 413, 422, 429, 503),
+            },
+        }
+    }
+
+
 def document() -> dict[str, Any]:
     observation = {
         "type": "object",
@@ -152,77 +186,25 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
-            "/api/v1/forecasts": {
-                "post": {
-                    "summary": "Store a contact forecast, all or none; a newer forecast for the "
-                    "same team and dates replaces the older one",
-                    "security": [{"bearer": ["forecasts:write"]}],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["intervals"],
-                                    "properties": {
-                                        "intervals": {
-                                            "type": "array",
-                                            "maxItems": MAX_ITEMS,
-                                            "items": interval,
-                                        }
-                                    },
-                                }
-                            },
-                            "text/csv": {
-                                "schema": {"type": "string"},
-                                "description": "The forecast CSV of `headway import forecast`.",
-                            },
-                        },
-                    },
-                    "responses": {
-                        "200": {
-                            "description": "Stored.",
-                            "content": {"application/json": {"schema": _ref("ForecastStored")}},
-                        },
-                        **_problems(400, 401, 403, 413, 422, 429, 503),
-                    },
-                }
-            },
-            "/api/v1/metrics/observations": {
-                "post": {
-                    "summary": "Store metric observations, all or none",
-                    "security": [{"bearer": ["metrics:write"]}],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["observations"],
-                                    "properties": {
-                                        "observations": {
-                                            "type": "array",
-                                            "maxItems": MAX_ITEMS,
-                                            "items": observation,
-                                        }
-                                    },
-                                }
-                            },
-                            "text/csv": {
-                                "schema": {"type": "string"},
-                                "description": "The metrics CSV of `headway import metrics`.",
-                            },
-                        },
-                    },
-                    "responses": {
-                        "200": {
-                            "description": "Stored (or already there, by reference).",
-                            "content": {"application/json": {"schema": _ref("Stored")}},
-                        },
-                        **_problems(400, 401, 403, 413, 422, 429, 503),
-                    },
-                }
-            },
+            "/api/v1/forecasts": _import_route(
+                summary="Store a contact forecast, all or none; a newer forecast for the same "
+                "team and dates replaces the older one",
+                scope="forecasts:write",
+                field="intervals",
+                item=interval,
+                csv="The forecast CSV of `headway import forecast`.",
+                stored="Stored.",
+                schema="ForecastStored",
+            ),
+            "/api/v1/metrics/observations": _import_route(
+                summary="Store metric observations, all or none",
+                scope="metrics:write",
+                field="observations",
+                item=observation,
+                csv="The metrics CSV of `headway import metrics`.",
+                stored="Stored (or already there, by reference).",
+                schema="Stored",
+            ),
         },
         "components": {
             "securitySchemes": {

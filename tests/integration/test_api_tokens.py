@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from core.connect.tokens import (
+    NewToken,
     authenticate,
     create_token,
     digest,
@@ -19,6 +20,7 @@ from core.connect.tokens import (
     token_uses,
 )
 from core.models import ApiToken, AuditEvent, Person, Role, TokenKind
+from core.people.access import Actor
 from core.platform.errors import AccessDenied, AuthenticationFailed, InvalidInput, NotFound
 from tests.conftest import TODAY, actor_of
 
@@ -35,6 +37,19 @@ def _service(session: Session, org: dict[str, Any], *scopes: str) -> str:
         expires_on=NEXT_MONTH,
     )
     return made.text
+
+
+def _make(
+    session: Session,
+    by: Actor,
+    *scopes: str,
+    kind: TokenKind = TokenKind.PERSONAL,
+    name: str = "my spreadsheet",
+    expires_on: dt.date = NEXT_MONTH,
+) -> NewToken:
+    return create_token(
+        session, actor=by, name=name, kind=kind, scopes=scopes, expires_on=expires_on
+    )
 
 
 def test_a_token_is_shown_once_and_kept_only_as_its_digest(
@@ -140,34 +155,13 @@ def test_only_an_admin_makes_service_tokens_and_personal_ones_only_read(
 ) -> None:
     lead = actor_of(session, org["red_lead"])
     with pytest.raises(AccessDenied, match="Only an admin"):
-        create_token(
-            session,
-            actor=lead,
-            name="mine",
-            kind=TokenKind.SERVICE,
-            scopes=["people:read"],
-            expires_on=NEXT_MONTH,
-        )
+        _make(session, lead, "people:read", kind=TokenKind.SERVICE, name="mine")
     with pytest.raises(InvalidInput) as refused:
-        create_token(
-            session,
-            actor=lead,
-            name="mine",
-            kind=TokenKind.PERSONAL,
-            scopes=["metrics:write", "growth:read"],
-            expires_on=NEXT_MONTH,
-        )
+        _make(session, lead, "metrics:write", "growth:read", name="mine")
     assert refused.value.problems == [
         "A personal token reads only; metrics:write needs a service token (an admin makes those)."
     ]
-    made = create_token(
-        session,
-        actor=lead,
-        name="my spreadsheet",
-        kind=TokenKind.PERSONAL,
-        scopes=["growth:read"],
-        expires_on=NEXT_MONTH,
-    )
+    made = _make(session, lead, "growth:read")
     assert authenticate(session, text=made.text, scope="growth:read").id == lead.id
 
 
@@ -175,12 +169,12 @@ def test_a_bad_request_for_a_token_names_every_problem(
     session: Session, org: dict[str, Any]
 ) -> None:
     with pytest.raises(InvalidInput) as refused:
-        create_token(
+        _make(
             session,
-            actor=actor_of(session, org["admin"]),
-            name="  ",
+            actor_of(session, org["admin"]),
+            "metrics:read",
             kind=TokenKind.SERVICE,
-            scopes=["metrics:read"],
+            name="  ",
             expires_on=TODAY + dt.timedelta(days=400),
         )
     problems = refused.value.problems
@@ -193,14 +187,7 @@ def test_a_bad_request_for_a_token_names_every_problem(
 def test_people_see_and_revoke_only_their_own_tokens(session: Session, org: dict[str, Any]) -> None:
     _service(session, org)
     lead = actor_of(session, org["red_lead"])
-    mine = create_token(
-        session,
-        actor=lead,
-        name="my spreadsheet",
-        kind=TokenKind.PERSONAL,
-        scopes=["people:read"],
-        expires_on=NEXT_MONTH,
-    )
+    mine = _make(session, lead, "people:read")
     assert [r.name for r in list_tokens(session, actor=lead)] == ["my spreadsheet"]
     admin_token = next(
         r
@@ -229,14 +216,7 @@ def test_an_erased_persons_tokens_end_and_an_export_lists_them_without_the_diges
     from core.people.personal_data import erase_person
 
     agent = org["red_agent"]
-    made = create_token(
-        session,
-        actor=actor_of(session, agent),
-        name="my spreadsheet",
-        kind=TokenKind.PERSONAL,
-        scopes=["people:read"],
-        expires_on=NEXT_MONTH,
-    )
+    made = _make(session, actor_of(session, agent), "people:read")
     admin = actor_of(session, org["admin"])
     exported = zipfile.ZipFile(io.BytesIO(export_person(session, actor=admin, person_id=agent.id)))
     [listed] = json.loads(exported.read("profile.json"))["api_tokens"]
