@@ -250,8 +250,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     import signal
     import threading
 
-    from core.jobs import WATCHDOG_SECONDS, start_scheduler
+    from core.jobs import WATCHDOG_SECONDS, ResilientScheduler, start_scheduler
     from core.platform.db import check_database, migrate
+    from core.platform.lease import SCHEDULER, Lease, holder_of, lease_seconds
 
     engine = _engine(args.database)
     check_database(engine)
@@ -259,22 +260,57 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from core.platform.logs import configure as configure_logs
 
     configure_logs()
+    jobs_log = logging.getLogger("headway.jobs")
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    scheduler = start_scheduler(engine)
-    for job in scheduler.get_jobs():
-        print(f"{job.id}: next run {job.next_run_time:%Y-%m-%d %H:%M %Z}", file=sys.stderr)
-    # A watchdog: if the scheduler's thread dies, exit non-zero so that the supervisor
-    # (systemd Restart=always, a container's restart policy) starts a fresh worker.
-    while not stop.wait(WATCHDOG_SECONDS):
-        if not scheduler.alive:
-            logging.getLogger("headway.jobs").error(
-                "the scheduler stopped running; the worker exits so that it is restarted"
-            )
-            print("headway worker: the scheduler stopped running; exiting", file=sys.stderr)
-            return EXIT_BAD_INPUT
-    scheduler.shutdown()
+    # Two workers may run (a standby for failover): the one holding the scheduler lease runs the
+    # jobs, the other stands by and takes over once the lease runs out (core.platform.lease).
+    lease = Lease(engine, seconds=lease_seconds())
+    scheduler: ResilientScheduler | None = None
+    standing_by_for: str | None = None
+    try:
+        while True:
+            if lease.check():
+                if scheduler is None:
+                    scheduler = start_scheduler(engine)
+                    standing_by_for = None
+                    jobs_log.info("this worker (%s) runs the jobs", lease.holder)
+                    for job in scheduler.get_jobs():
+                        print(
+                            f"{job.id}: next run {job.next_run_time:%Y-%m-%d %H:%M %Z}",
+                            file=sys.stderr,
+                        )
+            else:
+                if scheduler is not None:
+                    jobs_log.error(
+                        "this worker lost the scheduler lease (the database did not answer in "
+                        "time); its jobs stop and it stands by"
+                    )
+                    scheduler.shutdown()
+                    scheduler = None
+                holder = holder_of(engine, name=SCHEDULER) if not stop.is_set() else None
+                if holder is not None and holder != standing_by_for:
+                    standing_by_for = holder
+                    print(
+                        f"another worker ({holder}) runs the jobs; this one stands by and takes "
+                        f"over within {lease.seconds:.0f} s if it stops",
+                        file=sys.stderr,
+                    )
+            # A watchdog: if the scheduler's thread dies, exit non-zero so that the supervisor
+            # (systemd Restart=always, a container's restart policy) starts a fresh worker.
+            if scheduler is not None and not scheduler.alive:
+                jobs_log.error(
+                    "the scheduler stopped running; the worker exits so that it is restarted"
+                )
+                print("headway worker: the scheduler stopped running; exiting", file=sys.stderr)
+                return EXIT_BAD_INPUT
+            if stop.wait(min(WATCHDOG_SECONDS, lease.every)):
+                break
+    finally:
+        if scheduler is not None and scheduler.alive:
+            scheduler.shutdown()
+        lease.give_up()
     print("worker stopped", file=sys.stderr)
     return EXIT_OK
 

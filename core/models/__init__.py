@@ -30,6 +30,7 @@ from core.models.learning import (
     PledgeStatus,
     Visibility,
 )
+from core.models.lease import WorkerLease
 from core.models.metrics import METRICS, Metric, Observation
 from core.models.notification import (
     EmailState,
@@ -168,4 +169,5 @@ __all__ = [
     "ThemeEvent",
     "ThemeStatus",
     "ThemeStep",
+    "WorkerLease",
 ]
