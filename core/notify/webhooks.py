@@ -18,7 +18,7 @@ import hashlib
 import hmac
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import insert
@@ -64,8 +64,16 @@ def _plain(value: object) -> object:
 def emit(session: Session, event_type: str, data: Mapping[str, Any]) -> str | None:
     """Queue one event for every endpoint that wants `event_type`, in the caller's transaction;
     returns its id, or None when no endpoint wants it (nothing is stored)."""
+    ids = emit_many(session, event_type, [data])
+    return ids[0] if ids else None
+
+
+def emit_many(session: Session, event_type: str, events: Sequence[Mapping[str, Any]]) -> list[str]:
+    """`emit` for several events of one type (one query for the endpoints, one insert)."""
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {event_type!r}")
+    if not events:
+        return []
     targets = [
         t
         for t in session.exec(
@@ -77,21 +85,23 @@ def emit(session: Session, event_type: str, data: Mapping[str, Any]) -> str | No
         if event_type in t.topics.split()
     ]
     if not targets:
-        return None
+        return []
     now = utcnow()
-    event_id = str(uuid.uuid4())
-    body = json.dumps(
-        {
-            "id": event_id,
-            "type": event_type,
-            "occurred_at": now.isoformat(timespec="seconds"),
-            "data": {key: _plain(value) for key, value in data.items()},
-        },
-        separators=(",", ":"),
-    )
-    session.execute(
-        insert(OutboundDelivery),
-        [
+    rows: list[dict[str, object]] = []
+    ids: list[str] = []
+    for data in events:
+        event_id = str(uuid.uuid4())
+        ids.append(event_id)
+        body = json.dumps(
+            {
+                "id": event_id,
+                "type": event_type,
+                "occurred_at": now.isoformat(timespec="seconds"),
+                "data": {key: _plain(value) for key, value in data.items()},
+            },
+            separators=(",", ":"),
+        )
+        rows.extend(
             {
                 "target_id": t.id,
                 "event_id": event_id,
@@ -104,6 +114,6 @@ def emit(session: Session, event_type: str, data: Mapping[str, Any]) -> str | No
                 "created_at": now,
             }
             for t in targets
-        ],
-    )
-    return event_id
+        )
+    session.execute(insert(OutboundDelivery), rows)
+    return ids
