@@ -87,6 +87,11 @@ class ConnectionsView:
     chats: list[TargetRow]
     endpoints: list[TargetRow]
     deliveries: list[DeliveryRow]
+    teams: dict[int, str]  # where a chat webhook may be set: team id → name
+
+    @property
+    def targets(self) -> list[TargetRow]:
+        return self.chats + self.endpoints
 
 
 @dataclass(frozen=True)
@@ -300,8 +305,14 @@ def connections_view(session: Session, *, actor: Actor, limit: int = 50) -> Conn
         )
         for d in rows
     ]
+    teams = {
+        t.id: t.name
+        for t in session.exec(select(Team).order_by(col(Team.name))).all()
+        if t.id is not None
+    }
     return ConnectionsView(
         [r for r in live if r.kind is not TargetKind.WEBHOOK],
         [r for r in live if r.kind is TargetKind.WEBHOOK],
         deliveries,
+        teams,
     )

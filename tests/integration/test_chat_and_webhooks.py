@@ -230,7 +230,9 @@ def test_a_delivery_whose_deliverer_died_after_its_claim_is_failed_not_sent_twic
     assert outbound._claim(engine, delivery.id or 0, T0)  # claimed, then the process died
     assert outbound.deliver_due(engine, now=T0 + dt.timedelta(minutes=1)) == 0
     assert _deliveries(engine)[0].state is DeliveryState.SENDING  # not stuck yet
-    assert outbound.deliver_due(engine, now=T0 + outbound.STUCK_AFTER + dt.timedelta(seconds=1)) == 0
+    assert (
+        outbound.deliver_due(engine, now=T0 + outbound.STUCK_AFTER + dt.timedelta(seconds=1)) == 0
+    )
     [stuck] = _deliveries(engine)
     assert (stuck.state, stuck.last_error) == (DeliveryState.FAILED, outbound.STUCK_REASON)
     assert receiver.received == []
