@@ -60,8 +60,7 @@ with SaveOnceForm("admin_connections_chat", show_done=True) as form:
         "here. A team's webhook replaces the one it had; people without a team (managers, "
         "admins) and teams without one use the organisation's."
     )
-    places: dict[int | None, str] = {None: "The organisation"}
-    places.update(view.teams)
+    places = {0: "The organisation", **view.teams}  # 0: no team
     where = choose("For", places, key=form.key_for("where"))
     kind = choose(
         "Chat",
@@ -77,7 +76,7 @@ with SaveOnceForm("admin_connections_chat", show_done=True) as form:
             set_chat_webhook,
             actor=me,
             kind=kind,
-            team_id=where,
+            team_id=where or None,
             url=url,
             kinds=kinds,
             done=lambda sentence: sentence,
