@@ -6,7 +6,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from core.models import TargetKind
-from core.notify.chat import CHAT_KINDS
+from core.notify.chat import CHAT_KINDS, DEFAULT_KINDS
 from core.notify.connections import (
     KIND_NAMES,
     NewEndpoint,
@@ -69,7 +69,12 @@ with SaveOnceForm("admin_connections_chat", show_done=True) as form:
     )
     url = st.text_input("Webhook address", type="password", max_chars=1000)
     kinds = st.multiselect(
-        "Carries", list(CHAT_KINDS), default=list(CHAT_KINDS), format_func=topic_label
+        "Carries",
+        list(CHAT_KINDS),
+        default=list(DEFAULT_KINDS),
+        format_func=topic_label,
+        help="Each message is the notification's title and a link. Dispute news names scores: "
+        "add it only for a channel that the people concerned alone read.",
     )
     if form.submitted("Set chat webhook", type="primary"):
         form.save(

@@ -8,7 +8,8 @@ the same transaction as the notification (`queue_notifications`, called by
 `notifications.send`), one delivery per notification and webhook, and sent by the outbound job
 (`core.notify.outbound`) exactly once.
 
-What people wrote goes out as text: Slack's `&`, `<`, `>` are escaped (no `<!channel>`, no
+A channel has more readers than an inbox: a chat message is the notification's title and its
+link, never its body (coaching words, a decision's reason). What people wrote goes out as text: Slack's `&`, `<`, `>` are escaped (no `<!channel>`, no
 disguised link) and the message is sent with formatting off; in a Teams card, HTML and the
 markdown characters are escaped.
 """
@@ -45,6 +46,9 @@ CHAT_KINDS: tuple[NotificationKind, ...] = (
     NotificationKind.DISPUTE,
     NotificationKind.DISPUTE_DUE,
 )
+# Carried unless the admin chooses otherwise: dispute news names scores, so it is added only for
+# a channel that the people concerned alone read (the leads' channel, say).
+DEFAULT_KINDS = tuple(k for k in CHAT_KINDS if k is not NotificationKind.DISPUTE)
 CHAT_TARGETS = (TargetKind.SLACK, TargetKind.TEAMS)
 
 

@@ -141,7 +141,7 @@ def set_chat_webhook(
     kind: TargetKind,
     team_id: int | None,
     url: str,
-    kinds: Sequence[NotificationKind] = chat.CHAT_KINDS,
+    kinds: Sequence[NotificationKind] = chat.DEFAULT_KINDS,
 ) -> str:
     """Set the Slack or Teams incoming webhook of a team (None: the organisation's), carrying
     the notification `kinds`; it replaces the one set before. Returns what was done."""

@@ -184,7 +184,8 @@ def _reason(exc: BaseException) -> str:
 
 def compose(session: Session, delivery: OutboundDelivery, target: OutboundTarget) -> bytes:
     """The exact bytes to post: the stored event (a webhook), or the chat message made now from
-    its notification (so an erasure's renaming since is honoured)."""
+    its notification (so an erasure's renaming since is honoured): its title and link only, as
+    a channel has more readers than the inbox (the body holds coaching words and reasons)."""
     if target.kind is TargetKind.WEBHOOK:
         return delivery.body.encode()
     note = session.get(Notification, delivery.notification_id)
@@ -196,7 +197,7 @@ def compose(session: Session, delivery: OutboundDelivery, target: OutboundTarget
     message = chat.ChatMessage(
         for_whom=person.name if person else "",
         title=note.title,
-        body=note.body,
+        body="",
         url=f"{base}/{link_to(page, **query)}" if page else base,
     )
     return json.dumps(chat.body_for(target.kind, message)).encode()

@@ -340,6 +340,7 @@ def test_a_failing_slack_webhook_stops_neither_e_mail_nor_another_teams_channel(
     blue_lead = card.json()
     assert blue_lead["@type"] == "MessageCard"
     assert blue_lead["title"].endswith("Follow up with Ada today")
+    assert "callback" not in card.body.decode()  # the title and link only, never the body
     assert blue_lead["potentialAction"][0]["targets"][0]["uri"] == (
         "https://headway.example.org/coaching?agent=3"
     )
