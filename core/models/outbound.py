@@ -17,7 +17,7 @@ from core.platform.clock import utcnow
 
 class TargetKind(StrEnum):
     SLACK = "slack"  # a Slack incoming webhook: {"text": …}
-    TEAMS = "teams"  # a Microsoft Teams incoming webhook: a MessageCard
+    TEAMS = "teams"  # a Microsoft Teams webhook (Workflows or connector): an Adaptive Card
     WEBHOOK = "webhook"  # another system's endpoint: signed JSON events
 
 

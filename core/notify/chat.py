@@ -9,15 +9,14 @@ the same transaction as the notification (`queue_notifications`, called by
 (`core.notify.outbound`) exactly once.
 
 A channel has more readers than an inbox: a chat message is the notification's title and its
-link, never its body (coaching words, a decision's reason). What people wrote goes out as text: Slack's `&`, `<`, `>` are escaped (no `<!channel>`, no
-disguised link) and the message is sent with formatting off; in a Teams card, HTML and the
-markdown characters are escaped.
+link, never its body (coaching words, a decision's reason). What people wrote goes out as text:
+Slack's `&`, `<`, `>` are escaped (no `<!channel>`, no disguised link) and the message is sent
+with formatting off; Teams gets an Adaptive Card (what its Workflows webhooks and the older
+connectors both take) whose words are `TextRun`s, which Teams never reads as markdown.
 """
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -66,34 +65,31 @@ def slack_text(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
-
-
-def teams_text(value: str) -> str:
-    """`value` as plain text in a Teams card (which reads HTML and markdown): HTML escaped, then
-    every markdown character behind a backslash; line breaks kept as breaks."""
-    escaped = _MARKDOWN.sub(r"\\\1", html.escape(value, quote=False))
-    return escaped.replace("\r\n", "\n").replace("\n", "<br>")
-
-
 def body_for(kind: TargetKind, message: ChatMessage) -> dict[str, Any]:
     """The JSON body a Slack or a Teams incoming webhook takes."""
     heading = f"For {message.for_whom}: {message.title}" if message.for_whom else message.title
     if kind is TargetKind.SLACK:
         lines = [slack_text(heading), slack_text(message.body), f"Open in Headway: {message.url}"]
         return {"text": "\n".join(line for line in lines if line), "mrkdwn": False}
-    return {
-        "@type": "MessageCard",
-        "@context": "https://schema.org/extensions",
-        "summary": heading[:150],
-        "title": teams_text(heading),
-        "text": teams_text(message.body) or teams_text(message.title),
-        "potentialAction": [
+    paragraphs = [(heading, "Bolder"), (message.body, "Default")]
+    card = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": [
             {
-                "@type": "OpenUri",
-                "name": "Open in Headway",
-                "targets": [{"os": "default", "uri": message.url}],
+                "type": "RichTextBlock",
+                "inlines": [{"type": "TextRun", "text": text, "weight": weight}],
             }
+            for text, weight in paragraphs
+            if text
+        ],
+        "actions": [{"type": "Action.OpenUrl", "title": "Open in Headway", "url": message.url}],
+    }
+    return {
+        "type": "message",
+        "attachments": [
+            {"contentType": "application/vnd.microsoft.card.adaptive", "content": card}
         ],
     }
 

@@ -337,13 +337,11 @@ def test_a_failing_slack_webhook_stops_neither_e_mail_nor_another_teams_channel(
         "red.lead@x.org",
     ]
     [card] = receiver.to("/blue-teams")
-    blue_lead = card.json()
-    assert blue_lead["@type"] == "MessageCard"
-    assert blue_lead["title"].endswith("Follow up with Ada today")
+    blue_lead = card.json()["attachments"][0]["content"]
+    assert blue_lead["type"] == "AdaptiveCard"
+    assert blue_lead["body"][0]["inlines"][0]["text"].endswith("Follow up with Ada today")
+    assert blue_lead["actions"][0]["url"] == "https://headway.example.org/coaching?agent=3"
     assert "callback" not in card.body.decode()  # the title and link only, never the body
-    assert blue_lead["potentialAction"][0]["targets"][0]["uri"] == (
-        "https://headway.example.org/coaching?agent=3"
-    )
     [manager] = receiver.to("/organisation")  # no team: the organisation's channel
     assert manager.json()["text"].endswith(
         "Open in Headway: https://headway.example.org/coaching?agent=3"

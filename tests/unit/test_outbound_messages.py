@@ -29,14 +29,23 @@ def test_a_slack_message_escapes_the_three_control_characters_and_turns_formatti
     }
 
 
-def test_a_teams_card_escapes_html_and_markdown() -> None:
-    card = chat.body_for(TargetKind.TEAMS, MESSAGE)
-    assert card["@type"] == "MessageCard"
-    assert "<" not in card["title"] and "*now*" not in card["title"]
-    assert r"\*now\*" in card["title"] and r"&lt;\!here&gt;" in card["title"]
-    assert r"\[x\]\(https://evil\.test\)" in card["text"]
-    assert card["potentialAction"][0]["targets"] == [
-        {"os": "default", "uri": "https://h.example/x"}
+def test_a_teams_card_carries_the_words_as_text_runs_never_read_as_markdown() -> None:
+    message = chat.body_for(TargetKind.TEAMS, MESSAGE)
+    [attachment] = message["attachments"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    card = attachment["content"]
+    assert card["type"] == "AdaptiveCard"
+    [heading] = card["body"]  # no body: a chat message is the title and the link
+    assert heading["type"] == "RichTextBlock"
+    assert heading["inlines"] == [
+        {
+            "type": "TextRun",
+            "text": "For Eve <@U123>: Call *now* & <!here> [x](https://evil.test)",
+            "weight": "Bolder",
+        }
+    ]
+    assert card["actions"] == [
+        {"type": "Action.OpenUrl", "title": "Open in Headway", "url": "https://h.example/x"}
     ]
 
 
