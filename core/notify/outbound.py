@@ -12,7 +12,8 @@ A target that fails is skipped for the rest of the run, so one broken webhook de
 else's messages; e-mail is another job altogether (`core.notify.mailer`).
 
 Only http(s) addresses on public networks are posted to (unless HEADWAY_WEBHOOKS_ALLOW_LOCAL),
-checked on every send against every address the name resolves to; redirects are not followed
+checked on every send against every address the name resolves to and against the address
+connected to (DNS rebinding); redirects are not followed
 and no proxy from the environment is used, so a webhook cannot be pointed inside the network.
 URLs are secrets: no log line and no error text carries one.
 """
@@ -20,6 +21,7 @@ URLs are secrets: no log line and no error text carries one.
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import ipaddress
 import json
 import logging
@@ -27,6 +29,7 @@ import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, insert, select, update
@@ -140,7 +143,47 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None  # the 3xx is then an HTTPError: a redirect is a failure, never followed
 
 
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
+def _connect_checked(
+    address: tuple[str, int], timeout: float | None = None, source: tuple[str, int] | None = None
+) -> socket.socket:
+    """A connection whose far end is checked once connected (before TLS, before a byte is
+    sent): a name that resolved to a public address for the check and to a private one for the
+    connection (DNS rebinding) is refused here."""
+    sock = socket.create_connection(address, timeout, source)
+    try:
+        if not get_settings().webhooks_allow_local:
+            _require_public(ipaddress.ip_address(sock.getpeername()[0]))
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+class _CheckedHTTP(http.client.HTTPConnection):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect_checked
+
+
+class _CheckedHTTPS(http.client.HTTPSConnection):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect_checked
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_CheckedHTTP, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_CheckedHTTPS, req)
+
+
+_OPENER = urllib.request.build_opener(
+    urllib.request.ProxyHandler({}), _NoRedirects(), _HTTPHandler(), _HTTPSHandler()
+)
 
 
 def post_json(url: str, body: bytes, headers: dict[str, str] | None = None) -> Outcome:
@@ -167,7 +210,9 @@ def post_json(url: str, body: bytes, headers: dict[str, str] | None = None) -> O
         return Outcome(False, f"HTTP {exc.code}{moved}")
     except TimeoutError:
         return Outcome(False, f"no answer within {TIMEOUT_SECONDS:g} s")
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except UnsafeAddress as exc:  # the far end, once connected, is inside the network
+        return Outcome(False, str(exc))
+    except (OSError, ValueError) as exc:
         return Outcome(False, f"cannot connect ({_reason(exc)})")
     return Outcome(200 <= status < 300, f"HTTP {status}")
 

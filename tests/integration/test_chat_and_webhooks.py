@@ -288,6 +288,18 @@ def test_this_machine_is_refused_at_send_time_unless_allowed(
     assert receiver.received == []
 
 
+def test_a_name_that_turns_private_between_the_check_and_the_connection_is_refused(
+    receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the name looked public when checked, then led to this machine."""
+    monkeypatch.setenv("HEADWAY_WEBHOOKS_ALLOW_LOCAL", "0")
+    get_settings.cache_clear()
+    monkeypatch.setattr(outbound, "_check_resolved", lambda url: None)
+    got = outbound.post_json(receiver.url("/qa"), b"{}")
+    assert not got.ok and "only to public addresses" in got.said
+    assert receiver.received == []
+
+
 # --- chat --------------------------------------------------------------------------------------
 
 
