@@ -156,12 +156,12 @@ def set_chat_webhook(
             "dispute news)."
         )
     clean = outbound.check_url(url)
+    team = col(OutboundTarget.team_id)
+    same_place = team.is_(None) if team_id is None else team == team_id
     old = session.exec(
         select(OutboundTarget).where(
             col(OutboundTarget.kind).in_(chat.CHAT_TARGETS),
-            col(OutboundTarget.team_id) == team_id
-            if team_id is not None
-            else col(OutboundTarget.team_id).is_(None),
+            same_place,
             col(OutboundTarget.removed_at).is_(None),
         )
     ).all()
@@ -178,7 +178,7 @@ def set_chat_webhook(
         action=AuditAction.CREATE,
         record_type=RECORD,
         record_id=target.id,
-        detail=f"{KIND_NAMES[kind]} webhook for {where.lower()} ({_host(clean)})",
+        detail=f"{KIND_NAMES[kind]} webhook for {where} ({_host(clean)})",
     )
     replaced = " (it replaces the one set before)" if old else ""
     return f"{where}'s {KIND_NAMES[kind]} webhook is set{replaced}."
@@ -270,12 +270,16 @@ def send_test_message(session: Session, *, actor: Actor, target_id: int) -> Test
     return TestResult(False, f"The test message did not go to {_row(target).name}: {outcome.said}.")
 
 
-def _row(target: OutboundTarget) -> TargetRow:
+def _row(target: OutboundTarget, teams: dict[int, str] | None = None) -> TargetRow:
+    """`teams`: the teams' names now (a team renamed since its webhook was set)."""
     assert target.id is not None
+    where = target.label
+    if teams and target.team_id in teams:
+        where = f"Team {teams[target.team_id]}"
     return TargetRow(
         target.id,
         target.kind,
-        target.label,
+        where,
         _host(target.url) if target.url else "removed",
         tuple(target.topics.split()),
         target.created_at,
@@ -285,9 +289,14 @@ def _row(target: OutboundTarget) -> TargetRow:
 def connections_view(session: Session, *, actor: Actor, limit: int = 50) -> ConnectionsView:
     """The live chat webhooks and endpoints, and the most recent deliveries (newest first)."""
     _require_admin(actor)
+    teams = {
+        t.id: t.name
+        for t in session.exec(select(Team).order_by(col(Team.name))).all()
+        if t.id is not None
+    }
     targets = session.exec(select(OutboundTarget).order_by(col(OutboundTarget.id))).all()
-    live = [_row(t) for t in targets if t.removed_at is None]
-    names = {t.id: _row(t).name for t in targets}
+    live = [_row(t, teams) for t in targets if t.removed_at is None]
+    names = {t.id: _row(t, teams).name for t in targets}
     rows = session.exec(
         select(OutboundDelivery).order_by(col(OutboundDelivery.id).desc()).limit(limit)
     ).all()
@@ -305,11 +314,6 @@ def connections_view(session: Session, *, actor: Actor, limit: int = 50) -> Conn
         )
         for d in rows
     ]
-    teams = {
-        t.id: t.name
-        for t in session.exec(select(Team).order_by(col(Team.name))).all()
-        if t.id is not None
-    }
     return ConnectionsView(
         [r for r in live if r.kind is not TargetKind.WEBHOOK],
         [r for r in live if r.kind is TargetKind.WEBHOOK],
