@@ -39,16 +39,12 @@ def upgrade() -> None:
         _text("topics", 1000),
         _at("created_at"),
         _at("removed_at", nullable=True),
-        sa.CheckConstraint(
-            "kind IN ('slack', 'teams', 'webhook')", name="ck_outbound_target_kind"
-        ),
+        sa.CheckConstraint("kind IN ('slack', 'teams', 'webhook')", name="ck_outbound_target_kind"),
     )
     op.create_table(
         "outbound_delivery",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column(
-            "target_id", sa.Integer(), sa.ForeignKey("outbound_target.id"), nullable=False
-        ),
+        sa.Column("target_id", sa.Integer(), sa.ForeignKey("outbound_target.id"), nullable=False),
         sa.Column(
             "notification_id",
             sa.Integer(),
