@@ -126,6 +126,12 @@ RULES: dict[str, Rule] = {
     "core.connect.tokens.tokens_view": Rule(
         R, _who(Who.ADMIN, Who.AGENT), "the token's maker and admins", Refusal.LEFT_OUT
     ),
+    # Chat and webhooks (issue 26): the URLs and signing secrets are secrets
+    "core.notify.connections.set_chat_webhook": Rule(W, ADMINS, "admins"),
+    "core.notify.connections.register_endpoint": Rule(W, ADMINS, "admins"),
+    "core.notify.connections.remove_connection": Rule(W, ADMINS, "admins"),
+    "core.notify.connections.send_test_message": Rule(W, ADMINS, "admins"),
+    "core.notify.connections.connections_view": Rule(R, ADMINS, "admins"),
     "core.connect.api.people_page": Rule(
         R, SEES_AGENT, "the general rule (others are left out)", Refusal.LEFT_OUT
     ),

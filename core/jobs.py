@@ -30,6 +30,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from core.metrics.imports import tidy_import_tables
 from core.notify.mailer import send_pending
 from core.notify.notifications import Created
+from core.notify.outbound import deliver_due
 from core.people.retention import RetentionResult, apply_retention
 from core.platform import clock
 from core.platform.config import get_settings
@@ -41,6 +42,7 @@ log = logging.getLogger("headway.jobs")
 
 MISFIRE_GRACE_SECONDS = 24 * 3600  # a run more than a day late is stale: skip it
 PICK_UP_MINUTES = 5
+OUTBOUND_SECONDS = 60  # chat messages and webhooks go within a minute
 RETENTION_AT = dt.time(2, 30)  # every day, local time: a quiet hour
 
 
@@ -86,6 +88,25 @@ def pick_up_job() -> None:
     """Every few minutes: what became due since the morning run (a follow-up recorded at noon
     for today) and e-mail for events."""
     run_and_deliver(clock.now_local(), job="pick-up")
+
+
+def outbound_job() -> int | None:
+    """Every minute: post the chat messages and webhook events that are due (first tries and
+    retries whose backoff has passed). A database error is logged and the next run carries on:
+    a claimed message is never sent twice (core.notify.outbound)."""
+    try:
+        with timed(log, job="outbound") as run:
+            sent = deliver_due(jobs_engine())
+            run.extra["sent"] = sent
+    except SQLAlchemyError as exc:
+        log.error(
+            "outbound: the database failed (%s: %s); chat messages and webhooks wait for the "
+            "next run",
+            type(exc).__name__,
+            str(exc).splitlines()[0] if str(exc) else "",
+        )
+        return None
+    return sent
 
 
 JOBSTORE_RETRY_SECONDS = 10.0
@@ -193,6 +214,12 @@ def job_specs() -> list[JobSpec]:
             pick_up_job,
             IntervalTrigger(minutes=PICK_UP_MINUTES, timezone=tz),
             PICK_UP_MINUTES * 60,
+        ),
+        JobSpec(
+            "outbound",
+            outbound_job,
+            IntervalTrigger(seconds=OUTBOUND_SECONDS, timezone=tz),
+            OUTBOUND_SECONDS,
         ),
     ]
 

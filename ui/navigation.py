@@ -205,6 +205,14 @@ PAGE_TABLE: tuple[tuple[str, str, str, str, str, frozenset[Role]], ...] = (
     ),
     (
         "Administration",
+        "admin_connections.py",
+        "Chat and webhooks",
+        ":material/webhook:",
+        "connections",
+        frozenset({Role.ADMIN}),
+    ),
+    (
+        "Administration",
         "audit.py",
         "Audit trail",
         ":material/policy:",

@@ -25,6 +25,7 @@ from core.models import (
 )
 from core.note_evaluations import check_section, link_evaluations
 from core.notify.notifications import notify
+from core.notify.webhooks import emit
 from core.people import audit
 from core.people.access import Actor, is_coach_of, require_view_person
 from core.people.org import people_labels
@@ -168,6 +169,17 @@ def write_note(
         title=f"{actor.name} wrote a coaching note about you",
         body=f"What to try: {clean.to_try or clean.actions}{check_back}",
         link="growth",
+    )
+    emit(
+        session,
+        "coaching_note.written",
+        {
+            "note_id": note.id,
+            "agent_id": agent_id,
+            "coach_id": actor.id,
+            "date": date,
+            "follow_up_date": clean.follow_up_date,
+        },
     )
     return note.id
 

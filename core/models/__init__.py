@@ -39,6 +39,13 @@ from core.models.notification import (
     NotificationPreference,
 )
 from core.models.org import Department, Person, Role, Team, id_of
+from core.models.outbound import (
+    DeliveryState,
+    OutboundAttempt,
+    OutboundDelivery,
+    OutboundTarget,
+    TargetKind,
+)
 from core.models.pd import (
     Blackout,
     Leave,
@@ -89,6 +96,11 @@ from core.models.voice import (
 
 __all__ = [
     "ApiToken",
+    "DeliveryState",
+    "OutboundAttempt",
+    "OutboundDelivery",
+    "OutboundTarget",
+    "TargetKind",
     "TokenKind",
     "ForecastInterval",
     "StaffingTarget",

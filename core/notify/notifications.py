@@ -23,6 +23,7 @@ from core.models import (
     NotificationPreference,
     Person,
 )
+from core.notify.chat import queue_notifications
 from core.platform.actor import Actor
 from core.platform.clock import today, utcnow
 from core.platform.config import get_settings
@@ -237,9 +238,14 @@ def send(session: Session, messages: Iterable[Message]) -> list[Created]:
                 col(Notification.kind),
                 col(Notification.subject),
                 col(Notification.title),
+                col(Notification.id),
+                col(Notification.person_id),
             )
         )
-        created.extend(Created(*row) for row in session.execute(statement).all())
+        stored = session.execute(statement).all()
+        created.extend(Created(*row[:4]) for row in stored)
+        # Chat (where an admin set a webhook) is queued with the notification: same transaction.
+        queue_notifications(session, [(row[4], row[5], row[1]) for row in stored])
     return sorted(created)
 
 

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from core.models import NotificationKind, PdDay, PdStatus, Person, Team
 from core.notify.notifications import notify
+from core.notify.webhooks import emit
 from core.platform.clock import today, utcnow
 
 
@@ -45,7 +46,21 @@ def tell_change(
     """Tell the agent that their PD day (published before this change) changed, in one sentence
     with the old date, the new one and who did it; False when they were never told of the day,
     or the day has gone by (no news about days gone by)."""
-    if day.published_at is None or day.id is None or max(old_date, day.date) < today():
+    if day.published_at is None or day.id is None:
+        return False
+    emit(
+        session,
+        "pd_day.changed",
+        {
+            "pd_day_id": day.id,
+            "person_id": day.person_id,
+            "change": change.value,
+            "old_date": old_date,
+            "date": day.date,
+            "version": day.version,
+        },
+    )
+    if max(old_date, day.date) < today():
         return False
     when = f"{old_date:%A %-d %B}"
     reason = f": {why}" if why else ""

@@ -32,6 +32,7 @@ from core.models import (
     id_of,
 )
 from core.notify.notifications import active_people, message_to, send
+from core.notify.webhooks import emit_many
 from core.pd.changes import Change, mark_published, tell_change
 from core.people.access import Actor, require_planner
 from core.platform.calendar import WorkCalendar, organisation_calendar
@@ -478,6 +479,14 @@ def publish(session: Session, *, actor: Actor, settings: PlanSettings) -> int:
         mark_published(day)
         session.add(day)
     session.flush()
+    emit_many(
+        session,
+        "pd_day.published",
+        [
+            {"pd_day_id": d.id, "person_id": d.person_id, "date": d.date, "version": d.version}
+            for d in drafts
+        ],
+    )
     people = active_people(session, [d.person_id for d in drafts])
     send(
         session,

@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     smtp_url: str = Field(default="", alias="SMTP_URL")
     mail_from: str = Field(default="Headway <headway@localhost>", alias="HEADWAY_MAIL_FROM")
     base_url: str = Field(default="http://localhost:8501", alias="HEADWAY_BASE_URL")
+    # Chat and outbound webhooks go only to public addresses unless this allows this machine's
+    # and the private network's (tests, a receiver beside Headway): docs/webhooks.md.
+    webhooks_allow_local: bool = Field(default=False, alias="HEADWAY_WEBHOOKS_ALLOW_LOCAL")
     # Coaching notes and evaluations older than this are removed by the daily retention job.
     retention_months: int = Field(default=24, alias="HEADWAY_RETENTION_MONTHS")
     # How long an agent may dispute an evaluation: days after the evaluation's date.

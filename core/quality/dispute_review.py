@@ -21,6 +21,7 @@ from core.models import (
     Scorecard,
 )
 from core.notify.notifications import link_to, notify
+from core.notify.webhooks import emit
 from core.people import audit
 from core.people.access import Actor, is_coach_of
 from core.platform.clock import utcnow
@@ -123,6 +124,19 @@ def decide_dispute(
         changes,
     )
     _tell_decision(session, actor, dispute, agent, evaluation.date, changes)
+    emit(
+        session,
+        "dispute.decided",
+        {
+            "dispute_id": dispute.id,
+            "evaluation_id": dispute.evaluation_id,
+            "agent_id": agent.id,
+            "decided_by_id": actor.id,
+            "decision": dispute.status.value,
+            "old_score": dispute.old_score,
+            "new_score": dispute.new_score,
+        },
+    )
     session.flush()
     return _reads(session, [dispute])[0]
 

@@ -48,6 +48,7 @@ PAGES = {
     "voice_themes": "pages/voice_themes.py",
     "voice_setup": "pages/voice_setup.py",
     "api_tokens": "pages/api_tokens.py",
+    "connections": "pages/admin_connections.py",
 }
 ALLOWED = {
     "admin": {
@@ -59,6 +60,7 @@ ALLOWED = {
         "teams",
         "departments",
         "calendar",
+        "connections",
         "audit",
         "import_metrics",
         "learning",
@@ -153,6 +155,7 @@ TITLE = {
     "voice_themes": "Customer themes",
     "voice_setup": "Contact reasons & volumes",
     "api_tokens": "API tokens",
+    "connections": "Chat and webhooks",
 }
 
 

@@ -62,11 +62,12 @@ from core.models import (
     ProjectStatus,
     Role,
     StaffingOverride,
+    TargetKind,
     Team,
     Theme,
     TokenKind,
 )
-from core.notify import notifications
+from core.notify import connections, notifications
 from core.pd import closures, exports
 from core.pd import constraints as pd_constraints
 from core.pd import coverage as pd_coverage
@@ -542,6 +543,18 @@ def _has_agent(rows: Any, o: Org) -> bool:
 
 
 # Each row: the call, and (for a list, search or import) whether the agent's data came back.
+# Never resolves (.invalid): a test message to it fails at once, as an answer, not an error.
+CHAT_URL = "https://hooks.example.invalid/services/T0/B0/secret"
+
+
+def _endpoint(session: Session, o: Org) -> int:
+    """An endpoint the admin registered (inside the call's savepoint)."""
+    admin = load_actor(session, o.people[Who.ADMIN])
+    return connections.register_endpoint(
+        session, actor=admin, label="BI", url=CHAT_URL, events=["pd_day.changed"]
+    ).id
+
+
 CALLS: dict[str, tuple[Call, Shows | None]] = {
     "core.people.password_changes.change_own_password": (
         lambda s, o, a: password_changes.change_own_password(
@@ -1315,6 +1328,30 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
     ),
     "core.voice.insights.hear_too": (
         lambda s, o, a: voice_insights.hear_too(s, actor=a, insight_id=o.insight),
+        None,
+    ),
+    "core.notify.connections.set_chat_webhook": (
+        lambda s, o, a: connections.set_chat_webhook(
+            s, actor=a, kind=TargetKind.SLACK, team_id=o.team, url=CHAT_URL
+        ),
+        None,
+    ),
+    "core.notify.connections.register_endpoint": (
+        lambda s, o, a: connections.register_endpoint(
+            s, actor=a, label="BI", url=CHAT_URL, events=["dispute.decided"]
+        ),
+        None,
+    ),
+    "core.notify.connections.remove_connection": (
+        lambda s, o, a: connections.remove_connection(s, actor=a, target_id=_endpoint(s, o)),
+        None,
+    ),
+    "core.notify.connections.send_test_message": (
+        lambda s, o, a: connections.send_test_message(s, actor=a, target_id=_endpoint(s, o)),
+        None,
+    ),
+    "core.notify.connections.connections_view": (
+        lambda s, o, a: connections.connections_view(s, actor=a),
         None,
     ),
     "core.connect.tokens.create_token": (

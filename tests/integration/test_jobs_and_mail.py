@@ -188,7 +188,7 @@ def test_a_restart_keeps_one_copy_of_each_job_and_its_schedule(engine: Engine) -
         jobs = {j.id: j for j in second.get_jobs()}
     finally:
         second.shutdown()
-    assert sorted(jobs) == ["daily-reminders", "pick-up", "retention", "weekly-digest"]
+    assert sorted(jobs) == ["daily-reminders", "outbound", "pick-up", "retention", "weekly-digest"]
     assert jobs["daily-reminders"].next_run_time == planned["daily-reminders"]
     assert jobs["daily-reminders"].coalesce is True
     assert jobs["daily-reminders"].misfire_grace_time == 24 * 3600
