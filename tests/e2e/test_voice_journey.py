@@ -41,8 +41,12 @@ def _theme_id(app_env: dict[str, str]) -> int:
     return int(theme_id)
 
 
-def _pick(page, label: str, option: str, *, exact: bool = False, within=None) -> None:  # type: ignore[no-untyped-def]
-    box = (within or page).get_by_role("combobox", name=label)
+def _pick(
+    page, label: str, option: str, *, exact: bool = False, within=None, whole: bool = True
+) -> None:  # type: ignore[no-untyped-def]
+    # The whole label: "Insight" is also in "Keep this insight (its wording stays)", a box the
+    # themes page draws beside it once duplicates show.
+    box = (within or page).get_by_role("combobox", name=label, exact=whole)
     box.click()
     box.press_sequentially(option[:24])  # typing filters the list (long lists load lazily)
     page.get_by_role("option", name=option, exact=exact).first.click()
@@ -116,7 +120,7 @@ def test_an_insight_heard_twice_is_carried_changed_and_told_to_both_agents(
     card.get_by_role("button", name=f"Take it to {department}").click()
     card.get_by_text(f"Taken to {department} on 23 November 2026").first.wait_for()
     settle(other)
-    _pick(other, "Answer", "Changed", exact=True, within=card)
+    _pick(other, "Answer to", "Changed", exact=True, within=card, whole=False)
     card.get_by_label("In the department's words").fill(
         "An Export button now sits at the top of the invoices list"
     )
