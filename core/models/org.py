@@ -54,6 +54,8 @@ class Person(SQLModel, table=True):
     one_time_password_expires_at: dt.datetime | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
     version: int = Field(default=1)
+    # The person's id in the identity provider that provisions them (SCIM `externalId`).
+    external_id: str | None = Field(default=None, max_length=255, unique=True, index=True)
 
 
 class _HasId(Protocol):
