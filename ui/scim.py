@@ -50,7 +50,8 @@ from core.platform.errors import (
     NotFound,
 )
 from core.platform.logs import timed
-from ui.api import RATE, _authenticate, _bearer, _body, _TooLarge, buckets
+from ui import api
+from ui.api import RATE, _authenticate, _bearer, _body, _TooLarge
 
 log = logging.getLogger("headway.scim")
 
@@ -119,7 +120,7 @@ def endpoint(work: Work) -> Callable[[Request], Awaitable[Response]]:
             )
         if token is None:
             return error(401, "Send a service token with scim:write: Authorization: Bearer hw_…")
-        wait = buckets.take(hashlib.sha256(token.encode()).hexdigest())
+        wait = api.buckets.take(hashlib.sha256(token.encode()).hexdigest())
         if wait:
             refused = error(429, f"This token may make {RATE:.0f} requests a second.", "tooMany")
             return _with(refused, "Retry-After", str(max(1, math.ceil(wait))))
@@ -162,9 +163,12 @@ def _dump(request: Request, model: type[Any], found: ScimModel, context: Context
     """The resource (or list) as SCIM JSON, with its `meta.location`s, narrowed to the
     `attributes` / `excludedAttributes` asked for."""
     listed: list[Any] = (found.resources or []) if isinstance(found, ListResponse) else [found]
+    users = f"{request.url.scheme}://{request.url.netloc}{BASE}/Users/"
     for resource in listed:
         if resource.meta is not None:
             resource.meta.location = _location(request, resource)
+        for member in getattr(resource, "members", None) or []:
+            member.ref = users + member.value
     parameters = ResponseParameters[model].model_validate(  # type: ignore[valid-type]
         {
             key: request.query_params[key]
@@ -229,12 +233,8 @@ def _resource_routes(
         return _answer(_dump(request, model, done, context))
 
     return [
-        Route(f"{BASE}/{name}", endpoint(collection), methods=["GET", "POST"]),
-        Route(
-            f"{BASE}/{name}/{{ident}}",
-            endpoint(one),
-            methods=["GET", "PUT", "PATCH", "DELETE"],
-        ),
+        _route(f"{BASE}/{name}", endpoint(collection), "GET", "POST"),
+        _route(f"{BASE}/{name}/{{ident}}", endpoint(one), "GET", "PUT", "PATCH", "DELETE"),
     ]
 
 
@@ -281,6 +281,33 @@ def _discovery(kind: str, items: tuple[Any, ...]) -> Callable[[Request], Awaitab
     return handle
 
 
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+# RFC 7644's optional endpoints Headway does not offer: a search across resource types, bulk
+# requests, and /Me (a SCIM client here is a provider's service, not a person).
+UNOFFERED = (".search", "Bulk", "Me")
+
+
+def _route(path: str, handle: Callable[[Request], Awaitable[Response]], *allowed: str) -> Route:
+    """A route that answers the methods it does not take with a SCIM error 405 (Starlette's
+    own 405 is plain text, and the catch-all below would answer 404)."""
+
+    async def only(request: Request) -> Response:
+        if request.method not in allowed:
+            refused = error(405, f"{request.url.path} takes {', '.join(allowed)}.")
+            return _with(refused, "Allow", ", ".join(allowed))
+        return await handle(request)
+
+    return Route(path, only, methods=METHODS)
+
+
+async def not_implemented(request: Request) -> Response:
+    return error(
+        501,
+        f"Headway does not offer {request.url.path}: list and filter /Users and /Groups one at "
+        "a time, one change a request.",
+    )
+
+
 async def unknown(request: Request) -> Response:
     return error(404, f"There is no SCIM endpoint {request.url.path}.")
 
@@ -307,12 +334,13 @@ def scim_routes() -> list[BaseRoute]:
         _discovery("ResourceType", PROVIDER.resource_types),
     )
     return [
-        Route(f"{BASE}/ServiceProviderConfig", service_provider_config, methods=["GET"]),
-        Route(f"{BASE}/Schemas", schemas, methods=["GET"]),
-        Route(f"{BASE}/Schemas/{{ident}}", schemas, methods=["GET"]),
-        Route(f"{BASE}/ResourceTypes", types, methods=["GET"]),
-        Route(f"{BASE}/ResourceTypes/{{ident}}", types, methods=["GET"]),
+        _route(f"{BASE}/ServiceProviderConfig", service_provider_config, "GET"),
+        _route(f"{BASE}/Schemas", schemas, "GET"),
+        _route(f"{BASE}/Schemas/{{ident}}", schemas, "GET"),
+        _route(f"{BASE}/ResourceTypes", types, "GET"),
+        _route(f"{BASE}/ResourceTypes/{{ident}}", types, "GET"),
         *_resource_routes("Users", ScimUser, users, "user_id", "user"),
         *_resource_routes("Groups", Group, groups, "group_id", "group"),
-        Route(BASE + "/{rest:path}", unknown, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+        *(Route(f"{BASE}/{path}", not_implemented, methods=METHODS) for path in UNOFFERED),
+        Route(BASE + "/{rest:path}", unknown, methods=METHODS),
     ]

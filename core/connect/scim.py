@@ -51,6 +51,7 @@ from scim2_models import (
     Uniqueness,
     User,
 )
+from scim2_models import MutabilityException as MutabilityError
 from scim2_models import NotFoundException as ScimNotFound
 from scim2_models import UniquenessException as UniquenessError
 from sqlmodel import Session, col, func, select
@@ -60,6 +61,7 @@ from core.models import AuditAction, Person, Role, Team
 from core.people.access import Actor, require_admin
 from core.people.audit import record
 from core.people.org import PersonInput, TeamInput, create_person, create_team, update_person
+from core.platform.clock import utcnow
 
 ROLE_GROUPS: dict[str, Role] = {
     "Headway Leads": Role.TEAM_LEAD,
@@ -168,8 +170,10 @@ def _teams(session: Session) -> dict[int, str]:
 
 
 def _person(session: Session, user_id: str) -> Person:
+    """The person a User id names; one the provider deleted is not found (RFC 7644 §3.6), as
+    the provider expects, though Headway keeps them."""
     person = session.get(Person, int(user_id)) if user_id.isdigit() else None
-    if person is None:
+    if person is None or person.deprovisioned_at is not None:
         raise ScimNotFound(detail=f"There is no user {user_id}.")
     return person
 
@@ -200,10 +204,10 @@ def list_users(
     start_index: int | None = None,
     count: int | None = None,
 ) -> ListResponse[ScimUser]:
-    """Every person (active or not), by id, a page at a time; filtered by `userName eq` or
-    `externalId eq`."""
+    """Every person (active or not) but those the provider deleted, by id, a page at a time;
+    filtered by `userName eq` or `externalId eq`."""
     require_admin(actor)
-    query = select(Person)
+    query = select(Person).where(col(Person.deprovisioned_at).is_(None))
     if filter:
         attribute, value = equals_filter(filter, ("userName", "externalId"))
         if attribute == "userName":  # e-mail addresses compare without case
@@ -330,9 +334,23 @@ def audit(session: Session, actor: Actor, person_id: int, detail: str) -> None:
 
 
 def create_user(session: Session, *, actor: Actor, user: ScimUser) -> ScimUser:
-    """A new person, an agent in `LANDING_TEAM` until a team's group names them."""
+    """A new person, an agent in `LANDING_TEAM` until a team's group names them; or, for the
+    address of someone the provider deleted, that person again (their history kept)."""
     require_admin(actor)
     email = _address(None, user)
+    returning = session.exec(
+        select(Person).where(
+            func.lower(Person.email) == email.lower(), col(Person.deprovisioned_at).is_not(None)
+        )
+    ).first()
+    if returning is not None:
+        assert returning.id is not None
+        returning.deprovisioned_at = None
+        session.add(returning)
+        audit(session, actor, returning.id, "provisioned again after being deleted")
+        before = _user(returning, _teams(session))
+        wanted = user.model_copy(update={"active": user.active is not False})
+        return _apply_user(session, actor, returning, before, wanted)
     _unique(session, None, email=email, external_id=user.external_id)
     made = create_person(
         session,
@@ -395,6 +413,9 @@ def replace_user(session: Session, *, actor: Actor, user_id: str, user: ScimUser
     return _apply_user(session, actor, person, _user(person, _teams(session)), user)
 
 
+KEPT = ("name", "display_name", "emails", "active", "user_name")
+
+
 def patch_user(
     session: Session, *, actor: Actor, user_id: str, patch: PatchOp[ScimUser]
 ) -> ScimUser:
@@ -406,13 +427,27 @@ def patch_user(
     before = _user(person, _teams(session))
     after = before.model_copy(deep=True)
     patch.patch(after, POLICY)
+    removed = [
+        ScimUser.model_fields[k].serialization_alias or k
+        for k in KEPT
+        if getattr(after, k) in (None, []) and getattr(before, k) not in (None, [])
+    ]
+    if removed:
+        raise MutabilityError(
+            detail=f"Headway keeps a name, an e-mail address and an active state for everyone: "
+            f"replace {', '.join(removed)} rather than remove it."
+        )
     return _apply_user(session, actor, person, before, after)
 
 
 def deactivate_user(session: Session, *, actor: Actor, user_id: str) -> None:
-    """DELETE: the person is deactivated (their sessions end at once), never erased."""
+    """DELETE: the person is deactivated (their sessions end at once) and no longer one of the
+    provider's Users; never erased. Creating their userName again brings them back."""
     require_admin(actor)
     person = _person(session, user_id)
     assert person.id is not None
     if person.active:
         set_account_active(session, actor=actor, person_id=person.id, active=False)
+    person.deprovisioned_at = utcnow()
+    session.add(person)
+    audit(session, actor, person.id, "deleted by the identity provider: deactivated and kept")

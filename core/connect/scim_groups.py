@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scim2_models import (
     Group,
@@ -51,11 +51,12 @@ class _Target:
     title: str
     team_id: int | None = None
     role: Role | None = None
+    external_id: str | None = None
 
 
 def _targets(session: Session) -> list[_Target]:
     teams = session.exec(select(Team).order_by(col(Team.id))).all()
-    return [_Target(f"team-{t.id}", t.name, team_id=t.id) for t in teams] + [
+    return [_Target(f"team-{t.id}", t.name, t.id, None, t.external_id) for t in teams] + [
         _Target(f"role-{role.value}", title, role=role) for title, role in ROLE_GROUPS.items()
     ]
 
@@ -68,7 +69,7 @@ def _target(session: Session, group_id: str) -> _Target:
 
 
 def _members(session: Session, target: _Target) -> list[Person]:
-    query = select(Person).order_by(col(Person.id))
+    query = select(Person).where(col(Person.deprovisioned_at).is_(None)).order_by(col(Person.id))
     if target.team_id is not None:
         return list(session.exec(query.where(Person.team_id == target.team_id)).all())
     return list(session.exec(query.where(Person.role == target.role)).all())
@@ -81,6 +82,7 @@ def _group(session: Session, target: _Target) -> Group:
     ]
     return Group(
         id=target.id,
+        external_id=target.external_id,
         display_name=target.title,
         members=members or None,
         meta=Meta(resource_type="Group"),
@@ -95,12 +97,16 @@ def list_groups(
     start_index: int | None = None,
     count: int | None = None,
 ) -> ListResponse[Group]:
-    """The teams, then the role groups, a page at a time; filtered by `displayName eq`."""
+    """The teams, then the role groups, a page at a time; filtered by `displayName eq` (without
+    case) or `externalId eq`."""
     require_admin(actor)
     targets = _targets(session)
     if filter:
-        _, value = equals_filter(filter, ("displayName",))
-        targets = [t for t in targets if t.title.casefold() == value.strip().casefold()]
+        attribute, value = equals_filter(filter, ("displayName", "externalId"))
+        if attribute == "displayName":
+            targets = [t for t in targets if t.title.casefold() == value.strip().casefold()]
+        else:
+            targets = [t for t in targets if t.external_id == value]
     first, size = page_bounds(start_index, count)
     page = targets[first - 1 : first - 1 + size]
     response: ListResponse[Group] = ListResponse[Group](
@@ -117,17 +123,25 @@ def get_group(session: Session, *, actor: Actor, group_id: str) -> Group:
     return _group(session, _target(session, group_id))
 
 
-def _unique_title(session: Session, title: str, *, other_than: str | None = None) -> None:
+def _unique(
+    session: Session, title: str | None, external_id: str | None, *, other_than: str | None = None
+) -> None:
     for target in _targets(session):
-        if target.title.casefold() == title.casefold() and target.id != other_than:
+        if target.id == other_than:
+            continue
+        if title and target.title.casefold() == title.casefold():
             raise UniquenessError(detail=f"The group {target.id} is already named “{title}”.")
+        if external_id and target.external_id == external_id:
+            raise UniquenessError(
+                detail=f"The group {target.id} already has the externalId {external_id}."
+            )
 
 
 def create_group(session: Session, *, actor: Actor, group: Group) -> Group:
     """A group with a new name: a new team, with the members named."""
     require_admin(actor)
     title = (group.display_name or "").strip()
-    _unique_title(session, title)
+    _unique(session, title, group.external_id)
     team = create_team(session, actor=actor, data=TeamInput(title))
     record(
         session,
@@ -168,14 +182,31 @@ def delete_group(session: Session, *, actor: Actor, group_id: str) -> None:
 
 
 def _apply(session: Session, actor: Actor, target: _Target, wanted: Group) -> Group:
+    """The group's name, externalId (a team's; the role groups keep none) and members as
+    `wanted` has them."""
     title = (wanted.display_name or "").strip()
-    if title and title != target.title:
-        if target.team_id is None:
-            raise MutabilityError(
-                detail=f"The role groups keep their names; “{target.title}” cannot become "
-                f"“{title}”."
-            )
-        _unique_title(session, title, other_than=target.id)
+    if title and title != target.title and target.team_id is None:
+        raise MutabilityError(
+            detail=f"The role groups keep their names; “{target.title}” cannot become “{title}”."
+        )
+    if target.team_id is not None and wanted.external_id != target.external_id:
+        _unique(session, None, wanted.external_id, other_than=target.id)
+        team = session.get(Team, target.team_id)
+        assert team is not None
+        team.external_id = wanted.external_id
+        session.add(team)
+        session.flush()
+        record(
+            session,
+            actor=actor,
+            action=AuditAction.UPDATE,
+            record_type="team",
+            record_id=target.team_id,
+            detail=f"SCIM: team “{target.title}” has the externalId {wanted.external_id}",
+        )
+        target = replace(target, external_id=wanted.external_id)
+    if title and title != target.title and target.team_id is not None:
+        _unique(session, title, None, other_than=target.id)
         team = session.get(Team, target.team_id)
         assert team is not None
         update_team(
@@ -193,7 +224,7 @@ def _apply(session: Session, actor: Actor, target: _Target, wanted: Group) -> Gr
             record_id=target.team_id,
             detail=f"SCIM: team “{target.title}” renamed “{title}”",
         )
-        target = _Target(target.id, title, team_id=target.team_id)
+        target = replace(target, title=title)
     current = _members(session, target)
     ids = _member_ids(session, wanted, target)
     for person_id in sorted(ids - {p.id for p in current}):
@@ -210,7 +241,8 @@ def _member_ids(session: Session, group: Group, target: _Target) -> set[int]:
     ids = set()
     for member in group.members or []:
         value = member.value or ""
-        if not value.isdigit() or session.get(Person, int(value)) is None:
+        person = session.get(Person, int(value)) if value.isdigit() else None
+        if person is None or person.deprovisioned_at is not None:
             raise InvalidValueException(
                 detail=f"There is no user {value!r} to make a member of “{target.title}”."
             )

@@ -222,12 +222,29 @@ def test_deactivation_ends_every_session_at_once_and_reactivation_allows_logins_
     assert _person(world, world["agent"]).active is True
 
 
-def test_delete_deactivates_and_keeps_the_person(world: dict) -> None:
+def test_delete_deactivates_and_keeps_the_person_whom_creating_again_brings_back(
+    world: dict,
+) -> None:
     client = _client(world)
+    with session_scope(world["engine"]) as session:
+        token = open_session(session, person_id=world["agent"])
     assert client.delete(f"/scim/v2/Users/{world['agent']}").status_code == 204
     person = _person(world, world["agent"])
     assert person.active is False and person.email == "ria.agent@example.com"
-    assert _ok(client.get(f"/scim/v2/Users/{world['agent']}"))["active"] is False
+    with session_scope(world["engine"]) as session:
+        assert resume_session(session, token=token) is None
+    # RFC 7644 §3.6: a deleted resource is not found any more, though Headway keeps the person
+    _error(client.get(f"/scim/v2/Users/{world['agent']}"), 404)
+    gone = client.get("/scim/v2/Users", params={"filter": 'userName eq "ria.agent@example.com"'})
+    assert _ok(gone)["totalResults"] == 0
+    back = _ok(
+        client.post(
+            "/scim/v2/Users", json={"schemas": [USER], "userName": "ria.agent@example.com"}
+        ),
+        201,
+    )
+    assert back["id"] == str(world["agent"]) and back["active"] is True
+    assert _person(world, world["agent"]).team_id == world["red"]
 
 
 def test_put_replaces_the_name_address_and_external_id(world: dict) -> None:
