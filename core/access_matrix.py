@@ -78,7 +78,11 @@ NO_ADMIN = EVERYONE - ADMINS
 CALIBRATORS = _who(Who.MANAGER, Who.LEAD)
 
 R, W = Access.READ, Access.WRITE
-SCIM_RULE = "admins (an identity provider, through an admin's service token with scim:write)"
+SCIM_READS = "scim.list_users scim.get_user scim_groups.list_groups scim_groups.get_group".split()  # noqa: SIM905
+SCIM_WRITES = (  # noqa: SIM905 — SCIM (issue 26): a provider, through an admin's service token
+    "scim.create_user scim.replace_user scim.patch_user scim.deactivate_user scim_groups."
+    "create_group scim_groups.replace_group scim_groups.patch_group scim_groups.delete_group"
+).split()
 OWN = "everyone, about themself only"
 MINE = "the agent, on their own record (note, PD day, pledge, share, project, inbox)"
 PARTIES = _who(Who.AGENT, Who.MANAGER, Who.LEAD)  # the agent and their coaches
@@ -139,19 +143,8 @@ RULES: dict[str, Rule] = {
     "core.connect.api.team_summary": Rule(
         R, PLANNERS, "whoever may review the team: its lead, managers, admins"
     ),
-    # SCIM (issue 26): an identity provider's service token acts as the admin who made it
-    "core.connect.scim.list_users": Rule(R, ADMINS, SCIM_RULE),
-    "core.connect.scim.get_user": Rule(R, ADMINS, SCIM_RULE),
-    "core.connect.scim.create_user": Rule(W, ADMINS, SCIM_RULE),
-    "core.connect.scim.replace_user": Rule(W, ADMINS, SCIM_RULE),
-    "core.connect.scim.patch_user": Rule(W, ADMINS, SCIM_RULE),
-    "core.connect.scim.deactivate_user": Rule(W, ADMINS, SCIM_RULE),
-    "core.connect.scim_groups.list_groups": Rule(R, ADMINS, SCIM_RULE),
-    "core.connect.scim_groups.get_group": Rule(R, ADMINS, SCIM_RULE),
-    "core.connect.scim_groups.create_group": Rule(W, ADMINS, SCIM_RULE),
-    "core.connect.scim_groups.replace_group": Rule(W, ADMINS, SCIM_RULE),
-    "core.connect.scim_groups.patch_group": Rule(W, ADMINS, SCIM_RULE),
-    "core.connect.scim_groups.delete_group": Rule(W, ADMINS, SCIM_RULE),
+    **{f"core.connect.{name}": Rule(R, ADMINS, "admins") for name in SCIM_READS},
+    **{f"core.connect.{name}": Rule(W, ADMINS, "admins") for name in SCIM_WRITES},
     "core.connect.api.send_forecast": Rule(
         W,
         PLANNERS,
@@ -484,11 +477,6 @@ NOT_SERVICES: dict[str, str] = {
     "their password, role or account; that service decides access",
     "core.people.audit.record": "records what the actor did; the caller decides access",
     "core.people.audit.record_reads": "records what the actor read; the caller decides access",
-    **{
-        f"core.connect.scim.{name}": "a step of the SCIM services (Users and Groups), which "
-        "check that the actor is an admin first"
-        for name in ("audit", "change_person", "landing_team")
-    },
 }
 
 

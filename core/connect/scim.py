@@ -235,14 +235,15 @@ def get_user(session: Session, *, actor: Actor, user_id: str) -> ScimUser:
 # ---------------------------------------------------------------- writing people
 
 
-def landing_team(session: Session, *, actor: Actor) -> int:
+def landing_team(session: Session, *, by: Actor) -> int:
+    """The id of `LANDING_TEAM`, made by `by` (an admin) when first needed."""
     team = session.exec(select(Team).where(Team.name == LANDING_TEAM)).first()
     if team is not None and team.id is not None:
         return team.id
-    made = create_team(session, actor=actor, data=TeamInput(LANDING_TEAM))
+    made = create_team(session, actor=by, data=TeamInput(LANDING_TEAM))
     record(
         session,
-        actor=actor,
+        actor=by,
         action=AuditAction.CREATE,
         record_type="team",
         record_id=made.id,
@@ -294,9 +295,9 @@ def _unique(
 
 def change_person(
     session: Session,
-    actor: Actor,
-    person: Person,
     *,
+    by: Actor,
+    person: Person,
     team_id: int | None,
     name: str | None = None,
     email: str | None = None,
@@ -307,7 +308,7 @@ def change_person(
     assert person.id is not None
     update_person(
         session,
-        actor=actor,
+        actor=by,
         person_id=person.id,
         data=PersonInput(
             name or person.name,
@@ -320,11 +321,11 @@ def change_person(
     )
 
 
-def audit(session: Session, actor: Actor, person_id: int, detail: str) -> None:
+def audit(session: Session, *, by: Actor, person_id: int, detail: str) -> None:
     """One audit event for a change SCIM made to a person."""
     record(
         session,
-        actor=actor,
+        actor=by,
         action=AuditAction.UPDATE,
         record_type=RECORD,
         record_id=person_id,
@@ -347,7 +348,12 @@ def create_user(session: Session, *, actor: Actor, user: ScimUser) -> ScimUser:
         assert returning.id is not None
         returning.deprovisioned_at = None
         session.add(returning)
-        audit(session, actor, returning.id, "provisioned again after being deleted")
+        audit(
+            session,
+            by=actor,
+            person_id=returning.id,
+            detail="provisioned again after being deleted",
+        )
         before = _user(returning, _teams(session))
         wanted = user.model_copy(update={"active": user.active is not False})
         return _apply_user(session, actor, returning, before, wanted)
@@ -356,7 +362,7 @@ def create_user(session: Session, *, actor: Actor, user: ScimUser) -> ScimUser:
         session,
         actor=actor,
         data=PersonInput(
-            _name(None, user) or email, email, Role.AGENT, landing_team(session, actor=actor)
+            _name(None, user) or email, email, Role.AGENT, landing_team(session, by=actor)
         ),
     )
     person = _person(session, str(made.id))
@@ -392,7 +398,9 @@ def _apply_user(
         if differs
     ]
     if changed:
-        change_person(session, actor, person, team_id=person.team_id, name=name, email=email)
+        change_person(
+            session, by=actor, person=person, team_id=person.team_id, name=name, email=email
+        )
     if after.external_id != person.external_id:
         person.external_id = after.external_id
         person.version += 1
@@ -400,7 +408,7 @@ def _apply_user(
         changed.append("externalId")
     if changed:
         session.flush()
-        audit(session, actor, person.id, f"changed {', '.join(changed)}")
+        audit(session, by=actor, person_id=person.id, detail=f"changed {', '.join(changed)}")
     if after.active is not None and after.active != person.active:
         set_account_active(session, actor=actor, person_id=person.id, active=after.active)
     return get_user(session, actor=actor, user_id=str(person.id))
@@ -450,4 +458,9 @@ def deactivate_user(session: Session, *, actor: Actor, user_id: str) -> None:
         set_account_active(session, actor=actor, person_id=person.id, active=False)
     person.deprovisioned_at = utcnow()
     session.add(person)
-    audit(session, actor, person.id, "deleted by the identity provider: deactivated and kept")
+    audit(
+        session,
+        by=actor,
+        person_id=person.id,
+        detail="deleted by the identity provider: deactivated and kept",
+    )

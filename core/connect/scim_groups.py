@@ -253,26 +253,26 @@ def _member_ids(session: Session, group: Group, target: _Target) -> set[int]:
 def _join(session: Session, actor: Actor, target: _Target, person: Person) -> None:
     assert person.id is not None
     if target.team_id is not None:
-        change_person(session, actor, person, team_id=target.team_id)
+        change_person(session, by=actor, person=person, team_id=target.team_id)
     else:
-        change_person(session, actor, person, team_id=person.team_id, role=target.role)
-    audit(session, actor, person.id, f"joined the group “{target.title}”")
+        change_person(session, by=actor, person=person, team_id=person.team_id, role=target.role)
+    audit(session, by=actor, person_id=person.id, detail=f"joined the group “{target.title}”")
 
 
 def _leave(session: Session, actor: Actor, target: _Target, person: Person) -> None:
     assert person.id is not None
     needs_team = Role(person.role) in (Role.AGENT, Role.TEAM_LEAD)
     if target.team_id is not None and needs_team:
-        landing = landing_team(session, actor=actor)
+        landing = landing_team(session, by=actor)
         if landing == target.team_id:
             raise InvalidValueException(
                 detail=f"{person.name} must belong to a team: add them to another team's "
                 f"group rather than removing them from “{LANDING_TEAM}”."
             )
-        change_person(session, actor, person, team_id=landing)
+        change_person(session, by=actor, person=person, team_id=landing)
     elif target.team_id is not None:
-        change_person(session, actor, person, team_id=None)
+        change_person(session, by=actor, person=person, team_id=None)
     else:
-        team_id = person.team_id or landing_team(session, actor=actor)
-        change_person(session, actor, person, team_id=team_id, role=Role.AGENT)
-    audit(session, actor, person.id, f"left the group “{target.title}”")
+        team_id = person.team_id or landing_team(session, by=actor)
+        change_person(session, by=actor, person=person, team_id=team_id, role=Role.AGENT)
+    audit(session, by=actor, person_id=person.id, detail=f"left the group “{target.title}”")
