@@ -123,10 +123,10 @@ def test_scim2_tester_finds_headway_conforming_but_for_its_known_departures(
     print(f"\nscim2-tester: {len(results)} checks: {dict(sorted(counts.items()))}")
     departures = {}
     for result in results:
-        print(f"  {result.status.name:<10} {result.resource_type or '-':<6} {result.title}")
+        urn = result.data.get("urn") if isinstance(result.data, dict) else None
+        print(f"  {result.status.name:<10} {result.resource_type or '-':<6} {result.title} {urn}")
         if result.status not in CONFORMING:
             print(f"      {result.reason}")
-            urn = result.data.get("urn") if isinstance(result.data, dict) else None
             departures[(result.resource_type, result.title, urn)] = result.reason
     assert counts[Status.SUCCESS.name] > 0
     assert {k: v for k, v in departures.items() if k not in KNOWN} == {}
