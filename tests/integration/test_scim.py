@@ -18,6 +18,7 @@ from core.connect.scim import LANDING_TEAM
 from core.connect.tokens import create_token
 from core.models import AuditEvent, Person, Role, Team, TokenKind
 from core.people.auth import open_session, resume_session
+from core.people.personal_data import erase_person
 from core.platform.db import make_engine, session_scope
 from tests.conftest import TODAY, actor_of, make_person, make_team
 from ui import api as api_module
@@ -384,3 +385,20 @@ def test_discovery_describes_what_headway_keeps(world: dict) -> None:
         "emails",
         "groups",
     }
+
+
+def test_erasing_a_person_forgets_the_providers_id_for_them(world: dict) -> None:
+    client = _client(world)
+    made = _new_user(client)
+    with session_scope(world["engine"]) as session:
+        admin = session.exec(select(Person).where(Person.role == "admin")).first()
+        assert admin is not None
+        erase_person(
+            session,
+            actor=actor_of(session, admin),
+            person_id=int(made["id"]),
+            confirm_name="Sam Okafor",
+        )
+    found = client.get("/scim/v2/Users", params={"filter": 'externalId eq "00aa-sam"'})
+    assert _ok(found)["totalResults"] == 0
+    assert _person(world, made["id"]).external_id is None
