@@ -33,6 +33,7 @@ from scim2_models import (
     Schema,
     SCIMException,
 )
+from sqlalchemy.exc import IntegrityError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -94,6 +95,13 @@ def _refusal(exc: Exception) -> Response:
         return error(413, f"The body is larger than {LIMIT // 1024} kB.")
     if isinstance(exc, InvalidInput):
         return error(400, " ".join([str(exc), *exc.problems]), "invalidValue")
+    if isinstance(exc, IntegrityError):  # two requests made the same person or team at once
+        return error(
+            409,
+            "Another request made or changed the same user or group at the same moment; nothing "
+            "was saved: look it up and send the request again.",
+            "uniqueness",
+        )
     if isinstance(exc, DatabaseBusy):
         return _with(error(503, str(exc)), "Retry-After", "30")
     return error(400, str(exc))
@@ -105,7 +113,7 @@ def _with(response: Response, header: str, value: str) -> Response:
 
 
 Work = Callable[[Request, Actor], Awaitable[Response]]
-REFUSED = (SCIMException, ValidationError, DomainError, _TooLarge)
+REFUSED = (SCIMException, ValidationError, DomainError, _TooLarge, IntegrityError)
 
 
 def endpoint(work: Work) -> Callable[[Request], Awaitable[Response]]:

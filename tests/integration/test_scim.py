@@ -14,6 +14,7 @@ from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from core.connect import scim as scim_module
 from core.connect.scim import LANDING_TEAM
 from core.connect.tokens import create_token
 from core.models import AuditEvent, Person, Role, Team, TokenKind
@@ -402,3 +403,21 @@ def test_erasing_a_person_forgets_the_providers_id_for_them(world: dict) -> None
     found = client.get("/scim/v2/Users", params={"filter": 'externalId eq "00aa-sam"'})
     assert _ok(found)["totalResults"] == 0
     assert _person(world, made["id"]).external_id is None
+
+
+def test_a_user_made_twice_at_the_same_moment_is_a_uniqueness_error_and_saves_nothing(
+    world: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = _client(world)
+    _new_user(client)
+    # the second request's check ran before the first one committed: the database refuses it
+    monkeypatch.setattr(scim_module, "_unique", lambda *args, **kwargs: None)
+    again = client.post(
+        "/scim/v2/Users",
+        json={"schemas": [USER], "userName": "sam.o@example.com", "externalId": "00aa-sam"},
+    )
+    assert "send the request again" in _error(again, 409, "uniqueness")["detail"]
+    with session_scope(world["engine"]) as session:
+        same = session.exec(select(Person).where(Person.external_id == "00aa-sam")).all()
+        assert [p.email for p in same] == ["sam.okafor@example.com"]
+        assert session.exec(select(Person).where(Person.email == "sam.o@example.com")).all() == []

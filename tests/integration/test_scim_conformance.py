@@ -99,7 +99,7 @@ def server(committed_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 240  # beside a CPU hog, starting is slow
     while not running.started:
         assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
         time.sleep(0.05)
