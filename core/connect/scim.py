@@ -169,11 +169,18 @@ def _teams(session: Session) -> dict[int, str]:
     return {t.id: t.name for t in session.exec(select(Team)).all() if t.id is not None}
 
 
+def find_person(session: Session, user_id: str) -> Person | None:
+    """The person a User id names; none for one the provider deleted (RFC 7644 §3.6: it is not
+    found any more), though Headway keeps them."""
+    if not (user_id.isdigit() and int(user_id) < 2**31):  # an id is a 32-bit integer
+        return None
+    person = session.get(Person, int(user_id))
+    return person if person is not None and person.deprovisioned_at is None else None
+
+
 def _person(session: Session, user_id: str) -> Person:
-    """The person a User id names; one the provider deleted is not found (RFC 7644 §3.6), as
-    the provider expects, though Headway keeps them."""
-    person = session.get(Person, int(user_id)) if user_id.isdigit() else None
-    if person is None or person.deprovisioned_at is not None:
+    person = find_person(session, user_id)
+    if person is None:
         raise ScimNotFound(detail=f"There is no user {user_id}.")
     return person
 
@@ -186,10 +193,14 @@ def equals_filter(text: str, attributes: Iterable[str]) -> tuple[str, str]:
     providers send; anything else is refused `invalidFilter`."""
     found = _EQUALS.match(text)
     known = {a.casefold(): a for a in attributes}
+    forms = " or ".join(f'{a} eq "…"' for a in known.values())
     if found is None or found.group(1).casefold() not in known:
-        forms = " or ".join(f'{a} eq "…"' for a in known.values())
         raise InvalidFilterException(detail=f"Headway filters by {forms}; not by {text!r}.")
-    return known[found.group(1).casefold()], json.loads(f'"{found.group(2)}"')
+    try:
+        value = json.loads(f'"{found.group(2)}"')  # the value is a JSON string (RFC 7644 §3.4.2.2)
+    except ValueError:
+        raise InvalidFilterException(detail=f"The value in {text!r} is not a string.") from None
+    return known[found.group(1).casefold()], value
 
 
 def page_bounds(start_index: int | None, count: int | None) -> tuple[int, int]:

@@ -34,6 +34,7 @@ from core.connect.scim import (
     audit,
     change_person,
     equals_filter,
+    find_person,
     landing_team,
     page_bounds,
 )
@@ -241,8 +242,8 @@ def _member_ids(session: Session, group: Group, target: _Target) -> set[int]:
     ids = set()
     for member in group.members or []:
         value = member.value or ""
-        person = session.get(Person, int(value)) if value.isdigit() else None
-        if person is None or person.deprovisioned_at is not None:
+        person = find_person(session, value)
+        if person is None:
             raise InvalidValueException(
                 detail=f"There is no user {value!r} to make a member of “{target.title}”."
             )

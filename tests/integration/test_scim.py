@@ -341,6 +341,10 @@ def test_a_group_with_a_new_name_becomes_a_team_and_the_role_groups_keep_theirs(
 def test_bad_requests_are_answered_with_scim_errors(world: dict) -> None:
     client = _client(world)
     _error(client.get("/scim/v2/Users/999999"), 404)
+    _error(client.get("/scim/v2/Users/99999999999999999999"), 404)
+    _error(
+        client.get("/scim/v2/Users", params={"filter": 'userName eq "a\\x"'}), 400, "invalidFilter"
+    )
     _error(client.get("/scim/v2/Nothing"), 404)
     _error(client.post("/scim/v2/Users", content=b"{not json"), 400, "invalidSyntax")
     _error(client.post("/scim/v2/Users", json={"schemas": [USER]}), 400, "invalidValue")
