@@ -204,7 +204,10 @@ def equals_filter(text: str, attributes: Iterable[str]) -> tuple[str, str]:
 
 
 def page_bounds(start_index: int | None, count: int | None) -> tuple[int, int]:
-    return max(1, start_index or 1), min(MAX_COUNT, max(0, MAX_COUNT if count is None else count))
+    """The first index (from 1; below 1 reads as 1, RFC 7644 §3.4.2.4) and the page size (0 to
+    `MAX_COUNT`; 0 answers only the total)."""
+    first = min(max(1, start_index or 1), 2**31)  # past any list, within the database's range
+    return first, min(MAX_COUNT, max(0, MAX_COUNT if count is None else count))
 
 
 def list_users(

@@ -158,6 +158,10 @@ def test_users_come_in_pages_by_start_index_and_count(world: dict) -> None:
         seen += [u["id"] for u in page["Resources"]]
         start += 2
     assert len(seen) == everyone == len(set(seen)) == 3
+    past = _ok(client.get("/scim/v2/Users", params={"startIndex": 10**30, "count": 5}))
+    assert past["totalResults"] == 3 and past.get("Resources", []) == []
+    only_total = _ok(client.get("/scim/v2/Users", params={"count": 0}))
+    assert only_total["totalResults"] == 3 and only_total["itemsPerPage"] == 0
 
 
 def test_entra_id_patches_with_capitalised_ops_string_booleans_and_filtered_paths(
