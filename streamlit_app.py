@@ -9,6 +9,7 @@ if get_script_run_ctx(suppress_warning=True) is None:
     from streamlit.runtime.pages_manager import PagesManager
 
     from ui.api import api_routes
+    from ui.scim import scim_routes
     from ui.server import build_middleware, build_routes, lifespan, refuse_unsafe_start
     from ui.sso import auth_secrets, sso_routes
 
@@ -21,7 +22,7 @@ if get_script_run_ctx(suppress_warning=True) is None:
     # Single sign-on, when configured, reaches st.login as the [auth] secrets.
     app = st.App(
         __file__,
-        routes=build_routes() + sso_routes() + api_routes(),
+        routes=build_routes() + sso_routes() + api_routes() + scim_routes(),
         middleware=build_middleware(),
         lifespan=lifespan,
         secrets=auth_secrets(),

@@ -78,6 +78,11 @@ NO_ADMIN = EVERYONE - ADMINS
 CALIBRATORS = _who(Who.MANAGER, Who.LEAD)
 
 R, W = Access.READ, Access.WRITE
+SCIM_READS = "scim.list_users scim.get_user scim_groups.list_groups scim_groups.get_group".split()  # noqa: SIM905
+SCIM_WRITES = (  # noqa: SIM905 — SCIM (issue 26): a provider, through an admin's service token
+    "scim.create_user scim.replace_user scim.patch_user scim.deactivate_user scim_groups."
+    "create_group scim_groups.replace_group scim_groups.patch_group scim_groups.delete_group"
+).split()
 OWN = "everyone, about themself only"
 MINE = "the agent, on their own record (note, PD day, pledge, share, project, inbox)"
 PARTIES = _who(Who.AGENT, Who.MANAGER, Who.LEAD)  # the agent and their coaches
@@ -144,6 +149,8 @@ RULES: dict[str, Rule] = {
     "core.connect.api.team_summary": Rule(
         R, PLANNERS, "whoever may review the team: its lead, managers, admins"
     ),
+    **{f"core.connect.{name}": Rule(R, ADMINS, "admins") for name in SCIM_READS},
+    **{f"core.connect.{name}": Rule(W, ADMINS, "admins") for name in SCIM_WRITES},
     "core.connect.api.send_forecast": Rule(
         W,
         PLANNERS,

@@ -32,7 +32,8 @@ def render_login() -> None:
     if st.session_state.pop(SESSION_ENDED_KEY, False):
         st.info(
             "Your session has ended (you logged out on another device, your password or role "
-            "changed, or it was idle too long). Log in again to continue."
+            "changed, your account was deactivated, or it was idle too long). Log in again to "
+            "continue."
         )
     login = render_sso_login() or _password_login()
     if login is not None:

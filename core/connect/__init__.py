@@ -6,4 +6,7 @@
 - `api`: what the HTTP API (`ui/api.py`, `/api/v1`) reads and writes, without HTTP: pages by
   cursor, metric observations through the import's rules with problems named by item
 - `openapi`: the OpenAPI 3.1 document the API serves
+- `scim`: SCIM 2.0 provisioning (`ui/scim.py`, `/scim/v2`): an identity provider creates,
+  updates, deactivates and reactivates people; `scim_groups`: its groups, which are teams and
+  roles
 """

@@ -41,6 +41,7 @@ SCOPES: dict[str, str] = {
     "forecasts:write": "send contact forecasts per team and interval",
     "people:read": "read people and teams",
     "growth:read": "read team growth summaries, coaching coverage and PD-day coverage",
+    "scim:write": "provision people and teams from an identity provider (SCIM)",
 }
 READ_SCOPES = frozenset(s for s in SCOPES if s.endswith(":read"))
 

@@ -36,6 +36,8 @@ class Team(SQLModel, table=True):
     lead_id: int | None = Field(default=None, index=True)
     min_staffed: int = Field(default=0, ge=0)
     version: int = Field(default=1)
+    # The identity provider's id for the group that is this team (SCIM `externalId`).
+    external_id: str | None = Field(default=None, max_length=255, unique=True, index=True)
 
 
 class Person(SQLModel, table=True):
@@ -54,6 +56,10 @@ class Person(SQLModel, table=True):
     one_time_password_expires_at: dt.datetime | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
     version: int = Field(default=1)
+    # The person's id in the identity provider that provisions them (SCIM `externalId`).
+    external_id: str | None = Field(default=None, max_length=255, unique=True, index=True)
+    # When that provider deleted them: deactivated and kept, but no longer one of its resources.
+    deprovisioned_at: dt.datetime | None = None
 
 
 class _HasId(Protocol):

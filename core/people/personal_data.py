@@ -188,6 +188,7 @@ def erase_person(
     person.name, person.email = new_name, f"former-{pid}@{ERASED_DOMAIN}"
     person.active, person.password_hash, person.must_change_password = False, None, False
     person.hire_date, person.one_time_password_expires_at = None, None
+    person.external_id = None  # the identity provider's id for them identifies them too
     person.version += 1
     session.add(person)
 

@@ -17,6 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scim2_models import (
+    Context,
+    Group,
+    GroupMember,
+    MutabilityException,
+    PatchOp,
+    SCIMException,
+)
 from sqlmodel import Session, select
 
 from core import accounts, note_evaluations
@@ -31,6 +39,7 @@ from core.access_matrix import (
 from core.coaching import conversation
 from core.coaching import notes as coaching
 from core.connect import api as connect_api
+from core.connect import scim, scim_groups
 from core.connect import tokens as api_tokens
 from core.growth import agent as growth_agent
 from core.growth import checkins as growth_checkins
@@ -456,6 +465,32 @@ def _check_in(s: Session, o: Org, a: Actor) -> Any:
     return s.exec(
         select(MindCheck).where(MindCheck.agent_id == a.id, MindCheck.date == TODAY)
     ).one()
+
+
+def _user_patch(value: dict[str, Any]) -> Any:
+    return PatchOp[scim.ScimUser].model_validate(
+        {"Operations": [{"op": "replace", "value": value}]},
+        scim_ctx=Context.RESOURCE_PATCH_REQUEST,
+    )
+
+
+def _members(s: Session, team: int) -> Group:
+    """The team as a SCIM group, as it is (replacing it with this changes nothing)."""
+    ids = s.exec(select(Person.id).where(Person.team_id == team)).all()
+    found = s.get(Team, team)
+    assert found is not None
+    return Group(
+        display_name=found.name,
+        members=[GroupMember.model_validate({"value": str(i)}) for i in sorted(ids)],
+    )
+
+
+def _scim_refusal(call: Callable[[], Any]) -> Any:
+    """The answer, or the SCIM protocol error Headway's own rule gives an allowed caller."""
+    try:
+        return call()
+    except SCIMException as exc:
+        return exc
 
 
 def _problems_or(service: Callable[..., Any], s: Session, **kwargs: Any) -> Any:
@@ -1392,6 +1427,79 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
     "core.connect.api.team_summary": (
         lambda s, o, a: connect_api.team_summary(s, actor=a, team_id=o.team, today=TODAY),
         None,
+    ),
+    "core.connect.scim.list_users": (
+        lambda s, o, a: scim.list_users(s, actor=a),
+        lambda page, o: any(u.id == str(o.agent) for u in page.resources),
+    ),
+    "core.connect.scim.get_user": (
+        lambda s, o, a: scim.get_user(s, actor=a, user_id=str(o.agent)),
+        None,
+    ),
+    "core.connect.scim.create_user": (
+        lambda s, o, a: scim.create_user(
+            s, actor=a, user=scim.ScimUser(user_name="new.starter@example.com")
+        ),
+        None,
+    ),
+    "core.connect.scim.replace_user": (
+        lambda s, o, a: scim.replace_user(
+            s,
+            actor=a,
+            user_id=str(o.agent),
+            user=scim.ScimUser(user_name=o.email(s, Who.AGENT), external_id="E-1", active=True),
+        ),
+        None,
+    ),
+    "core.connect.scim.patch_user": (
+        lambda s, o, a: scim.patch_user(
+            s, actor=a, user_id=str(o.agent), patch=_user_patch({"externalId": "E-2"})
+        ),
+        None,
+    ),
+    "core.connect.scim.deactivate_user": (
+        lambda s, o, a: scim.deactivate_user(s, actor=a, user_id=str(o.agent)),
+        None,
+    ),
+    "core.connect.scim_groups.list_groups": (
+        lambda s, o, a: scim_groups.list_groups(s, actor=a),
+        lambda page, o: any(g.id == f"team-{o.team}" for g in page.resources),
+    ),
+    "core.connect.scim_groups.get_group": (
+        lambda s, o, a: scim_groups.get_group(s, actor=a, group_id=f"team-{o.team}"),
+        None,
+    ),
+    "core.connect.scim_groups.create_group": (
+        lambda s, o, a: scim_groups.create_group(s, actor=a, group=Group(display_name="Green")),
+        None,
+    ),
+    "core.connect.scim_groups.replace_group": (
+        lambda s, o, a: scim_groups.replace_group(
+            s, actor=a, group_id=f"team-{o.team}", group=_members(s, o.team)
+        ),
+        None,
+    ),
+    "core.connect.scim_groups.patch_group": (
+        lambda s, o, a: scim_groups.patch_group(
+            s,
+            actor=a,
+            group_id=f"team-{o.other_team}",
+            patch=PatchOp[Group].model_validate(
+                {
+                    "Operations": [
+                        {"op": "add", "path": "members", "value": [{"value": str(o.agent)}]}
+                    ]
+                },
+                scim_ctx=Context.RESOURCE_PATCH_REQUEST,
+            ),
+        ),
+        None,
+    ),
+    "core.connect.scim_groups.delete_group": (  # refused to everyone: Headway keeps its teams
+        lambda s, o, a: _scim_refusal(
+            lambda: scim_groups.delete_group(s, actor=a, group_id=f"team-{o.team}")
+        ),
+        lambda result, o: isinstance(result, MutabilityException),
     ),
     "core.connect.api.send_forecast": (
         lambda s, o, a: _problems_or(
