@@ -150,6 +150,28 @@ RULES: dict[str, Rule] = {
         "as the metrics import: leads for their teams, managers and admins; never one's own",
         Refusal.LEFT_OUT,
     ),
+    "core.connect.api.send_contacts": Rule(
+        W, LEADS_AND_ORGANISATION, "as the contacts import: leads, managers and admins"
+    ),
+    "core.connect.evaluations.send_evaluations": Rule(
+        W,
+        COACHES,
+        "as the Evaluate page: the agent's lead and managers evaluate (an admin's or a "
+        "manager's token names the evaluator); others' agents are unknown",
+        Refusal.LEFT_OUT,
+    ),
+    "core.connect.coverage.coaching_coverage_page": Rule(
+        R,
+        PLANNERS,
+        "as Team growth: whoever reviews the team (its lead, managers, admins)",
+        Refusal.LEFT_OUT,
+    ),
+    "core.connect.coverage.pd_coverage_page": Rule(
+        R,
+        PLANNERS,
+        "as Team growth: whoever reviews the team (its lead, managers, admins)",
+        Refusal.LEFT_OUT,
+    ),
     # organisation set-up
     "core.pd.closures.add_closure": Rule(W, ADMINS, "admins"),
     "core.pd.closures.remove_closure": Rule(W, ADMINS, "admins"),

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from core.connect import api
+from core.connect import api, coverage, evaluations
 from core.connect.openapi import document
 from core.connect.tokens import authenticate
 from core.platform.actor import Actor
@@ -200,18 +200,8 @@ def _paged(read: Callable[..., api.Page]) -> Work:
     return work
 
 
-async def _import_body(
-    request: Request, key: str, to_csv: Callable[[object], bytes]
-) -> tuple[bytes, bool]:
-    """The body as an import's CSV, and whether it came as JSON (problems then name items)."""
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind == "text/csv":
-        return await _body(request, CSV_LIMIT), False
-    if kind != "application/json":
-        raise InvalidInput(
-            f'Send application/json ({{"{key}": […]}}) or text/csv.',
-            [f"Content-Type: {kind or 'none'}"],
-        )
+async def _json_field(request: Request, key: str) -> object:
+    """The list under `key` of a JSON body (read as it arrives, at most JSON_LIMIT bytes)."""
     raw = await _body(request, JSON_LIMIT)
     try:
         parsed = json.loads(raw)
@@ -221,7 +211,26 @@ async def _import_body(
         raise InvalidInput(
             f'The body must be a JSON object with a list under "{key}".', [f"{key}: missing"]
         )
-    return to_csv(parsed[key]), True
+    return parsed[key]
+
+
+def _content_type(request: Request, key: str, *, csv: bool) -> str:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "application/json" or (csv and kind == "text/csv"):
+        return kind
+    sent = f"Content-Type: {kind[:60] or 'none'}"
+    if csv:
+        raise InvalidInput(f'Send application/json ({{"{key}": […]}}) or text/csv.', [sent])
+    raise InvalidInput(f'Send application/json ({{"{key}": […]}}).', [sent])
+
+
+async def _import_body(
+    request: Request, key: str, to_csv: Callable[[object], bytes]
+) -> tuple[bytes, bool]:
+    """The body as an import's CSV, and whether it came as JSON (problems then name items)."""
+    if _content_type(request, key, csv=True) == "text/csv":
+        return await _body(request, CSV_LIMIT), False
+    return to_csv(await _json_field(request, key)), True
 
 
 async def _observations(request: Request, actor: Actor) -> Response:
@@ -245,6 +254,58 @@ async def _forecasts(request: Request, actor: Actor) -> Response:
             return api.send_forecast(session, actor=actor, data=data, from_json=from_json)
 
     return _json(request, await asyncio.to_thread(run), etag=False)
+
+
+async def _contacts(request: Request, actor: Actor) -> Response:
+    data, from_json = await _import_body(request, "contacts", api.contacts_csv)
+
+    def run() -> dict[str, Any]:
+        with session_scope(shared_engine()) as session:
+            return api.send_contacts(session, actor=actor, data=data, from_json=from_json)
+
+    return _json(request, await asyncio.to_thread(run), etag=False)
+
+
+async def _evaluations(request: Request, actor: Actor) -> Response:
+    _content_type(request, "evaluations", csv=False)
+    items = await _json_field(request, "evaluations")
+
+    def run() -> evaluations.EvaluationsSent:
+        with session_scope(shared_engine()) as session:
+            return evaluations.send_evaluations(session, actor=actor, items=items)
+
+    sent = await asyncio.to_thread(run)
+    body = {
+        "added": sent.added,
+        "already_present": sent.already_present,
+        "evaluations": [
+            {
+                "item": e.index,
+                "reference": e.reference,
+                "id": e.id,
+                "score": e.score,
+                "critical_failed": e.critical_failed,
+                "stored": "added" if e.stored else "already_present",
+            }
+            for e in sent.evaluations
+        ],
+    }
+    return _json(request, body, etag=False)
+
+
+def _coverage(read: Callable[..., api.Page]) -> Work:
+    """A page of a coverage read model, per team, for the period asked (`start`, `end`)."""
+
+    async def work(request: Request, actor: Actor) -> Response:
+        q = request.query_params
+        period = coverage.read_period(q.get("start"), q.get("end"), day=today())
+
+        def read_in(session: Any, *, actor: Actor, cursor: str | None, limit: int) -> api.Page:
+            return read(session, actor=actor, cursor=cursor, limit=limit, period=period)
+
+        return await _paged(read_in)(request, actor)
+
+    return work
 
 
 async def _team_growth(request: Request, actor: Actor) -> Response:
@@ -277,4 +338,20 @@ def api_routes() -> list[BaseRoute]:
             methods=["POST"],
         ),
         Route("/api/v1/forecasts", endpoint("forecasts:write", _forecasts), methods=["POST"]),
+        Route("/api/v1/contacts", endpoint("contacts:write", _contacts), methods=["POST"]),
+        Route(
+            "/api/v1/evaluations",
+            endpoint("evaluations:write", _evaluations),
+            methods=["POST"],
+        ),
+        Route(
+            "/api/v1/coverage/coaching",
+            endpoint("growth:read", _coverage(coverage.coaching_coverage_page)),
+            methods=["GET"],
+        ),
+        Route(
+            "/api/v1/coverage/pd-days",
+            endpoint("growth:read", _coverage(coverage.pd_coverage_page)),
+            methods=["GET"],
+        ),
     ]

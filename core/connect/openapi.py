@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from core.connect.api import DEFAULT_LIMIT, MAX_ITEMS, MAX_LIMIT
+from core.connect.coverage import DEFAULT_DAYS, MAX_DAYS
+from core.connect.evaluations import MAX_EVALUATIONS
 from core.connect.tokens import SCOPES
-from core.models import METRICS, Role
+from core.models import METRICS, Channel, Role
 
 VERSION = "1.0.0"
 
@@ -36,12 +38,15 @@ def _problems(*statuses: int) -> dict[str, Any]:
     }
 
 
-def _paged(item: str, scope: str, summary: str) -> dict[str, Any]:
+def _paged(
+    item: str, scope: str, summary: str, extra: tuple[dict[str, Any], ...] = ()
+) -> dict[str, Any]:
     return {
         "get": {
             "summary": summary,
             "security": [{"bearer": [scope]}],
             "parameters": [
+                *extra,
                 {
                     "name": "cursor",
                     "in": "query",
@@ -70,6 +75,7 @@ def _paged(item: str, scope: str, summary: str) -> dict[str, Any]:
                             "schema": {
                                 "type": "object",
                                 "required": ["items", "next_cursor"],
+                                "additionalProperties": False,
                                 "properties": {
                                     "items": {"type": "array", "items": _ref(item)},
                                     "next_cursor": {"type": ["string", "null"]},
@@ -86,28 +92,34 @@ def _paged(item: str, scope: str, summary: str) -> dict[str, Any]:
 
 
 def _import_route(
-    *, summary: str, scope: str, field: str, item: Any, csv: str, stored: str, schema: str
+    *,
+    summary: str,
+    scope: str,
+    field: str,
+    item: Any,
+    csv: str | None,
+    stored: str,
+    schema: str,
+    most: int = MAX_ITEMS,
 ) -> dict[str, Any]:
-    """A POST that stores items all or none: JSON `{field: [item, …]}` or the import's CSV."""
+    """A POST that stores items all or none: JSON `{field: [item, …]}` or the import's CSV
+    (`csv` says which; None: JSON only)."""
+    body: dict[str, Any] = {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": [field],
+                "properties": {field: {"type": "array", "maxItems": most, "items": item}},
+            }
+        }
+    }
+    if csv is not None:
+        body["text/csv"] = {"schema": {"type": "string"}, "description": csv}
     return {
         "post": {
             "summary": summary,
             "security": [{"bearer": [scope]}],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": [field],
-                            "properties": {
-                                field: {"type": "array", "maxItems": MAX_ITEMS, "items": item}
-                            },
-                        }
-                    },
-                    "text/csv": {"schema": {"type": "string"}, "description": csv},
-                },
-            },
+            "requestBody": {"required": True, "content": body},
             "responses": {
                 "200": {
                     "description": stored,
@@ -116,6 +128,24 @@ def _import_route(
                 **_problems(400, 401, 403, 413, 422, 429, 503),
             },
         }
+    }
+
+
+def _team_period(counts: dict[str, str]) -> dict[str, Any]:
+    """A team's row of a coverage read model: the team, the period, its agents and `counts`."""
+    count = {"type": "integer", "minimum": 0}
+    return {
+        "type": "object",
+        "required": ["team_id", "team", "start", "end", "agents", *counts],
+        "additionalProperties": False,
+        "properties": {
+            "team_id": {"type": "integer"},
+            "team": {"type": "string"},
+            "start": {"type": "string", "format": "date"},
+            "end": {"type": "string", "format": "date"},
+            "agents": {**count, "description": "The team's active agents"},
+            **{k: {**count, "description": v} for k, v in counts.items()},
+        },
     }
 
 
@@ -150,6 +180,77 @@ def document() -> dict[str, Any]:
             "interval_minutes": {"type": ["integer", "string", "null"]},
         },
     }
+    evaluation = {
+        "type": "object",
+        "required": ["reference", "agent_email", "date", "answers"],
+        "additionalProperties": False,
+        "description": "One evaluation. Name the scorecard by `scorecard` (its name: the "
+        "current version) or `scorecard_id` (that version), one of them.",
+        "properties": {
+            "reference": {
+                "type": "string",
+                "maxLength": 200,
+                "description": "The QA tool's id of the evaluation: sending it again stores "
+                "nothing twice.",
+            },
+            "agent_email": {"type": "string"},
+            "scorecard": {"type": ["string", "null"]},
+            "scorecard_id": {"type": ["integer", "null"]},
+            "date": {"type": "string", "description": "YYYY-MM-DD, today or earlier"},
+            "answers": {
+                "type": "array",
+                "description": "Per section of the scorecard, in order, the answer to each of "
+                "its questions in order: yes, no or na; a 1-5 question takes 1 to 5 or na.",
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "anyOf": [
+                            {"type": "string", "enum": ["yes", "no", "na"]},
+                            {"type": "integer", "minimum": 1, "maximum": 5},
+                        ]
+                    },
+                },
+            },
+            "evaluator_email": {
+                "type": ["string", "null"],
+                "description": "Who evaluated (the agent's team lead or a manager); none: the "
+                "token's maker. Only an admin's or a manager's token names someone else.",
+            },
+            "channel": {"type": ["string", "null"], "enum": [*(c.value for c in Channel), None]},
+            "interaction_ref": {"type": ["string", "null"], "maxLength": 120},
+            "comments": {"type": ["string", "null"], "maxLength": 4000},
+        },
+    }
+    contact_day = {
+        "type": "object",
+        "required": ["date", "reason", "contacts"],
+        "additionalProperties": False,
+        "properties": {
+            "date": {"type": "string", "description": "YYYY-MM-DD"},
+            "reason": {"type": "string", "description": "A contact reason's name in Headway"},
+            "contacts": {
+                "type": ["integer", "string"],
+                "description": "That day's count, 0 or more",
+            },
+        },
+    }
+    period = (
+        {
+            "name": "start",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": f"YYYY-MM-DD, the period's first day; none: {DEFAULT_DAYS} days "
+            f"before `end`. At most {MAX_DAYS} days.",
+        },
+        {
+            "name": "end",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "YYYY-MM-DD, the period's last day; none: today.",
+        },
+    )
     return {
         "openapi": "3.1.0",
         "info": {
@@ -186,6 +287,39 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/v1/evaluations": _import_route(
+                summary="Store QA evaluations with their scorecard answers, all or none; each "
+                "is scored and adds a qa_score to the agent's trend",
+                scope="evaluations:write",
+                field="evaluations",
+                item=evaluation,
+                csv=None,
+                stored="Stored (or already there, by reference), each with its score.",
+                schema="EvaluationsStored",
+                most=MAX_EVALUATIONS,
+            ),
+            "/api/v1/contacts": _import_route(
+                summary="Store daily contact volumes per contact reason, all or none",
+                scope="contacts:write",
+                field="contacts",
+                item=contact_day,
+                csv="The contacts CSV of `headway import contacts` (date, reason, contacts).",
+                stored="Stored (or already there: the same count for that reason and day).",
+                schema="ContactsStored",
+            ),
+            "/api/v1/coverage/coaching": _paged(
+                "CoachingCoverage",
+                "growth:read",
+                "Coaching coverage per team for a period: notes, agents coached, follow-ups",
+                period,
+            ),
+            "/api/v1/coverage/pd-days": _paged(
+                "PdCoverage",
+                "growth:read",
+                "PD-day coverage per team for a period: PD days planned and taken, agents "
+                "without one",
+                period,
+            ),
             "/api/v1/forecasts": _import_route(
                 summary="Store a contact forecast, all or none; a newer forecast for the same "
                 "team and dates replaces the older one",
@@ -278,6 +412,71 @@ def document() -> dict[str, Any]:
                     "required": ["start", "end"],
                     "properties": {"start": {"type": "string"}, "end": {"type": "string"}},
                 },
+                "EvaluationsStored": {
+                    "type": "object",
+                    "required": ["added", "already_present", "evaluations"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "added": {"type": "integer", "minimum": 0},
+                        "already_present": {"type": "integer", "minimum": 0},
+                        "evaluations": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": [
+                                    "item",
+                                    "reference",
+                                    "id",
+                                    "score",
+                                    "critical_failed",
+                                    "stored",
+                                ],
+                                "additionalProperties": False,
+                                "properties": {
+                                    "item": {"type": "integer", "minimum": 0},
+                                    "reference": {"type": "string"},
+                                    "id": {"type": "integer"},
+                                    "score": {"type": "number", "minimum": 0, "maximum": 100},
+                                    "critical_failed": {"type": "boolean"},
+                                    "stored": {
+                                        "type": "string",
+                                        "enum": ["added", "already_present"],
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+                "ContactsStored": {
+                    "type": "object",
+                    "required": ["added", "already_present", "reasons", "first_day", "last_day"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "added": {"type": "integer", "minimum": 0},
+                        "already_present": {"type": "integer", "minimum": 0},
+                        "reasons": {"type": "integer", "minimum": 0},
+                        "first_day": {"type": ["string", "null"], "format": "date"},
+                        "last_day": {"type": ["string", "null"], "format": "date"},
+                    },
+                },
+                "CoachingCoverage": _team_period(
+                    {
+                        "agents_coached": "Agents with a coaching note written in the period",
+                        "agents_not_coached": "Agents without one",
+                        "notes": "Coaching notes written in the period",
+                        "follow_ups_due": "Follow-ups (check-in days) falling in the period",
+                        "follow_ups_done": "Of those, the ones whose note is closed",
+                        "follow_ups_overdue": "Of those, open and their day passed",
+                    }
+                ),
+                "PdCoverage": _team_period(
+                    {
+                        "pd_days_planned": "PD days in the period published, not yet taken",
+                        "pd_days_taken": "PD days in the period taken (completed)",
+                        "pd_days_draft": "PD days in the period still drafts",
+                        "agents_without_pd_day": "Agents with no planned or taken PD day in it",
+                    }
+                ),
                 "ForecastStored": {
                     "type": "object",
                     "required": ["intervals", "days_added", "days_replaced", "days_unchanged"],
