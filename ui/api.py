@@ -122,9 +122,12 @@ def _json(request: Request, data: Any, *, etag: bool) -> Response:
 Work = Callable[[Request, Actor], Awaitable[Response]]
 
 
-def endpoint(scope: str, work: Work) -> Callable[[Request], Awaitable[Response]]:
-    """A route needing a token with `scope`: authenticated (and counted, in its own
-    transaction: a refused request is still a use), rate-limited, its domain errors as problems."""
+def endpoint(
+    scope: str, work: Work, params: tuple[str, ...] = ()
+) -> Callable[[Request], Awaitable[Response]]:
+    """A route needing a token with `scope` and taking the query parameters `params`:
+    authenticated (and counted, in its own transaction: a refused request is still a use),
+    rate-limited, its domain errors as problems."""
 
     async def handle(request: Request) -> Response:
         token = _bearer(request)
@@ -133,6 +136,15 @@ def endpoint(scope: str, work: Work) -> Callable[[Request], Awaitable[Response]]
                 400,
                 "Bad Request",
                 "Send the token in the Authorization header (Bearer), never in the URL.",
+            )
+        unknown = sorted(set(request.query_params) - set(params))
+        if unknown:  # a misspelt parameter would otherwise be ignored in silence
+            names = ", ".join(repr(n[:40]) for n in unknown[:5])
+            takes = ", ".join(params) or "none"
+            return problem(
+                400,
+                "Bad Request",
+                f"Unknown query parameter(s) {names}; this route takes: {takes}.",
             )
         if token is None:
             return problem(401, "Unauthorized", "Send an API token: Authorization: Bearer hw_…")
@@ -309,7 +321,10 @@ def _coverage(read: Callable[..., api.Page]) -> Work:
 
 
 async def _team_growth(request: Request, actor: Actor) -> Response:
-    team_id = int(request.path_params["team_id"])
+    text = str(request.path_params["team_id"])
+    if not (text.isdigit() and len(text) <= 18):  # not an id (nor one the database could hold)
+        raise NotFound(f"There is no team {text[:40]!r}.")
+    team_id = int(text)
 
     def run() -> dict[str, Any]:
         with session_scope(shared_engine()) as session:
@@ -319,16 +334,30 @@ async def _team_growth(request: Request, actor: Actor) -> Response:
 
 
 async def openapi(request: Request) -> Response:
+    if request.query_params:
+        return problem(400, "Bad Request", "This document takes no query parameters.")
     return _json(request, document(), etag=True)
+
+
+PAGE_PARAMS = ("cursor", "limit")
+PERIOD_PARAMS = (*PAGE_PARAMS, "start", "end")
 
 
 def api_routes() -> list[BaseRoute]:
     return [
         Route("/api/v1/openapi.json", openapi, methods=["GET"]),
-        Route("/api/v1/people", endpoint("people:read", _paged(api.people_page)), methods=["GET"]),
-        Route("/api/v1/teams", endpoint("people:read", _paged(api.teams_page)), methods=["GET"]),
         Route(
-            "/api/v1/teams/{team_id:int}/growth",
+            "/api/v1/people",
+            endpoint("people:read", _paged(api.people_page), PAGE_PARAMS),
+            methods=["GET"],
+        ),
+        Route(
+            "/api/v1/teams",
+            endpoint("people:read", _paged(api.teams_page), PAGE_PARAMS),
+            methods=["GET"],
+        ),
+        Route(
+            "/api/v1/teams/{team_id}/growth",
             endpoint("growth:read", _team_growth),
             methods=["GET"],
         ),
@@ -346,12 +375,12 @@ def api_routes() -> list[BaseRoute]:
         ),
         Route(
             "/api/v1/coverage/coaching",
-            endpoint("growth:read", _coverage(coverage.coaching_coverage_page)),
+            endpoint("growth:read", _coverage(coverage.coaching_coverage_page), PERIOD_PARAMS),
             methods=["GET"],
         ),
         Route(
             "/api/v1/coverage/pd-days",
-            endpoint("growth:read", _coverage(coverage.pd_coverage_page)),
+            endpoint("growth:read", _coverage(coverage.pd_coverage_page), PERIOD_PARAMS),
             methods=["GET"],
         ),
     ]

@@ -261,6 +261,28 @@ def document() -> dict[str, Any]:
             "person who made it, within its scopes.",
         },
         "paths": {
+            "/api/v1/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "The OpenAPI 3.1 document; `ETag` for `If-None-Match`.",
+                            "headers": {"ETag": {"schema": {"type": "string"}}},
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["openapi", "info", "paths"],
+                                    }
+                                }
+                            },
+                        },
+                        "304": {"description": "Unchanged since the `ETag` sent."},
+                        **_problems(400),
+                    },
+                }
+            },
             "/api/v1/people": _paged("Person", "people:read", "The people the token may see"),
             "/api/v1/teams": _paged("Team", "people:read", "The teams the token may see"),
             "/api/v1/teams/{team_id}/growth": {
@@ -273,7 +295,7 @@ def document() -> dict[str, Any]:
                             "name": "team_id",
                             "in": "path",
                             "required": True,
-                            "schema": {"type": "integer"},
+                            "schema": {"type": "integer", "minimum": 1},
                         }
                     ],
                     "responses": {
