@@ -160,6 +160,9 @@ RULES: dict[str, Rule] = {
         "manager's token names the evaluator); others' agents are unknown",
         Refusal.LEFT_OUT,
     ),
+    "core.connect.evaluations.scorecards_page": Rule(
+        R, LEADS_AND_ORGANISATION, "leads, managers and admins (the forms, no one's records)"
+    ),
     "core.connect.coverage.coaching_coverage_page": Rule(
         R,
         PLANNERS,

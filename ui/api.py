@@ -374,6 +374,11 @@ def api_routes() -> list[BaseRoute]:
             methods=["POST"],
         ),
         Route(
+            "/api/v1/scorecards",
+            endpoint("evaluations:write", _paged(evaluations.scorecards_page), PAGE_PARAMS),
+            methods=["GET"],
+        ),
+        Route(
             "/api/v1/coverage/coaching",
             endpoint("growth:read", _coverage(coverage.coaching_coverage_page), PERIOD_PARAMS),
             methods=["GET"],

@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from core.connect.api import Page, _page, decode_cursor
 from core.models import Channel, Evaluation, Person, Role, Scorecard
 from core.people.access import can_view_person, is_coach_of, load_actor
 from core.platform.actor import Actor
@@ -269,6 +270,43 @@ def _check(
         _text(item, "comments") or "",
         stored,
     ), []
+
+
+def scorecards_page(session: Session, *, actor: Actor, cursor: str | None, limit: int) -> Page:
+    """The scorecards in use (each family's current version), by id, with their sections and
+    questions in the order an evaluation's answers follow: what a QA tool maps its forms to.
+    For those who send evaluations or read them for a team: leads, managers and admins."""
+    if actor.role is Role.AGENT:
+        raise AccessDenied("Scorecards are read here by team leads, managers and admins.")
+    after = decode_cursor(cursor)
+    cards = session.exec(
+        select(Scorecard).where(col(Scorecard.active).is_(True)).order_by(col(Scorecard.id))
+    ).all()
+    rows: list[dict[str, Any]] = [
+        {
+            "id": card.id,
+            "name": card.family,
+            "version": card.version,
+            "sections": [
+                {
+                    "title": section.title,
+                    "weight": section.weight,
+                    "questions": [
+                        {
+                            "text": q.text,
+                            "kind": q.kind,
+                            "critical": q.critical,
+                            "answers": list(q.scale),
+                        }
+                        for q in section.questions
+                    ],
+                }
+                for section in parse_definition(json.loads(card.definition))
+            ],
+        }
+        for card in cards
+    ]
+    return _page(rows, after, limit)
 
 
 def send_evaluations(session: Session, *, actor: Actor, items: object) -> EvaluationsSent:

@@ -320,6 +320,12 @@ def document() -> dict[str, Any]:
                 schema="EvaluationsStored",
                 most=MAX_EVALUATIONS,
             ),
+            "/api/v1/scorecards": _paged(
+                "Scorecard",
+                "evaluations:write",
+                "The scorecards in use, with their questions in the order an evaluation's "
+                "answers follow",
+            ),
             "/api/v1/contacts": _import_route(
                 summary="Store daily contact volumes per contact reason, all or none",
                 scope="contacts:write",
@@ -433,6 +439,48 @@ def document() -> dict[str, Any]:
                     "type": "object",
                     "required": ["start", "end"],
                     "properties": {"start": {"type": "string"}, "end": {"type": "string"}},
+                },
+                "Scorecard": {
+                    "type": "object",
+                    "required": ["id", "name", "version", "sections"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "name": {"type": "string"},
+                        "version": {"type": "integer", "minimum": 1},
+                        "sections": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["title", "weight", "questions"],
+                                "additionalProperties": False,
+                                "properties": {
+                                    "title": {"type": "string"},
+                                    "weight": {"type": "number", "exclusiveMinimum": 0},
+                                    "questions": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "required": ["text", "kind", "critical", "answers"],
+                                            "additionalProperties": False,
+                                            "properties": {
+                                                "text": {"type": "string"},
+                                                "kind": {
+                                                    "type": "string",
+                                                    "enum": ["yes_no", "scale"],
+                                                },
+                                                "critical": {"type": "boolean"},
+                                                "answers": {
+                                                    "type": "array",
+                                                    "items": {"type": ["string", "integer"]},
+                                                },
+                                            },
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    },
                 },
                 "EvaluationsStored": {
                     "type": "object",

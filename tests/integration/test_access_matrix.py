@@ -1424,6 +1424,10 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
         ),
         lambda result, o: not isinstance(result, InvalidInput) and result.added == 1,
     ),
+    "core.connect.evaluations.scorecards_page": (
+        lambda s, o, a: connect_evaluations.scorecards_page(s, actor=a, cursor=None, limit=500),
+        lambda page, o: any(card["id"] == o.scorecard for card in page.items),
+    ),
     "core.connect.coverage.coaching_coverage_page": (
         lambda s, o, a: connect_coverage.coaching_coverage_page(
             s, actor=a, cursor=None, limit=500, period=(TODAY - dt.timedelta(days=27), TODAY)

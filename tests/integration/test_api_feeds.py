@@ -354,3 +354,16 @@ def test_a_bad_period_is_a_422_problem_naming_it(world: dict, params: dict, says
         "/api/v1/coverage/coaching", params=params, headers=_auth(world["tokens"]["lead_growth"])
     )
     assert any(says in e for e in _problem(answer, 422)["errors"])
+
+
+def test_the_scorecards_in_use_list_their_questions_in_the_order_answers_follow(
+    world: dict,
+) -> None:
+    answer = _client().get("/api/v1/scorecards", headers=_auth(world["tokens"]["qa"]))
+    assert answer.status_code == 200, answer.text
+    [card] = answer.json()["items"]
+    assert (card["id"], card["name"], card["version"]) == (world["card"], "Calls", 1)
+    assert [len(s["questions"]) for s in card["sections"]] == [len(a) for a in ANSWERS]
+    first = card["sections"][0]["questions"]
+    assert first[0]["answers"] == ["yes", "no", "na"]
+    assert first[1]["answers"] == [1, 2, 3, 4, 5, "na"]
