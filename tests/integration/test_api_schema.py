@@ -225,3 +225,18 @@ def test_requests_the_api_stores_are_answered_as_documented(demo_api: str) -> No
                 case = operation.Case(body=request, media_type="application/json")
             response = case.call_and_validate(headers=auth, checks=checks)
             assert response.status_code == 200, (path, response.text)
+
+
+def test_without_a_token_or_with_a_wrong_one_every_operation_is_a_documented_401(
+    demo_api: str,
+) -> None:
+    schema = _schema(demo_api)
+    checks = [c for c in CHECKS if c not in (negative_data_rejection, ignored_auth)]
+    for method, path in OPERATIONS:
+        operation = schema.find_operation_by_path(method, path)
+        assert operation is not None
+        params = {"team_id": 1} if "{team_id}" in path else None
+        for headers in ({}, {"Authorization": "Bearer hw_" + "x" * 43}):
+            case = operation.Case(path_parameters=params)
+            response = case.call_and_validate(headers=headers, checks=checks)
+            assert response.status_code == 401, (method, path, headers, response.text)
