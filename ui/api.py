@@ -5,8 +5,9 @@ Thin: each route reads the request, authenticates its bearer token for the route
 documents (`application/problem+json`) with one sentence per bad item under `errors`. Reads carry
 an `ETag` and answer `304` to a matching `If-None-Match`. Each token may make `RATE` requests a
 second (bursts of `BURST`); beyond that `429` with `Retry-After`. Bodies are read as they arrive
-and refused past their limit (`413`), never held whole beyond it. A token is taken from the
-`Authorization` header only, never from the URL, and never written to the log.
+and refused past their limit (`413`), never held whole beyond it. A query parameter the route
+does not take is refused (`400`): a misspelt one is not ignored in silence. A token is taken
+from the `Authorization` header only, never from the URL, and never written to the log.
 """
 
 from __future__ import annotations
