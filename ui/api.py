@@ -323,7 +323,8 @@ def _coverage(read: Callable[..., api.Page]) -> Work:
 
 async def _team_growth(request: Request, actor: Actor) -> Response:
     text = str(request.path_params["team_id"])
-    if not (text.isdigit() and len(text) <= 18):  # not an id (nor one the database could hold)
+    # an id: ASCII digits ("²" is a digit to str.isdigit, not to int), few enough for the database
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
         raise NotFound(f"There is no team {text[:40]!r}.")
     team_id = int(text)
 

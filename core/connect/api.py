@@ -64,7 +64,8 @@ def decode_cursor(cursor: str | None) -> int:
 def read_limit(text: str | None) -> int:
     if text is None or text == "":
         return DEFAULT_LIMIT
-    if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+    # ASCII digits only: "²" is a digit to str.isdigit but not a number to int()
+    if not re.fullmatch(r"[0-9]{1,6}", text) or not 1 <= int(text) <= MAX_LIMIT:
         raise InvalidInput(
             f"limit must be a whole number from 1 to {MAX_LIMIT}.",
             [f"limit: {text[:20]!r} is not a whole number from 1 to {MAX_LIMIT}"],

@@ -30,6 +30,7 @@ from core.models import Channel, Evaluation, Person, Role, Scorecard
 from core.people.access import can_view_person, is_coach_of, load_actor
 from core.platform.actor import Actor
 from core.platform.clock import today
+from core.platform.csvio import NUL_IN_FIELD
 from core.platform.errors import AccessDenied, InvalidInput
 from core.platform.limits import max_length
 from core.platform.parsing import read_date
@@ -102,8 +103,16 @@ def _text(item: dict[str, Any], key: str) -> str | None:
     return value.strip() if isinstance(value, str) else None
 
 
+def _has_nul(value: object) -> bool:
+    """Whether a text, or a text in a list (the answers), holds a NUL character."""
+    if isinstance(value, str):
+        return "\x00" in value
+    return isinstance(value, list) and any(_has_nul(v) for v in value)
+
+
 def _lookups(session: Session, items: list[Any]) -> _Lookups:
-    dicts = [i for i in items if isinstance(i, dict)]
+    # a text with a NUL is refused by _check; PostgreSQL refuses even to look it up
+    dicts = [{k: v for k, v in i.items() if not _has_nul(v)} for i in items if isinstance(i, dict)]
     emails = {
         e.lower() for i in dicts for k in ("agent_email", "evaluator_email") if (e := _text(i, k))
     }
@@ -178,6 +187,8 @@ def _check(
     """The item ready to store, or why not (each reason without its `item N:`)."""
     if not isinstance(item, dict):
         return None, ["not an object"]
+    if nul := [k for k, v in item.items() if _has_nul(v)]:
+        return None, [NUL_IN_FIELD.format(column=str(k)[:40]) for k in nul]
     why: list[str] = []
     unknown = sorted(set(item) - set(FIELDS))
     if unknown:

@@ -367,3 +367,38 @@ def test_the_scorecards_in_use_list_their_questions_in_the_order_answers_follow(
     first = card["sections"][0]["questions"]
     assert first[0]["answers"] == ["yes", "no", "na"]
     assert first[1]["answers"] == [1, 2, 3, 4, 5, "na"]
+
+
+@pytest.mark.parametrize(
+    ("route", "token", "body"),
+    [
+        (
+            "/api/v1/evaluations",
+            "qa",
+            {"evaluations": [_evaluation("QA-1", "red0\x00@example.com", comments="Hi\x00")]},
+        ),
+        (
+            "/api/v1/contacts",
+            "contacts",
+            {"contacts": [{"date": DAY, "reason": "R\x00", "contacts": 1}]},
+        ),
+    ],
+)
+def test_a_nul_character_is_refused_naming_the_item_and_field_on_both_databases(
+    world: dict, route: str, token: str, body: dict
+) -> None:
+    # PostgreSQL refuses NUL even in a look-up: it was a 500 there (found by probing the API)
+    answer = _client().post(route, json=body, headers=_auth(world["tokens"][token]))
+    errors = _problem(answer, 422)["errors"]
+    assert errors[0].startswith("item 0: ") and "NUL character" in errors[0]
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [("/api/v1/coverage/coaching?limit=%C2%B2", 422), ("/api/v1/teams/%C2%B2/growth", 404)],
+)
+def test_a_digit_that_is_not_a_number_is_a_problem_not_a_server_error(
+    world: dict, path: str, status: int
+) -> None:
+    # "²" is a digit to str.isdigit but int() refuses it: both were 500s
+    _problem(_client().get(path, headers=_auth(world["tokens"]["admin_growth"])), status)
