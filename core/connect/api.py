@@ -62,7 +62,7 @@ def decode_cursor(cursor: str | None) -> int:
 
 
 def read_limit(text: str | None) -> int:
-    if text is None or text == "":
+    if text is None:  # `limit=` with nothing is not a number: refused like any other
         return DEFAULT_LIMIT
     # ASCII digits only: "²" is a digit to str.isdigit but not a number to int()
     if not re.fullmatch(r"[0-9]{1,6}", text) or not 1 <= int(text) <= MAX_LIMIT:

@@ -194,7 +194,12 @@ def test_a_token_in_the_url_is_refused_and_a_missing_scope_is_403(world: dict) -
 
 @pytest.mark.parametrize(
     ("params", "says"),
-    [({"limit": "0"}, "limit"), ({"limit": "x"}, "limit"), ({"cursor": "bogus"}, "cursor")],
+    [
+        ({"limit": "0"}, "limit"),
+        ({"limit": "x"}, "limit"),
+        ({"limit": ""}, "limit"),
+        ({"cursor": "bogus"}, "cursor"),
+    ],
 )
 def test_a_bad_page_request_is_a_422_problem(world: dict, params: dict, says: str) -> None:
     answer = _client().get(
