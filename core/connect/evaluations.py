@@ -347,7 +347,8 @@ def send_evaluations(session: Session, *, actor: Actor, items: object) -> Evalua
             else:
                 first_of[checked.reference] = index
                 ready.append(checked)
-        problems += [f"item {index}: {w}" for w in why]
+        if why:  # one sentence per bad item, as an import's per line
+            problems.append(f"item {index}: " + "; ".join(why))
     if problems:
         raise InvalidInput(f"Nothing was stored: {len(problems)} item(s) need fixing.", problems)
     return _store(session, ready)
