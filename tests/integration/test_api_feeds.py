@@ -402,3 +402,25 @@ def test_a_digit_that_is_not_a_number_is_a_problem_not_a_server_error(
 ) -> None:
     # "²" is a digit to str.isdigit but int() refuses it: both were 500s
     _problem(_client().get(path, headers=_auth(world["tokens"]["admin_growth"])), status)
+
+
+def test_an_evaluation_stored_meanwhile_by_another_request_stores_nothing_and_says_send_again(
+    world: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.connect import evaluations
+
+    client = _client()
+    headers = _auth(world["tokens"]["qa"])
+    client.post("/api/v1/evaluations", json={"evaluations": [_evaluation("QA-1")]}, headers=headers)
+    looked_up = evaluations._lookups
+
+    def before_the_other_request_committed(session: Session, items: list[Any]) -> Any:
+        found = looked_up(session, items)
+        found.stored.clear()  # as if QA-1 was committed after this request looked
+        return found
+
+    monkeypatch.setattr(evaluations, "_lookups", before_the_other_request_committed)
+    body = {"evaluations": [_evaluation("QA-2", "red1@example.com"), _evaluation("QA-1")]}
+    answer = client.post("/api/v1/evaluations", json=body, headers=headers)
+    assert "Send again" in _problem(answer, 422)["detail"]
+    assert [e.reference for e in _rows(world["url"], Evaluation)] == ["QA-1"]
