@@ -5,8 +5,9 @@ Thin: each route reads the request, authenticates its bearer token for the route
 documents (`application/problem+json`) with one sentence per bad item under `errors`. Reads carry
 an `ETag` and answer `304` to a matching `If-None-Match`. Each token may make `RATE` requests a
 second (bursts of `BURST`); beyond that `429` with `Retry-After`. Bodies are read as they arrive
-and refused past their limit (`413`), never held whole beyond it. A token is taken from the
-`Authorization` header only, never from the URL, and never written to the log.
+and refused past their limit (`413`), never held whole beyond it. A query parameter the route
+does not take is refused (`400`): a misspelt one is not ignored in silence. A token is taken
+from the `Authorization` header only, never from the URL, and never written to the log.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from core.connect import api
+from core.connect import api, coverage, evaluations
 from core.connect.openapi import document
 from core.connect.tokens import authenticate
 from core.platform.actor import Actor
@@ -122,9 +123,12 @@ def _json(request: Request, data: Any, *, etag: bool) -> Response:
 Work = Callable[[Request, Actor], Awaitable[Response]]
 
 
-def endpoint(scope: str, work: Work) -> Callable[[Request], Awaitable[Response]]:
-    """A route needing a token with `scope`: authenticated (and counted, in its own
-    transaction: a refused request is still a use), rate-limited, its domain errors as problems."""
+def endpoint(
+    scope: str, work: Work, params: tuple[str, ...] = ()
+) -> Callable[[Request], Awaitable[Response]]:
+    """A route needing a token with `scope` and taking the query parameters `params`:
+    authenticated (and counted, in its own transaction: a refused request is still a use),
+    rate-limited, its domain errors as problems."""
 
     async def handle(request: Request) -> Response:
         token = _bearer(request)
@@ -133,6 +137,15 @@ def endpoint(scope: str, work: Work) -> Callable[[Request], Awaitable[Response]]
                 400,
                 "Bad Request",
                 "Send the token in the Authorization header (Bearer), never in the URL.",
+            )
+        unknown = sorted(set(request.query_params) - set(params))
+        if unknown:  # a misspelt parameter would otherwise be ignored in silence
+            names = ", ".join(repr(n[:40]) for n in unknown[:5])
+            takes = ", ".join(params) or "none"
+            return problem(
+                400,
+                "Bad Request",
+                f"Unknown query parameter(s) {names}; this route takes: {takes}.",
             )
         if token is None:
             return problem(401, "Unauthorized", "Send an API token: Authorization: Bearer hw_…")
@@ -200,18 +213,8 @@ def _paged(read: Callable[..., api.Page]) -> Work:
     return work
 
 
-async def _import_body(
-    request: Request, key: str, to_csv: Callable[[object], bytes]
-) -> tuple[bytes, bool]:
-    """The body as an import's CSV, and whether it came as JSON (problems then name items)."""
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind == "text/csv":
-        return await _body(request, CSV_LIMIT), False
-    if kind != "application/json":
-        raise InvalidInput(
-            f'Send application/json ({{"{key}": […]}}) or text/csv.',
-            [f"Content-Type: {kind or 'none'}"],
-        )
+async def _json_field(request: Request, key: str) -> object:
+    """The list under `key` of a JSON body (read as it arrives, at most JSON_LIMIT bytes)."""
     raw = await _body(request, JSON_LIMIT)
     try:
         parsed = json.loads(raw)
@@ -221,7 +224,26 @@ async def _import_body(
         raise InvalidInput(
             f'The body must be a JSON object with a list under "{key}".', [f"{key}: missing"]
         )
-    return to_csv(parsed[key]), True
+    return parsed[key]
+
+
+def _content_type(request: Request, key: str, *, csv: bool) -> str:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "application/json" or (csv and kind == "text/csv"):
+        return kind
+    sent = f"Content-Type: {kind[:60] or 'none'}"
+    if csv:
+        raise InvalidInput(f'Send application/json ({{"{key}": […]}}) or text/csv.', [sent])
+    raise InvalidInput(f'Send application/json ({{"{key}": […]}}).', [sent])
+
+
+async def _import_body(
+    request: Request, key: str, to_csv: Callable[[object], bytes]
+) -> tuple[bytes, bool]:
+    """The body as an import's CSV, and whether it came as JSON (problems then name items)."""
+    if _content_type(request, key, csv=True) == "text/csv":
+        return await _body(request, CSV_LIMIT), False
+    return to_csv(await _json_field(request, key)), True
 
 
 async def _observations(request: Request, actor: Actor) -> Response:
@@ -247,8 +269,64 @@ async def _forecasts(request: Request, actor: Actor) -> Response:
     return _json(request, await asyncio.to_thread(run), etag=False)
 
 
+async def _contacts(request: Request, actor: Actor) -> Response:
+    data, from_json = await _import_body(request, "contacts", api.contacts_csv)
+
+    def run() -> dict[str, Any]:
+        with session_scope(shared_engine()) as session:
+            return api.send_contacts(session, actor=actor, data=data, from_json=from_json)
+
+    return _json(request, await asyncio.to_thread(run), etag=False)
+
+
+async def _evaluations(request: Request, actor: Actor) -> Response:
+    _content_type(request, "evaluations", csv=False)
+    items = await _json_field(request, "evaluations")
+
+    def run() -> evaluations.EvaluationsSent:
+        with session_scope(shared_engine()) as session:
+            return evaluations.send_evaluations(session, actor=actor, items=items)
+
+    sent = await asyncio.to_thread(run)
+    body = {
+        "added": sent.added,
+        "already_present": sent.already_present,
+        "evaluations": [
+            {
+                "item": e.index,
+                "reference": e.reference,
+                "id": e.id,
+                "score": e.score,
+                "critical_failed": e.critical_failed,
+                "stored": "added" if e.stored else "already_present",
+            }
+            for e in sent.evaluations
+        ],
+    }
+    return _json(request, body, etag=False)
+
+
+def _coverage(read: Callable[..., api.Page]) -> Work:
+    """A page of a coverage read model, per team, for the period asked (`start`, `end`)."""
+
+    async def work(request: Request, actor: Actor) -> Response:
+        q = request.query_params
+        period = coverage.read_period(q.get("start"), q.get("end"), day=today())
+
+        def read_in(session: Any, *, actor: Actor, cursor: str | None, limit: int) -> api.Page:
+            return read(session, actor=actor, cursor=cursor, limit=limit, period=period)
+
+        return await _paged(read_in)(request, actor)
+
+    return work
+
+
 async def _team_growth(request: Request, actor: Actor) -> Response:
-    team_id = int(request.path_params["team_id"])
+    text = str(request.path_params["team_id"])
+    # an id: ASCII digits ("²" is a digit to str.isdigit, not to int), few enough for the database
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        raise NotFound(f"There is no team {text[:40]!r}.")
+    team_id = int(text)
 
     def run() -> dict[str, Any]:
         with session_scope(shared_engine()) as session:
@@ -258,16 +336,30 @@ async def _team_growth(request: Request, actor: Actor) -> Response:
 
 
 async def openapi(request: Request) -> Response:
+    if request.query_params:
+        return problem(400, "Bad Request", "This document takes no query parameters.")
     return _json(request, document(), etag=True)
+
+
+PAGE_PARAMS = ("cursor", "limit")
+PERIOD_PARAMS = (*PAGE_PARAMS, "start", "end")
 
 
 def api_routes() -> list[BaseRoute]:
     return [
         Route("/api/v1/openapi.json", openapi, methods=["GET"]),
-        Route("/api/v1/people", endpoint("people:read", _paged(api.people_page)), methods=["GET"]),
-        Route("/api/v1/teams", endpoint("people:read", _paged(api.teams_page)), methods=["GET"]),
         Route(
-            "/api/v1/teams/{team_id:int}/growth",
+            "/api/v1/people",
+            endpoint("people:read", _paged(api.people_page), PAGE_PARAMS),
+            methods=["GET"],
+        ),
+        Route(
+            "/api/v1/teams",
+            endpoint("people:read", _paged(api.teams_page), PAGE_PARAMS),
+            methods=["GET"],
+        ),
+        Route(
+            "/api/v1/teams/{team_id}/growth",
             endpoint("growth:read", _team_growth),
             methods=["GET"],
         ),
@@ -277,4 +369,25 @@ def api_routes() -> list[BaseRoute]:
             methods=["POST"],
         ),
         Route("/api/v1/forecasts", endpoint("forecasts:write", _forecasts), methods=["POST"]),
+        Route("/api/v1/contacts", endpoint("contacts:write", _contacts), methods=["POST"]),
+        Route(
+            "/api/v1/evaluations",
+            endpoint("evaluations:write", _evaluations),
+            methods=["POST"],
+        ),
+        Route(
+            "/api/v1/scorecards",
+            endpoint("evaluations:write", _paged(evaluations.scorecards_page), PAGE_PARAMS),
+            methods=["GET"],
+        ),
+        Route(
+            "/api/v1/coverage/coaching",
+            endpoint("growth:read", _coverage(coverage.coaching_coverage_page), PERIOD_PARAMS),
+            methods=["GET"],
+        ),
+        Route(
+            "/api/v1/coverage/pd-days",
+            endpoint("growth:read", _coverage(coverage.pd_coverage_page), PERIOD_PARAMS),
+            methods=["GET"],
+        ),
     ]

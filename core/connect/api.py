@@ -62,9 +62,10 @@ def decode_cursor(cursor: str | None) -> int:
 
 
 def read_limit(text: str | None) -> int:
-    if text is None or text == "":
+    if text is None:  # `limit=` with nothing is not a number: refused like any other
         return DEFAULT_LIMIT
-    if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+    # ASCII digits only: "²" is a digit to str.isdigit but not a number to int()
+    if not re.fullmatch(r"[0-9]{1,6}", text) or not 1 <= int(text) <= MAX_LIMIT:
         raise InvalidInput(
             f"limit must be a whole number from 1 to {MAX_LIMIT}.",
             [f"limit: {text[:20]!r} is not a whole number from 1 to {MAX_LIMIT}"],
@@ -169,6 +170,13 @@ def forecast_csv(items: object) -> bytes:
     return items_csv(items, key="intervals", columns=(*F_REQUIRED, *F_OPTIONAL))
 
 
+def contacts_csv(items: object) -> bytes:
+    """Daily contact volumes (a request's list) as the contacts import's CSV."""
+    from core.voice.volumes import COLUMNS
+
+    return items_csv(items, key="contacts", columns=COLUMNS)
+
+
 def _by_item(exc: InvalidInput) -> InvalidInput:
     message = str(exc).replace("line(s)", "item(s)")
     return InvalidInput(message, [_as_item(p, 2) for p in exc.problems])
@@ -205,6 +213,28 @@ def send_forecast(
         "days_added": stored.days_added,
         "days_replaced": stored.days_replaced,
         "days_unchanged": stored.days_unchanged,
+    }
+
+
+def send_contacts(
+    session: Session, *, actor: Actor, data: bytes | IO[bytes], from_json: bool
+) -> dict[str, Any]:
+    """Store daily contact volumes per reason (all or none) as the contacts import does: a day
+    already stored with the same count is already present, one with another count is refused."""
+    from core.voice.volumes import import_contacts
+
+    try:
+        stored = import_contacts(session, data=data, actor=actor)
+    except InvalidInput as exc:
+        if not from_json:
+            raise
+        raise _by_item(exc) from None
+    return {
+        "added": stored.added,
+        "already_present": stored.already_present,
+        "reasons": stored.reasons,
+        "first_day": None if stored.first_day is None else stored.first_day.isoformat(),
+        "last_day": None if stored.last_day is None else stored.last_day.isoformat(),
     }
 
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from core.connect.api import DEFAULT_LIMIT, MAX_ITEMS, MAX_LIMIT
+from core.connect.coverage import DEFAULT_DAYS, MAX_DAYS
+from core.connect.evaluations import MAX_EVALUATIONS
+from core.connect.openapi_schemas import _ref, schemas
 from core.connect.tokens import SCOPES
-from core.models import METRICS, Role
+from core.models import METRICS, Channel
 
 VERSION = "1.0.0"
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
 
 
 def _problems(*statuses: int) -> dict[str, Any]:
@@ -36,12 +35,15 @@ def _problems(*statuses: int) -> dict[str, Any]:
     }
 
 
-def _paged(item: str, scope: str, summary: str) -> dict[str, Any]:
+def _paged(
+    item: str, scope: str, summary: str, extra: tuple[dict[str, Any], ...] = ()
+) -> dict[str, Any]:
     return {
         "get": {
             "summary": summary,
             "security": [{"bearer": [scope]}],
             "parameters": [
+                *extra,
                 {
                     "name": "cursor",
                     "in": "query",
@@ -70,6 +72,7 @@ def _paged(item: str, scope: str, summary: str) -> dict[str, Any]:
                             "schema": {
                                 "type": "object",
                                 "required": ["items", "next_cursor"],
+                                "additionalProperties": False,
                                 "properties": {
                                     "items": {"type": "array", "items": _ref(item)},
                                     "next_cursor": {"type": ["string", "null"]},
@@ -86,28 +89,34 @@ def _paged(item: str, scope: str, summary: str) -> dict[str, Any]:
 
 
 def _import_route(
-    *, summary: str, scope: str, field: str, item: Any, csv: str, stored: str, schema: str
+    *,
+    summary: str,
+    scope: str,
+    field: str,
+    item: Any,
+    csv: str | None,
+    stored: str,
+    schema: str,
+    most: int = MAX_ITEMS,
 ) -> dict[str, Any]:
-    """A POST that stores items all or none: JSON `{field: [item, …]}` or the import's CSV."""
+    """A POST that stores items all or none: JSON `{field: [item, …]}` or the import's CSV
+    (`csv` says which; None: JSON only)."""
+    body: dict[str, Any] = {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": [field],
+                "properties": {field: {"type": "array", "maxItems": most, "items": item}},
+            }
+        }
+    }
+    if csv is not None:
+        body["text/csv"] = {"schema": {"type": "string"}, "description": csv}
     return {
         "post": {
             "summary": summary,
             "security": [{"bearer": [scope]}],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "required": [field],
-                            "properties": {
-                                field: {"type": "array", "maxItems": MAX_ITEMS, "items": item}
-                            },
-                        }
-                    },
-                    "text/csv": {"schema": {"type": "string"}, "description": csv},
-                },
-            },
+            "requestBody": {"required": True, "content": body},
             "responses": {
                 "200": {
                     "description": stored,
@@ -150,6 +159,77 @@ def document() -> dict[str, Any]:
             "interval_minutes": {"type": ["integer", "string", "null"]},
         },
     }
+    evaluation = {
+        "type": "object",
+        "required": ["reference", "agent_email", "date", "answers"],
+        "additionalProperties": False,
+        "description": "One evaluation. Name the scorecard by `scorecard` (its name: the "
+        "current version) or `scorecard_id` (that version), one of them.",
+        "properties": {
+            "reference": {
+                "type": "string",
+                "maxLength": 200,
+                "description": "The QA tool's id of the evaluation: sending it again stores "
+                "nothing twice.",
+            },
+            "agent_email": {"type": "string"},
+            "scorecard": {"type": ["string", "null"]},
+            "scorecard_id": {"type": ["integer", "null"]},
+            "date": {"type": "string", "description": "YYYY-MM-DD, today or earlier"},
+            "answers": {
+                "type": "array",
+                "description": "Per section of the scorecard, in order, the answer to each of "
+                "its questions in order: yes, no or na; a 1-5 question takes 1 to 5 or na.",
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "anyOf": [
+                            {"type": "string", "enum": ["yes", "no", "na"]},
+                            {"type": "integer", "minimum": 1, "maximum": 5},
+                        ]
+                    },
+                },
+            },
+            "evaluator_email": {
+                "type": ["string", "null"],
+                "description": "Who evaluated (the agent's team lead or a manager); none: the "
+                "token's maker. Only an admin's or a manager's token names someone else.",
+            },
+            "channel": {"type": ["string", "null"], "enum": [*(c.value for c in Channel), None]},
+            "interaction_ref": {"type": ["string", "null"], "maxLength": 120},
+            "comments": {"type": ["string", "null"], "maxLength": 4000},
+        },
+    }
+    contact_day = {
+        "type": "object",
+        "required": ["date", "reason", "contacts"],
+        "additionalProperties": False,
+        "properties": {
+            "date": {"type": "string", "description": "YYYY-MM-DD"},
+            "reason": {"type": "string", "description": "A contact reason's name in Headway"},
+            "contacts": {
+                "type": ["integer", "string"],
+                "description": "That day's count, 0 or more",
+            },
+        },
+    }
+    period = (
+        {
+            "name": "start",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": f"YYYY-MM-DD, the period's first day; none: {DEFAULT_DAYS} days "
+            f"before `end`. At most {MAX_DAYS} days.",
+        },
+        {
+            "name": "end",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string"},
+            "description": "YYYY-MM-DD, the period's last day; none: today.",
+        },
+    )
     return {
         "openapi": "3.1.0",
         "info": {
@@ -160,6 +240,28 @@ def document() -> dict[str, Any]:
             "person who made it, within its scopes.",
         },
         "paths": {
+            "/api/v1/openapi.json": {
+                "get": {
+                    "summary": "This document",
+                    "security": [],
+                    "responses": {
+                        "200": {
+                            "description": "The OpenAPI 3.1 document; `ETag` for `If-None-Match`.",
+                            "headers": {"ETag": {"schema": {"type": "string"}}},
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["openapi", "info", "paths"],
+                                    }
+                                }
+                            },
+                        },
+                        "304": {"description": "Unchanged since the `ETag` sent."},
+                        **_problems(400),
+                    },
+                }
+            },
             "/api/v1/people": _paged("Person", "people:read", "The people the token may see"),
             "/api/v1/teams": _paged("Team", "people:read", "The teams the token may see"),
             "/api/v1/teams/{team_id}/growth": {
@@ -172,7 +274,7 @@ def document() -> dict[str, Any]:
                             "name": "team_id",
                             "in": "path",
                             "required": True,
-                            "schema": {"type": "integer"},
+                            "schema": {"type": "integer", "minimum": 1},
                         }
                     ],
                     "responses": {
@@ -186,6 +288,45 @@ def document() -> dict[str, Any]:
                     },
                 }
             },
+            "/api/v1/evaluations": _import_route(
+                summary="Store QA evaluations with their scorecard answers, all or none; each "
+                "is scored and adds a qa_score to the agent's trend",
+                scope="evaluations:write",
+                field="evaluations",
+                item=evaluation,
+                csv=None,
+                stored="Stored (or already there, by reference), each with its score.",
+                schema="EvaluationsStored",
+                most=MAX_EVALUATIONS,
+            ),
+            "/api/v1/scorecards": _paged(
+                "Scorecard",
+                "evaluations:write",
+                "The scorecards in use, with their questions in the order an evaluation's "
+                "answers follow",
+            ),
+            "/api/v1/contacts": _import_route(
+                summary="Store daily contact volumes per contact reason, all or none",
+                scope="contacts:write",
+                field="contacts",
+                item=contact_day,
+                csv="The contacts CSV of `headway import contacts` (date, reason, contacts).",
+                stored="Stored (or already there: the same count for that reason and day).",
+                schema="ContactsStored",
+            ),
+            "/api/v1/coverage/coaching": _paged(
+                "CoachingCoverage",
+                "growth:read",
+                "Coaching coverage per team for a period: notes, agents coached, follow-ups",
+                period,
+            ),
+            "/api/v1/coverage/pd-days": _paged(
+                "PdCoverage",
+                "growth:read",
+                "PD-day coverage per team for a period: PD days planned and taken, agents "
+                "without one",
+                period,
+            ),
             "/api/v1/forecasts": _import_route(
                 summary="Store a contact forecast, all or none; a newer forecast for the same "
                 "team and dates replaces the older one",
@@ -215,87 +356,6 @@ def document() -> dict[str, Any]:
                     + "; ".join(f"`{k}`: {v}" for k, v in sorted(SCOPES.items())),
                 }
             },
-            "schemas": {
-                "Problem": {
-                    "type": "object",
-                    "description": "RFC 9457 problem details.",
-                    "required": ["type", "title", "status", "detail"],
-                    "properties": {
-                        "type": {"type": "string"},
-                        "title": {"type": "string"},
-                        "status": {"type": "integer"},
-                        "detail": {"type": "string"},
-                        "errors": {"type": "array", "items": {"type": "string"}},
-                    },
-                },
-                "Person": {
-                    "type": "object",
-                    "required": ["id", "name", "email", "role", "team_id", "active"],
-                    "properties": {
-                        "id": {"type": "integer"},
-                        "name": {"type": "string"},
-                        "email": {"type": "string"},
-                        "role": {"type": "string", "enum": [r.value for r in Role]},
-                        "team_id": {"type": ["integer", "null"]},
-                        "active": {"type": "boolean"},
-                    },
-                },
-                "Team": {
-                    "type": "object",
-                    "required": ["id", "name"],
-                    "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
-                },
-                "TeamGrowth": {
-                    "type": "object",
-                    "required": ["team_id", "team", "active_agents", "as_of", "metrics"],
-                    "properties": {
-                        "team_id": {"type": "integer"},
-                        "team": {"type": "string"},
-                        "active_agents": {"type": "integer"},
-                        "as_of": {"type": "string"},
-                        "current_window": _ref("Window"),
-                        "previous_window": _ref("Window"),
-                        "metrics": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "required": ["metric", "label", "current", "previous", "change"],
-                                "properties": {
-                                    "metric": {"type": "string"},
-                                    "label": {"type": "string"},
-                                    "current": {"type": ["number", "null"]},
-                                    "current_observations": {"type": "integer"},
-                                    "previous": {"type": ["number", "null"]},
-                                    "previous_observations": {"type": "integer"},
-                                    "change": {"type": ["number", "null"]},
-                                },
-                            },
-                        },
-                    },
-                },
-                "Window": {
-                    "type": "object",
-                    "required": ["start", "end"],
-                    "properties": {"start": {"type": "string"}, "end": {"type": "string"}},
-                },
-                "ForecastStored": {
-                    "type": "object",
-                    "required": ["intervals", "days_added", "days_replaced", "days_unchanged"],
-                    "properties": {
-                        "intervals": {"type": "integer"},
-                        "days_added": {"type": "integer"},
-                        "days_replaced": {"type": "integer"},
-                        "days_unchanged": {"type": "integer"},
-                    },
-                },
-                "Stored": {
-                    "type": "object",
-                    "required": ["added", "already_present"],
-                    "properties": {
-                        "added": {"type": "integer"},
-                        "already_present": {"type": "integer"},
-                    },
-                },
-            },
+            "schemas": schemas(),
         },
     }

@@ -39,6 +39,7 @@ SCOPES: dict[str, str] = {
     "metrics:write": "send metric observations (QA, CSAT, FCR, repeat contacts, handle time)",
     "evaluations:write": "send QA evaluations with their scorecard answers",
     "forecasts:write": "send contact forecasts per team and interval",
+    "contacts:write": "send daily contact volumes per contact reason",
     "people:read": "read people and teams",
     "growth:read": "read team growth summaries, coaching coverage and PD-day coverage",
     "scim:write": "provision people and teams from an identity provider (SCIM)",

@@ -36,6 +36,7 @@ class Scorecard(SQLModel, table=True):
 class Evaluation(SQLModel, table=True):
     __table_args__ = (
         Index("ix_evaluation_agent_date", "agent_id", "date"),
+        Index("uq_evaluation_reference", "reference", unique=True),
         one_of("channel", Channel, table="evaluation"),
     )
 
@@ -51,6 +52,9 @@ class Evaluation(SQLModel, table=True):
     score: float
     critical_failed: bool = Field(default=False)
     created_at: dt.datetime = Field(default_factory=utcnow)
+    # The sender's id of the evaluation (a QA tool's, through the API): sent again, it is not
+    # stored twice. None for evaluations made in Headway.
+    reference: str | None = Field(default=None, max_length=200)
 
 
 class CoachingNote(SQLModel, table=True):

@@ -272,8 +272,10 @@ def record_evaluation(
     interaction_ref: str = "",
     channel: str = "phone",
     comments: str = "",
+    reference: str | None = None,
 ) -> EvaluationRead:
-    """Score an interaction with the form version it used; adds a qa_score observation."""
+    """Score an interaction with the form version it used; adds a qa_score observation.
+    `reference` is the sender's id of the evaluation (a QA tool's, through the API)."""
     agent = session.get(Person, agent_id)
     if agent is None:
         raise NotFound(f"There is no person with id {agent_id}.")
@@ -306,6 +308,7 @@ def record_evaluation(
         comments=comments.strip(),
         score=result.score,
         critical_failed=result.critical_failed,
+        reference=reference,
     )
     session.add(evaluation)
     session.flush()

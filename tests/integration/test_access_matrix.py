@@ -39,6 +39,8 @@ from core.access_matrix import (
 from core.coaching import conversation
 from core.coaching import notes as coaching
 from core.connect import api as connect_api
+from core.connect import coverage as connect_coverage
+from core.connect import evaluations as connect_evaluations
 from core.connect import scim, scim_groups
 from core.connect import tokens as api_tokens
 from core.growth import agent as growth_agent
@@ -57,6 +59,7 @@ from core.models import (
     AssignmentStatus,
     Blackout,
     CommentOn,
+    ContactReason,
     MindAnswer,
     MindCheck,
     Notification,
@@ -493,13 +496,21 @@ def _scim_refusal(call: Callable[[], Any]) -> Any:
         return exc
 
 
+def _reason_name(s: Session, o: Org) -> str:
+    reason = s.get(ContactReason, o.reason)
+    assert reason is not None
+    return reason.name
+
+
 def _problems_or(service: Callable[..., Any], s: Session, **kwargs: Any) -> Any:
     """An import's result, or the InvalidInput that lists its unknown agents or teams (the
-    reader may not see them: to them they do not exist)."""
+    reader may not see them: to them they do not exist), or agents the reader may see but not
+    evaluate (an admin is not a coach)."""
+    refusals = ("unknown agent", "unknown team", "may not evaluate")
     try:
         return service(s, **kwargs)
     except InvalidInput as exc:
-        if all("unknown agent" in p or "unknown team" in p for p in exc.problems):
+        if all(any(r in p for r in refusals) for p in exc.problems):
             return exc
         raise
 
@@ -1529,6 +1540,50 @@ CALLS: dict[str, tuple[Call, Shows | None]] = {
             from_json=True,
         ),
         lambda result, o: not isinstance(result, InvalidInput) and result.added == 1,
+    ),
+    "core.connect.api.send_contacts": (
+        lambda s, o, a: connect_api.send_contacts(
+            s,
+            actor=a,
+            data=connect_api.contacts_csv(
+                [{"date": "2026-11-21", "reason": _reason_name(s, o), "contacts": 7}]
+            ),
+            from_json=True,
+        ),
+        lambda result, o: result["added"] == 1,
+    ),
+    "core.connect.evaluations.send_evaluations": (
+        lambda s, o, a: _problems_or(
+            connect_evaluations.send_evaluations,
+            s,
+            actor=a,
+            items=[
+                {
+                    "reference": "QA-matrix",
+                    "agent_email": o.email(s, Who.AGENT),
+                    "scorecard_id": o.scorecard,
+                    "date": "2026-11-21",
+                    "answers": [["yes", 4], [5, "yes"], ["yes", "na"]],
+                }
+            ],
+        ),
+        lambda result, o: not isinstance(result, InvalidInput) and result.added == 1,
+    ),
+    "core.connect.evaluations.scorecards_page": (
+        lambda s, o, a: connect_evaluations.scorecards_page(s, actor=a, cursor=None, limit=500),
+        lambda page, o: any(card["id"] == o.scorecard for card in page.items),
+    ),
+    "core.connect.coverage.coaching_coverage_page": (
+        lambda s, o, a: connect_coverage.coaching_coverage_page(
+            s, actor=a, cursor=None, limit=500, period=(TODAY - dt.timedelta(days=27), TODAY)
+        ),
+        lambda page, o: any(row["team_id"] == o.team for row in page.items),
+    ),
+    "core.connect.coverage.pd_coverage_page": (
+        lambda s, o, a: connect_coverage.pd_coverage_page(
+            s, actor=a, cursor=None, limit=500, period=(TODAY - dt.timedelta(days=27), TODAY)
+        ),
+        lambda page, o: any(row["team_id"] == o.team for row in page.items),
     ),
     "core.voice.insights.take_back": (  # one's own click, just made
         lambda s, o, a: (
