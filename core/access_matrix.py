@@ -460,6 +460,8 @@ NOT_SERVICES: dict[str, str] = {
     "their password, role or account; that service decides access",
     "core.people.audit.record": "records what the actor did; the caller decides access",
     "core.people.audit.record_reads": "records what the actor read; the caller decides access",
+    "core.connect.tokens.offered_scopes": "which scopes the actor may give their own token; "
+    "reads nothing (create_token checks them)",
 }
 
 

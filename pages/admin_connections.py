@@ -34,16 +34,6 @@ st.markdown(
     "(signed **webhooks**). A message that fails is tried again with growing waits; it never "
     "holds back e-mail or the other channels. See the guide on webhooks for the set-up."
 )
-if (said := st.session_state.pop(SAID_KEY, None)) is not None:
-    ok, sentence = said
-    (st.success if ok else st.warning)(plain(sentence))
-made = st.session_state.pop(SECRET_KEY, None)
-if made is not None:
-    st.success(
-        f"Endpoint “{plain(made['label'])}” registered. Copy its signing secret now: it is not "
-        "shown again. The receiver checks each message's `Headway-Signature` with it."
-    )
-    st.code(made["secret"], language=None)
 
 with db() as session:
     view = connections_view(session, actor=me)
@@ -122,6 +112,15 @@ with SaveOnceForm("admin_connections_endpoint", show_done=False) as form:
             done=_keep_secret(label),
         )
 
+# Under the form, where the admin is when they click Register (the page keeps its place).
+made = st.session_state.pop(SECRET_KEY, None)
+if made is not None:
+    st.success(
+        f"Endpoint “{plain(made['label'])}” registered. Copy its signing secret now: it is not "
+        "shown again. The receiver checks each message's `Headway-Signature` with it."
+    )
+    st.code(made["secret"], language=None)
+
 if view.targets:
     st.header("Test or remove")
     names = {t.id: t.name for t in view.targets}
@@ -142,6 +141,10 @@ if view.targets:
                 remove_connection(session, actor=me, target_id=chosen),
             )
         st.rerun()
+# Under the buttons that asked for it (the page keeps its place on a rerun).
+if (said := st.session_state.pop(SAID_KEY, None)) is not None:
+    ok, sentence = said
+    (st.success if ok else st.warning)(plain(sentence))
 
 st.header("Recent deliveries")
 if view.deliveries:

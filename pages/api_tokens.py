@@ -9,14 +9,13 @@ import streamlit as st
 
 from core.connect.tokens import (
     LONGEST_DAYS,
-    READ_SCOPES,
-    SCOPES,
     NewToken,
     create_token,
+    offered_scopes,
     revoke_token,
     tokens_view,
 )
-from core.models import TokenKind
+from core.models import Role, TokenKind
 from core.platform.clock import today
 from ui.forms import SaveOnceForm
 from ui.state import actor, db
@@ -29,9 +28,16 @@ CHOSEN_KEY = "api_token_chosen"
 
 me = actor()
 st.title("API tokens")
+uses = (
+    "a system — a QA tool's nightly export, the telephony platform's interval report, an "
+    "identity provider — or your own spreadsheet"
+    if me.is_admin
+    else "your own script or spreadsheet read what you may see in Headway (people and teams"
+    + ("" if me.role is Role.AGENT else ", your teams' growth and coverage")
+    + ")"
+)
 st.markdown(
-    "A token lets a system — a QA tool's nightly export, the telephony platform's interval "
-    "report, your own spreadsheet — call Headway's API (`/api/v1`, described at "
+    f"A token lets {uses} through Headway's API (`/api/v1`, described at "
     "[/api/v1/openapi.json](/api/v1/openapi.json)). It acts as you, with the rights you have "
     "when it is used, and only within its scopes. Send it as `Authorization: Bearer hw_…`."
 )
@@ -67,7 +73,7 @@ def _made(name: str) -> Callable[[NewToken], str]:
 with SaveOnceForm("api_token_new", show_done=False) as form:
     name = st.text_input("Name (which system or script uses it)", max_chars=80)
     kind = choose("Kind", kinds, key=form.key_for("kind"))
-    offered = SCOPES if me.is_admin else {k: v for k, v in SCOPES.items() if k in READ_SCOPES}
+    offered = offered_scopes(me)
     scopes = st.multiselect(
         "Scopes",
         list(offered),
@@ -122,7 +128,8 @@ st.dataframe(
     hide_index=True,
 )
 
-labels = {t.id: f"{t.name} ({t.prefix}…, {t.state})" for t in tokens}
+# Without the state: a label that changes (active → revoked) is not redrawn in an open picker.
+labels = {t.id: f"{t.name} ({t.prefix}…)" for t in tokens}
 # The picker's choice reaches the script before it runs, so the view was read for it; a choice
 # not among the tokens falls back to the newest, which is also the picker's first option.
 chosen = choose("Token", labels, key=CHOSEN_KEY)

@@ -49,7 +49,12 @@ def deliveries_frame(rows: Sequence[DeliveryRow]) -> pd.DataFrame:
             "Queued": [when(d.created_at) for d in rows],
             "To": [d.target for d in rows],
             "What": [topic_label(d.what) for d in rows],
-            "State": [STATE_WORDS[d.state] for d in rows],
+            "State": [
+                "retrying"
+                if d.state is DeliveryState.PENDING and d.attempts
+                else STATE_WORDS[d.state]
+                for d in rows
+            ],
             "Attempts": [d.attempts for d in rows],
             "Last error": [d.last_error for d in rows],
             "Next try": [when(d.next_try_at) for d in rows],

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from core.models import ApiToken, AuditAction, AuditEvent, Person, TokenKind
+from core.models import ApiToken, AuditAction, AuditEvent, Person, Role, TokenKind
 from core.people.access import load_actor
 from core.people.audit import record
 from core.platform.actor import Actor
@@ -45,6 +45,18 @@ SCOPES: dict[str, str] = {
     "scim:write": "provision people and teams from an identity provider (SCIM)",
 }
 READ_SCOPES = frozenset(s for s in SCOPES if s.endswith(":read"))
+# What the growth reads answer is for whoever reviews a team: an agent's token would only get 403s.
+TEAM_READS = frozenset({"growth:read"})
+
+
+def offered_scopes(actor: Actor) -> dict[str, str]:
+    """The scopes `actor` may give a token: an admin any; anyone else the reads they can use (an
+    agent reads people and teams, not team growth)."""
+    if actor.is_admin:
+        return dict(SCOPES)
+    usable = READ_SCOPES - TEAM_READS if actor.role is Role.AGENT else READ_SCOPES
+    return {k: v for k, v in SCOPES.items() if k in usable}
+
 
 TOKEN_RECORD = "api_token"
 
@@ -136,6 +148,15 @@ def create_token(
         )
     if kind is TokenKind.SERVICE and not actor.is_admin:
         raise AccessDenied("Only an admin can make a service token; make a personal one instead.")
+    if (
+        kind is TokenKind.PERSONAL
+        and not [s for s in chosen if s not in READ_SCOPES]
+        and (useless := [s for s in chosen if s not in offered_scopes(actor)])
+    ):
+        problems.append(
+            f"{', '.join(useless)} reads team summaries, which are for team leads and managers; "
+            "a token of yours would only be refused."
+        )
     if kind is TokenKind.PERSONAL and (writes := [s for s in chosen if s not in READ_SCOPES]):
         problems.append(
             f"A personal token reads only; {', '.join(writes)} needs a service token "

@@ -68,7 +68,7 @@ def test_a_follow_up_for_today_reaches_the_leads_inbox_with_a_working_link(
     assert rows == (1,)  # created once, whichever of run-due or the embedded scheduler came first
     with sqlite3.connect(database) as db:  # the served app runs the embedded scheduler
         jobs = {row[0] for row in db.execute("SELECT id FROM apscheduler_jobs")}
-    assert jobs == {"daily-reminders", "weekly-digest", "pick-up", "retention"}
+    assert jobs == {"daily-reminders", "weekly-digest", "pick-up", "retention", "outbound"}
 
     page.goto(f"{app_url}/inbox")
     settle(page)

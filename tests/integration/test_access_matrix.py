@@ -314,10 +314,10 @@ def build_org(session: Session) -> Org:
         actor=agent,
         name="my spreadsheet",
         kind=TokenKind.PERSONAL,
-        scopes=["growth:read"],
+        scopes=["people:read"],
         expires_on=TODAY + dt.timedelta(days=30),
     )
-    api_tokens.authenticate(session, text=token.text, scope="growth:read", request="GET /")
+    api_tokens.authenticate(session, text=token.text, scope="people:read", request="GET /")
     return Org(
         people=ids,
         team=red.id or 0,

@@ -16,6 +16,7 @@ from core.connect.tokens import (
     create_token,
     digest,
     list_tokens,
+    offered_scopes,
     revoke_token,
     token_uses,
 )
@@ -226,3 +227,18 @@ def test_an_erased_persons_tokens_end_and_an_export_lists_them_without_the_diges
     assert session.get(ApiToken, made.id).revoked_at is not None  # type: ignore[union-attr]
     with pytest.raises(AuthenticationFailed):
         authenticate(session, text=made.text, scope="people:read")
+
+
+def test_an_agent_is_not_given_a_scope_that_would_only_be_refused(
+    session: Session, org: dict[str, Any]
+) -> None:
+    agent = actor_of(session, org["red_agent"])
+    assert list(offered_scopes(agent)) == ["people:read"]
+    assert set(offered_scopes(actor_of(session, org["red_lead"]))) == {"people:read", "growth:read"}
+    with pytest.raises(InvalidInput) as refused:
+        _make(session, agent, "people:read", "growth:read")
+    assert refused.value.problems == [
+        "growth:read reads team summaries, which are for team leads and managers; a token of "
+        "yours would only be refused."
+    ]
+    assert _make(session, agent, "people:read").text.startswith("hw_")
