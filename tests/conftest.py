@@ -19,7 +19,7 @@ from faker import Faker
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from core.models import Person, Role, Team
+from core.models import Person, Role, Team, TokenKind
 from core.people.access import Actor, load_actor
 from core.platform.config import get_settings
 from core.platform.db import make_engine, migrate
@@ -223,6 +223,20 @@ def make_person(
 def actor_of(session: Session, person: Person) -> Actor:
     assert person.id is not None
     return load_actor(session, person.id)
+
+
+def api_token(session: Session, who: Person, kind: TokenKind, *scopes: str) -> str:
+    """The text of a token `who` makes with `scopes`, valid for 30 days from TODAY."""
+    from core.connect.tokens import create_token
+
+    return create_token(
+        session,
+        actor=actor_of(session, who),
+        name=f"{who.email} {' '.join(scopes)}",
+        kind=kind,
+        scopes=scopes,
+        expires_on=TODAY + dt.timedelta(days=30),
+    ).text
 
 
 @pytest.fixture

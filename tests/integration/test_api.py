@@ -13,10 +13,9 @@ from sqlmodel import Session, select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from core.connect.tokens import create_token
 from core.models import Observation, Person, Role, TokenKind
 from core.platform.db import make_engine, session_scope
-from tests.conftest import TODAY, actor_of, make_person, make_team
+from tests.conftest import TODAY, api_token, make_person, make_team
 from ui import api as api_module
 from ui.api import api_routes
 
@@ -33,21 +32,11 @@ def world(committed_url: str) -> Iterator[dict[str, Any]]:
         make_person(session, team=blue, email="blue0@example.com")
         admin = make_person(session, role=Role.ADMIN)
 
-        def token(who: Person, kind: TokenKind, *scopes: str) -> str:
-            return create_token(
-                session,
-                actor=actor_of(session, who),
-                name=f"{who.email} {' '.join(scopes)}",
-                kind=kind,
-                scopes=scopes,
-                expires_on=TODAY + dt.timedelta(days=30),
-            ).text
-
         tokens = {
-            "service": token(admin, TokenKind.SERVICE, "metrics:write", "people:read"),
-            "forecasts": token(admin, TokenKind.SERVICE, "forecasts:write"),
-            "lead_read": token(lead, TokenKind.PERSONAL, "people:read"),
-            "lead_growth": token(lead, TokenKind.PERSONAL, "growth:read"),
+            "service": api_token(session, admin, TokenKind.SERVICE, "metrics:write", "people:read"),
+            "forecasts": api_token(session, admin, TokenKind.SERVICE, "forecasts:write"),
+            "lead_read": api_token(session, lead, TokenKind.PERSONAL, "people:read"),
+            "lead_growth": api_token(session, lead, TokenKind.PERSONAL, "growth:read"),
         }
         ids = {"lead": lead.id, "agents": [a.id for a in agents]}
     api_module.buckets = api_module._Buckets()

@@ -13,7 +13,6 @@ from sqlmodel import Session, select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from core.connect.tokens import create_token
 from core.models import (
     CoachingNote,
     ContactReason,
@@ -29,7 +28,7 @@ from core.models import (
 )
 from core.platform.db import make_engine, session_scope
 from core.quality.evaluations import DEFAULT_FORM, save_scorecard
-from tests.conftest import TODAY, actor_of, make_person, make_team
+from tests.conftest import TODAY, actor_of, api_token, make_person, make_team
 from ui import api as api_module
 from ui.api import api_routes
 
@@ -78,27 +77,30 @@ def world(committed_url: str) -> Iterator[dict[str, Any]]:
                 PdDay(person_id=agent.id, date=TODAY + dt.timedelta(days=offset), status=status)
             )
 
-        def token(who: Person, kind: TokenKind, *scopes: str) -> str:
-            return create_token(
-                session,
-                actor=actor_of(session, who),
-                name=f"{who.email} {' '.join(scopes)}",
-                kind=kind,
-                scopes=scopes,
-                expires_on=TODAY + dt.timedelta(days=30),
-            ).text
-
         tokens = {
-            "qa": token(admin, TokenKind.SERVICE, "evaluations:write"),
-            "contacts": token(admin, TokenKind.SERVICE, "contacts:write"),
-            "admin_growth": token(admin, TokenKind.SERVICE, "growth:read"),
-            "lead_growth": token(lead, TokenKind.PERSONAL, "growth:read"),
-            "agent_growth": token(agents[0], TokenKind.PERSONAL, "growth:read"),
+            "qa": api_token(session, admin, TokenKind.SERVICE, "evaluations:write"),
+            "contacts": api_token(session, admin, TokenKind.SERVICE, "contacts:write"),
+            "admin_growth": api_token(session, admin, TokenKind.SERVICE, "growth:read"),
+            "lead_growth": api_token(session, lead, TokenKind.PERSONAL, "growth:read"),
+            "agent_growth": _demoted_leads_token(session, agents[0], "growth:read"),
         }
         ids = {"card": card.id, "admin": admin.id, "red": red.id, "blue": blue.id}
     api_module.buckets = api_module._Buckets()
     yield {"url": committed_url, "tokens": tokens, **ids}
     engine.dispose()
+
+
+def _demoted_leads_token(session: Session, person: Person, *scopes: str) -> str:
+    """A token `person` made as a team lead, before they became an agent again (an agent is not
+    offered growth:read: it would only be refused, as here)."""
+    person.role = Role.TEAM_LEAD
+    session.add(person)
+    session.flush()
+    text = api_token(session, person, TokenKind.PERSONAL, *scopes)
+    person.role = Role.AGENT
+    session.add(person)
+    session.flush()
+    return text
 
 
 def _client() -> TestClient:

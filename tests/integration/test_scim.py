@@ -5,7 +5,6 @@ SCIM error."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,12 +15,11 @@ from starlette.testclient import TestClient
 
 from core.connect import scim as scim_module
 from core.connect.scim import LANDING_TEAM
-from core.connect.tokens import create_token
 from core.models import AuditEvent, Person, Role, Team, TokenKind
 from core.people.auth import open_session, resume_session
 from core.people.personal_data import erase_person
 from core.platform.db import make_engine, session_scope
-from tests.conftest import TODAY, actor_of, make_person, make_team
+from tests.conftest import actor_of, api_token, make_person, make_team
 from ui import api as api_module
 from ui.scim import scim_routes
 
@@ -40,19 +38,9 @@ def world(committed_url: str) -> Iterator[dict[str, Any]]:
         agent = make_person(session, team=red, email="ria.agent@example.com")
         admin = make_person(session, role=Role.ADMIN)
 
-        def token(who: Person, kind: TokenKind, *scopes: str) -> str:
-            return create_token(
-                session,
-                actor=actor_of(session, who),
-                name=f"{who.email} {' '.join(scopes)}",
-                kind=kind,
-                scopes=scopes,
-                expires_on=TODAY + dt.timedelta(days=30),
-            ).text
-
         tokens = {
-            "scim": token(admin, TokenKind.SERVICE, "scim:write"),
-            "people": token(admin, TokenKind.SERVICE, "people:read"),
+            "scim": api_token(session, admin, TokenKind.SERVICE, "scim:write"),
+            "people": api_token(session, admin, TokenKind.SERVICE, "people:read"),
         }
         ids = {"red": red.id, "blue": blue.id, "lead": lead.id, "agent": agent.id}
     api_module.buckets = api_module._Buckets()
