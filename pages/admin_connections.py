@@ -19,7 +19,7 @@ from core.notify.connections import (
 from core.notify.webhooks import EVENT_TYPES
 from ui.connections import deliveries_frame, targets_frame, topic_label
 from ui.forms import SaveOnceForm
-from ui.state import actor, db
+from ui.state import actor, call
 from ui.text import plain, widget_label
 from ui.widgets import choose
 
@@ -35,8 +35,7 @@ st.markdown(
     "holds back e-mail or the other channels. See the guide on webhooks for the set-up."
 )
 
-with db() as session:
-    view = connections_view(session, actor=me)
+view = call(connections_view, actor=me)
 
 st.header("Chat channels")
 if view.chats:
@@ -126,8 +125,7 @@ if view.targets:
     names = {t.id: t.name for t in view.targets}
     chosen = choose("Connection", names, key="admin_connections_chosen")
     if st.button("Send a test message", key=f"admin_connections_test_{chosen}"):
-        with db() as session:
-            result = send_test_message(session, actor=me, target_id=chosen)
+        result = call(send_test_message, actor=me, target_id=chosen)
         st.session_state[SAID_KEY] = (result.ok, result.sentence)
         st.rerun()
     sure = st.checkbox(
@@ -135,11 +133,7 @@ if view.targets:
         key=f"admin_connections_sure_{chosen}",
     )
     if st.button("Remove", disabled=not sure, key=f"admin_connections_remove_{chosen}"):
-        with db() as session:
-            st.session_state[SAID_KEY] = (
-                True,
-                remove_connection(session, actor=me, target_id=chosen),
-            )
+        st.session_state[SAID_KEY] = (True, call(remove_connection, actor=me, target_id=chosen))
         st.rerun()
 # Under the buttons that asked for it (the page keeps its place on a rerun).
 if (said := st.session_state.pop(SAID_KEY, None)) is not None:

@@ -18,7 +18,7 @@ from core.connect.tokens import (
 from core.models import Role, TokenKind
 from core.platform.clock import today
 from ui.forms import SaveOnceForm
-from ui.state import actor, db
+from ui.state import actor, call
 from ui.text import plain, widget_label
 from ui.widgets import choose
 
@@ -98,8 +98,7 @@ with SaveOnceForm("api_token_new", show_done=False) as form:
             done=_made(name),
         )
 
-with db() as session:
-    view = tokens_view(session, actor=me, chosen=st.session_state.get(CHOSEN_KEY))
+view = call(tokens_view, actor=me, chosen=st.session_state.get(CHOSEN_KEY))
 tokens = view.tokens
 st.subheader("Everyone's tokens" if me.is_admin else "My tokens")
 if view.chosen is None:
@@ -150,6 +149,5 @@ if token.state != "revoked":
         key=f"api_token_sure_{chosen}",
     )
     if st.button("Revoke token", disabled=not sure, key=f"api_token_revoke_{chosen}"):
-        with db() as session:
-            st.session_state[SAID_KEY] = revoke_token(session, actor=me, token_id=chosen)
+        st.session_state[SAID_KEY] = call(revoke_token, actor=me, token_id=chosen)
         st.rerun()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -54,10 +55,20 @@ def engine() -> Engine:
     return found
 
 
+T = TypeVar("T")
+
+
 @contextmanager
 def db() -> Iterator[Session]:
     with session_scope(engine()) as session:
         yield session
+
+
+def call(service: Callable[..., T], /, **arguments: Any) -> T:
+    """`service(session, **arguments)` in one committed transaction: how a page calls core
+    without handling sessions itself."""
+    with db() as session:
+        return service(session, **arguments)
 
 
 def client_address() -> str | None:
